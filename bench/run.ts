@@ -1,0 +1,95 @@
+// npm run bench: measures what the docs/benchmarks.md figures come from, and prints them.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readJourneyFiles } from '../functions/cli/journey-files.ts';
+import { JourneyCatalog } from '../functions/core/engine/catalog.ts';
+import type { CustomerEvent } from '../functions/core/events/index.ts';
+import { generateEvents } from '../functions/core/generate/index.ts';
+import { loadJourneySet } from '../functions/core/journeys/load.ts';
+import { Simulation } from '../functions/core/simulate/simulation.ts';
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function sampleCatalog(): Promise<JourneyCatalog> {
+  const { journeys, problems } = loadJourneySet((await readJourneyFiles(['journeys'])).files);
+  if (problems.length > 0) throw new Error('the sample journeys are invalid: run npx cairn validate');
+  return new JourneyCatalog(journeys.map((j) => j.journey));
+}
+
+/** Engine events per second: the simulator (engine, timer queue, tally) over events already in memory. */
+async function engineThroughput(): Promise<void> {
+  const catalog = await sampleCatalog();
+  const events: CustomerEvent[] = [
+    ...generateEvents({ users: 10_000, days: 30, seed: 42, start: '2026-11-01' }),
+  ];
+  const rates: number[] = [];
+  let outcome = '';
+  for (let round = 0; round < 4; round++) {
+    const simulation = new Simulation({ catalog });
+    const started = performance.now();
+    for (const event of events) await simulation.processEvent(event);
+    await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 30 * 86_400_000);
+    const seconds = (performance.now() - started) / 1000;
+    if (round > 0) rates.push(events.length / seconds);
+    outcome = `${fmt(simulation.tally.enrollments.size)} enrollments, ${fmt(simulation.tally.messages.size)} messages`;
+  }
+  rates.sort((a, b) => a - b);
+  console.log(
+    `engine: ${fmt(events.length)} events (10,000 users, 30 days, 5 sample journeys active) -> ${outcome}`,
+  );
+  console.log(
+    `engine: median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} events/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
+  );
+}
+
+/** A 1,000,000-event simulation through the CLI code path, NDJSON parsing included, in a fresh process. */
+async function millionEventSimulation(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-'));
+  const file = join(dir, 'events.ndjson');
+  try {
+    const out = createWriteStream(file);
+    let count = 0;
+    for (const event of generateEvents({ users: 40_000, days: 60, seed: 42, start: '2026-09-01' })) {
+      if (count === 1_000_000) break;
+      if (!out.write(`${JSON.stringify(event)}\n`))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      count++;
+    }
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    console.log(`simulate: generated ${fmt(count)} events into a temporary file`);
+    const run = (...args: string[]) => {
+      const raw = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'bench/simulate-file.ts', file, ...args],
+        {
+          encoding: 'utf8',
+        },
+      );
+      return z
+        .object({ code: z.number(), seconds: z.number(), maxRssMiB: z.number(), summary: z.string() })
+        .parse(JSON.parse(raw));
+    };
+    const result = run();
+    console.log(`simulate: ${result.summary}`);
+    console.log(
+      `simulate: 1,000,000 events in ${fmt(result.seconds, 1)} s (${fmt(1_000_000 / result.seconds)} events/s), peak RSS ${fmt(result.maxRssMiB)} MiB`,
+    );
+    const parse = run('--parse-only');
+    console.log(
+      `simulate: reading and validating the same NDJSON alone takes ${fmt(parse.seconds, 1)} s (peak RSS ${fmt(parse.maxRssMiB)} MiB)`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
+);
+await engineThroughput();
+await millionEventSimulation();

@@ -1,0 +1,28 @@
+// Runs `cairn simulate` on a file in this process and prints its wall time and peak resident memory as JSON.
+// A separate process, so the peak belongs to the simulation alone.
+
+import { simulateCommand } from '../functions/cli/commands/simulate.ts';
+import { streamEvents } from '../functions/cli/event-stream.ts';
+
+const [file, mode] = process.argv.slice(2);
+if (!file) throw new Error('usage: simulate-file.ts EVENTS.ndjson [--parse-only]');
+const started = performance.now();
+if (mode === '--parse-only') {
+  let valid = 0;
+  for await (const line of streamEvents(file)) if ('event' in line) valid++;
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `${JSON.stringify({ code: 0, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, summary: `parsed ${valid} events` })}\n`,
+  );
+  process.exit(0);
+}
+const lines: string[] = [];
+const code = await simulateCommand(['--events', file], {
+  stdout: (s) => lines.push(s),
+  stderr: () => {},
+  readFile: async () => '',
+});
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(
+  `${JSON.stringify({ code, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, summary: lines[0] })}\n`,
+);

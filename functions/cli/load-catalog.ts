@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatProblem } from '../core/diagnostics/problem.ts';
+import { JourneyCatalog } from '../core/engine/catalog.ts';
+import { loadJourneySet } from '../core/journeys/load.ts';
+import { loadLifecycleConfig } from '../core/lifecycle/config.ts';
+import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle.ts';
+import type { CliIo } from './io.ts';
+import { readJourneyFiles } from './journey-files.ts';
+
+/** Loads and validates journeys for a command that runs them; prints the problems and returns undefined if any. */
+export async function loadCatalog(
+  paths: string[],
+  io: CliIo,
+  command: string,
+): Promise<JourneyCatalog | undefined> {
+  const { files, missing } = await readJourneyFiles(paths);
+  if (missing.length > 0 || files.length === 0) {
+    io.stderr(
+      `cairn ${command}: no journey files in ${[...missing, ...paths].join(', ')}; pass --journeys with a folder of .yaml files`,
+    );
+    return undefined;
+  }
+  const { journeys, problems } = loadJourneySet(files);
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr(formatProblem(problem));
+    io.stderr(
+      `cairn ${command}: ${problems.length} problem(s) in the journeys; fix them first ("npx cairn validate" lists them)`,
+    );
+    return undefined;
+  }
+  return new JourneyCatalog(journeys.map((j) => j.journey));
+}
+
+/**
+ * Loads journeys/lifecycle.yaml (beside the journeys) when it exists. Returns null when there is none, and
+ * undefined after printing its problems.
+ */
+export async function loadLifecycle(
+  journeysDir: string,
+  io: CliIo,
+  command: string,
+): Promise<LifecycleModel | null | undefined> {
+  const file = join(journeysDir, 'lifecycle.yaml');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return null;
+  const { config, problems } = loadLifecycleConfig(file, text);
+  if (!config) {
+    for (const problem of problems) io.stderr(formatProblem(problem));
+    io.stderr(`cairn ${command}: ${problems.length} problem(s) in ${file}`);
+    return undefined;
+  }
+  return compileLifecycle(config);
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
+import { schemaCommand, schemaUsage } from './commands/schema.ts';
+import { simulateCommand, simulateUsage } from './commands/simulate.ts';
+import { startCommand, startUsage } from './commands/start.ts';
+import { testJourneysCommand, testUsage } from './commands/test-journeys.ts';
+import { testPatternCommand, testPatternUsage } from './commands/test-pattern.ts';
+import { validateCommand, validateUsage } from './commands/validate.ts';
+import type { CliIo } from './io.ts';
+
+type Command = { summary: string; usage: string; run: (args: string[], io: CliIo) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'Run Cairn locally on the sample journeys and events, and report',
+    usage: startUsage,
+    run: startCommand,
+  },
+  validate: {
+    summary: 'Check journey files; every problem with file:line:column',
+    usage: validateUsage,
+    run: validateCommand,
+  },
+  test: { summary: 'Run the journey tests in journeys/tests/', usage: testUsage, run: testJourneysCommand },
+  'test-pattern': {
+    summary: 'Test an EventBridge pattern against an event, like TestEventPattern',
+    usage: testPatternUsage,
+    run: testPatternCommand,
+  },
+  simulate: {
+    summary: 'Run journeys over events with a virtual clock and report',
+    usage: simulateUsage,
+    run: simulateCommand,
+  },
+  'generate-events': {
+    summary: 'Write a deterministic synthetic event timeline as NDJSON',
+    usage: generateEventsUsage,
+    run: generateEventsCommand,
+  },
+  schema: {
+    summary: 'Print or write the JSON Schema of journey files',
+    usage: schemaUsage,
+    run: schemaCommand,
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: cairn <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run "cairn <command> --help" for its options.',
+  ].join('\n');
+}
+
+export const processIo: CliIo = {
+  stdout: (s) => process.stdout.write(`${s}\n`),
+  stderr: (s) => process.stderr.write(`${s}\n`),
+  readFile: (path) => readFile(path, 'utf8'),
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`cairn: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // parseArgs reports unknown or malformed options by throwing; show it with the command's usage.
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`cairn ${name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}

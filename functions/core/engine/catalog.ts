@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { Channel, Condition, EventCondition, Journey, Step } from '../journeys/schema.ts';
+import { type CompiledPattern, compilePattern } from '../patterns/index.ts';
+import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { durationMs } from '../time/duration.ts';
+
+export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
+export type CompiledCondition = {
+  stages?: ReadonlySet<string>;
+  profile?: CompiledPattern;
+  trigger?: CompiledPattern;
+};
+
+/** A journey prepared for the engine: patterns compiled, durations in ms, steps indexed by id. */
+export type CompiledJourney = {
+  id: string;
+  /** Content hash of the journey (status aside): enrollments pin it, so edits only affect new entries. */
+  version: string;
+  journey: Journey;
+  trigger: CompiledPattern;
+  audience?: CompiledCondition;
+  goal?: CompiledEventCondition & { withinMs: number };
+  exits: (CompiledEventCondition & { name: string })[];
+  steps: ReadonlyMap<string, Step>;
+  stepConditions: ReadonlyMap<Step, CompiledCondition[]>;
+  waitConditions: ReadonlyMap<Step, CompiledEventCondition>;
+  start: string;
+  channels: (step: Step & { type: 'send' }) => Channel[];
+};
+
+/**
+ * Every journey version the engine may meet: the latest of each id (which new entries use and whose
+ * status governs all versions), and older versions that in-flight enrollments still follow.
+ */
+export class JourneyCatalog {
+  private readonly latestById = new Map<string, CompiledJourney>();
+  private readonly byVersion = new Map<string, CompiledJourney>();
+
+  constructor(journeys: readonly Journey[] = []) {
+    for (const journey of journeys) this.add(journey);
+  }
+
+  /** Adds a journey; when its id is known, it becomes the latest version and the older ones stay available. */
+  add(journey: Journey): CompiledJourney {
+    const compiled = compileJourney(journey);
+    const known = this.byVersion.get(compiled.version);
+    const entry = known && known.journey.status === journey.status ? known : compiled;
+    this.byVersion.set(entry.version, entry);
+    this.latestById.set(entry.id, entry);
+    return entry;
+  }
+
+  latest(): Iterable<CompiledJourney> {
+    return this.latestById.values();
+  }
+
+  latestOf(id: string): CompiledJourney | undefined {
+    return this.latestById.get(id);
+  }
+
+  version(version: string): CompiledJourney | undefined {
+    return this.byVersion.get(version);
+  }
+}
+
+export function journeyVersion(journey: Journey): string {
+  const { status: _status, $schema: _schema, ...content } = journey;
+  return createHash('sha256').update(stableJson(content)).digest('hex').slice(0, 16);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function mustCompile(pattern: unknown, where: string): CompiledPattern {
+  const result = compilePattern(pattern);
+  if (result.ok) return result.pattern;
+  throw new Error(
+    `${where}: invalid pattern: ${result.problems.map((p) => p.message).join('; ')} (run "cairn validate")`,
+  );
+}
+
+function compileEventCondition(condition: EventCondition, where: string): CompiledEventCondition {
+  return {
+    pattern: mustCompile(condition.pattern, where),
+    correlate: (condition.correlate ?? []).map((p) => p.split('.')),
+  };
+}
+
+function compileCondition(condition: Condition, where: string): CompiledCondition {
+  return {
+    ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
+    ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
+    ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
+  };
+}
+
+/** A stage trigger is the stage-change event that the lifecycle emits, so it is matched like any event. */
+function triggerPattern(journey: Journey): unknown {
+  const { event, stage } = journey.trigger;
+  if (event) return event;
+  const properties: Record<string, unknown> = { to: stage?.to ?? [] };
+  if (stage?.from) properties.from = stage.from;
+  return { source: [LIFECYCLE_SOURCE], 'detail-type': [STAGE_CHANGED], detail: { properties } };
+}
+
+export function compileJourney(journey: Journey): CompiledJourney {
+  const where = `journey ${journey.id}`;
+  const steps = new Map(journey.steps.map((s) => [s.id, s]));
+  const stepConditions = new Map<Step, CompiledCondition[]>();
+  const waitConditions = new Map<Step, CompiledEventCondition>();
+  for (const step of journey.steps) {
+    if (step.type === 'branch') {
+      stepConditions.set(
+        step,
+        step.branches.map((b, i) => compileCondition(b.when, `${where} step ${step.id} branch ${i}`)),
+      );
+    }
+    if (step.type === 'wait' && step.event)
+      waitConditions.set(step, compileEventCondition(step.event, `${where} step ${step.id}`));
+  }
+  const firstStep = journey.steps[0];
+  if (!firstStep) throw new Error(`${where}: no steps`);
+  return {
+    id: journey.id,
+    version: journeyVersion(journey),
+    journey,
+    trigger: mustCompile(triggerPattern(journey), `${where} trigger`),
+    ...(journey.audience ? { audience: compileCondition(journey.audience, `${where} audience`) } : {}),
+    ...(journey.goal
+      ? {
+          goal: {
+            ...compileEventCondition(journey.goal, `${where} goal`),
+            withinMs: durationMs(journey.goal.within),
+          },
+        }
+      : {}),
+    exits: (journey.exit ?? []).map((e, i) => ({
+      ...compileEventCondition(e, `${where} exit ${i}`),
+      name: e.name ?? `exit-${i}`,
+    })),
+    steps,
+    stepConditions,
+    waitConditions,
+    start: journey.start ?? firstStep.id,
+    channels: (step) => (Array.isArray(step.channel) ? step.channel : [step.channel]),
+  };
+}

@@ -1,0 +1,58 @@
+import type { CustomerEvent } from '../events/index.ts';
+import { matchesPattern } from '../patterns/index.ts';
+import { type Profile, profileView } from '../profile/profile.ts';
+import type { CompiledCondition, CompiledEventCondition } from './catalog.ts';
+import type { TriggerRef } from './state.ts';
+
+function valueAtPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The event matches the pattern and carries the same values as the trigger at every correlated path. */
+export function matchesEventCondition(
+  condition: CompiledEventCondition,
+  event: CustomerEvent,
+  trigger: TriggerRef,
+): boolean {
+  if (!matchesPattern(condition.pattern, event)) return false;
+  return condition.correlate.every((path) => {
+    const mine = valueAtPath(event, path);
+    return mine !== undefined && sameJson(mine, valueAtPath(trigger, path));
+  });
+}
+
+/** What a condition is checked against; the profile view is built only when a profile pattern needs it. */
+export type ConditionSubject = {
+  userId: string;
+  profile: Profile;
+  trigger: unknown;
+  view?: () => Record<string, unknown>;
+};
+
+export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
+  if (
+    condition.stages &&
+    !(subject.profile.stage !== undefined && condition.stages.has(subject.profile.stage))
+  )
+    return false;
+  if (
+    condition.profile &&
+    !matchesPattern(condition.profile, subject.view?.() ?? profileView(subject.userId, subject.profile))
+  )
+    return false;
+  if (condition.trigger && !matchesPattern(condition.trigger, subject.trigger)) return false;
+  return true;
+}
+
+export { valueAtPath };

@@ -1,0 +1,53 @@
+import type { JsonValue } from '../events/index.ts';
+import type { LifecycleStage } from '../journeys/schema.ts';
+import type { SendIntent, Timer } from './state.ts';
+
+/** Why a customer did not enter a journey on an input that matched its trigger. */
+export type NotEnrolledReason =
+  | 'journey-draft'
+  | 'journey-paused'
+  | 'journey-archived'
+  | 'audience'
+  | 'already-enrolled'
+  | 'entry-once'
+  | 'entry-interval'
+  | 'entry-max'
+  | 'missing-dedupe-key';
+
+/** Why an enrollment ended. Exit criteria carry their name: `exit-criteria:<name>`. */
+export type ExitReason =
+  | 'completed'
+  | 'exit-step'
+  | 'goal'
+  | 'journey-archived'
+  | 'journey-limit'
+  | 'version-unavailable'
+  | `exit-criteria:${string}`;
+
+export type WithheldReason = 'holdout' | 'journey-daily-limit' | 'journey-total-limit';
+
+export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'unknown-enrollment';
+
+type Base = { at: number; userId: string };
+type OfEnrollment = Base & { journeyId: string; version: string; enrollmentId: string };
+
+/** What the engine decided, one entry per decision, each with a machine-readable reason where it matters. */
+export type Effect =
+  | (OfEnrollment & { type: 'enrolled'; key: string; holdout: false })
+  | (Base & { type: 'not-enrolled'; journeyId: string; reason: NotEnrolledReason })
+  | (OfEnrollment & { type: 'moved'; stepId: string; from: string | undefined })
+  | (Base & { type: 'send'; intent: SendIntent })
+  | (OfEnrollment & { type: 'send-withheld'; stepId: string; reason: WithheldReason; template: string })
+  | (Base & { type: 'timer-scheduled'; timer: Timer })
+  | (Base & { type: 'timer-cancelled'; timerId: string; reason: 'event-arrived' | 'enrollment-ended' })
+  | (OfEnrollment & { type: 'timer-deferred'; timer: Timer; reason: 'journey-paused' | 'journey-draft' })
+  | (OfEnrollment & { type: 'event-emitted'; detailType: string; properties: Record<string, JsonValue> })
+  | (OfEnrollment & { type: 'profile-updated'; set: Record<string, JsonValue>; unset: string[] })
+  | (OfEnrollment & { type: 'split-assigned'; stepId: string; variant: string })
+  | (OfEnrollment & { type: 'held-out'; stepId: string })
+  | (OfEnrollment & { type: 'goal-reached'; eventId: string; holdout: boolean; variant: string | undefined })
+  | (OfEnrollment & { type: 'exited'; stepId: string; reason: ExitReason })
+  | (Base & { type: 'stage-changed'; from: LifecycleStage | null; to: LifecycleStage | null; reason: string })
+  | (Base & { type: 'ignored'; reason: IgnoredReason; inputKey: string });
+
+export type EffectType = Effect['type'];

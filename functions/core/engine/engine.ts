@@ -1,0 +1,431 @@
+import { type CustomerEvent, dedupeKey } from '../events/index.ts';
+import {
+  evaluateStage,
+  type LifecycleModel,
+  lifecycleView,
+  nextStageBoundary,
+  purchaseOf,
+} from '../lifecycle/lifecycle.ts';
+import { recordPurchase } from '../lifecycle/purchases.ts';
+import { matchesPattern } from '../patterns/index.ts';
+import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { durationMs } from '../time/duration.ts';
+import { fingerprint, shortHash } from './bucket.ts';
+import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
+import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
+import {
+  type CustomerState,
+  type Enrollment,
+  PROCESSED_MEMORY,
+  type Timer,
+  type TriggerRef,
+} from './state.ts';
+import { StepRunner } from './steps.ts';
+
+export type EngineContext = {
+  /** The engine's clock: the simulator passes virtual time, the runtime the wall clock. */
+  now: number;
+  catalog: JourneyCatalog;
+  /** Used for local-time waits when the profile has no valid timezone. */
+  defaultTimezone: string;
+  /** Purchases, derived fields and lifecycle stages; without it stages change only by stage-change events. */
+  lifecycle?: LifecycleModel;
+};
+
+export type EngineInput = { kind: 'event'; event: CustomerEvent } | { kind: 'timer'; timer: Timer };
+export type EngineResult = { state: CustomerState; effects: Effect[] };
+
+/** How long a due timer of a paused journey waits before it is looked at again. */
+export const PAUSED_RETRY_MS = 15 * 60_000;
+
+export function inputKey(input: EngineInput): string {
+  return input.kind === 'event' ? dedupeKey(input.event) : `timer:${input.timer.id}`;
+}
+
+/**
+ * Decides what one input (a customer event or a due timer) does to one customer. Pure: the state passed in
+ * is not changed, the same inputs always give the same result, and every decision is returned as an effect.
+ */
+export function processInput(state: CustomerState, input: EngineInput, context: EngineContext): EngineResult {
+  const key = inputKey(input);
+  const print = fingerprint(key);
+  if (state.processed.includes(print)) {
+    return {
+      state,
+      effects: [
+        { type: 'ignored', at: context.now, userId: state.userId, reason: 'duplicate-input', inputKey: key },
+      ],
+    };
+  }
+  const work = new Work(copyState(state), context);
+  if (input.kind === 'event') work.onEvent(input.event);
+  else work.onTimer(input.timer);
+  work.finish(print);
+  return { state: work.state, effects: work.effects };
+}
+
+function copyState(state: CustomerState): CustomerState {
+  return {
+    ...state,
+    profile: { ...state.profile },
+    enrollments: state.enrollments.map((e) => ({ ...e })),
+    entries: { ...state.entries },
+    journeySends: { ...state.journeySends },
+    processed: [...state.processed],
+  };
+}
+
+function triggerRef(event: CustomerEvent): TriggerRef {
+  const { id, source, time, detail } = event;
+  return {
+    id,
+    source,
+    'detail-type': event['detail-type'],
+    time,
+    detail: { userId: detail.userId, properties: detail.properties },
+  };
+}
+
+/** One input's worth of work on a private copy of the state. */
+class Work {
+  readonly effects: Effect[] = [];
+  private readonly steps: StepRunner;
+
+  constructor(
+    readonly state: CustomerState,
+    private readonly context: EngineContext,
+  ) {
+    this.steps = new StepRunner(
+      state,
+      context,
+      this.effects,
+      () => this.view(),
+      (e, reason) => this.end(e, reason),
+      (e) => this.complete(e),
+    );
+  }
+
+  private get now(): number {
+    return this.context.now;
+  }
+
+  onEvent(event: CustomerEvent, depth = 0): void {
+    const firstEvent = this.state.profile.firstSeenAt === undefined;
+    this.state.profile = applyEventToProfile(this.state.profile, event, this.now);
+    const model = this.context.lifecycle;
+    const purchase = model && depth === 0 ? purchaseOf(model, event) : undefined;
+    if (purchase) {
+      const purchases = this.state.profile.purchases;
+      const updated = recordPurchase(
+        purchases ?? { orders: 0, revenue: 0, refunds: 0, days: [], weeks: [], bitmap: '' },
+        purchase.kind,
+        Date.parse(event.time),
+        purchase.amount,
+        this.now,
+      );
+      this.state.profile = { ...this.state.profile, purchases: updated };
+    }
+    const stageChange = depth === 0 ? this.reclassify(firstEvent || purchase !== undefined) : undefined;
+    for (const enrollment of [...this.state.enrollments]) this.reactToEvent(enrollment, event);
+    for (const journey of this.context.catalog.latest()) {
+      if (matchesPattern(journey.trigger, event)) this.tryEnroll(journey, event);
+    }
+    if (stageChange) this.onEvent(stageChange, depth + 1);
+  }
+
+  /**
+   * Re-evaluates the lifecycle stage. A change is returned as the stage-change event that journeys trigger on.
+   * The next time-driven boundary is rescheduled when the purchases changed or no boundary is pending.
+   */
+  private reclassify(boundaryMayHaveMoved: boolean): CustomerEvent | undefined {
+    const model = this.context.lifecycle;
+    if (!model) return undefined;
+    const { userId, profile } = this.state;
+    const decision = evaluateStage(model, userId, profile, this.now);
+    let event: CustomerEvent | undefined;
+    if (decision.stage !== profile.stage) {
+      const from = profile.stage ?? null;
+      const to = decision.stage ?? null;
+      const reason = decision.rule?.why ?? 'no stage rule matches';
+      this.state.profile = {
+        ...profile,
+        ...(decision.stage ? { stage: decision.stage } : { stage: undefined }),
+        stageSince: this.now,
+      };
+      this.effects.push({ at: this.now, userId, type: 'stage-changed', from, to, reason });
+      event = {
+        version: '0',
+        id: `lifecycle:${userId}:${this.now}:${to ?? 'none'}`,
+        source: LIFECYCLE_SOURCE,
+        'detail-type': STAGE_CHANGED,
+        time: new Date(this.now).toISOString(),
+        resources: [],
+        detail: { userId, properties: { from, to, reason } },
+      };
+    }
+    if (boundaryMayHaveMoved || event || !this.state.lifecycleTimer) this.scheduleBoundary(model);
+    return event;
+  }
+
+  private scheduleBoundary(model: LifecycleModel): void {
+    const { userId, profile } = this.state;
+    const dueAt = nextStageBoundary(model, userId, profile, this.now);
+    if (dueAt === undefined) {
+      this.state.lifecycleTimer = undefined;
+      return;
+    }
+    if (this.state.lifecycleTimer?.dueAt === dueAt) return;
+    const timer: Timer = {
+      id: `lifecycle:${userId}:${dueAt}`,
+      userId,
+      enrollmentId: '',
+      journeyId: '',
+      stepId: '',
+      dueAt,
+      kind: 'lifecycle',
+    };
+    this.state.lifecycleTimer = { id: timer.id, dueAt };
+    this.effects.push({ at: this.now, userId, type: 'timer-scheduled', timer });
+  }
+
+  /** The profile view that audience and branch conditions see, with the lifecycle's derived fields. */
+  view(): Record<string, unknown> {
+    return lifecycleView(this.state.userId, this.state.profile, this.context.lifecycle, this.now);
+  }
+
+  onTimer(timer: Timer): void {
+    const base = { at: this.now, userId: this.state.userId, inputKey: `timer:${timer.id}` };
+    if (timer.kind === 'lifecycle') {
+      if (this.state.lifecycleTimer?.id !== timer.id) {
+        this.effects.push({ ...base, type: 'ignored', reason: 'stale-timer' });
+        return;
+      }
+      this.state.lifecycleTimer = undefined;
+      const stageChange = this.reclassify(true);
+      if (stageChange) this.onEvent(stageChange, 1);
+      return;
+    }
+    const enrollment = this.state.enrollments.find((e) => e.id === timer.enrollmentId);
+    if (!enrollment) {
+      this.effects.push({ ...base, type: 'ignored', reason: 'unknown-enrollment' });
+      return;
+    }
+    if (enrollment.wait?.timerId !== timer.id) {
+      this.effects.push({ ...base, type: 'ignored', reason: 'stale-timer' });
+      return;
+    }
+    const journey = this.journeyOf(enrollment);
+    if (!journey) return;
+    const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
+    if (status === 'paused' || status === 'draft') {
+      const deferred: Timer = { ...timer, id: `${timer.id}~${this.now}`, dueAt: this.now + PAUSED_RETRY_MS };
+      enrollment.wait = { ...enrollment.wait, timerId: deferred.id, dueAt: deferred.dueAt };
+      this.effects.push({
+        ...this.of(enrollment),
+        type: 'timer-deferred',
+        timer: deferred,
+        reason: `journey-${status}`,
+      });
+      return;
+    }
+    const step = journey.steps.get(enrollment.wait.stepId);
+    const next =
+      step?.type === 'wait' ? (enrollment.wait.kind === 'event' ? step.onTimeout : step.next) : undefined;
+    enrollment.wait = undefined;
+    if (next === undefined) this.complete(enrollment);
+    else this.steps.run(journey, enrollment, next);
+  }
+
+  finish(print: number): void {
+    const { processed } = this.state;
+    processed.push(print);
+    if (processed.length > PROCESSED_MEMORY) processed.splice(0, processed.length - PROCESSED_MEMORY);
+    this.state.enrollments = this.state.enrollments.filter((e) => e.status === 'active' || this.goalOpen(e));
+    const dayAgo = this.now - 86_400_000;
+    for (const [id, sends] of Object.entries(this.state.journeySends)) {
+      if (sends.recent.some((t) => t <= dayAgo))
+        this.state.journeySends[id] = { ...sends, recent: sends.recent.filter((t) => t > dayAgo) };
+    }
+  }
+
+  /** Returns the version an enrollment follows, or ends it when that version is gone or archived. */
+  private journeyOf(enrollment: Enrollment): CompiledJourney | undefined {
+    const journey = this.context.catalog.version(enrollment.version);
+    if (!journey) {
+      this.end(enrollment, 'version-unavailable');
+      return undefined;
+    }
+    if (this.context.catalog.latestOf(enrollment.journeyId)?.journey.status === 'archived') {
+      this.end(enrollment, 'journey-archived');
+      return undefined;
+    }
+    return journey;
+  }
+
+  private reactToEvent(enrollment: Enrollment, event: CustomerEvent): void {
+    const journey = this.journeyOf(enrollment);
+    if (!journey) return;
+    if (
+      journey.goal &&
+      this.goalOpen(enrollment) &&
+      matchesEventCondition(journey.goal, event, enrollment.trigger)
+    ) {
+      this.effects.push({
+        ...this.of(enrollment),
+        type: 'goal-reached',
+        eventId: event.id,
+        holdout: enrollment.holdout,
+        variant: enrollment.variant,
+      });
+      this.end(enrollment, 'goal');
+      return;
+    }
+    if (enrollment.status !== 'active') return;
+    const exit = journey.exits.find((criterion) =>
+      matchesEventCondition(criterion, event, enrollment.trigger),
+    );
+    if (exit) {
+      this.end(enrollment, `exit-criteria:${exit.name}`);
+      return;
+    }
+    const wait = enrollment.wait;
+    if (wait?.kind !== 'event') return;
+    const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
+    if (status === 'paused' || status === 'draft') return;
+    const step = journey.steps.get(wait.stepId);
+    const condition = step ? journey.waitConditions.get(step) : undefined;
+    if (step?.type !== 'wait' || !condition || !matchesEventCondition(condition, event, enrollment.trigger))
+      return;
+    this.effects.push({
+      at: this.now,
+      userId: this.state.userId,
+      type: 'timer-cancelled',
+      timerId: wait.timerId,
+      reason: 'event-arrived',
+    });
+    enrollment.wait = undefined;
+    if (step.next === undefined) this.complete(enrollment);
+    else this.steps.run(journey, enrollment, step.next);
+  }
+
+  /** Why the customer may not enter now, or the dedupe key to enter under. */
+  private entryDecision(
+    journey: CompiledJourney,
+    event: CustomerEvent,
+  ): { refused: NotEnrolledReason } | { key: string } {
+    const { status, entry, audience } = journey.journey;
+    if (status !== 'active') return { refused: `journey-${status}` };
+    let key = '';
+    if (entry.dedupeBy) {
+      const value = valueAtPath(event, entry.dedupeBy.split('.'));
+      if (typeof value !== 'string' && typeof value !== 'number') return { refused: 'missing-dedupe-key' };
+      key = String(value);
+    }
+    if (
+      this.state.enrollments.some((e) => e.journeyId === journey.id && e.key === key && e.status === 'active')
+    ) {
+      return { refused: 'already-enrolled' };
+    }
+    const previous = this.state.entries[`${journey.id}|${key}`];
+    if (previous) {
+      if (entry.reentry === 'never') return { refused: 'entry-once' };
+      if (entry.reentry !== 'always' && this.now - previous.lastAt < durationMs(entry.reentry)) {
+        return { refused: 'entry-interval' };
+      }
+      if (entry.maxEntries !== undefined && previous.count >= entry.maxEntries)
+        return { refused: 'entry-max' };
+    }
+    const subject = {
+      userId: this.state.userId,
+      profile: this.state.profile,
+      trigger: event,
+      view: () => this.view(),
+    };
+    if (audience && journey.audience && !holds(journey.audience, subject)) return { refused: 'audience' };
+    return { key };
+  }
+
+  private tryEnroll(journey: CompiledJourney, event: CustomerEvent): void {
+    const decision = this.entryDecision(journey, event);
+    if ('refused' in decision) {
+      const { id: journeyId } = journey;
+      this.effects.push({
+        at: this.now,
+        userId: this.state.userId,
+        type: 'not-enrolled',
+        journeyId,
+        reason: decision.refused,
+      });
+      return;
+    }
+    const { key } = decision;
+    const entryKey = `${journey.id}|${key}`;
+    const previous = this.state.entries[entryKey];
+    this.state.entries[entryKey] = { count: (previous?.count ?? 0) + 1, lastAt: this.now };
+    const enrollment: Enrollment = {
+      id: `${journey.id}:${this.state.userId}:${shortHash(dedupeKey(event))}`,
+      journeyId: journey.id,
+      version: journey.version,
+      key,
+      enteredAt: this.now,
+      trigger: triggerRef(event),
+      status: 'active',
+      stepId: journey.start,
+      holdout: false,
+      sends: 0,
+      visits: 0,
+    };
+    this.state.enrollments.push(enrollment);
+    this.effects.push({ ...this.of(enrollment), type: 'enrolled', key, holdout: false });
+    this.steps.run(journey, enrollment, journey.start);
+  }
+
+  private goalOpen(enrollment: Enrollment): boolean {
+    const goal = this.context.catalog.version(enrollment.version)?.goal;
+    return goal !== undefined && this.now <= enrollment.enteredAt + goal.withinMs;
+  }
+
+  /** The steps ran out: the enrollment stays only to watch for its goal while the goal window is open. */
+  private complete(enrollment: Enrollment): void {
+    this.effects.push({
+      ...this.of(enrollment),
+      type: 'exited',
+      stepId: enrollment.stepId,
+      reason: 'completed',
+    });
+    enrollment.wait = undefined;
+    if (this.goalOpen(enrollment)) enrollment.status = 'completed';
+    else this.remove(enrollment);
+  }
+
+  private end(enrollment: Enrollment, reason: ExitReason): void {
+    if (enrollment.wait) {
+      this.effects.push({
+        at: this.now,
+        userId: this.state.userId,
+        type: 'timer-cancelled',
+        timerId: enrollment.wait.timerId,
+        reason: 'enrollment-ended',
+      });
+    }
+    if (enrollment.status === 'active') {
+      this.effects.push({ ...this.of(enrollment), type: 'exited', stepId: enrollment.stepId, reason });
+    }
+    this.remove(enrollment);
+  }
+
+  private remove(enrollment: Enrollment): void {
+    this.state.enrollments = this.state.enrollments.filter((e) => e !== enrollment);
+  }
+
+  private of(enrollment: Enrollment) {
+    return {
+      at: this.now,
+      userId: this.state.userId,
+      journeyId: enrollment.journeyId,
+      version: enrollment.version,
+      enrollmentId: enrollment.id,
+    };
+  }
+}

@@ -1,0 +1,16 @@
+export {
+  CustomerEvent,
+  type CustomerEventInput,
+  DETAIL_FIELDS,
+  dedupeKey,
+  describeValue,
+  type EventContext,
+  type EventDetail,
+  type EventParseResult,
+  type EventProblem,
+  formatEventProblem,
+  type JsonValue,
+  parseCustomerEvent,
+  type Traits,
+} from './customer-event.ts';
+export { type NdjsonLine, parseNdjsonEvents } from './ndjson.ts';

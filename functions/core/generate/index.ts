@@ -1,0 +1,9 @@
+export {
+  checkGenerateOptions,
+  GENERATE_DEFAULTS,
+  type GenerateOptions,
+  generateEvents,
+  LIMITS,
+  parseStartDate,
+} from './generate.ts';
+export { localHour, utcOffsetMinutes, ZONES, type Zone } from './zones.ts';

@@ -1,0 +1,246 @@
+import { formatPath, type Problem } from '../diagnostics/problem.ts';
+import { parseSource } from '../diagnostics/yaml-source.ts';
+import { describeIssues } from '../diagnostics/zod-problems.ts';
+import { JourneyCatalog } from '../engine/catalog.ts';
+import { type CustomerEvent, parseCustomerEvent } from '../events/index.ts';
+import type { Journey } from '../journeys/schema.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
+import type { SendPipeline } from '../simulate/pipeline.ts';
+import { Simulation } from '../simulate/simulation.ts';
+import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
+import {
+  type ExpectedEnrollment,
+  type ExpectedMessage,
+  JourneyTestFile,
+  type TestCase,
+  type TestProfile,
+} from './schema.ts';
+
+export type CaseResult = { name: string; failures: string[] };
+
+export function parseJourneyTestFile(
+  file: string,
+  text: string,
+): { test?: JourneyTestFile; problems: Problem[] } {
+  const source = parseSource(text);
+  if (source.syntaxErrors.length > 0) {
+    return {
+      problems: source.syntaxErrors.map((e) => ({
+        file,
+        line: e.line,
+        column: e.column,
+        path: '',
+        message: `syntax error: ${e.message}`,
+      })),
+    };
+  }
+  const parsed = JourneyTestFile.safeParse(source.value);
+  if (parsed.success) return { test: parsed.data, problems: [] };
+  const problems = describeIssues(JourneyTestFile, source.value, parsed.error.issues).map((m) => {
+    const position =
+      m.atKey === undefined ? source.positionOf(m.path) : source.positionOfKey(m.path, m.atKey);
+    return {
+      file,
+      ...position,
+      path: formatPath(m.atKey === undefined ? m.path : [...m.path, m.atKey]),
+      message: m.message,
+    };
+  });
+  return { problems };
+}
+
+const RELATIVE = /^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+export function resolveTime(text: string, start: number): number {
+  const match = RELATIVE.exec(text);
+  if (!match) return Date.parse(text);
+  const [, d, h, m, s] = match.map((part) => Number(part ?? 0));
+  return start + ((((d ?? 0) * 24 + (h ?? 0)) * 60 + (m ?? 0)) * 60 + (s ?? 0)) * 1000;
+}
+
+function relative(iso: string, start: number): string {
+  const ms = Date.parse(iso) - start;
+  if (ms < 0) return iso;
+  const minutes = Math.round(ms / 60_000);
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  return `+${d ? `${d}d` : ''}${h ? `${h}h` : ''}${m || (!d && !h) ? `${m}m` : ''}`;
+}
+
+function initialProfile(userId: string, given: TestProfile, start: number): Profile {
+  const traits = given.timezone ? { ...given.traits, timezone: given.timezone } : given.traits;
+  const identify = parseCustomerEvent({
+    id: `test-profile-${userId}`,
+    source: 'cairn.test',
+    'detail-type': 'Identify',
+    time: new Date(start).toISOString(),
+    detail: { userId, traits, ...(given.context ? { context: given.context } : {}) },
+  });
+  if (!identify.ok)
+    throw new Error(
+      `profile of ${userId}: ${identify.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
+  const profile = applyEventToProfile(emptyProfile(), identify.event, start);
+  return given.stage ? { ...profile, stage: given.stage, stageSince: start } : profile;
+}
+
+function toEvent(event: TestCase['events'][number], index: number, start: number): CustomerEvent {
+  return {
+    version: '0',
+    id: event.id ?? `test-event-${index}`,
+    source: event.source,
+    'detail-type': event.type,
+    time: new Date(resolveTime(event.at, start)).toISOString(),
+    resources: [],
+    detail: {
+      userId: event.user,
+      properties: event.properties,
+      ...(event.eventId ? { eventId: event.eventId } : {}),
+      ...(event.traits ? { traits: event.traits } : {}),
+      ...(event.context ? { context: event.context } : {}),
+    },
+  };
+}
+
+/**
+ * Runs one case of a journey test through the simulator and compares what happened with what it expects.
+ * Messages and enrollments must match exactly (any order); refusals must include the listed ones.
+ */
+export async function runTestCase(
+  test: JourneyTestFile,
+  testCase: TestCase,
+  journeys: readonly Journey[],
+  options: { pipeline?: SendPipeline; lifecycle?: LifecycleModel } = {},
+): Promise<CaseResult> {
+  const start = Date.parse(test.start);
+  const profiles = new Map<string, Profile>(
+    Object.entries(testCase.profiles).map(([user, p]) => [user, initialProfile(user, p, start)]),
+  );
+  const refusals: string[] = [];
+  const simulation = new Simulation({
+    catalog: new JourneyCatalog(journeys),
+    defaultTimezone: test.timezone,
+    profiles,
+    ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+    ...(test.lifecycle && options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+    observe: (effect) => {
+      if (effect.type === 'not-enrolled')
+        refusals.push(`${effect.userId} ${effect.journeyId} ${effect.reason}`);
+    },
+  });
+  const events = testCase.events
+    .map((e, i) => toEvent(e, i, start))
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  for (const event of events) await simulation.processEvent(event);
+  const lastAt = events.length > 0 ? Date.parse(events.at(-1)?.time ?? '') : start;
+  await simulation.finish(testCase.until ? resolveTime(testCase.until, start) : lastAt + 30 * 86_400_000);
+
+  const failures: string[] = [];
+  const { expect } = testCase;
+  if (expect.messages) {
+    failures.push(
+      ...compare(
+        'message',
+        expect.messages,
+        [...simulation.tally.messages.values()],
+        (e, a) => messageMatches(e, a, start),
+        (m) => showMessage(m, start),
+        (e) => showExpectedMessage(e),
+      ),
+    );
+  }
+  if (expect.enrollments) {
+    failures.push(
+      ...compare(
+        'enrollment',
+        expect.enrollments,
+        [...simulation.tally.enrollments.values()],
+        enrollmentMatches,
+        showEnrollment,
+        showExpectedEnrollment,
+      ),
+    );
+  }
+  for (const refusal of expect.notEnrolled ?? []) {
+    const wanted = `${refusal.user} ${refusal.journey} ${refusal.reason}`;
+    if (!refusals.includes(wanted))
+      failures.push(
+        `expected refusal not found: ${wanted}${refusals.length ? ` (refusals: ${refusals.join('; ')})` : ''}`,
+      );
+  }
+  return { name: testCase.name, failures };
+}
+
+function compare<E, A>(
+  what: string,
+  expected: readonly E[],
+  actual: readonly A[],
+  matches: (e: E, a: A) => boolean,
+  showActual: (a: A) => string,
+  showExpected: (e: E) => string,
+): string[] {
+  const unmatched = [...actual];
+  const failures: string[] = [];
+  for (const wanted of expected) {
+    const index = unmatched.findIndex((a) => matches(wanted, a));
+    if (index >= 0) unmatched.splice(index, 1);
+    else failures.push(`- expected ${what} missing: ${showExpected(wanted)}`);
+  }
+  for (const extra of unmatched) failures.push(`+ unexpected ${what}: ${showActual(extra)}`);
+  return failures;
+}
+
+function messageMatches(e: ExpectedMessage, a: MessageRecord, start: number): boolean {
+  const at = Date.parse(a.at);
+  return (
+    e.user === a.userId &&
+    e.step === a.stepId &&
+    e.status === a.status &&
+    (e.journey === undefined || e.journey === a.journeyId) &&
+    (e.template === undefined || e.template === a.template) &&
+    (e.channel === undefined || e.channel === a.channel) &&
+    (e.reason === undefined || e.reason === a.reason) &&
+    (e.variant === undefined || e.variant === a.variant) &&
+    (e.at === undefined || resolveTime(e.at, start) === at) &&
+    (e.between === undefined ||
+      (resolveTime(e.between[0], start) <= at && at <= resolveTime(e.between[1], start)))
+  );
+}
+
+function enrollmentMatches(e: ExpectedEnrollment, a: EnrollmentRecord): boolean {
+  return (
+    e.user === a.userId &&
+    e.journey === a.journeyId &&
+    (e.exit === undefined || e.exit === a.exitReason) &&
+    (e.goal === undefined || e.goal === (a.goalReachedAt !== null)) &&
+    (e.holdout === undefined || e.holdout === a.holdout) &&
+    (e.variant === undefined || e.variant === a.variant) &&
+    (e.waitingAt === undefined || e.waitingAt === a.waitingAt)
+  );
+}
+
+function showMessage(m: MessageRecord, start: number): string {
+  return `${m.userId} ${m.journeyId}/${m.stepId} ${m.template} via ${m.channel ?? m.channels.join('|')} ${m.status} (${m.reason}) at ${relative(m.at, start)}${m.variant ? ` variant ${m.variant}` : ''}`;
+}
+
+function showExpectedMessage(e: ExpectedMessage): string {
+  const when = e.at ? ` at ${e.at}` : e.between ? ` between ${e.between[0]} and ${e.between[1]}` : '';
+  return `${e.user} ${e.journey ?? '*'}/${e.step}${e.template ? ` ${e.template}` : ''}${e.channel ? ` via ${e.channel}` : ''} ${e.status}${e.reason ? ` (${e.reason})` : ''}${when}`;
+}
+
+function showEnrollment(a: EnrollmentRecord): string {
+  const end = a.exitReason ? `exit ${a.exitReason}` : a.waitingAt ? `waiting at ${a.waitingAt}` : 'enrolled';
+  return `${a.userId} ${a.journeyId} ${end}, goal ${a.goalReachedAt ? 'reached' : 'not reached'}${a.holdout ? ', holdout' : ''}${a.variant ? `, variant ${a.variant}` : ''}`;
+}
+
+function showExpectedEnrollment(e: ExpectedEnrollment): string {
+  const parts = [`${e.user} ${e.journey}`];
+  if (e.exit !== undefined) parts.push(e.exit === null ? 'not exited' : `exit ${e.exit}`);
+  if (e.goal !== undefined) parts.push(`goal ${e.goal ? 'reached' : 'not reached'}`);
+  if (e.holdout !== undefined) parts.push(e.holdout ? 'holdout' : 'not holdout');
+  if (e.variant !== undefined) parts.push(`variant ${e.variant}`);
+  if (e.waitingAt !== undefined) parts.push(`waiting at ${e.waitingAt}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { Channel, LifecycleStage } from '../journeys/schema.ts';
+
+/** `+30m`, `+1d2h`, or an absolute ISO-8601 time. Relative times count from the test's `start`. */
+export const TestTime = z
+  .string()
+  .refine(
+    (s) => (/^\+(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/.test(s) && s !== '+' ? true : !Number.isNaN(Date.parse(s))),
+    {
+      message: 'expected a time relative to start such as +30m, +1d2h, or an ISO-8601 time',
+    },
+  )
+  .describe('+30m, +2h, +1d12h, or an ISO-8601 time');
+
+export const TestEvent = z.strictObject({
+  at: TestTime,
+  user: z.string().min(1),
+  type: z.string().min(1).describe('The event name (detail-type).'),
+  source: z.string().min(1).default('com.example.shop'),
+  id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('EventBridge id; defaults to a unique one. Repeat an id to test re-delivery.'),
+  eventId: z.string().min(1).optional(),
+  properties: z.record(z.string(), z.json()).default({}),
+  traits: z.record(z.string(), z.json()).optional(),
+  context: z.record(z.string(), z.json()).optional(),
+});
+export type TestEvent = z.infer<typeof TestEvent>;
+
+/** A customer known before the test starts, built as if an identify event with these traits had arrived. */
+export const TestProfile = z.strictObject({
+  traits: z.record(z.string(), z.json()).default({}),
+  timezone: z.string().optional().describe('Shorthand for traits.timezone.'),
+  context: z.record(z.string(), z.json()).optional().describe('As in an event, e.g. a push device.'),
+  stage: LifecycleStage.optional(),
+});
+export type TestProfile = z.infer<typeof TestProfile>;
+
+export const ExpectedMessage = z.strictObject({
+  user: z.string().min(1),
+  journey: z.string().min(1).optional(),
+  step: z.string().min(1),
+  template: z.string().min(1).optional(),
+  channel: Channel.optional().describe('The channel it went out on.'),
+  status: z.enum(['SENT', 'DEFERRED', 'SKIPPED', 'DROPPED']).default('SENT'),
+  reason: z.string().optional(),
+  variant: z.string().optional(),
+  at: TestTime.optional().describe('Exactly when the outcome was decided.'),
+  between: z
+    .tuple([TestTime, TestTime])
+    .optional()
+    .describe('A window [from, to] for when the outcome was decided.'),
+});
+export type ExpectedMessage = z.infer<typeof ExpectedMessage>;
+
+export const ExpectedEnrollment = z.strictObject({
+  user: z.string().min(1),
+  journey: z.string().min(1),
+  exit: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('The exit reason, e.g. goal, completed, exit-criteria:ordered; null: still enrolled.'),
+  goal: z.boolean().optional().describe('Whether the goal was reached.'),
+  holdout: z.boolean().optional(),
+  variant: z.string().nullable().optional(),
+  waitingAt: z.string().nullable().optional().describe('The step it waits at when the test ends.'),
+});
+export type ExpectedEnrollment = z.infer<typeof ExpectedEnrollment>;
+
+export const NotEnrolled = z.strictObject({
+  user: z.string().min(1),
+  journey: z.string().min(1),
+  reason: z.string().min(1),
+});
+
+export const TestCase = z.strictObject({
+  name: z.string().min(1),
+  profiles: z.record(z.string(), TestProfile).default({}),
+  events: z.array(TestEvent).default([]),
+  until: TestTime.optional().describe('Run the clock to here; default 30 days after the last event.'),
+  expect: z.strictObject({
+    messages: z.array(ExpectedMessage).optional().describe('Exactly these messages, in any order.'),
+    enrollments: z.array(ExpectedEnrollment).optional().describe('Exactly these enrollments, in any order.'),
+    notEnrolled: z.array(NotEnrolled).optional().describe('At least these refusals to enter.'),
+  }),
+});
+export type TestCase = z.infer<typeof TestCase>;
+
+export const JourneyTestFile = z.strictObject({
+  $schema: z.string().optional(),
+  journeys: z.array(z.string().min(1)).min(1).describe('The journey ids under test; only they are loaded.'),
+  start: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time such as 2026-11-02T10:00:00Z'),
+  timezone: z.string().default('UTC').describe('For local-time waits when a profile has no timezone.'),
+  lifecycle: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Classify customers with journeys/lifecycle.yaml (purchases, stages, stage changes over time).',
+    ),
+  cases: z.array(TestCase).min(1),
+});
+export type JourneyTestFile = z.infer<typeof JourneyTestFile>;

@@ -1,0 +1,245 @@
+import { didYouMean, type PathSegment } from '../diagnostics/problem.ts';
+import { valueAt } from '../diagnostics/zod-problems.ts';
+import { compilePattern } from '../patterns/index.ts';
+
+/** A finding of the checks that a schema cannot express; located by path, like schema problems. */
+export type Finding = { path: PathSegment[]; message: string };
+
+type Edge = { path: PathSegment[]; target: string };
+type StepNode = { index: number; id: string | undefined; isWait: boolean; edges: Edge[] };
+
+/**
+ * Checks a journey document for what the schema cannot see: the step graph, wait forms, split shares and
+ * the validity of every pattern. It reads the raw document defensively, so these problems are reported
+ * together with schema problems instead of only after those are fixed.
+ */
+export function checkJourney(document: unknown): Finding[] {
+  const steps = stepNodes(valueAt(document, ['steps']));
+  return [
+    ...checkStepIds(steps),
+    ...checkReferences(document, steps),
+    ...checkReachability(document, steps),
+    ...checkCyclesWithoutWait(steps),
+    ...checkWaits(document, steps),
+    ...checkSplits(document, steps),
+    ...checkPatterns(document, steps),
+  ];
+}
+
+function stepNodes(raw: unknown): StepNode[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((step: unknown, index) => {
+    const id = stringAt(step, ['id']);
+    const edges: Edge[] = [];
+    const edge = (path: PathSegment[]) => {
+      const target = stringAt(step, path);
+      if (target !== undefined) edges.push({ path: ['steps', index, ...path], target });
+    };
+    edge(['next']);
+    edge(['onTimeout']);
+    edge(['default']);
+    for (const list of ['branches', 'variants'] as const) {
+      const items = valueAt(step, [list]);
+      if (Array.isArray(items)) for (let j = 0; j < items.length; j++) edge([list, j, 'next']);
+    }
+    return { index, id, isWait: stringAt(step, ['type']) === 'wait', edges };
+  });
+}
+
+function checkStepIds(steps: StepNode[]): Finding[] {
+  const firstIndex = new Map<string, number>();
+  const findings: Finding[] = [];
+  for (const step of steps) {
+    if (step.id === undefined) continue;
+    const first = firstIndex.get(step.id);
+    if (first === undefined) firstIndex.set(step.id, step.index);
+    else
+      findings.push({
+        path: ['steps', step.index, 'id'],
+        message: `duplicate step id "${step.id}" (already used by steps[${first}])`,
+      });
+  }
+  return findings;
+}
+
+function knownIds(steps: StepNode[]): string[] {
+  return steps.flatMap((s) => (s.id === undefined ? [] : [s.id]));
+}
+
+function checkReferences(document: unknown, steps: StepNode[]): Finding[] {
+  const ids = knownIds(steps);
+  const known = new Set(ids);
+  const references: Edge[] = steps.flatMap((s) => s.edges);
+  const start = stringAt(document, ['start']);
+  if (start !== undefined) references.push({ path: ['start'], target: start });
+  return references
+    .filter((ref) => !known.has(ref.target))
+    .map((ref) => ({
+      path: ref.path,
+      message: `unknown step "${ref.target}"${didYouMean(ref.target, ids)}`,
+    }));
+}
+
+function startId(document: unknown, steps: StepNode[]): string | undefined {
+  return stringAt(document, ['start']) ?? steps[0]?.id;
+}
+
+function checkReachability(document: unknown, steps: StepNode[]): Finding[] {
+  const start = startId(document, steps);
+  const byId = new Map<string, StepNode>();
+  for (const s of steps) if (s.id !== undefined && !byId.has(s.id)) byId.set(s.id, s);
+  if (start === undefined || !byId.has(start)) return [];
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const edge of byId.get(id)?.edges ?? []) {
+      if (!seen.has(edge.target) && byId.has(edge.target)) {
+        seen.add(edge.target);
+        queue.push(edge.target);
+      }
+    }
+  }
+  return steps
+    .filter((s) => s.id !== undefined && !seen.has(s.id) && byId.get(s.id) === s)
+    .map((s) => ({
+      path: ['steps', s.index, 'id'],
+      message: `step "${s.id}" is unreachable from the start step "${start}"`,
+    }));
+}
+
+/**
+ * A cycle through steps that never wait would loop forever within one event. Tarjan's strongly connected
+ * components over the graph without its wait steps finds every such cycle once.
+ */
+function checkCyclesWithoutWait(steps: StepNode[]): Finding[] {
+  const nodes = new Map(steps.flatMap((s) => (s.id !== undefined && !s.isWait ? [[s.id, s] as const] : [])));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const findings: Finding[] = [];
+  let counter = 0;
+
+  const visit = (id: string): void => {
+    index.set(id, counter);
+    low.set(id, counter);
+    counter++;
+    stack.push(id);
+    onStack.add(id);
+    for (const { target } of nodes.get(id)?.edges ?? []) {
+      if (!nodes.has(target)) continue;
+      if (!index.has(target)) {
+        visit(target);
+        low.set(id, Math.min(low.get(id) ?? 0, low.get(target) ?? 0));
+      } else if (onStack.has(target)) {
+        low.set(id, Math.min(low.get(id) ?? 0, index.get(target) ?? 0));
+      }
+    }
+    if (low.get(id) !== index.get(id)) return;
+    const component: string[] = [];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      onStack.delete(top);
+      component.unshift(top);
+      if (top === id) break;
+    }
+    const first = nodes.get(component[0] ?? '');
+    const selfLoop = component.length === 1 && first?.edges.some((e) => e.target === id);
+    if (first && (component.length > 1 || selfLoop)) {
+      findings.push({
+        path: ['steps', first.index],
+        message: `cycle with no wait step: ${[...component, component[0]].join(' -> ')}; add a wait step to the loop`,
+      });
+    }
+  };
+  for (const id of nodes.keys()) if (!index.has(id)) visit(id);
+  return findings;
+}
+
+function checkWaits(document: unknown, steps: StepNode[]): Finding[] {
+  return steps
+    .filter((s) => s.isWait)
+    .flatMap((s): Finding[] => {
+      const step = valueAt(document, ['steps', s.index]);
+      const path: PathSegment[] = ['steps', s.index];
+      const forms = (['duration', 'until', 'event'] as const).filter((k) => valueAt(step, [k]) !== undefined);
+      if (forms.length !== 1) {
+        const found = forms.length === 0 ? 'none' : forms.join(' and ');
+        return [
+          { path, message: `a wait step needs exactly one of duration, until or event, found ${found}` },
+        ];
+      }
+      if (forms[0] === 'event') {
+        return valueAt(step, ['timeout']) === undefined
+          ? [
+              {
+                path,
+                message:
+                  'a wait for an event needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)',
+              },
+            ]
+          : [];
+      }
+      return (['timeout', 'onTimeout'] as const)
+        .filter((k) => valueAt(step, [k]) !== undefined)
+        .map((k) => ({ path: [...path, k], message: `${k} only applies to a wait for an event` }));
+    });
+}
+
+function checkSplits(document: unknown, steps: StepNode[]): Finding[] {
+  return steps.flatMap((s): Finding[] => {
+    if (stringAt(document, ['steps', s.index, 'type']) !== 'split') return [];
+    const variants = valueAt(document, ['steps', s.index, 'variants']);
+    if (!Array.isArray(variants)) return [];
+    const percents = variants.map((v: unknown) => valueAt(v, ['percent']));
+    if (!percents.every((p): p is number => typeof p === 'number')) return [];
+    const total = percents.reduce((a, b) => a + b, 0);
+    return Math.abs(total - 100) > 1e-9
+      ? [
+          {
+            path: ['steps', s.index, 'variants'],
+            message: `split percentages add up to ${total}, expected 100`,
+          },
+        ]
+      : [];
+  });
+}
+
+function patternPaths(document: unknown, steps: StepNode[]): PathSegment[][] {
+  const paths: PathSegment[][] = [
+    ['trigger', 'event'],
+    ['audience', 'profile'],
+    ['audience', 'trigger'],
+    ['goal', 'pattern'],
+  ];
+  const exits = valueAt(document, ['exit']);
+  if (Array.isArray(exits)) for (let i = 0; i < exits.length; i++) paths.push(['exit', i, 'pattern']);
+  for (const s of steps) {
+    paths.push(['steps', s.index, 'event', 'pattern']);
+    const branches = valueAt(document, ['steps', s.index, 'branches']);
+    if (Array.isArray(branches)) {
+      branches.forEach((_, j) => {
+        paths.push(['steps', s.index, 'branches', j, 'when', 'profile']);
+        paths.push(['steps', s.index, 'branches', j, 'when', 'trigger']);
+      });
+    }
+  }
+  return paths;
+}
+
+function checkPatterns(document: unknown, steps: StepNode[]): Finding[] {
+  return patternPaths(document, steps).flatMap((path) => {
+    const pattern = valueAt(document, path);
+    if (pattern === undefined) return [];
+    const compiled = compilePattern(pattern);
+    if (compiled.ok) return [];
+    return compiled.problems.map((p) => ({
+      path: [...path, ...p.path],
+      message: `invalid pattern: ${p.message}`,
+    }));
+  });
+}
+
+function stringAt(value: unknown, path: readonly PathSegment[]): string | undefined {
+  const found = valueAt(value, path);
+  return typeof found === 'string' ? found : undefined;
+}

@@ -1,0 +1,82 @@
+import { formatPath, type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
+import { parseSource, type SourceDocument } from '../diagnostics/yaml-source.ts';
+import { describeIssues } from '../diagnostics/zod-problems.ts';
+import { checkJourney } from './checks.ts';
+import { Journey } from './schema.ts';
+
+export type JourneyFile = { file: string; text: string };
+export type LoadedJourney = { file: string; journey: Journey };
+export type JourneySetResult = { journeys: LoadedJourney[]; problems: Problem[] };
+
+type FileResult = { journey: Journey | undefined; problems: Problem[]; source: SourceDocument };
+
+/** Parses one journey file (YAML or JSON) and reports every problem in it with its file:line:column. */
+export function loadJourneyFile({ file, text }: JourneyFile): FileResult {
+  const source = parseSource(text);
+  if (source.syntaxErrors.length > 0) {
+    const problems = source.syntaxErrors.map((e) => ({
+      file,
+      line: e.line,
+      column: e.column,
+      path: '',
+      message: `syntax error: ${e.message}`,
+    }));
+    return { journey: undefined, problems, source };
+  }
+  const locate = (path: PathSegment[], message: string, atKey?: string): Problem => {
+    const position = atKey === undefined ? source.positionOf(path) : source.positionOfKey(path, atKey);
+    return { file, ...position, path: formatPath(atKey === undefined ? path : [...path, atKey]), message };
+  };
+  if (typeof source.value !== 'object' || source.value === null || Array.isArray(source.value)) {
+    return {
+      journey: undefined,
+      problems: [locate([], 'expected a journey: a mapping with id, name, trigger and steps')],
+      source,
+    };
+  }
+  const parsed = Journey.safeParse(source.value);
+  const schemaProblems = parsed.success
+    ? []
+    : describeIssues(Journey, source.value, parsed.error.issues).map((m) =>
+        locate(m.path, m.message, m.atKey),
+      );
+  const checkProblems = checkJourney(source.value).map((f) => locate(f.path, f.message));
+  const problems = dedupe([...schemaProblems, ...checkProblems]);
+  return { journey: parsed.success && problems.length === 0 ? parsed.data : undefined, problems, source };
+}
+
+/** Loads a set of journey files and adds the checks across files, such as one id used twice. */
+export function loadJourneySet(files: readonly JourneyFile[]): JourneySetResult {
+  const journeys: LoadedJourney[] = [];
+  const problems: Problem[] = [];
+  const firstFileOfId = new Map<string, string>();
+  for (const input of files) {
+    const result = loadJourneyFile(input);
+    problems.push(...result.problems);
+    if (!result.journey) continue;
+    const owner = firstFileOfId.get(result.journey.id);
+    if (owner !== undefined) {
+      const position = result.source.positionOf(['id']);
+      problems.push({
+        file: input.file,
+        ...position,
+        path: 'id',
+        message: `journey id "${result.journey.id}" is already used by ${owner}`,
+      });
+      continue;
+    }
+    firstFileOfId.set(result.journey.id, input.file);
+    journeys.push({ file: input.file, journey: result.journey });
+  }
+  return { journeys, problems: sortProblems(problems) };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.column}:${p.path}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,206 @@
+import type { CustomerEvent } from '../events/index.ts';
+import type { LifecycleStage } from '../journeys/schema.ts';
+import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
+import { type Profile, profileView } from '../profile/profile.ts';
+import { expectedPurchases, pAlive } from './bgnbd.ts';
+import type { LifecycleConfig, StageRule } from './config.ts';
+import { DAY_MS, emptyPurchases, type PurchaseSummary, repeatSummary, windowTotals } from './purchases.ts';
+
+/** The lifecycle configuration with its patterns compiled, ready for the hot path. */
+export type LifecycleModel = {
+  config: LifecycleConfig;
+  orders: CompiledPattern;
+  refunds?: CompiledPattern;
+  stages: { rule: StageRule; pattern: CompiledPattern }[];
+  /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
+  thresholds: number[];
+};
+
+function mustCompile(pattern: unknown, where: string): CompiledPattern {
+  const compiled = compilePattern(pattern);
+  if (!compiled.ok) throw new Error(`lifecycle ${where}: invalid pattern (run "cairn validate")`);
+  return compiled.pattern;
+}
+
+function numbersIn(value: unknown, into: Set<number>): void {
+  if (typeof value === 'number') into.add(value);
+  else if (Array.isArray(value)) for (const v of value) numbersIn(v, into);
+  else if (value !== null && typeof value === 'object')
+    for (const v of Object.values(value)) numbersIn(v, into);
+}
+
+export function compileLifecycle(config: LifecycleConfig): LifecycleModel {
+  const thresholds = new Set<number>();
+  for (const rule of config.stages) numbersIn(rule.when, thresholds);
+  return {
+    config,
+    orders: mustCompile(config.purchases.orders.pattern, 'purchases.orders'),
+    ...(config.purchases.refunds
+      ? { refunds: mustCompile(config.purchases.refunds.pattern, 'purchases.refunds') }
+      : {}),
+    stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
+    thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
+  };
+}
+
+function valueAt(event: unknown, path: string): unknown {
+  let current = event;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
+}
+
+/** Whether the event is an order or a refund by the configuration, and its amount. */
+export function purchaseOf(
+  model: LifecycleModel,
+  event: CustomerEvent,
+): { kind: 'order' | 'refund'; amount: number } | undefined {
+  const { orders, refunds } = model.config.purchases;
+  const read = (path: string) => {
+    const amount = Number(valueAt(event, path) ?? 0);
+    return Number.isFinite(amount) ? Math.abs(amount) : 0;
+  };
+  if (matchesPattern(model.orders, event)) return { kind: 'order', amount: read(orders.revenue) };
+  if (model.refunds && refunds && matchesPattern(model.refunds, event))
+    return { kind: 'refund', amount: read(refunds.revenue) };
+  return undefined;
+}
+
+const days = (from: number | undefined, now: number) =>
+  from === undefined ? null : Math.floor((now - from) / DAY_MS);
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function score(value: number, thresholds: readonly number[], lowerIsBetter: boolean): number {
+  const passed = thresholds.filter((t) => (lowerIsBetter ? value <= t : value >= t)).length;
+  return 1 + passed;
+}
+
+/**
+ * The profile view with the lifecycle's derived fields, as of `now`: what stage rules, audiences and branch
+ * conditions match against. Every field is documented in docs/lifecycle.md.
+ */
+export function lifecycleView(
+  userId: string,
+  profile: Profile,
+  model: LifecycleModel | undefined,
+  now: number,
+): Record<string, unknown> {
+  const base = profileView(userId, profile);
+  const purchases: PurchaseSummary = profile.purchases ?? emptyPurchases();
+  const w30 = windowTotals(purchases, 30, now);
+  const w90 = windowTotals(purchases, 90, now);
+  const w365 = windowTotals(purchases, 365, now);
+  const repeat = repeatSummary(purchases, now);
+  const sinceLast = days(purchases.lastOrderAt, now);
+  const view: Record<string, unknown> = {
+    ...base,
+    daysSinceFirstSeen: days(profile.firstSeenAt, now),
+    daysSinceLastSeen: days(profile.lastSeenAt, now),
+    daysSinceFirstOrder: days(purchases.firstOrderAt, now),
+    daysSinceLastOrder: sinceLast,
+    orders: purchases.orders,
+    revenue: purchases.revenue,
+    refunds: purchases.refunds,
+    averageOrderValue: purchases.orders > 0 ? round(purchases.revenue / purchases.orders, 2) : null,
+    repeatDays: repeat?.x ?? 0,
+    orders30d: w30.orders,
+    orders90d: w90.orders,
+    orders365d: w365.orders,
+    revenue30d: w30.revenue,
+    revenue90d: w90.revenue,
+    revenue365d: w365.revenue,
+    rfm: null,
+    pAlive: null,
+    expectedPurchases90d: null,
+  };
+  if (!model) return view;
+  const { rfm } = model.config;
+  if (sinceLast !== null) {
+    const r = score(sinceLast, rfm.recencyDays, true);
+    const f = score(w365.orders, rfm.frequencyOrders, false);
+    const m = score(w365.revenue, rfm.monetaryRevenue, false);
+    view.rfm = { r, f, m, score: `${r}${f}${m}` };
+  }
+  if (model.config.model && repeat) {
+    const unit = model.config.model.unit === 'weeks' ? 7 : 1;
+    const customer = { x: repeat.x, tx: repeat.tx / unit, T: repeat.T / unit };
+    view.pAlive = round(pAlive(model.config.model.params, customer), 4);
+    view.expectedPurchases90d = round(expectedPurchases(model.config.model.params, customer, 90 / unit), 4);
+  }
+  return view;
+}
+
+export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };
+
+export function evaluateStage(
+  model: LifecycleModel,
+  userId: string,
+  profile: Profile,
+  now: number,
+): StageDecision {
+  const view = lifecycleView(userId, profile, model, now);
+  const hit = model.stages.find((s) => matchesPattern(s.pattern, view));
+  return { stage: hit?.rule.stage, rule: hit?.rule };
+}
+
+const HORIZON_DAYS = 400;
+const MINUTE = 60_000;
+
+/**
+ * When the stage would next change if nothing else happened, to the minute, within 400 days. Between events
+ * only time moves the derived fields, and they change a stage only where a day count reaches a number used
+ * in the rules, a purchase leaves a rolling window, or pAlive drifts; those instants and a weekly grid are
+ * the candidates, and a binary search narrows the first change down to the minute.
+ */
+export function nextStageBoundary(
+  model: LifecycleModel,
+  userId: string,
+  profile: Profile,
+  now: number,
+): number | undefined {
+  const current = evaluateStage(model, userId, profile, now).stage;
+  const purchases = profile.purchases ?? emptyPurchases();
+  const horizon = now + HORIZON_DAYS * DAY_MS;
+  const candidates = new Set<number>();
+  for (const base of [
+    profile.firstSeenAt,
+    profile.lastSeenAt,
+    purchases.firstOrderAt,
+    purchases.lastOrderAt,
+  ]) {
+    if (base === undefined) continue;
+    for (const n of model.thresholds) for (const d of [n, n + 1]) candidates.add(base + d * DAY_MS);
+  }
+  for (const [day] of purchases.days)
+    for (const window of [30, 90, 365]) candidates.add((day + window) * DAY_MS);
+  for (const [week] of purchases.weeks) candidates.add((week * 7 + 365) * DAY_MS);
+  for (let d = 7; d <= HORIZON_DAYS; d += 7) candidates.add(now + d * DAY_MS);
+  const ordered = [...candidates].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
+  let before = now;
+  for (const at of ordered) {
+    if (evaluateStage(model, userId, profile, at).stage !== current)
+      return refine(model, userId, profile, current, before, at);
+    before = at;
+  }
+  return undefined;
+}
+
+function refine(
+  model: LifecycleModel,
+  userId: string,
+  profile: Profile,
+  current: LifecycleStage | undefined,
+  from: number,
+  to: number,
+): number {
+  let low = from;
+  let high = to;
+  while (high - low > MINUTE) {
+    const mid = Math.floor((low + high) / 2);
+    if (evaluateStage(model, userId, profile, mid).stage !== current) high = mid;
+    else low = mid;
+  }
+  return high;
+}

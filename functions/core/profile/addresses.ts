@@ -1,0 +1,31 @@
+import ct from 'countries-and-timezones';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+
+const Email = z.email();
+
+/** A valid address, trimmed and with its domain in lower case; undefined when it is not an address. */
+export function normalizeEmail(raw: string): string | undefined {
+  const trimmed = raw.trim();
+  if (!Email.safeParse(trimmed).success) return undefined;
+  const at = trimmed.lastIndexOf('@');
+  return `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
+}
+
+/** E.164 for a valid international number (`+` and country code required); undefined otherwise. */
+export function normalizePhone(raw: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(raw.trim());
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/**
+ * The IANA zone of a phone number's country when the country has exactly one zone. For countries that span
+ * several zones (US, Brazil, Australia, ...) a number does not say where its owner is, so none is guessed.
+ */
+export function phoneTimezone(e164: string): string | undefined {
+  const country = parsePhoneNumberFromString(e164)?.country;
+  if (!country) return undefined;
+  const zones = ct.getTimezonesForCountry(country) ?? [];
+  const canonical = zones.filter((z) => !z.aliasOf);
+  return canonical.length === 1 ? canonical[0]?.name : undefined;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Channel } from '../journeys/schema.ts';
+import type { ConsentRecord } from './profile.ts';
+
+export type ConsentChange = { key: string; record: ConsentRecord };
+
+/**
+ * Consent as apps send it in `traits.consent`: per channel a boolean, or per topic a boolean.
+ * `{ email: true, sms: { marketing: false } }` opts in to all email and out of marketing SMS.
+ */
+export const ConsentTrait = z.partialRecord(
+  Channel,
+  z.union([z.boolean(), z.record(z.string(), z.boolean())]),
+);
+
+export function consentChangesFromTraits(raw: unknown, source: string, at: number): ConsentChange[] {
+  if (raw === undefined) return [];
+  const parsed = ConsentTrait.safeParse(raw);
+  if (!parsed.success) return [];
+  const changes: ConsentChange[] = [];
+  for (const [channel, value] of Object.entries(parsed.data)) {
+    const entries =
+      typeof value === 'boolean'
+        ? [[channel, value] as const]
+        : Object.entries(value).map(([topic, v]) => [`${channel}:${topic}`, v] as const);
+    for (const [key, given] of entries)
+      changes.push({ key, record: { status: given ? 'opted_in' : 'opted_out', source, at } });
+  }
+  return changes;
+}
+
+export function consentKey(channel: Channel, topic?: string): string {
+  return topic ? `${channel}:${topic}` : channel;
+}
+
+/** The most specific record: the topic's, else the channel's. */
+export function consentFor(
+  consent: Readonly<Record<string, ConsentRecord>>,
+  channel: Channel,
+  topic?: string,
+): ConsentRecord | undefined {
+  return (topic ? consent[consentKey(channel, topic)] : undefined) ?? consent[channel];
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import type { CustomerEvent } from '../events/index.ts';
+import { LifecycleStage } from '../journeys/schema.ts';
+import { PurchaseSummary } from '../lifecycle/purchases.ts';
+import { isValidTimezone } from '../time/zoned.ts';
+import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';
+import { type ConsentChange, consentChangesFromTraits } from './consent.ts';
+
+/** Push platforms as Pinpoint SendMessages names its channels (GCM is FCM's former name). */
+export const PushPlatform = z.enum(['APNS', 'APNS_SANDBOX', 'FCM']);
+export type PushPlatform = z.infer<typeof PushPlatform>;
+
+export const PushDevice = z.object({
+  token: z.string().min(1),
+  platform: PushPlatform,
+  lastSeenAt: z.number(),
+  /** False once the push service said the token is permanently invalid. */
+  active: z.boolean(),
+});
+export type PushDevice = z.infer<typeof PushDevice>;
+
+export const ConsentRecord = z.object({
+  status: z.enum(['opted_in', 'opted_out']),
+  /** Who recorded it: the event source, `unsubscribe-link`, `sms-stop`, ... */
+  source: z.string(),
+  at: z.number(),
+});
+export type ConsentRecord = z.infer<typeof ConsentRecord>;
+
+/** How the profile's timezone was found, so policies can tell a guess from a fact. */
+export const TimezoneSource = z.enum(['trait', 'phone', 'context']);
+export type TimezoneSource = z.infer<typeof TimezoneSource>;
+
+export const MAX_DEVICES = 5;
+
+/**
+ * The customer profile: traits, channel addresses, consent and lifecycle. Addresses are only kept when they are
+ * valid (the raw value stays in `traits` for inspection), so a present address is a usable one.
+ */
+export const Profile = z.object({
+  traits: z.record(z.string(), z.json()).default({}),
+  email: z.string().optional(),
+  /** E.164, e.g. +447700900123. */
+  phone: z.string().optional(),
+  devices: z.array(PushDevice).default([]),
+  timezone: z.string().optional(),
+  timezoneSource: TimezoneSource.optional(),
+  locale: z.string().optional(),
+  /** Keyed by channel (`email`) or channel and topic (`email:newsletter`). */
+  consent: z.record(z.string(), ConsentRecord).default({}),
+  firstSeenAt: z.number().optional(),
+  lastSeenAt: z.number().optional(),
+  stage: LifecycleStage.optional(),
+  stageSince: z.number().optional(),
+  purchases: PurchaseSummary.optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const LIFECYCLE_SOURCE = 'cairn.lifecycle';
+export const STAGE_CHANGED = 'Lifecycle Stage Changed';
+
+export function emptyProfile(): Profile {
+  return { traits: {}, devices: [], consent: {} };
+}
+
+const TIMEZONE_RANK: Record<TimezoneSource, number> = { trait: 3, phone: 2, context: 1 };
+
+/**
+ * The timezone fallback chain: an explicit trait, then the phone number's country (when the country has one
+ * zone), then the event's context. A source never replaces a better one.
+ */
+function updateTimezone(profile: Profile, candidate: string | undefined, source: TimezoneSource): void {
+  if (candidate === undefined || !isValidTimezone(candidate)) return;
+  const current = profile.timezoneSource ? TIMEZONE_RANK[profile.timezoneSource] : 0;
+  if (TIMEZONE_RANK[source] < current) return;
+  profile.timezone = candidate;
+  profile.timezoneSource = source;
+}
+
+function platformOf(raw: string | undefined): PushPlatform | undefined {
+  const name = raw?.toUpperCase();
+  if (name === 'APNS' || name === 'IOS') return 'APNS';
+  if (name === 'APNS_SANDBOX') return 'APNS_SANDBOX';
+  if (name === 'FCM' || name === 'GCM' || name === 'ANDROID') return 'FCM';
+  return undefined;
+}
+
+function upsertDevice(
+  devices: readonly PushDevice[],
+  token: string,
+  platform: PushPlatform,
+  at: number,
+): PushDevice[] {
+  const others = devices.filter((d) => d.token !== token);
+  const next = [{ token, platform, lastSeenAt: at, active: true }, ...others];
+  return next.sort((a, b) => b.lastSeenAt - a.lastSeenAt).slice(0, MAX_DEVICES);
+}
+
+export function applyConsent(profile: Profile, changes: readonly ConsentChange[]): Profile {
+  if (changes.length === 0) return profile;
+  const consent = { ...profile.consent };
+  for (const change of changes) {
+    const previous = consent[change.key];
+    if (previous && previous.at > change.record.at) continue;
+    consent[change.key] = change.record;
+  }
+  return { ...profile, consent };
+}
+
+/** Folds an event's traits and context into the profile. Returns a new profile; the input is not changed. */
+export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: number): Profile {
+  const { traits, context, properties } = event.detail;
+  const next: Profile = {
+    ...profile,
+    firstSeenAt: Math.min(profile.firstSeenAt ?? at, at),
+    lastSeenAt: Math.max(profile.lastSeenAt ?? at, at),
+  };
+  if (traits) {
+    next.traits = { ...profile.traits, ...traits };
+    const email = traits.email === undefined ? undefined : normalizeEmail(traits.email);
+    if (email) next.email = email;
+    const phone = traits.phone === undefined ? undefined : normalizePhone(traits.phone);
+    if (phone) next.phone = phone;
+    if (traits.locale) next.locale = traits.locale;
+    updateTimezone(next, traits.timezone, 'trait');
+  }
+  if (next.phone && next.phone !== profile.phone) updateTimezone(next, phoneTimezone(next.phone), 'phone');
+  updateTimezone(next, context?.timezone, 'context');
+  if (!next.locale && context?.locale) next.locale = context.locale;
+  const token = context?.device?.token;
+  const platform = platformOf(context?.device?.platform);
+  if (token && platform) next.devices = upsertDevice(profile.devices, token, platform, at);
+  const withConsent = applyConsent(
+    next,
+    consentChangesFromTraits(traits?.consent, event.source, Date.parse(event.time)),
+  );
+  if (event.source === LIFECYCLE_SOURCE && event['detail-type'] === STAGE_CHANGED) {
+    const stage = LifecycleStage.safeParse(properties.to);
+    if (stage.success && stage.data !== withConsent.stage)
+      return { ...withConsent, stage: stage.data, stageSince: at };
+  }
+  return withConsent;
+}
+
+export type ResolvedTimezone = { zone: string; source: TimezoneSource | 'default' };
+
+/** The zone to apply local-time rules in; the environment's default when nothing better is known. */
+export function resolveTimezone(profile: Profile, defaultZone: string): ResolvedTimezone {
+  return profile.timezone && profile.timezoneSource
+    ? { zone: profile.timezone, source: profile.timezoneSource }
+    : { zone: defaultZone, source: 'default' };
+}
+
+/**
+ * The document that audience and branch conditions match against with EventBridge pattern semantics.
+ * Documented in docs/profile.md.
+ */
+export function profileView(userId: string, profile: Profile): Record<string, unknown> {
+  return {
+    userId,
+    traits: profile.traits,
+    stage: profile.stage ?? null,
+    timezone: profile.timezone ?? null,
+    locale: profile.locale ?? null,
+    reachable: {
+      email: profile.email !== undefined,
+      sms: profile.phone !== undefined,
+      push: profile.devices.some((d) => d.active),
+    },
+  };
+}

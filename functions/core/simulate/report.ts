@@ -1,0 +1,101 @@
+import type { Effect } from '../engine/effects.ts';
+import type { SendOutcome } from './pipeline.ts';
+import type { JourneyCounters, Tally } from './tally.ts';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
+
+function counts(counter: Record<string, number>): string {
+  const entries = Object.entries(counter).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+}
+
+/** The per-journey, per-step summary the simulator prints. */
+export function formatSummary(tally: Tally): string[] {
+  const lines: string[] = [];
+  for (const [id, journey] of Object.entries(tally.journeys).sort((a, b) => a[0].localeCompare(b[0]))) {
+    lines.push(...formatJourney(id, journey), '');
+  }
+  return lines;
+}
+
+function formatJourney(id: string, journey: JourneyCounters): string[] {
+  const lines = [
+    `${id}`,
+    `  entered      ${fmt(journey.entered)}   not entered: ${counts(journey.notEntered)}`,
+  ];
+  const width = Math.max(0, ...Object.keys(journey.steps).map((s) => s.length));
+  for (const [stepId, step] of Object.entries(journey.steps)) {
+    const parts = [`entered ${fmt(step.entered)}`];
+    if (Object.keys(step.sentByChannel).length > 0) parts.push(`sent ${counts(step.sentByChannel)}`);
+    const notSent = Object.fromEntries(Object.entries(step.outcomes).filter(([k]) => !k.startsWith('SENT:')));
+    if (Object.keys(notSent).length > 0) parts.push(`not sent ${counts(notSent)}`);
+    if (Object.keys(step.withheld).length > 0) parts.push(`withheld ${counts(step.withheld)}`);
+    if (step.waiting > 0) parts.push(`waiting ${fmt(step.waiting)}`);
+    lines.push(`  step ${stepId.padEnd(width)}  ${parts.join('; ')}`);
+  }
+  lines.push(`  exited       ${counts(journey.exited)}`);
+  const groups = Object.entries(journey.goalByGroup).sort((a, b) => a[0].localeCompare(b[0]));
+  if (journey.goalReached > 0 || groups.some(([, g]) => g.entered > 0)) {
+    const byGroup = groups.map(
+      ([name, g]) => `${name} ${fmt(g.reached)}/${fmt(g.entered)} (${pct(g.reached, g.entered)})`,
+    );
+    lines.push(`  goal reached ${fmt(journey.goalReached)}: ${byGroup.join(', ')}`);
+  }
+  return lines;
+}
+
+/** One line per decision for one customer, for `--user`. */
+export function formatTimelineEntry(effect: Effect, outcome?: SendOutcome): string | undefined {
+  const at = new Date(effect.at).toISOString().replace('.000Z', 'Z');
+  const text = describeEffect(effect, outcome);
+  return text === undefined ? undefined : `${at}  ${text}`;
+}
+
+function describeEffect(effect: Effect, outcome?: SendOutcome): string | undefined {
+  switch (effect.type) {
+    case 'enrolled':
+      return `${effect.journeyId}: entered (version ${effect.version}${effect.key ? `, key ${effect.key}` : ''})`;
+    case 'not-enrolled':
+      return `${effect.journeyId}: not entered (${effect.reason})`;
+    case 'moved':
+      return `${effect.journeyId}: at step ${effect.stepId}`;
+    case 'send': {
+      const { intent } = effect;
+      if (!outcome) return undefined;
+      const until = outcome.until ? ` until ${new Date(outcome.until).toISOString()}` : '';
+      const rule = outcome.rule ? ` [${outcome.rule}]` : '';
+      return `${intent.journeyId}: ${intent.stepId} ${intent.template} via ${outcome.channel ?? intent.channels.join('|')}: ${outcome.status} (${outcome.reason})${until}${rule}`;
+    }
+    case 'send-withheld':
+      return `${effect.journeyId}: ${effect.stepId} ${effect.template} withheld (${effect.reason})`;
+    case 'timer-scheduled':
+      if (effect.timer.kind === 'lifecycle')
+        return `lifecycle: next stage check at ${new Date(effect.timer.dueAt).toISOString()}`;
+      return `${effect.timer.journeyId}: waiting at ${effect.timer.stepId} until ${new Date(effect.timer.dueAt).toISOString()} (${effect.timer.kind})`;
+    case 'timer-deferred':
+      return `${effect.journeyId}: wait held (${effect.reason}) until ${new Date(effect.timer.dueAt).toISOString()}`;
+    case 'timer-cancelled':
+      return undefined;
+    case 'event-emitted':
+      return `${effect.journeyId}: emitted "${effect.detailType}"`;
+    case 'profile-updated':
+      return `${effect.journeyId}: profile updated (${[...Object.keys(effect.set), ...effect.unset].join(', ')})`;
+    case 'split-assigned':
+      return `${effect.journeyId}: variant ${effect.variant} at ${effect.stepId}`;
+    case 'held-out':
+      return `${effect.journeyId}: held out as control at ${effect.stepId}`;
+    case 'goal-reached':
+      return `${effect.journeyId}: goal reached${effect.holdout ? ' (control group)' : ''}${effect.variant ? ` (variant ${effect.variant})` : ''}`;
+    case 'exited':
+      return `${effect.journeyId}: exited at ${effect.stepId} (${effect.reason})`;
+    case 'stage-changed':
+      return `lifecycle: stage ${effect.from ?? 'none'} -> ${effect.to ?? 'none'} (${effect.reason})`;
+    case 'ignored':
+      return `ignored ${effect.inputKey} (${effect.reason})`;
+    default: {
+      const unknown: never = effect;
+      return String(unknown);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import type { JourneyCatalog } from '../engine/catalog.ts';
+import type { Effect } from '../engine/effects.ts';
+import type { CustomerState, SendIntent } from '../engine/state.ts';
+import type { SendOutcome, SendStatus } from './pipeline.ts';
+
+export type MessageRecord = {
+  messageId: string;
+  userId: string;
+  journeyId: string;
+  journeyVersion: string;
+  stepId: string;
+  channels: string[];
+  channel: string | null;
+  template: string;
+  variant: string | null;
+  /** When the intent was made; `at` is when its final outcome was decided. */
+  intendedAt: string;
+  at: string;
+  status: SendStatus;
+  reason: string;
+  rule: string | null;
+  deferrals: number;
+};
+
+export type EnrollmentRecord = {
+  enrollmentId: string;
+  userId: string;
+  journeyId: string;
+  version: string;
+  enteredAt: string;
+  holdout: boolean;
+  variant: string | null;
+  exitedAt: string | null;
+  exitReason: string | null;
+  goalReachedAt: string | null;
+  /** Where it is waiting when the simulation ends, if it is. */
+  waitingAt: string | null;
+};
+
+type Counter = Record<string, number>;
+export type StepCounters = {
+  entered: number;
+  waiting: number;
+  outcomes: Counter;
+  sentByChannel: Counter;
+  withheld: Counter;
+};
+export type GoalGroup = { entered: number; reached: number };
+export type JourneyCounters = {
+  entered: number;
+  notEntered: Counter;
+  exited: Counter;
+  goalReached: number;
+  goalByGroup: Record<string, GoalGroup>;
+  steps: Record<string, StepCounters>;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const bump = (counter: Counter, key: string) => {
+  counter[key] = (counter[key] ?? 0) + 1;
+};
+
+/** Turns the stream of effects and send outcomes into the simulator's messages, enrollments and counters. */
+export class Tally {
+  readonly messages = new Map<string, MessageRecord>();
+  readonly enrollments = new Map<string, EnrollmentRecord>();
+  readonly journeys: Record<string, JourneyCounters> = {};
+
+  constructor(catalog: JourneyCatalog) {
+    for (const journey of catalog.latest()) this.journey(journey.id);
+  }
+
+  private journey(id: string): JourneyCounters {
+    let counters = this.journeys[id];
+    if (!counters) {
+      counters = { entered: 0, notEntered: {}, exited: {}, goalReached: 0, goalByGroup: {}, steps: {} };
+      this.journeys[id] = counters;
+    }
+    return counters;
+  }
+
+  private step(journeyId: string, stepId: string): StepCounters {
+    const journey = this.journey(journeyId);
+    let counters = journey.steps[stepId];
+    if (!counters) {
+      counters = { entered: 0, waiting: 0, outcomes: {}, sentByChannel: {}, withheld: {} };
+      journey.steps[stepId] = counters;
+    }
+    return counters;
+  }
+
+  effect(effect: Effect): void {
+    switch (effect.type) {
+      case 'enrolled':
+        this.journey(effect.journeyId).entered++;
+        this.enrollments.set(effect.enrollmentId, {
+          enrollmentId: effect.enrollmentId,
+          userId: effect.userId,
+          journeyId: effect.journeyId,
+          version: effect.version,
+          enteredAt: iso(effect.at),
+          holdout: false,
+          variant: null,
+          exitedAt: null,
+          exitReason: null,
+          goalReachedAt: null,
+          waitingAt: null,
+        });
+        return;
+      case 'not-enrolled':
+        bump(this.journey(effect.journeyId).notEntered, effect.reason);
+        return;
+      case 'moved':
+        this.step(effect.journeyId, effect.stepId).entered++;
+        return;
+      case 'send-withheld':
+        bump(this.step(effect.journeyId, effect.stepId).withheld, effect.reason);
+        return;
+      case 'split-assigned':
+        this.updateEnrollment(effect.enrollmentId, (e) => {
+          e.variant = effect.variant;
+        });
+        return;
+      case 'held-out':
+        this.updateEnrollment(effect.enrollmentId, (e) => {
+          e.holdout = true;
+        });
+        return;
+      case 'goal-reached':
+        this.journey(effect.journeyId).goalReached++;
+        this.updateEnrollment(effect.enrollmentId, (e) => {
+          e.goalReachedAt = iso(effect.at);
+        });
+        return;
+      case 'exited':
+        bump(this.journey(effect.journeyId).exited, effect.reason);
+        this.updateEnrollment(effect.enrollmentId, (e) => {
+          e.exitedAt = iso(effect.at);
+          e.exitReason = effect.reason;
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  outcome(intent: SendIntent, outcome: SendOutcome, now: number): void {
+    const previous = this.messages.get(intent.messageId);
+    this.messages.set(intent.messageId, {
+      messageId: intent.messageId,
+      userId: intent.userId,
+      journeyId: intent.journeyId,
+      journeyVersion: intent.journeyVersion,
+      stepId: intent.stepId,
+      channels: intent.channels,
+      channel: outcome.channel ?? null,
+      template: intent.template,
+      variant: intent.variant ?? null,
+      intendedAt: iso(intent.at),
+      at: iso(now),
+      status: outcome.status,
+      reason: outcome.reason,
+      rule: outcome.rule ?? null,
+      deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
+    });
+    if (outcome.status === 'DEFERRED') return;
+    const step = this.step(intent.journeyId, intent.stepId);
+    bump(step.outcomes, `${outcome.status}:${outcome.reason}`);
+    if (outcome.status === 'SENT' && outcome.channel) bump(step.sentByChannel, outcome.channel);
+  }
+
+  /** Records where enrollments wait at the end, and the goal rate per variant and control group. */
+  finalize(states: Iterable<CustomerState>): void {
+    for (const state of states) {
+      for (const enrollment of state.enrollments) {
+        if (enrollment.status !== 'active' || !enrollment.wait) continue;
+        this.step(enrollment.journeyId, enrollment.wait.stepId).waiting++;
+        this.updateEnrollment(enrollment.id, (e) => {
+          e.waitingAt = enrollment.wait?.stepId ?? null;
+        });
+      }
+    }
+    for (const record of this.enrollments.values()) {
+      const group = record.holdout ? 'holdout' : (record.variant ?? 'all');
+      const journey = this.journey(record.journeyId);
+      const counts = journey.goalByGroup[group] ?? { entered: 0, reached: 0 };
+      counts.entered++;
+      if (record.goalReachedAt) counts.reached++;
+      journey.goalByGroup[group] = counts;
+    }
+  }
+
+  private updateEnrollment(id: string, change: (record: EnrollmentRecord) => void): void {
+    const record = this.enrollments.get(id);
+    if (record) change(record);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * ISO-8601 durations restricted to fixed-length units (weeks, days, hours, minutes, seconds).
+ * Years and months are refused on purpose: their length depends on the calendar, and a journey
+ * wait of "P1M" would mean a different number of days for each customer.
+ */
+const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+const MS_PER = { week: 604_800_000, day: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1_000 };
+
+export type DurationParse = { ok: true; ms: number } | { ok: false; message: string };
+
+export function parseDuration(text: string): DurationParse {
+  const match = DURATION.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) {
+    const hint = /^P\d+[YM]/.test(text) ? ' (years and months are not allowed: use days, e.g. P30D)' : '';
+    return {
+      ok: false,
+      message: `expected an ISO-8601 duration such as PT30M, P1D or P2W, got "${text}"${hint}`,
+    };
+  }
+  const [, weeks, days, hours, minutes, seconds] = match;
+  const ms =
+    Number(weeks ?? 0) * MS_PER.week +
+    Number(days ?? 0) * MS_PER.day +
+    Number(hours ?? 0) * MS_PER.hour +
+    Number(minutes ?? 0) * MS_PER.minute +
+    Number(seconds ?? 0) * MS_PER.second;
+  if (ms === 0) return { ok: false, message: `expected a duration longer than zero, got "${text}"` };
+  return { ok: true, ms };
+}
+
+export function durationMs(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.ms;
+}

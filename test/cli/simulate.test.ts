@@ -1,0 +1,114 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { main } from '../../functions/cli/main.ts';
+import { generateEvents } from '../../functions/core/generate/index.ts';
+import { memoryIo, tempDir } from './support.ts';
+
+describe('cairn simulate', () => {
+  it('runs the sample events and prints the summary and a timeline', async () => {
+    const { io, out, err } = memoryIo();
+
+    const code = await main(
+      ['simulate', '--events', 'journeys/events/sample.ndjson', '--user', 'usr_1002'],
+      io,
+    );
+
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^Simulated 52 event\(s\) \(0 rejected, 0 out of order\)/);
+    expect(out).toContain('cart-abandonment');
+    expect(out).toContain('Timeline of usr_1002:');
+    expect(out.join('\n')).toMatch(/cart-abandonment: remind cart-reminder via push: SENT \(sent\)/);
+  });
+
+  it('finishes over 1,000 generated users and 60 days, and writes the JSON result', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const events = join(dir, 'events.ndjson');
+    const lines = [...generateEvents({ users: 1000, days: 60, seed: 7, start: '2026-09-01' })].map((e) =>
+      JSON.stringify(e),
+    );
+    await writeFile(events, `${lines.join('\n')}\n`);
+    const out = join(dir, 'result.json');
+    const { io, out: printed } = memoryIo();
+
+    // Act
+    const code = await main(['simulate', '--events', events, '--out', out], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(printed[0]).toMatch(new RegExp(`^Simulated ${lines.length.toLocaleString('en-US')} event\\(s\\)`));
+    const result = z
+      .object({
+        eventsIn: z.number(),
+        rejected: z.number(),
+        messages: z.array(z.record(z.string(), z.unknown())),
+        enrollments: z.array(z.unknown()),
+      })
+      .parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(result).toMatchObject({ eventsIn: lines.length, rejected: 0 });
+    const { messages, enrollments } = result;
+    expect(messages.length).toBeGreaterThan(100);
+    expect(enrollments.length).toBeGreaterThan(100);
+    expect(messages[0]).toEqual(
+      expect.objectContaining({
+        userId: expect.any(String),
+        journeyId: expect.any(String),
+        journeyVersion: expect.any(String),
+        stepId: expect.any(String),
+        channels: expect.any(Array),
+        template: expect.any(String),
+        at: expect.any(String),
+        status: 'SENT',
+        reason: 'sent',
+      }),
+    );
+  });
+
+  it('reports invalid events with file, line, event id and field path, and exits 1', async () => {
+    const dir = await tempDir();
+    const events = join(dir, 'bad.ndjson');
+    const good =
+      '{"id":"e1","source":"app","detail-type":"Signed Up","time":"2026-11-01T10:00:00Z","detail":{"userId":"u1"}}';
+    const bad =
+      '{"id":"e2","source":"app","detail-type":"Signed Up","time":"2026-11-01T10:00:00Z","detail":{}}';
+    await writeFile(events, `${good}\n${bad}\n`);
+    const { io, out, err } = memoryIo();
+
+    const code = await main(['simulate', '--events', events], io);
+
+    expect(code).toBe(1);
+    expect(err).toEqual([`${events}:2: event e2: detail.userId: expected a non-empty string, got undefined`]);
+    expect(out[0]).toMatch(/^Simulated 1 event\(s\) \(1 rejected/);
+  });
+
+  it('requires --events and explains bad options', async () => {
+    const missing = memoryIo();
+    const badTime = memoryIo();
+
+    expect(await main(['simulate'], missing.io)).toBe(2);
+    expect(await main(['simulate', '--events', 'x', '--until', 'soon'], badTime.io)).toBe(2);
+    expect(missing.err[0]).toMatch(/^cairn simulate: --events is required/);
+    expect(badTime.err[0]).toBe(
+      'cairn simulate: --until "soon" is not an ISO-8601 time such as 2026-12-31T00:00:00Z',
+    );
+  });
+});
+
+describe('cairn start', () => {
+  it('validates, tests and replays the samples, then a generated population', async () => {
+    const { io, out, err } = memoryIo();
+
+    const code = await main(['start', '--users', '50', '--days', '10'], io);
+
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/16 passed, 0 failed|\d+ passed, 0 failed/);
+    expect(text).toContain('== 2. Sample events in journeys/events/sample.ndjson, timeline of usr_1002 ==');
+    expect(text).toContain('== 3. Synthetic population: 50 users over 10 days (seed 1) ==');
+    expect(text).toMatch(/cart-abandonment: remind cart-reminder via push: SENT \(sent\)/);
+  });
+});

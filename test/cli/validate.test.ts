@@ -1,0 +1,100 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../functions/cli/main.ts';
+import { memoryIo, tempDir } from './support.ts';
+
+describe('cairn validate', () => {
+  it('passes the sample journeys in journeys/ by default and describes them', async () => {
+    const { io, out, err } = memoryIo();
+
+    const code = await main(['validate'], io);
+
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.at(-1)).toBe('5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)');
+    expect(out.join('\n')).toContain(
+      'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
+    );
+  });
+
+  it('lists every problem of every file and exits 1', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['validate', '--quiet', 'test/fixtures/journeys/broken'], io);
+
+    expect(code).toBe(1);
+    expect(err.filter((l) => l.startsWith('test/fixtures/journeys/broken/'))).toHaveLength(21);
+    expect(err.at(-1)).toBe('15 journey file(s) checked: 0 valid, 21 problem(s) in 15 file(s)');
+  });
+
+  it('names a path that does not exist and exits 2', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['validate', 'no/such/folder'], io);
+
+    expect(code).toBe(2);
+    expect(err).toEqual(['cairn validate: no such file or folder: no/such/folder']);
+  });
+
+  it('skips the reserved files and subfolders of a journey folder', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'schema.json'), '{"not": "a journey"}');
+    await writeFile(
+      join(dir, 'only.yaml'),
+      'id: only\nname: Only\ntrigger: { event: { detail-type: [X] } }\nsteps:\n  - { id: done, type: exit }\n',
+    );
+    const { io, out } = memoryIo();
+
+    const code = await main(['validate', '--quiet', dir], io);
+
+    expect(code).toBe(0);
+    expect(out).toEqual(['1 journey file(s) checked: 1 valid, 0 problem(s) in 0 file(s)']);
+  });
+
+  it('explains an unknown option with the usage', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['validate', '--strict-mode'], io);
+
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^cairn validate: Unknown option '--strict-mode'/);
+    expect(err[0]).toContain('Usage: cairn validate');
+  });
+});
+
+describe('cairn', () => {
+  it('lists the commands with --help', async () => {
+    const { io, out } = memoryIo();
+
+    const code = await main(['--help'], io);
+
+    expect(code).toBe(0);
+    for (const command of ['start', 'validate', 'test', 'test-pattern', 'simulate', 'schema']) {
+      expect(out.join('\n')).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it('refuses an unknown command', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['frobnicate'], io);
+
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^cairn: unknown command "frobnicate"/);
+  });
+
+  it('reports a stale schema with --check', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'schema.json');
+    await writeFile(file, '{}\n');
+    const { io, err } = memoryIo();
+
+    const stale = await main(['schema', '--check', '--file', file], io);
+    await main(['schema', '--write', '--file', file], memoryIo().io);
+    const fresh = await main(['schema', '--check', '--file', file], io);
+
+    expect([stale, fresh]).toEqual([1, 0]);
+    expect(err).toEqual([`${file} is stale: run "npm run schema" to regenerate it from the zod schema`]);
+  });
+});
