@@ -1,6 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type CustomerEvent, type EventProblem, parseCustomerEvent } from '../core/events/index.ts';
+import {
+  type CustomerEvent,
+  type EventProblem,
+  formatEventProblem,
+  parseCustomerEvent,
+} from '../core/events/index.ts';
+import type { CliIo } from './io.ts';
 
 export type StreamedLine =
   | { line: number; event: CustomerEvent }
@@ -33,4 +39,36 @@ export async function* streamEvents(path: string): AsyncGenerator<StreamedLine> 
     const parsed = parseCustomerEvent(json);
     yield parsed.ok ? { line: number, event: parsed.event } : { line: number, problems: parsed.problems };
   }
+}
+
+const MAX_REPORTED_PROBLEMS = 20;
+
+export type ReadSummary = { events: number; rejected: number };
+
+/**
+ * Feeds every valid event of an NDJSON file to `onEvent`, reporting rejected lines (the first 20 with their
+ * problems) and progress on stderr. Throws when the file cannot be read.
+ */
+export async function forEachEvent(
+  path: string,
+  io: CliIo,
+  onEvent: (event: CustomerEvent) => void | Promise<void>,
+  progressEvery = 250_000,
+): Promise<ReadSummary> {
+  let events = 0;
+  let rejected = 0;
+  for await (const line of streamEvents(path)) {
+    if ('problems' in line) {
+      rejected++;
+      if (rejected <= MAX_REPORTED_PROBLEMS)
+        for (const p of line.problems) io.stderr(`${path}:${line.line}: ${formatEventProblem(p)}`);
+      continue;
+    }
+    await onEvent(line.event);
+    events++;
+    if (events % progressEvery === 0) io.stderr(`... ${events.toLocaleString('en-US')} events read`);
+  }
+  if (rejected > MAX_REPORTED_PROBLEMS)
+    io.stderr(`... and ${rejected - MAX_REPORTED_PROBLEMS} more rejected event(s)`);
+  return { events, rejected };
 }

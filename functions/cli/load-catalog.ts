@@ -40,6 +40,7 @@ export async function loadLifecycle(
   journeysDir: string,
   io: CliIo,
   command: string,
+  environment?: string,
 ): Promise<LifecycleModel | null | undefined> {
   const file = join(journeysDir, 'lifecycle.yaml');
   const text = await readFile(file, 'utf8').catch(() => undefined);
@@ -50,5 +51,5 @@ export async function loadLifecycle(
     io.stderr(`cairn ${command}: ${problems.length} problem(s) in ${file}`);
     return undefined;
   }
-  return compileLifecycle(config);
+  return compileLifecycle(config, environment);
 }

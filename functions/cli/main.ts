@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
+import { importCommand, importUsage } from './commands/import.ts';
+import { modelCommand, modelUsage } from './commands/model.ts';
+import { profilesCommand, profilesUsage } from './commands/profiles.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { startCommand, startUsage } from './commands/start.ts';
@@ -36,6 +39,21 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Write a deterministic synthetic event timeline as NDJSON',
     usage: generateEventsUsage,
     run: generateEventsCommand,
+  },
+  import: {
+    summary: 'Turn CDNOW or UCI Online Retail purchase data into Cairn events (NDJSON)',
+    usage: importUsage,
+    run: importCommand,
+  },
+  profiles: {
+    summary: 'Profiles, RFM, pAlive and lifecycle stage of every customer as of a time',
+    usage: profilesUsage,
+    run: profilesCommand,
+  },
+  model: {
+    summary: 'Fit the BG/NBD churn model (model fit) to purchase events',
+    usage: modelUsage,
+    run: modelCommand,
   },
   schema: {
     summary: 'Print or write the JSON Schema of journey files',

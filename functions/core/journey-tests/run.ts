@@ -1,6 +1,5 @@
-import { formatPath, type Problem } from '../diagnostics/problem.ts';
-import { parseSource } from '../diagnostics/yaml-source.ts';
-import { describeIssues } from '../diagnostics/zod-problems.ts';
+import { parseConfigFile } from '../diagnostics/config-file.ts';
+import type { Problem } from '../diagnostics/problem.ts';
 import { JourneyCatalog } from '../engine/catalog.ts';
 import { type CustomerEvent, parseCustomerEvent } from '../events/index.ts';
 import type { Journey } from '../journeys/schema.ts';
@@ -23,31 +22,8 @@ export function parseJourneyTestFile(
   file: string,
   text: string,
 ): { test?: JourneyTestFile; problems: Problem[] } {
-  const source = parseSource(text);
-  if (source.syntaxErrors.length > 0) {
-    return {
-      problems: source.syntaxErrors.map((e) => ({
-        file,
-        line: e.line,
-        column: e.column,
-        path: '',
-        message: `syntax error: ${e.message}`,
-      })),
-    };
-  }
-  const parsed = JourneyTestFile.safeParse(source.value);
-  if (parsed.success) return { test: parsed.data, problems: [] };
-  const problems = describeIssues(JourneyTestFile, source.value, parsed.error.issues).map((m) => {
-    const position =
-      m.atKey === undefined ? source.positionOf(m.path) : source.positionOfKey(m.path, m.atKey);
-    return {
-      file,
-      ...position,
-      path: formatPath(m.atKey === undefined ? m.path : [...m.path, m.atKey]),
-      message: m.message,
-    };
-  });
-  return { problems };
+  const { value, problems } = parseConfigFile(JourneyTestFile, file, text);
+  return value ? { test: value, problems } : { problems };
 }
 
 const RELATIVE = /^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

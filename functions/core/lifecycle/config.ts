@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { formatPath, type Problem } from '../diagnostics/problem.ts';
-import { parseSource } from '../diagnostics/yaml-source.ts';
-import { describeIssues } from '../diagnostics/zod-problems.ts';
+import { parseConfigFile } from '../diagnostics/config-file.ts';
+import type { PathSegment, Problem } from '../diagnostics/problem.ts';
 import { EventPath, EventPattern, LifecycleStage } from '../journeys/schema.ts';
 import { compilePattern } from '../patterns/index.ts';
 
@@ -34,6 +33,15 @@ export const BgNbdParams = z.strictObject({
   b: z.number().positive(),
 });
 
+export const BgNbdModel = z.strictObject({
+  unit: z.enum(['days', 'weeks']).describe('The time unit the parameters were fitted in.'),
+  params: BgNbdParams,
+  fittedOn: z.string().optional().describe('What the parameters were fitted on, for the record.'),
+  logLikelihood: z.number().optional(),
+  customers: z.number().int().optional(),
+});
+export type BgNbdModel = z.infer<typeof BgNbdModel>;
+
 export const LifecycleConfig = z.strictObject({
   $schema: z.string().optional(),
   purchases: z.strictObject({ orders: PurchaseEvents, refunds: PurchaseEvents.optional() }),
@@ -44,15 +52,23 @@ export const LifecycleConfig = z.strictObject({
     frequencyOrders: Ascending('orders in 365 days: at least the 1st gives 2 ... at least the 4th gives 5'),
     monetaryRevenue: Ascending('revenue in 365 days: at least the 1st gives 2 ... at least the 4th gives 5'),
   }),
-  model: z
+  model: BgNbdModel.optional().describe(
+    'BG/NBD parameters from "cairn model fit"; without them pAlive and expected purchases are null.',
+  ),
+  environments: z
+    .record(z.string(), z.strictObject({ model: BgNbdModel.optional() }))
+    .optional()
+    .describe('Per-environment values that replace the ones above, e.g. a model fitted on prod customers.'),
+  suggestedRfm: z
     .strictObject({
-      unit: z.enum(['days', 'weeks']).describe('The time unit the parameters were fitted in.'),
-      params: BgNbdParams,
-      fittedOn: z.string().optional().describe('What the parameters were fitted on, for the record.'),
+      recencyDays: z.array(z.number()),
+      frequencyOrders: z.array(z.number()),
+      monetaryRevenue: z.array(z.number()),
+      computedFrom: z.string().describe('The events and the as-of time the quintiles were computed from.'),
     })
     .optional()
     .describe(
-      'BG/NBD parameters from "cairn model fit"; without them pAlive and expected purchases are null.',
+      'Quintile thresholds written by "cairn profiles --suggest-rfm --write"; copy them to rfm to use.',
     ),
   stages: z
     .array(StageRule)
@@ -66,51 +82,19 @@ export function loadLifecycleConfig(
   file: string,
   text: string,
 ): { config?: LifecycleConfig; problems: Problem[] } {
-  const source = parseSource(text);
-  if (source.syntaxErrors.length > 0) {
-    return {
-      problems: source.syntaxErrors.map((e) => ({
-        file,
-        line: e.line,
-        column: e.column,
-        path: '',
-        message: `syntax error: ${e.message}`,
-      })),
-    };
+  const { value: config, problems, locate } = parseConfigFile(LifecycleConfig, file, text);
+  if (!config) return { problems };
+  const patterns: [PathSegment[], unknown][] = [
+    [['purchases', 'orders', 'pattern'], config.purchases.orders.pattern],
+    [['purchases', 'refunds', 'pattern'], config.purchases.refunds?.pattern],
+    ...config.stages.map((s, i): [PathSegment[], unknown] => [['stages', i, 'when'], s.when]),
+  ];
+  for (const [path, pattern] of patterns) {
+    if (pattern === undefined) continue;
+    const compiled = compilePattern(pattern);
+    if (compiled.ok) continue;
+    for (const p of compiled.problems)
+      problems.push(locate([...path, ...p.path], `invalid pattern: ${p.message}`));
   }
-  const parsed = LifecycleConfig.safeParse(source.value);
-  const problems: Problem[] = parsed.success
-    ? []
-    : describeIssues(LifecycleConfig, source.value, parsed.error.issues).map((m) => {
-        const position =
-          m.atKey === undefined ? source.positionOf(m.path) : source.positionOfKey(m.path, m.atKey);
-        return {
-          file,
-          ...position,
-          path: formatPath(m.atKey === undefined ? m.path : [...m.path, m.atKey]),
-          message: m.message,
-        };
-      });
-  if (parsed.success) {
-    const patterns: [(string | number)[], unknown][] = [
-      [['purchases', 'orders', 'pattern'], parsed.data.purchases.orders.pattern],
-      [['purchases', 'refunds', 'pattern'], parsed.data.purchases.refunds?.pattern],
-      ...parsed.data.stages.map((s, i): [(string | number)[], unknown] => [['stages', i, 'when'], s.when]),
-    ];
-    for (const [path, pattern] of patterns) {
-      if (pattern === undefined) continue;
-      const compiled = compilePattern(pattern);
-      if (compiled.ok) continue;
-      for (const p of compiled.problems) {
-        const at = [...path, ...p.path];
-        problems.push({
-          file,
-          ...source.positionOf(at),
-          path: formatPath(at),
-          message: `invalid pattern: ${p.message}`,
-        });
-      }
-    }
-  }
-  return problems.length === 0 && parsed.success ? { config: parsed.data, problems } : { problems };
+  return problems.length === 0 ? { config, problems } : { problems };
 }

@@ -3,8 +3,8 @@ import type { LifecycleStage } from '../journeys/schema.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
-import type { LifecycleConfig, StageRule } from './config.ts';
-import { DAY_MS, emptyPurchases, type PurchaseSummary, repeatSummary, windowTotals } from './purchases.ts';
+import type { BgNbdModel, LifecycleConfig, StageRule } from './config.ts';
+import { DAY_MS, emptyPurchases, type PurchaseSummary, purchaseDays, windowTotals } from './purchases.ts';
 
 /** The lifecycle configuration with its patterns compiled, ready for the hot path. */
 export type LifecycleModel = {
@@ -14,6 +14,10 @@ export type LifecycleModel = {
   stages: { rule: StageRule; pattern: CompiledPattern }[];
   /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
   thresholds: number[];
+  /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
+  bgnbd?: BgNbdModel;
+  /** Whether a stage rule reads expectedPurchases90d, whose series is costly to evaluate. */
+  stagesReadExpected: boolean;
 };
 
 function mustCompile(pattern: unknown, where: string): CompiledPattern {
@@ -29,16 +33,20 @@ function numbersIn(value: unknown, into: Set<number>): void {
     for (const v of Object.values(value)) numbersIn(v, into);
 }
 
-export function compileLifecycle(config: LifecycleConfig): LifecycleModel {
+/** `environment` picks that environment's fitted model, when lifecycle.yaml has one. */
+export function compileLifecycle(config: LifecycleConfig, environment?: string): LifecycleModel {
   const thresholds = new Set<number>();
   for (const rule of config.stages) numbersIn(rule.when, thresholds);
+  const bgnbd = (environment && config.environments?.[environment]?.model) || config.model;
   return {
     config,
+    ...(bgnbd ? { bgnbd } : {}),
     orders: mustCompile(config.purchases.orders.pattern, 'purchases.orders'),
     ...(config.purchases.refunds
       ? { refunds: mustCompile(config.purchases.refunds.pattern, 'purchases.refunds') }
       : {}),
     stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
+    stagesReadExpected: config.stages.some((s) => JSON.stringify(s.when).includes('"expectedPurchases90d"')),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
   };
 }
@@ -68,7 +76,7 @@ export function purchaseOf(
   return undefined;
 }
 
-const days = (from: number | undefined, now: number) =>
+const daysBetween = (from: number | undefined, now: number) =>
   from === undefined ? null : Math.floor((now - from) / DAY_MS);
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -87,49 +95,7 @@ export function lifecycleView(
   model: LifecycleModel | undefined,
   now: number,
 ): Record<string, unknown> {
-  const base = profileView(userId, profile);
-  const purchases: PurchaseSummary = profile.purchases ?? emptyPurchases();
-  const w30 = windowTotals(purchases, 30, now);
-  const w90 = windowTotals(purchases, 90, now);
-  const w365 = windowTotals(purchases, 365, now);
-  const repeat = repeatSummary(purchases, now);
-  const sinceLast = days(purchases.lastOrderAt, now);
-  const view: Record<string, unknown> = {
-    ...base,
-    daysSinceFirstSeen: days(profile.firstSeenAt, now),
-    daysSinceLastSeen: days(profile.lastSeenAt, now),
-    daysSinceFirstOrder: days(purchases.firstOrderAt, now),
-    daysSinceLastOrder: sinceLast,
-    orders: purchases.orders,
-    revenue: purchases.revenue,
-    refunds: purchases.refunds,
-    averageOrderValue: purchases.orders > 0 ? round(purchases.revenue / purchases.orders, 2) : null,
-    repeatDays: repeat?.x ?? 0,
-    orders30d: w30.orders,
-    orders90d: w90.orders,
-    orders365d: w365.orders,
-    revenue30d: w30.revenue,
-    revenue90d: w90.revenue,
-    revenue365d: w365.revenue,
-    rfm: null,
-    pAlive: null,
-    expectedPurchases90d: null,
-  };
-  if (!model) return view;
-  const { rfm } = model.config;
-  if (sinceLast !== null) {
-    const r = score(sinceLast, rfm.recencyDays, true);
-    const f = score(w365.orders, rfm.frequencyOrders, false);
-    const m = score(w365.revenue, rfm.monetaryRevenue, false);
-    view.rfm = { r, f, m, score: `${r}${f}${m}` };
-  }
-  if (model.config.model && repeat) {
-    const unit = model.config.model.unit === 'weeks' ? 7 : 1;
-    const customer = { x: repeat.x, tx: repeat.tx / unit, T: repeat.T / unit };
-    view.pAlive = round(pAlive(model.config.model.params, customer), 4);
-    view.expectedPurchases90d = round(expectedPurchases(model.config.model.params, customer, 90 / unit), 4);
-  }
-  return view;
+  return lifecycleClock(userId, profile, model).viewAt(now);
 }
 
 export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };
@@ -140,9 +106,81 @@ export function evaluateStage(
   profile: Profile,
   now: number,
 ): StageDecision {
-  const view = lifecycleView(userId, profile, model, now);
-  const hit = model.stages.find((s) => matchesPattern(s.pattern, view));
-  return { stage: hit?.rule.stage, rule: hit?.rule };
+  return lifecycleClock(userId, profile, model).stageAt(now);
+}
+
+type LifecycleClock = {
+  viewAt(now: number, withExpected?: boolean): Record<string, unknown>;
+  stageAt(now: number): StageDecision;
+};
+
+/**
+ * One customer's view at any time. Finding the next stage boundary evaluates the stage at many instants, so
+ * what does not depend on the time (the base view, the purchase days) is computed once, and the costly
+ * expected-purchases series for stages only when a stage rule reads it.
+ */
+function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel | undefined): LifecycleClock {
+  const base = profileView(userId, profile);
+  const purchases: PurchaseSummary = profile.purchases ?? emptyPurchases();
+  const days = purchaseDays(purchases);
+  const firstDay = days[0];
+  const lastDay = days.at(-1);
+  const averageOrderValue = purchases.orders > 0 ? round(purchases.revenue / purchases.orders, 2) : null;
+  const viewAt = (now: number, withExpected = true): Record<string, unknown> => {
+    const w30 = windowTotals(purchases, 30, now);
+    const w90 = windowTotals(purchases, 90, now);
+    const w365 = windowTotals(purchases, 365, now);
+    const sinceLast = daysBetween(purchases.lastOrderAt, now);
+    // The base fields are spread last: V8 (Node 20) builds an object with many literal properties after a
+    // spread a hundred times slower, and this runs a few hundred times per stage boundary search.
+    const view: Record<string, unknown> = {
+      daysSinceFirstSeen: daysBetween(profile.firstSeenAt, now),
+      daysSinceLastSeen: daysBetween(profile.lastSeenAt, now),
+      daysSinceFirstOrder: daysBetween(purchases.firstOrderAt, now),
+      daysSinceLastOrder: sinceLast,
+      orders: purchases.orders,
+      revenue: purchases.revenue,
+      refunds: purchases.refunds,
+      averageOrderValue,
+      repeatDays: days.length > 0 ? days.length - 1 : 0,
+      orders30d: w30.orders,
+      orders90d: w90.orders,
+      orders365d: w365.orders,
+      revenue30d: w30.revenue,
+      revenue90d: w90.revenue,
+      revenue365d: w365.revenue,
+      rfm: null,
+      pAlive: null,
+      expectedPurchases90d: null,
+      ...base,
+    };
+    if (!model) return view;
+    const { rfm } = model.config;
+    if (sinceLast !== null) {
+      const r = score(sinceLast, rfm.recencyDays, true);
+      const f = score(w365.orders, rfm.frequencyOrders, false);
+      const m = score(w365.revenue, rfm.monetaryRevenue, false);
+      view.rfm = { r, f, m, score: `${r}${f}${m}` };
+    }
+    if (model.bgnbd && firstDay !== undefined && lastDay !== undefined) {
+      const { params, unit } = model.bgnbd;
+      const per = unit === 'weeks' ? 7 : 1;
+      const T = Math.max(0, (now - firstDay * DAY_MS) / DAY_MS);
+      const customer = { x: days.length - 1, tx: (lastDay - firstDay) / per, T: T / per };
+      view.pAlive = round(pAlive(params, customer), 4);
+      if (withExpected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
+    }
+    return view;
+  };
+  return {
+    viewAt,
+    stageAt: (now) => {
+      if (!model) return { stage: undefined, rule: undefined };
+      const view = viewAt(now, model.stagesReadExpected);
+      const hit = model.stages.find((s) => matchesPattern(s.pattern, view));
+      return { stage: hit?.rule.stage, rule: hit?.rule };
+    },
+  };
 }
 
 const HORIZON_DAYS = 400;
@@ -160,7 +198,8 @@ export function nextStageBoundary(
   profile: Profile,
   now: number,
 ): number | undefined {
-  const current = evaluateStage(model, userId, profile, now).stage;
+  const clock = lifecycleClock(userId, profile, model);
+  const current = clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const horizon = now + HORIZON_DAYS * DAY_MS;
   const candidates = new Set<number>();
@@ -180,17 +219,14 @@ export function nextStageBoundary(
   const ordered = [...candidates].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
   let before = now;
   for (const at of ordered) {
-    if (evaluateStage(model, userId, profile, at).stage !== current)
-      return refine(model, userId, profile, current, before, at);
+    if (clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
     before = at;
   }
   return undefined;
 }
 
 function refine(
-  model: LifecycleModel,
-  userId: string,
-  profile: Profile,
+  clock: LifecycleClock,
   current: LifecycleStage | undefined,
   from: number,
   to: number,
@@ -199,7 +235,7 @@ function refine(
   let high = to;
   while (high - low > MINUTE) {
     const mid = Math.floor((low + high) / 2);
-    if (evaluateStage(model, userId, profile, mid).stage !== current) high = mid;
+    if (clock.stageAt(mid).stage !== current) high = mid;
     else low = mid;
   }
   return high;
