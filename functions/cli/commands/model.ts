@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setYamlValue } from '../../core/diagnostics/yaml-edit.ts';
 import { fitBgNbd } from '../../core/lifecycle/bgnbd.ts';
@@ -110,7 +110,7 @@ export async function modelCommand(args: string[], io: CliIo): Promise<number> {
     const section = {
       unit,
       params: { r: result.r, alpha: result.alpha, a: result.a, b: result.b },
-      fittedOn: `${values.events}, calibration to ${end}`,
+      fittedOn: `${basename(values.events)}, calibration to ${end}`,
       logLikelihood: result.logLikelihood,
       customers: result.customers,
     };

@@ -20,8 +20,8 @@
  *   (the invoice number), `revenue` (GBP, rounded half away from zero to cents), `currency` `GBP`, `quantity`;
  * - `time` the invoice date-time, which is UK local time, converted from Europe/London to UTC (09:00Z for
  *   10:00 in July, 10:00Z for 10:00 in January). A local time skipped by the spring change is moved an hour on,
- *   one repeated by the autumn change is read as GMT (luxon's choice); the shop's invoices are between 06:00
- *   and 21:00, so neither happens in the data;
+ *   one repeated by the autumn change is read as GMT, whenever the import runs (london-time.ts); the shop's
+ *   invoices are between 06:00 and 21:00, so neither happens in the data;
  * - `detail.traits.country` the Country as written (except `Unspecified`), and `detail.context.timezone` a
  *   representative IANA zone of that country (COUNTRY_TIMEZONES: best effort, e.g. America/New_York for USA;
  *   none for `Unspecified` and `European Community`);
@@ -33,378 +33,28 @@
  * neither sales nor cancellations (`A…` bad-debt adjustments), zero or negative amounts, cancellations without
  * an earlier order of their customer.
  */
-import { DateTime } from 'luxon';
-import type { CustomerEvent, JsonValue } from '../events/index.ts';
+import { COUNTRY_TIMEZONES, timezoneOfCountry } from './country-timezones.ts';
+import { splitCsvLine } from './csv.ts';
+import { type Candidate, type Invoice, resolveInvoice, toEvent } from './online-retail-invoices.ts';
+import {
+  INVOICE_LEVEL_COLUMNS,
+  INVOICE_NUMBER,
+  InvoiceDates,
+  type Layout,
+  LINE_ITEM_COLUMNS,
+  layoutOf,
+  type Parsed,
+  parseRow,
+} from './online-retail-rows.ts';
 import {
   countByType,
-  deterministicId,
   type ImportReport,
   type ImportResult,
   linesOf,
-  parseDecimal,
-  parseWhole,
   SkipCounter,
   sortEvents,
   type TimedEvent,
-  toCents,
 } from './report.ts';
-
-export const ONLINE_RETAIL_SOURCE = 'cairn.import.online-retail';
-export const INVOICE_LEVEL_COLUMNS: readonly string[] = [
-  'InvoiceNo',
-  'InvoiceDate',
-  'CustomerID',
-  'Country',
-  'Quantity',
-  'UnitPrice',
-];
-export const LINE_ITEM_COLUMNS: readonly string[] = [
-  'InvoiceNo',
-  'StockCode',
-  'Description',
-  'Quantity',
-  'InvoiceDate',
-  'UnitPrice',
-  'CustomerID',
-  'Country',
-];
-const SHOP_ZONE = 'Europe/London';
-
-/**
- * A representative IANA timezone for each Country of the data set, as the data writes it. Best effort: for a
- * country with several zones it is the zone of most of its people (USA → New York, Canada → Toronto,
- * Australia → Sydney, Brazil → São Paulo). `null`: the Country names no country, so no zone is given.
- */
-export const COUNTRY_TIMEZONES: Readonly<Record<string, string | null>> = {
-  Australia: 'Australia/Sydney',
-  Austria: 'Europe/Vienna',
-  Bahrain: 'Asia/Bahrain',
-  Belgium: 'Europe/Brussels',
-  Brazil: 'America/Sao_Paulo',
-  Canada: 'America/Toronto',
-  'Channel Islands': 'Europe/Jersey',
-  Cyprus: 'Asia/Nicosia',
-  'Czech Republic': 'Europe/Prague',
-  Denmark: 'Europe/Copenhagen',
-  EIRE: 'Europe/Dublin',
-  'European Community': null,
-  Finland: 'Europe/Helsinki',
-  France: 'Europe/Paris',
-  Germany: 'Europe/Berlin',
-  Greece: 'Europe/Athens',
-  'Hong Kong': 'Asia/Hong_Kong',
-  Iceland: 'Atlantic/Reykjavik',
-  Israel: 'Asia/Jerusalem',
-  Italy: 'Europe/Rome',
-  Japan: 'Asia/Tokyo',
-  Lebanon: 'Asia/Beirut',
-  Lithuania: 'Europe/Vilnius',
-  Malta: 'Europe/Malta',
-  Netherlands: 'Europe/Amsterdam',
-  Norway: 'Europe/Oslo',
-  Poland: 'Europe/Warsaw',
-  Portugal: 'Europe/Lisbon',
-  RSA: 'Africa/Johannesburg',
-  'Saudi Arabia': 'Asia/Riyadh',
-  Singapore: 'Asia/Singapore',
-  Spain: 'Europe/Madrid',
-  Sweden: 'Europe/Stockholm',
-  Switzerland: 'Europe/Zurich',
-  'United Arab Emirates': 'Asia/Dubai',
-  'United Kingdom': 'Europe/London',
-  Unspecified: null,
-  USA: 'America/New_York',
-};
-
-/** The representative zone of a Country as the data writes it; undefined when there is none. */
-export function timezoneOfCountry(country: string): string | undefined {
-  return Object.hasOwn(COUNTRY_TIMEZONES, country) ? (COUNTRY_TIMEZONES[country] ?? undefined) : undefined;
-}
-
-/** Countries that are not a value to keep on a profile. */
-const NO_COUNTRY = new Set(['', 'Unspecified']);
-
-type Layout = 'invoice-level' | 'line-items';
-
-type Product = { productId: string; name: string; price: number; quantity: bigint };
-
-type Row = {
-  line: number;
-  at: number;
-  time: string;
-  customer: string | undefined;
-  country: string;
-  quantity: bigint;
-  /** Quantity × UnitPrice, in 10^-AMOUNT_SCALE pounds. */
-  amount: bigint;
-  product: Product | undefined;
-};
-
-type Invoice = { number: string; firstLine: number; rows: Row[]; badLines: number[] };
-
-/** An instant: epoch milliseconds, and as an ISO-8601 UTC timestamp. */
-type When = { at: number; time: string };
-
-type Parsed = { ok: true; row: Row } | { ok: false; reason: string };
-
-/**
- * One CSV line into fields: commas separate, a field in double quotes may hold commas and `""` for a quote.
- * undefined when a quote is left open (a field spanning lines is not supported).
- */
-export function splitCsvLine(line: string): string[] | undefined {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charAt(i);
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (line.charAt(i + 1) === '"') {
-        field += '"';
-        i += 1;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  if (quoted) return undefined;
-  fields.push(field);
-  return fields;
-}
-
-const INVOICE_NUMBER = /^([A-Z]?)\d+$/;
-const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/** A UK wall-clock time to an instant; undefined for a date that does not exist. */
-function londonTime(
-  year: string,
-  month: string,
-  day: string,
-  hour: string,
-  minute: string,
-  second = '0',
-): When | undefined {
-  const local = DateTime.fromObject(
-    {
-      year: Number(year),
-      month: Number(month),
-      day: Number(day),
-      hour: Number(hour),
-      minute: Number(minute),
-      second: Number(second),
-    },
-    { zone: SHOP_ZONE },
-  );
-  if (!local.isValid) return undefined;
-  const time = local.toUTC().toISO({ suppressMilliseconds: true });
-  return { at: local.toMillis(), time };
-}
-
-function parseDate(text: string, layout: Layout): When | undefined {
-  if (layout === 'invoice-level') {
-    const m = US_DATE.exec(text);
-    return m === null ? undefined : londonTime(m[3] ?? '', m[1] ?? '', m[2] ?? '', m[4] ?? '', m[5] ?? '');
-  }
-  const m = ISO_DATE.exec(text);
-  return m === null
-    ? undefined
-    : londonTime(m[1] ?? '', m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? '', m[6] ?? '0');
-}
-
-function parseRow(fields: string[], line: number, layout: Layout, dates: Map<string, When | null>): Parsed {
-  const columns = layout === 'invoice-level' ? INVOICE_LEVEL_COLUMNS : LINE_ITEM_COLUMNS;
-  if (fields.length !== columns.length)
-    return { ok: false, reason: `expected ${columns.length} columns, got ${fields.length}` };
-  const field = (name: string) => (fields[columns.indexOf(name)] ?? '').trim();
-
-  const dateText = field('InvoiceDate');
-  // Invoices repeat their date-time on every line: convert each distinct one once.
-  let when = dates.get(dateText);
-  if (when === undefined) {
-    when = parseDate(dateText, layout) ?? null;
-    dates.set(dateText, when);
-  }
-  if (when === null) {
-    const expected = layout === 'invoice-level' ? 'M/D/YYYY H:MM' : 'YYYY-MM-DD HH:MM:SS';
-    return { ok: false, reason: `InvoiceDate must be a real date-time as ${expected}, got "${dateText}"` };
-  }
-  const customerText = field('CustomerID');
-  const customerMatch = /^(\d+)(?:\.0+)?$/.exec(customerText);
-  if (customerMatch === null && customerText !== '' && customerText !== '(blank)')
-    return {
-      ok: false,
-      reason: `CustomerID must be a number such as 12923 or 12923.0, got "${customerText}"`,
-    };
-  const quantityText = field('Quantity');
-  const quantity = parseWhole(quantityText);
-  if (quantity === undefined)
-    return { ok: false, reason: `Quantity must be a whole number, got "${quantityText}"` };
-  const priceText = field('UnitPrice');
-  const price = parseDecimal(priceText);
-  if (price === undefined)
-    return { ok: false, reason: `UnitPrice must be a decimal number, got "${priceText}"` };
-
-  let product: Product | undefined;
-  if (layout === 'line-items')
-    product = {
-      productId: field('StockCode'),
-      name: field('Description'),
-      price: Number(priceText),
-      quantity,
-    };
-  return {
-    ok: true,
-    row: {
-      line,
-      at: when.at,
-      time: when.time,
-      customer: customerMatch?.[1],
-      country: field('Country'),
-      quantity,
-      amount: quantity * price,
-      product,
-    },
-  };
-}
-
-function layoutOf(fields: string[]): Layout | undefined {
-  const same = (columns: readonly string[]) =>
-    fields.length === columns.length &&
-    fields.every((f, i) => f.trim().toLowerCase() === columns[i]?.toLowerCase());
-  if (same(INVOICE_LEVEL_COLUMNS)) return 'invoice-level';
-  if (same(LINE_ITEM_COLUMNS)) return 'line-items';
-  return undefined;
-}
-
-function productsOf(rows: Row[], sign: bigint): JsonValue[] {
-  return rows.flatMap(({ product }) => {
-    if (product === undefined) return [];
-    const item: Record<string, JsonValue> = { productId: product.productId };
-    if (product.name !== '') item.name = product.name;
-    item.price = product.price;
-    item.quantity = Number(product.quantity * sign);
-    return [item];
-  });
-}
-
-type Candidate = {
-  invoice: Invoice;
-  kind: 'Order Completed' | 'Order Refunded';
-  customer: string;
-  country: string;
-  at: number;
-  time: string;
-  /** Positive: the order's value, or the amount refunded. */
-  amount: bigint;
-  quantity: bigint;
-};
-
-/** Checks an invoice's rows and decides what it becomes: an order, a refund, or a counted skip. */
-function resolveInvoice(invoice: Invoice, skips: SkipCounter): Candidate | undefined {
-  const { number, rows, firstLine } = invoice;
-  const [first] = rows;
-  if (first === undefined) return undefined; // every row was unreadable: counted as bad rows already
-  if (invoice.badLines.length > 0) {
-    const lines = invoice.badLines.join(', ');
-    skips.add(
-      'invoice-with-bad-row',
-      'invoice',
-      firstLine,
-      `invoice ${number}: line ${lines} could not be read`,
-      rows.length,
-    );
-    return undefined;
-  }
-  const customers = new Set(rows.map((r) => r.customer ?? '(none)'));
-  const countries = new Set(rows.map((r) => r.country));
-  if (customers.size > 1 || countries.size > 1) {
-    const what =
-      customers.size > 1
-        ? `customers ${[...customers].join(', ')}`
-        : `countries ${[...countries].join(', ')}`;
-    skips.add('conflicting-rows', 'invoice', firstLine, `invoice ${number}: rows name ${what}`, rows.length);
-    return undefined;
-  }
-  const { customer, country } = first;
-  if (customer === undefined) {
-    skips.add('missing-customer', 'invoice', firstLine, `invoice ${number} has no CustomerID`, rows.length);
-    return undefined;
-  }
-  const prefix = INVOICE_NUMBER.exec(number)?.[1] ?? '';
-  if (prefix !== '' && prefix !== 'C') {
-    skips.add(
-      'not-a-sale',
-      'invoice',
-      firstLine,
-      `invoice ${number} starts with ${prefix}: neither a sale nor a cancellation (C)`,
-      rows.length,
-    );
-    return undefined;
-  }
-  let amount = 0n;
-  let quantity = 0n;
-  let earliest = first;
-  for (const row of rows) {
-    amount += row.amount;
-    quantity += row.quantity;
-    if (row.at < earliest.at) earliest = row;
-  }
-  const refund = prefix === 'C';
-  const signed = refund ? -amount : amount;
-  if (signed <= 0n) {
-    const what = refund ? `cancellation ${number} refunds` : `invoice ${number} amounts to`;
-    skips.add(
-      'non-positive-amount',
-      'invoice',
-      firstLine,
-      `${what} ${toCents(signed).toFixed(2)} GBP`,
-      rows.length,
-    );
-    return undefined;
-  }
-  return {
-    invoice,
-    kind: refund ? 'Order Refunded' : 'Order Completed',
-    customer,
-    country,
-    at: earliest.at,
-    time: earliest.time,
-    amount: signed,
-    quantity: refund ? -quantity : quantity,
-  };
-}
-
-function toEvent(c: Candidate, layout: Layout): CustomerEvent {
-  const orderId = c.invoice.number;
-  const refund = c.kind === 'Order Refunded';
-  const properties: Record<string, JsonValue> = {
-    orderId,
-    revenue: toCents(c.amount),
-    currency: 'GBP',
-    quantity: Number(c.quantity),
-  };
-  if (layout === 'line-items') properties.products = productsOf(c.invoice.rows, refund ? -1n : 1n);
-  const detail: CustomerEvent['detail'] = {
-    userId: c.customer,
-    eventId: `${orderId}-${refund ? 'refunded' : 'completed'}`,
-    properties,
-  };
-  if (!NO_COUNTRY.has(c.country)) detail.traits = { country: c.country };
-  const zone = timezoneOfCountry(c.country);
-  if (zone !== undefined) detail.context = { timezone: zone };
-  return {
-    version: '0',
-    id: deterministicId(ONLINE_RETAIL_SOURCE, c.kind, orderId),
-    'detail-type': c.kind,
-    source: ONLINE_RETAIL_SOURCE,
-    time: c.time,
-    resources: [],
-    detail,
-  };
-}
 
 /**
  * Reads an Online Retail file (its whole text, or its lines; decode the published files as ISO-8859-1) into
@@ -419,7 +69,8 @@ export function importOnlineRetail(input: string | Iterable<string>): ImportResu
   let rowsRead = 0;
   let lineNumber = 0;
   let error: string | undefined;
-  const dates = new Map<string, When | null>();
+  // Invoices repeat their date-time on every line: each distinct one is converted once.
+  const dates = new InvoiceDates();
 
   for (const line of linesOf(input)) {
     lineNumber += 1;

@@ -146,24 +146,25 @@ function nearestRank(sorted: readonly number[], q: number): number {
 export type RfmThresholds = { recencyDays: number[]; frequencyOrders: number[]; monetaryRevenue: number[] };
 
 /**
- * Quintile thresholds from a population's customers with at least one order: the 20th, 40th, 60th and 80th
- * percentiles of days since the last order (scores 5 down to 2 at or below them), and of orders and revenue
- * in 365 days (scores 2 up to 5 at or above them). Undefined when no customer has ordered.
+ * Quintile thresholds from a population: the 20th, 40th, 60th and 80th percentiles of days since the last
+ * order over customers with an order (scores 5 down to 2 at or below them), and of orders and revenue in 365
+ * days over customers who ordered in those 365 days (scores 2 up to 5 above them). Customers with no order
+ * in a year score 1 on frequency and monetary whatever the thresholds, so counting them would only pile the
+ * quintiles onto zero in an old population. Undefined when no customer has ordered.
  */
 export function suggestRfm(rows: readonly ProfileRow[]): RfmThresholds | undefined {
   const buyers = rows.filter((r) => r.daysSinceLastOrder !== null);
   if (buyers.length === 0) return undefined;
-  const sortedBy = (pick: (r: ProfileRow) => number) => buyers.map(pick).sort((a, b) => a - b);
-  const recency = sortedBy((r) => r.daysSinceLastOrder ?? 0);
-  const frequency = sortedBy((r) => r.orders365d);
-  const monetary = sortedBy((r) => r.revenue365d);
-  const quintiles = (sorted: number[]) => [0.2, 0.4, 0.6, 0.8].map((q) => nearestRank(sorted, q));
-  // For frequency and monetary "at least t" earns the higher score, so the cut sits just above a quintile.
-  const above = (sorted: number[]) => quintiles(sorted).map((v) => nextAbove(sorted, v));
+  const recent = buyers.filter((r) => r.orders365d > 0);
+  const sorted = (from: readonly ProfileRow[], pick: (r: ProfileRow) => number) =>
+    from.map(pick).sort((a, b) => a - b);
+  const quintiles = (values: number[]) => [0.2, 0.4, 0.6, 0.8].map((q) => nearestRank(values, q));
+  // "At least t" earns the higher score, so each cut sits just above its quintile.
+  const above = (values: number[]) => quintiles(values).map((v) => nextAbove(values, v));
   return {
-    recencyDays: quintiles(recency),
-    frequencyOrders: above(frequency),
-    monetaryRevenue: above(monetary),
+    recencyDays: quintiles(sorted(buyers, (r) => r.daysSinceLastOrder ?? 0)),
+    frequencyOrders: recent.length > 0 ? above(sorted(recent, (r) => r.orders365d)) : [1, 1, 1, 1],
+    monetaryRevenue: recent.length > 0 ? above(sorted(recent, (r) => r.revenue365d)) : [0, 0, 0, 0],
   };
 }
 

@@ -21,6 +21,27 @@ describe('setYamlValue', () => {
     expect(edited).toContain('params: { r: 0.5, alpha: 2 }');
   });
 
+  it('leaves every other section exactly as written, flow spacing and blank lines included', () => {
+    // Prepare
+    const text = [
+      'purchases: { pattern: { detail-type: [Order Completed] } }',
+      '',
+      '# the model',
+      'model:',
+      '  unit: days',
+      '',
+      'stages:',
+      '  - { stage: new }',
+      '',
+    ].join('\n');
+
+    // Act
+    const edited = setYamlValue(text, ['model', 'unit'], 'weeks');
+
+    // Assess
+    expect(edited).toBe(text.replace('unit: days', 'unit: weeks'));
+  });
+
   it('creates the path when it does not exist', () => {
     // Act
     const edited = setYamlValue('a: 1\n', ['environments', 'prod', 'model'], { unit: 'days' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CustomerEvent, parseCustomerEvent } from '../../../functions/core/events/index.ts';
 import { CDNOW_SOURCE, importCdnow, type Skip } from '../../../functions/core/import/index.ts';
@@ -163,5 +164,30 @@ describe('importCdnow', () => {
     expect(csv.report.error).toMatch(/^not a CDNOW purchase log: line 1 is neither the header/);
     expect(importCdnow('').report.error).toBe('the file is empty: expected a CDNOW purchase log');
     expect(importCdnow(`${HEADER}\r\n`).report).toMatchObject({ rowsRead: 0, eventsWritten: 0 });
+  });
+});
+
+describe('importCdnow over the published CDNOW_master.txt', () => {
+  it('reads 69,659 rows into 69,659 orders of 23,570 customers, from 1997-01-01 to 1998-06-30', () => {
+    // Prepare: ../shared/data, described in its README.md
+    const text = readFileSync(
+      new URL('../../../../shared/data/cdnow/CDNOW_master.txt', import.meta.url),
+      'utf8',
+    );
+    // Act
+    const { events, report } = importCdnow(text);
+    // Assess
+    expect(report).toMatchObject({
+      format: 'CDNOW master',
+      rowsRead: 69_659,
+      eventsWritten: 69_659,
+      skips: [],
+    });
+    expect(report.eventsByType).toEqual({ 'Order Completed': 69_659 });
+    expect(new Set(events.map((e) => e.detail.userId)).size).toBe(23_570);
+    expect(events[0]?.time).toBe('1997-01-01T12:00:00Z');
+    expect(events.at(-1)?.time).toBe('1998-06-30T12:00:00Z');
+    expect(new Set(events.map((e) => e.id)).size).toBe(69_659);
+    expect(report.notes).toContain('rows with dollar_value 0.00, kept as orders with revenue 0: 80');
   });
 });
