@@ -165,7 +165,8 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
     if (model.bgnbd && firstDay !== undefined && lastDay !== undefined) {
       const { params, unit } = model.bgnbd;
       const per = unit === 'weeks' ? 7 : 1;
-      const T = Math.max(0, (now - firstDay * DAY_MS) / DAY_MS);
+      // A purchase dated after `now` (a clock behind the event's time) still counts: T is at least t_x.
+      const T = Math.max(lastDay - firstDay, (now - firstDay * DAY_MS) / DAY_MS);
       const customer = { x: days.length - 1, tx: (lastDay - firstDay) / per, T: T / per };
       view.pAlive = round(pAlive(params, customer), 4);
       if (withExpected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);

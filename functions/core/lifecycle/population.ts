@@ -43,14 +43,18 @@ export class Population {
     private readonly defaultTimezone = 'UTC',
   ) {}
 
+  /** Runs forward only, as the runtime's clock does: a late event is processed at the latest time seen. */
+  private clock = Number.NEGATIVE_INFINITY;
+
   add(event: CustomerEvent): void {
+    this.clock = Math.max(this.clock, Date.parse(event.time));
     const userId = event.detail.userId;
     const state = this.states.get(userId) ?? newCustomerState(userId);
     const result = processInput(
       state,
       { kind: 'event', event },
       {
-        now: Date.parse(event.time),
+        now: this.clock,
         catalog: NO_JOURNEYS,
         defaultTimezone: this.defaultTimezone,
         lifecycle: this.model,

@@ -110,10 +110,13 @@ export function applyConsent(profile: Profile, changes: readonly ConsentChange[]
 /** Folds an event's traits and context into the profile. Returns a new profile; the input is not changed. */
 export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: number): Profile {
   const { traits, context, properties } = event.detail;
+  // When the customer was seen is when the event happened (not when it arrived, so a late or re-ordered
+  // delivery changes nothing), but never later than now: a sender's clock may run ahead.
+  const happened = Math.min(Date.parse(event.time), at);
   const next: Profile = {
     ...profile,
-    firstSeenAt: Math.min(profile.firstSeenAt ?? at, at),
-    lastSeenAt: Math.max(profile.lastSeenAt ?? at, at),
+    firstSeenAt: Math.min(profile.firstSeenAt ?? happened, happened),
+    lastSeenAt: Math.max(profile.lastSeenAt ?? happened, happened),
   };
   if (traits) {
     next.traits = { ...profile.traits, ...traits };

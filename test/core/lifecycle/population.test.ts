@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
@@ -77,6 +78,61 @@ describe('Population', () => {
     // Assess
     const [profile] = population.rows(T0 + DAY);
     expect(profile).toMatchObject({ userId: 'a', orders: 1, revenue: 25, stage: 'new' });
+  });
+});
+
+describe('aggregates through the engine', () => {
+  it('are the same whatever order events and their re-deliveries arrive in', async () => {
+    const model = await defaultModel();
+    const purchase = fc.record({
+      day: fc.integer({ min: 0, max: 400 }),
+      revenue: fc.integer({ min: 0, max: 50_000 }).map((c) => c / 100),
+      refund: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(purchase, { minLength: 1, maxLength: 25 }).chain((list) => {
+          const events = list.map((p, i) =>
+            customerEvent(p.refund ? 'Order Refunded' : 'Order Completed', 'a', T0 + p.day * DAY, {
+              orderId: `o${i}`,
+              revenue: p.revenue,
+            }),
+          );
+          // Every event delivered once or twice, in any order.
+          return fc
+            .tuple(
+              fc.constant(events),
+              fc.array(fc.boolean(), { minLength: events.length, maxLength: events.length }),
+            )
+            .chain(([all, twice]) => {
+              const deliveries = [...all, ...all.filter((_, i) => twice[i])];
+              return fc.tuple(
+                fc.constant(all),
+                fc.shuffledSubarray(deliveries, {
+                  minLength: deliveries.length,
+                  maxLength: deliveries.length,
+                }),
+              );
+            });
+        }),
+        ([once, shuffled]) => {
+          // Prepare
+          const inOrder = new Population(model);
+          const mixed = new Population(model);
+
+          // Act
+          for (const event of once) inOrder.add(event);
+          for (const event of shuffled) mixed.add(event);
+
+          // Assess
+          const asOf = T0 + 401 * DAY;
+          const [expected] = inOrder.rows(asOf);
+          const [actual] = mixed.rows(asOf);
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
