@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
@@ -33,7 +33,7 @@ export async function loadCatalog(
 }
 
 /**
- * Loads journeys/lifecycle.yaml (beside the journeys) when it exists. Returns null when there is none, and
+ * Loads lifecycle.yaml beside the journeys (the folder, or the folder of a journey file) when it exists. Returns null when there is none, and
  * undefined after printing its problems.
  */
 export async function loadLifecycle(
@@ -42,7 +42,8 @@ export async function loadLifecycle(
   command: string,
   environment?: string,
 ): Promise<LifecycleModel | null | undefined> {
-  const file = join(journeysDir, 'lifecycle.yaml');
+  const folder = /\.(ya?ml|json)$/.test(journeysDir) ? dirname(journeysDir) : journeysDir;
+  const file = join(folder, 'lifecycle.yaml');
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return null;
   const { config, problems } = loadLifecycleConfig(file, text);

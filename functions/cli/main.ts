@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { explainCommand, explainUsage } from './commands/explain.ts';
 import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
 import { importCommand, importUsage } from './commands/import.ts';
 import { modelCommand, modelUsage } from './commands/model.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
+import { renderCommand, renderUsage } from './commands/render.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { startCommand, startUsage } from './commands/start.ts';
@@ -35,6 +37,11 @@ const COMMANDS: Record<string, Command> = {
     usage: simulateUsage,
     run: simulateCommand,
   },
+  explain: {
+    summary: 'Why was (or was not) a message sent? Every decision for one customer',
+    usage: explainUsage,
+    run: explainCommand,
+  },
   'generate-events': {
     summary: 'Write a deterministic synthetic event timeline as NDJSON',
     usage: generateEventsUsage,
@@ -54,6 +61,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Fit the BG/NBD churn model (model fit) to purchase events',
     usage: modelUsage,
     run: modelCommand,
+  },
+  render: {
+    summary: 'Print what a template would send for a profile and event (email, SMS or push)',
+    usage: renderUsage,
+    run: renderCommand,
   },
   schema: {
     summary: 'Print or write the JSON Schema of journey files',

@@ -6,10 +6,17 @@ import { Simulation } from '../../core/simulate/simulation.ts';
 import { isValidTimezone } from '../../core/time/zoned.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
-import { loadCatalog } from '../load-catalog.ts';
+import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
+import {
+  describePolicies,
+  loadPolicyChoice,
+  pipelineFor,
+  policiesOptions,
+  policiesUsage,
+} from '../load-policies.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
-                      [--out result.json] [--user ID] [--timezone UTC]
+                      [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
 
 Runs the journeys over the events with a virtual clock and prints what happened per journey and step.
   --events    NDJSON customer events in time order (required)
@@ -17,7 +24,8 @@ Runs the journeys over the events with a virtual clock and prints what happened 
   --until     keep the clock running to this time, firing due waits (default: 30 days after the last event)
   --out       write messages, enrollments and counters as JSON
   --user      also print the timeline of this customer
-  --timezone  for local-time waits when a profile has no timezone (default UTC)`;
+  --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
+${policiesUsage}`;
 
 const DAY = 86_400_000;
 const PROGRESS_EVERY = 250_000;
@@ -33,6 +41,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       out: { type: 'string' },
       user: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
+      ...policiesOptions,
     },
     strict: true,
   });
@@ -52,12 +61,18 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   const catalog = await loadCatalog([values.journeys], io, 'simulate');
-  if (!catalog) return 1;
+  const lifecycle = await loadLifecycle(values.journeys, io, 'simulate', values.env);
+  if (!catalog || lifecycle === undefined) return 1;
+  const policies = await loadPolicyChoice(values.journeys, values.policies, values.env, io, 'simulate');
+  if (policies === undefined) return 1;
+  const pipeline = pipelineFor(policies, values.timezone);
 
   const timeline: string[] = [];
   const simulation = new Simulation({
     catalog,
     defaultTimezone: values.timezone,
+    ...(pipeline ? { pipeline } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
     ...(values.user
       ? {
           observe: (effect, outcome) => {
@@ -108,6 +123,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       `until ${new Date(end).toISOString()}: ${tally.enrollments.size.toLocaleString('en-US')} enrollment(s), ` +
       `${sent.toLocaleString('en-US')} message(s) sent, ${simulation.pendingTimers()} wait(s) still pending.`,
   );
+  io.stdout(`Applied ${describePolicies(policies)}.`);
   io.stdout('');
   for (const line of formatSummary(tally)) io.stdout(line);
   if (values.user) {
@@ -120,6 +136,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       until: new Date(end).toISOString(),
       eventsIn: simulation.eventsIn,
       rejected,
+      policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
       messages,
       enrollments: [...tally.enrollments.values()],
       journeys: tally.journeys,

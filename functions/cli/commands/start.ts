@@ -8,16 +8,26 @@ import { Simulation } from '../../core/simulate/simulation.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
+import {
+  describePolicies,
+  type LoadedPolicies,
+  loadPolicyChoice,
+  pipelineFor,
+  policiesOptions,
+  policiesUsage,
+} from '../load-policies.ts';
 import { testJourneysCommand } from './test-journeys.ts';
 
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson]
-                   [--user usr_1002] [--users 500] [--days 30] [--seed 1]
+                   [--user usr_1002] [--users 500] [--days 30] [--seed 1] [--policies FILE] [--env NAME]
 
 Runs Cairn locally on the sample journeys, offline and with a virtual clock:
   1. validates the journeys and runs their journey tests,
   2. replays the sample events and shows one customer's timeline,
   3. generates a synthetic population (--users, --days, --seed) and replays it.
-Delivery policies and the serverless runtime are not part of it yet.`;
+Every send goes through the delivery policies (consent, quiet hours, caps; docs/policies.md).
+${policiesUsage}
+The serverless runtime is not part of it yet.`;
 
 const DAY = 86_400_000;
 
@@ -36,6 +46,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       users: { type: 'string', default: '500' },
       days: { type: 'string', default: '30' },
       seed: { type: 'string', default: '1' },
+      ...policiesOptions,
     },
     strict: true,
   });
@@ -49,6 +60,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   const catalog = await loadCatalog([values.journeys], io, 'start');
   const lifecycle = await loadLifecycle(values.journeys, io, 'start');
   if (!catalog || lifecycle === undefined) return 1;
+  const policies = await loadPolicyChoice(values.journeys, values.policies, values.env, io, 'start');
+  if (policies === undefined) return 1;
   const model = lifecycle ? { lifecycle } : {};
   for (const { journey } of catalog.latest()) {
     io.stdout(
@@ -56,14 +69,16 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
   io.stdout('  ("npx cairn validate" shows what each one does, step by step)');
+  io.stdout(`  Sends apply ${describePolicies(policies)}.`);
   const testsFailed = (await testJourneysCommand(['--journeys', values.journeys], indent(io))) !== 0;
 
   heading(io, `2. Sample events in ${values.events}, timeline of ${values.user}`);
-  const sample = await replayFile(catalog, lifecycle ?? undefined, values.events, values.user, io);
+  const sample = await replayFile(catalog, lifecycle ?? undefined, policies, values.events, values.user, io);
   if (sample === undefined) return 2;
 
   heading(io, `3. Synthetic population: ${users} users over ${days} days (seed ${seed})`);
-  const simulation = new Simulation({ catalog, ...model });
+  const pipeline = pipelineFor(policies, 'UTC');
+  const simulation = new Simulation({ catalog, ...model, ...(pipeline ? { pipeline } : {}) });
   let last = 0;
   for (const event of generateEvents({ users, days, seed, start: '2026-11-01' })) {
     await simulation.processEvent(event);
@@ -93,14 +108,17 @@ function summaryLine(simulation: Simulation, until: number): string {
 async function replayFile(
   catalog: JourneyCatalog,
   lifecycle: LifecycleModel | undefined,
+  policies: LoadedPolicies | null,
   path: string,
   user: string,
   io: CliIo,
 ): Promise<number | undefined> {
   const timeline: string[] = [];
+  const pipeline = pipelineFor(policies, 'UTC');
   const simulation = new Simulation({
     catalog,
     ...(lifecycle ? { lifecycle } : {}),
+    ...(pipeline ? { pipeline } : {}),
     observe: (effect, outcome) => {
       const line = effect.userId === user ? formatTimelineEntry(effect, outcome) : undefined;
       if (line) timeline.push(line);

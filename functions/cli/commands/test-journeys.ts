@@ -5,6 +5,7 @@ import { formatProblem } from '../../core/diagnostics/problem.ts';
 import { parseJourneyTestFile, runTestCase } from '../../core/journey-tests/run.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
+import { loadPolicyChoice } from '../load-policies.ts';
 
 export const testUsage = `Usage: cairn test [paths...] [--journeys journeys/]
 
@@ -33,7 +34,8 @@ export async function testJourneysCommand(args: string[], io: CliIo): Promise<nu
   });
   const catalog = await loadCatalog([values.journeys], io, 'test');
   const lifecycle = await loadLifecycle(values.journeys, io, 'test');
-  if (!catalog || lifecycle === undefined) return 1;
+  const policies = await loadPolicyChoice(values.journeys, undefined, undefined, io, 'test');
+  if (!catalog || lifecycle === undefined || policies === undefined) return 1;
   const journeys = [...catalog.latest()].map((c) => c.journey);
   let passed = 0;
   let failed = 0;
@@ -65,7 +67,10 @@ export async function testJourneysCommand(args: string[], io: CliIo): Promise<nu
         failed++;
         continue;
       }
-      const result = await runTestCase(test, testCase, underTest, lifecycle ? { lifecycle } : {});
+      const result = await runTestCase(test, testCase, underTest, {
+        ...(lifecycle ? { lifecycle } : {}),
+        ...(policies ? { policies: policies.policies } : {}),
+      });
       if (result.failures.length === 0) {
         passed++;
         io.stdout(`  ok    ${result.name}`);

@@ -21,6 +21,7 @@ export type ExitReason =
   | 'goal'
   | 'journey-archived'
   | 'journey-limit'
+  | 'send-dropped'
   | 'version-unavailable'
   | `exit-criteria:${string}`;
 

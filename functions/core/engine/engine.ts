@@ -18,6 +18,7 @@ import {
   type CustomerState,
   type Enrollment,
   PROCESSED_MEMORY,
+  type SendIntent,
   type Timer,
   type TriggerRef,
 } from './state.ts';
@@ -33,14 +34,32 @@ export type EngineContext = {
   lifecycle?: LifecycleModel;
 };
 
-export type EngineInput = { kind: 'event'; event: CustomerEvent } | { kind: 'timer'; timer: Timer };
+/**
+ * send-dropped: the delivery policies dropped a send whose journey asked for `onCap: drop`, which ends its
+ * enrollment. It is fed back as an input because the engine hands sends off and never waits for them.
+ */
+export type EngineInput =
+  | { kind: 'event'; event: CustomerEvent }
+  | { kind: 'timer'; timer: Timer }
+  | { kind: 'send-dropped'; intent: SendIntent };
 export type EngineResult = { state: CustomerState; effects: Effect[] };
 
 /** How long a due timer of a paused journey waits before it is looked at again. */
 export const PAUSED_RETRY_MS = 15 * 60_000;
 
 export function inputKey(input: EngineInput): string {
-  return input.kind === 'event' ? dedupeKey(input.event) : `timer:${input.timer.id}`;
+  switch (input.kind) {
+    case 'event':
+      return dedupeKey(input.event);
+    case 'timer':
+      return `timer:${input.timer.id}`;
+    case 'send-dropped':
+      return `send-dropped:${input.intent.messageId}`;
+    default: {
+      const unknown: never = input;
+      throw new Error(`unknown input ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /**
@@ -60,7 +79,8 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   }
   const work = new Work(copyState(state), context);
   if (input.kind === 'event') work.onEvent(input.event);
-  else work.onTimer(input.timer);
+  else if (input.kind === 'timer') work.onTimer(input.timer);
+  else work.onSendDropped(input.intent);
   work.finish(print);
   return { state: work.state, effects: work.effects };
 }
@@ -235,6 +255,12 @@ class Work {
     enrollment.wait = undefined;
     if (next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, next);
+  }
+
+  /** Only an enrollment still on its steps ends; one that completed keeps watching for its goal. */
+  onSendDropped(intent: SendIntent): void {
+    const enrollment = this.state.enrollments.find((e) => e.id === intent.enrollmentId);
+    if (enrollment?.status === 'active') this.end(enrollment, 'send-dropped');
   }
 
   finish(print: number): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Category, Channel, Priority } from '../journeys/schema.ts';
+import { Category, Channel, OnCap, Priority } from '../journeys/schema.ts';
 import { emptyProfile, Profile } from '../profile/profile.ts';
 
 /** The part of the trigger event an enrollment keeps: enough for correlation, conditions and templates. */
@@ -81,6 +81,8 @@ export const SendIntent = z.object({
   priority: Priority,
   category: Category,
   tags: z.array(z.string()),
+  /** What the delivery policies do when a frequency cap blocks this send; absent means skip. */
+  onCap: OnCap.optional(),
   variant: z.string().optional(),
   at: z.number(),
 });

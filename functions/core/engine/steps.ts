@@ -160,6 +160,7 @@ export class StepRunner {
         priority: step.priority,
         category: journey.journey.category,
         tags: step.tags ?? [],
+        onCap: step.onCap ?? journey.journey.onCap,
         ...(enrollment.variant !== undefined ? { variant: enrollment.variant } : {}),
         at: now,
       },

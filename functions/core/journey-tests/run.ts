@@ -4,6 +4,9 @@ import { JourneyCatalog } from '../engine/catalog.ts';
 import { type CustomerEvent, parseCustomerEvent } from '../events/index.ts';
 import type { Journey } from '../journeys/schema.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { Policies } from '../policies/config.ts';
+import { policyPipeline } from '../policies/pipeline.ts';
+import { InMemoryPolicyStore } from '../policies/store.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
 import type { SendPipeline } from '../simulate/pipeline.ts';
 import { Simulation } from '../simulate/simulation.ts';
@@ -88,9 +91,19 @@ export async function runTestCase(
   test: JourneyTestFile,
   testCase: TestCase,
   journeys: readonly Journey[],
-  options: { pipeline?: SendPipeline; lifecycle?: LifecycleModel } = {},
+  options: { pipeline?: SendPipeline; lifecycle?: LifecycleModel; policies?: Policies } = {},
 ): Promise<CaseResult> {
+  if (test.policies && !options.policies)
+    return { name: testCase.name, failures: ['policies: true needs journeys/policies.yaml'] };
   const start = Date.parse(test.start);
+  const pipeline =
+    test.policies && options.policies
+      ? policyPipeline({
+          policies: options.policies,
+          store: new InMemoryPolicyStore(),
+          defaultTimezone: test.timezone,
+        })
+      : options.pipeline;
   const profiles = new Map<string, Profile>(
     Object.entries(testCase.profiles).map(([user, p]) => [user, initialProfile(user, p, start)]),
   );
@@ -99,7 +112,7 @@ export async function runTestCase(
     catalog: new JourneyCatalog(journeys),
     defaultTimezone: test.timezone,
     profiles,
-    ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+    ...(pipeline ? { pipeline } : {}),
     ...(test.lifecycle && options.lifecycle ? { lifecycle: options.lifecycle } : {}),
     observe: (effect) => {
       if (effect.type === 'not-enrolled')

@@ -102,6 +102,13 @@ export const JourneyTestFile = z.strictObject({
     .describe(
       'Classify customers with journeys/lifecycle.yaml (purchases, stages, stage changes over time).',
     ),
+  policies: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Apply the delivery policies of journeys/policies.yaml (consent, quiet hours, caps) to every send; ' +
+        'without it every message is sent on its first channel.',
+    ),
   cases: z.array(TestCase).min(1),
 });
 export type JourneyTestFile = z.infer<typeof JourneyTestFile>;

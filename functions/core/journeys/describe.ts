@@ -25,7 +25,7 @@ export function describeJourney(journey: Journey, file: string): string[] {
 }
 
 function describeLimits(perDay: number | undefined, total: number | undefined): string {
-  return [perDay ? `${perDay} per day` : '', total ? `${total} per enrollment` : '']
+  return [perDay ? `${perDay} per day` : '', total ? `${total} per customer in all` : '']
     .filter(Boolean)
     .join(', ');
 }

@@ -52,6 +52,13 @@ export const Priority = z
   .enum(['low', 'normal', 'high'])
   .describe('Send priority; high may override quiet hours.');
 export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export const OnCap = z
+  .enum(['skip', 'defer', 'drop'])
+  .describe(
+    'When a frequency cap (journeys/policies.yaml) blocks a send. skip: not sent, the enrollment goes on. ' +
+      'defer: sent when the cap window frees, the enrollment goes on meanwhile. ' +
+      'drop: not sent and the enrollment ends (exit reason send-dropped). See docs/policies.md.',
+  );
 
 /**
  * A path into the EventBridge envelope, e.g. `detail.properties.cartId`. Used to correlate a later event with the
@@ -172,6 +179,7 @@ export const SendStep = z
       .describe('The template to render.'),
     priority: Priority.default('normal'),
     tags: z.array(z.string().min(1)).optional().describe('Tags that frequency-cap rules can select.'),
+    onCap: OnCap.optional().describe("Overrides the journey's onCap for this step."),
     next: next.optional(),
   })
   .describe('Send a message.');
@@ -314,6 +322,7 @@ export const Journey = z
     goal: Goal.optional(),
     exit: z.array(ExitCriterion).optional().describe('Events that end the enrollment at any step.'),
     limits: JourneyLimits.optional(),
+    onCap: OnCap.default('skip'),
     start: StepId.optional().describe('The first step; defaults to the first in the list.'),
     steps: z.array(Step).min(1, 'a journey needs at least one step'),
   })
@@ -326,6 +335,7 @@ export type Category = z.infer<typeof Category>;
 export type JourneyStatus = z.infer<typeof JourneyStatus>;
 export type Priority = z.infer<typeof Priority>;
 export type Weekday = z.infer<typeof Weekday>;
+export type OnCap = z.infer<typeof OnCap>;
 export type EventCondition = z.infer<typeof EventCondition>;
 export type Condition = z.infer<typeof Condition>;
 export type Trigger = z.infer<typeof Trigger>;

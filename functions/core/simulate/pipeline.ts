@@ -13,6 +13,12 @@ export type SendOutcome = {
   until?: number;
   /** The policy rule that decided, for `cairn explain`. */
   rule?: string;
+  /** Facts recorded whatever the status, e.g. `missing_timezone` when the default zone was used. */
+  notes?: string[];
+  /** Per channel considered and not used: why (`push: no_opt_in`), in order of preference. */
+  passedOver?: string[];
+  /** The enrollment that made the intent ends (the journey's `onCap: drop`). */
+  endsEnrollment?: boolean;
 };
 
 /**

@@ -35,6 +35,9 @@ function formatJourney(id: string, journey: JourneyCounters): string[] {
     lines.push(`  step ${stepId.padEnd(width)}  ${parts.join('; ')}`);
   }
   lines.push(`  exited       ${counts(journey.exited)}`);
+  if (Object.keys(journey.outcomes).length > 0) lines.push(`  outcomes     ${counts(journey.outcomes)}`);
+  if (Object.keys(journey.held).length > 0) lines.push(`  held         ${counts(journey.held)}`);
+  if (Object.keys(journey.notes).length > 0) lines.push(`  notes        ${counts(journey.notes)}`);
   const groups = Object.entries(journey.goalByGroup).sort((a, b) => a[0].localeCompare(b[0]));
   if (journey.goalReached > 0 || groups.some(([, g]) => g.entered > 0)) {
     const byGroup = groups.map(
@@ -65,7 +68,8 @@ function describeEffect(effect: Effect, outcome?: SendOutcome): string | undefin
       if (!outcome) return undefined;
       const until = outcome.until ? ` until ${new Date(outcome.until).toISOString()}` : '';
       const rule = outcome.rule ? ` [${outcome.rule}]` : '';
-      return `${intent.journeyId}: ${intent.stepId} ${intent.template} via ${outcome.channel ?? intent.channels.join('|')}: ${outcome.status} (${outcome.reason})${until}${rule}`;
+      const notes = outcome.notes?.length ? ` {${outcome.notes.join(', ')}}` : '';
+      return `${intent.journeyId}: ${intent.stepId} ${intent.template} via ${outcome.channel ?? intent.channels.join('|')}: ${outcome.status} (${outcome.reason})${until}${rule}${notes}`;
     }
     case 'send-withheld':
       return `${effect.journeyId}: ${effect.stepId} ${effect.template} withheld (${effect.reason})`;

@@ -132,17 +132,35 @@ export class Simulation {
 
   private async send(intent: SendIntent): Promise<void> {
     const state = this.stateFor(intent.userId);
-    const outcome = await this.pipeline(intent, state, this.clock);
+    const outcome: SendOutcome = this.enrollmentEnded(intent.enrollmentId)
+      ? { status: 'DROPPED', reason: 'enrollment_ended' }
+      : await this.pipeline(intent, state, this.clock);
     this.tally.outcome(intent, outcome, this.clock);
     this.options.observe?.({ type: 'send', at: this.clock, userId: intent.userId, intent }, outcome);
     if (outcome.status === 'DEFERRED' && outcome.until !== undefined && outcome.until > this.clock) {
       this.queue.push({
         kind: 'retry',
-        id: `${intent.messageId}@${outcome.until}`,
+        // Sends held until the same instant are retried in the order they were first intended.
+        id: `retry:${String(intent.at).padStart(16, '0')}:${intent.messageId}`,
         dueAt: outcome.until,
         intent,
       });
     }
+    if (outcome.endsEnrollment) {
+      await this.apply(intent.userId, { kind: 'send-dropped', intent }, 0);
+    }
+  }
+
+  /**
+   * A held send is not sent once its enrollment reached its goal or ended early (an exit criterion, an exit
+   * step, a dropped send...). One that ran off the end of its steps (`completed`) still sends what it held.
+   */
+  private enrollmentEnded(enrollmentId: string): boolean {
+    const record = this.tally.enrollments.get(enrollmentId);
+    return (
+      record !== undefined &&
+      (record.goalReachedAt !== null || (record.exitReason !== null && record.exitReason !== 'completed'))
+    );
   }
 
   private emittedEvent(effect: Effect & { type: 'event-emitted' }): CustomerEvent {

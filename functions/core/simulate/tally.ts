@@ -12,6 +12,9 @@ export type MessageRecord = {
   channels: string[];
   channel: string | null;
   template: string;
+  category: string;
+  tags: string[];
+  priority: string;
   variant: string | null;
   /** When the intent was made; `at` is when its final outcome was decided. */
   intendedAt: string;
@@ -19,6 +22,11 @@ export type MessageRecord = {
   status: SendStatus;
   reason: string;
   rule: string | null;
+  /** With DEFERRED (a send still held when the simulation ended): when it would be tried again. */
+  until: string | null;
+  notes: string[];
+  /** Channels of the preference that were not used, and why, e.g. `push: no_opt_in`. */
+  passedOver: string[];
   deferrals: number;
 };
 
@@ -48,6 +56,11 @@ export type StepCounters = {
 export type GoalGroup = { entered: number; reached: number };
 export type JourneyCounters = {
   entered: number;
+  /** Final outcomes of the journey's messages by `STATUS:reason`, and notes such as missing_timezone. */
+  outcomes: Counter;
+  notes: Counter;
+  /** Every time a send was held (DEFERRED), by reason; the message's final outcome is in outcomes. */
+  held: Counter;
   notEntered: Counter;
   exited: Counter;
   goalReached: number;
@@ -73,7 +86,17 @@ export class Tally {
   private journey(id: string): JourneyCounters {
     let counters = this.journeys[id];
     if (!counters) {
-      counters = { entered: 0, notEntered: {}, exited: {}, goalReached: 0, goalByGroup: {}, steps: {} };
+      counters = {
+        entered: 0,
+        outcomes: {},
+        notes: {},
+        held: {},
+        notEntered: {},
+        exited: {},
+        goalReached: 0,
+        goalByGroup: {},
+        steps: {},
+      };
       this.journeys[id] = counters;
     }
     return counters;
@@ -155,15 +178,24 @@ export class Tally {
       channels: intent.channels,
       channel: outcome.channel ?? null,
       template: intent.template,
+      category: intent.category,
+      tags: intent.tags,
+      priority: intent.priority,
       variant: intent.variant ?? null,
       intendedAt: iso(intent.at),
       at: iso(now),
       status: outcome.status,
       reason: outcome.reason,
       rule: outcome.rule ?? null,
+      until: outcome.until === undefined ? null : iso(outcome.until),
+      notes: outcome.notes ?? [],
+      passedOver: outcome.passedOver ?? [],
       deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
     });
-    if (outcome.status === 'DEFERRED') return;
+    if (outcome.status === 'DEFERRED') {
+      bump(this.journey(intent.journeyId).held, outcome.reason);
+      return;
+    }
     const step = this.step(intent.journeyId, intent.stepId);
     bump(step.outcomes, `${outcome.status}:${outcome.reason}`);
     if (outcome.status === 'SENT' && outcome.channel) bump(step.sentByChannel, outcome.channel);
@@ -171,6 +203,11 @@ export class Tally {
 
   /** Records where enrollments wait at the end, and the goal rate per variant and control group. */
   finalize(states: Iterable<CustomerState>): void {
+    for (const message of this.messages.values()) {
+      const journey = this.journey(message.journeyId);
+      bump(journey.outcomes, `${message.status}:${message.reason}`);
+      for (const note of message.notes) bump(journey.notes, note);
+    }
     for (const state of states) {
       for (const enrollment of state.enrollments) {
         if (enrollment.status !== 'active' || !enrollment.wait) continue;

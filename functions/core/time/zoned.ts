@@ -33,3 +33,70 @@ export function localParts(
   const local = DateTime.fromMillis(ms, { zone });
   return { weekday: local.weekday, hour: local.hour, minute: local.minute, isoLocal: local.toISO() ?? '' };
 }
+
+const DAY_MS = 86_400_000;
+
+/** An instant on the recipient's wall clock: what local-time policies look at. */
+export type LocalClock = {
+  /** YYYY-MM-DD. */
+  date: string;
+  /** 1 (Monday) to 7 (Sunday). */
+  weekday: number;
+  /** Milliseconds since local midnight, from the wall-clock fields. */
+  msOfDay: number;
+  /** Minutes since local midnight, rounded down. */
+  minuteOfDay: number;
+  /** UTC offset in minutes. */
+  offset: number;
+};
+
+export function localClock(ms: number, zone: string): LocalClock {
+  const t = DateTime.fromMillis(ms, { zone });
+  const minuteOfDay = t.hour * 60 + t.minute;
+  return {
+    date: t.toISODate() ?? '',
+    weekday: t.weekday,
+    msOfDay: minuteOfDay * 60_000 + t.second * 1000 + t.millisecond,
+    minuteOfDay,
+    offset: t.offset,
+  };
+}
+
+function offsetAt(ms: number, zone: string): number {
+  return DateTime.fromMillis(ms, { zone }).offset;
+}
+
+/**
+ * The earliest instant at or after `fromMs`, and within `horizonMs` of it, whose local wall clock in `zone`
+ * satisfies `allowed`. `allowed` must only change its answer at the given local minutes of the day, at local
+ * midnight, and where the UTC offset changes (DST): between those the wall clock runs evenly, so those are the
+ * only instants that need to be looked at. Offset changes are found by bisection to the millisecond.
+ */
+export function firstLocalInstant(
+  fromMs: number,
+  zone: string,
+  boundaryMinutes: readonly number[],
+  allowed: (local: LocalClock) => boolean,
+  horizonMs: number,
+): number | undefined {
+  const boundaries = [...new Set(boundaryMinutes.map((m) => m * 60_000))].sort((a, b) => a - b);
+  let t = fromMs;
+  while (t <= fromMs + horizonMs) {
+    const local = localClock(t, zone);
+    if (allowed(local)) return t;
+    const next = boundaries.find((b) => b > local.msOfDay) ?? DAY_MS;
+    const candidate = t + (next - local.msOfDay);
+    if (offsetAt(candidate, zone) === local.offset) {
+      t = candidate;
+      continue;
+    }
+    let [lo, hi] = [t, candidate];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid, zone) === local.offset) lo = mid;
+      else hi = mid;
+    }
+    t = hi;
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+import type { SendIntent } from '../engine/state.ts';
+import type { Channel } from '../journeys/schema.ts';
+import { consentFor } from '../profile/consent.ts';
+import type { Profile } from '../profile/profile.ts';
+import { normalizedAddress, type Policies, type SuppressionReason } from './config.ts';
+import type { OutcomeReason } from './outcome.ts';
+
+/** Suppressed addresses (normalized) and why, from the policies file and the policy store. */
+export type Suppressions = ReadonlyMap<string, SuppressionReason>;
+
+type Unreachable = { channel: Channel; reason: OutcomeReason; rule?: string; depth: number };
+export type ChannelChoice =
+  | { reachable: true; channel: Channel; passedOver: Unreachable[] }
+  | { reachable: false; passedOver: Unreachable[]; why: Unreachable | undefined };
+
+/** The addresses of a profile that a suppression list could name. */
+export function addressesOf(profile: Profile): string[] {
+  return [profile.email, profile.phone].filter((a): a is string => a !== undefined);
+}
+
+export function suppressionsFrom(policies: Policies, stored: Iterable<[string, SuppressionReason]>) {
+  const map = new Map<string, SuppressionReason>(stored);
+  for (const entry of policies.suppression) {
+    const address = normalizedAddress(entry.address);
+    if (address !== undefined) map.set(address, entry.reason);
+  }
+  return map;
+}
+
+/**
+ * Checks in the order a marketer would ask: is there an address, is the device alive, is the address
+ * suppressed, is there consent. `depth` is how far the channel got, so the most telling reason is reported.
+ */
+function unreachable(
+  intent: SendIntent,
+  channel: Channel,
+  profile: Profile,
+  policies: Policies,
+  suppressions: Suppressions,
+): Unreachable | undefined {
+  const address = channel === 'email' ? profile.email : channel === 'sms' ? profile.phone : undefined;
+  if (channel === 'push') {
+    if (profile.devices.length === 0) return { channel, reason: 'missing_address', depth: 0 };
+    if (!profile.devices.some((d) => d.active)) return { channel, reason: 'inactive_device', depth: 1 };
+  } else if (address === undefined) return { channel, reason: 'missing_address', depth: 0 };
+  const suppressed = address === undefined ? undefined : suppressions.get(address);
+  if (suppressed) return { channel, reason: 'suppressed', rule: `suppression.${suppressed}`, depth: 2 };
+  const modes = policies.consent[channel] ?? {};
+  const topics = [intent.category, ...intent.tags.filter((t) => modes[t] !== undefined)];
+  for (const topic of topics) {
+    // A category without a rule still honours an explicit opt-out.
+    const mode = modes[topic] ?? 'opt-out';
+    if (mode === 'none') continue;
+    const record = consentFor(profile.consent, channel, topic);
+    const rule = `consent.${channel}.${topic}`;
+    if (record?.status === 'opted_out') return { channel, reason: 'opt_out', rule, depth: 3 };
+    if (mode === 'opt-in' && record?.status !== 'opted_in')
+      return { channel, reason: 'no_opt_in', rule, depth: 3 };
+  }
+  return undefined;
+}
+
+/** Stage 1: the first channel of the intent's preference that is reachable. */
+export function selectChannel(
+  intent: SendIntent,
+  profile: Profile,
+  policies: Policies,
+  suppressions: Suppressions,
+): ChannelChoice {
+  const passedOver: Unreachable[] = [];
+  for (const channel of intent.channels) {
+    const why = unreachable(intent, channel, profile, policies, suppressions);
+    if (!why) return { reachable: true, channel, passedOver };
+    passedOver.push(why);
+  }
+  const deepest = Math.max(...passedOver.map((p) => p.depth));
+  return { reachable: false, passedOver, why: passedOver.find((p) => p.depth === deepest) };
+}
