@@ -23,6 +23,9 @@ export type ExitReason =
   | 'journey-limit'
   | 'send-dropped'
   | 'version-unavailable'
+  | 'step-missing'
+  | 'step-limit'
+  | `exit-step:${string}`
   | `exit-criteria:${string}`;
 
 export type WithheldReason = 'holdout' | 'journey-daily-limit' | 'journey-total-limit';

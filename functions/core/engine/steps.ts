@@ -28,7 +28,7 @@ export class StepRunner {
     for (let count = 0; stepId !== undefined; count++) {
       const step = journey.steps.get(stepId);
       if (!step || count >= MAX_STEPS_PER_INPUT) {
-        this.end(enrollment, 'version-unavailable');
+        this.end(enrollment, step ? 'step-limit' : 'step-missing');
         return;
       }
       const from =
@@ -106,7 +106,7 @@ export class StepRunner {
         });
         return step.next;
       case 'exit':
-        this.end(enrollment, 'exit-step');
+        this.end(enrollment, step.reason ? `exit-step:${step.reason}` : 'exit-step');
         return 'stop';
       default: {
         const unknown: never = step;

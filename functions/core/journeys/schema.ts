@@ -134,7 +134,9 @@ export const EntryRules = z
         'never: a customer enters once ever. always: again whenever not already enrolled. ' +
           'A duration (e.g. P30D): again once that long has passed since the last entry.',
       ),
-    maxEntries: z.int().positive().optional().describe('At most this many entries per customer.'),
+    maxEntries: z.int().positive().optional().describe(
+      'At most this many entries per dedupe key (per customer when there is no dedupeBy).',
+    ),
     dedupeBy: EventPath.optional().describe(
       'Apply the rules per value of this trigger path, e.g. detail.properties.cartId for one enrollment per cart.',
     ),
@@ -146,7 +148,7 @@ export const Goal = EventCondition.extend({
 }).describe('The conversion goal: an event within a window after entry. Tracked for holdout groups too.');
 
 export const ExitCriterion = EventCondition.extend({
-  name: z.string().min(1).optional().describe('A name for reports; defaults to the criterion index.'),
+  name: z.string().min(1).optional().describe('A name for reports and the exit reason; defaults to exit-<index>.'),
 }).describe('An event that ends the enrollment at any step, including while waiting.');
 
 export const JourneyLimits = z
@@ -279,7 +281,7 @@ export const ExitStep = z
   .strictObject({
     id: StepId,
     type: z.literal('exit'),
-    reason: z.string().min(1).optional().describe('Recorded as the exit reason.'),
+    reason: z.string().min(1).optional().describe('Recorded in the exit reason: exit-step:<reason>.'),
   })
   .describe('End the enrollment.');
 

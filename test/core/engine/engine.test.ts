@@ -111,6 +111,33 @@ describe('processInput: entering and stepping', () => {
     expect(h.state.enrollments).toEqual([]);
   });
 
+  it("records an exit step's reason in the exit reason, and plain exit-step without one", () => {
+    // Prepare
+    const journey = journeyFromYaml(`
+id: gate
+name: Gate
+status: active
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - id: check
+    type: branch
+    branches: [{ when: { profile: { traits: { vip: ['yes'] } } }, next: done }]
+    default: leave
+  - { id: leave, type: exit, reason: not-a-vip }
+  - { id: done, type: exit }
+`);
+    const h = new Harness(new JourneyCatalog([journey]));
+
+    // Act
+    const effects = h.event(customerEvent('Signed Up', 'u1', T0));
+    const vip = new Harness(new JourneyCatalog([journey]), 'u2');
+    const vipEffects = vip.event(customerEvent('Signed Up', 'u2', T0, {}, { traits: { vip: 'yes' } }));
+
+    // Assess
+    expect(of(effects, 'exited').map((e) => e.reason)).toEqual(['exit-step:not-a-vip']);
+    expect(of(vipEffects, 'exited').map((e) => e.reason)).toEqual(['exit-step']);
+  });
+
   it('ignores a timer whose wait was already resolved', () => {
     const h = new Harness(new JourneyCatalog([journeyFromYaml(WELCOME)]));
     h.event(customerEvent('Signed Up', 'u1', T0));
