@@ -134,9 +134,11 @@ export const EntryRules = z
         'never: a customer enters once ever. always: again whenever not already enrolled. ' +
           'A duration (e.g. P30D): again once that long has passed since the last entry.',
       ),
-    maxEntries: z.int().positive().optional().describe(
-      'At most this many entries per dedupe key (per customer when there is no dedupeBy).',
-    ),
+    maxEntries: z
+      .int()
+      .positive()
+      .optional()
+      .describe('At most this many entries per dedupe key (per customer when there is no dedupeBy).'),
     dedupeBy: EventPath.optional().describe(
       'Apply the rules per value of this trigger path, e.g. detail.properties.cartId for one enrollment per cart.',
     ),
@@ -148,7 +150,11 @@ export const Goal = EventCondition.extend({
 }).describe('The conversion goal: an event within a window after entry. Tracked for holdout groups too.');
 
 export const ExitCriterion = EventCondition.extend({
-  name: z.string().min(1).optional().describe('A name for reports and the exit reason; defaults to exit-<index>.'),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A name for reports and the exit reason; defaults to exit-<index>.'),
 }).describe('An event that ends the enrollment at any step, including while waiting.');
 
 export const JourneyLimits = z
