@@ -3,8 +3,17 @@ import type { Weekday } from '../journeys/schema.ts';
 
 const WEEKDAY_NUMBER: Record<Weekday, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
+/** Answers seen so far: Luxon builds an Intl.DateTimeFormat for every check, which dominated simulations. */
+const zoneValidity = new Map<string, boolean>();
+const MAX_REMEMBERED_ZONES = 2_000;
+
 export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  const known = zoneValidity.get(zone);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(zone);
+  // Bounded, so that a stream of made-up zone names cannot grow it without end.
+  if (zoneValidity.size < MAX_REMEMBERED_ZONES) zoneValidity.set(zone, valid);
+  return valid;
 }
 
 /**
