@@ -1,0 +1,50 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { CustomerState } from '../../core/engine/state.ts';
+
+/**
+ * How a customer state is stored in its item: one binary attribute holding a format byte and the state's JSON
+ * compressed with raw deflate and a preset dictionary.
+ *
+ * Why compressed: DynamoDB bills a write per started kilobyte. As plain JSON the median sample state is about
+ * 1.7 KB (2 write units); deflated with the dictionary it is about 0.65 KB (1 unit). See docs/data-model.md.
+ * Why a dictionary: states are small, so plain deflate spends much of its output on the first occurrence of
+ * each field name. The dictionary holds those names and the usual values, so even a first occurrence is a
+ * short back-reference. Why deflate and not brotli: at its best quality brotli's output is larger than this
+ * and takes some 30 times the CPU per write.
+ *
+ * The dictionary is part of the stored format: changing one byte makes every stored state unreadable. A new
+ * dictionary needs a new format byte, and the old one must stay to read old items (a test pins its hash).
+ */
+export const STATE_DICTIONARY_V1 =
+  'Signed Up|Product Viewed|Product Added|Product Removed|Cart Viewed|Checkout Started|Order Completed|' +
+  'Order Refunded|Lifecycle Stage Changed|cairn.lifecycle|' +
+  '{"userId":"","profile":{"traits":{"email":"","phone":"","firstName":"","lastName":"","timezone":"",' +
+  '"locale":""},"devices":[{"token":"","platform":"APNS","lastSeenAt":0,"active":true}],"consent":{"email":' +
+  '{"status":"opted_in","source":"","at":0}},"firstSeenAt":0,"lastSeenAt":0,"email":"","phone":"",' +
+  '"locale":"","timezone":"","timezoneSource":"trait","stage":"","stageSince":0,"purchases":{"orders":0,' +
+  '"revenue":0,"refunds":0,"days":[],"weeks":[],"bitmap":"","firstOrderAt":0,"lastOrderAt":0,' +
+  '"bitmapStart":0}},"enrollments":[{"id":"","journeyId":"","version":"","key":"","enteredAt":0,' +
+  '"trigger":{"id":"","source":"","detail-type":"","time":"","detail":{"userId":"","properties":{}}},' +
+  '"status":"active","stepId":"","wait":{"stepId":"","timerId":"","dueAt":0,"kind":"duration"},' +
+  '"holdout":false,"variant":"","sends":0,"visits":0}],"entries":{"":{"count":1,"lastAt":0}},' +
+  '"journeySends":{"":{"total":0,"recent":[]}},"processed":[],"lifecycleTimer":{"id":"lifecycle:","dueAt":0}}';
+
+const DICTIONARIES: ReadonlyMap<number, Buffer> = new Map([[1, Buffer.from(STATE_DICTIONARY_V1, 'utf8')]]);
+const CURRENT_FORMAT = 1;
+
+export function encodeState(state: CustomerState): Uint8Array {
+  const dictionary = DICTIONARIES.get(CURRENT_FORMAT);
+  const json = Buffer.from(JSON.stringify(state), 'utf8');
+  const body = deflateRawSync(json, { level: 9, ...(dictionary ? { dictionary } : {}) });
+  return Buffer.concat([Buffer.from([CURRENT_FORMAT]), body]);
+}
+
+/** Decodes and validates a stored state; throws when the bytes are not a state in a known format. */
+export function decodeState(bytes: Uint8Array): CustomerState {
+  const format = bytes[0];
+  const dictionary = format === undefined ? undefined : DICTIONARIES.get(format);
+  if (!dictionary) throw new Error(`stored customer state has unknown format ${String(format)}`);
+  const json = inflateRawSync(bytes.subarray(1), { dictionary }).toString('utf8');
+  const value: unknown = JSON.parse(json);
+  return CustomerState.parse(value);
+}

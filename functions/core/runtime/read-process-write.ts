@@ -1,0 +1,80 @@
+import type { Effect } from '../engine/effects.ts';
+import { type EngineContext, type EngineInput, processInput } from '../engine/engine.ts';
+import { type CustomerState, newCustomerState } from '../engine/state.ts';
+import type { CustomerStateStore } from '../ports/customer-state-store.ts';
+
+export type ReadProcessWriteOptions = {
+  store: CustomerStateStore;
+  /** The engine's context, asked for again on every attempt so that a retry runs at the current time. */
+  context: () => EngineContext;
+  /** Attempts before giving up with a StateConflictError (default 8). */
+  maxAttempts?: number;
+  /** Milliseconds to wait before attempt `attempt` (2, 3, ...); default: exponential with full jitter. */
+  backoff?: (attempt: number) => number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export type Processed = {
+  state: CustomerState;
+  /** The effects of the attempt that was stored; those of attempts that lost a conflict are discarded. */
+  effects: Effect[];
+  /** The stored version after this input, or undefined for a customer that is still not stored. */
+  version: number | undefined;
+  /** False when the input changed nothing (a re-delivered input), so nothing was written. */
+  written: boolean;
+  attempts: number;
+};
+
+/** Every attempt lost to a concurrent save. The input was not applied; the caller retries it later. */
+export class StateConflictError extends Error {
+  constructor(
+    readonly userId: string,
+    readonly attempts: number,
+  ) {
+    super(`customer ${userId}: state changed concurrently on each of ${attempts} attempts`);
+    this.name = 'StateConflictError';
+  }
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 200;
+
+/**
+ * Full jitter (a uniform wait up to an exponentially growing cap) spreads writers that collided apart, so that
+ * the next round has fewer collisions than the last instead of the same ones again.
+ */
+export function jitteredBackoff(random: () => number = Math.random): (attempt: number) => number {
+  return (attempt) => Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Applies one input to one customer: load the state (1 read), run the engine, save it under the version that
+ * was read (1 write). When another input of the same customer was saved in between, the save fails and the
+ * whole cycle runs again on the newer state, so no update is lost; the engine is pure, so a lost attempt has
+ * no effect anywhere. A re-delivered input leaves the state as it was and costs no write.
+ */
+export async function readProcessWrite(
+  userId: string,
+  input: EngineInput,
+  options: ReadProcessWriteOptions,
+): Promise<Processed> {
+  const { store } = options;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const backoff = options.backoff ?? jitteredBackoff();
+  const sleep = options.sleep ?? sleepFor;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (attempt > 1) await sleep(backoff(attempt));
+    const stored = await store.load(userId);
+    const before = stored?.state ?? newCustomerState(userId);
+    const result = processInput(before, input, options.context());
+    // The engine hands back the very state it was given when the input changes nothing (a duplicate).
+    if (result.state === before)
+      return { ...result, version: stored?.version, written: false, attempts: attempt };
+    const saved = await store.save(result.state, stored?.version);
+    if (saved.ok) return { ...result, version: saved.version, written: true, attempts: attempt };
+  }
+  throw new StateConflictError(userId, maxAttempts);
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoCustomerStateStore,
+  stateItem,
+} from '../../../functions/adapters/dynamodb/customer-state-store.ts';
+import { itemSize, WRITE_UNIT_BYTES } from '../../../functions/adapters/dynamodb/item-size.ts';
+import type { EngineInput } from '../../../functions/core/engine/engine.ts';
+import { readProcessWrite } from '../../../functions/core/runtime/read-process-write.ts';
+import { type SampleSetup, sampleSetup } from '../../core/runtime/sample-states.ts';
+import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { customerEvent, MINUTE } from '../../support/journeys.ts';
+
+const T0 = Date.parse('2026-11-02T10:00:00Z');
+
+let dynamo: LocalDynamo;
+let setup: SampleSetup;
+beforeAll(async () => {
+  [dynamo, setup] = await Promise.all([startDynalite(), sampleSetup()]);
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+async function storeWithAna(): Promise<DynamoCustomerStateStore> {
+  const store = new DynamoCustomerStateStore({
+    client: dynamo.documents,
+    tableName: await dynamo.createTable(),
+  });
+  const signedUp = customerEvent('Signed Up', 'ana', T0, {}, { traits: { email: 'ana@example.com' } });
+  await run(store, { kind: 'event', event: signedUp }, T0);
+  dynamo.counter.take();
+  return store;
+}
+
+function run(store: DynamoCustomerStateStore, input: EngineInput, now: number) {
+  return readProcessWrite('ana', input, {
+    store,
+    context: () => ({ now, defaultTimezone: 'UTC', ...setup }),
+  });
+}
+
+/** Budgets of docs/data-model.md, counted through the SDK middleware of functions/adapters/dynamodb. */
+describe('DynamoDB requests per input through read-process-write', () => {
+  it('costs 1 read and 1 write for an event that triggers nothing, and the write is 1 KB or less', async () => {
+    // Prepare
+    const store = await storeWithAna();
+    const at = T0 + 10 * MINUTE;
+    const event = customerEvent('Product Viewed', 'ana', at, { productId: 'prod_kettle_gn10', price: 49 });
+
+    // Act
+    const result = await run(store, { kind: 'event', event }, at);
+
+    // Assess
+    expect(result.effects.filter((e) => e.type !== 'ignored')).toEqual([]);
+    expect(dynamo.counter.take()).toEqual({
+      byOperation: { GetItem: 1, PutItem: 1 },
+      errors: {},
+      reads: 1,
+      writes: 1,
+      // One strongly consistent read of up to 4 KB, one write of up to 1 KB.
+      capacityUnits: 2,
+    });
+    expect(itemSize(stateItem(result.state, 2))).toBeLessThanOrEqual(WRITE_UNIT_BYTES);
+  });
+
+  it('costs 1 read and 1 write for the first event of a customer never seen', async () => {
+    // Prepare
+    const store = new DynamoCustomerStateStore({
+      client: dynamo.documents,
+      tableName: await dynamo.createTable(),
+    });
+    const event = customerEvent('Product Viewed', 'ana', T0, { productId: 'prod_kettle_gn10' });
+
+    // Act
+    await run(store, { kind: 'event', event }, T0);
+
+    // Assess
+    expect(dynamo.counter.take()).toMatchObject({
+      byOperation: { GetItem: 1, PutItem: 1 },
+      reads: 1,
+      writes: 1,
+    });
+  });
+
+  it('costs 1 read and no write for an event delivered again', async () => {
+    // Prepare
+    const store = await storeWithAna();
+    const at = T0 + MINUTE;
+    const event = customerEvent('Product Viewed', 'ana', at, { productId: 'prod_kettle_gn10' });
+    await run(store, { kind: 'event', event }, at);
+    dynamo.counter.take();
+
+    // Act
+    const again = await run(store, { kind: 'event', event }, at + MINUTE);
+
+    // Assess
+    expect(again.written).toBe(false);
+    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 1 }, reads: 1, writes: 0 });
+  });
+
+  it('costs one more read and write, and one failed conditional write, when two events of a customer race', async () => {
+    // Prepare
+    const store = await storeWithAna();
+    const at = T0 + MINUTE;
+    const events = ['p1', 'p2'].map((productId) => customerEvent('Product Viewed', 'ana', at, { productId }));
+
+    // Act
+    const results = await Promise.all(events.map((event) => run(store, { kind: 'event', event }, at)));
+
+    // Assess
+    expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(dynamo.counter.take()).toMatchObject({
+      byOperation: { GetItem: 3, PutItem: 3 },
+      errors: { ConditionalCheckFailedException: 1 },
+    });
+    expect((await store.load('ana'))?.version).toBe(3);
+  });
+});
