@@ -4,6 +4,7 @@ import { generateEventsCommand, generateEventsUsage } from './commands/generate-
 import { importCommand, importUsage } from './commands/import.ts';
 import { modelCommand, modelUsage } from './commands/model.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
+import { renderCommand, renderUsage } from './commands/render.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { startCommand, startUsage } from './commands/start.ts';
@@ -60,6 +61,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Fit the BG/NBD churn model (model fit) to purchase events',
     usage: modelUsage,
     run: modelCommand,
+  },
+  render: {
+    summary: 'Print what a template would send for a profile and event (email, SMS or push)',
+    usage: renderUsage,
+    run: renderCommand,
   },
   schema: {
     summary: 'Print or write the JSON Schema of journey files',

@@ -52,6 +52,48 @@ describe('cairn validate', () => {
     expect(out).toEqual(['1 journey file(s) checked: 1 valid, 0 problem(s) in 0 file(s)']);
   });
 
+  it('checks the sample templates beside the journeys', async () => {
+    const { io, out, err } = memoryIo();
+
+    const code = await main(['validate', '--quiet'], io);
+
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toEqual(['5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)']);
+  });
+
+  it('fails on a template that references an unknown variable, naming the template file and line', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(['validate', '--quiet', 'test/fixtures/templates/journeys'], io);
+
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'test/fixtures/templates/journeys/templates/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, unsubscribeUrl',
+    );
+    expect(err).toContain(
+      'test/fixtures/templates/journeys/uses-templates.yaml:10:15 steps[0].template: no template "welcom" in test/fixtures/templates/journeys/templates; did you mean "welcome"?',
+    );
+    expect(err.at(-1)).toBe('1 journey file(s) checked: 1 valid, 14 problem(s) in 6 file(s)');
+  });
+
+  it('reads templates from --templates', async () => {
+    const { io, err } = memoryIo();
+
+    const code = await main(
+      ['validate', '--quiet', '--templates', 'journeys/templates', 'test/fixtures/templates/journeys'],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      'test/fixtures/templates/journeys/uses-templates.yaml:10:15 steps[0].template: no template "welcom" in journeys/templates; did you mean "welcome"?',
+      'test/fixtures/templates/journeys/uses-templates.yaml:15:15 steps[1].template: no template "sms-in-german-only" in journeys/templates',
+      'test/fixtures/templates/journeys/uses-templates.yaml:20:15 steps[2].template: no template "unknown-variable" in journeys/templates',
+      '1 journey file(s) checked: 1 valid, 3 problem(s) in 1 file(s)',
+    ]);
+  });
+
   it('explains an unknown option with the usage', async () => {
     const { io, err } = memoryIo();
 

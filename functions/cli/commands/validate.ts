@@ -1,22 +1,30 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatProblem } from '../../core/diagnostics/problem.ts';
+import { formatProblem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
+import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
+import { loadTemplateSet } from '../../core/templates/load.ts';
 import type { CliIo } from '../io.ts';
 import { readJourneyFiles } from '../journey-files.ts';
+import { readTemplateFiles } from '../template-files.ts';
 
-export const validateUsage = `Usage: cairn validate [paths...] [--quiet]
+export const validateUsage = `Usage: cairn validate [paths...] [--templates DIR] [--quiet]
 
 Checks journey files (YAML or JSON) and lists every problem with file:line:column.
 Paths default to journeys/. A folder contributes the journey files directly inside it.
-  --quiet   print only problems and the summary, not what each journey does`;
+Also checks the message templates (Liquid syntax, filters, every variable reference) and that every
+send step's template exists with content for the step's channels.
+  --templates DIR  the templates folder; default: templates/ beside the first path (journeys/templates)
+  --quiet          print only problems and the summary, not what each journey does`;
 
 /** `cairn validate`: exit 0 when every journey is valid, 1 when any problem is found, 2 for bad usage. */
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { quiet: { type: 'boolean', default: false } },
+    options: { quiet: { type: 'boolean', default: false }, templates: { type: 'string' } },
     strict: true,
   });
   const paths = positionals.length > 0 ? positionals : ['journeys'];
@@ -27,7 +35,23 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`cairn validate: no journey files (.yaml, .yml, .json) in ${paths.join(', ')}`);
     return 2;
   }
-  const { journeys, problems } = loadJourneySet(files);
+  const loaded = loadJourneySet(files);
+  const templatesDir = values.templates ?? (await defaultTemplatesDir(paths[0] ?? 'journeys'));
+  const templateSet = loadTemplateSet(await readTemplateFiles(templatesDir));
+  const { journeys } = loaded;
+  const problems = sortProblems([
+    ...loaded.problems,
+    ...templateSet.problems,
+    ...checkTemplates(templateSet.templates.values()),
+    ...journeys.flatMap(({ journey, file }) =>
+      checkJourneyTemplates(
+        { file, text: files.find((f) => f.file === file)?.text ?? '' },
+        journey,
+        templateSet.templates,
+        templatesDir,
+      ),
+    ),
+  ]);
   for (const problem of problems) io.stderr(formatProblem(problem));
   if (!values.quiet) {
     for (const { journey, file } of journeys) io.stdout(`${describeJourney(journey, file).join('\n')}\n`);
@@ -40,4 +64,10 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   io.stdout(summary);
   return 0;
+}
+
+/** The templates folder beside the journeys: `journeys/templates` for `journeys` or `journeys/welcome.yaml`. */
+async function defaultTemplatesDir(firstPath: string): Promise<string> {
+  const info = await stat(firstPath).catch(() => undefined);
+  return join(info?.isDirectory() ? firstPath : dirname(firstPath), 'templates');
 }

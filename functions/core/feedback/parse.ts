@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { type FeedbackResult, ignored } from './outcome.ts';
+import { isSesRecord, mapSesRecord } from './ses.ts';
+import { isInboundSms, isSmsEvent, mapInboundSms, mapSmsEvent } from './sms.ts';
+
+/** An EventBridge envelope: SES and End User Messaging put their record in `detail`. */
+const EventBridgeEnvelope = z.looseObject({
+  'detail-type': z.string(),
+  source: z.string(),
+  time: z.string().optional(),
+  detail: z.unknown(),
+});
+/** An SNS message as delivered to HTTP/SQS subscribers; the record is the JSON text in `Message`. */
+const SnsMessage = z.looseObject({
+  Type: z.literal('Notification'),
+  Message: z.string(),
+  Timestamp: z.string(),
+});
+/** The event Lambda receives from an SNS subscription. */
+const LambdaSnsEvent = z.looseObject({
+  Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string(), Timestamp: z.string() }) })),
+});
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Turns whatever the `feedback` handler receives (an EventBridge event, an SNS message, a Lambda SNS event, or a
+ * bare record) into outcomes. Never throws on input: anything it does not know is an `ignored` outcome with
+ * its reason, so it is counted and logged instead of failing the batch.
+ */
+export function parseFeedback(input: unknown, receivedAt: number): FeedbackResult {
+  const lambda = LambdaSnsEvent.safeParse(input);
+  if (lambda.success)
+    return {
+      outcomes: lambda.data.Records.flatMap(
+        (r) => fromSns(r.Sns.Message, Date.parse(r.Sns.Timestamp) || receivedAt).outcomes,
+      ),
+    };
+  const sns = SnsMessage.safeParse(input);
+  if (sns.success) return fromSns(sns.data.Message, Date.parse(sns.data.Timestamp) || receivedAt);
+  const bridge = EventBridgeEnvelope.safeParse(input);
+  if (bridge.success) {
+    const { source, detail } = bridge.data;
+    if (source === 'aws.ses' || source === 'aws.sms-voice') return parseRecord(detail, receivedAt);
+    return ignored(`EventBridge event from ${source} is not provider feedback`);
+  }
+  return parseRecord(input, receivedAt);
+}
+
+function fromSns(message: string, at: number): FeedbackResult {
+  const json = parseJson(message);
+  return json.ok ? parseRecord(json.value, at) : ignored('SNS message is not JSON');
+}
+
+function parseRecord(record: unknown, receivedAt: number): FeedbackResult {
+  if (isSesRecord(record)) return mapSesRecord(record);
+  if (isSmsEvent(record)) return mapSmsEvent(record);
+  if (isInboundSms(record)) return mapInboundSms(record, receivedAt);
+  return ignored('unknown feedback record');
+}

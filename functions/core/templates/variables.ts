@@ -1,0 +1,65 @@
+import type { Channel } from '../journeys/schema.ts';
+
+/** The trigger event as templates see it: the EventBridge envelope flattened to what a message can use. */
+export type EventVariables = {
+  id: string;
+  name: string;
+  source: string;
+  time: string;
+  properties: Record<string, unknown>;
+};
+
+/** Every variable a template may reference. Documented in docs/templates.md. */
+export type TemplateVariables = {
+  /** The profile view with its lifecycle fields (docs/profile.md, docs/lifecycle.md). */
+  profile: Record<string, unknown>;
+  event: EventVariables;
+  journey: { id: string; name: string; stepId: string; variant?: string };
+  message: { id: string };
+};
+
+/** The variable roots a template may start a reference with. */
+export const VARIABLE_ROOTS = ['profile', 'event', 'journey', 'message', 'unsubscribeUrl'] as const;
+
+/** Known fields of the non-profile roots; `null` marks an open map (any key). */
+export const KNOWN_FIELDS: Record<'event' | 'journey' | 'message', Record<string, null | true>> = {
+  event: { id: true, name: true, source: true, time: true, properties: null },
+  journey: { id: true, name: true, stepId: true, variant: true },
+  message: { id: true },
+};
+
+/** Builds the unsubscribe URL of a message on a channel; injected so core holds no key and no clock. */
+export type UnsubscribeUrlFor = (channel: Channel) => string;
+
+/** The trigger an enrollment keeps (engine `TriggerRef`), as templates see it. */
+export function eventVariables(trigger: {
+  id: string;
+  source: string;
+  'detail-type': string;
+  time: string;
+  detail: { properties: Record<string, unknown> };
+}): EventVariables {
+  return {
+    id: trigger.id,
+    name: trigger['detail-type'],
+    source: trigger.source,
+    time: trigger.time,
+    properties: trigger.detail.properties,
+  };
+}
+
+/**
+ * Drops `null`, `undefined` and empty strings from objects, recursively. The profile view says `null` for an
+ * unknown stage or locale, and Liquid prints `null` as nothing; removed, such a value is missing, so strict
+ * rendering refuses it (or `| default:` replaces it) instead of sending a blank.
+ */
+export function withoutBlanks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutBlanks);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner === null || inner === undefined || inner === '') continue;
+    out[key] = withoutBlanks(inner);
+  }
+  return out;
+}
