@@ -3,7 +3,7 @@
  * the Pareto/NBD model", Marketing Science 24(2): while alive, a customer buys at Poisson rate lambda
  * (lambda ~ Gamma(r, alpha) across customers); after each purchase they drop out with probability p
  * (p ~ Beta(a, b)). Pure and deterministic: no I/O, no clock, no randomness. Derivations, numerics and the
- * CDNOW figures are in docs/bgnbd-notes.md.
+ * CDNOW figures are in docs/lifecycle.md.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';

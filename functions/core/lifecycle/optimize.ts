@@ -3,7 +3,7 @@
  * inside/outside contractions of Lagarias, Reeds, Wright and Wright 1998, "Convergence properties of the
  * Nelder-Mead simplex method in low dimensions").
  *
- * Why our own: the npm candidates were checked (docs/bgnbd-notes.md). `fmin` 0.0.4 ships a UMD bundle in a
+ * Why our own: the npm candidates were checked (docs/lifecycle.md). `fmin` 0.0.4 ships a UMD bundle in a
  * `"type": "module"` package, so `import` gives no exports, it has no types and reports neither iterations
  * nor convergence; `numeric` (uncmin) has been unmaintained since 2012. BG/NBD needs four parameters, so a
  * textbook simplex method, restarted once it stalls, is enough.
