@@ -1,7 +1,7 @@
 // npm run bench: measures what the docs/benchmarks.md figures come from, and prints them.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,7 +10,12 @@ import { JourneyCatalog } from '../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';
 import { loadJourneySet } from '../functions/core/journeys/load.ts';
-import { Simulation } from '../functions/core/simulate/simulation.ts';
+import { loadLifecycleConfig } from '../functions/core/lifecycle/config.ts';
+import { compileLifecycle } from '../functions/core/lifecycle/lifecycle.ts';
+import { loadPolicies } from '../functions/core/policies/config.ts';
+import { policyPipeline } from '../functions/core/policies/pipeline.ts';
+import { InMemoryPolicyStore } from '../functions/core/policies/store.ts';
+import { Simulation, type SimulationOptions } from '../functions/core/simulate/simulation.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -21,8 +26,26 @@ async function sampleCatalog(): Promise<JourneyCatalog> {
   return new JourneyCatalog(journeys.map((j) => j.journey));
 }
 
+/** journeys/lifecycle.yaml and journeys/policies.yaml, as cairn simulate applies them by default. */
+async function sampleModels(): Promise<Pick<SimulationOptions, 'lifecycle' | 'pipeline'>> {
+  const lifecycle = loadLifecycleConfig(
+    'journeys/lifecycle.yaml',
+    await readFile('journeys/lifecycle.yaml', 'utf8'),
+  );
+  const policies = loadPolicies('journeys/policies.yaml', await readFile('journeys/policies.yaml', 'utf8'));
+  if (!lifecycle.config || !policies.policies) throw new Error('invalid lifecycle.yaml or policies.yaml');
+  return {
+    lifecycle: compileLifecycle(lifecycle.config),
+    pipeline: policyPipeline({
+      policies: policies.policies,
+      store: new InMemoryPolicyStore(),
+      defaultTimezone: 'UTC',
+    }),
+  };
+}
+
 /** Engine events per second: the simulator (engine, timer queue, tally) over events already in memory. */
-async function engineThroughput(): Promise<void> {
+async function engineThroughput(withModels: boolean): Promise<void> {
   const catalog = await sampleCatalog();
   const events: CustomerEvent[] = [
     ...generateEvents({ users: 10_000, days: 30, seed: 42, start: '2026-11-01' }),
@@ -30,7 +53,8 @@ async function engineThroughput(): Promise<void> {
   const rates: number[] = [];
   let outcome = '';
   for (let round = 0; round < 4; round++) {
-    const simulation = new Simulation({ catalog });
+    // A fresh policy store per run: every run starts with no sends counted.
+    const simulation = new Simulation({ catalog, ...(withModels ? await sampleModels() : {}) });
     const started = performance.now();
     for (const event of events) await simulation.processEvent(event);
     await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 30 * 86_400_000);
@@ -39,11 +63,12 @@ async function engineThroughput(): Promise<void> {
     outcome = `${fmt(simulation.tally.enrollments.size)} enrollments, ${fmt(simulation.tally.messages.size)} messages`;
   }
   rates.sort((a, b) => a - b);
+  const what = withModels ? 'engine + lifecycle + policies' : 'engine';
   console.log(
-    `engine: ${fmt(events.length)} events (10,000 users, 30 days, 5 sample journeys active) -> ${outcome}`,
+    `${what}: ${fmt(events.length)} events (10,000 users, 30 days, 5 sample journeys active) -> ${outcome}`,
   );
   console.log(
-    `engine: median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} events/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
+    `${what}: median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} events/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
   );
 }
 
@@ -91,5 +116,6 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-await engineThroughput();
+await engineThroughput(false);
+await engineThroughput(true);
 await millionEventSimulation();

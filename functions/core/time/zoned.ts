@@ -60,19 +60,43 @@ export type LocalClock = {
 };
 
 export function localClock(ms: number, zone: string): LocalClock {
-  const t = DateTime.fromMillis(ms, { zone });
-  const minuteOfDay = t.hour * 60 + t.minute;
+  const offset = offsetAt(ms, zone);
+  // The wall clock is UTC shifted by the offset: its fields are read with the UTC getters.
+  const wallMs = ms + offset * 60_000;
+  const msOfDay = wallMs - Math.floor(wallMs / DAY_MS) * DAY_MS;
+  const wall = new Date(wallMs);
   return {
-    date: t.toISODate() ?? '',
-    weekday: t.weekday,
-    msOfDay: minuteOfDay * 60_000 + t.second * 1000 + t.millisecond,
-    minuteOfDay,
-    offset: t.offset,
+    date: wall.toISOString().slice(0, 10),
+    weekday: ((wall.getUTCDay() + 6) % 7) + 1,
+    msOfDay,
+    minuteOfDay: Math.floor(msOfDay / 60_000),
+    offset,
   };
 }
 
+/** Offsets change on whole quarter hours in every zone in use; a quarter hour with one offset at both ends has one. */
+const OFFSET_BUCKET_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+const MAX_REMEMBERED_OFFSETS = 200_000;
+
+/**
+ * The zone's UTC offset in minutes at `ms`. Luxon computes it through Intl on every call, which dominated
+ * policy checks in simulations, so offsets are remembered per zone and quarter hour, but only for quarter hours
+ * whose two ends agree: a quarter hour with a transition inside is always computed exactly.
+ */
 function offsetAt(ms: number, zone: string): number {
-  return DateTime.fromMillis(ms, { zone }).offset;
+  const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
+  const key = `${zone}|${bucket}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const exact = DateTime.fromMillis(ms, { zone }).offset;
+  const start = DateTime.fromMillis(bucket * OFFSET_BUCKET_MS, { zone }).offset;
+  const end = DateTime.fromMillis((bucket + 1) * OFFSET_BUCKET_MS - 1, { zone }).offset;
+  if (start === end && start === exact) {
+    if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
+    offsets.set(key, exact);
+  }
+  return exact;
 }
 
 /**
