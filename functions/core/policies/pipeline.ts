@@ -14,9 +14,18 @@ export type PolicyPipelineOptions = {
   store: PolicyStore;
   /** The zone for local-time rules when the profile has none (recorded as `missing_timezone`). */
   defaultTimezone: string;
-  /** Stage 5: hands the message to the channel. The simulator records it and sends nothing. */
-  deliver?: (intent: SendIntent, channel: Channel) => Promise<void>;
+  /**
+   * Stage 5: hands the message to the channel. The simulator records it and sends nothing. It may say what
+   * the provider answered (nothing means sent); that is recorded in the ledger. When it throws, the claim is
+   * left without a completion: the provider may have the message, so its outcome is unknown (ledger.ts).
+   */
+  deliver?: (intent: SendIntent, channel: Channel) => Promise<ProviderAnswer | undefined> | Promise<void>;
 };
+
+/** What the provider answered, for the ledger. */
+export type ProviderAnswer =
+  | { status: 'SENT'; providerMessageId?: string }
+  | { status: 'FAILED'; error: string };
 
 /**
  * The send pipeline, in a fixed order: channel selection, local-time rules, caps, the dedupe ledger, send.
@@ -26,7 +35,10 @@ export function policyPipeline(options: PolicyPipelineOptions): SendPipeline {
   const { policies, store, defaultTimezone } = options;
   return async (intent: SendIntent, state: CustomerState, now: number): Promise<SendOutcome> => {
     const { profile } = state;
-    const suppressions = suppressionsFrom(policies, await store.suppressed(addressesOf(profile)));
+    const suppressions = suppressionsFrom(
+      policies,
+      await store.suppressed(addressesOf(profile), intent.userId),
+    );
     const choice = selectChannel(intent, profile, policies, suppressions);
     if (!choice.reachable) {
       // Reported on the channel that got furthest; the others are listed as passed over.
@@ -62,7 +74,8 @@ export function policyPipeline(options: PolicyPipelineOptions): SendPipeline {
     if (!(await store.claim(intent.messageId, now)))
       return { status: 'DROPPED', reason: 'duplicate', rule: 'ledger', channel, ...extra, ...notes };
 
-    await options.deliver?.(intent, channel);
+    const delivered = (await options.deliver?.(intent, channel)) ?? { status: 'SENT' };
+    await store.complete(intent.messageId, { ...delivered, at: now });
     return { status: 'SENT', reason: 'sent', channel, ...extra, ...notes };
   };
 }

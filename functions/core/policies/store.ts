@@ -1,4 +1,6 @@
+import { type CountedSend, countSend } from './caps-window.ts';
 import type { SuppressionReason } from './config.ts';
+import type { Claim, Completion } from './ledger.ts';
 
 /** One cap rule as the store counts it: per customer and rule id, at most `max` within `windowMs`. */
 export type CapCheck = { ruleId: string; max: number; windowMs: number };
@@ -20,49 +22,71 @@ export interface PolicyStore {
    * A message already counted under a rule is not counted again, so a retried send costs nothing extra.
    */
   tryCount(userId: string, messageId: string, at: number, rules: readonly CapCheck[]): Promise<CountResult>;
-  /** Atomically records that `messageId` is being sent; false when it was claimed before. */
+  /** Atomically records that `messageId` is being sent (attempt 1); false when it was claimed before. */
   claim(messageId: string, at: number): Promise<boolean>;
-  /** Which of these addresses are suppressed, and why. */
-  suppressed(addresses: readonly string[]): Promise<[string, SuppressionReason][]>;
+  /**
+   * Records what the provider call came to. False, and nothing recorded, when the message has no open claim
+   * (never claimed, or completed before): a completion never overwrites another.
+   */
+  complete(messageId: string, completion: Completion): Promise<boolean>;
+  /** The message's claim as stored, or undefined when it was never claimed (or its record expired). */
+  claimOf(messageId: string): Promise<Claim | undefined>;
+  /**
+   * Atomically takes over an open claim whose attempt is `attempt` (see ledger.ts, `decideOnClaimed`), as
+   * attempt `attempt + 1` at `at`; false when it was completed or taken over by someone else meanwhile.
+   */
+  reclaim(messageId: string, attempt: number, at: number): Promise<boolean>;
+  /**
+   * Which of these addresses are suppressed, and why. `userId` names the customer the pipeline may count
+   * next: a store may read that customer's caps in the same request, to save tryCount a read (the DynamoDB
+   * store does; tryCount's conditional write still catches anything that changed in between).
+   */
+  suppressed(addresses: readonly string[], userId?: string): Promise<[string, SuppressionReason][]>;
   suppress(address: string, reason: SuppressionReason): Promise<void>;
 }
 
-type Counted = { messageId: string; at: number };
-
 /** The policy store in memory, for the simulator, journey tests and explain. */
 export class InMemoryPolicyStore implements PolicyStore {
-  private readonly counts = new Map<string, Counted[]>();
-  private readonly claims = new Set<string>();
+  private readonly counts = new Map<string, CountedSend[]>();
+  private readonly claims = new Map<string, Claim>();
   private readonly suppressions = new Map<string, SuppressionReason>();
 
-  // No await inside: on one event loop the whole check-and-count runs without interleaving.
+  // No await inside any method: on one event loop each check-and-write runs without interleaving.
   async tryCount(
     userId: string,
     messageId: string,
     at: number,
     rules: readonly CapCheck[],
   ): Promise<CountResult> {
-    const blocking: { ruleId: string; freesAt: number }[] = [];
-    const live = rules.map((rule) => {
-      const key = `${userId}\u0000${rule.ruleId}`;
-      const counted = (this.counts.get(key) ?? []).filter((c) => c.at > at - rule.windowMs);
-      const already = counted.some((c) => c.messageId === messageId);
-      if (!already && counted.length >= rule.max) {
-        const times = counted.map((c) => c.at).sort((a, b) => a - b);
-        const oldestThatMustGo = times[counted.length - rule.max] ?? at;
-        blocking.push({ ruleId: rule.ruleId, freesAt: oldestThatMustGo + rule.windowMs });
-      }
-      return { key, counted, already };
-    });
-    if (blocking.length > 0) return { ok: false, blocking };
-    for (const { key, counted, already } of live)
-      this.counts.set(key, already ? counted : [...counted, { messageId, at }]);
+    const decision = countSend(this.counts.get(userId) ?? [], messageId, at, rules);
+    if (!decision.ok) return decision;
+    this.counts.set(userId, decision.sends);
     return { ok: true };
   }
 
-  async claim(messageId: string): Promise<boolean> {
+  async claim(messageId: string, at: number): Promise<boolean> {
     if (this.claims.has(messageId)) return false;
-    this.claims.add(messageId);
+    this.claims.set(messageId, { messageId, state: 'CLAIMED', claimedAt: at, attempt: 1 });
+    return true;
+  }
+
+  async complete(messageId: string, completion: Completion): Promise<boolean> {
+    const claim = this.claims.get(messageId);
+    if (claim?.state !== 'CLAIMED') return false;
+    const { status, at, ...details } = completion;
+    this.claims.set(messageId, { ...claim, state: status, completedAt: at, ...details });
+    return true;
+  }
+
+  async claimOf(messageId: string): Promise<Claim | undefined> {
+    const claim = this.claims.get(messageId);
+    return claim ? { ...claim } : undefined;
+  }
+
+  async reclaim(messageId: string, attempt: number, at: number): Promise<boolean> {
+    const claim = this.claims.get(messageId);
+    if (claim?.state !== 'CLAIMED' || claim.attempt !== attempt) return false;
+    this.claims.set(messageId, { ...claim, claimedAt: at, attempt: attempt + 1 });
     return true;
   }
 

@@ -14,4 +14,12 @@ export interface TimerStore {
   due(upTo: number, limit: number): Promise<Timer[]>;
   /** Marks a fired timer done so that `due` no longer returns it. */
   done(timer: Pick<Timer, 'id' | 'userId' | 'dueAt'>): Promise<void>;
+  /**
+   * Optional: ends a sweep (`due`, then `done` for each timer that fired). A store may keep the bookkeeping of
+   * `done` in memory and persist it here in one write, instead of one write per timer: the DynamoDB store does,
+   * because a delete per timer alone would cost as much as scheduling it (docs/data-model.md, "Timers"). Timers
+   * returned by `due` and not marked done stay pending. Without the call, the next `due` of the same store
+   * persists it; a sweep that never gets there fires its timers again, which is harmless.
+   */
+  checkpoint?(): Promise<void>;
 }

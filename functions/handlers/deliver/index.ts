@@ -1,0 +1,54 @@
+import { QueuedSend } from '../../core/ports/send-queue.ts';
+import { type DeliverPorts, type DeliveryResult, deliverSend } from '../../core/runtime/deliver.ts';
+import { processSqsBatch } from '../shared/batch.ts';
+import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';
+import {
+  count,
+  countBy,
+  type Observability,
+  observability,
+  withObservability,
+} from '../shared/observability.ts';
+import { once } from '../shared/wiring.ts';
+import { wireDeliver } from './wiring.ts';
+
+/**
+ * Send intents from the send queue through the delivery policies and the channel. Records run in parallel:
+ * sends to one customer are serialised where it matters by the policy store's conditional writes (caps,
+ * ledger claim). A record that throws is retried by SQS; the ledger claim keeps a retry from sending twice.
+ * A body that is not a QueuedSend is our own bug, not a customer's: it throws, and the queue's redrive policy
+ * moves it to the dead-letter queue after its receive count.
+ */
+export function deliverHandler(
+  ports: () => Promise<DeliverPorts>,
+  obs: Observability = observability('deliver'),
+) {
+  return withObservability(async (event: unknown): Promise<BatchResponse> => {
+    const batch = SqsBatch.parse(event);
+    const resolved = await ports();
+    return processSqsBatch(
+      batch,
+      async (record) => {
+        const queued = QueuedSend.parse(JSON.parse(record.body));
+        report(await deliverSend(queued, resolved, record.messageId), obs);
+      },
+      { logger: obs.logger, parallel: true },
+    );
+  }, obs);
+}
+
+function report(result: DeliveryResult, { logger, metrics }: Observability): void {
+  const { outcome, requeued } = result;
+  if (requeued) count(metrics, 'SendsRequeued');
+  if (!outcome) return;
+  countBy(metrics, 'SendOutcomes', {
+    channel: outcome.status === 'UNKNOWN' ? 'unknown' : (outcome.channel ?? 'none'),
+    status: outcome.status,
+    reason: outcome.reason,
+  });
+  if (outcome.status === 'UNKNOWN')
+    logger.error('send claimed and never completed; outcome unknown, not resent', { ...result });
+  else logger.debug('send decided', { ...result });
+}
+
+export const handler = deliverHandler(once(() => wireDeliver()));

@@ -1,0 +1,73 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type ApplyPorts, type IngestOutcome, ingest } from '../../core/runtime/ingest.ts';
+import { processSqsBatch } from '../shared/batch.ts';
+import { type BatchResponse, IngestEnvelope } from '../shared/envelopes.ts';
+import {
+  count,
+  countBy,
+  type Observability,
+  observability,
+  withObservability,
+} from '../shared/observability.ts';
+import { once } from '../shared/wiring.ts';
+import { wireIngest } from './wiring.ts';
+
+/**
+ * Customer events into the engine. Triggered by the ingest SQS queue (an EventBridge rule's target; each
+ * record's body is the EventBridge event) or directly by an EventBridge rule (the event itself); see
+ * docs/runtime.md for why the queue is the main route.
+ *
+ * Per event: an invalid one is dead-lettered and not retried; a valid one is applied. A record that throws
+ * (DynamoDB or SQS unavailable, too many concurrent writes) is reported in `batchItemFailures` and retried by
+ * SQS alone; on a direct invocation the throw makes Lambda retry the event.
+ */
+export function ingestHandler(
+  ports: () => Promise<ApplyPorts>,
+  obs: Observability = observability('ingest'),
+) {
+  return withObservability(async (event: unknown): Promise<BatchResponse | undefined> => {
+    const envelope = IngestEnvelope.parse(event);
+    const resolved = await ports();
+    if (envelope.route === 'sqs') {
+      return processSqsBatch(
+        envelope.batch,
+        async (record) => report(await ingest(record.body, resolved, record.messageId), obs),
+        { logger: obs.logger, parallel: false },
+      );
+    }
+    report(await ingest(envelope.event, resolved, 'direct'), obs);
+    return undefined;
+  }, obs);
+}
+
+function report(outcome: IngestOutcome, { logger, metrics }: { logger: Logger; metrics: Metrics }): void {
+  count(metrics, 'EventsIn');
+  if (outcome.status === 'invalid') {
+    count(metrics, 'InvalidEvents');
+    countBy(metrics, 'DeadLetters', { kind: 'invalid-event' });
+    logger.warn('invalid event dead-lettered', { eventId: outcome.eventId, problems: outcome.problems });
+    return;
+  }
+  const { result, event } = outcome;
+  if (result.duplicate) count(metrics, 'DuplicateEvents');
+  count(metrics, 'Enrollments', result.enrolled.length);
+  count(metrics, 'SendIntents', result.sends);
+  count(metrics, 'StateWriteRetries', result.attempts - 1);
+  if (result.deadLettered) {
+    countBy(metrics, 'DeadLetters', { kind: 'undispatched-effects' });
+    logger.error('state written but effects not handed on; dead-lettered', {
+      eventId: event.id,
+      userId: result.userId,
+    });
+  }
+  logger.debug('event applied', {
+    eventId: event.id,
+    userId: result.userId,
+    written: result.written,
+    enrolled: result.enrolled,
+    sends: result.sends,
+  });
+}
+
+export const handler = ingestHandler(once(() => wireIngest()));

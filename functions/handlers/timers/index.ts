@@ -1,0 +1,43 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ApplyPorts } from '../../core/runtime/ingest.ts';
+import { applyInput } from '../../core/runtime/ingest.ts';
+import { fireDueTimers, type SweepReport } from '../../core/runtime/timers.ts';
+import { ScheduledEvent } from '../shared/envelopes.ts';
+import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
+import { once } from '../shared/wiring.ts';
+import { wireTimers } from './wiring.ts';
+
+/** Timers fired per invocation; the rest wait for the next minute (the report's `more` says so). */
+export const SWEEP_LIMIT = 500;
+
+/**
+ * Invoked each minute by a schedule: fires the timers due by now (journey waits, lifecycle boundaries), each
+ * applied to its customer like an event. A timer that fails stays pending and is fired by a later sweep, so
+ * the invocation itself fails only when the sweep cannot run at all.
+ */
+export function timersHandler(
+  ports: () => Promise<ApplyPorts>,
+  obs: Observability = observability('timers'),
+) {
+  return withObservability(async (event: unknown): Promise<SweepReport> => {
+    const scheduled = ScheduledEvent.parse(event);
+    const resolved = await ports();
+    const now = resolved.context().now;
+    const report = await fireDueTimers({
+      timers: resolved.timers,
+      now,
+      limit: SWEEP_LIMIT,
+      fire: async (timer) => {
+        await applyInput(timer.userId, { kind: 'timer', timer }, resolved, `timer:${scheduled.time}`);
+      },
+    });
+    count(obs.metrics, 'TimersFired', report.fired);
+    count(obs.metrics, 'TimersFailed', report.failed);
+    if (report.fired > 0) obs.metrics.addMetric('TimerLagMaxMs', MetricUnit.Milliseconds, report.maxLagMs);
+    if (report.failed > 0)
+      obs.logger.warn('timers left pending for the next sweep', { failed: report.failed });
+    return report;
+  }, obs);
+}
+
+export const handler = timersHandler(once(() => wireTimers()));

@@ -1,0 +1,7 @@
+import type { ApplyPorts } from '../../core/runtime/ingest.ts';
+import { applyPortsOf, awsRuntime } from '../shared/wiring.ts';
+
+/** The timer sweep on AWS: the same ports as ingest, since a fired timer is an input like an event. */
+export async function wireTimers(environment: NodeJS.ProcessEnv = process.env): Promise<ApplyPorts> {
+  return applyPortsOf(await awsRuntime(environment));
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { MAX_DELAY_SECONDS, type QueuedSend } from '../../../functions/core/ports/send-queue.ts';
+import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
+import { ingest } from '../../../functions/core/runtime/ingest.ts';
+import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
+import { type MemoryPorts, memoryPorts, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';
+
+const MINUTE = 60_000;
+
+/** A signed-up customer (email, Europe/London) and the welcome email the engine intended for them. */
+async function welcomeEmail(): Promise<{ apply: MemoryPorts; queued: QueuedSend }> {
+  const apply = await memoryPorts();
+  await ingest(JSON.stringify(signedUp('usr_1')), apply, 'msg-1');
+  const message = apply.sends.messages.find((m) => m.send.intent.template === 'welcome');
+  if (!message) throw new Error('the welcome series intended no welcome email');
+  apply.sends.messages.length = 0;
+  return { apply, queued: message.send };
+}
+
+async function deliverPorts(
+  apply: MemoryPorts,
+  overrides: Partial<DeliverPorts> = {},
+): Promise<DeliverPorts> {
+  const config = await sampleConfig();
+  return {
+    apply,
+    policies: config.policies,
+    policyStore: new InMemoryPolicyStore(),
+    defaultTimezone: 'UTC',
+    channel: new RecordingChannel(),
+    now: () => T0,
+    ...overrides,
+  };
+}
+
+describe('deliverSend', () => {
+  it('sends through the policies to the channel and completes the ledger', async () => {
+    // Prepare
+    const { apply, queued } = await welcomeEmail();
+    const channel = new RecordingChannel();
+    const ports = await deliverPorts(apply, { channel });
+
+    // Act
+    const result = await deliverSend(queued, ports, 'msg-1');
+
+    // Assess
+    expect(result.outcome).toMatchObject({
+      status: 'SENT',
+      channel: 'email',
+      providerMessageId: 'recorded-1',
+    });
+    expect(channel.sent.map((s) => s.intent.messageId)).toEqual([queued.intent.messageId]);
+    expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'SENT' });
+  });
+
+  it('sends at most once when the handler throws after the provider call and the message is retried', async () => {
+    // Prepare: the provider takes the message, then the worker dies before completing the ledger.
+    const { apply, queued } = await welcomeEmail();
+    let calls = 0;
+    const channel = new RecordingChannel(() => {
+      calls++;
+      return { ok: true, providerMessageId: `p-${calls}` };
+    });
+    let now = T0;
+    const ports = await deliverPorts(apply, { channel, now: () => now });
+    const crashing = {
+      ...ports,
+      channel: {
+        send: async (...args: Parameters<RecordingChannel['send']>) => {
+          await channel.send(...args);
+          throw new Error('worker crashed after the provider call');
+        },
+      },
+    };
+    await expect(deliverSend(queued, crashing, 'msg-1')).rejects.toThrow('crashed');
+
+    // Act: SQS redelivers at once, and again after the claim went stale.
+    const retried = await deliverSend(queued, ports, 'msg-1');
+    now = T0 + 16 * MINUTE;
+    const late = await deliverSend(queued, ports, 'msg-1');
+
+    // Assess
+    expect(calls).toBe(1);
+    expect(retried.outcome).toMatchObject({ status: 'DROPPED', reason: 'duplicate' });
+    expect(retried.requeued?.notBefore).toBe(T0 + 15 * MINUTE);
+    expect(late.outcome).toMatchObject({ status: 'UNKNOWN', reason: 'unknown_outcome', attempt: 1 });
+    expect(late.requeued).toBeUndefined();
+  });
+
+  it('holds a send in quiet hours on the queue, hopping at most 15 minutes at a time', async () => {
+    // Prepare: 23:00 in London, quiet hours until 08:00.
+    const { apply, queued } = await welcomeEmail();
+    const night = Date.parse('2026-11-02T23:00:00Z');
+    const ports = await deliverPorts(apply, { now: () => night });
+
+    // Act
+    const held = await deliverSend(queued, ports, 'msg-1');
+    const hop = apply.sends.messages[0];
+    const early = hop ? await deliverSend(hop.send, ports, 'msg-2') : undefined;
+
+    // Assess
+    expect(held.outcome).toMatchObject({ status: 'DEFERRED', reason: 'quiet_time' });
+    expect(hop?.delaySeconds).toBe(MAX_DELAY_SECONDS);
+    expect(hop?.send.notBefore).toBe(Date.parse('2026-11-03T08:00:00Z'));
+    expect(early).toMatchObject({ outcome: undefined, requeued: { delaySeconds: MAX_DELAY_SECONDS } });
+  });
+
+  it('reports a provider refusal as FAILED with its reason, and does not resend it', async () => {
+    // Prepare
+    const { apply, queued } = await welcomeEmail();
+    const channel = new RecordingChannel(() => ({ ok: false, permanent: true, reason: 'invalid_address' }));
+    const ports = await deliverPorts(apply, { channel });
+
+    // Act
+    const result = await deliverSend(queued, ports, 'msg-1');
+    const again = await deliverSend(queued, ports, 'msg-1');
+
+    // Assess
+    expect(result.outcome).toEqual({
+      status: 'FAILED',
+      reason: 'invalid_address',
+      channel: 'email',
+      permanent: true,
+    });
+    expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'FAILED' });
+    expect(again.outcome).toMatchObject({ status: 'DROPPED', reason: 'duplicate' });
+    expect(again.requeued).toBeUndefined();
+  });
+});

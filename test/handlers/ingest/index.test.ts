@@ -1,0 +1,177 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SqsDeadLetters } from '../../../functions/adapters/sqs/dead-letters.ts';
+import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
+import { observability } from '../../../functions/handlers/shared/observability.ts';
+import { customerEvent, lambdaContext, memoryPorts, signedUp, sqsBatch } from '../support.ts';
+
+const DLQ = 'https://sqs.eu-west-1.amazonaws.com/123456789012/cairn-dead-letters';
+
+/** The EMF documents the invocation printed (Powertools Metrics writes them to stdout). */
+function captureMetrics() {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return {
+    spy,
+    /** Sum of one metric over every EMF document, optionally only those with these dimension values. */
+    total(name: string, dimensions: Record<string, string> = {}): number {
+      let sum = 0;
+      for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
+        const doc: Record<string, unknown> = JSON.parse(line);
+        if (!Object.entries(dimensions).every(([k, v]) => doc[k] === v)) continue;
+        const value = doc[name];
+        if (typeof value === 'number') sum += value;
+        else if (Array.isArray(value)) sum += value.reduce((a: number, b: unknown) => a + Number(b), 0);
+      }
+      return sum;
+    },
+  };
+}
+
+beforeEach(() => {
+  // Logs are not what these tests assert; the metrics are read from stdout.
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('ingest handler', () => {
+  it('processes the 9 valid events of a batch of 10 and dead-letters the malformed one with its reason', async () => {
+    // Prepare
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    const ports = {
+      ...(await memoryPorts()),
+      deadLetters: new SqsDeadLetters({ client: new SQSClient({ region: 'eu-west-1' }), queueUrl: DLQ }),
+    };
+    const bodies = Array.from({ length: 10 }, (_, i) => JSON.stringify(signedUp(`usr_${i}`)));
+    const malformed = { ...customerEvent('usr_4', 'evt-malformed'), detail: { userId: '' } };
+    bodies[4] = JSON.stringify(malformed);
+    const metrics = captureMetrics();
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+
+    // Act
+    const response = await handler(sqsBatch(bodies), lambdaContext);
+
+    // Assess
+    metrics.spy.mockRestore();
+    expect(response).toEqual({ batchItemFailures: [] });
+    for (const i of [0, 1, 2, 3, 5, 6, 7, 8, 9]) expect(await ports.states.load(`usr_${i}`)).toBeDefined();
+    expect(await ports.states.load('usr_4')).toBeUndefined();
+    const sent = sqs.commandCalls(SendMessageCommand);
+    expect(sent).toHaveLength(1);
+    const input = sent[0]?.args[0].input;
+    expect(input?.QueueUrl).toBe(DLQ);
+    expect(input?.MessageAttributes?.eventId?.StringValue).toBe('evt-malformed');
+    expect(input?.MessageAttributes?.paths?.StringValue).toBe('detail.userId');
+    expect(JSON.parse(input?.MessageBody ?? '{}')).toMatchObject({
+      kind: 'invalid-event',
+      origin: 'msg-4',
+      problems: [{ path: 'detail.userId' }],
+    });
+    expect(metrics.total('EventsIn')).toBe(10);
+    expect(metrics.total('InvalidEvents')).toBe(1);
+    expect(metrics.total('DeadLetters', { kind: 'invalid-event' })).toBe(1);
+    expect(metrics.total('Enrollments')).toBeGreaterThanOrEqual(9);
+    sqs.restore();
+  });
+
+  it('reports only the records that failed, by message id, so SQS retries just those', async () => {
+    // Prepare: the state store is down for one customer.
+    const ports = await memoryPorts();
+    const load = ports.states.load.bind(ports.states);
+    ports.states.load = async (userId) => {
+      if (userId === 'usr_2') throw new Error('DynamoDB unavailable');
+      return load(userId);
+    };
+    const bodies = ['usr_1', 'usr_2', 'usr_3'].map((u) => JSON.stringify(signedUp(u)));
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const response = await handler(sqsBatch(bodies), lambdaContext);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+    expect(await ports.states.load('usr_1')).toBeDefined();
+    expect(await ports.states.load('usr_3')).toBeDefined();
+  });
+
+  it('reports every record when the whole batch fails, rather than throwing', async () => {
+    // Prepare
+    const ports = await memoryPorts();
+    ports.states.load = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const response = await handler(
+      sqsBatch([JSON.stringify(signedUp('a')), JSON.stringify(signedUp('b'))]),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'msg-0' }, { itemIdentifier: 'msg-1' }],
+    });
+  });
+
+  it('accepts an EventBridge event invoked directly', async () => {
+    // Prepare
+    const ports = await memoryPorts();
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const response = await handler(signedUp('usr_direct'), lambdaContext);
+
+    // Assess
+    expect(response).toBeUndefined();
+    expect(await ports.states.load('usr_direct')).toBeDefined();
+    expect(ports.sends.messages.length).toBeGreaterThan(0);
+  });
+
+  it('dead-letters an invalid event invoked directly, and throws for one that failed so Lambda retries it', async () => {
+    // Prepare
+    const ports = await memoryPorts();
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const invalid = { ...customerEvent('u', 'evt-x'), time: 'yesterday' };
+
+    // Act
+    await handler(invalid, lambdaContext);
+    ports.states.load = async () => {
+      throw new Error('DynamoDB unavailable');
+    };
+    const failing = handler(signedUp('usr_9'), lambdaContext);
+
+    // Assess
+    expect(ports.deadLetters.letters).toEqual([
+      expect.objectContaining({ kind: 'invalid-event', eventId: 'evt-x', origin: 'direct' }),
+    ]);
+    await expect(failing).rejects.toThrow('DynamoDB unavailable');
+  });
+
+  it('refuses a payload that is neither an SQS batch nor an EventBridge event', async () => {
+    // Prepare
+    const ports = await memoryPorts();
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const invocation = handler({ hello: 'world' }, lambdaContext);
+
+    // Assess
+    await expect(invocation).rejects.toThrow();
+    expect(ports.deadLetters.letters).toEqual([]);
+  });
+});
