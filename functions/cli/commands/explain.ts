@@ -6,17 +6,11 @@ import { describeRule } from '../../core/policies/describe.ts';
 import { resolveTimezone } from '../../core/profile/profile.ts';
 import type { SendOutcome } from '../../core/simulate/pipeline.ts';
 import { Simulation } from '../../core/simulate/simulation.ts';
-import { isValidTimezone, localParts } from '../../core/time/zoned.ts';
+import { localParts } from '../../core/time/zoned.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
-import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
-import {
-  describePolicies,
-  loadPolicyChoice,
-  pipelineFor,
-  policiesOptions,
-  policiesUsage,
-} from '../load-policies.ts';
+import { describePolicies, pipelineFor, policiesOptions, policiesUsage } from '../load-policies.ts';
+import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const explainUsage = `Usage: cairn explain --user ID --events events.ndjson [--journey ID] [--journeys journeys/]
                      [--until ISO-time] [--timezone UTC] [--policies FILE] [--env NAME]
@@ -53,26 +47,13 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
     io.stderr(`cairn explain: --user and --events are required\n\n${explainUsage}`);
     return 2;
   }
-  const until = values.until === undefined ? undefined : Date.parse(values.until);
-  if (until !== undefined && Number.isNaN(until)) {
-    io.stderr(
-      `cairn explain: --until "${values.until}" is not an ISO-8601 time such as 2026-12-31T00:00:00Z`,
-    );
-    return 2;
-  }
-  if (!isValidTimezone(values.timezone)) {
-    io.stderr(`cairn explain: --timezone "${values.timezone}" is not an IANA timezone such as Europe/Paris`);
-    return 2;
-  }
-  const catalog = await loadCatalog([values.journeys], io, 'explain');
-  const lifecycle = await loadLifecycle(values.journeys, io, 'explain', values.env);
-  if (!catalog || lifecycle === undefined) return 1;
+  const setup = await loadSimulationSetup(values, io, 'explain');
+  if (typeof setup === 'number') return setup;
+  const { until, catalog, lifecycle, policies: loaded } = setup;
   if (values.journey !== undefined && !catalog.latestOf(values.journey)) {
     io.stderr(`cairn explain: no journey "${values.journey}" in ${values.journeys}`);
     return 2;
   }
-  const loaded = await loadPolicyChoice(values.journeys, values.policies, values.env, io, 'explain');
-  if (loaded === undefined) return 1;
 
   // Every decision about a customer depends only on their own events and the configuration, so replaying
   // just their events gives the decisions the whole simulation made for them.

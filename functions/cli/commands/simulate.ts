@@ -3,17 +3,10 @@ import { parseArgs } from 'node:util';
 import { formatEventProblem } from '../../core/events/index.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
 import { Simulation } from '../../core/simulate/simulation.ts';
-import { isValidTimezone } from '../../core/time/zoned.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
-import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
-import {
-  describePolicies,
-  loadPolicyChoice,
-  pipelineFor,
-  policiesOptions,
-  policiesUsage,
-} from '../load-policies.ts';
+import { describePolicies, pipelineFor, policiesOptions, policiesUsage } from '../load-policies.ts';
+import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
                       [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
@@ -49,22 +42,9 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`cairn simulate: --events is required\n\n${simulateUsage}`);
     return 2;
   }
-  const until = values.until === undefined ? undefined : Date.parse(values.until);
-  if (until !== undefined && Number.isNaN(until)) {
-    io.stderr(
-      `cairn simulate: --until "${values.until}" is not an ISO-8601 time such as 2026-12-31T00:00:00Z`,
-    );
-    return 2;
-  }
-  if (!isValidTimezone(values.timezone)) {
-    io.stderr(`cairn simulate: --timezone "${values.timezone}" is not an IANA timezone such as Europe/Paris`);
-    return 2;
-  }
-  const catalog = await loadCatalog([values.journeys], io, 'simulate');
-  const lifecycle = await loadLifecycle(values.journeys, io, 'simulate', values.env);
-  if (!catalog || lifecycle === undefined) return 1;
-  const policies = await loadPolicyChoice(values.journeys, values.policies, values.env, io, 'simulate');
-  if (policies === undefined) return 1;
+  const setup = await loadSimulationSetup(values, io, 'simulate');
+  if (typeof setup === 'number') return setup;
+  const { until, catalog, lifecycle, policies } = setup;
   const pipeline = pipelineFor(policies, values.timezone);
 
   const timeline: string[] = [];

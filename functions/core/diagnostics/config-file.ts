@@ -28,20 +28,22 @@ export function parseConfigFile<S extends z.ZodType>(
     const position = atKey === undefined ? source.positionOf(path) : source.positionOfKey(path, atKey);
     return { file, ...position, path: formatPath(atKey === undefined ? path : [...path, atKey]), message };
   };
-  if (source.syntaxErrors.length > 0) {
-    const problems = source.syntaxErrors.map((e) => ({
-      file,
-      line: e.line,
-      column: e.column,
-      path: '',
-      message: `syntax error: ${e.message}`,
-    }));
-    return { problems, source, locate };
-  }
+  if (source.syntaxErrors.length > 0) return { problems: syntaxProblems(file, source), source, locate };
   const parsed = schema.safeParse(source.value);
   if (parsed.success) return { value: parsed.data, problems: [], source, locate };
   const problems = describeIssues(schema, source.value, parsed.error.issues).map((m) =>
     locate(m.path, m.message, m.atKey),
   );
   return { problems, source, locate };
+}
+
+/** The YAML or JSON syntax errors of a file, as problems at their file:line:column. */
+export function syntaxProblems(file: string, source: SourceDocument): Problem[] {
+  return source.syntaxErrors.map((e) => ({
+    file,
+    line: e.line,
+    column: e.column,
+    path: '',
+    message: `syntax error: ${e.message}`,
+  }));
 }

@@ -1,3 +1,4 @@
+import { syntaxProblems } from '../diagnostics/config-file.ts';
 import { formatPath, type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
 import { parseSource, type SourceDocument } from '../diagnostics/yaml-source.ts';
 import { describeIssues } from '../diagnostics/zod-problems.ts';
@@ -13,16 +14,8 @@ type FileResult = { journey: Journey | undefined; problems: Problem[]; source: S
 /** Parses one journey file (YAML or JSON) and reports every problem in it with its file:line:column. */
 export function loadJourneyFile({ file, text }: JourneyFile): FileResult {
   const source = parseSource(text);
-  if (source.syntaxErrors.length > 0) {
-    const problems = source.syntaxErrors.map((e) => ({
-      file,
-      line: e.line,
-      column: e.column,
-      path: '',
-      message: `syntax error: ${e.message}`,
-    }));
-    return { journey: undefined, problems, source };
-  }
+  if (source.syntaxErrors.length > 0)
+    return { journey: undefined, problems: syntaxProblems(file, source), source };
   const locate = (path: PathSegment[], message: string, atKey?: string): Problem => {
     const position = atKey === undefined ? source.positionOf(path) : source.positionOfKey(path, atKey);
     return { file, ...position, path: formatPath(atKey === undefined ? path : [...path, atKey]), message };
