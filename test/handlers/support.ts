@@ -4,12 +4,14 @@ import type { DeadLetter, DeadLetters } from '../../functions/core/ports/dead-le
 import type { EventPublisher } from '../../functions/core/ports/event-publisher.ts';
 import type { Enqueued, SendQueue } from '../../functions/core/ports/send-queue.ts';
 import type { TimerStore } from '../../functions/core/ports/timer-store.ts';
+import type { MessageComposer } from '../../functions/core/runtime/compose.ts';
 import { InMemoryCustomerStateStore } from '../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../functions/core/runtime/in-memory-timer-store.ts';
 import type { ApplyPorts } from '../../functions/core/runtime/ingest.ts';
 import {
   engineContext,
   loadRuntimeConfig,
+  messageComposer,
   type RuntimeConfig,
 } from '../../functions/handlers/shared/config.ts';
 
@@ -124,3 +126,15 @@ export const lambdaContext = {
   fail: () => {},
   succeed: () => {},
 };
+
+/** A test-only signing key (32 bytes); environments keep theirs in SSM. */
+export const TEST_UNSUBSCRIBE_KEY = new Uint8Array(32).fill(7);
+
+/** Renders with the sample templates and signs links for https://unsubscribe.test/. */
+export async function sampleComposer(now: () => number = () => T0): Promise<MessageComposer> {
+  return messageComposer(await sampleConfig(), {
+    baseUrl: 'https://unsubscribe.test/',
+    keys: { current: TEST_UNSUBSCRIBE_KEY },
+    now,
+  });
+}

@@ -38,6 +38,10 @@ function attributesOf(letter: DeadLetter): Record<string, MessageAttributeValue>
     if (letter.eventId !== undefined) attributes.eventId = text(letter.eventId);
     // An empty path is the event as a whole; SQS refuses empty attribute values.
     attributes.paths = text(letter.problems.map((p) => p.path || '(event)').join(','));
+  } else if (letter.kind === 'undelivered-send') {
+    attributes.userId = text(letter.userId);
+    attributes.messageId = text(letter.messageId);
+    attributes.reason = text(letter.reason);
   } else {
     attributes.userId = text(letter.userId);
     attributes.inputKey = text(letter.inputKey);

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatProblem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
@@ -8,7 +9,6 @@ import { checkJourneyTemplates, checkTemplates } from '../../core/templates/chec
 import { loadTemplateSet } from '../../core/templates/load.ts';
 import type { CliIo } from '../io.ts';
 import { readJourneyFiles } from '../journey-files.ts';
-import { readTemplateFiles } from '../template-files.ts';
 
 export const validateUsage = `Usage: cairn validate [paths...] [--templates DIR] [--quiet]
 

@@ -2,6 +2,8 @@
  * Something the runtime will not retry, kept with its reasons for a person to look at (and redrive once fixed).
  *
  * - invalid-event: the event breaks the customer-event contract; retrying cannot fix it.
+ * - undelivered-send: the provider stayed unavailable or throttled through the channel's retries; the send
+ *   was not made and can be redriven once the provider is back.
  * - undispatched-effects: the customer's state was written, but handing its effects on (timers, sends,
  *   emitted events) failed. Retrying the input would find it already processed and do nothing, so the
  *   effects themselves are kept here instead.
@@ -16,6 +18,16 @@ export type DeadLetter =
       /** The record as received, unparsed, so that it can be fixed and sent again. */
       body: string;
       /** Where it came from: the SQS message id, or `direct` for an EventBridge invocation. */
+      origin: string;
+    }
+  | {
+      kind: 'undelivered-send';
+      messageId: string;
+      userId: string;
+      channel: string;
+      reason: string;
+      /** The send intent as queued, so that a redrive can enqueue it again. */
+      intent: unknown;
       origin: string;
     }
   | {

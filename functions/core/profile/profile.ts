@@ -58,6 +58,9 @@ export type Profile = z.infer<typeof Profile>;
 
 export const LIFECYCLE_SOURCE = 'cairn.lifecycle';
 export const STAGE_CHANGED = 'Lifecycle Stage Changed';
+/** Events Cairn's channels emit about the customer's push tokens (runtime/device-changes.ts). */
+export const DEVICE_SOURCE = 'cairn.channels';
+export const PUSH_TOKEN_CHANGED = 'Push Token Changed';
 
 export function emptyProfile(): Profile {
   return { traits: {}, devices: [], consent: {} };
@@ -94,6 +97,22 @@ function upsertDevice(
   const others = devices.filter((d) => d.token !== token);
   const next = [{ token, platform, lastSeenAt: at, active: true }, ...others];
   return next.sort((a, b) => b.lastSeenAt - a.lastSeenAt).slice(0, MAX_DEVICES);
+}
+
+/**
+ * A token the provider renamed keeps its device under the new name; a token it refused for good stays listed
+ * but inactive, so `inactive_device` explains why push is no longer reachable.
+ */
+function changedDevices(devices: readonly PushDevice[], properties: Record<string, unknown>): PushDevice[] {
+  const { token, updatedToken, deactivated } = properties;
+  if (typeof token !== 'string') return [...devices];
+  if (typeof updatedToken === 'string' && updatedToken !== '')
+    return devices
+      .filter((d) => d.token !== updatedToken)
+      .map((d) => (d.token === token ? { ...d, token: updatedToken } : d));
+  if (typeof deactivated === 'string')
+    return devices.map((d) => (d.token === token ? { ...d, active: false } : d));
+  return [...devices];
 }
 
 export function applyConsent(profile: Profile, changes: readonly ConsentChange[]): Profile {
@@ -137,6 +156,8 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
     next,
     consentChangesFromTraits(traits?.consent, event.source, Date.parse(event.time)),
   );
+  if (event.source === DEVICE_SOURCE && event['detail-type'] === PUSH_TOKEN_CHANGED)
+    return { ...withConsent, devices: changedDevices(withConsent.devices, properties) };
   if (event.source === LIFECYCLE_SOURCE && event['detail-type'] === STAGE_CHANGED) {
     const stage = LifecycleStage.safeParse(properties.to);
     if (stage.success && stage.data !== withConsent.stage)

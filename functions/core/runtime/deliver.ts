@@ -4,9 +4,11 @@ import type { Policies } from '../policies/config.ts';
 import { decideOnClaimed } from '../policies/ledger.ts';
 import { policyPipeline } from '../policies/pipeline.ts';
 import type { PolicyStore } from '../policies/store.ts';
-import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
+import type { ChannelPort, ChannelResult, DeviceChange } from '../ports/channel.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';
 import type { SendOutcome } from '../simulate/pipeline.ts';
+import { composeMessage, type MessageComposer } from './compose.ts';
+import { deviceChangeEvents } from './device-changes.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
 
 export type DeliverPorts = {
@@ -16,6 +18,8 @@ export type DeliverPorts = {
   policyStore: PolicyStore;
   /** The zone for local-time rules when the profile has none. */
   defaultTimezone: string;
+  /** Renders the intent's template into the message the channel sends. */
+  composer: MessageComposer;
   channel: ChannelPort;
   now: () => number;
 };
@@ -48,6 +52,8 @@ export type DeliveryResult = {
   requeued?: { notBefore: number; delaySeconds: number };
   /** The send ended its enrollment (a journey's `onCap: drop`); what applying that did. */
   enrollmentEnded?: InputResult;
+  /** A transient provider failure outlasted the retries; the send is in the dead-letter destination. */
+  deadLettered?: boolean;
 };
 
 /**
@@ -82,7 +88,10 @@ export async function deliverSend(
     store: ports.policyStore,
     defaultTimezone: ports.defaultTimezone,
     deliver: async (message, channel) => {
-      const sent = await ports.channel.send(message, channel, state.profile);
+      const composed = composeMessage(message, channel, state, ports.composer);
+      const sent: ChannelResult = composed.ok
+        ? await ports.channel.send(composed.message)
+        : { ok: false, permanent: true, reason: `${composed.reason}: ${composed.detail}` };
       answer = { channel, result: sent };
       return sent.ok
         ? { status: 'SENT', providerMessageId: sent.providerMessageId }
@@ -92,6 +101,21 @@ export async function deliverSend(
   const decided = await pipeline(intent, state, now);
   const outcome = withAnswer(decided, answer);
   const result: DeliveryResult = { ...base, outcome };
+  const changes = answer?.result.deviceChanges ?? [];
+  if (changes.length > 0) await writeBackDevices(intent.userId, intent.messageId, changes, now, ports);
+  if (outcome.status === 'FAILED' && !outcome.permanent) {
+    // The provider stayed unavailable through the adapter's retries: kept, with its reason, to be redriven.
+    await ports.apply.deadLetters.put({
+      kind: 'undelivered-send',
+      messageId: intent.messageId,
+      userId: intent.userId,
+      channel: outcome.channel,
+      reason: outcome.reason,
+      intent,
+      origin,
+    });
+    result.deadLettered = true;
+  }
 
   if (outcome.status === 'DROPPED' && outcome.reason === 'duplicate') {
     // Claimed before: completed (a re-delivery, nothing to do), in flight, or abandoned by a crash.
@@ -130,6 +154,20 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
   if (result.ok) return { ...outcome, providerMessageId: result.providerMessageId };
   // The pipeline reports SENT once the channel returns; the channel's refusal is the real outcome.
   return { status: 'FAILED', reason: result.reason, channel, permanent: result.permanent };
+}
+
+/**
+ * Push tokens the provider renamed or refused go back to the profile as customer events, through ingest like
+ * any other change: deliver never writes the customer's state itself (docs/runtime.md).
+ */
+async function writeBackDevices(
+  userId: string,
+  messageId: string,
+  changes: readonly DeviceChange[],
+  now: number,
+  ports: DeliverPorts,
+): Promise<void> {
+  await ports.apply.events.publish(deviceChangeEvents(userId, messageId, changes, now));
 }
 
 async function requeue(

@@ -1,30 +1,24 @@
-import type { SendIntent } from '../engine/state.ts';
-import type { Channel } from '../journeys/schema.ts';
-import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
-import type { Profile } from '../profile/profile.ts';
+import type { ChannelPort, ChannelResult, OutboundMessage } from '../ports/channel.ts';
 
-export type RecordedSend = { intent: SendIntent; channel: Channel; providerMessageId: string };
+export type RecordedSend = { message: OutboundMessage; providerMessageId: string };
 
 /**
- * Stands in for the real channels until they exist: records each message it is handed and sends nothing.
- * `answer` lets a test make the provider refuse or fail a message.
+ * A channel that sends nothing and records each message it is handed, rendered: the simulator's and the
+ * tests' stand-in for a provider. `answer` lets a test make the provider refuse or fail a message.
  */
 export class RecordingChannel implements ChannelPort {
   readonly sent: RecordedSend[] = [];
 
   constructor(
-    private readonly answer?: (
-      intent: SendIntent,
-      channel: Channel,
-    ) => ChannelResult | Promise<ChannelResult>,
+    private readonly answer?: (message: OutboundMessage) => ChannelResult | Promise<ChannelResult>,
   ) {}
 
-  async send(intent: SendIntent, channel: Channel, _profile: Profile): Promise<ChannelResult> {
-    const result = (await this.answer?.(intent, channel)) ?? {
+  async send(message: OutboundMessage): Promise<ChannelResult> {
+    const result = (await this.answer?.(message)) ?? {
       ok: true,
       providerMessageId: `recorded-${this.sent.length + 1}`,
     };
-    if (result.ok) this.sent.push({ intent, channel, providerMessageId: result.providerMessageId });
+    if (result.ok) this.sent.push({ message, providerMessageId: result.providerMessageId });
     return result;
   }
 }

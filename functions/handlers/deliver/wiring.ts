@@ -1,18 +1,28 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import type { DeliverPorts } from '../../core/runtime/deliver.ts';
 import { RecordingChannel } from '../../core/runtime/recording-channel.ts';
-import { applyPortsOf, awsRuntime, policyStoreOf } from '../shared/wiring.ts';
+import { messageComposer } from '../shared/config.ts';
+import { applyPortsOf, awsRuntime, ChannelEnvironment, policyStoreOf } from '../shared/wiring.ts';
 
 /**
  * deliver on AWS: state read from DynamoDB, the policy store and send ledger in DynamoDB, held sends back on
- * the send queue. The channel is the recording stand-in until the channel adapters exist (docs/channels.md).
+ * the send queue, messages rendered with the bundled templates and links signed with the key in Secrets Manager.
  */
 export async function wireDeliver(environment: NodeJS.ProcessEnv = process.env): Promise<DeliverPorts> {
   const runtime = await awsRuntime(environment);
+  const channels = ChannelEnvironment.parse(environment);
+  const keys = await loadUnsubscribeKeys(new SecretsManagerClient({}), channels.CAIRN_UNSUBSCRIBE_SECRET_ID);
   return {
     apply: applyPortsOf(runtime),
     policies: runtime.config.policies,
     policyStore: policyStoreOf(runtime),
     defaultTimezone: runtime.config.defaultTimezone,
+    composer: messageComposer(
+      runtime.config,
+      { baseUrl: channels.CAIRN_UNSUBSCRIBE_URL, keys, now: Date.now },
+      channels.CAIRN_MAX_SMS_SEGMENTS,
+    ),
     channel: new RecordingChannel(),
     now: Date.now,
   };

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatProblem, type Problem } from '../../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../../core/engine/catalog.ts';
 import type { EngineContext } from '../../core/engine/engine.ts';
@@ -7,12 +8,18 @@ import { loadJourneySet } from '../../core/journeys/load.ts';
 import { loadLifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
 import { loadPolicies, Policies } from '../../core/policies/config.ts';
+import type { MessageComposer } from '../../core/runtime/compose.ts';
+import { type LoadedTemplate, loadTemplateSet } from '../../core/templates/load.ts';
+import { DEFAULT_MAX_SMS_SEGMENTS } from '../../core/templates/render.ts';
+import { type UnsubscribeLinks, unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
 
 /** The journeys, lifecycle model and delivery policies a function runs with, loaded once per cold start. */
 export type RuntimeConfig = {
   catalog: JourneyCatalog;
   lifecycle: LifecycleModel | undefined;
   policies: Policies;
+  /** The message templates in `templates/` beside the journeys, by id. */
+  templates: Map<string, LoadedTemplate>;
   defaultTimezone: string;
 };
 
@@ -71,11 +78,31 @@ export async function loadRuntimeConfig(
     if (!loaded.policies) throw new ConfigError(loaded.problems);
     policies = loaded.policies;
   }
+  const templateSet = loadTemplateSet(await readTemplateFiles(join(folder, 'templates')));
+  if (templateSet.problems.length > 0) throw new ConfigError(templateSet.problems);
   return {
     catalog: new JourneyCatalog(journeys.map((j) => j.journey)),
     lifecycle,
     policies,
+    templates: templateSet.templates,
     defaultTimezone,
+  };
+}
+
+/** Unsubscribe links last 60 days: RFC 8058 one-click must still work when an old email is opened. */
+export const UNSUBSCRIBE_LINK_TTL_MS = 60 * 86_400_000;
+
+/** How deliver renders messages with this configuration, signing unsubscribe links with `links`. */
+export function messageComposer(
+  config: RuntimeConfig,
+  links: Omit<UnsubscribeLinks, 'ttlMs'> & { ttlMs?: number },
+  maxSmsSegments = DEFAULT_MAX_SMS_SEGMENTS,
+): MessageComposer {
+  return {
+    templates: config.templates,
+    catalog: config.catalog,
+    unsubscribeUrl: unsubscribeUrlBuilder({ ttlMs: UNSUBSCRIBE_LINK_TTL_MS, ...links }),
+    maxSmsSegments,
   };
 }
 

@@ -4,7 +4,14 @@ import { MAX_DELAY_SECONDS, type QueuedSend } from '../../../functions/core/port
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
-import { type MemoryPorts, memoryPorts, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';
+import {
+  type MemoryPorts,
+  memoryPorts,
+  sampleComposer,
+  sampleConfig,
+  signedUp,
+  T0,
+} from '../../handlers/support.ts';
 
 const MINUTE = 60_000;
 
@@ -28,6 +35,7 @@ async function deliverPorts(
     policies: config.policies,
     policyStore: new InMemoryPolicyStore(),
     defaultTimezone: 'UTC',
+    composer: await sampleComposer(),
     channel: new RecordingChannel(),
     now: () => T0,
     ...overrides,
@@ -50,7 +58,7 @@ describe('deliverSend', () => {
       channel: 'email',
       providerMessageId: 'recorded-1',
     });
-    expect(channel.sent.map((s) => s.intent.messageId)).toEqual([queued.intent.messageId]);
+    expect(channel.sent.map((s) => s.message.intent.messageId)).toEqual([queued.intent.messageId]);
     expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'SENT' });
   });
 

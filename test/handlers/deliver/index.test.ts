@@ -4,7 +4,15 @@ import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
-import { lambdaContext, memoryPorts, sampleConfig, signedUp, sqsBatch, T0 } from '../support.ts';
+import {
+  lambdaContext,
+  memoryPorts,
+  sampleComposer,
+  sampleConfig,
+  signedUp,
+  sqsBatch,
+  T0,
+} from '../support.ts';
 
 const stdout: string[] = [];
 beforeEach(() => {
@@ -35,6 +43,7 @@ describe('deliver handler', () => {
         policies: config.policies,
         policyStore: new InMemoryPolicyStore(),
         defaultTimezone: 'UTC',
+        composer: await sampleComposer(),
         channel,
         now: () => T0,
       }),

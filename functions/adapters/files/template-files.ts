@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTemplateFileName, type TemplateSourceFile } from '../core/templates/load.ts';
+import { isTemplateFileName, type TemplateSourceFile } from '../../core/templates/load.ts';
 
 export const TEMPLATES_DIR = join('journeys', 'templates');
 

@@ -1,0 +1,110 @@
+import type { JourneyCatalog } from '../engine/catalog.ts';
+import type { CustomerState, SendIntent } from '../engine/state.ts';
+import type { Channel } from '../journeys/schema.ts';
+import type { OutboundMessage } from '../ports/channel.ts';
+import { profileView } from '../profile/profile.ts';
+import type { LoadedTemplate } from '../templates/load.ts';
+import { type RenderFailureReason, renderTemplate } from '../templates/render.ts';
+import { eventVariables, type TemplateVariables } from '../templates/variables.ts';
+import type { UnsubscribeClaims } from '../unsubscribe/token.ts';
+
+/** What turns a send intent into a message: the templates, and how to sign an unsubscribe link. */
+export type MessageComposer = {
+  templates: ReadonlyMap<string, LoadedTemplate>;
+  catalog: JourneyCatalog;
+  /** A signed link to the unsubscribe endpoint for these claims (core/unsubscribe/token.ts). */
+  unsubscribeUrl: (claims: Omit<UnsubscribeClaims, 'expiresAt'>) => string;
+  maxSmsSegments: number;
+};
+
+export type Composed =
+  | { ok: true; message: OutboundMessage }
+  | { ok: false; reason: RenderFailureReason | 'no-address'; detail: string };
+
+/**
+ * Renders the intent's template for the channel the policies chose, with the variables a template may use
+ * (docs/templates.md): the profile view, the enrollment's trigger event, the journey and the message. A
+ * failure is a reason, never a blank or half-rendered message.
+ */
+export function composeMessage(
+  intent: SendIntent,
+  channel: Channel,
+  state: CustomerState,
+  composer: MessageComposer,
+): Composed {
+  const { profile } = state;
+  const enrollment = state.enrollments.find((e) => e.id === intent.enrollmentId);
+  const journey = composer.catalog.version(intent.journeyVersion)?.journey;
+  const variables: TemplateVariables = {
+    profile: profileView(intent.userId, profile),
+    // An enrollment that ended while its message waited (quiet hours, a cap) no longer has its trigger; a
+    // template that needs the event then fails with `template-missing-variable` rather than rendering blank.
+    event: enrollment ? eventVariables(enrollment.trigger) : eventVariables(emptyTrigger(intent)),
+    journey: {
+      id: intent.journeyId,
+      name: journey?.name ?? intent.journeyId,
+      stepId: intent.stepId,
+      ...(intent.variant === undefined ? {} : { variant: intent.variant }),
+    },
+    message: { id: intent.messageId },
+  };
+  const topic = intent.category;
+  const unsubscribeUrl = (on: Channel) =>
+    composer.unsubscribeUrl({ userId: intent.userId, channel: on, topic });
+  const rendered = renderTemplate(composer.templates, {
+    templateId: intent.template,
+    channel,
+    ...(profile.locale === undefined ? {} : { locale: profile.locale }),
+    variables,
+    unsubscribeUrl,
+    maxSmsSegments: composer.maxSmsSegments,
+  });
+  if (!rendered.ok) return rendered;
+  const { content } = rendered;
+  switch (content.channel) {
+    case 'email':
+      return profile.email === undefined
+        ? noAddress('email')
+        : {
+            ok: true,
+            message: {
+              channel: 'email',
+              intent,
+              content,
+              to: profile.email,
+              unsubscribeUrl: unsubscribeUrl('email'),
+            },
+          };
+    case 'sms':
+      return profile.phone === undefined
+        ? noAddress('sms')
+        : { ok: true, message: { channel: 'sms', intent, content, to: profile.phone } };
+    case 'push': {
+      const devices = profile.devices.filter((d) => d.active);
+      return devices.length === 0
+        ? noAddress('push')
+        : { ok: true, message: { channel: 'push', intent, content, devices } };
+    }
+    default:
+      return unreachable(content);
+  }
+}
+
+function emptyTrigger(intent: SendIntent) {
+  return {
+    id: '',
+    source: '',
+    'detail-type': '',
+    time: '',
+    detail: { userId: intent.userId, properties: {} },
+  };
+}
+
+/** The policies check addresses before choosing a channel, so this only guards the types. */
+function noAddress(channel: Channel): Composed {
+  return { ok: false, reason: 'no-address', detail: `the profile has no ${channel} address` };
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected content ${JSON.stringify(value)}`);
+}
