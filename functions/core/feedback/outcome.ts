@@ -51,7 +51,16 @@ export type FeedbackOutcome =
       detail?: string;
     }
   | { kind: 'suppress'; channel: Channel; address: string; reason: string; at: number }
-  | { kind: 'opt-out'; channel: Channel; address: string; topic?: string; source: OptOutSource; at: number }
+  | {
+      kind: 'opt-out';
+      channel: Channel;
+      address: string;
+      topic?: string;
+      source: OptOutSource;
+      at: number;
+      /** Cairn's ids when the record carried them (SES tags), so the opt-out can reach the customer's profile. */
+      ids?: MessageIds;
+    }
   | { kind: 'customer-event'; event: FeedbackEvent }
   | { kind: 'token-updated'; token: string; updatedToken: string }
   | { kind: 'token-deactivated'; token: string; reason: string }

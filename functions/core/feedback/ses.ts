@@ -184,14 +184,14 @@ export function mapSesRecord(input: unknown): FeedbackResult {
       };
     }
     case 'Subscription':
-      return mapSubscription(record, sent);
+      return mapSubscription(record, sent, ids);
     default:
       return ignored(`unknown SES event type "${type ?? '(none)'}"`);
   }
 }
 
 /** A change made on SES's own subscription page: an opt-out per topic, or of everything. */
-function mapSubscription(record: SesRecord, sent: number): FeedbackResult {
+function mapSubscription(record: SesRecord, sent: number, ids: MessageIds | undefined): FeedbackResult {
   const { subscription } = record;
   if (!subscription) return ignored('SES Subscription record without its "subscription" object');
   const at = time(subscription.timestamp, sent);
@@ -199,7 +199,14 @@ function mapSubscription(record: SesRecord, sent: number): FeedbackResult {
   const outcomes: FeedbackOutcome[] = [];
   for (const address of record.mail.destination) {
     if (prefs?.unsubscribeAll) {
-      outcomes.push({ kind: 'opt-out', channel: 'email', address, source: 'email-subscription', at });
+      outcomes.push({
+        kind: 'opt-out',
+        channel: 'email',
+        address,
+        source: 'email-subscription',
+        at,
+        ...(ids ? { ids } : {}),
+      });
       continue;
     }
     for (const topic of prefs?.topicSubscriptionStatus ?? []) {
@@ -211,6 +218,7 @@ function mapSubscription(record: SesRecord, sent: number): FeedbackResult {
           topic: topic.topicName,
           source: 'email-subscription',
           at,
+          ...(ids ? { ids } : {}),
         });
     }
   }

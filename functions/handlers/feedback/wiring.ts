@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { DynamoPolicyStore } from '../../adapters/dynamodb/policy-store.ts';
+import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
+import type { FeedbackPorts } from '../../core/runtime/feedback.ts';
+import { RuntimeEnvironment } from '../shared/wiring.ts';
+
+/**
+ * What the feedback function reads: the table (suppressions live in the policy store) and the ingest queue
+ * (customer events and consent changes). It needs no journeys, so it loads none.
+ */
+export const FeedbackEnvironment = RuntimeEnvironment.pick({
+  CAIRN_TABLE_NAME: true,
+  CAIRN_INGEST_QUEUE_URL: true,
+});
+export type FeedbackEnvironment = z.infer<typeof FeedbackEnvironment>;
+
+/** feedback on AWS: suppressions in DynamoDB, events onto the ingest queue. */
+export async function wireFeedback(environment: NodeJS.ProcessEnv = process.env): Promise<FeedbackPorts> {
+  const env = FeedbackEnvironment.parse(environment);
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  return {
+    policyStore: new DynamoPolicyStore({ client: documents, tableName: env.CAIRN_TABLE_NAME }),
+    events: new SqsEventPublisher({ client: new SQSClient({}), queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
+    now: Date.now,
+  };
+}
