@@ -99,17 +99,36 @@ describe('cairn simulate', () => {
 });
 
 describe('cairn start', () => {
-  it('validates, tests and replays the samples, then a generated population', async () => {
+  it('validates and tests the journeys, then replays the sample events through the local stack and reports', async () => {
+    // Prepare
     const { io, out, err } = memoryIo();
 
-    const code = await main(['start', '--users', '50', '--days', '10'], io);
+    // Act
+    const code = await main(['start'], io);
 
+    // Assess
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const text = out.join('\n');
-    expect(text).toMatch(/16 passed, 0 failed|\d+ passed, 0 failed/);
-    expect(text).toContain('== 2. Sample events in journeys/events/sample.ndjson, timeline of usr_1002 ==');
-    expect(text).toContain('== 3. Synthetic population: 50 users over 10 days (seed 1) ==');
-    expect(text).toMatch(/cart-abandonment: remind cart-reminder via push: SENT \(sent\)/);
+    expect(text).toMatch(/\d+ passed, 0 failed/);
+    expect(text).toMatch(/EventBridge PutEvents {2}http:\/\/localhost:\d+/);
+    expect(text).toContain('52/52 events put');
+    expect(text).toContain('Events in: 52 (put 52; invalid 0; duplicates dropped 0)');
+    expect(text).toMatch(/Messages sent: \d+ \(email \d+, push \d+\)/);
+    expect(text).toMatch(/push {2}usr_1002 {2}cart-abandonment/);
+    expect(text).toMatch(/email usr_1004 {2}cart-abandonment {2}Sofia, you left something in your cart/);
+    expect(text).toContain('Dead letters: 0');
+  });
+
+  it('says what is wrong with an option and exits 2', async () => {
+    // Prepare
+    const { io, err } = memoryIo();
+
+    // Act
+    const code = await main(['start', '--days-after', 'soon'], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(err).toEqual(['cairn start: --days-after must be a whole number of days, 0 or more']);
   });
 });

@@ -1,33 +1,32 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { JourneyCatalog } from '../../core/engine/catalog.ts';
-import { formatEventProblem } from '../../core/events/index.ts';
-import { generateEvents } from '../../core/generate/index.ts';
-import type { LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
-import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
-import { Simulation } from '../../core/simulate/simulation.ts';
-import { streamEvents } from '../event-stream.ts';
+import { ConfigError } from '../../handlers/shared/config.ts';
+import { type LocalClock, ScaledClock, VirtualClock } from '../../local/clock.ts';
+import { entriesFromNdjson, replayEntries, runUntil } from '../../local/replay.ts';
+import { formatStackReport } from '../../local/report.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import type { CliIo } from '../io.ts';
-import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
-import {
-  describePolicies,
-  type LoadedPolicies,
-  loadPolicyChoice,
-  pipelineFor,
-  policiesOptions,
-  policiesUsage,
-} from '../load-policies.ts';
+import { loadCatalog } from '../load-catalog.ts';
 import { testJourneysCommand } from './test-journeys.ts';
 
-export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson]
-                   [--user usr_1002] [--users 500] [--days 30] [--seed 1] [--policies FILE] [--env NAME]
+export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
+                   [--env NAME] [--verbose]
+       cairn start --serve [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/] [--env NAME]
 
-Runs Cairn locally on the sample journeys, offline and with a virtual clock:
-  1. validates the journeys and runs their journey tests,
-  2. replays the sample events and shows one customer's timeline,
-  3. generates a synthetic population (--users, --days, --seed) and replays it.
-Every send goes through the delivery policies (consent, quiet hours, caps; docs/policies.md).
-${policiesUsage}
-The serverless runtime is not part of it yet.`;
+Runs the serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers,
+against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API) and a local EventBridge PutEvents endpoint.
+No AWS account and no network are needed.
+
+Default: validates the journeys, runs their journey tests, then replays --events through PutEvents on an
+accelerated clock (virtual time jumps from one due wait to the next), runs on --days-after days past the last
+event so that waits and lifecycle stages come due, and prints a report: events in, enrollments, messages by
+channel, outcomes by reason, dead letters.
+
+--serve keeps the stack running until Ctrl-C for events you send yourself, on the wall clock (or --speed
+times faster), and prints the endpoints: point @aws-sdk/client-eventbridge at the PutEvents endpoint, and
+open the SES page to read the emails. SMS and push have no local provider API; they are printed instead.
+--env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
+--verbose shows the handlers' own log lines (Powertools Logger).`;
 
 const DAY = 86_400_000;
 
@@ -35,116 +34,183 @@ function heading(io: CliIo, text: string): void {
   io.stdout(`\n== ${text} ==`);
 }
 
-/** `npm start`: what a new user runs first. It grows into the local stack as the runtime arrives. */
+function indent(io: CliIo): CliIo {
+  return { ...io, stdout: (s) => io.stdout(s === '' ? '' : `  ${s}`) };
+}
+
+/** `npm start`: what a new user runs first. */
 export async function startCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       journeys: { type: 'string', default: 'journeys' },
       events: { type: 'string', default: 'journeys/events/sample.ndjson' },
-      user: { type: 'string', default: 'usr_1002' },
-      users: { type: 'string', default: '500' },
-      days: { type: 'string', default: '30' },
-      seed: { type: 'string', default: '1' },
-      ...policiesOptions,
+      'days-after': { type: 'string', default: '30' },
+      env: { type: 'string' },
+      serve: { type: 'boolean', default: false },
+      port: { type: 'string', default: '4010' },
+      'ses-port': { type: 'string', default: '8005' },
+      speed: { type: 'string', default: '1' },
+      verbose: { type: 'boolean', default: false },
     },
     strict: true,
   });
-  const [users, days, seed] = [Number(values.users), Number(values.days), Number(values.seed)];
-  if (![users, days, seed].every((n) => Number.isInteger(n) && n >= 0) || users === 0 || days === 0) {
-    io.stderr('cairn start: --users and --days must be positive whole numbers and --seed a whole number');
+  const numbers = {
+    daysAfter: Number(values['days-after']),
+    port: Number(values.port),
+    sesPort: Number(values['ses-port']),
+    speed: Number(values.speed),
+  };
+  if (!Number.isInteger(numbers.daysAfter) || numbers.daysAfter < 0) {
+    io.stderr('cairn start: --days-after must be a whole number of days, 0 or more');
+    return 2;
+  }
+  if (![numbers.port, numbers.sesPort].every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
+    io.stderr('cairn start: --port and --ses-port must be TCP port numbers (1-65535)');
+    return 2;
+  }
+  if (!(numbers.speed > 0)) {
+    io.stderr('cairn start: --speed must be a positive number (1 is the wall clock)');
     return 2;
   }
 
   heading(io, `1. Journeys in ${values.journeys}`);
   const catalog = await loadCatalog([values.journeys], io, 'start');
-  const lifecycle = await loadLifecycle(values.journeys, io, 'start');
-  if (!catalog || lifecycle === undefined) return 1;
-  const policies = await loadPolicyChoice(values.journeys, values.policies, values.env, io, 'start');
-  if (policies === undefined) return 1;
-  const model = lifecycle ? { lifecycle } : {};
-  for (const { journey } of catalog.latest()) {
+  if (!catalog) return 1;
+  for (const { journey } of catalog.latest())
     io.stdout(
       `  ${journey.id.padEnd(18)} ${journey.status.padEnd(7)} ${journey.category.padEnd(13)} ${journey.steps.length} steps  ${journey.name}`,
     );
-  }
   io.stdout('  ("npx cairn validate" shows what each one does, step by step)');
-  io.stdout(`  Sends apply ${describePolicies(policies)}.`);
   const testsFailed = (await testJourneysCommand(['--journeys', values.journeys], indent(io))) !== 0;
 
-  heading(io, `2. Sample events in ${values.events}, timeline of ${values.user}`);
-  const sample = await replayFile(catalog, lifecycle ?? undefined, policies, values.events, values.user, io);
-  if (sample === undefined) return 2;
+  const common = {
+    journeysDir: values.journeys,
+    ...(values.env === undefined ? {} : { environment: values.env }),
+    logLevel: values.verbose ? ('INFO' as const) : ('SILENT' as const),
+  };
+  if (values.serve) return serve(io, common, numbers, testsFailed);
 
-  heading(io, `3. Synthetic population: ${users} users over ${days} days (seed ${seed})`);
-  const pipeline = pipelineFor(policies, 'UTC');
-  const simulation = new Simulation({ catalog, ...model, ...(pipeline ? { pipeline } : {}) });
-  let last = 0;
-  for (const event of generateEvents({ users, days, seed, start: '2026-11-01' })) {
-    await simulation.processEvent(event);
-    last = Math.max(last, Date.parse(event.time));
-  }
-  await simulation.finish(last + 30 * DAY);
-  io.stdout(summaryLine(simulation, last + 30 * DAY));
-  for (const line of formatSummary(simulation.tally)) io.stdout(line === '' ? '' : `  ${line}`);
-  io.stdout('Next: "npx cairn simulate --help", "npx cairn generate-events --help", docs/journeys.md.');
-  return testsFailed || sample > 0 ? 1 : 0;
-}
-
-function indent(io: CliIo): CliIo {
-  return { ...io, stdout: (s) => io.stdout(s === '' ? '' : `  ${s}`) };
-}
-
-function summaryLine(simulation: Simulation, until: number): string {
-  const messages = [...simulation.tally.messages.values()];
-  return (
-    `  ${simulation.eventsIn.toLocaleString('en-US')} events until ${new Date(until).toISOString().slice(0, 10)}: ` +
-    `${simulation.tally.enrollments.size.toLocaleString('en-US')} enrollments, ` +
-    `${messages.filter((m) => m.status === 'SENT').length.toLocaleString('en-US')} messages sent\n`
-  );
-}
-
-/** Replays an event file and prints the summary and one customer's timeline; returns the rejected count. */
-async function replayFile(
-  catalog: JourneyCatalog,
-  lifecycle: LifecycleModel | undefined,
-  policies: LoadedPolicies | null,
-  path: string,
-  user: string,
-  io: CliIo,
-): Promise<number | undefined> {
-  const timeline: string[] = [];
-  const pipeline = pipelineFor(policies, 'UTC');
-  const simulation = new Simulation({
-    catalog,
-    ...(lifecycle ? { lifecycle } : {}),
-    ...(pipeline ? { pipeline } : {}),
-    observe: (effect, outcome) => {
-      const line = effect.userId === user ? formatTimelineEntry(effect, outcome) : undefined;
-      if (line) timeline.push(line);
-    },
-  });
-  let rejected = 0;
-  let last = 0;
-  try {
-    for await (const line of streamEvents(path)) {
-      if ('problems' in line) {
-        rejected++;
-        for (const p of line.problems) io.stderr(`${path}:${line.line}: ${formatEventProblem(p)}`);
-        continue;
-      }
-      await simulation.processEvent(line.event);
-      last = Math.max(last, Date.parse(line.event.time));
-    }
-  } catch (error) {
+  const text = await readFile(values.events, 'utf8').catch((error: unknown) => {
     io.stderr(
-      `cairn start: cannot read ${path} (${error instanceof Error ? error.message : String(error)}); pass --events with an NDJSON file`,
+      `cairn start: cannot read ${values.events} (${error instanceof Error ? error.message : String(error)}); pass --events with an NDJSON file of events (docs/events.md)`,
     );
     return undefined;
+  });
+  if (text === undefined) return 2;
+  const { entries, skipped } = entriesFromNdjson(text);
+  const first = entries.find((e) => e.at !== undefined)?.at ?? Date.now();
+  const last = entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
+  const clock = new VirtualClock(first);
+  const stack = await startStack(io, { ...common, clock });
+  if (!stack) return 1;
+  try {
+    heading(io, '2. Local stack');
+    printEndpoints(io, stack);
+    heading(io, `3. Replay of ${values.events} through PutEvents, on virtual time`);
+    for (const { line, reason } of skipped) io.stderr(`${values.events}:${line}: skipped, ${reason}`);
+    let lastProgress = Date.now();
+    const replayed = await replayEntries(stack, clock, entries, (p) => {
+      if (Date.now() - lastProgress < 2000 && p.put < p.of) return;
+      lastProgress = Date.now();
+      io.stdout(`  ${p.put}/${p.of} events put, virtual time ${new Date(p.at).toISOString()}`);
+    });
+    for (const { line, reason } of replayed.refused)
+      io.stderr(`${values.events}:${line}: PutEvents refused it: ${reason}`);
+    const until = last + numbers.daysAfter * DAY;
+    io.stdout(
+      `  running on to ${new Date(until).toISOString().slice(0, 10)} (${numbers.daysAfter} days after the last event)`,
+    );
+    await runUntil(stack, clock, until);
+
+    heading(io, 'Report');
+    for (const line of formatStackReport(stack)) io.stdout(`  ${line}`);
+    io.stdout('\nNext: "npm start -- --serve" keeps the stack up for your own events and shows the emails;');
+    io.stdout(
+      '"npx cairn simulate --help" runs a synthetic population through the journeys; docs/runtime.md.',
+    );
+  } finally {
+    await stack.stop();
   }
-  await simulation.finish(last + 30 * DAY);
-  io.stdout(summaryLine(simulation, last + 30 * DAY).replace('events', `events (${rejected} rejected)`));
-  for (const line of timeline.length > 0 ? timeline : ['(nothing happened to this customer)'])
-    io.stdout(`  ${line}`);
-  return rejected;
+  return testsFailed || skipped.length > 0 || stack.deadLetters.length > 0 ? 1 : 0;
+}
+
+type Common = Omit<Parameters<typeof startLocalStack>[0], 'clock'>;
+
+async function startStack(
+  io: CliIo,
+  options: Parameters<typeof startLocalStack>[0],
+): Promise<LocalStack | undefined> {
+  try {
+    return await startLocalStack(options);
+  } catch (error) {
+    if (error instanceof ConfigError) io.stderr(`cairn start: ${error.message}`);
+    else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+      io.stderr(`cairn start: ${error.message}; pass --port or --ses-port with a free port`);
+    else throw error;
+    return undefined;
+  }
+}
+
+function printEndpoints(io: CliIo, stack: LocalStack): void {
+  io.stdout(
+    `  EventBridge PutEvents  ${stack.endpoint}   (new EventBridgeClient({ endpoint: '${stack.endpoint}', region: 'local' }))`,
+  );
+  io.stdout(`  SES v2 + email viewer  ${stack.ses.url}   (open it in a browser while the stack runs)`);
+  io.stdout(`  DynamoDB (dynalite)    ${stack.dynamo.endpoint}   table ${stack.tableName}`);
+  io.stdout(`  Unsubscribe links      ${stack.endpoint}/unsubscribe`);
+}
+
+async function serve(
+  io: CliIo,
+  common: Common,
+  numbers: { port: number; sesPort: number; speed: number },
+  testsFailed: boolean,
+): Promise<number> {
+  const clock: LocalClock = new ScaledClock(numbers.speed);
+  const stack = await startStack(io, { ...common, clock, port: numbers.port, sesPort: numbers.sesPort });
+  if (!stack) return 1;
+  heading(
+    io,
+    `2. Local stack, serving${numbers.speed === 1 ? '' : ` at ${numbers.speed}x speed`} until Ctrl-C`,
+  );
+  printEndpoints(io, stack);
+  io.stdout('\n  Send an event (any AWS SDK or the AWS CLI works the same way):');
+  io.stdout(
+    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws events put-events --endpoint-url ${stack.endpoint} --region local \\`,
+  );
+  io.stdout(
+    `    --entries '[{"Source":"com.example.shop","DetailType":"Signed Up","Detail":"{\\"userId\\":\\"usr_42\\",\\"traits\\":{\\"email\\":\\"you@example.com\\"}}"}]'`,
+  );
+  let shown = 0;
+  let lastMinute = Math.floor(clock.now() / 60_000);
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const minute = Math.floor(clock.now() / 60_000);
+      if (minute > lastMinute) {
+        lastMinute = minute;
+        await stack.sweepTimers();
+      } else await stack.drain();
+      for (const m of stack.sent.slice(shown))
+        io.stdout(`  ${new Date(m.at).toISOString()} ${m.channel} to ${m.to} (${m.journeyId}): ${m.summary}`);
+      shown = stack.sent.length;
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => {
+    tick().catch((error: unknown) => io.stderr(`cairn start: ${String(error)}`));
+  }, 250);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  clearInterval(timer);
+  heading(io, 'Report');
+  for (const line of formatStackReport(stack)) io.stdout(`  ${line}`);
+  await stack.stop();
+  return testsFailed ? 1 : 0;
 }

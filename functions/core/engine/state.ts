@@ -85,5 +85,7 @@ export const SendIntent = z.object({
   onCap: OnCap.optional(),
   variant: z.string().optional(),
   at: z.number(),
+  /** The enrollment's trigger event, for the template's `event` variables (absent in intents queued before). */
+  trigger: TriggerRef.optional(),
 });
 export type SendIntent = z.infer<typeof SendIntent>;

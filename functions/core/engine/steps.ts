@@ -163,6 +163,8 @@ export class StepRunner {
         onCap: step.onCap ?? journey.journey.onCap,
         ...(enrollment.variant !== undefined ? { variant: enrollment.variant } : {}),
         at: now,
+        // The message is rendered later, by deliver, when the enrollment may have ended: it carries its trigger.
+        trigger: enrollment.trigger,
       },
     });
     return true;

@@ -8,6 +8,7 @@ import {
   type MessageIds,
   type MessageStatus,
 } from './outcome.ts';
+import { decodeTagValue } from './tag-values.ts';
 
 /*
  * SES records, in both formats: event publishing through a configuration set (`eventType`, with tags) and
@@ -90,7 +91,11 @@ export function mapSesRecord(input: unknown): FeedbackResult {
   const record = parsed.data;
   const type = record.eventType ?? record.notificationType;
   const { mail } = record;
-  const ids: MessageIds | undefined = idsFrom((name) => mail.tags?.[name]?.[0]);
+  // The email adapter encodes ids into what SES allows in a tag value (tag-values.ts); read them back decoded.
+  const ids: MessageIds | undefined = idsFrom((name) => {
+    const value = mail.tags?.[name]?.[0];
+    return value === undefined ? undefined : decodeTagValue(value);
+  });
   const sent = time(mail.timestamp, 0);
   const status = (s: MessageStatus, at: number, detail?: string): FeedbackOutcome => ({
     kind: 'message-status',

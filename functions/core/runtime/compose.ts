@@ -1,8 +1,8 @@
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { CustomerState, SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema.ts';
+import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
 import type { OutboundMessage } from '../ports/channel.ts';
-import { profileView } from '../profile/profile.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
 import { type RenderFailureReason, renderTemplate } from '../templates/render.ts';
 import { eventVariables, type TemplateVariables } from '../templates/variables.ts';
@@ -15,6 +15,9 @@ export type MessageComposer = {
   /** A signed link to the unsubscribe endpoint for these claims (core/unsubscribe/token.ts). */
   unsubscribeUrl: (claims: Omit<UnsubscribeClaims, 'expiresAt'>) => string;
   maxSmsSegments: number;
+  /** The lifecycle model, for the derived profile fields templates may use (`profile.orders`, ...). */
+  lifecycle?: LifecycleModel;
+  now: () => number;
 };
 
 export type Composed =
@@ -33,13 +36,14 @@ export function composeMessage(
   composer: MessageComposer,
 ): Composed {
   const { profile } = state;
-  const enrollment = state.enrollments.find((e) => e.id === intent.enrollmentId);
+  const trigger = intent.trigger ?? state.enrollments.find((e) => e.id === intent.enrollmentId)?.trigger;
   const journey = composer.catalog.version(intent.journeyVersion)?.journey;
   const variables: TemplateVariables = {
-    profile: profileView(intent.userId, profile),
-    // An enrollment that ended while its message waited (quiet hours, a cap) no longer has its trigger; a
-    // template that needs the event then fails with `template-missing-variable` rather than rendering blank.
-    event: enrollment ? eventVariables(enrollment.trigger) : eventVariables(emptyTrigger(intent)),
+    // The same view conditions see, lifecycle fields included (docs/profile.md), at the time of sending.
+    profile: lifecycleView(intent.userId, profile, composer.lifecycle, composer.now()),
+    // Without a trigger (an intent queued before intents carried one, whose enrollment has ended since), a
+    // template that needs the event fails with `template-missing-variable` rather than rendering blank.
+    event: eventVariables(trigger ?? emptyTrigger(intent)),
     journey: {
       id: intent.journeyId,
       name: journey?.name ?? intent.journeyId,

@@ -1,13 +1,15 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { channelAdaptersFrom } from '../../adapters/channels/index.ts';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
+import { channelRouter } from '../../core/ports/channel.ts';
 import type { DeliverPorts } from '../../core/runtime/deliver.ts';
-import { RecordingChannel } from '../../core/runtime/recording-channel.ts';
 import { messageComposer } from '../shared/config.ts';
 import { applyPortsOf, awsRuntime, ChannelEnvironment, policyStoreOf } from '../shared/wiring.ts';
 
 /**
  * deliver on AWS: state read from DynamoDB, the policy store and send ledger in DynamoDB, held sends back on
- * the send queue, messages rendered with the bundled templates and links signed with the key in Secrets Manager.
+ * the send queue, messages rendered with the bundled templates, links signed with the key in Secrets
+ * Manager, and messages sent through the channels the environment configures (docs/channels.md).
  */
 export async function wireDeliver(environment: NodeJS.ProcessEnv = process.env): Promise<DeliverPorts> {
   const runtime = await awsRuntime(environment);
@@ -23,7 +25,8 @@ export async function wireDeliver(environment: NodeJS.ProcessEnv = process.env):
       { baseUrl: channels.CAIRN_UNSUBSCRIBE_URL, keys, now: Date.now },
       channels.CAIRN_MAX_SMS_SEGMENTS,
     ),
-    channel: new RecordingChannel(),
+    // Only the channels this environment configures; a send on another fails with channel-not-configured.
+    channel: channelRouter(channelAdaptersFrom(channels)),
     now: Date.now,
   };
 }

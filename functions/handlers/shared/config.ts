@@ -103,6 +103,8 @@ export function messageComposer(
     catalog: config.catalog,
     unsubscribeUrl: unsubscribeUrlBuilder({ ttlMs: UNSUBSCRIBE_LINK_TTL_MS, ...links }),
     maxSmsSegments,
+    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
+    now: links.now,
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FEEDBACK_TAGS, type MessageIds } from '../../../functions/core/feedback/outcome.ts';
 import { parseFeedback } from '../../../functions/core/feedback/parse.ts';
 import { mapPushResults } from '../../../functions/core/feedback/push.ts';
+import { encodeTagValue } from '../../../functions/core/feedback/tag-values.ts';
 
 const NOW = Date.parse('2026-11-01T12:00:00Z');
 const MID = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
@@ -36,6 +37,37 @@ function kinds(outcomes: readonly { kind: string }[]): string[] {
 }
 
 describe('SES event publishing records (AWS samples)', () => {
+  it('reads back ids the email adapter had to encode into tag values', async () => {
+    // Prepare: a message id with colons and a user id that is an email address, encoded as the adapter sends them.
+    const record = await fixture('ses-sns-open.json');
+    const mail = record.mail;
+    if (typeof mail !== 'object' || mail === null) throw new Error('no mail');
+    const ids = {
+      userId: 'ana@example.com',
+      journeyId: 'welcome-series',
+      stepId: 'welcome-email',
+      messageId: 'enr_1:welcome-email:0',
+    };
+    const tags = {
+      [FEEDBACK_TAGS.userId]: [encodeTagValue(ids.userId)],
+      [FEEDBACK_TAGS.journeyId]: [encodeTagValue(ids.journeyId)],
+      [FEEDBACK_TAGS.stepId]: [encodeTagValue(ids.stepId)],
+      [FEEDBACK_TAGS.messageId]: [encodeTagValue(ids.messageId)],
+    };
+
+    // Act
+    const { outcomes } = parseFeedback({ ...record, mail: { ...mail, tags } }, NOW);
+
+    // Assess
+    const event = outcomes.find((o) => o.kind === 'customer-event');
+    expect(event).toMatchObject({
+      event: {
+        'detail-type': 'Email Opened',
+        detail: { userId: 'ana@example.com', properties: { messageId: 'enr_1:welcome-email:0' } },
+      },
+    });
+  });
+
   it('Bounce: a permanent bounce marks the message bounced and suppresses the address', async () => {
     const { outcomes } = parseFeedback(await fixture('ses-sns-bounce.json'), NOW);
 

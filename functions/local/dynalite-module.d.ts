@@ -1,4 +1,4 @@
-// dynalite ships no types; this is the part of its API the tests use (see its index.js).
+// dynalite ships no types; this is the part of its API the local stack and the tests use (see its index.js).
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 

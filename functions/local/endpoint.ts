@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { portOf } from './dynalite.ts';
+
+/** The most entries one PutEvents call takes, as on AWS. */
+export const MAX_ENTRIES = 10;
+/** The most bytes one PutEvents request may carry, as on AWS (256 KB). */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+
+const PutEventsRequest = z.looseObject({
+  Entries: z.array(z.looseObject({})).min(1).max(MAX_ENTRIES),
+});
+
+const Entry = z.looseObject({
+  Source: z.string().min(1).optional(),
+  DetailType: z.string().min(1).optional(),
+  Detail: z.string().optional(),
+  Time: z.union([z.string(), z.number()]).optional(),
+  Resources: z.array(z.string()).optional(),
+  EventBusName: z.string().optional(),
+});
+
+/** What a Lambda function URL handler returns (payload format 2.0), as the mounted handlers answer. */
+const FunctionUrlResult = z.looseObject({
+  statusCode: z.number().int(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
+
+export type EndpointOptions = {
+  port?: number;
+  account: string;
+  region: string;
+  now: () => number;
+  /** Where an accepted event goes: on AWS, the bus's rule puts it on the ingest queue. */
+  accept: (event: Record<string, unknown>) => void;
+  /** Function URL handlers served under a path, e.g. `/unsubscribe`. */
+  mounts?: Record<string, (event: unknown) => Promise<unknown>>;
+};
+
+export type LocalEndpoint = { url: string; server: Server; stop(): Promise<void> };
+
+type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+/**
+ * An EventBridge-compatible PutEvents endpoint: an app points its real `@aws-sdk/client-eventbridge` client at
+ * it (`endpoint: http://localhost:PORT`) and its events flow into the local stack as they would into the bus.
+ * Entries are checked as EventBridge checks them (Source, DetailType and a JSON-object Detail), each gets its
+ * own id or error, and the envelope is the one a rule delivers. Function URL handlers may share the port.
+ */
+export async function startEndpoint(options: EndpointOptions): Promise<LocalEndpoint> {
+  const server = createServer((request, response) => {
+    handle(request, response, options).catch((error: unknown) => {
+      send(response, 500, { __type: 'InternalException', message: String(error) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://localhost:${portOf(server.address())}`;
+  return {
+    url,
+    server,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: EndpointOptions) {
+  const body = await readBody(request);
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const mount = options.mounts?.[url.pathname];
+  if (mount)
+    return answerFunctionUrl(response, await mount(functionUrlEvent(request, url, body, options.now())));
+  const target = request.headers['x-amz-target'];
+  if (request.method === 'POST' && target === 'AWSEvents.PutEvents')
+    return send(response, ...putEvents(body, options));
+  if (request.method === 'GET' && url.pathname === '/')
+    return send(response, 200, {
+      service: 'Cairn local stack',
+      putEvents: 'POST / with X-Amz-Target: AWSEvents.PutEvents (point @aws-sdk/client-eventbridge here)',
+      mounts: Object.keys(options.mounts ?? {}),
+    });
+  const message =
+    typeof target === 'string' ? `operation ${target} is not served locally; only PutEvents is` : 'not found';
+  return send(response, 400, { __type: 'UnknownOperationException', message });
+}
+
+function putEvents(body: Buffer, options: EndpointOptions): [number, unknown] {
+  if (body.byteLength > MAX_REQUEST_BYTES)
+    return [
+      400,
+      { __type: 'ValidationException', message: `request larger than ${MAX_REQUEST_BYTES} bytes` },
+    ];
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return [400, { __type: 'SerializationException', message: 'the request body is not JSON' }];
+  }
+  const request = PutEventsRequest.safeParse(json);
+  if (!request.success)
+    return [400, { __type: 'ValidationException', message: `Entries must hold 1 to ${MAX_ENTRIES} entries` }];
+  const results = request.data.Entries.map((raw) => acceptEntry(raw, options));
+  return [200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results }];
+}
+
+function acceptEntry(raw: unknown, options: EndpointOptions): EntryResult {
+  const entry = Entry.safeParse(raw);
+  if (!entry.success) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'the entry is not an object' };
+  const { Source, DetailType, Detail, Time, Resources } = entry.data;
+  if (!Source) return invalid('Source');
+  if (!DetailType) return invalid('DetailType');
+  if (Detail === undefined) return invalid('Detail');
+  let detail: unknown;
+  try {
+    detail = JSON.parse(Detail);
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  const time = eventTime(Time, options.now());
+  if (time === undefined) return invalid('Time');
+  const id = randomUUID();
+  options.accept({
+    version: '0',
+    id,
+    'detail-type': DetailType,
+    source: Source,
+    account: options.account,
+    time,
+    region: options.region,
+    resources: Resources ?? [],
+    detail,
+  });
+  return { EventId: id };
+}
+
+/** EventBridge keeps the entry's Time (to the second) and stamps the arrival time when there is none. */
+function eventTime(time: string | number | undefined, now: number): string | undefined {
+  // The SDK sends a Date as epoch seconds; hand-written requests may send ISO text.
+  const ms = time === undefined ? now : typeof time === 'number' ? time * 1000 : Date.parse(time);
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19)}Z` : undefined;
+}
+
+function invalid(field: string): EntryResult {
+  return {
+    ErrorCode: 'InvalidArgument',
+    ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+  };
+}
+
+/** The request as a Lambda function URL delivers it (payload format 2.0). */
+function functionUrlEvent(request: IncomingMessage, url: URL, body: Buffer, now: number) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  return {
+    version: '2.0',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    requestContext: {
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      timeEpoch: now,
+    },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function answerFunctionUrl(response: ServerResponse, result: unknown): void {
+  const parsed = FunctionUrlResult.safeParse(result);
+  if (!parsed.success) {
+    send(response, 502, { message: 'the handler returned no function URL response' });
+    return;
+  }
+  const { statusCode, headers, body, isBase64Encoded } = parsed.data;
+  response.writeHead(statusCode, headers);
+  response.end(body === undefined ? undefined : Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8'));
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  response.end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}

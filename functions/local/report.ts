@@ -1,0 +1,58 @@
+import type { LocalStack } from './stack.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * What the local stack did, from what the handlers counted (their Powertools metrics, as on AWS) and what the
+ * channels were handed: events in, enrollments, messages by channel, outcomes by reason, dead letters.
+ */
+export function formatStackReport(stack: LocalStack, options: { maxMessages?: number } = {}): string[] {
+  const { tally } = stack;
+  const lines: string[] = [];
+  const count = (name: string, where: Record<string, string> = {}) => tally.total(name, where);
+  lines.push(
+    `Events in: ${count('EventsIn')} (put ${stack.eventsPut}; invalid ${count('InvalidEvents')}; duplicates dropped ${count('DuplicateEvents')})`,
+  );
+  lines.push(`Enrollments: ${count('Enrollments')}    Timers fired: ${count('TimersFired')}`);
+  const outcomes = tally.series('SendOutcomes');
+  const byChannel = new Map<string, number>();
+  for (const { dimensions, value } of outcomes)
+    if (dimensions.status === 'SENT')
+      byChannel.set(dimensions.channel ?? '?', (byChannel.get(dimensions.channel ?? '?') ?? 0) + value);
+  const channels = [...byChannel].map(([channel, n]) => `${channel} ${n}`).join(', ');
+  lines.push(
+    `Messages sent: ${[...byChannel.values()].reduce((a, b) => a + b, 0)}${channels ? ` (${channels})` : ''}`,
+  );
+  lines.push('Send outcomes by reason (every decision, holds included):');
+  const byReason = new Map<string, number>();
+  for (const { dimensions, value } of outcomes) {
+    const key = `${dimensions.status ?? '?'} ${dimensions.reason ?? '?'}`;
+    byReason.set(key, (byReason.get(key) ?? 0) + value);
+  }
+  const reasons = [...byReason].sort(([a], [b]) => a.localeCompare(b));
+  for (const [key, n] of reasons) lines.push(`  ${key.padEnd(36)} ${n}`);
+  if (reasons.length === 0) lines.push('  (none)');
+
+  const max = options.maxMessages ?? 20;
+  lines.push(`Messages (${stack.sent.length}${stack.sent.length > max ? `, first ${max}` : ''}):`);
+  for (const m of stack.sent.slice(0, max))
+    lines.push(
+      `  ${iso(m.at)}  ${m.channel.padEnd(5)} ${m.userId.padEnd(9)} ${m.journeyId.padEnd(17)} ${m.summary.slice(0, 60)}`,
+    );
+  if (stack.sent.length === 0) lines.push('  (none)');
+
+  const letters = stack.deadLetters.length + stack.redriven.length;
+  lines.push(`Dead letters: ${letters}`);
+  for (const letter of stack.deadLetters) {
+    if (letter.kind === 'invalid-event')
+      lines.push(
+        `  invalid-event ${letter.eventId ?? '(no id)'}: ${letter.problems.map((p) => `${p.path || '(event)'} ${p.message}`).join('; ')}`,
+      );
+    else if (letter.kind === 'undelivered-send')
+      lines.push(`  undelivered-send ${letter.messageId} (${letter.channel}): ${letter.reason}`);
+    else lines.push(`  undispatched-effects ${letter.userId} ${letter.inputKey}: ${letter.error}`);
+  }
+  for (const { queue, message } of stack.redriven)
+    lines.push(`  ${queue} queue message ${message.messageId} failed ${message.receiveCount} times`);
+  return lines;
+}

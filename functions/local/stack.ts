@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Context } from 'aws-lambda';
+import { CHANNEL_CLIENT_CONFIG } from '../adapters/channels/index.ts';
+import { DynamoCustomerStateStore } from '../adapters/dynamodb/customer-state-store.ts';
+import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store.ts';
+import { DynamoTimerStore } from '../adapters/dynamodb/timer-store.ts';
+import { SesEmailChannel } from '../adapters/ses/email-channel.ts';
+import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
+import type { DeadLetter } from '../core/ports/dead-letters.ts';
+import type { DeliverPorts } from '../core/runtime/deliver.ts';
+import type { ApplyPorts } from '../core/runtime/ingest.ts';
+import { RecordingChannel } from '../core/runtime/recording-channel.ts';
+import type { UnsubscribePorts } from '../core/runtime/unsubscribe.ts';
+import { deliverHandler } from '../handlers/deliver/index.ts';
+import { ingestHandler } from '../handlers/ingest/index.ts';
+import {
+  engineContext,
+  loadRuntimeConfig,
+  messageComposer,
+  type RuntimeConfig,
+} from '../handlers/shared/config.ts';
+import type { BatchResponse } from '../handlers/shared/envelopes.ts';
+import { SWEEP_LIMIT, timersHandler } from '../handlers/timers/index.ts';
+import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
+import type { LocalClock } from './clock.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynalite.ts';
+import { type LocalEndpoint, startEndpoint } from './endpoint.ts';
+import { type LocalMessage, LocalQueue, localEventPublisher, localSendQueue } from './local-queue.ts';
+import { ObservedTimerStore } from './observed-timers.ts';
+import { type SesLocal, startSesLocal } from './ses-local.ts';
+import { localObservability, MetricTally } from './tally-metrics.ts';
+
+export type LocalStackOptions = {
+  /** The journeys folder, with templates/, lifecycle.yaml and policies.yaml beside the journeys. */
+  journeysDir: string;
+  /** The environment of policies.yaml and lifecycle.yaml to apply; their base values when absent. */
+  environment?: string;
+  defaultTimezone?: string;
+  clock: LocalClock;
+  /** The PutEvents endpoint's port; a free one when absent. */
+  port?: number;
+  sesPort?: number;
+  /** The handlers' own log lines (Powertools Logger); none by default, the report says what happened. */
+  logLevel?: 'SILENT' | 'WARN' | 'INFO' | 'DEBUG';
+  /** The sender of local email. */
+  emailFrom?: string;
+};
+
+/** A message handed to a channel, at the stack's time, as the report lists it. */
+export type SentMessage = {
+  at: number;
+  channel: OutboundMessage['channel'];
+  userId: string;
+  journeyId: string;
+  to: string;
+  /** The subject, or the SMS body, or the push title. */
+  summary: string;
+  /** The provider's answer: its message id, or why it refused. */
+  result: string;
+};
+
+/** A message the local queues gave up on after its last receive, like an SQS redrive to a DLQ. */
+export type RedrivenMessage = { queue: string; message: LocalMessage };
+
+export type LocalStack = {
+  /** Where apps point `@aws-sdk/client-eventbridge` (PutEvents) and where unsubscribe links go. */
+  endpoint: string;
+  /** The local SES v2 endpoint and its web page of the emails sent. */
+  ses: SesLocal;
+  dynamo: LocalDynamo;
+  tableName: string;
+  config: RuntimeConfig;
+  /** What the handlers counted, as they count it on AWS (Powertools metrics). */
+  tally: MetricTally;
+  /** Letters the handlers dead-lettered (invalid events, undelivered sends) and messages the queues redrove. */
+  deadLetters: DeadLetter[];
+  redriven: RedrivenMessage[];
+  /** SMS and push have no local provider API: their messages are recorded here, rendered. */
+  sms: RecordingChannel;
+  push: RecordingChannel;
+  /** Every message handed to a channel, in order. */
+  sent: SentMessage[];
+  /** Events accepted by PutEvents. */
+  eventsPut: number;
+  /** Runs the ingest and deliver handlers until both queues have nothing visible. */
+  drain(): Promise<void>;
+  /** Runs the timers handler once as the per-minute schedule would, then drains. */
+  sweepTimers(): Promise<void>;
+  /** The earliest time something is due: a timer, or a delayed or retried queue message. */
+  nextWakeAt(): number | undefined;
+  stop(): Promise<void>;
+};
+
+const LAMBDA_CONTEXT: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'cairn-local',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:cairn-local',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'local',
+  logGroupName: '/aws/lambda/cairn-local',
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 900_000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+};
+
+const LOCAL_ACCOUNT = '000000000000';
+
+/**
+ * The serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers, in this
+ * process, against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API), a PutEvents endpoint, and queues in
+ * memory that behave like SQS. Handlers run one at a time, so no write can be in flight while timers are swept.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { clock } = options;
+  const now = () => clock.now();
+  const config = await loadRuntimeConfig(
+    options.journeysDir,
+    options.environment,
+    options.defaultTimezone ?? 'UTC',
+  );
+  const [dynamo, ses] = await Promise.all([startDynalite(), startSesLocal(options.sesPort)]);
+  const tableName = await dynamo.createTable('cairn-local');
+  const tally = new MetricTally();
+  const logLevel = options.logLevel ?? 'SILENT';
+  const deadLetters: DeadLetter[] = [];
+  const redriven: RedrivenMessage[] = [];
+  const onDeadLetter = (message: LocalMessage, queue: string) => redriven.push({ queue, message });
+  const ingestQueue = new LocalQueue('ingest', clock, { onDeadLetter });
+  const sendQueue = new LocalQueue('send', clock, { onDeadLetter });
+  const timers = new ObservedTimerStore(
+    new DynamoTimerStore({
+      client: dynamo.documents,
+      tableName,
+      clock: now,
+      // Handlers run one at a time here, so no timer write can be in flight during a sweep.
+      writeMarginMs: 0,
+      // Shards spread a busy hour's writes over partitions on AWS; here they would only multiply the queries
+      // of a replay that sweeps weeks of virtual time in seconds.
+      shards: 1,
+      firstSweepFrom: now(),
+    }),
+  );
+  const apply: ApplyPorts = {
+    states: new DynamoCustomerStateStore({ client: dynamo.documents, tableName }),
+    timers,
+    sends: localSendQueue(sendQueue),
+    events: localEventPublisher(ingestQueue),
+    deadLetters: {
+      async put(letter) {
+        deadLetters.push(letter);
+      },
+    },
+    context: () => engineContext(config, now()),
+  };
+
+  const unsubscribeKeys = { current: randomBytes(32) };
+  let stack: LocalStack | undefined;
+  const unsubscribePorts: UnsubscribePorts = { keys: unsubscribeKeys, events: apply.events, now };
+  const unsubscribe = unsubscribeHandler(
+    async () => unsubscribePorts,
+    localObservability('unsubscribe', tally, logLevel),
+  );
+  const serial = serialiser();
+  const endpoint: LocalEndpoint = await startEndpoint({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    account: LOCAL_ACCOUNT,
+    region: LOCAL_REGION,
+    now,
+    accept: (event) => {
+      ingestQueue.send(JSON.stringify(event));
+      if (stack) stack.eventsPut++;
+    },
+    mounts: {
+      '/unsubscribe': (event) => serial(() => unsubscribe(event, LAMBDA_CONTEXT)),
+    },
+  });
+
+  const sent: SentMessage[] = [];
+  const sms = new RecordingChannel();
+  const push = new RecordingChannel();
+  const sesClient = new SESv2Client({
+    ...CHANNEL_CLIENT_CONFIG,
+    endpoint: ses.url,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const deliverPorts: DeliverPorts = {
+    apply,
+    policies: config.policies,
+    policyStore: new DynamoPolicyStore({ client: dynamo.documents, tableName }),
+    defaultTimezone: config.defaultTimezone,
+    composer: messageComposer(config, { baseUrl: `${endpoint.url}/unsubscribe`, keys: unsubscribeKeys, now }),
+    channel: observed(
+      channelRouter({
+        email: new SesEmailChannel({
+          client: sesClient,
+          from: options.emailFrom ?? 'Cairn Local <cairn@example.com>',
+        }),
+        sms,
+        push,
+      }),
+      now,
+      sent,
+    ),
+    now,
+  };
+  const ingest = ingestHandler(async () => apply, localObservability('ingest', tally, logLevel));
+  const deliver = deliverHandler(async () => deliverPorts, localObservability('deliver', tally, logLevel));
+  const sweep = timersHandler(async () => apply, localObservability('timers', tally, logLevel));
+
+  async function runBatch(
+    queue: LocalQueue,
+    handler: (event: unknown, context: Context) => Promise<BatchResponse | undefined>,
+  ): Promise<boolean> {
+    const batch = queue.receive(10);
+    if (batch.length === 0) return false;
+    const response = await handler(sqsEvent(queue.name, batch), LAMBDA_CONTEXT);
+    queue.settle(batch, new Set(response?.batchItemFailures.map((f) => f.itemIdentifier) ?? []));
+    return true;
+  }
+
+  const drain = () =>
+    serial(async () => {
+      // Ingest first: a send is decided only after every event that could have ended its journey.
+      while ((await runBatch(ingestQueue, ingest)) || (await runBatch(sendQueue, deliver))) {}
+    });
+
+  stack = {
+    endpoint: endpoint.url,
+    ses,
+    dynamo,
+    tableName,
+    config,
+    tally,
+    deadLetters,
+    redriven,
+    sms,
+    push,
+    sent,
+    eventsPut: 0,
+    drain,
+    async sweepTimers() {
+      await serial(async () => {
+        for (let more = true; more; ) {
+          const report = await sweep(
+            { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(now()).toISOString() },
+            LAMBDA_CONTEXT,
+          );
+          more = report.more && report.fired >= SWEEP_LIMIT;
+        }
+      });
+      await drain();
+    },
+    nextWakeAt() {
+      const times = [timers.nextDueAt(), ingestQueue.nextVisibleAt(), sendQueue.nextVisibleAt()];
+      return times.reduce<number | undefined>(
+        (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
+        undefined,
+      );
+    },
+    async stop() {
+      sesClient.destroy();
+      await Promise.all([endpoint.stop(), ses.stop(), dynamo.stop()]);
+    },
+  };
+  return stack;
+}
+
+/** The channel, recording what it was handed and what the provider answered. */
+function observed(inner: ChannelPort, now: () => number, sent: SentMessage[]): ChannelPort {
+  return {
+    async send(message) {
+      const result = await inner.send(message);
+      sent.push({
+        at: now(),
+        channel: message.channel,
+        userId: message.intent.userId,
+        journeyId: message.intent.journeyId,
+        to: message.channel === 'push' ? message.devices.map((d) => d.platform).join('+') : message.to,
+        summary: summaryOf(message),
+        result: result.ok ? result.providerMessageId : `refused: ${result.reason}`,
+      });
+      return result;
+    },
+  };
+}
+
+function summaryOf(message: OutboundMessage): string {
+  switch (message.channel) {
+    case 'email':
+      return message.content.subject;
+    case 'sms':
+      return message.content.body;
+    case 'push':
+      return message.content.title;
+    default:
+      return unreachable(message);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected message ${JSON.stringify(value)}`);
+}
+
+/** Runs tasks one after the other, in the order they were asked for. */
+function serialiser() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const next = last.then(task, task);
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** The SQS event an event source mapping hands a function. */
+function sqsEvent(queue: string, batch: readonly LocalMessage[]) {
+  return {
+    Records: batch.map((message) => ({
+      messageId: message.messageId,
+      receiptHandle: message.messageId,
+      body: message.body,
+      attributes: { ApproximateReceiveCount: String(message.receiveCount) },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cairn-${queue}`,
+      awsRegion: LOCAL_REGION,
+    })),
+  };
+}
