@@ -16,6 +16,7 @@ import { loadPolicies } from '../functions/core/policies/config.ts';
 import { policyPipeline } from '../functions/core/policies/pipeline.ts';
 import { InMemoryPolicyStore } from '../functions/core/policies/store.ts';
 import { Simulation, type SimulationOptions } from '../functions/core/simulate/simulation.ts';
+import { localStackIngest } from './local-stack.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -116,6 +117,11 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-await engineThroughput(false);
-await engineThroughput(true);
-await millionEventSimulation();
+// `npm run bench -- local` runs only the local-stack figures.
+const only = process.argv[2];
+if (only === undefined || only === 'engine') {
+  await engineThroughput(false);
+  await engineThroughput(true);
+}
+if (only === undefined || only === 'local') await localStackIngest();
+if (only === undefined || only === 'simulate') await millionEventSimulation();

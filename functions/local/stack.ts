@@ -81,6 +81,11 @@ export type LocalStack = {
   push: RecordingChannel;
   /** Every message handed to a channel, in order. */
   sent: SentMessage[];
+  /**
+   * The input of every SES v2 request, as sent: aws-ses-v2-local keeps subject, bodies and headers but not the
+   * tags or the configuration set, so they are checked here.
+   */
+  sesRequests: unknown[];
   /** Events accepted by PutEvents. */
   eventsPut: number;
   /** Runs the ingest and deliver handlers until both queues have nothing visible. */
@@ -188,6 +193,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
+  const sesRequests: unknown[] = [];
+  sesClient.middlewareStack.add(
+    (next) => async (args) => {
+      sesRequests.push(args.input);
+      return next(args);
+    },
+    { step: 'initialize', name: 'cairnLocalRecordRequests' },
+  );
   const deliverPorts: DeliverPorts = {
     apply,
     policies: config.policies,
@@ -241,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sms,
     push,
     sent,
+    sesRequests,
     eventsPut: 0,
     drain,
     async sweepTimers() {

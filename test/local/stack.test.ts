@@ -1,9 +1,15 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DynamoCustomerStateStore } from '../../functions/adapters/dynamodb/customer-state-store.ts';
 import { VirtualClock } from '../../functions/local/clock.ts';
 import { localEventBridge, runUntil } from '../../functions/local/replay.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack.ts';
+
+/** The part of an SES v2 SendEmail input this test reads. */
+const SendEmailRequest = z.looseObject({
+  EmailTags: z.array(z.object({ Name: z.string(), Value: z.string() })),
+});
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const MINUTE = 60_000;
@@ -76,6 +82,14 @@ describe('the local stack, end to end', () => {
     expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(stack.tally.total('Enrollments')).toBe(2);
     expect(stack.tally.total('TimersFired')).toBe(1);
+    // The tags feedback reads back: SES keeps them out of its store, so the request itself is checked.
+    const request = SendEmailRequest.parse(stack.sesRequests[1]);
+    expect(request.EmailTags).toEqual([
+      { Name: 'cairn-user', Value: 'usr_e2e' },
+      { Name: 'cairn-journey', Value: 'cart-abandonment' },
+      { Name: 'cairn-step', Value: 'remind' },
+      { Name: 'cairn-message', Value: expect.stringMatching(/^_x.+_3aremind_3a/) },
+    ]);
   });
 
   it('adds no enrollment and no message when the same events are put again', async () => {

@@ -40,6 +40,10 @@ export function deliverHandler(
 function report(result: DeliveryResult, { logger, metrics }: Observability): void {
   const { outcome, requeued } = result;
   if (requeued) count(metrics, 'SendsRequeued');
+  if (result.deadLettered) {
+    countBy(metrics, 'DeadLetters', { kind: 'undelivered-send' });
+    logger.error('provider unavailable through the retries; send dead-lettered', { ...result });
+  }
   if (!outcome) return;
   countBy(metrics, 'SendOutcomes', {
     channel: outcome.status === 'UNKNOWN' ? 'unknown' : (outcome.channel ?? 'none'),
