@@ -4,6 +4,7 @@ import { ConfigError } from '../../handlers/shared/config.ts';
 import { type LocalClock, ScaledClock, VirtualClock } from '../../local/clock.ts';
 import { entriesFromNdjson, replayEntries, runUntil } from '../../local/replay.ts';
 import { formatStackReport } from '../../local/report.ts';
+import { serveStack } from '../../local/serve.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog } from '../load-catalog.ts';
@@ -182,33 +183,18 @@ async function serve(
   io.stdout(
     `    --entries '[{"Source":"com.example.shop","DetailType":"Signed Up","Detail":"{\\"userId\\":\\"usr_42\\",\\"traits\\":{\\"email\\":\\"you@example.com\\"}}"}]'`,
   );
-  let shown = 0;
-  let lastMinute = Math.floor(clock.now() / 60_000);
-  let busy = false;
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      const minute = Math.floor(clock.now() / 60_000);
-      if (minute > lastMinute) {
-        lastMinute = minute;
-        await stack.sweepTimers();
-      } else await stack.drain();
-      for (const m of stack.sent.slice(shown))
-        io.stdout(`  ${new Date(m.at).toISOString()} ${m.channel} to ${m.to} (${m.journeyId}): ${m.summary}`);
-      shown = stack.sent.length;
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(() => {
-    tick().catch((error: unknown) => io.stderr(`cairn start: ${String(error)}`));
-  }, 250);
+  const serving = serveStack(
+    stack,
+    clock,
+    (m) =>
+      io.stdout(`  ${new Date(m.at).toISOString()} ${m.channel} to ${m.to} (${m.journeyId}): ${m.summary}`),
+    (error) => io.stderr(`cairn start: ${error instanceof Error ? error.message : String(error)}`),
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  clearInterval(timer);
+  await serving.stop();
   heading(io, 'Report');
   for (const line of formatStackReport(stack)) io.stdout(`  ${line}`);
   await stack.stop();

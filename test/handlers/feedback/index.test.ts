@@ -7,6 +7,7 @@ import { RecordingChannel } from '../../../functions/core/runtime/recording-chan
 import { feedbackHandler } from '../../../functions/handlers/feedback/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { fixture, lambdaSnsEvent, snsNotification, tagged } from '../../core/runtime/feedback-fixtures.ts';
+import { captureMetrics } from '../capture-metrics.ts';
 import {
   customerEvent,
   lambdaContext,
@@ -17,7 +18,6 @@ import {
   sqsBatch,
   T0,
 } from '../support.ts';
-import { captureMetrics } from '../unsubscribe/capture-metrics.ts';
 
 const BOUNCED = 'recipient@example.com';
 

@@ -4,33 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsDeadLetters } from '../../../functions/adapters/sqs/dead-letters.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
+import { captureMetrics } from '../capture-metrics.ts';
 import { customerEvent, lambdaContext, memoryPorts, signedUp, sqsBatch } from '../support.ts';
 
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/123456789012/cairn-dead-letters';
-
-/** The EMF documents the invocation printed (Powertools Metrics writes them to stdout). */
-function captureMetrics() {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return {
-    spy,
-    /** Sum of one metric over every EMF document, optionally only those with these dimension values. */
-    total(name: string, dimensions: Record<string, string> = {}): number {
-      let sum = 0;
-      for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
-        const doc: Record<string, unknown> = JSON.parse(line);
-        if (!Object.entries(dimensions).every(([k, v]) => doc[k] === v)) continue;
-        const value = doc[name];
-        if (typeof value === 'number') sum += value;
-        else if (Array.isArray(value)) sum += value.reduce((a: number, b: unknown) => a + Number(b), 0);
-      }
-      return sum;
-    },
-  };
-}
 
 beforeEach(() => {
   // Logs are not what these tests assert; the metrics are read from stdout.
@@ -61,7 +38,7 @@ describe('ingest handler', () => {
     const response = await handler(sqsBatch(bodies), lambdaContext);
 
     // Assess
-    metrics.spy.mockRestore();
+    metrics.stop();
     expect(response).toEqual({ batchItemFailures: [] });
     for (const i of [0, 1, 2, 3, 5, 6, 7, 8, 9]) expect(await ports.states.load(`usr_${i}`)).toBeDefined();
     expect(await ports.states.load('usr_4')).toBeUndefined();

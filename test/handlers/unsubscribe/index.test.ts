@@ -8,6 +8,7 @@ import { UNSUBSCRIBE_SOURCE } from '../../../functions/core/runtime/unsubscribe.
 import { createUnsubscribeToken, type UnsubscribeClaims } from '../../../functions/core/unsubscribe/token.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { unsubscribeHandler } from '../../../functions/handlers/unsubscribe/index.ts';
+import { captureMetrics } from '../capture-metrics.ts';
 import {
   lambdaContext,
   type MemoryPorts,
@@ -19,7 +20,6 @@ import {
   T0,
   TEST_UNSUBSCRIBE_KEY,
 } from '../support.ts';
-import { captureMetrics } from './capture-metrics.ts';
 
 const KEYS = { current: TEST_UNSUBSCRIBE_KEY };
 const DAY = 86_400_000;
