@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readJourneyFiles } from '../functions/cli/journey-files.ts';
 import { JourneyCatalog } from '../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
@@ -16,6 +16,7 @@ import { loadPolicies } from '../functions/core/policies/config.ts';
 import { policyPipeline } from '../functions/core/policies/pipeline.ts';
 import { InMemoryPolicyStore } from '../functions/core/policies/store.ts';
 import { Simulation, type SimulationOptions } from '../functions/core/simulate/simulation.ts';
+import { functionBundles } from './bundles.ts';
 import { localStackIngest } from './local-stack.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -117,11 +118,12 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- local` runs only the local-stack figures.
+// `npm run bench -- engine|local|bundles|simulate` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
   await engineThroughput(true);
 }
 if (only === undefined || only === 'local') await localStackIngest();
+if (only === undefined || only === 'bundles') await functionBundles();
 if (only === undefined || only === 'simulate') await millionEventSimulation();

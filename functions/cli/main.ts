@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { explainCommand, explainUsage } from './commands/explain.ts';
 import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
 import { importCommand, importUsage } from './commands/import.ts';
+import { journeysCommand, journeysUsage } from './commands/journeys.ts';
 import { modelCommand, modelUsage } from './commands/model.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
 import { renderCommand, renderUsage } from './commands/render.ts';
@@ -66,6 +67,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Print what a template would send for a profile and event (email, SMS or push)',
     usage: renderUsage,
     run: renderCommand,
+  },
+  journeys: {
+    summary: 'List, pause, resume or archive journeys in a deployed environment; their audit trail',
+    usage: journeysUsage,
+    run: journeysCommand,
   },
   schema: {
     summary: 'Print or write the JSON Schema of journey files',

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VirtualClock } from './clock.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynalite.ts';
 import type { LocalStack } from './stack.ts';

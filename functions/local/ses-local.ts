@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import { z } from 'zod';
+import * as z from 'zod';
 import { portOf } from './dynalite.ts';
 
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;

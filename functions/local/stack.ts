@@ -12,14 +12,10 @@ import type { DeliverPorts } from '../core/runtime/deliver.ts';
 import type { ApplyPorts } from '../core/runtime/ingest.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import type { UnsubscribePorts } from '../core/runtime/unsubscribe.ts';
+import { messageComposer } from '../handlers/deliver/composer.ts';
 import { deliverHandler } from '../handlers/deliver/index.ts';
 import { ingestHandler } from '../handlers/ingest/index.ts';
-import {
-  engineContext,
-  loadRuntimeConfig,
-  messageComposer,
-  type RuntimeConfig,
-} from '../handlers/shared/config.ts';
+import { engineContext, loadRuntimeConfig, type RuntimeConfig } from '../handlers/shared/config.ts';
 import type { BatchResponse } from '../handlers/shared/envelopes.ts';
 import { SWEEP_LIMIT, timersHandler } from '../handlers/timers/index.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
@@ -160,6 +156,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     },
     context: () => engineContext(config, now()),
+    // As on AWS (applyPortsOf): sends are decided where the state was just read, so deliver reads nothing.
+    delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
   };
 
   const unsubscribeKeys = { current: randomBytes(32) };

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { main } from '../../functions/cli/main.ts';
 import { generateEvents } from '../../functions/core/generate/index.ts';
 import { memoryIo, tempDir } from './support.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CliIo } from '../../functions/cli/io.ts';
 import { main } from '../../functions/cli/main.ts';
 import { formatProblem } from '../../functions/core/diagnostics/problem.ts';

@@ -8,10 +8,10 @@ import type { MessageComposer } from '../../functions/core/runtime/compose.ts';
 import { InMemoryCustomerStateStore } from '../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../functions/core/runtime/in-memory-timer-store.ts';
 import type { ApplyPorts } from '../../functions/core/runtime/ingest.ts';
+import { messageComposer } from '../../functions/handlers/deliver/composer.ts';
 import {
   engineContext,
   loadRuntimeConfig,
-  messageComposer,
   type RuntimeConfig,
 } from '../../functions/handlers/shared/config.ts';
 

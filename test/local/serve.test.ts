@@ -6,8 +6,8 @@ import { serveStack } from '../../functions/local/serve.ts';
 import { type LocalStack, type SentMessage, startLocalStack } from '../../functions/local/stack.ts';
 
 const MINUTE = 60_000;
-/** 20 virtual minutes per real second: the 30-minute cart wait passes in about 1.5 s. */
-const SPEED = 1200;
+/** 10 virtual minutes per real second: the 30-minute cart wait passes in about 3 s. */
+const SPEED = 600;
 
 let stack: LocalStack;
 let clock: ScaledClock;
@@ -59,7 +59,7 @@ describe('serveStack (npm start -- --serve)', () => {
       }),
     );
     client.destroy();
-    for (let waited = 0; waited < 15_000 && heard.length < 2; waited += 50)
+    for (let waited = 0; waited < 30_000 && heard.length < 2; waited += 50)
       await new Promise((resolve) => setTimeout(resolve, 50));
     await serving.stop();
 
@@ -71,6 +71,7 @@ describe('serveStack (npm start -- --serve)', () => {
     ]);
     const reminder = heard[1];
     expect(reminder?.at).toBeGreaterThanOrEqual(putAt + 30 * MINUTE);
-    expect(reminder?.at).toBeLessThan(putAt + 40 * MINUTE);
+    // A tick slowed by a busy machine makes it late by its own length in virtual time, never early.
+    expect(reminder?.at).toBeLessThan(putAt + 60 * MINUTE);
   });
 });

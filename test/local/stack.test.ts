@@ -1,6 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCustomerStateStore } from '../../functions/adapters/dynamodb/customer-state-store.ts';
 import { VirtualClock } from '../../functions/local/clock.ts';
 import { localEventBridge, runUntil } from '../../functions/local/replay.ts';

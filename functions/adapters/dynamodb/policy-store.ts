@@ -1,53 +1,39 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { type CountedSend, countSend } from '../../core/policies/caps-window.ts';
-import { SuppressionReason } from '../../core/policies/config.ts';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { SuppressionReason } from '../../core/policies/config.ts';
+import { countInState, suppressHolders } from '../../core/policies/customer-delivery.ts';
 import type { Claim, Completion } from '../../core/policies/ledger.ts';
 import type { CapCheck, CountResult, PolicyStore } from '../../core/policies/store.ts';
-import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
-import { customerKeys, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  jitteredBackoff,
+  readModifyWrite,
+} from '../../core/runtime/read-process-write.ts';
+import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
+import { DynamoCustomerStateStore } from './customer-state-store.ts';
+import { parseSuppression, suppressionItem, suppressionKey } from './suppression-item.ts';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';
 
-/** Keys of the policy store's items (docs/data-model.md). The caps item shares its customer's partition. */
-const CAPS_SORT_KEY = 'CAPS';
-const ADDRESS_PREFIX = 'ADDR#';
+/** Keys of the policy store's own items (docs/data-model.md); caps are counted in the customer's state item. */
 export const policyKeys = {
-  caps: (userId: string) => ({ [PARTITION_KEY]: customerKeys.partition(userId), [SORT_KEY]: CAPS_SORT_KEY }),
   ledger: (messageId: string) => ({ [PARTITION_KEY]: `MSG#${messageId}`, [SORT_KEY]: 'LEDGER' }),
-  suppression: (address: string) => ({
-    [PARTITION_KEY]: `${ADDRESS_PREFIX}${address}`,
-    [SORT_KEY]: 'SUPPRESSION',
-  }),
+  suppression: suppressionKey,
 } as const;
 
 /** Short attribute names: DynamoDB bills every name in every item, on every read and write. */
 const A = {
-  version: 'v',
-  sends: 'c',
   state: 'st',
   claimedAt: 'at',
   attempt: 'n',
   completedAt: 'done',
   providerMessageId: 'pid',
   error: 'err',
-  reason: 'r',
 } as const;
 
 /** How long a ledger record outlives its claim: long past any re-delivery or retry of the message. */
 export const LEDGER_TTL_MS = 90 * 24 * 3_600_000;
-/** BatchGetItem reads at most 100 keys per request. */
-const BATCH_GET_LIMIT = 100;
 
-/** Counted sends as stored: `[messageId, time, expiry, ruleIds]` tuples, compact JSON in one string. */
-const StoredSends = z.array(z.tuple([z.string(), z.number(), z.number(), z.array(z.string())]));
-const CapsItem = z.object({ [A.version]: z.number().int().positive(), [A.sends]: z.string() });
 const LedgerItem = z.object({
   [A.state]: z.enum(['CLAIMED', 'SENT', 'FAILED']),
   [A.claimedAt]: z.number(),
@@ -56,47 +42,14 @@ const LedgerItem = z.object({
   [A.providerMessageId]: z.string().optional(),
   [A.error]: z.string().optional(),
 });
-const Keyed = z.object({ [PARTITION_KEY]: z.string(), [SORT_KEY]: z.string() });
-type StoredCaps = { version: number; sends: CountedSend[] };
-
-function parseCaps(raw: Record<string, unknown>): StoredCaps {
-  const item = CapsItem.parse(raw);
-  const sends = StoredSends.parse(JSON.parse(item[A.sends])).map(([m, t, x, r]) => ({ m, t, x, r }));
-  return { version: item[A.version], sends };
-}
-
-const SuppressionItem = z.object({ [PARTITION_KEY]: z.string(), [A.reason]: SuppressionReason });
 
 export type DynamoPolicyStoreOptions = {
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** Attempts of one tryCount against concurrent writers of the same customer (default 8). */
+  /** Attempts of one count (or one suppression copy) against concurrent writers of the customer (default 8). */
   maxAttempts?: number;
   backoff?: (attempt: number) => number;
 };
-
-/** Every attempt of a tryCount lost to a concurrent count of the same customer; nothing was counted. */
-export class CapsConflictError extends Error {
-  constructor(
-    readonly userId: string,
-    readonly attempts: number,
-  ) {
-    super(`customer ${userId}: caps changed concurrently on each of ${attempts} attempts`);
-    this.name = 'CapsConflictError';
-  }
-}
-
-/** The caps item of a customer at a version, as written. Exported for size measurements. */
-export function capsItem(userId: string, sends: readonly CountedSend[], version: number) {
-  const expiresAt = Math.max(0, ...sends.map((s) => s.x));
-  return {
-    ...policyKeys.caps(userId),
-    [A.version]: version,
-    [A.sends]: JSON.stringify(sends.map((s) => [s.m, s.t, s.x, s.r])),
-    // Once every send has left its window the item says nothing; DynamoDB deletes it for free.
-    [TTL_ATTRIBUTE]: Math.ceil(expiresAt / 1000),
-  };
-}
 
 /** The ledger item of a message as first claimed. Exported for size measurements. */
 export function claimItem(messageId: string, at: number) {
@@ -112,30 +65,28 @@ export function claimItem(messageId: string, at: number) {
 /**
  * The delivery policies' store in DynamoDB (docs/data-model.md):
  *
- * - caps: one item per customer (`USER#<id>` / `CAPS`) holding its recently counted sends. A count reads it
- *   (strongly consistent), decides in the core (`countSend`, the same code as the in-memory store) and writes
- *   it back with one PutItem conditional on the version it read; a lost race reads again and retries.
+ * - caps: counted in the customer's state item (`delivery.counted`), through the same read, decide in the
+ *   core (`countSend`), conditional write on the state's version as every other change of the state, so the
+ *   runtime (which counts while it saves the state) and this store count in one place.
  * - the send ledger: one item per message (`MSG#<id>` / `LEDGER`), claimed with a PutItem that requires it
  *   to be absent, completed and taken over with conditional UpdateItems; it expires 90 days after its claim.
- * - suppressions: one item per normalised address (`ADDR#<address>` / `SUPPRESSION`), read with BatchGetItem.
+ * - suppressions: one item per normalised address (`ADDR#<address>` / `SUPPRESSION`), read with BatchGetItem;
+ *   and a copy in the state of each customer holding the address, found through the address indexes.
  */
 export class DynamoPolicyStore implements PolicyStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly maxAttempts: number;
-  private readonly backoff: (attempt: number) => number;
-  /**
-   * The caps item read ahead by `suppressed` in the same BatchGetItem, for the tryCount of that customer that
-   * follows: used once, then dropped. Only the latest is kept. A stale one is safe: a count written from it
-   * fails its condition and reads again, and a block found in it still holds (see tryCount).
-   */
-  private readAhead: { userId: string; caps: StoredCaps | undefined } | undefined;
+  private readonly states: DynamoCustomerStateStore;
+  private readonly retry: { maxAttempts: number; backoff: (attempt: number) => number };
 
   constructor(options: DynamoPolicyStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.backoff = options.backoff ?? jitteredBackoff();
+    this.states = new DynamoCustomerStateStore({ client: options.client, tableName: options.tableName });
+    this.retry = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      backoff: options.backoff ?? jitteredBackoff(),
+    };
   }
 
   async tryCount(
@@ -146,31 +97,15 @@ export class DynamoPolicyStore implements PolicyStore {
   ): Promise<CountResult> {
     // No rule, nothing to count: no request at all (transactional messages, most of the time).
     if (rules.length === 0) return { ok: true };
-    const ahead = this.readAhead?.userId === userId ? this.readAhead : undefined;
-    this.readAhead = undefined;
-    if (ahead) {
-      const decision = countSend(ahead.caps?.sends ?? [], messageId, at, rules);
-      // A block is trusted: counted sends only accumulate within their windows, so what blocked when the item
-      // was read still blocks. Its freesAt may be early if counts landed since (milliseconds, in the pipeline);
-      // a send deferred until then goes through the pipeline again and is deferred again if need be.
-      if (!decision.ok) return decision;
-      if (!decision.changed) return { ok: true };
-      const version = (ahead.caps?.version ?? 0) + 1;
-      if (await this.writeCaps(capsItem(userId, decision.sends, version), ahead.caps?.version))
-        return { ok: true };
-      // Lost a race: decide again on a fresh read.
-    }
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(this.backoff(attempt));
-      const stored = await this.readCaps(userId);
-      const decision = countSend(stored?.sends ?? [], messageId, at, rules);
-      if (!decision.ok) return decision;
-      if (!decision.changed) return { ok: true };
-      const version = (stored?.version ?? 0) + 1;
-      if (await this.writeCaps(capsItem(userId, decision.sends, version), stored?.version))
-        return { ok: true };
-    }
-    throw new CapsConflictError(userId, this.maxAttempts);
+    const done = await readModifyWrite(
+      userId,
+      (before) => {
+        const counted = countInState(before, messageId, at, rules);
+        return { state: counted.state, value: counted.result };
+      },
+      { ...this.retry, store: this.states },
+    );
+    return done.value;
   }
 
   async claim(messageId: string, at: number): Promise<boolean> {
@@ -255,78 +190,36 @@ export class DynamoPolicyStore implements PolicyStore {
     );
   }
 
-  async suppressed(addresses: readonly string[], userId?: string): Promise<[string, SuppressionReason][]> {
-    const keys = [
-      ...(userId === undefined ? [] : [policyKeys.caps(userId)]),
-      ...[...new Set(addresses)].map(policyKeys.suppression),
-    ];
+  async suppressed(addresses: readonly string[]): Promise<[string, SuppressionReason][]> {
+    const keys = [...new Set(addresses)].map(suppressionKey);
     const found = new Map<string, SuppressionReason>();
-    let caps: StoredCaps | undefined;
+    const options = { client: this.client, tableName: this.tableName, ...this.retry };
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      for (const item of await this.batchGet(keys.slice(i, i + BATCH_GET_LIMIT))) {
-        if (Keyed.parse(item)[SORT_KEY] === CAPS_SORT_KEY) {
-          caps = parseCaps(item);
-          continue;
-        }
-        const parsed = SuppressionItem.parse(item);
-        found.set(parsed[PARTITION_KEY].slice(ADDRESS_PREFIX.length), parsed[A.reason]);
+      for (const item of await batchGet(keys.slice(i, i + BATCH_GET_LIMIT), options)) {
+        const suppression = parseSuppression(item);
+        if (suppression) found.set(...suppression);
       }
     }
-    this.readAhead = userId === undefined ? undefined : { userId, caps };
     return addresses.flatMap((a): [string, SuppressionReason][] => {
       const reason = found.get(a);
       return reason ? [[a, reason]] : [];
     });
   }
 
+  /**
+   * The address's own item first (never expires: a hard bounce, a complaint or a STOP outlives any period of
+   * inactivity), then a copy in the state of every customer who holds the address, where the runtime reads
+   * it. A retry after a failure in between repeats both harmlessly.
+   */
   async suppress(address: string, reason: SuppressionReason): Promise<void> {
-    // Never expires: a hard bounce, a complaint or a STOP outlives any period of inactivity.
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...policyKeys.suppression(address), [A.reason]: reason },
+        Item: suppressionItem(address, reason),
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-  }
-
-  private async readCaps(userId: string): Promise<StoredCaps | undefined> {
-    const output = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: policyKeys.caps(userId),
-        // A stale read would only cost a failed conditional write and a second read.
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    return output.Item ? parseCaps(output.Item) : undefined;
-  }
-
-  /** Writes the caps item when the stored version is still `expected` (absent when undefined). */
-  private writeCaps(item: ReturnType<typeof capsItem>, expected: number | undefined): Promise<boolean> {
-    const condition: Pick<
-      PutCommandInput,
-      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-    > =
-      expected === undefined
-        ? {
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-          }
-        : {
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': A.version },
-            ExpressionAttributeValues: { ':expected': expected },
-          };
-    return this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ...condition,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
+    await suppressHolders(this.states, address, reason, this.retry);
   }
 
   /** Sends a conditional write: true when written, false when its condition did not hold. */
@@ -340,27 +233,4 @@ export class DynamoPolicyStore implements PolicyStore {
       throw error;
     }
   }
-
-  /** One BatchGetItem (strongly consistent), and more only for keys DynamoDB left unprocessed. */
-  private async batchGet(keys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending = keys;
-    for (let round = 1; pending.length > 0; round++) {
-      if (round > 1) await sleep(this.backoff(round));
-      if (round > this.maxAttempts) throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed`);
-      const output = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      items.push(...(output.Responses?.[this.tableName] ?? []));
-      pending = UnprocessedKeys.parse(output.UnprocessedKeys?.[this.tableName]?.Keys ?? []);
-    }
-    return items;
-  }
 }
-
-const UnprocessedKeys = z.array(z.record(z.string(), z.string()));
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

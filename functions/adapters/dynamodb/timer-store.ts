@@ -6,7 +6,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Timer } from '../../core/engine/state.ts';
 import type { TimerStore } from '../../core/ports/timer-store.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';

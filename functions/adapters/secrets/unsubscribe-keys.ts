@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UnsubscribeKeys } from '../../core/unsubscribe/token.ts';
 
 const MIN_KEY_BYTES = 32;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatEventProblem, parseCustomerEvent } from '../../core/events/index.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';

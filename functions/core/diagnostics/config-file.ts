@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatPath, type PathSegment, type Problem } from './problem.ts';
 import { parseSource, type SourceDocument } from './yaml-source.ts';
 import { describeIssues } from './zod-problems.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean, type PathSegment } from './problem.ts';
 
 /** A zod issue turned into words a marketer can act on, still located by path. */

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Category, Channel, OnCap, Priority } from '../journeys/schema.ts';
+import { SuppressionReason } from '../policies/config.ts';
 import { emptyProfile, Profile } from '../profile/profile.ts';
 
 /** The part of the trigger event an enrollment keeps: enough for correlation, conditions and templates. */
@@ -37,6 +38,28 @@ export type Enrollment = z.infer<typeof Enrollment>;
 /** Per journey and dedupe value: how many times the customer entered, and when last. */
 export const EntryRecord = z.object({ count: z.number(), lastAt: z.number() });
 
+/**
+ * A send counted against the delivery policies' frequency caps: the message, when it was counted, the cap
+ * rules it counts under, and when it stops mattering to all of them (policies/caps-window.ts). Short keys: the
+ * list is stored in every write of the customer's state.
+ */
+export const CountedSend = z.object({ m: z.string(), t: z.number(), r: z.array(z.string()), x: z.number() });
+export type CountedSend = z.infer<typeof CountedSend>;
+
+/**
+ * What the delivery policies keep about a customer between sends (policies/customer-delivery.ts). It is kept
+ * in the state, under the state's version, so that counting a send and saving the state are one conditional
+ * write (docs/data-model.md, "Request budget"). Absent until the customer's first counted send or suppression;
+ * the engine carries it through untouched.
+ */
+export const CustomerDelivery = z.object({
+  /** The sends still inside a cap window. */
+  counted: z.array(CountedSend).optional(),
+  /** The customer's own addresses that are suppressed (bounce, complaint, STOP), and why. */
+  suppressed: z.record(z.string(), SuppressionReason).optional(),
+});
+export type CustomerDelivery = z.infer<typeof CustomerDelivery>;
+
 export const CustomerState = z.object({
   userId: z.string(),
   profile: Profile,
@@ -48,10 +71,19 @@ export const CustomerState = z.object({
   processed: z.array(z.number()),
   /** The one pending timer at the customer's next time-driven lifecycle-stage boundary. */
   lifecycleTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
+  delivery: CustomerDelivery.optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
 
-export const PROCESSED_MEMORY = 64;
+/**
+ * How many inputs a customer remembers, to drop re-deliveries. Re-deliveries come within minutes to hours (SQS
+ * retries, a second EventBridge delivery, a timer fired again by the next sweep). Measured on 500 generated
+ * customers over 30 days, no input had more than 24 newer inputs of its customer within 6 hours, and 99.9% had
+ * at most 32 within 24 hours; 32 random 53-bit fingerprints cost about 0.2 KB of every state write (64 did
+ * 0.45 KB, which put 1 write in 6 over 1 KB). docs/data-model.md has the measurements. Shrinking it is safe for
+ * stored states: a longer list is cut to the newest on the next write.
+ */
+export const PROCESSED_MEMORY = 32;
 
 export function newCustomerState(userId: string): CustomerState {
   return { userId, profile: emptyProfile(), enrollments: [], entries: {}, journeySends: {}, processed: [] };

@@ -4,7 +4,7 @@
  *
  * See docs/events.md for the contract as app developers read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean, formatPath, type PathSegment } from '../diagnostics/problem.ts';
 
 /** Shows the value that was found, short enough for a one-line error message. */

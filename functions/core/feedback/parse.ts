@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FeedbackResult, ignored } from './outcome.ts';
 import { isSesRecord, mapSesRecord } from './ses.ts';
 import { isInboundSms, isSmsEvent, mapInboundSms, mapSmsEvent } from './sms.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, LifecycleStage } from '../journeys/schema.ts';
 
 /** `+30m`, `+1d2h`, or an absolute ISO-8601 time. Relative times count from the test's `start`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import type { PathSegment, Problem } from '../diagnostics/problem.ts';
 import { EventPath, EventPattern, LifecycleStage } from '../journeys/schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A customer's purchases, kept as a bounded summary so a profile stays small however much they buy:

@@ -1,10 +1,8 @@
+import type { CountedSend } from '../engine/state.ts';
 import type { CapCheck, CountResult } from './store.ts';
 
-/**
- * One counted send of a customer: the message, when it was counted, the cap rules it counts under, and when
- * it stops mattering to any of them (its time plus the longest window of those rules).
- */
-export type CountedSend = { m: string; t: number; r: string[]; x: number };
+/** One counted send of a customer; its schema is in the customer state, which keeps the runtime's counts. */
+export type { CountedSend };
 
 export type CountDecision =
   /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Locate, parseConfigFile } from '../diagnostics/config-file.ts';
 import { type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
 import { describeIssues, valueAt } from '../diagnostics/zod-problems.ts';

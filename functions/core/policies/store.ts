@@ -1,5 +1,7 @@
+import type { CustomerStateStore } from '../ports/customer-state-store.ts';
 import { type CountedSend, countSend } from './caps-window.ts';
 import type { SuppressionReason } from './config.ts';
+import { type AddressHolders, suppressHolders } from './customer-delivery.ts';
 import type { Claim, Completion } from './ledger.ts';
 
 /** One cap rule as the store counts it: per customer and rule id, at most `max` within `windowMs`. */
@@ -36,20 +38,28 @@ export interface PolicyStore {
    * attempt `attempt + 1` at `at`; false when it was completed or taken over by someone else meanwhile.
    */
   reclaim(messageId: string, attempt: number, at: number): Promise<boolean>;
+  /** Which of these addresses are suppressed, and why. */
+  suppressed(addresses: readonly string[]): Promise<[string, SuppressionReason][]>;
   /**
-   * Which of these addresses are suppressed, and why. `userId` names the customer the pipeline may count
-   * next: a store may read that customer's caps in the same request, to save tryCount a read (the DynamoDB
-   * store does; tryCount's conditional write still catches anything that changed in between).
+   * Suppresses an address for everyone who holds it. A store that shares a table with the customer states
+   * also copies the suppression into the state of each customer holding the address (customer-delivery.ts),
+   * where the runtime decides.
    */
-  suppressed(addresses: readonly string[], userId?: string): Promise<[string, SuppressionReason][]>;
   suppress(address: string, reason: SuppressionReason): Promise<void>;
 }
+
+export type InMemoryPolicyStoreOptions = {
+  /** The customer states to copy suppressions into, as the DynamoDB store does; none in the simulator. */
+  customers?: CustomerStateStore & AddressHolders;
+};
 
 /** The policy store in memory, for the simulator, journey tests and explain. */
 export class InMemoryPolicyStore implements PolicyStore {
   private readonly counts = new Map<string, CountedSend[]>();
   private readonly claims = new Map<string, Claim>();
   private readonly suppressions = new Map<string, SuppressionReason>();
+
+  constructor(private readonly options: InMemoryPolicyStoreOptions = {}) {}
 
   // No await inside any method: on one event loop each check-and-write runs without interleaving.
   async tryCount(
@@ -99,5 +109,6 @@ export class InMemoryPolicyStore implements PolicyStore {
 
   async suppress(address: string, reason: SuppressionReason): Promise<void> {
     this.suppressions.set(address, reason);
+    if (this.options.customers) await suppressHolders(this.options.customers, address, reason);
   }
 }

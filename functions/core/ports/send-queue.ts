@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SendIntent } from '../engine/state.ts';
+import { DecidedSend } from '../policies/decided.ts';
 
 /**
  * One message on the send queue: an intent, and for a held send the instant before which it must not be tried.
@@ -9,6 +10,8 @@ export const QueuedSend = z.object({
   intent: SendIntent,
   /** Epoch ms. A message that arrives earlier is put back, since one queue delay cannot exceed 15 minutes. */
   notBefore: z.number().optional(),
+  /** The policies' decision, when ingest made it; absent, deliver decides (policies/decided.ts). */
+  decided: DecidedSend.optional(),
 });
 export type QueuedSend = z.infer<typeof QueuedSend>;
 

@@ -1,6 +1,6 @@
 import ct from 'countries-and-timezones';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Email = z.email();
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel } from '../journeys/schema.ts';
 import type { ConsentRecord } from './profile.ts';
 

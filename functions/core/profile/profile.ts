@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerEvent } from '../events/index.ts';
 import { LifecycleStage } from '../journeys/schema.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';

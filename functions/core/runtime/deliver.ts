@@ -1,8 +1,11 @@
-import { newCustomerState } from '../engine/state.ts';
+import { type CustomerState, newCustomerState, type SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema.ts';
-import type { Policies } from '../policies/config.ts';
+import { addressesOf } from '../policies/channels.ts';
+import type { Policies, SuppressionReason } from '../policies/config.ts';
+import { decideInState, type StateDecision } from '../policies/customer-delivery.ts';
+import type { DecidedSend } from '../policies/decided.ts';
 import { decideOnClaimed } from '../policies/ledger.ts';
-import { policyPipeline } from '../policies/pipeline.ts';
+import { claimAndSend } from '../policies/pipeline.ts';
 import type { PolicyStore } from '../policies/store.ts';
 import type { ChannelPort, ChannelResult, DeviceChange } from '../ports/channel.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';
@@ -10,11 +13,16 @@ import type { SendOutcome } from '../simulate/pipeline.ts';
 import { composeMessage, type MessageComposer } from './compose.ts';
 import { deviceChangeEvents } from './device-changes.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
+import { readModifyWrite } from './read-process-write.ts';
 
 export type DeliverPorts = {
-  /** Ports to read the customer's state and, for a send that ends its enrollment, to apply that. */
+  /**
+   * Ports to decide an undecided send in the customer's state (counting it there) and, for a send that ends
+   * its enrollment, to apply that.
+   */
   apply: ApplyPorts;
   policies: Policies;
+  /** The send ledger (claim, completion); caps and suppressions are kept in the customer's state. */
   policyStore: PolicyStore;
   /** The zone for local-time rules when the profile has none. */
   defaultTimezone: string;
@@ -61,9 +69,11 @@ export type DeliveryResult = {
  *
  * 1. A message that arrives before its `notBefore` goes back on the queue untouched (no reads): SQS delays
  *    a message by at most 15 minutes, so a longer hold (quiet hours, a cap window) hops through the queue.
- * 2. The customer's state is read (never written here): the profile holds addresses, consent and timezone.
- * 3. The policy pipeline decides, claiming the message in the send ledger before the channel is called, so a
- *    retry after a crash finds the claim and does not send again (at most once).
+ * 2. The policies' decision: the one ingest made and sent along (no reads), or, for a send that comes
+ *    undecided (a held send coming back), one made now in the customer's state, counting the send there
+ *    under the state's version (2 reads: the state and the addresses' suppressions; 1 write when counted).
+ * 3. A send that passed is claimed in the send ledger before the channel is called, so a retry after a crash
+ *    finds the claim and does not send again (at most once), and completed after it.
  * 4. DEFERRED goes back on the queue until the time the policies named; a send that ends its enrollment is
  *    applied to the customer like any input.
  */
@@ -80,25 +90,27 @@ export async function deliverSend(
     return { ...base, outcome: undefined, requeued };
   }
 
-  const stored = await ports.apply.states.load(intent.userId);
-  const state = stored?.state ?? newCustomerState(intent.userId);
+  const verdict = await decide(queued, ports, now);
   let answer: Answer | undefined;
-  const pipeline = policyPipeline({
-    policies: ports.policies,
-    store: ports.policyStore,
-    defaultTimezone: ports.defaultTimezone,
-    deliver: async (message, channel) => {
-      const composed = composeMessage(message, channel, state, ports.composer);
-      const sent: ChannelResult = composed.ok
-        ? await ports.channel.send(composed.message)
-        : { ok: false, permanent: true, reason: `${composed.reason}: ${composed.detail}` };
-      answer = { channel, result: sent };
-      return sent.ok
-        ? { status: 'SENT', providerMessageId: sent.providerMessageId }
-        : { status: 'FAILED', error: sent.reason };
-    },
-  });
-  const decided = await pipeline(intent, state, now);
+  const decided = verdict.pass
+    ? await claimAndSend(
+        ports.policyStore,
+        intent,
+        verdict.channel,
+        verdict.extras,
+        async (message, channel) => {
+          const composed = composeMessage(message, channel, verdict.state, ports.composer);
+          const sent: ChannelResult = composed.ok
+            ? await ports.channel.send(composed.message)
+            : { ok: false, permanent: true, reason: `${composed.reason}: ${composed.detail}` };
+          answer = { channel, result: sent };
+          return sent.ok
+            ? { status: 'SENT', providerMessageId: sent.providerMessageId }
+            : { status: 'FAILED', error: sent.reason };
+        },
+        now,
+      )
+    : verdict.outcome;
   const outcome = withAnswer(decided, answer);
   const result: DeliveryResult = { ...base, outcome };
   const changes = answer?.result.deviceChanges ?? [];
@@ -121,8 +133,14 @@ export async function deliverSend(
     // Claimed before: completed (a re-delivery, nothing to do), in flight, or abandoned by a crash.
     const claim = await ports.policyStore.claimOf(intent.messageId);
     const decision = claim && decideOnClaimed(claim, { category: intent.category, retryUnknown: false, now });
+    // Waiting changes nothing the policies saw, so their decision goes along (no read when it comes back).
     if (claim && decision?.action === 'wait')
-      result.requeued = await requeue({ intent }, decision.until, now, ports);
+      result.requeued = await requeue(
+        queued.decided?.kind === 'send' ? queued : { intent },
+        decision.until,
+        now,
+        ports,
+      );
     if (claim && decision?.action === 'report')
       result.outcome = {
         status: 'UNKNOWN',
@@ -132,6 +150,7 @@ export async function deliverSend(
       };
   }
   if (outcome.status === 'DEFERRED') {
+    // Without the decision: when it is due, the policies decide again on the state of then.
     const until = outcome.until ?? now + MAX_DELAY_SECONDS * 1000;
     result.requeued = await requeue({ intent }, until, now, ports);
   }
@@ -148,6 +167,51 @@ export async function deliverSend(
 
 type Answer = { channel: Channel; result: ChannelResult };
 
+/** A decision, with the state a passed send is composed from. */
+type Verdict =
+  | Extract<StateDecision, { pass: false }>
+  | (Extract<StateDecision, { pass: true }> & { state: CustomerState });
+
+async function decide(queued: QueuedSend, ports: DeliverPorts, now: number): Promise<Verdict> {
+  const { intent, decided } = queued;
+  if (decided) return verdictOf(intent, decided);
+  const options = { policies: ports.policies, defaultTimezone: ports.defaultTimezone };
+  // Not on the hot path (a held send coming back), so the addresses' own items are read too: they catch a
+  // suppression that has not reached this state (docs/data-model.md). Read once: an attempt that lost a race
+  // reuses them while the addresses are the same, which keeps its read-to-write window short.
+  let checked: { addresses: string; found: [string, SuppressionReason][] } | undefined;
+  const made = await readModifyWrite(
+    intent.userId,
+    async (before) => {
+      const addresses = addressesOf(before.profile);
+      if (checked?.addresses !== addresses.join('\n'))
+        checked = { addresses: addresses.join('\n'), found: await ports.policyStore.suppressed(addresses) };
+      const { state, decision } = decideInState(intent, before, options, now, checked.found);
+      return { state, value: decision };
+    },
+    { ...ports.apply.retry, store: ports.apply.states },
+  );
+  return made.value.pass ? { ...made.value, state: made.state } : made.value;
+}
+
+function verdictOf(intent: SendIntent, decided: DecidedSend): Verdict {
+  switch (decided.kind) {
+    case 'outcome':
+      return { pass: false, outcome: decided.outcome };
+    case 'send': {
+      const { channel, passedOver, notes, profile } = decided;
+      // Composing reads the profile, and the trigger from the intent.
+      const state = { ...newCustomerState(intent.userId), profile };
+      const extras = { ...(passedOver ? { passedOver } : {}), ...(notes ? { notes } : {}) };
+      return { pass: true, channel, extras, state };
+    }
+    default: {
+      const unknown: never = decided;
+      throw new Error(`unknown decision ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryOutcome {
   if (outcome.status !== 'SENT' || !answer) return outcome;
   const { channel, result } = answer;
@@ -158,7 +222,7 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
 
 /**
  * Push tokens the provider renamed or refused go back to the profile as customer events, through ingest like
- * any other change: deliver never writes the customer's state itself (docs/runtime.md).
+ * any other change: deliver writes the customer's state only to count a send (docs/runtime.md).
  */
 async function writeBackDevices(
   userId: string,
@@ -177,7 +241,8 @@ async function requeue(
   ports: DeliverPorts,
 ): Promise<{ notBefore: number; delaySeconds: number }> {
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((notBefore - now) / 1000)));
-  const message: Enqueued = { send: { intent: queued.intent, notBefore }, delaySeconds };
+  const { intent, decided } = queued;
+  const message: Enqueued = { send: { intent, notBefore, ...(decided ? { decided } : {}) }, delaySeconds };
   await ports.apply.sends.enqueue([message]);
   return { notBefore, delaySeconds };
 }

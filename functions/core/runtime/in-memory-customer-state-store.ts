@@ -1,4 +1,7 @@
 import { CustomerState } from '../engine/state.ts';
+import { addressesOf } from '../policies/channels.ts';
+import type { SuppressionReason } from '../policies/config.ts';
+import type { AddressHolders, StateWithSuppressions } from '../policies/customer-delivery.ts';
 import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
 
 /**
@@ -6,8 +9,15 @@ import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../por
  * on load, as the DynamoDB store does, so neither side can change the other's copy and anything that would
  * not survive serialisation shows up here too.
  */
-export class InMemoryCustomerStateStore implements CustomerStateStore {
-  private readonly records = new Map<string, { json: string; version: number }>();
+export type InMemoryCustomerStateStoreOptions = {
+  /** Where address-level suppressions are kept (an InMemoryPolicyStore's `suppressed`), as the table does. */
+  suppressionsOf?: (addresses: readonly string[]) => Promise<[string, SuppressionReason][]>;
+};
+
+export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
+  private readonly records = new Map<string, { json: string; version: number; addresses: string[] }>();
+
+  constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {}
 
   async load(userId: string): Promise<StoredCustomerState | undefined> {
     const record = this.records.get(userId);
@@ -15,12 +25,28 @@ export class InMemoryCustomerStateStore implements CustomerStateStore {
     return { state: CustomerState.parse(JSON.parse(record.json)), version: record.version };
   }
 
+  async loadWithSuppressions(
+    userId: string,
+    addresses: readonly string[],
+  ): Promise<{ stored: StoredCustomerState | undefined; suppressed: [string, SuppressionReason][] }> {
+    const [stored, suppressed] = await Promise.all([
+      this.load(userId),
+      this.options.suppressionsOf?.(addresses) ?? [],
+    ]);
+    return { stored, suppressed };
+  }
+
   // No await inside: on one event loop the check and the write run without interleaving.
   async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
     const current = this.records.get(state.userId)?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
-    this.records.set(state.userId, { json: JSON.stringify(state), version });
+    const addresses = addressesOf(state.profile);
+    this.records.set(state.userId, { json: JSON.stringify(state), version, addresses });
     return { ok: true, version };
+  }
+
+  async holdersOf(address: string): Promise<string[]> {
+    return [...this.records].flatMap(([userId, r]) => (r.addresses.includes(address) ? [userId] : []));
   }
 }

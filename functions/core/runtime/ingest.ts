@@ -1,13 +1,24 @@
 import type { Effect } from '../engine/effects.ts';
-import { type EngineContext, type EngineInput, inputKey } from '../engine/engine.ts';
+import { type EngineContext, type EngineInput, inputKey, processInput } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
 import { type CustomerEvent, type EventProblem, parseCustomerEvent } from '../events/index.ts';
+import type { SuppressionReason } from '../policies/config.ts';
+import {
+  adoptSuppressions,
+  decideInState,
+  enteringAddresses,
+  pruneCounted,
+  type StateWithSuppressions,
+} from '../policies/customer-delivery.ts';
+import type { DecidedOutcome, DecidedSend } from '../policies/decided.ts';
+import type { ReachOptions } from '../policies/pipeline.ts';
 import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import { type ReadProcessWriteOptions, readProcessWrite } from './read-process-write.ts';
+import type { SendOutcome } from '../simulate/pipeline.ts';
+import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
 export const JOURNEYS_SOURCE = 'cairn.journeys';
@@ -21,11 +32,19 @@ export type EffectPorts = {
 };
 
 export type ApplyPorts = EffectPorts & {
-  states: CustomerStateStore;
+  /** With `loadWithSuppressions`, the suppressions of the addresses an event brings come with the state. */
+  states: CustomerStateStore & Partial<StateWithSuppressions>;
   /** The engine's context at the current time; asked again on every attempt of read-process-write. */
   context: () => EngineContext;
   /** Passed on to readProcessWrite (attempts, backoff), mostly for tests. */
   retry?: Pick<ReadProcessWriteOptions, 'maxAttempts' | 'backoff' | 'sleep'>;
+  /**
+   * The delivery policies. When given, the sends an input makes are decided here, in the state just read and
+   * in the same conditional write (caps counted in the state), and go on the send queue with their decision,
+   * so that deliver does not read the customer again (docs/data-model.md, "Request budget"). Without them,
+   * sends go out undecided and deliver decides.
+   */
+  delivery?: ReachOptions;
 };
 
 /** What one input did, in numbers a handler turns into metrics and logs. */
@@ -99,20 +118,40 @@ export async function applyInput(
   // The cancel effect names only the timer id; its due time (which the timer store is keyed by) is in the
   // state the stored attempt started from, i.e. the last one loaded.
   let loaded: StoredCustomerState | undefined;
+  // An address an event brings may have been suppressed before this profile held it (for another customer):
+  // its own item is read with the state, in the same request, when the store can (docs/data-model.md).
+  const entering = ports.delivery && input.kind === 'event' ? enteringAddresses(input.event) : [];
+  let found: [string, SuppressionReason][] = [];
   const states: CustomerStateStore = {
     load: async (id) => {
-      loaded = await ports.states.load(id);
+      if (entering.length > 0 && ports.states.loadWithSuppressions) {
+        const read = await ports.states.loadWithSuppressions(id, entering);
+        found = read.suppressed;
+        loaded = read.stored;
+      } else loaded = await ports.states.load(id);
       return loaded;
     },
     save: (state, version) => ports.states.save(state, version),
   };
-  const processed = await readProcessWrite(userId, input, {
-    ...ports.retry,
-    store: states,
-    context: ports.context,
-  });
+  const processed = await readModifyWrite(
+    userId,
+    (before) => {
+      const context = ports.context();
+      const result = processInput(before, input, context);
+      // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
+      if (result.state === before || !ports.delivery)
+        return {
+          state: result.state,
+          value: { effects: result.effects, decided: new Map<string, DecidedSend>() },
+        };
+      const adopted = adoptSuppressions(result.state, found);
+      const decided = decideSends(adopted, result.effects, ports.delivery, context.now);
+      return { state: decided.state, value: { effects: result.effects, decided: decided.sends } };
+    },
+    { ...ports.retry, store: states },
+  );
   const key = inputKey(input);
-  const { effects } = processed;
+  const { effects, decided } = processed.value;
   const result: InputResult = {
     userId,
     inputKey: key,
@@ -128,7 +167,7 @@ export async function applyInput(
     effects,
   };
   try {
-    Object.assign(result, await dispatchEffects(effects, loaded?.state, ports));
+    Object.assign(result, await dispatchEffects(effects, loaded?.state, ports, decided));
   } catch (error) {
     await ports.deadLetters.put({
       kind: 'undispatched-effects',
@@ -146,13 +185,56 @@ export async function applyInput(
 type Dispatched = Pick<InputResult, 'sends' | 'timersScheduled' | 'timersCancelled' | 'emitted'>;
 
 /**
+ * The delivery policies for every send of one input, in order, on the state the engine made: each send is
+ * counted in that state when it passes, so the sends of one input count against each other, and the state
+ * returned is the one to save. Counted sends past every window are dropped while the state is written anyway.
+ */
+function decideSends(
+  state: CustomerState,
+  effects: readonly Effect[],
+  options: ReachOptions,
+  now: number,
+): { state: CustomerState; sends: Map<string, DecidedSend> } {
+  let current = pruneCounted(state, now);
+  const sends = new Map<string, DecidedSend>();
+  for (const effect of effects) {
+    if (effect.type !== 'send') continue;
+    const { intent } = effect;
+    const made = decideInState(intent, current, options, now);
+    current = made.state;
+    const { decision } = made;
+    sends.set(
+      intent.messageId,
+      decision.pass
+        ? {
+            kind: 'send',
+            channel: decision.channel,
+            ...decision.extras,
+            profile: current.profile,
+          }
+        : { kind: 'outcome', outcome: notSent(decision.outcome) },
+    );
+  }
+  return { state: current, sends };
+}
+
+/** The policies decide SENT only once the channel answered, which is deliver's part. */
+function notSent(outcome: SendOutcome): DecidedOutcome {
+  const { status } = outcome;
+  if (status === 'SENT') throw new Error('an outcome decided before the ledger cannot be SENT');
+  return { ...outcome, status };
+}
+
+/**
  * Hands effects on. Every hand-off is idempotent (timers by id, sends by message id through the send ledger,
- * events by id through the engine's dedupe), so handing the same effects on twice is harmless.
+ * events by id through the engine's dedupe), so handing the same effects on twice is harmless. A send goes
+ * with its policy decision when there is one (`decided`, keyed by message id).
  */
 export async function dispatchEffects(
   effects: readonly Effect[],
   before: CustomerState | undefined,
   ports: EffectPorts,
+  decided: ReadonlyMap<string, DecidedSend> = new Map(),
 ): Promise<Dispatched> {
   const schedule: Timer[] = [];
   const cancel: Pick<Timer, 'id' | 'userId' | 'dueAt'>[] = [];
@@ -160,8 +242,13 @@ export async function dispatchEffects(
   const events: CustomerEvent[] = [];
   for (const effect of effects) {
     if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') schedule.push(effect.timer);
-    else if (effect.type === 'send') sends.push({ send: { intent: effect.intent }, delaySeconds: 0 });
-    else if (effect.type === 'event-emitted') events.push(emittedEvent(effect));
+    else if (effect.type === 'send') {
+      const decision = decided.get(effect.intent.messageId);
+      sends.push({
+        send: { intent: effect.intent, ...(decision ? { decided: decision } : {}) },
+        delaySeconds: 0,
+      });
+    } else if (effect.type === 'event-emitted') events.push(emittedEvent(effect));
     else if (effect.type === 'timer-cancelled') {
       const dueAt = waitDueAt(before, effect.timerId);
       // Unknown due time: leave it; a fired timer whose wait is gone is a no-op in the engine.

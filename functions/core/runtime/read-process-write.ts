@@ -50,17 +50,35 @@ export function jitteredBackoff(random: () => number = Math.random): (attempt: n
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export type ReadModifyWriteOptions = Pick<
+  ReadProcessWriteOptions,
+  'store' | 'maxAttempts' | 'backoff' | 'sleep'
+>;
+
+/** What one attempt of readModifyWrite makes of the state it read, and what it hands back to the caller. */
+export type Modified<T> = { state: CustomerState; value: T };
+
+export type ModifiedAndSaved<T> = Modified<T> & {
+  /** The stored version after this call, or undefined for a customer that is still not stored. */
+  version: number | undefined;
+  /** False when `modify` returned the very state it was given, so nothing was written. */
+  written: boolean;
+  attempts: number;
+};
+
 /**
- * Applies one input to one customer: load the state (1 read), run the engine, save it under the version that
- * was read (1 write). When another input of the same customer was saved in between, the save fails and the
- * whole cycle runs again on the newer state, so no update is lost; the engine is pure, so a lost attempt has
- * no effect anywhere. A re-delivered input leaves the state as it was and costs no write.
+ * The optimistic cycle every change to a customer's state goes through: load the state (1 read), let `modify`
+ * make the new state from it, save that under the version that was read (1 write). When another writer saved
+ * in between, the save fails and the whole cycle runs again on the newer state, so no update is lost. `modify`
+ * may read but must change nothing itself: it runs once per attempt, and only the value of the attempt that
+ * was saved is returned. It returning the very state it was given means "nothing to change", and then nothing
+ * is written.
  */
-export async function readProcessWrite(
+export async function readModifyWrite<T>(
   userId: string,
-  input: EngineInput,
-  options: ReadProcessWriteOptions,
-): Promise<Processed> {
+  modify: (before: CustomerState) => Modified<T> | Promise<Modified<T>>,
+  options: ReadModifyWriteOptions,
+): Promise<ModifiedAndSaved<T>> {
   const { store } = options;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoff = options.backoff ?? jitteredBackoff();
@@ -69,12 +87,39 @@ export async function readProcessWrite(
     if (attempt > 1) await sleep(backoff(attempt));
     const stored = await store.load(userId);
     const before = stored?.state ?? newCustomerState(userId);
-    const result = processInput(before, input, options.context());
-    // The engine hands back the very state it was given when the input changes nothing (a duplicate).
-    if (result.state === before)
-      return { ...result, version: stored?.version, written: false, attempts: attempt };
-    const saved = await store.save(result.state, stored?.version);
-    if (saved.ok) return { ...result, version: saved.version, written: true, attempts: attempt };
+    const modified = await modify(before);
+    if (modified.state === before)
+      return { ...modified, version: stored?.version, written: false, attempts: attempt };
+    const saved = await store.save(modified.state, stored?.version);
+    if (saved.ok) return { ...modified, version: saved.version, written: true, attempts: attempt };
   }
   throw new StateConflictError(userId, maxAttempts);
+}
+
+/**
+ * Applies one input to one customer: load the state (1 read), run the engine, save it under the version that
+ * was read (1 write), through readModifyWrite. The engine is pure, so a lost attempt has no effect anywhere,
+ * and it hands back the very state it was given when the input changes nothing (a re-delivered input), which
+ * then costs no write.
+ */
+export async function readProcessWrite(
+  userId: string,
+  input: EngineInput,
+  options: ReadProcessWriteOptions,
+): Promise<Processed> {
+  const done = await readModifyWrite(
+    userId,
+    (before) => {
+      const result = processInput(before, input, options.context());
+      return { state: result.state, value: result.effects };
+    },
+    options,
+  );
+  return {
+    state: done.state,
+    effects: done.value,
+    version: done.version,
+    written: done.written,
+    attempts: done.attempts,
+  };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel } from '../journeys/schema.ts';
 
 /** Liquid source. Empty parts are refused when the file is read, so a blank can only come from data. */

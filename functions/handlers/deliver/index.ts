@@ -2,6 +2,7 @@ import { QueuedSend } from '../../core/ports/send-queue.ts';
 import { type DeliverPorts, type DeliveryResult, deliverSend } from '../../core/runtime/deliver.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';
+import { refreshing } from '../shared/journey-catalog.ts';
 import {
   count,
   countBy,
@@ -55,4 +56,12 @@ function report(result: DeliveryResult, { logger, metrics }: Observability): voi
   else logger.debug('send decided', { ...result });
 }
 
-export const handler = deliverHandler(once(() => wireDeliver()));
+const instance = observability('deliver');
+/** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
+export const handler = deliverHandler(
+  refreshing(
+    once(() => wireDeliver()),
+    instance.logger,
+  ),
+  instance,
+);

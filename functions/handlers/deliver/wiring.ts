@@ -3,19 +3,22 @@ import { channelAdaptersFrom } from '../../adapters/channels/index.ts';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { channelRouter } from '../../core/ports/channel.ts';
 import type { DeliverPorts } from '../../core/runtime/deliver.ts';
-import { messageComposer } from '../shared/config.ts';
+import { journeyCatalogRefresher, type Refreshing } from '../shared/journey-catalog.ts';
 import { applyPortsOf, awsRuntime, ChannelEnvironment, policyStoreOf } from '../shared/wiring.ts';
+import { messageComposer } from './composer.ts';
 
 /**
  * deliver on AWS: state read from DynamoDB, the policy store and send ledger in DynamoDB, held sends back on
  * the send queue, messages rendered with the bundled templates, links signed with the key in Secrets
  * Manager, and messages sent through the channels the environment configures (docs/channels.md).
  */
-export async function wireDeliver(environment: NodeJS.ProcessEnv = process.env): Promise<DeliverPorts> {
+export async function wireDeliver(
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<Refreshing<DeliverPorts>> {
   const runtime = await awsRuntime(environment);
   const channels = ChannelEnvironment.parse(environment);
   const keys = await loadUnsubscribeKeys(new SecretsManagerClient({}), channels.CAIRN_UNSUBSCRIBE_SECRET_ID);
-  return {
+  const ports: DeliverPorts = {
     apply: applyPortsOf(runtime),
     policies: runtime.config.policies,
     policyStore: policyStoreOf(runtime),
@@ -29,4 +32,5 @@ export async function wireDeliver(environment: NodeJS.ProcessEnv = process.env):
     channel: channelRouter(channelAdaptersFrom(channels)),
     now: Date.now,
   };
+  return { ports, refresher: journeyCatalogRefresher(runtime) };
 }

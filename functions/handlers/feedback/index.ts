@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../../core/runtime/feedback.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DynamoPolicyStore } from '../../adapters/dynamodb/policy-store.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import type { FeedbackPorts } from '../../core/runtime/feedback.ts';

@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { type ApplyPorts, type IngestOutcome, ingest } from '../../core/runtime/ingest.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, IngestEnvelope } from '../shared/envelopes.ts';
+import { refreshing } from '../shared/journey-catalog.ts';
 import {
   count,
   countBy,
@@ -70,4 +71,12 @@ function report(outcome: IngestOutcome, { logger, metrics }: { logger: Logger; m
   });
 }
 
-export const handler = ingestHandler(once(() => wireIngest()));
+const instance = observability('ingest');
+/** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
+export const handler = ingestHandler(
+  refreshing(
+    once(() => wireIngest()),
+    instance.logger,
+  ),
+  instance,
+);

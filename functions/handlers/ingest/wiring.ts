@@ -1,7 +1,14 @@
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
+import { journeyCatalogRefresher, type Refreshing } from '../shared/journey-catalog.ts';
 import { applyPortsOf, awsRuntime } from '../shared/wiring.ts';
 
-/** ingest on AWS: customer state in DynamoDB, sends and emitted events to SQS, dead letters to SQS. */
-export async function wireIngest(environment: NodeJS.ProcessEnv = process.env): Promise<ApplyPorts> {
-  return applyPortsOf(await awsRuntime(environment));
+/**
+ * ingest on AWS: customer state in DynamoDB, sends and emitted events to SQS, dead letters to SQS, and the
+ * journeys of the bundle plus every version and status stored in the table (refreshed once a minute).
+ */
+export async function wireIngest(
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<Refreshing<ApplyPorts>> {
+  const runtime = await awsRuntime(environment);
+  return { ports: applyPortsOf(runtime), refresher: journeyCatalogRefresher(runtime) };
 }

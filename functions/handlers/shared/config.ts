@@ -8,10 +8,7 @@ import { loadJourneySet } from '../../core/journeys/load.ts';
 import { loadLifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
 import { loadPolicies, Policies } from '../../core/policies/config.ts';
-import type { MessageComposer } from '../../core/runtime/compose.ts';
 import { type LoadedTemplate, loadTemplateSet } from '../../core/templates/load.ts';
-import { DEFAULT_MAX_SMS_SEGMENTS } from '../../core/templates/render.ts';
-import { type UnsubscribeLinks, unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
 
 /** The journeys, lifecycle model and delivery policies a function runs with, loaded once per cold start. */
 export type RuntimeConfig = {
@@ -86,25 +83,6 @@ export async function loadRuntimeConfig(
     policies,
     templates: templateSet.templates,
     defaultTimezone,
-  };
-}
-
-/** Unsubscribe links last 60 days: RFC 8058 one-click must still work when an old email is opened. */
-export const UNSUBSCRIBE_LINK_TTL_MS = 60 * 86_400_000;
-
-/** How deliver renders messages with this configuration, signing unsubscribe links with `links`. */
-export function messageComposer(
-  config: RuntimeConfig,
-  links: Omit<UnsubscribeLinks, 'ttlMs'> & { ttlMs?: number },
-  maxSmsSegments = DEFAULT_MAX_SMS_SEGMENTS,
-): MessageComposer {
-  return {
-    templates: config.templates,
-    catalog: config.catalog,
-    unsubscribeUrl: unsubscribeUrlBuilder({ ttlMs: UNSUBSCRIBE_LINK_TTL_MS, ...links }),
-    maxSmsSegments,
-    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
-    now: links.now,
   };
 }
 

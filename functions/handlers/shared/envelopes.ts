@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of Lambda's event payloads the handlers read, parsed with zod rather than trusted: a trigger wired

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCustomerStateStore } from '../../adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../../adapters/dynamodb/policy-store.ts';
 import { DynamoTimerStore } from '../../adapters/dynamodb/timer-store.ts';
@@ -89,6 +89,8 @@ export function applyPortsOf(runtime: AwsRuntime, clock: () => number = Date.now
     events: new SqsEventPublisher({ client: sqs, queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
     deadLetters: new SqsDeadLetters({ client: sqs, queueUrl: env.CAIRN_DEAD_LETTER_QUEUE_URL }),
     context: () => engineContext(config, clock()),
+    // Sends are decided where the state was just read, so deliver need not read it (docs/data-model.md).
+    delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
   };
 }
 

@@ -3,6 +3,7 @@ import type { ApplyPorts } from '../../core/runtime/ingest.ts';
 import { applyInput } from '../../core/runtime/ingest.ts';
 import { fireDueTimers, type SweepReport } from '../../core/runtime/timers.ts';
 import { ScheduledEvent } from '../shared/envelopes.ts';
+import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/wiring.ts';
 import { wireTimers } from './wiring.ts';
@@ -40,4 +41,12 @@ export function timersHandler(
   }, obs);
 }
 
-export const handler = timersHandler(once(() => wireTimers()));
+const instance = observability('timers');
+/** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
+export const handler = timersHandler(
+  refreshing(
+    once(() => wireTimers()),
+    instance.logger,
+  ),
+  instance,
+);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of a Lambda function URL request (payload format 2.0) the unsubscribe endpoint reads. The local

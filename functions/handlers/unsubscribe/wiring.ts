@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import type { UnsubscribePorts } from '../../core/runtime/unsubscribe.ts';

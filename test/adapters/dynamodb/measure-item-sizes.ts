@@ -1,55 +1,151 @@
 /**
  * Measures the customer state items the runtime would write, one per event, for the sample events and for
- * generated customers, and prints a Markdown table (docs/data-model.md quotes it).
+ * generated customers, and prints Markdown tables (docs/data-model.md quotes them). The events run through the
+ * sample journeys and lifecycle and the shipped policies (journeys/policies.yaml), and each state carries the
+ * sends counted against the caps at that moment, as the runtime keeps them in the state.
  *
  *   npx tsx test/adapters/dynamodb/measure-item-sizes.ts [users] [days] [seed]     (default 500 30 1)
  */
+import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, WRITE_UNIT_BYTES, writeUnits } from '../../../functions/adapters/dynamodb/item-size.ts';
-import type { CustomerState } from '../../../functions/core/engine/state.ts';
+import {
+  type CountedSend,
+  type CustomerState,
+  PROCESSED_MEMORY,
+} from '../../../functions/core/engine/state.ts';
+import type { CustomerEvent } from '../../../functions/core/events/index.ts';
+import { countSend } from '../../../functions/core/policies/caps-window.ts';
+import { loadPolicies } from '../../../functions/core/policies/config.ts';
+import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
+import {
+  type CapCheck,
+  type CountResult,
+  InMemoryPolicyStore,
+} from '../../../functions/core/policies/store.ts';
+import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import {
   generatedEvents,
+  type SampleSetup,
   sampleEvents,
   sampleSetup,
-  statesAfterEachEvent,
 } from '../../core/runtime/sample-states.ts';
 
 const [users = 500, days = 30, seed = 1] = process.argv.slice(2).map(Number);
+const POLICIES = 'journeys/policies.yaml';
+
+/** The policy store of the simulation, remembering each customer's counted sends as the state would hold them. */
+class CountsKept extends InMemoryPolicyStore {
+  readonly counted = new Map<string, CountedSend[]>();
+
+  override async tryCount(
+    userId: string,
+    messageId: string,
+    at: number,
+    rules: readonly CapCheck[],
+  ): Promise<CountResult> {
+    const decision = countSend(this.counted.get(userId) ?? [], messageId, at, rules);
+    if (!decision.ok) return decision;
+    this.counted.set(userId, decision.sends);
+    return { ok: true };
+  }
+}
+
+/**
+ * The state of the event's customer after every event, with its counted sends still in a window; and, per
+ * customer, the times of their inputs (events, and the timers that fell due by the last event).
+ */
+async function statesAfterEachEvent(setup: SampleSetup, events: readonly CustomerEvent[]) {
+  const loaded = loadPolicies(POLICIES, await readFile(POLICIES, 'utf8'));
+  if (!loaded.policies) throw new Error(JSON.stringify(loaded.problems));
+  const store = new CountsKept();
+  const pipeline = policyPipeline({ policies: loaded.policies, store, defaultTimezone: 'UTC' });
+  const inputs = new Map<string, number[]>();
+  const input = (userId: string, at: number) => inputs.set(userId, [...(inputs.get(userId) ?? []), at]);
+  const simulation = new Simulation({
+    ...setup,
+    pipeline,
+    observe: (effect) => {
+      if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred')
+        input(effect.userId, effect.timer.dueAt);
+    },
+  });
+  const states: CustomerState[] = [];
+  for (const event of events) {
+    await simulation.processEvent(event);
+    const { userId } = event.detail;
+    input(userId, Date.parse(event.time));
+    const state = simulation.stateOf(userId);
+    const live = (store.counted.get(userId) ?? []).filter((s) => s.x > simulation.now);
+    if (state) states.push(live.length > 0 ? { ...state, delivery: { counted: live } } : state);
+  }
+  const fired = [...inputs.values()].map((times) => times.filter((t) => t <= simulation.now));
+  return { states, inputs: fired };
+}
+
+/**
+ * How long a re-delivered input is still recognised depends on how many newer inputs of its customer came
+ * in between: per input, how many of its customer's inputs followed within a window.
+ */
+function reportMemory(inputs: readonly number[][]): void {
+  console.log('\n| window | inputs of the customer after an input, p50 | p99 | p99.9 | max |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const hours of [1, 6, 24]) {
+    const after: number[] = [];
+    for (const times of inputs) {
+      const sorted = [...times].sort((a, b) => a - b);
+      let last = 0;
+      sorted.forEach((t, i) => {
+        last = Math.max(last, i);
+        while ((sorted[last + 1] ?? Number.POSITIVE_INFINITY) <= t + hours * 3_600_000) last++;
+        after.push(last - i);
+      });
+    }
+    const sorted = after.sort((a, b) => a - b);
+    const cells = [0.5, 0.99, 0.999, 1].map((p) => percentile(sorted, p));
+    console.log(`| ${hours} h | ${cells.join(' | ')} |`);
+  }
+}
 
 /** The stored item's size if the state were stored another way, the keys and version included. */
-const KEYS_AND_VERSION = itemSize({
-  ...stateItem({ ...minimal(), userId: 'usr_000000' }, 1),
-  s: new Uint8Array(0),
-});
+const keysAndVersion = (s: CustomerState) => itemSize({ ...stateItem(s, 1), s: new Uint8Array(0) });
 const json = (s: CustomerState) => Buffer.from(JSON.stringify(s));
+const lastPrints = (s: CustomerState, n: number) => ({
+  ...s,
+  processed: s.processed.slice(Math.max(0, s.processed.length - n)),
+});
 const ways: Record<string, (s: CustomerState) => number> = {
-  'JSON, uncompressed': (s) => KEYS_AND_VERSION + json(s).length,
-  'JSON, deflate': (s) => KEYS_AND_VERSION + deflateRawSync(json(s), { level: 9 }).length,
+  'JSON, uncompressed': (s) => keysAndVersion(s) + json(s).length,
+  'JSON, deflate': (s) => keysAndVersion(s) + deflateRawSync(json(s), { level: 9 }).length,
   'JSON, brotli (quality 11)': (s) =>
-    KEYS_AND_VERSION +
+    keysAndVersion(s) +
     brotliCompressSync(json(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  'JSON, deflate + dictionary (stored)': (s) => itemSize(stateItem(s, 1)),
-  'same, without processed fingerprints': (s) => itemSize(stateItem({ ...s, processed: [] }, 1)),
+  [`JSON, deflate + dictionary (**stored**, ${PROCESSED_MEMORY} fingerprints)`]: (s) =>
+    itemSize(stateItem(s, 1)),
+  'same, without the counted sends': (s) => itemSize(stateItem({ ...s, delivery: undefined }, 1)),
+  'same, without the address attributes of the indexes': (s) => {
+    const { em: _email, ph: _phone, ...item } = stateItem(s, 1);
+    return itemSize(item);
+  },
+  ...Object.fromEntries(
+    // Fewer than the engine keeps: what a smaller memory would save.
+    [48, 32, 24, 16, 0]
+      .filter((n) => n < PROCESSED_MEMORY)
+      .map((n) => [
+        `same, with the last ${n} fingerprints`,
+        (s: CustomerState) => itemSize(stateItem(lastPrints(s, n), 1)),
+      ]),
+  ),
 };
-
-function minimal(): CustomerState {
-  return {
-    userId: '',
-    profile: { traits: {}, devices: [], consent: {} },
-    enrollments: [],
-    entries: {},
-    journeySends: {},
-    processed: [],
-  };
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
 function report(title: string, states: readonly CustomerState[]): void {
-  console.log(`\n${title}: ${states.length} writes\n`);
+  const counting = states.filter((s) => (s.delivery?.counted?.length ?? 0) > 0).length;
+  console.log(`\n${title}: ${states.length} writes, ${counting} of them with counted sends\n`);
   console.log('| stored as | p50 | p95 | p99 | max | writes ≤ 1 KB | mean write units | ms per state |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, size] of Object.entries(ways)) {
@@ -66,8 +162,7 @@ function report(title: string, states: readonly CustomerState[]): void {
 }
 
 const setup = await sampleSetup();
-report('journeys/events/sample.ndjson', await statesAfterEachEvent(setup, await sampleEvents()));
-report(
-  `generated: ${users} users, ${days} days, seed ${seed}`,
-  await statesAfterEachEvent(setup, generatedEvents(users, days, seed)),
-);
+report('journeys/events/sample.ndjson', (await statesAfterEachEvent(setup, await sampleEvents())).states);
+const generated = await statesAfterEachEvent(setup, generatedEvents(users, days, seed));
+report(`generated: ${users} users, ${days} days, seed ${seed}`, generated.states);
+reportMemory(generated.inputs);

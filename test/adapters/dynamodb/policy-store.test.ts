@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../../../functions/adapters/dynamodb/policy-store.ts';
+import { newCustomerState } from '../../../functions/core/engine/state.ts';
 import { policyStoreContract } from '../../contracts/policy-store.contract.ts';
+import { reachableState } from '../../core/policies/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 
 let dynamo: LocalDynamo;
@@ -16,56 +19,80 @@ policyStoreContract(
   async () => new DynamoPolicyStore({ client: dynamo.documents, tableName: await dynamo.createTable() }),
 );
 
-describe('DynamoPolicyStore: the caps read ahead with the suppressions', () => {
+async function storesOnOneTable() {
+  const tableName = await dynamo.createTable();
+  return {
+    states: new DynamoCustomerStateStore({ client: dynamo.documents, tableName }),
+    policyStore: new DynamoPolicyStore({ client: dynamo.documents, tableName }),
+  };
+}
+
+describe('DynamoPolicyStore: caps in the customer state, suppressions copied to holders', () => {
   const weekly = { ruleId: 'weekly', max: 2, windowMs: 7 * 24 * 3_600_000 };
   const t0 = Date.parse('2026-11-02T11:00:00Z');
 
-  it('saves the caps read: one BatchGetItem, then only the conditional write', async () => {
+  it('counts a send in the customer state item, keeping what the state held', async () => {
     // Prepare
-    const store = new DynamoPolicyStore({ client: dynamo.documents, tableName: await dynamo.createTable() });
-    await store.tryCount('ana', 'm1', t0, [weekly]);
+    const { states, policyStore } = await storesOnOneTable();
+    await states.save(reachableState('ana'), undefined);
     dynamo.counter.take();
 
     // Act
-    await store.suppressed(['ana@example.com'], 'ana');
-    const counted = await store.tryCount('ana', 'm2', t0 + 1, [weekly]);
+    const counted = await policyStore.tryCount('ana', 'm1', t0, [weekly]);
 
     // Assess
     expect(counted).toEqual({ ok: true });
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { BatchGetItem: 1, PutItem: 1 }, errors: {} });
+    const stored = await states.load('ana');
+    expect(stored?.version).toBe(2);
+    expect(stored?.state.profile.email).toBe('ana@example.com');
+    expect(stored?.state.delivery?.counted).toEqual([
+      { m: 'm1', t: t0, r: ['weekly'], x: t0 + weekly.windowMs },
+    ]);
+    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 2, PutItem: 1 }, errors: {} });
   });
 
-  it('counts right from a stale read ahead: another instance filled the cap meanwhile', async () => {
-    // Prepare: two Lambda instances on one table; the first reads ahead, then the second counts twice.
-    const tableName = await dynamo.createTable();
-    const first = new DynamoPolicyStore({ client: dynamo.documents, tableName });
-    const second = new DynamoPolicyStore({ client: dynamo.documents, tableName });
-    await first.suppressed(['ana@example.com'], 'ana');
-    await second.tryCount('ana', 'm1', t0, [weekly]);
-    await second.tryCount('ana', 'm2', t0 + 1, [weekly]);
-    dynamo.counter.take();
+  it('copies a suppression into the state of every customer holding the address, and no other', async () => {
+    // Prepare: ana and ben share a family address; cleo has her own.
+    const { states, policyStore } = await storesOnOneTable();
+    const family = 'family@example.com';
+    await states.save(reachableState('ana', { email: family }), undefined);
+    await states.save(reachableState('ben', { email: family, phone: '+447700900123' }), undefined);
+    await states.save(reachableState('cleo'), undefined);
 
     // Act
-    const third = await first.tryCount('ana', 'm3', t0 + 2, [weekly]);
-
-    // Assess: the write from the stale item failed its condition; the fresh read blocked.
-    expect(third).toEqual({ ok: false, blocking: [{ ruleId: 'weekly', freesAt: t0 + weekly.windowMs }] });
-    expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { PutItem: 1, GetItem: 1 },
-      errors: { ConditionalCheckFailedException: 1 },
-    });
-  });
-
-  it('does not use one customer’s read ahead for another', async () => {
-    // Prepare
-    const store = new DynamoPolicyStore({ client: dynamo.documents, tableName: await dynamo.createTable() });
-    await store.suppressed([], 'ana');
-    dynamo.counter.take();
-
-    // Act
-    await store.tryCount('ben', 'm1', t0, [weekly]);
+    await policyStore.suppress(family, 'hard_bounce');
+    await policyStore.suppress('+447700900123', 'stop');
 
     // Assess
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 1, PutItem: 1 } });
+    expect((await states.load('ana'))?.state.delivery?.suppressed).toEqual({ [family]: 'hard_bounce' });
+    expect((await states.load('ben'))?.state.delivery?.suppressed).toEqual({
+      [family]: 'hard_bounce',
+      '+447700900123': 'stop',
+    });
+    expect((await states.load('cleo'))?.state.delivery).toBeUndefined();
+    expect(await policyStore.suppressed([family, 'cleo@example.com'])).toEqual([[family, 'hard_bounce']]);
+  });
+
+  it('finds holders through the address index, which follows an address change', async () => {
+    // Prepare: ana changed her address; her state item no longer carries the old one.
+    const { states, policyStore } = await storesOnOneTable();
+    const saved = await states.save(reachableState('ana', { email: 'old@example.com' }), undefined);
+    if (!saved.ok) throw new Error('first save');
+    await states.save(reachableState('ana', { email: 'new@example.com' }), saved.version);
+    await states.save(newCustomerState('ben'), undefined);
+    dynamo.counter.take();
+
+    // Act
+    const holders = await states.holdersOf('old@example.com');
+    await policyStore.suppress('old@example.com', 'complaint');
+
+    // Assess
+    expect(holders).toEqual([]);
+    expect((await states.load('ana'))?.state.delivery).toBeUndefined();
+    expect(dynamo.counter.take()).toMatchObject({
+      // The index query of holdersOf and of suppress; the address item; then the two loads above.
+      byOperation: { Query: 2, PutItem: 1, GetItem: 1 },
+      errors: {},
+    });
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as sesLocal from 'aws-ses-v2-local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_CLIENT_CONFIG } from '../../../functions/adapters/channels/index.ts';
 import { DEFAULT_RETRY, type RetryOptions } from '../../../functions/adapters/channels/retry.ts';
 import { SesEmailChannel } from '../../../functions/adapters/ses/email-channel.ts';

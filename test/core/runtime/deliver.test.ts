@@ -15,9 +15,14 @@ import {
 
 const MINUTE = 60_000;
 
-/** A signed-up customer (email, Europe/London) and the welcome email the engine intended for them. */
-async function welcomeEmail(): Promise<{ apply: MemoryPorts; queued: QueuedSend }> {
-  const apply = await memoryPorts();
+/**
+ * A signed-up customer (email, Europe/London) and the welcome email the engine intended for them; decided by
+ * ingest when it has the delivery policies (at `at`), undecided otherwise.
+ */
+async function welcomeEmail(decideAt?: number): Promise<{ apply: MemoryPorts; queued: QueuedSend }> {
+  const config = await sampleConfig();
+  const apply = await memoryPorts(decideAt === undefined ? {} : { now: () => decideAt });
+  if (decideAt !== undefined) apply.delivery = { policies: config.policies, defaultTimezone: 'UTC' };
   await ingest(JSON.stringify(signedUp('usr_1')), apply, 'msg-1');
   const message = apply.sends.messages.find((m) => m.send.intent.template === 'welcome');
   if (!message) throw new Error('the welcome series intended no welcome email');
@@ -134,5 +139,66 @@ describe('deliverSend', () => {
     expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'FAILED' });
     expect(again.outcome).toMatchObject({ status: 'DROPPED', reason: 'duplicate' });
     expect(again.requeued).toBeUndefined();
+  });
+
+  it('counts an undecided send in the customer state, once however often it is retried', async () => {
+    // Prepare
+    const { apply, queued } = await welcomeEmail();
+    const ports = await deliverPorts(apply);
+
+    // Act
+    await deliverSend(queued, ports, 'msg-1');
+    await deliverSend(queued, ports, 'msg-1-again');
+
+    // Assess
+    const stored = await apply.states.load('usr_1');
+    expect(stored?.state.delivery?.counted?.map((s) => s.m)).toEqual([queued.intent.messageId]);
+  });
+});
+
+describe('deliverSend of a send ingest decided', () => {
+  const unreadable = async () => {
+    throw new Error('deliver read the customer state');
+  };
+
+  it('claims, composes from the profile it carries and sends, without reading the customer', async () => {
+    // Prepare
+    const { apply, queued } = await welcomeEmail(T0);
+    apply.states.load = unreadable;
+    const channel = new RecordingChannel();
+    const ports = await deliverPorts(apply, { channel });
+
+    // Act
+    const result = await deliverSend(queued, ports, 'msg-1');
+
+    // Assess
+    expect(queued.decided?.kind).toBe('send');
+    expect(result.outcome).toMatchObject({
+      status: 'SENT',
+      channel: 'email',
+      providerMessageId: 'recorded-1',
+    });
+    expect(channel.sent.map((s) => s.message)).toMatchObject([
+      { channel: 'email', to: 'usr_1@example.com', content: { templateId: 'welcome' } },
+    ]);
+    expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'SENT' });
+  });
+
+  it('reports a held send without reading, and puts it back undecided, to be decided again when due', async () => {
+    // Prepare: 23:00 in London, quiet hours until 08:00.
+    const night = Date.parse('2026-11-02T23:00:00Z');
+    const { apply, queued } = await welcomeEmail(night);
+    const load = apply.states.load.bind(apply.states);
+    apply.states.load = unreadable;
+    const ports = await deliverPorts(apply, { now: () => night });
+
+    // Act
+    const held = await deliverSend(queued, ports, 'msg-1');
+    const [hop] = apply.sends.messages;
+
+    // Assess
+    expect(held.outcome).toMatchObject({ status: 'DEFERRED', reason: 'quiet_time' });
+    expect(hop?.send).toEqual({ intent: queued.intent, notBefore: Date.parse('2026-11-03T08:00:00Z') });
+    expect((await load('usr_1'))?.state.delivery).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
-import { customerEvent, memoryPorts, signedUp } from '../../handlers/support.ts';
+import { engineContext } from '../../../functions/handlers/shared/config.ts';
+import { customerEvent, memoryPorts, sampleConfig, signedUp } from '../../handlers/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 
 describe('ingest', () => {
@@ -112,6 +113,74 @@ describe('ingest', () => {
       userId: 'usr_1',
       error: 'queue unavailable',
     });
+  });
+});
+
+describe('ingest with the delivery policies', () => {
+  async function deciding() {
+    const config = await sampleConfig();
+    const ports = await memoryPorts();
+    return { ...ports, delivery: { policies: config.policies, defaultTimezone: 'UTC' } };
+  }
+
+  it('hands a send on with its decision and the profile it was made on, and counts it in the state saved', async () => {
+    // Prepare
+    const ports = await deciding();
+
+    // Act
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+
+    // Assess
+    const [welcome] = ports.sends.messages;
+    expect(ports.sends.messages).toHaveLength(1);
+    expect(welcome?.send.decided).toMatchObject({
+      kind: 'send',
+      channel: 'email',
+      profile: { email: 'usr_1@example.com' },
+    });
+    const stored = await ports.states.load('usr_1');
+    expect(stored?.version).toBe(1);
+    expect(stored?.state.delivery?.counted).toEqual([
+      expect.objectContaining({ m: welcome?.send.intent.messageId, r: ['marketing-weekly'] }),
+    ]);
+  });
+
+  it('hands a send the policies hold on with its outcome, and counts nothing', async () => {
+    // Prepare: 23:00 in London, in the quiet hours of email.
+    const ports = await deciding();
+    const night = Date.parse('2026-11-02T23:00:00Z');
+    const config = await sampleConfig();
+    ports.context = () => engineContext(config, night);
+
+    // Act
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+
+    // Assess
+    expect(ports.sends.messages.map((m) => m.send.decided)).toEqual([
+      {
+        kind: 'outcome',
+        outcome: {
+          status: 'DEFERRED',
+          reason: 'quiet_time',
+          channel: 'email',
+          rule: 'quietHours.email',
+          until: Date.parse('2026-11-03T08:00:00Z'),
+        },
+      },
+    ]);
+    expect((await ports.states.load('usr_1'))?.state.delivery).toBeUndefined();
+  });
+
+  it('hands sends on undecided without the policies, as deliver then decides', async () => {
+    // Prepare
+    const ports = await memoryPorts();
+
+    // Act
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+
+    // Assess
+    expect(ports.sends.messages.map((m) => m.send.decided)).toEqual([undefined]);
+    expect((await ports.states.load('usr_1'))?.state.delivery).toBeUndefined();
   });
 });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { EngineContext } from '../../../functions/core/engine/engine.ts';
-import type { CustomerState } from '../../../functions/core/engine/state.ts';
+import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import type { CustomerStateStore, SaveResult } from '../../../functions/core/ports/customer-state-store.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import {
   jitteredBackoff,
+  readModifyWrite,
   readProcessWrite,
   StateConflictError,
 } from '../../../functions/core/runtime/read-process-write.ts';
@@ -157,6 +158,43 @@ describe('readProcessWrite', () => {
     const stored = await store.inner.load('ana');
     expect(stored?.version).toBe(3);
     expect(stored?.state.enrollments).toEqual([]);
+  });
+});
+
+describe('readModifyWrite', () => {
+  it('hands back the value of the attempt that was saved, made from the state that attempt read', async () => {
+    // Prepare: another writer saves between this call's first read and its save.
+    const store = new RacedStore(1);
+    await store.inner.save({ ...newCustomerState('ana'), processed: [1] }, undefined);
+    const seen: number[][] = [];
+
+    // Act
+    const done = await readModifyWrite(
+      'ana',
+      async (before) => {
+        seen.push(before.processed);
+        return { state: { ...before, processed: [...before.processed, 7] }, value: before.processed.length };
+      },
+      { store, sleep: async () => {} },
+    );
+
+    // Assess
+    expect(done).toMatchObject({ written: true, attempts: 2, version: 3, value: seen[1]?.length });
+    expect(seen).toHaveLength(2);
+    expect((await store.inner.load('ana'))?.state.processed).toEqual([...(seen[1] ?? []), 7]);
+  });
+
+  it('writes nothing when the change returns the state it was given', async () => {
+    // Prepare
+    const store = new RacedStore(0);
+    await store.inner.save(newCustomerState('ana'), undefined);
+
+    // Act
+    const done = await readModifyWrite('ana', (before) => ({ state: before, value: 'unchanged' }), { store });
+
+    // Assess
+    expect(done).toMatchObject({ written: false, version: 1, attempts: 1, value: 'unchanged' });
+    expect(store.saves).toBe(0);
   });
 });
 

@@ -1,0 +1,44 @@
+// The function bundles as the CDK synth builds them: size, and module load time in a fresh Node process.
+// Imported by bench/run.ts.
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundlesOf, FUNCTIONS, removeOutput, synthesize } from '../test/infra/support.ts';
+
+const LOAD_RUNS = 7;
+
+/** Milliseconds from the start of `import()` to the module being evaluated, in a new process each time. */
+function loadMs(file: string): number {
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
+  const runs: number[] = [];
+  for (let i = 0; i < LOAD_RUNS; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    runs.push(Number(out.trim()));
+  }
+  runs.sort((a, b) => a - b);
+  return runs[Math.floor(runs.length / 2)] ?? Number.NaN;
+}
+
+export async function functionBundles(): Promise<void> {
+  const started = performance.now();
+  const synthesized = await synthesize('dev', { bundle: true });
+  try {
+    console.log(
+      `bundles: cdk synth of dev with bundling took ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const bundles = bundlesOf(synthesized);
+    for (const fn of FUNCTIONS) {
+      const file = join(bundles.get(fn) ?? '', 'index.mjs');
+      const kb = statSync(file).size / 1024;
+      console.log(
+        `bundles: ${fn.padEnd(11)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0)} ms (median of ${LOAD_RUNS} fresh processes)`,
+      );
+    }
+  } finally {
+    removeOutput(synthesized);
+  }
+}

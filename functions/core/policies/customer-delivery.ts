@@ -1,0 +1,184 @@
+import type { CountedSend, CustomerDelivery, CustomerState, SendIntent } from '../engine/state.ts';
+import type { CustomerEvent } from '../events/index.ts';
+import type { Channel } from '../journeys/schema.ts';
+import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
+import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
+import { type ReadModifyWriteOptions, readModifyWrite } from '../runtime/read-process-write.ts';
+import type { SendOutcome } from '../simulate/pipeline.ts';
+import { capOutcome, capsFor } from './caps.ts';
+import { countSend } from './caps-window.ts';
+import { addressesOf, type Suppressions, suppressionsFrom } from './channels.ts';
+import type { SuppressionReason } from './config.ts';
+import { type OutcomeExtras, type ReachOptions, reachAndTiming } from './pipeline.ts';
+import type { CapCheck, CountResult } from './store.ts';
+
+/**
+ * The delivery policies decided in the customer's state, for the runtime: the caps are counted in the state
+ * (`delivery.counted`) and the customer's own suppressions are read from it (`delivery.suppressed`), so that
+ * the state already read for the engine is all a decision needs, and counting is part of the state's one
+ * conditional write (docs/data-model.md, "Request budget"). The simulator keeps using policyPipeline over a
+ * PolicyStore; both call the same stages (reachAndTiming, countSend, capOutcome).
+ */
+
+/** The verdict of stages 1 to 3: an outcome, or a send that was counted and may be claimed and sent. */
+export type StateDecision =
+  | { pass: false; outcome: SendOutcome }
+  | { pass: true; channel: Channel; extras: OutcomeExtras };
+
+/**
+ * The customer's own suppressions and those of policies.yaml, which apply to everyone, with any read from
+ * elsewhere (`also`: deliver's undecided path reads the addresses' own items, see deliver.ts).
+ */
+export function customerSuppressions(
+  state: CustomerState,
+  options: ReachOptions,
+  also: Iterable<[string, SuppressionReason]> = [],
+): Suppressions {
+  return suppressionsFrom(options.policies, [...Object.entries(state.delivery?.suppressed ?? {}), ...also]);
+}
+
+/**
+ * Stages 1 to 3 on the customer's state: channel, local time, then the caps against the sends counted in the
+ * state. When the send passes, the returned state has it counted (the same state when it was counted
+ * before, e.g. by an earlier attempt of a retried message); when it does not, the state is returned as given.
+ * Pure: the caller saves the state under the version it read, which is what makes concurrent counts safe.
+ */
+export function decideInState(
+  intent: SendIntent,
+  state: CustomerState,
+  options: ReachOptions,
+  now: number,
+  alsoSuppressed: Iterable<[string, SuppressionReason]> = [],
+): { state: CustomerState; decision: StateDecision } {
+  const suppressions = customerSuppressions(state, options, alsoSuppressed);
+  const reach = reachAndTiming(intent, state.profile, suppressions, options, now);
+  if (!reach.pass) return { state, decision: reach };
+  const { channel, extras } = reach;
+  const counted = countInState(state, intent.messageId, now, capsFor(intent, channel, options.policies));
+  if (!counted.result.ok)
+    return {
+      state,
+      decision: {
+        pass: false,
+        outcome: { ...capOutcome(intent, channel, counted.result.blocking), ...extras },
+      },
+    };
+  return { state: counted.state, decision: { pass: true, channel, extras } };
+}
+
+/**
+ * The caps check-and-count (countSend) on the sends counted in the state: the state with `messageId`
+ * counted when every rule has room, or as given when one blocks or the message was counted before.
+ */
+export function countInState(
+  state: CustomerState,
+  messageId: string,
+  at: number,
+  rules: readonly CapCheck[],
+): { state: CustomerState; result: CountResult } {
+  const counted = countSend(state.delivery?.counted ?? [], messageId, at, rules);
+  if (!counted.ok) return { state, result: counted };
+  return { state: counted.changed ? withCounted(state, counted.sends) : state, result: { ok: true } };
+}
+
+/** Drops the counted sends that no longer matter to any cap, so a state written anyway does not carry them. */
+export function pruneCounted(state: CustomerState, now: number): CustomerState {
+  const counted = state.delivery?.counted;
+  if (!counted?.some((s) => s.x <= now)) return state;
+  return withCounted(
+    state,
+    counted.filter((s) => s.x > now),
+  );
+}
+
+/** The state with `address` suppressed for `reason`; the very same state when it already was. */
+export function withSuppression(
+  state: CustomerState,
+  address: string,
+  reason: SuppressionReason,
+): CustomerState {
+  if (state.delivery?.suppressed?.[address] === reason) return state;
+  return withDelivery(state, {
+    ...state.delivery,
+    suppressed: { ...state.delivery?.suppressed, [address]: reason },
+  });
+}
+
+function withCounted(state: CustomerState, counted: readonly CountedSend[]): CustomerState {
+  const { counted: _dropped, ...others } = state.delivery ?? {};
+  return withDelivery(state, counted.length > 0 ? { ...others, counted: [...counted] } : others);
+}
+
+/** An empty `delivery` is left out: every byte of the state is written on every save. */
+function withDelivery(state: CustomerState, delivery: CustomerDelivery): CustomerState {
+  const { delivery: _replaced, ...others } = state;
+  return Object.keys(delivery).length > 0 ? { ...others, delivery } : others;
+}
+
+/** The customers whose profile holds an address: a customer state store's index of addresses. */
+export interface AddressHolders {
+  /** May lag behind the latest writes (a DynamoDB secondary index is eventually consistent). */
+  holdersOf(address: string): Promise<string[]>;
+}
+
+/**
+ * Copies a suppression of `address` into the state of every customer who holds it, so that a decision made
+ * in the customer's state honours it without reading the address's own item. The index may lag, so only a
+ * customer whose profile holds the address when read is changed. Returns how many states were written.
+ */
+export async function suppressHolders(
+  store: CustomerStateStore & AddressHolders,
+  address: string,
+  reason: SuppressionReason,
+  retry: Omit<ReadModifyWriteOptions, 'store'> = {},
+): Promise<number> {
+  const holders = await store.holdersOf(address);
+  const written = await Promise.all(
+    holders.map(async (userId) => {
+      const done = await readModifyWrite(
+        userId,
+        (before) => ({
+          state: addressesOf(before.profile).includes(address)
+            ? withSuppression(before, address, reason)
+            : before,
+          value: undefined,
+        }),
+        { ...retry, store },
+      );
+      return done.written;
+    }),
+  );
+  return written.filter(Boolean).length;
+}
+
+/**
+ * A customer state store that can read, in the same request as a customer's state, whether some addresses
+ * are suppressed (their own items, whoever holds them). Ingest uses it for the addresses an event brings, so
+ * that an address suppressed before it entered this profile is honoured without a second request.
+ */
+export interface StateWithSuppressions {
+  loadWithSuppressions(
+    userId: string,
+    addresses: readonly string[],
+  ): Promise<{ stored: StoredCustomerState | undefined; suppressed: [string, SuppressionReason][] }>;
+}
+
+/** The addresses an event's traits set on the profile, normalised as the profile keeps them. */
+export function enteringAddresses(event: CustomerEvent): string[] {
+  const traits = event.detail.traits;
+  const email = traits?.email === undefined ? undefined : normalizeEmail(traits.email);
+  const phone = traits?.phone === undefined ? undefined : normalizePhone(traits.phone);
+  return [email, phone].filter((a): a is string => a !== undefined);
+}
+
+/** The state with those of `found` that name an address the profile holds copied into its suppressions. */
+export function adoptSuppressions(
+  state: CustomerState,
+  found: readonly [string, SuppressionReason][],
+): CustomerState {
+  const held = addressesOf(state.profile);
+  return found.reduce(
+    (s, [address, reason]) => (held.includes(address) ? withSuppression(s, address, reason) : s),
+    state,
+  );
+}

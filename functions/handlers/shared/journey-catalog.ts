@@ -1,0 +1,252 @@
+import { DynamoJourneyRegistry } from '../../adapters/dynamodb/journey-registry.ts';
+import {
+  type CompiledJourney,
+  compileJourney,
+  JourneyCatalog,
+  journeyVersion,
+} from '../../core/engine/catalog.ts';
+import type { Journey } from '../../core/journeys/schema.ts';
+import { applyStatusOverrides, type OverrideStatus } from '../../core/journeys/status-overrides.ts';
+import type {
+  JourneyRegistry,
+  RegistryContents,
+  StoredJourneyVersion,
+} from '../../core/ports/journey-registry.ts';
+import type { RuntimeConfig } from './config.ts';
+import type { AwsRuntime } from './wiring.ts';
+
+/** How old the catalog may get before an invocation reads the registry again: statuses honoured within a minute. */
+export const CATALOG_MAX_AGE_MS = 60_000;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The catalog a deployed function runs: its bundled journeys as the latest versions (new entries use them),
+ * and every version stored in the registry, which in-flight enrollments pinned to them still follow.
+ * Stored versions are found by the hash they were registered under, which is what enrollments pin, even if
+ * this code would hash the same journey differently (a schema default added since).
+ */
+export class DeployedJourneyCatalog extends JourneyCatalog {
+  private readonly stored = new Map<string, CompiledJourney>();
+  readonly problems: string[] = [];
+
+  constructor(
+    latest: readonly Journey[],
+    retiredLatest: readonly Journey[],
+    stored: readonly StoredJourneyVersion[],
+  ) {
+    super(latest);
+    for (const journey of retiredLatest) this.tryCompile(`journey ${journey.id}`, () => this.add(journey));
+    for (const { journeyId, version, journey } of stored) {
+      if (super.version(version)) continue;
+      this.tryCompile(`journey ${journeyId} version ${version}`, () => {
+        this.stored.set(version, compileJourney(journey));
+      });
+    }
+  }
+
+  override version(version: string): CompiledJourney | undefined {
+    return super.version(version) ?? this.stored.get(version);
+  }
+
+  private tryCompile(what: string, compile: () => unknown): void {
+    try {
+      compile();
+    } catch (error) {
+      this.problems.push(`${what}: ${errorText(error)}; skipped`);
+    }
+  }
+}
+
+/**
+ * Builds the catalog from the bundled journeys and the registry's contents. A journey no longer bundled takes
+ * no new entries, and its in-flight enrollments finish on their versions; unless it was paused or archived
+ * with `cairn journeys`, which then holds or ends them (its newest stored version carries that status).
+ */
+export function deployedCatalog(
+  bundled: readonly Journey[],
+  contents: RegistryContents,
+): DeployedJourneyCatalog {
+  const overrides = new Map<string, OverrideStatus>(contents.overrides.map((o) => [o.journeyId, o.status]));
+  const bundledIds = new Set(bundled.map((j) => j.id));
+  const newestRetired = new Map<string, StoredJourneyVersion>();
+  for (const stored of contents.versions) {
+    if (bundledIds.has(stored.journeyId)) continue;
+    const newest = newestRetired.get(stored.journeyId);
+    if (!newest || stored.registeredAt > newest.registeredAt) newestRetired.set(stored.journeyId, stored);
+  }
+  const retiredLatest: Journey[] = [];
+  for (const [journeyId, stored] of newestRetired) {
+    const status = overrides.get(journeyId);
+    if (status === 'paused' || status === 'archived') retiredLatest.push({ ...stored.journey, status });
+  }
+  return new DeployedJourneyCatalog(
+    applyStatusOverrides(bundled, overrides),
+    retiredLatest,
+    contents.versions,
+  );
+}
+
+export type CatalogRefresh =
+  | { kind: 'fresh' }
+  | {
+      kind: 'refreshed';
+      /** `<id>@<version>` of each bundled version this instance stored (first refresh only). */
+      registered: string[];
+      versions: number;
+      overrides: number;
+      /** Registry items or stored versions that could not be used. */
+      problems: string[];
+    }
+  /** The registry could not be read; the catalog loaded before stays, and the next invocation tries again. */
+  | { kind: 'kept'; error: string };
+
+export type JourneyCatalogRefresherOptions = {
+  /** The configuration loaded from the bundle; its catalog is replaced on each refresh. */
+  config: RuntimeConfig;
+  registry: JourneyRegistry;
+  clock?: () => number;
+  maxAgeMs?: number;
+};
+
+/**
+ * Keeps `config.catalog` up to date with the registry. On the first refresh it registers the versions the
+ * function bundles (one conditional PutItem per version not stored yet), so that a version once deployed
+ * stays resolvable after the next deployment; then it reads every stored version and status override, and
+ * again at most once per `maxAgeMs`.
+ *
+ * It runs on the invocation path: a handler awaits `refreshIfStale()` before using the catalog. A background
+ * refresh would not do: Lambda freezes the instance between invocations, so a promise left running may
+ * finish minutes later, or never.
+ */
+export class JourneyCatalogRefresher {
+  private readonly config: RuntimeConfig;
+  private readonly registry: JourneyRegistry;
+  private readonly clock: () => number;
+  private readonly maxAgeMs: number;
+  /** The journeys of the bundle, as loaded at the cold start, before any refresh replaced the catalog. */
+  private readonly bundled: readonly Journey[];
+  private loadedAt: number | undefined;
+  private registered = false;
+  private running: Promise<CatalogRefresh> | undefined;
+
+  constructor(options: JourneyCatalogRefresherOptions) {
+    this.config = options.config;
+    this.registry = options.registry;
+    this.clock = options.clock ?? Date.now;
+    this.maxAgeMs = options.maxAgeMs ?? CATALOG_MAX_AGE_MS;
+    this.bundled = [...options.config.catalog.latest()].map((compiled) => compiled.journey);
+  }
+
+  /**
+   * Refreshes when the catalog is older than `maxAgeMs` (or never loaded). Throws only when the registry
+   * cannot be read or written before the first load: running on the bundle alone would end every enrollment
+   * pinned to an older version (`version-unavailable`), which cannot be undone.
+   */
+  refreshIfStale(): Promise<CatalogRefresh> {
+    const now = this.clock();
+    if (this.loadedAt !== undefined && now - this.loadedAt < this.maxAgeMs)
+      return Promise.resolve({ kind: 'fresh' });
+    // Callers that overlap wait for the same read rather than start another; only the first is told what it
+    // found, so that it is reported once.
+    if (this.running) return this.running.then((): CatalogRefresh => ({ kind: 'fresh' }));
+    this.running = this.refresh(now).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async refresh(now: number): Promise<CatalogRefresh> {
+    try {
+      const contents = await this.registry.load();
+      const registered = this.registered ? [] : await this.register(contents, now);
+      this.registered = true;
+      const catalog = deployedCatalog(this.bundled, contents);
+      this.config.catalog = catalog;
+      this.loadedAt = now;
+      return {
+        kind: 'refreshed',
+        registered,
+        versions: contents.versions.length,
+        overrides: contents.overrides.length,
+        problems: [...contents.problems, ...catalog.problems],
+      };
+    } catch (error) {
+      if (this.loadedAt === undefined) throw error;
+      return { kind: 'kept', error: errorText(error) };
+    }
+  }
+
+  /** Stores the bundled versions not stored yet, and marks what this bundle deploys where it changed. */
+  private async register(contents: RegistryContents, now: number): Promise<string[]> {
+    const stored = new Set(contents.versions.map((v) => `${v.journeyId}@${v.version}`));
+    const deployed = new Map(contents.deployed.map((d) => [d.journeyId, d]));
+    const registered = await Promise.all(
+      this.bundled.map(async (journey) => {
+        const version = journeyVersion(journey);
+        const marker = deployed.get(journey.id);
+        if (!marker || marker.version !== version || marker.status !== journey.status)
+          await this.registry.recordDeployed({
+            journeyId: journey.id,
+            version,
+            status: journey.status,
+            at: now,
+          });
+        const key = `${journey.id}@${version}`;
+        if (stored.has(key)) return [];
+        const added = await this.registry.register({
+          journeyId: journey.id,
+          version,
+          journey,
+          registeredAt: now,
+        });
+        return added ? [key] : [];
+      }),
+    );
+    return registered.flat();
+  }
+}
+
+/** A handler's ports with the refresher that keeps their catalog current. */
+export type Refreshing<P> = { ports: P; refresher: JourneyCatalogRefresher };
+
+/** Where a refresh is reported: Powertools' Logger fits. */
+export type RefreshLog = {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+};
+
+/**
+ * A handler's ports factory that refreshes the catalog, when stale, before handing the ports to an
+ * invocation: `handler = ingestHandler(refreshing(once(() => wireIngest()), obs.logger))`.
+ */
+export function refreshing<P>(wired: () => Promise<Refreshing<P>>, log?: RefreshLog): () => Promise<P> {
+  return async () => {
+    const { ports, refresher } = await wired();
+    const refresh = await refresher.refreshIfStale();
+    if (refresh.kind === 'kept')
+      log?.warn('journey registry unreadable; running on the catalog read before', refresh);
+    if (refresh.kind === 'refreshed') {
+      if (refresh.problems.length > 0)
+        log?.warn('journey registry items skipped', { problems: refresh.problems });
+      if (refresh.registered.length > 0)
+        log?.info('journey versions registered', { registered: refresh.registered });
+    }
+    return ports;
+  };
+}
+
+/** The refresher of a function on AWS: the registry in the runtime's table. */
+export function journeyCatalogRefresher(
+  runtime: AwsRuntime,
+  clock: () => number = Date.now,
+): JourneyCatalogRefresher {
+  return new JourneyCatalogRefresher({
+    config: runtime.config,
+    registry: new DynamoJourneyRegistry({
+      client: runtime.documents,
+      tableName: runtime.env.CAIRN_TABLE_NAME,
+    }),
+    clock,
+  });
+}

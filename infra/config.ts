@@ -1,0 +1,252 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
+
+/**
+ * The deployments of Cairn, one per environment, each in the account and Region it names. `cdk synth -c env=dev`
+ * picks one; docs/deploy.md explains every value and how to set the real account ids.
+ */
+export const Env = z.enum(['dev', 'staging', 'prod']);
+export type Env = z.infer<typeof Env>;
+
+const AccountId = z.string().regex(/^\d{12}$/, 'expected an AWS account id: 12 digits');
+const Region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region such as eu-west-1');
+
+const TimeZone = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Paris');
+
+/** EventBridge keeps `aws.*` for AWS services, and Cairn's own events (`cairn.*`) never come through the bus. */
+const EventSource = z
+  .string()
+  .min(1)
+  .refine((s) => !/^(aws|cairn)\./.test(s), 'sources starting with "aws." or "cairn." are reserved');
+
+const SesName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-", at most 64');
+
+const EmailChannel = z.strictObject({
+  /** The verified SES identity (a domain or an address) the messages are sent from; IAM is scoped to it. */
+  identity: z.string().min(1),
+  /** The From header, an address of `identity`, e.g. `Shop <news@example.com>`. */
+  from: z.string().min(1),
+  replyTo: z.string().min(1).optional(),
+  /** The configuration set the stateful stack creates, publishing sending events to EventBridge. */
+  configurationSetName: SesName,
+});
+
+const SmsChannel = z.strictObject({
+  /**
+   * An ARN, not an id: IAM's SendTextMessage is scoped to the phone number, pool or sender id itself, and the
+   * runtime accepts an ARN as the origination identity.
+   */
+  originationIdentityArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number|pool|sender-id)\/.+$/,
+      'expected the ARN of an End User Messaging phone number, pool or sender id',
+    ),
+  /** An existing End User Messaging configuration set (docs/channels.md). */
+  configurationSetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-", at most 64'),
+  maxSegments: z.number().int().positive().optional(),
+});
+
+const PushChannel = z.strictObject({
+  /** The Pinpoint application (project) id whose APNs and FCM channels carry push. */
+  applicationId: z.string().regex(/^[0-9a-f]{32}$/, 'expected a Pinpoint application id: 32 hex digits'),
+});
+
+const Retention = z.strictObject({
+  /** How long the functions' logs are kept. */
+  logs: z.enum(RetentionDays),
+  /** How long the customer-events archive keeps events for replay. */
+  eventArchiveDays: z.number().int().min(1),
+  /** How long a dead-letter queue keeps a message (SQS allows up to 14 days). */
+  deadLetterDays: z.number().int().min(1).max(14),
+  /**
+   * Deletion protection and RETAIN on the data (table, key, archive, dead letters, secret). Without it a
+   * `cdk destroy` removes them, which suits a dev environment only.
+   */
+  retainData: z.boolean(),
+});
+
+/** `maxConcurrency` of each queue's event source mapping (Lambda allows 2 to 1,000). */
+const Concurrency = z.strictObject({
+  ingest: z.number().int().min(2).max(1000),
+  /** The send rate's ceiling: see docs/deploy.md, "Sending rate". */
+  deliver: z.number().int().min(2).max(1000),
+  feedback: z.number().int().min(2).max(1000),
+});
+
+export const EnvironmentConfig = z.strictObject({
+  account: AccountId,
+  region: Region,
+  /** The `source` values the customer-events bus hands to Cairn (docs/events.md). */
+  eventSources: z.array(EventSource).min(1),
+  /** Where the alarms go (an SNS e-mail subscription, confirmed once from the inbox). */
+  alarmEmail: z.email(),
+  /** The `environments:` entry of policies.yaml and lifecycle.yaml this deployment applies, if any. */
+  policyEnvironment: z.string().min(1).optional(),
+  /** The time zone of customers whose own is unknown. */
+  defaultTimezone: TimeZone,
+  /** The channels this environment sends on; a channel left out has no adapter and no permission. */
+  channels: z.strictObject({
+    email: EmailChannel.optional(),
+    sms: SmsChannel.optional(),
+    push: PushChannel.optional(),
+  }),
+  retention: Retention,
+  concurrency: Concurrency,
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+
+/**
+ * The sample deployments. The account ids are placeholders: put yours here, or pass them at synth time with
+ * `-c account=...` (docs/deploy.md). Nothing is looked up in AWS, so synth works offline.
+ */
+export const environments: Record<Env, z.input<typeof EnvironmentConfig>> = {
+  dev: {
+    account: '111111111111',
+    region: 'eu-west-1',
+    eventSources: ['com.example.shop'],
+    alarmEmail: 'ops@example.com',
+    defaultTimezone: 'UTC',
+    channels: {
+      email: {
+        identity: 'example.com',
+        from: 'Shop (dev) <news@example.com>',
+        configurationSetName: 'cairn-dev',
+      },
+    },
+    retention: {
+      logs: RetentionDays.TWO_WEEKS,
+      eventArchiveDays: 7,
+      deadLetterDays: 14,
+      retainData: false,
+    },
+    concurrency: { ingest: 2, deliver: 2, feedback: 2 },
+  },
+  staging: {
+    account: '222222222222',
+    region: 'eu-west-1',
+    eventSources: ['com.example.shop'],
+    alarmEmail: 'ops@example.com',
+    policyEnvironment: 'eu',
+    defaultTimezone: 'Europe/Paris',
+    channels: {
+      email: {
+        identity: 'example.com',
+        from: 'Shop (staging) <news@example.com>',
+        configurationSetName: 'cairn-staging',
+      },
+      sms: {
+        originationIdentityArn:
+          'arn:aws:sms-voice:eu-west-1:222222222222:pool/pool-0123456789abcdef0123456789abcdef',
+        configurationSetName: 'cairn-staging',
+      },
+    },
+    retention: {
+      logs: RetentionDays.ONE_MONTH,
+      eventArchiveDays: 30,
+      deadLetterDays: 14,
+      retainData: false,
+    },
+    concurrency: { ingest: 5, deliver: 2, feedback: 2 },
+  },
+  prod: {
+    account: '333333333333',
+    region: 'eu-west-1',
+    eventSources: ['com.example.shop', 'com.example.app'],
+    alarmEmail: 'ops@example.com',
+    policyEnvironment: 'eu',
+    defaultTimezone: 'Europe/Paris',
+    channels: {
+      email: {
+        identity: 'example.com',
+        from: 'Shop <news@example.com>',
+        replyTo: 'help@example.com',
+        configurationSetName: 'cairn-prod',
+      },
+      sms: {
+        originationIdentityArn:
+          'arn:aws:sms-voice:eu-west-1:333333333333:pool/pool-fedcba9876543210fedcba9876543210',
+        configurationSetName: 'cairn-prod',
+        maxSegments: 3,
+      },
+      push: { applicationId: '0123456789abcdef0123456789abcdef' },
+    },
+    retention: {
+      logs: RetentionDays.THREE_MONTHS,
+      eventArchiveDays: 90,
+      deadLetterDays: 14,
+      retainData: true,
+    },
+    concurrency: { ingest: 20, deliver: 10, feedback: 5 },
+  },
+};
+
+/** Values that may be given at synth time instead of in this file, e.g. from CI: `-c account=...`. */
+export const ConfigOverrides = z.strictObject({
+  account: z.string().optional(),
+  region: z.string().optional(),
+  alarmEmail: z.string().optional(),
+});
+export type ConfigOverrides = z.infer<typeof ConfigOverrides>;
+
+/** A configuration that cannot be deployed: synth stops with this message. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The configuration of environment `name` with `overrides` applied, parsed: an unknown or missing name, or a
+ * missing or wrong value, throws a ConfigError that says which and where.
+ */
+export function selectEnvironment(
+  name: string | undefined,
+  overrides: ConfigOverrides = {},
+  configs: Record<string, unknown> = environments,
+): { env: Env; config: EnvironmentConfig } {
+  const choices = Env.options.map((e) => `-c env=${e}`).join(', ');
+  if (name === undefined || name === '')
+    throw new ConfigError(`no environment chosen: pass one of ${choices} (e.g. npx cdk synth -c env=dev)`);
+  const env = Env.safeParse(name);
+  if (!env.success)
+    throw new ConfigError(`unknown environment "${name}": expected one of ${Env.options.join(', ')}`);
+  const raw = configs[env.data];
+  if (raw === undefined)
+    throw new ConfigError(`environment "${env.data}" has no configuration in infra/config.ts`);
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const merged = typeof raw === 'object' && raw !== null ? { ...raw, ...given } : raw;
+  const parsed = EnvironmentConfig.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${describeIssue(issue, merged)}`);
+    throw new ConfigError(
+      `the configuration of environment "${env.data}" (infra/config.ts) is not valid:\n${lines.join('\n')}`,
+    );
+  }
+  return { env: env.data, config: parsed.data };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = issue.path.map(String).join('.') || '(the whole entry)';
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+  return `${path}: ${missing ? 'required, but missing' : issue.message}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

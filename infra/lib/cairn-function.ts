@@ -1,0 +1,176 @@
+import { join, relative } from 'node:path';
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type * as z from 'zod';
+import { METRICS_NAMESPACE } from '../../functions/handlers/shared/observability.ts';
+import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/handlers/shared/wiring.ts';
+import type { ShippedConfig } from './journeys.ts';
+
+/** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
+export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback';
+
+/** A variable Cairn's runtime reads, named as its zod schemas name it (functions/handlers/shared/wiring.ts). */
+export type CairnVariable =
+  | keyof z.input<typeof RuntimeEnvironment>
+  | keyof z.input<typeof ChannelEnvironment>;
+
+/**
+ * What a function needs to use one resource: the variables that tell it where the resource is, and the IAM
+ * statements that let it call the resource. Handed to `CairnFunction.use` as one, so that no function can be
+ * told about a resource without the permission to use it, or be given a permission it is not told to use.
+ */
+export type RuntimeGrant = {
+  variables: Partial<Record<CairnVariable, string>>;
+  statements: PolicyStatement[];
+};
+
+/** Where the configuration folder lands in the deployment package (Lambda unpacks it to /var/task). */
+export const BUNDLED_CONFIG_DIR = 'journeys';
+const LAMBDA_TASK_ROOT = '/var/task';
+
+/**
+ * esbuild's ESM output cannot call `require`, and some dependencies are CommonJS that require Node built-ins;
+ * this gives the bundle a real `require` (the usual NodejsFunction ESM recipe).
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as cairnCreateRequire } from 'node:module'; const require = cairnCreateRequire(import.meta.url);";
+
+export type CairnFunctionProps = {
+  name: FunctionName;
+  description: string;
+  /** The repository root: the bundler's project root, holding functions/ and package-lock.json. */
+  projectRoot: string;
+  /** The configuration folder to ship, for the functions that load journeys; none for the others. */
+  shipped?: ShippedConfig;
+  memorySize: number;
+  timeout: Duration;
+  /** A name ops can type: `aws logs tail /cairn-dev/ingest --follow`. */
+  logGroupName: string;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+};
+
+/**
+ * The one way Cairn builds a Lambda function: Node.js 22 on arm64, an ESM bundle made by esbuild with the AWS
+ * SDK inside (so the code runs on the SDK version it was tested with, not the runtime's), `module` before
+ * `main` so ESM builds of dependencies are chosen, source maps, its own log group with the environment's
+ * retention, the Powertools environment, and a role that starts empty: only `use` adds to it.
+ */
+export class CairnFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly name: FunctionName;
+
+  constructor(scope: Construct, id: string, props: CairnFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Cairn ${props.name}: only what the function calls`,
+    });
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    const shipped = props.shipped;
+    this.function = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      entry: join(props.projectRoot, 'functions', 'handlers', props.name, 'index.ts'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        bundleAwsSDK: true,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        // The maps point at the sources by path; leaving their text out keeps the package small.
+        sourcesContent: false,
+        banner: ESM_REQUIRE_SHIM,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            shipped ? copyCommands(shipped, props.projectRoot, inputDir, outputDir) : [],
+        },
+      },
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x on purpose: the runtime issue 8 specifies, and the esbuild target of the bundle. Moving to a newer runtime is a change to make deliberately, with its tests, not one a CDK upgrade should make silently.',
+    });
+    if (shipped)
+      this.function.addEnvironment('CAIRN_CONFIG_DIR', `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_DIR}`);
+  }
+
+  /** Tells the function where a resource is and lets it call the resource: both or neither. */
+  use(grant: RuntimeGrant): this {
+    for (const [name, value] of Object.entries(grant.variables)) {
+      if (value !== undefined) this.function.addEnvironment(name, value);
+    }
+    for (const statement of grant.statements) this.role.addToPolicy(statement);
+    return this;
+  }
+
+  /** A setting that takes no permission (the policy environment, a time zone, a segment limit). */
+  setting(name: CairnVariable, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+}
+
+/**
+ * Shell commands copying the validated files into the bundle's configuration folder. Paths go through
+ * `inputDir` (the project root as the bundler sees it), so they hold for local bundling and for Docker.
+ */
+function copyCommands(
+  shipped: ShippedConfig,
+  projectRoot: string,
+  inputDir: string,
+  outputDir: string,
+): string[] {
+  const target = `${outputDir}/${BUNDLED_CONFIG_DIR}`;
+  const folders = new Set(shipped.files.map((file) => parentOf(file)));
+  const source = relative(projectRoot, shipped.folder);
+  return [
+    ...[...folders].map((folder) => `mkdir -p ${quote(folder === '' ? target : `${target}/${folder}`)}`),
+    ...shipped.files.map(
+      (file) => `cp ${quote(`${inputDir}/${source}/${file}`)} ${quote(`${target}/${file}`)}`,
+    ),
+  ];
+}
+
+function parentOf(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash < 0 ? '' : file.slice(0, slash);
+}
+
+function quote(path: string): string {
+  return `'${path.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,154 @@
+import { Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { EnvironmentConfig } from '../config.ts';
+import type { CairnVariable, RuntimeGrant } from './cairn-function.ts';
+
+/** The DynamoDB requests the adapters in functions/adapters/dynamodb/ make. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem';
+
+/**
+ * What DynamoDB calls on the caller's behalf on a table encrypted with a customer managed key: the families
+ * CDK's `grantWriteData` grants (`kms:ReEncrypt*`, `kms:GenerateDataKey*`), spelled out without wildcards.
+ */
+export const TABLE_KEY_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
+
+/**
+ * The table, for these requests only, and its key, only through DynamoDB; `queriedIndexes` are the secondary
+ * indexes the function queries (a Query on an index is authorised on the index's ARN, not the table's).
+ */
+export function tableGrant(
+  table: ITable,
+  key: IKey,
+  actions: readonly TableAction[],
+  queriedIndexes: readonly string[] = [],
+): RuntimeGrant {
+  const stack = Stack.of(table);
+  const indexStatements = queriedIndexes.length
+    ? [
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: queriedIndexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      ]
+    : [];
+  return {
+    variables: { CAIRN_TABLE_NAME: table.tableName },
+    statements: [
+      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      ...indexStatements,
+      new PolicyStatement({
+        actions: TABLE_KEY_ACTIONS,
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    ],
+  };
+}
+
+type QueueVariable = Extract<
+  CairnVariable,
+  'CAIRN_INGEST_QUEUE_URL' | 'CAIRN_SEND_QUEUE_URL' | 'CAIRN_DEAD_LETTER_QUEUE_URL'
+>;
+
+/** Sending to a queue (SendMessageBatch is authorised by sqs:SendMessage too). */
+export function queueGrant(variable: QueueVariable, queue: IQueue): RuntimeGrant {
+  return {
+    variables: { [variable]: queue.queueUrl },
+    statements: [new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] })],
+  };
+}
+
+/** Reading the unsubscribe signing keys; the secret's ARN is its id. */
+export function unsubscribeSecretGrant(secret: ISecret): RuntimeGrant {
+  return {
+    variables: { CAIRN_UNSUBSCRIBE_SECRET_ID: secret.secretArn },
+    statements: [
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    ],
+  };
+}
+
+type Place = { account: string; region: string };
+
+/**
+ * The channels configured for the environment, each with the one send action its adapter calls, scoped to the
+ * resources IAM checks for that action (docs/deploy.md, "Permissions"). A channel not configured gets neither
+ * its variables nor its permission, and its sends fail with `channel-not-configured`.
+ */
+export function channelGrants(channels: EnvironmentConfig['channels'], place: Place): RuntimeGrant[] {
+  const grants: RuntimeGrant[] = [];
+  const arn = (service: string, resource: string) =>
+    `arn:${partitionOf(place.region)}:${service}:${place.region}:${place.account}:${resource}`;
+  const { email, sms, push } = channels;
+  if (email) {
+    grants.push({
+      variables: {
+        CAIRN_EMAIL_FROM: email.from,
+        CAIRN_SES_CONFIGURATION_SET: email.configurationSetName,
+        ...(email.replyTo ? { CAIRN_EMAIL_REPLY_TO: email.replyTo } : {}),
+      },
+      statements: [
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          // SES checks the sending identity and, when the request names one, the configuration set.
+          resources: [
+            arn('ses', `identity/${email.identity}`),
+            arn('ses', `configuration-set/${email.configurationSetName}`),
+          ],
+        }),
+      ],
+    });
+  }
+  if (sms) {
+    grants.push({
+      variables: {
+        CAIRN_SMS_ORIGINATION_IDENTITY: sms.originationIdentityArn,
+        CAIRN_SMS_CONFIGURATION_SET: sms.configurationSetName,
+        ...(sms.maxSegments ? { CAIRN_MAX_SMS_SEGMENTS: String(sms.maxSegments) } : {}),
+      },
+      statements: [
+        new PolicyStatement({
+          actions: ['sms-voice:SendTextMessage'],
+          resources: [
+            sms.originationIdentityArn,
+            arn('sms-voice', `configuration-set/${sms.configurationSetName}`),
+          ],
+        }),
+      ],
+    });
+  }
+  if (push) {
+    grants.push({
+      variables: { CAIRN_PUSH_APPLICATION_ID: push.applicationId },
+      statements: [
+        new PolicyStatement({
+          actions: ['mobiletargeting:SendMessages'],
+          // The application, and its messages resource (the API path /v1/apps/{id}/messages): both name only it.
+          resources: [
+            arn('mobiletargeting', `apps/${push.applicationId}`),
+            arn('mobiletargeting', `apps/${push.applicationId}/messages`),
+          ],
+        }),
+      ],
+    });
+  }
+  return grants;
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.includes('-gov-')) return 'aws-us-gov';
+  return 'aws';
+}

@@ -1,0 +1,299 @@
+import {
+  CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ADDRESS_INDEXES } from '../../functions/adapters/dynamodb/table.ts';
+import { FEEDBACK_TAGS } from '../../functions/core/feedback/outcome.ts';
+import type { Env, EnvironmentConfig } from '../config.ts';
+import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
+import { channelGrants, partitionOf, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
+import type { ShippedConfig } from './journeys.ts';
+import { Observability } from './observability.ts';
+import { prefixOf, type StatefulStack } from './stateful-stack.ts';
+
+export type StatelessStackProps = StackProps & {
+  name: Env;
+  config: EnvironmentConfig;
+  stateful: StatefulStack;
+  shipped: ShippedConfig;
+  projectRoot: string;
+};
+
+/** Receives before SQS moves a message to its dead-letter queue: a throttle storm must not dead-letter work. */
+const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * How each function is built. Timeouts are short because a record that fails is retried by its queue; the
+ * queues' visibility timeouts are six times these, as Lambda recommends for SQS event sources.
+ */
+const FUNCTIONS: Record<FunctionName, { memorySize: number; timeout: Duration; description: string }> = {
+  ingest: { memorySize: 512, timeout: Duration.seconds(30), description: 'Customer events into the engine' },
+  deliver: {
+    memorySize: 512,
+    timeout: Duration.seconds(30),
+    description: 'Send intents through the policies',
+  },
+  timers: { memorySize: 512, timeout: Duration.seconds(60), description: 'Fires due timers, each minute' },
+  feedback: {
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    description: 'Provider feedback into suppressions',
+  },
+  unsubscribe: {
+    memorySize: 256,
+    timeout: Duration.seconds(10),
+    description: 'The unsubscribe link endpoint',
+  },
+};
+
+/**
+ * The code and its wiring, replaceable at will: the functions, their work queues and event source mappings,
+ * the rules that feed the queues, the per-minute timer schedule, the unsubscribe function URL, the dashboard and
+ * the alarms. Everything it stores lives in the stateful stack.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, CairnFunction>;
+  readonly queues: { ingest: Queue; send: Queue; feedback: Queue };
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful, name } = props;
+    const prefix = prefixOf(name);
+    const { deadLetters, table, tableKey } = stateful;
+    const removalPolicy = config.retention.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const make = (fn: FunctionName, shipsConfig: boolean) => {
+      const fnProps: CairnFunctionProps = {
+        name: fn,
+        ...FUNCTIONS[fn],
+        projectRoot: props.projectRoot,
+        ...(shipsConfig ? { shipped: props.shipped } : {}),
+        logGroupName: `/${prefix}/${fn}`,
+        logRetention: config.retention.logs,
+        logRemovalPolicy: removalPolicy,
+      };
+      return new CairnFunction(this, `${capitalised(fn)}Function`, fnProps);
+    };
+    // ingest, timers and deliver load the journeys at cold start; feedback and unsubscribe load none.
+    const functions = {
+      ingest: make('ingest', true),
+      timers: make('timers', true),
+      deliver: make('deliver', true),
+      feedback: make('feedback', false),
+      unsubscribe: make('unsubscribe', false),
+    };
+    this.functions = functions;
+
+    const workQueue = (queueId: string, queueName: string, consumer: FunctionName, deadLetterQueue: IQueue) =>
+      new Queue(this, queueId, {
+        queueName: `${prefix}-${queueName}`,
+        visibilityTimeout: Duration.seconds(6 * FUNCTIONS[consumer].timeout.toSeconds()),
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+    this.queues = {
+      ingest: workQueue('IngestQueue', 'ingest', 'ingest', deadLetters.ingest),
+      send: workQueue('SendQueue', 'send', 'deliver', deadLetters.send),
+      feedback: workQueue('FeedbackQueue', 'feedback', 'feedback', deadLetters.feedback),
+    };
+    const { queues } = this;
+
+    // The functions that load journeys (ingest, timers, deliver) Query the JOURNEYS partition once a minute for
+    // the stored versions and the statuses `cairn journeys pause|resume|archive` sets (journey-catalog.ts), and
+    // PutItem their bundled versions there on a cold start.
+    const runtimeSettings = (fn: CairnFunction) => {
+      fn.setting('CAIRN_DEFAULT_TIMEZONE', config.defaultTimezone);
+      if (config.policyEnvironment) fn.setting('CAIRN_ENVIRONMENT', config.policyEnvironment);
+    };
+    // BatchGetItem: an event bringing new addresses reads the state with their suppression items in one request.
+    functions.ingest
+      .use(tableGrant(table, tableKey, ['BatchGetItem', 'GetItem', 'PutItem', 'DeleteItem', 'Query']))
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest))
+      .use(queueGrant('CAIRN_SEND_QUEUE_URL', queues.send))
+      .use(queueGrant('CAIRN_DEAD_LETTER_QUEUE_URL', deadLetters.letters));
+    functions.timers
+      .use(tableGrant(table, tableKey, ['GetItem', 'PutItem', 'DeleteItem', 'Query']))
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest))
+      .use(queueGrant('CAIRN_SEND_QUEUE_URL', queues.send))
+      .use(queueGrant('CAIRN_DEAD_LETTER_QUEUE_URL', deadLetters.letters));
+    functions.deliver
+      .use(
+        tableGrant(table, tableKey, [
+          'BatchGetItem',
+          'GetItem',
+          'PutItem',
+          'UpdateItem',
+          'DeleteItem',
+          'Query',
+        ]),
+      )
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest))
+      .use(queueGrant('CAIRN_SEND_QUEUE_URL', queues.send))
+      .use(queueGrant('CAIRN_DEAD_LETTER_QUEUE_URL', deadLetters.letters))
+      .use(unsubscribeSecretGrant(stateful.unsubscribeKeys));
+    for (const grant of channelGrants(config.channels, { account: this.account, region: this.region })) {
+      functions.deliver.use(grant);
+    }
+    for (const fn of [functions.ingest, functions.timers, functions.deliver]) runtimeSettings(fn);
+    // A suppression is written to the address's item and copied into the state of every customer holding the
+    // address, found through the address indexes (DynamoPolicyStore.suppress).
+    const addressIndexes = Object.values(ADDRESS_INDEXES).map((index) => index.indexName);
+    functions.feedback
+      .use(tableGrant(table, tableKey, ['GetItem', 'PutItem'], addressIndexes))
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest));
+    functions.unsubscribe
+      .use(unsubscribeSecretGrant(stateful.unsubscribeKeys))
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest));
+
+    // Anyone with a link may call it: the HMAC token in the link is the authorisation (docs/channels.md).
+    const unsubscribeUrl = functions.unsubscribe.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+    });
+    functions.deliver.setting('CAIRN_UNSUBSCRIBE_URL', unsubscribeUrl.url);
+
+    // maxConcurrency caps how many instances work a queue at once: for deliver, that is the sending rate's
+    // ceiling (docs/deploy.md, "Sending rate"); for ingest, the write rate to the table during a burst.
+    functions.ingest.function.addEventSource(
+      new SqsEventSource(queues.ingest, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: config.concurrency.ingest,
+      }),
+    );
+    functions.deliver.function.addEventSource(
+      new SqsEventSource(queues.send, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: config.concurrency.deliver,
+      }),
+    );
+    functions.feedback.function.addEventSource(
+      new SqsEventSource(queues.feedback, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: config.concurrency.feedback,
+      }),
+    );
+
+    // The rules' own dead-letter queues are referenced by ARN: the stateful stack grants EventBridge access to
+    // them, so that no policy there has to name a rule here (which would make the two stacks depend on each other).
+    const eventBridgeDeadLetters = (queueId: string, queue: Queue) =>
+      Queue.fromQueueArn(this, queueId, queue.queueArn);
+    new Rule(this, 'CustomerEventsRule', {
+      ruleName: `${prefix}-customer-events`,
+      description: 'Customer events from the configured sources, to the ingest queue',
+      eventBus: stateful.customerEvents,
+      eventPattern: { source: config.eventSources },
+      targets: [
+        new SqsQueue(queues.ingest, {
+          deadLetterQueue: eventBridgeDeadLetters('IngestDeadLettersByArn', deadLetters.ingest),
+        }),
+      ],
+    });
+    const feedbackTarget = new SqsQueue(queues.feedback, {
+      deadLetterQueue: eventBridgeDeadLetters('FeedbackDeadLettersByArn', deadLetters.feedback),
+    });
+    const email = config.channels.email;
+    if (email) {
+      const configurationSetArn = `arn:${partitionOf(this.region)}:ses:${this.region}:${this.account}:configuration-set/${email.configurationSetName}`;
+      new Rule(this, 'EmailFeedbackRule', {
+        ruleName: `${prefix}-email-feedback`,
+        description: "SES sending events of Cairn's configuration set, to the feedback queue",
+        eventPattern: { source: ['aws.ses'], resources: [configurationSetArn] },
+        targets: [feedbackTarget],
+      });
+    }
+    if (config.channels.sms) {
+      new Rule(this, 'SmsFeedbackRule', {
+        ruleName: `${prefix}-sms-feedback`,
+        description: 'End User Messaging SMS events of messages Cairn sent, to the feedback queue',
+        eventPattern: {
+          source: ['aws.sms-voice'],
+          detailType: ['Text Message Delivery Status Updated'],
+          detail: { context: { [FEEDBACK_TAGS.messageId]: Match.exists() } },
+        },
+        targets: [feedbackTarget],
+      });
+    }
+
+    // Lambda's own retries of an asynchronous invocation would only run a sweep the next one repeats anyway.
+    functions.timers.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    const sweepRole = new Role(this, 'TimerSweepRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: invokes the timers function, nothing else',
+    });
+    Validations.of(sweepRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(cfnOf(functions.timers))}.Arn>:*]`,
+      reason:
+        "LambdaInvoke grants with Lambda's grantInvoke, which also names the function's versions and aliases (<arn>:*); they are versions of the timers function only, and the schedule invokes the unqualified function.",
+    });
+    new Schedule(this, 'TimerSweep', {
+      scheduleName: `${prefix}-timer-sweep`,
+      description: 'Fires due timers each minute',
+      scheduleGroup: stateful.scheduleGroup,
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(functions.timers.function, {
+        role: sweepRole,
+        // The envelope the timers handler parses (ScheduledEvent in functions/handlers/shared/envelopes.ts).
+        input: ScheduleTargetInput.fromObject({
+          'detail-type': 'Scheduled Event',
+          time: ContextAttribute.scheduledTime,
+        }),
+        // A missed sweep is not retried: the next one, a minute later, fires everything due by then.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      prefix,
+      functions,
+      queues: this.queues,
+      deadLetters: { ...deadLetters },
+      alarmTopic: stateful.alarmTopic,
+      email: email !== undefined,
+    });
+
+    new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+  }
+}
+
+/** The CloudFormation resource of a function, to name it in an acknowledgement. */
+function cfnOf(fn: CairnFunction): CfnElement {
+  const resource = fn.function.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error(`${fn.name}: no CloudFormation resource`);
+  return resource;
+}
+
+function capitalised(word: string): string {
+  return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
+}

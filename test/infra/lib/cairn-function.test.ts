@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRuntimeConfig } from '../../../functions/handlers/shared/config.ts';
+import { BUNDLED_CONFIG_DIR, type FunctionName } from '../../../infra/lib/cairn-function.ts';
+import { bundlesOf, FUNCTIONS, removeOutput, type Synthesized, synthesize } from '../support.ts';
+
+const run = promisify(execFile);
+
+const LOADS_JOURNEYS: FunctionName[] = ['ingest', 'timers', 'deliver'];
+
+/** Every file under `folder`, relative to it. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('the function bundles, built by the synth', () => {
+  let synthesized: Synthesized;
+  let bundleOf: Map<FunctionName, string>;
+  beforeAll(async () => {
+    synthesized = await synthesize('staging', { bundle: true });
+    bundleOf = bundlesOf(synthesized);
+  }, 120_000);
+  afterAll(() => removeOutput(synthesized));
+
+  it('is one ESM file with its source map, the AWS SDK inside', () => {
+    for (const fn of FUNCTIONS) {
+      // Prepare
+      const bundle = bundleOf.get(fn) ?? '';
+
+      // Act
+      const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+
+      // Assess
+      expect(existsSync(join(bundle, 'index.mjs.map'))).toBe(true);
+      expect(code).toContain('@aws-sdk/client-sqs');
+      expect(code).toMatch(/\bexport\s*\{/);
+    }
+  });
+
+  it('ships the validated journeys, templates and settings with the functions that load them, and no tests', () => {
+    // Prepare
+    const shipped = [...synthesized.shipped.files].sort();
+
+    // Assess
+    for (const fn of FUNCTIONS) {
+      const folder = join(bundleOf.get(fn) ?? '', BUNDLED_CONFIG_DIR);
+      if (LOADS_JOURNEYS.includes(fn)) expect(filesUnder(folder)).toEqual(shipped);
+      else expect(existsSync(folder)).toBe(false);
+    }
+    expect(shipped.some((f) => f.startsWith('tests/') || f.startsWith('events/'))).toBe(false);
+  });
+
+  it('ships a folder that loads as at a cold start, with the environment of the deployment', async () => {
+    // Prepare
+    const folder = join(bundleOf.get('deliver') ?? '', BUNDLED_CONFIG_DIR);
+    const journeyFiles = synthesized.shipped.files.filter(
+      (f) => !f.includes('/') && !/^(lifecycle|policies)\./.test(f),
+    );
+
+    // Act
+    const config = await loadRuntimeConfig(
+      folder,
+      synthesized.config.policyEnvironment,
+      synthesized.config.defaultTimezone,
+    );
+
+    // Assess
+    expect([...config.catalog.latest()]).toHaveLength(journeyFiles.length);
+    expect(config.templates.size).toBe(
+      synthesized.shipped.files.filter((f) => f.startsWith('templates/')).length,
+    );
+    expect(config.lifecycle).toBeDefined();
+  });
+
+  it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {
+    for (const fn of FUNCTIONS) {
+      // Act
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          'const m = await import(process.argv[1]); console.log(typeof m.handler);',
+          join(bundleOf.get(fn) ?? '', 'index.mjs'),
+        ],
+        { env: { PATH: process.env.PATH ?? '' } },
+      );
+
+      // Assess
+      expect(stdout.trim()).toBe('function');
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App, Stack } from 'aws-cdk-lib';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { addCairn, PROJECT_ROOT } from '../../../infra/lib/app.ts';
+import { JourneyValidationError, validateConfigFolder } from '../../../infra/lib/journeys.ts';
+
+const run = promisify(execFile);
+
+/** The validator's own message for the misspelt key, exactly as `npx cairn validate` prints it. */
+const MISSPELT_KEY_PROBLEM =
+  'test/fixtures/journeys/broken/misspelt-key.yaml:10:5 steps[0].tempalte: unknown key "tempalte"; did you mean "template"?';
+
+async function rejection(promise: Promise<unknown>): Promise<JourneyValidationError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof JourneyValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a JourneyValidationError');
+}
+
+describe('validateConfigFolder', () => {
+  it('ships the journeys, the settings beside them and the templates, and nothing else', async () => {
+    // Act
+    const shipped = await validateConfigFolder('journeys', undefined, 'UTC');
+
+    // Assess
+    const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates')).map(
+      (name) => `templates/${name}`,
+    );
+    expect(shipped.folder).toBe(join(PROJECT_ROOT, 'journeys'));
+    expect(shipped.files).toEqual(
+      expect.arrayContaining(['welcome-series.yaml', 'policies.yaml', 'lifecycle.yaml']),
+    );
+    expect(shipped.files.filter((f) => f.startsWith('templates/')).sort()).toEqual(templates.sort());
+    expect(shipped.files.some((f) => f.startsWith('tests/') || f.startsWith('events/'))).toBe(false);
+    expect(shipped.files).not.toContain('schema.json');
+  });
+
+  it("loads the settings with the deployment's policy environment: an unknown one stops the synth", async () => {
+    // Prepare
+    // The problem is placed at the first entry under `environments:`, where a name would be added.
+    const lines = readFileSync(join(PROJECT_ROOT, 'journeys', 'policies.yaml'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('environments:'));
+    const entry = lines.findIndex((l, i) => i > start && /^\s+[a-z]/.test(l));
+    const position = `${entry + 1}:${(lines[entry]?.search(/\S/) ?? 0) + 1}`;
+
+    // Act
+    const error = await rejection(validateConfigFolder('journeys', 'mars', 'UTC'));
+
+    // Assess
+    expect(error.problems).toContain(
+      `journeys/policies.yaml:${position} environments: no environment "mars"; expected one of eu, us`,
+    );
+  });
+});
+
+describe('addCairn with a broken journey', () => {
+  it("stops before any stack exists, with the validator's file:line:column message", async () => {
+    // Prepare
+    const app = new App();
+
+    // Act
+    const error = await rejection(
+      addCairn({ app, env: 'dev', overrides: {}, configFolder: 'test/fixtures/journeys/broken' }),
+    );
+
+    // Assess
+    expect(error.problems).toContain(MISSPELT_KEY_PROBLEM);
+    expect(error.message).toContain('cdk synth stopped: test/fixtures/journeys/broken does not validate');
+    expect(app.node.children.filter((c) => c instanceof Stack)).toEqual([]);
+  });
+
+  it('makes the CDK app exit with status 1 and the message on stderr, as `cdk synth` runs it', async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'cairn-broken-cli-'));
+    onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+    const environment = {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ env: 'dev', journeys: 'test/fixtures/journeys/broken' }),
+    };
+
+    // Act
+    const failure = await run(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['infra/bin/cairn.ts'], {
+      cwd: PROJECT_ROOT,
+      env: environment,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(failure).toMatchObject({ code: 1 });
+    expect(failure).toHaveProperty('stderr', expect.stringContaining(MISSPELT_KEY_PROBLEM));
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+});
