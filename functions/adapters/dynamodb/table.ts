@@ -2,7 +2,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
  * The one DynamoDB table Cairn keeps its runtime data in (single-table design, docs/data-model.md). This file
- * is the only definition of its keys: the tests create dynalite's table from it, and the CDK app will too.
+ * is the only definition of its keys: the tests create dynalite's table from it, and so does the CDK app
+ * (infra/lib/table.ts).
  */
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
