@@ -10,6 +10,7 @@ const StartSes = z.custom<StartSes>((value) => typeof value === 'function');
 export const StoredEmail = z.looseObject({
   messageId: z.string(),
   from: z.string(),
+  replyTo: z.array(z.string()).optional(),
   destination: z.looseObject({ to: z.array(z.string()) }),
   subject: z.string(),
   body: z.looseObject({ html: z.string().optional(), text: z.string().optional() }),
@@ -24,6 +25,8 @@ export type SesLocal = {
   /** The SES v2 endpoint for an `SESv2Client`, and the web page that shows the emails. */
   url: string;
   emails(): Promise<StoredEmail[]>;
+  /** Forgets every email stored so far. */
+  clear(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -48,10 +51,14 @@ function startFunction(): StartSes {
 export async function startSesLocal(port = 0): Promise<SesLocal> {
   const server = await startFunction()({ host: '127.0.0.1', port });
   const url = `http://127.0.0.1:${portOf(server.address())}`;
+  const clear = async () => {
+    await fetch(`${url}/clear-store`, { method: 'POST' });
+  };
   // The package keeps its emails in one store per process: a new stack starts with none.
-  await fetch(`${url}/clear-store`, { method: 'POST' });
+  await clear();
   return {
     url,
+    clear,
     async emails() {
       const response = await fetch(`${url}/store`);
       return Store.parse(await response.json()).emails;

@@ -1,73 +1,39 @@
-import type { Server } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import * as sesLocal from 'aws-ses-v2-local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { CHANNEL_CLIENT_CONFIG } from '../../../functions/adapters/channels/index.ts';
-import { DEFAULT_RETRY, type RetryOptions } from '../../../functions/adapters/channels/retry.ts';
+import { DEFAULT_RETRY } from '../../../functions/adapters/channels/retry.ts';
 import { SesEmailChannel } from '../../../functions/adapters/ses/email-channel.ts';
 import { decodeTagValue } from '../../../functions/core/feedback/tag-values.ts';
 import type { EmailMessage } from '../../../functions/core/ports/channel.ts';
 import { composeMessage } from '../../../functions/core/runtime/compose.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
+import { type SesLocal, startSesLocal } from '../../../functions/local/ses-local.ts';
 import { customerEvent, memoryPorts, sampleComposer } from '../../handlers/support.ts';
 import { portOf } from '../../support/dynalite.ts';
+import { instantRetries } from '../channels/support.ts';
 
-/** What aws-ses-v2-local keeps of each email (GET /store). */
-const Store = z.object({
-  emails: z.array(
-    z.object({
-      messageId: z.string(),
-      from: z.string(),
-      replyTo: z.array(z.string()),
-      destination: z.object({ to: z.array(z.string()) }),
-      subject: z.string(),
-      body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-      headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-    }),
-  ),
-});
 /** The part of a SendEmail request the store does not keep. */
 const SentRequest = z.object({
   ConfigurationSetName: z.string().optional(),
   EmailTags: z.array(z.object({ Name: z.string(), Value: z.string() })),
 });
 
-type StartSesLocal = (config: { host: string; port: number }) => Promise<Server>;
-const StartSesLocal = z.custom<StartSesLocal>((value) => typeof value === 'function');
-
-/**
- * The package is CommonJS with its server as `exports.default`: vitest hands the function over as the
- * default import, TypeScript types that import as the module, and plain Node nests it once more.
- */
-function startSesLocal(): StartSesLocal {
-  const nested = z.looseObject({ default: z.unknown() });
-  let candidate: unknown = sesLocal;
-  for (let depth = 0; depth < 3; depth++) {
-    const start = StartSesLocal.safeParse(candidate);
-    if (start.success) return start.data;
-    const inner = nested.safeParse(candidate);
-    candidate = inner.success ? inner.data.default : undefined;
-  }
-  throw new Error('aws-ses-v2-local exports no server function');
-}
-
-let ses: Server;
+let ses: SesLocal;
 let endpoint: string;
 
 beforeAll(async () => {
-  ses = await startSesLocal()({ host: '127.0.0.1', port: 0 });
-  endpoint = `http://127.0.0.1:${portOf(ses.address())}`;
+  ses = await startSesLocal();
+  endpoint = ses.url;
 });
 
 afterAll(async () => {
-  ses.closeAllConnections();
-  await new Promise<void>((resolve, reject) => ses.close((error) => (error ? reject(error) : resolve())));
+  await ses.stop();
 });
 
 beforeEach(async () => {
-  await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+  await ses.clear();
 });
 
 /** An SES v2 client for a local endpoint, and every request input it sends (an SDK middleware). */
@@ -92,20 +58,6 @@ function localClient(at: string, options: { requestTimeout?: number } = {}) {
     { step: 'initialize', name: 'recordInput' },
   );
   return { client, inputs };
-}
-
-function instantRetries(): { retry: RetryOptions; sleeps: number[] } {
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    retry: {
-      ...DEFAULT_RETRY,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      random: () => 0.5,
-    },
-  };
 }
 
 /** Ada signs up; the welcome series' first step, rendered by the real composer from journeys/templates. */
@@ -140,7 +92,7 @@ describe('SesEmailChannel against aws-ses-v2-local', () => {
     const result = await channel.send(message);
 
     // Assess
-    const stored = Store.parse(await (await fetch(`${endpoint}/store`)).json()).emails;
+    const stored = await ses.emails();
     expect(stored).toHaveLength(1);
     const [email] = stored;
     expect(result).toEqual({ ok: true, providerMessageId: email?.messageId });
