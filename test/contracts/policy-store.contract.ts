@@ -172,6 +172,29 @@ export function policyStoreContract(name: string, makeStore: () => PolicyStore |
       expect(await store.claimOf('m1')).toMatchObject({ state: 'FAILED', error: 'MessageRejected' });
     });
 
+    it('releases an open claim so the message can be claimed again, and never a completed one', async () => {
+      // Prepare
+      const store = await makeStore();
+      await store.claim('m1', NOON_PARIS);
+      await store.claim('m2', NOON_PARIS);
+      await store.complete('m2', { status: 'SENT', at: NOON_PARIS + 1, providerMessageId: 'p-2' });
+
+      // Act
+      const released = await store.release('m1');
+      const reclaimed = await store.claim('m1', NOON_PARIS + 2);
+      const completedReleased = await store.release('m2');
+      const unknownReleased = await store.release('m3');
+
+      // Assess
+      expect([released, reclaimed, completedReleased, unknownReleased]).toEqual([true, true, false, false]);
+      expect(await store.claimOf('m1')).toMatchObject({
+        state: 'CLAIMED',
+        claimedAt: NOON_PARIS + 2,
+        attempt: 1,
+      });
+      expect(await store.claimOf('m2')).toMatchObject({ state: 'SENT', providerMessageId: 'p-2' });
+    });
+
     it('leaves a claim with no completion UNKNOWN once it is old: a marketing message is reported, not resent', async () => {
       // Prepare
       const store = await makeStore();

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SuppressionReason } from '../../core/policies/config.ts';
 import { countInState, suppressHolders } from '../../core/policies/customer-delivery.ts';
@@ -171,6 +177,19 @@ export class DynamoPolicyStore implements PolicyStore {
     };
   }
 
+  async release(messageId: string): Promise<boolean> {
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: policyKeys.ledger(messageId),
+        ConditionExpression: '#st = :claimed',
+        ExpressionAttributeNames: { '#st': A.state },
+        ExpressionAttributeValues: { ':claimed': 'CLAIMED' },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
   async reclaim(messageId: string, attempt: number, at: number): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
@@ -223,7 +242,7 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   /** Sends a conditional write: true when written, false when its condition did not hold. */
-  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
     try {
       if (command instanceof PutCommand) await this.client.send(command);
       else await this.client.send(command);

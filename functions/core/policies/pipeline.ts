@@ -31,7 +31,9 @@ export type PolicyPipelineOptions = {
 /** What the provider answered, for the ledger. */
 export type ProviderAnswer =
   | { status: 'SENT'; providerMessageId?: string }
-  | { status: 'FAILED'; error: string };
+  | { status: 'FAILED'; error: string }
+  /** Refused for now (throttled, unavailable, over quota): the claim is released so a redrive can send it. */
+  | { status: 'NOT_SENT'; error: string };
 
 /** Facts an outcome carries whatever the stage that decided it: channels passed over, notes. */
 export type OutcomeExtras = { passedOver?: string[]; notes?: OutcomeNote[] };
@@ -91,7 +93,7 @@ export function reachAndTiming(
  * found already claimed is DROPPED as `duplicate`.
  */
 export async function claimAndSend(
-  store: Pick<PolicyStore, 'claim' | 'complete'>,
+  store: Pick<PolicyStore, 'claim' | 'complete' | 'release'>,
   intent: SendIntent,
   channel: Channel,
   extras: OutcomeExtras,
@@ -101,7 +103,8 @@ export async function claimAndSend(
   if (!(await store.claim(intent.messageId, now)))
     return { status: 'DROPPED', reason: 'duplicate', rule: 'ledger', channel, ...extras };
   const delivered = (await deliver?.(intent, channel)) ?? { status: 'SENT' };
-  await store.complete(intent.messageId, { ...delivered, at: now });
+  if (delivered.status === 'NOT_SENT') await store.release(intent.messageId);
+  else await store.complete(intent.messageId, { ...delivered, at: now });
   return { status: 'SENT', reason: 'sent', channel, ...extras };
 }
 

@@ -31,6 +31,12 @@ export interface PolicyStore {
    * (never claimed, or completed before): a completion never overwrites another.
    */
   complete(messageId: string, completion: Completion): Promise<boolean>;
+  /**
+   * Forgets an open claim, so the message can be claimed and sent again later (a redrive): for a provider
+   * that refused it for now (throttled, unavailable, over quota) and so certainly does not have it. False, and
+   * nothing changed, when the message has no open claim.
+   */
+  release(messageId: string): Promise<boolean>;
   /** The message's claim as stored, or undefined when it was never claimed (or its record expired). */
   claimOf(messageId: string): Promise<Claim | undefined>;
   /**
@@ -85,6 +91,12 @@ export class InMemoryPolicyStore implements PolicyStore {
     if (claim?.state !== 'CLAIMED') return false;
     const { status, at, ...details } = completion;
     this.claims.set(messageId, { ...claim, state: status, completedAt: at, ...details });
+    return true;
+  }
+
+  async release(messageId: string): Promise<boolean> {
+    if (this.claims.get(messageId)?.state !== 'CLAIMED') return false;
+    this.claims.delete(messageId);
     return true;
   }
 

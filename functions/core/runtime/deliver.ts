@@ -104,9 +104,11 @@ export async function deliverSend(
             ? await ports.channel.send(composed.message)
             : { ok: false, permanent: true, reason: `${composed.reason}: ${composed.detail}` };
           answer = { channel, result: sent };
-          return sent.ok
-            ? { status: 'SENT', providerMessageId: sent.providerMessageId }
-            : { status: 'FAILED', error: sent.reason };
+          if (sent.ok) return { status: 'SENT', providerMessageId: sent.providerMessageId };
+          // Refused for now: the provider does not have it, so the claim goes and a redrive can send it.
+          return sent.permanent
+            ? { status: 'FAILED', error: sent.reason }
+            : { status: 'NOT_SENT', error: sent.reason };
         },
         now,
       )
