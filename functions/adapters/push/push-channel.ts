@@ -191,6 +191,17 @@ function summarize(
       result !== undefined && (PERMANENT_STATUSES.has(result.DeliveryStatus ?? '') || tokenIsInvalid(result))
     );
   };
+  // Pinpoint's UNKNOWN_FAILURE, unless the platform's code says the token is dead, leaves open whether the
+  // device got it: the port's answer to that is to throw, so the claim stays open and the send is reported
+  // UNKNOWN rather than resent (a released claim would let a redrive send it twice). Device changes of the
+  // other devices are lost with it; they come back with the next message to them.
+  const unknown = settled.filter(
+    (token) => results.get(token)?.DeliveryStatus === 'UNKNOWN_FAILURE' && !refusedForGood(token),
+  );
+  if (unknown.length > 0)
+    throw new Error(
+      `push outcome unknown: Pinpoint answered UNKNOWN_FAILURE for ${unknown.length} device(s), none took it`,
+    );
   const permanent = settled.every(refusedForGood) && (pending.length === 0 || failure?.permanent === true);
   const statuses = tokens
     .map((token, i) => `device ${i + 1}: ${describeResult(results.get(token))}`)

@@ -217,6 +217,26 @@ describe('PinpointPushChannel: the results', () => {
     });
   });
 
+  it('throws when Pinpoint cannot say whether a device got it, so the send is reported, never resent', async () => {
+    // Prepare: an unknown failure with no sign of a dead token.
+    pinpoint
+      .on(SendMessagesCommand)
+      .resolves(
+        answer({ [IPHONE]: result('UNKNOWN_FAILURE', { StatusCode: 500, StatusMessage: 'Internal error' }) }),
+      );
+    const { adapter, sleeps } = channel();
+
+    // Act
+    const sending = adapter.send(pushMessage({ devices: [device(IPHONE, 'APNS')] }));
+
+    // Assess
+    await expect(sending).rejects.toThrow(
+      /push outcome unknown: Pinpoint answered UNKNOWN_FAILURE for 1 device/,
+    );
+    expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('refuses for good when every device refused for good, and deactivates a token the status code calls invalid', async () => {
     // Prepare: APNs' 400 BadDeviceToken, passed on by Pinpoint as an unknown failure.
     pinpoint.on(SendMessagesCommand).resolves(
