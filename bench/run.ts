@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { readJourneyFiles } from '../functions/cli/journey-files.ts';
+import { readJourneyFiles } from '../functions/adapters/files/journey-files.ts';
 import { JourneyCatalog } from '../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readJourneyFiles } from '../adapters/files/journey-files.ts';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
 import { loadLifecycleConfig } from '../core/lifecycle/config.ts';
 import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle.ts';
 import type { CliIo } from './io.ts';
-import { readJourneyFiles } from './journey-files.ts';
 
 /** Loads and validates journeys for a command that runs them; prints the problems and returns undefined if any. */
 export async function loadCatalog(

@@ -1,9 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { readJourneyFiles } from '../../functions/adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../functions/adapters/files/template-files.ts';
 import { validateCommand } from '../../functions/cli/commands/validate.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
-import { readJourneyFiles } from '../../functions/cli/journey-files.ts';
 import { ConfigError, loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatEventProblem, parseCustomerEvent } from '../../core/events/index.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
@@ -16,7 +17,6 @@ import {
 import { eventVariables, type TemplateVariables } from '../../core/templates/variables.ts';
 import { unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
 import type { CliIo } from '../io.ts';
-import { readJourneyFiles } from '../journey-files.ts';
 
 export const renderUsage = `Usage: cairn render TEMPLATE --profile p.json --event e.json [--channel email|sms|push]
                     [--locale fr-CA] [--journeys journeys/] [--templates DIR] [--max-segments 3]

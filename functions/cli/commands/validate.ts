@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatProblem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
@@ -8,7 +9,6 @@ import { loadJourneySet } from '../../core/journeys/load.ts';
 import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
 import { loadTemplateSet } from '../../core/templates/load.ts';
 import type { CliIo } from '../io.ts';
-import { readJourneyFiles } from '../journey-files.ts';
 
 export const validateUsage = `Usage: cairn validate [paths...] [--templates DIR] [--quiet]
 

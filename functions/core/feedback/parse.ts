@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseJsonText as parseJson } from '../events/json-text.ts';
 import { type FeedbackResult, ignored } from './outcome.ts';
 import { isSesRecord, mapSesRecord } from './ses.ts';
 import { isInboundSms, isSmsEvent, mapInboundSms, mapSmsEvent } from './sms.ts';
@@ -20,14 +21,6 @@ const SnsMessage = z.looseObject({
 const LambdaSnsEvent = z.looseObject({
   Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string(), Timestamp: z.string() }) })),
 });
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
 
 /**
  * Turns whatever the `feedback` handler receives (an EventBridge event, an SNS message, a Lambda SNS event, or a

@@ -2,6 +2,7 @@ import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, inputKey, processInput } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
 import { type CustomerEvent, type EventProblem, parseCustomerEvent } from '../events/index.ts';
+import { parseJsonText as parseJson } from '../events/json-text.ts';
 import type { SuppressionReason } from '../policies/config.ts';
 import {
   adoptSuppressions,
@@ -91,14 +92,6 @@ export async function ingest(received: unknown, ports: ApplyPorts, origin: strin
   const { event } = checked;
   const result = await applyInput(event.detail.userId, { kind: 'event', event }, ports, origin);
   return { status: 'applied', event, result };
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseJsonText as parseJson } from '../../core/events/json-text.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../../core/runtime/feedback.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';
@@ -50,14 +51,6 @@ export function feedbackHandler(
     report(await handleFeedback(envelope.input, resolved), obs, 'direct');
     return undefined;
   }, obs);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function notJson(): FeedbackReport {

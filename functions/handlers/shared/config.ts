@@ -1,5 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatProblem, type Problem } from '../../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../../core/engine/catalog.ts';
@@ -20,15 +21,6 @@ export type RuntimeConfig = {
   defaultTimezone: string;
 };
 
-/** Files in the journeys folder that are not journeys (as in the CLI). */
-const NOT_JOURNEYS = new Set([
-  'schema.json',
-  'lifecycle.yaml',
-  'lifecycle.yml',
-  'policies.yaml',
-  'policies.yml',
-]);
-
 /** A configuration that does not load stops the cold start: running with half the journeys would be worse. */
 export class ConfigError extends Error {
   constructor(problems: readonly Problem[]) {
@@ -46,15 +38,9 @@ export async function loadRuntimeConfig(
   environment: string | undefined,
   defaultTimezone: string,
 ): Promise<RuntimeConfig> {
-  const names = (await readdir(folder))
-    .filter((n) => /\.(ya?ml|json)$/.test(n) && !NOT_JOURNEYS.has(n))
-    .sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({
-      file: join(folder, name),
-      text: await readFile(join(folder, name), 'utf8'),
-    })),
-  );
+  // The same reader as `cairn validate`, so a function loads exactly the files the CLI checks.
+  const { files, missing } = await readJourneyFiles([folder]);
+  if (missing.length > 0) throw new Error(`the journeys folder ${folder} does not exist (CAIRN_CONFIG_DIR)`);
   const { journeys, problems } = loadJourneySet(files);
   if (problems.length > 0) throw new ConfigError(problems);
 

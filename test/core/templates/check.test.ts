@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../../functions/adapters/files/template-files.ts';
-import { readJourneyFiles } from '../../../functions/cli/journey-files.ts';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
 import { type CustomerEvent, parseNdjsonEvents } from '../../../functions/core/events/index.ts';
 import { loadJourneySet } from '../../../functions/core/journeys/load.ts';

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JourneyFile } from '../core/journeys/load.ts';
+import type { JourneyFile } from '../../core/journeys/load.ts';
 
 /** Files in journeys/ that are not journeys: the generated schema and the environment-wide settings. */
 const NOT_JOURNEYS = new Set([
