@@ -2,10 +2,20 @@
 // Imported by bench/run.ts.
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_SHIM, LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../infra/lib/cairn-function.ts';
 import { bundlesOf, FUNCTIONS, removeOutput, synthesize } from '../test/infra/support.ts';
 
-const LOAD_RUNS = 7;
+const LOAD_RUNS = 11;
+
+/** Bundles of the stack alone, built as the functions are, to show what a function cannot load faster than. */
+const FLOORS = [
+  ['SDK clients', 'bench/floors/sdk.ts'],
+  ['SDK + zod + middy + Powertools', 'bench/floors/stack.ts'],
+] as const;
 
 /** Milliseconds from the start of `import()` to the module being evaluated, in a new process each time. */
 function loadMs(file: string): number {
@@ -23,7 +33,37 @@ function loadMs(file: string): number {
   return runs[Math.floor(runs.length / 2)] ?? Number.NaN;
 }
 
+/** A floor bundle, with the esbuild settings of infra/lib/cairn-function.ts. */
+async function buildFloor(entry: string, outdir: string): Promise<string> {
+  const outfile = join(outdir, `${basename(entry, '.ts')}.mjs`);
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: { js: ESM_REQUIRE_SHIM },
+    alias: { [SDK_CREDENTIAL_CHAIN]: `./${LAMBDA_CREDENTIALS}` },
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 export async function functionBundles(): Promise<void> {
+  const floors = await mkdtemp(join(tmpdir(), 'cairn-floors-'));
+  try {
+    for (const [what, entry] of FLOORS) {
+      const file = await buildFloor(entry, floors);
+      console.log(
+        `bundles: floor: ${what.padEnd(31)} ${(statSync(file).size / 1024).toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await rm(floors, { recursive: true, force: true });
+  }
   const started = performance.now();
   const synthesized = await synthesize('dev', { bundle: true });
   try {

@@ -4,8 +4,8 @@ import { readJourneyFiles } from '../adapters/files/journey-files.ts';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
-import { loadLifecycleConfig } from '../core/lifecycle/config.ts';
 import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle.ts';
+import { loadLifecycleConfig } from '../core/lifecycle/lifecycle-file.ts';
 import type { CliIo } from './io.ts';
 
 /** Loads and validates journeys for a command that runs them; prints the problems and returns undefined if any. */

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatProblem } from '../core/diagnostics/problem.ts';
-import { loadPolicies, type Policies } from '../core/policies/config.ts';
+import type { Policies } from '../core/policies/config.ts';
 import { policyPipeline } from '../core/policies/pipeline.ts';
+import { loadPolicies } from '../core/policies/policy-file.ts';
 import { InMemoryPolicyStore } from '../core/policies/store.ts';
 import type { SendPipeline } from '../core/simulate/pipeline.ts';
 import type { CliIo } from './io.ts';

@@ -58,7 +58,12 @@ export async function addCairn(options: CairnAppOptions): Promise<CairnApp> {
     options.configFolder ??
     context('journeys') ??
     (relative(process.cwd(), join(PROJECT_ROOT, 'journeys')) || '.');
-  const shipped = await validateConfigFolder(folder, config.policyEnvironment, config.defaultTimezone);
+  const shipped = await validateConfigFolder(
+    folder,
+    config.policyEnvironment,
+    config.defaultTimezone,
+    PROJECT_ROOT,
+  );
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Tags.of(app).add('cairn:environment', env);

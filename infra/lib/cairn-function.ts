@@ -1,13 +1,14 @@
 import { join, relative } from 'node:path';
-import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetStaging, type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type * as z from 'zod';
+import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-config.ts';
+import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/handlers/shared/environment.ts';
 import { METRICS_NAMESPACE } from '../../functions/handlers/shared/observability.ts';
-import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/handlers/shared/wiring.ts';
 import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
@@ -36,8 +37,15 @@ const LAMBDA_TASK_ROOT = '/var/task';
  * esbuild's ESM output cannot call `require`, and some dependencies are CommonJS that require Node built-ins;
  * this gives the bundle a real `require` (the usual NodejsFunction ESM recipe).
  */
-const ESM_REQUIRE_SHIM =
+export const ESM_REQUIRE_SHIM =
   "import { createRequire as cairnCreateRequire } from 'node:module'; const require = cairnCreateRequire(import.meta.url);";
+
+/**
+ * The SDK's default credential chain, and what replaces it in the bundles: the same first link, the credentials
+ * Lambda puts in the environment, without the others (functions/handlers/shared/lambda-credentials.ts).
+ */
+export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIALS = 'functions/handlers/shared/lambda-credentials.ts';
 
 export type CairnFunctionProps = {
   name: FunctionName;
@@ -106,6 +114,10 @@ export class CairnFunction extends Construct {
         // The maps point at the sources by path; leaving their text out keeps the package small.
         sourcesContent: false,
         banner: ESM_REQUIRE_SHIM,
+        // Lambda's credentials are in the environment; the SDK's chain for every other place is left out.
+        esbuildArgs: { '--alias': `${SDK_CREDENTIAL_CHAIN}=./${LAMBDA_CREDENTIALS}` },
+        // esbuild reads that path from its working folder: the project root locally, and here in Docker.
+        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -146,8 +158,8 @@ export class CairnFunction extends Construct {
 }
 
 /**
- * Shell commands copying the validated files into the bundle's configuration folder. Paths go through
- * `inputDir` (the project root as the bundler sees it), so they hold for local bundling and for Docker.
+ * Shell commands copying the compiled configuration into the bundle. The path goes through `inputDir` (the
+ * project root as the bundler sees it), so it holds for local bundling and for Docker.
  */
 function copyCommands(
   shipped: ShippedConfig,
@@ -156,19 +168,10 @@ function copyCommands(
   outputDir: string,
 ): string[] {
   const target = `${outputDir}/${BUNDLED_CONFIG_DIR}`;
-  const folders = new Set(shipped.files.map((file) => parentOf(file)));
-  const source = relative(projectRoot, shipped.folder);
   return [
-    ...[...folders].map((folder) => `mkdir -p ${quote(folder === '' ? target : `${target}/${folder}`)}`),
-    ...shipped.files.map(
-      (file) => `cp ${quote(`${inputDir}/${source}/${file}`)} ${quote(`${target}/${file}`)}`,
-    ),
+    `mkdir -p ${quote(target)}`,
+    `cp ${quote(`${inputDir}/${relative(projectRoot, shipped.file)}`)} ${quote(`${target}/${COMPILED_CONFIG_FILE}`)}`,
   ];
-}
-
-function parentOf(file: string): string {
-  const slash = file.lastIndexOf('/');
-  return slash < 0 ? '' : file.slice(0, slash);
 }
 
 function quote(path: string): string {

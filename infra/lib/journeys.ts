@@ -1,19 +1,31 @@
-import { access, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { readJourneyFiles } from '../../functions/adapters/files/journey-files.ts';
-import { readTemplateFiles } from '../../functions/adapters/files/template-files.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { validateCommand } from '../../functions/cli/commands/validate.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
-import { ConfigError, loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
+import {
+  COMPILED_CONFIG_FILE,
+  type CompiledConfig,
+  ConfigError,
+  readCompiledConfig,
+} from '../../functions/handlers/shared/compiled-config.ts';
+import { compileConfigFolder } from '../../functions/handlers/shared/config.ts';
 
 /**
- * The folder that ships in the bundles (an absolute path) and which of its files, relative to it: only what the
- * runtime reads.
+ * What ships in the bundles of the functions that load journeys: the folder compiled into one JSON file
+ * (functions/handlers/shared/compiled-config.ts), written under the project root so the bundler can copy it.
  */
-export type ShippedConfig = { folder: string; files: string[] };
+export type ShippedConfig = {
+  /** The journeys folder it was compiled from (absolute). */
+  source: string;
+  /** The compiled file (absolute), named by its content: synths of one folder running at once write one file. */
+  file: string;
+  compiled: CompiledConfig;
+};
 
-/** The settings files the runtime reads beside the journeys (functions/handlers/shared/config.ts). */
-const SETTINGS_FILES = ['lifecycle.yaml', 'policies.yaml'];
+/** Where synth writes compiled configurations: ignored by git, under the root the bundler sees. */
+export const BUILD_DIR = '.cairn-build';
 
 /** Journeys, templates or settings with problems: synth stops with the validator's own messages. */
 export class JourneyValidationError extends Error {
@@ -28,13 +40,14 @@ export class JourneyValidationError extends Error {
 
 /**
  * Validates the configuration folder as `cairn validate` does (journeys, templates, every template a send step
- * names), then loads it exactly as a function's cold start will, with the deployment's policy environment, so
- * a folder that would stop the functions stops the synth instead. Returns the files to ship.
+ * names), compiles it with the deployment's policy environment, and loads the result as a function's cold
+ * start will, so a folder that would stop the functions stops the synth instead. Returns what ships.
  */
 export async function validateConfigFolder(
   folder: string,
   policyEnvironment: string | undefined,
   defaultTimezone: string,
+  projectRoot: string,
 ): Promise<ShippedConfig> {
   const reported: string[] = [];
   const io: CliIo = {
@@ -44,35 +57,39 @@ export async function validateConfigFolder(
   };
   if ((await validateCommand([folder, '--quiet'], io)) !== 0)
     throw new JourneyValidationError(folder, reported);
+  let compiled: CompiledConfig;
   try {
-    await loadRuntimeConfig(folder, policyEnvironment, defaultTimezone);
+    compiled = await compileConfigFolder(folder, policyEnvironment);
   } catch (error) {
     // The first line of a ConfigError counts the problems; the others are the problems themselves.
     if (error instanceof ConfigError)
       throw new JourneyValidationError(folder, error.message.split('\n').slice(1));
     throw error;
   }
-  return { folder: resolve(folder), files: await shippedFiles(folder) };
+  const text = `${JSON.stringify(compiled)}\n`;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const directory = join(projectRoot, BUILD_DIR);
+  const file = join(directory, `cairn-config-${hash}.json`);
+  await mkdir(directory, { recursive: true });
+  // Written aside and renamed, so that a synth running at the same time never reads half a file.
+  const partial = `${file}.${process.pid}.${randomUUID()}`;
+  await writeFile(partial, text);
+  await rename(partial, file);
+  await readCompiledConfigFile(file, policyEnvironment, defaultTimezone);
+  return { source: resolve(folder), file, compiled };
 }
 
-/** The journey files, the settings beside them and the templates; never tests/, events/ or schema.json. */
-async function shippedFiles(folder: string): Promise<string[]> {
-  const { files: journeys } = await readJourneyFiles([folder]);
-  const settings: string[] = [];
-  for (const name of SETTINGS_FILES) {
-    if (await exists(join(folder, name))) settings.push(name);
+/** The written file, read back as a cold start reads it. */
+async function readCompiledConfigFile(
+  file: string,
+  environment: string | undefined,
+  defaultTimezone: string,
+) {
+  const folder = await mkdtemp(join(tmpdir(), 'cairn-config-'));
+  try {
+    await copyFile(file, join(folder, COMPILED_CONFIG_FILE));
+    return await readCompiledConfig(folder, environment, defaultTimezone);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
-  const templates = await readTemplateFiles(join(folder, 'templates'));
-  return [
-    ...journeys.map(({ file }) => relative(folder, file)),
-    ...settings,
-    ...templates.map(({ file }) => relative(folder, file)),
-  ];
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -9,11 +9,8 @@ import { InMemoryCustomerStateStore } from '../../functions/core/runtime/in-memo
 import { InMemoryTimerStore } from '../../functions/core/runtime/in-memory-timer-store.ts';
 import type { ApplyPorts } from '../../functions/core/runtime/ingest.ts';
 import { messageComposer } from '../../functions/handlers/deliver/composer.ts';
-import {
-  engineContext,
-  loadRuntimeConfig,
-  type RuntimeConfig,
-} from '../../functions/handlers/shared/config.ts';
+import { engineContext, type RuntimeConfig } from '../../functions/handlers/shared/compiled-config.ts';
+import { loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
 
 export const T0 = Date.parse('2026-11-02T10:00:00Z');
 

@@ -2,7 +2,7 @@ import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { ChannelAdapters } from '../../core/ports/channel.ts';
-import type { ChannelEnvironment } from '../../handlers/shared/wiring.ts';
+import type { ChannelEnvironment } from '../../handlers/shared/environment.ts';
 import { PinpointPushChannel } from '../push/push-channel.ts';
 import { SesEmailChannel } from '../ses/email-channel.ts';
 import { EndUserMessagingSmsChannel } from '../sms/sms-channel.ts';

@@ -7,13 +7,13 @@ import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatEventProblem, parseCustomerEvent } from '../../core/events/index.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { Channel, type Journey } from '../../core/journeys/schema.ts';
-import { loadTemplateSet } from '../../core/templates/load.ts';
 import {
   DEFAULT_MAX_SMS_SEGMENTS,
   type RenderedContent,
   type RenderResult,
   renderTemplate,
 } from '../../core/templates/render.ts';
+import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import { eventVariables, type TemplateVariables } from '../../core/templates/variables.ts';
 import { unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
 import type { CliIo } from '../io.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../handlers/shared/config.ts';
+import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock, VirtualClock } from '../../local/clock.ts';
 import { entriesFromNdjson, replayEntries, runUntil } from '../../local/replay.ts';
 import { formatStackReport } from '../../local/report.ts';

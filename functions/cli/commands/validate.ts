@@ -7,7 +7,7 @@ import { formatProblem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
-import { loadTemplateSet } from '../../core/templates/load.ts';
+import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import type { CliIo } from '../io.ts';
 
 export const validateUsage = `Usage: cairn validate [paths...] [--templates DIR] [--quiet]

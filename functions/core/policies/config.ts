@@ -1,7 +1,4 @@
 import * as z from 'zod';
-import { type Locate, parseConfigFile } from '../diagnostics/config-file.ts';
-import { type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
-import { describeIssues, valueAt } from '../diagnostics/zod-problems.ts';
 import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema.ts';
 import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
 
@@ -120,7 +117,7 @@ const DEFAULT_CONSENT = {
   push: { marketing: 'opt-in', transactional: 'opt-out' },
 } as const satisfies Record<Channel, Record<string, ConsentMode>>;
 
-const PolicyFields = {
+export const PolicyFields = {
   caps: z.array(CapRule).default([]),
   quietHours: z.partialRecord(Channel, QuietHours).default({}),
   sendWindows: z.partialRecord(Channel, SendWindow).default({}),
@@ -150,92 +147,8 @@ export const Policies = z.strictObject(PolicyFields).superRefine((p, ctx) => {
 });
 export type Policies = z.infer<typeof Policies>;
 
-/** The file: the base policies and, per environment, values that replace the base's. */
-export const PolicyFile = z.strictObject({
-  $schema: z.string().optional(),
-  ...PolicyFields,
-  environments: z
-    .record(RuleId, z.record(z.string(), z.unknown()))
-    .default({})
-    .describe(
-      'Per environment, keys merged over the base: mappings merge key by key, lists and values replace.',
-    ),
-});
-
 export function normalizedAddress(raw: string): string | undefined {
   return raw.includes('@') ? normalizeEmail(raw) : normalizePhone(raw);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Mappings merge key by key; anything else in the override replaces the base value. */
-export function mergeOver(base: unknown, override: unknown): unknown {
-  if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeOver(base[key], value);
-  return merged;
-}
-
-function problemsOf(
-  input: unknown,
-  error: z.ZodError,
-  locate: Locate,
-  within: (path: PathSegment[]) => PathSegment[],
-): Problem[] {
-  return describeIssues(Policies, input, error.issues).map((m) => locate(within(m.path), m.message, m.atKey));
-}
-
-/**
- * Parses journeys/policies.yaml and returns the policies of one environment (the base without one). Every
- * environment is checked, so a mistake in one that is not selected is still reported with file:line:column.
- */
-export function loadPolicies(
-  file: string,
-  text: string,
-  environment?: string,
-): { policies?: Policies; problems: Problem[] } {
-  const {
-    value: parsedFile,
-    problems: fileProblems,
-    source,
-    locate,
-  } = parseConfigFile(PolicyFile, file, text);
-  if (!parsedFile) return { problems: sortProblems(fileProblems) };
-  const raw = isRecord(source.value) ? source.value : {};
-  const { environments: _environments, $schema: _schema, ...baseRaw } = raw;
-  const problems: Problem[] = [];
-  const base = Policies.safeParse(baseRaw);
-  if (!base.success) problems.push(...problemsOf(baseRaw, base.error, locate, (p) => p));
-  let selected = base.success ? base.data : undefined;
-  for (const [name, override] of Object.entries(parsedFile.environments)) {
-    const merged = mergeOver(baseRaw, override);
-    const result = Policies.safeParse(merged);
-    if (!result.success) {
-      // A problem inside the environment's own values is shown there; one it inherits, at the base.
-      const within = (path: PathSegment[]) =>
-        valueAt(override, path) !== undefined ? ['environments', name, ...path] : path;
-      problems.push(
-        ...problemsOf(merged, result.error, locate, within).filter(
-          (p) => base.success || p.path.startsWith('environments.'),
-        ),
-      );
-    }
-    if (name === environment) selected = result.success ? result.data : undefined;
-  }
-  if (environment !== undefined && !(environment in parsedFile.environments)) {
-    const known = Object.keys(parsedFile.environments);
-    problems.push({
-      file,
-      ...source.positionOf(['environments']),
-      path: 'environments',
-      message: `no environment "${environment}"; ${known.length > 0 ? `expected one of ${known.join(', ')}` : 'the file defines none'}`,
-    });
-  }
-  return problems.length === 0 && selected
-    ? { policies: selected, problems }
-    : { problems: sortProblems(problems) };
 }
 
 /** The policies when there is no policies file: consent defaults only, nothing capped, no quiet hours. */

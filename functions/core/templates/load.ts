@@ -1,7 +1,6 @@
-import { parseConfigFile } from '../diagnostics/config-file.ts';
 import type { PathSegment, Problem } from '../diagnostics/problem.ts';
 import type { SourceDocument } from '../diagnostics/yaml-source.ts';
-import { TemplateFile } from './schema.ts';
+import type { TemplateFile } from './schema.ts';
 
 export type TemplateSourceFile = { file: string; text: string };
 
@@ -26,25 +25,6 @@ export function templateIdOf(file: string): string {
 
 export function isTemplateFileName(name: string): boolean {
   return TEMPLATE_FILE.test(name);
-}
-
-/** Reads every template file; a file with problems contributes problems and no template. */
-export function loadTemplateSet(files: readonly TemplateSourceFile[]): TemplateSet {
-  const templates = new Map<string, LoadedTemplate>();
-  const problems: Problem[] = [];
-  for (const { file, text } of files) {
-    const id = templateIdOf(file);
-    const parsed = parseConfigFile(TemplateFile, file, text);
-    problems.push(...parsed.problems);
-    if (!parsed.value) continue;
-    const owner = templates.get(id);
-    if (owner) {
-      problems.push(parsed.locate([], `template id "${id}" is already used by ${owner.file}`));
-      continue;
-    }
-    templates.set(id, { id, file, template: parsed.value, source: parsed.source, text });
-  }
-  return { templates, problems };
 }
 
 /**

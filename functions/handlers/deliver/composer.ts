@@ -1,7 +1,7 @@
 import type { MessageComposer } from '../../core/runtime/compose.ts';
 import { DEFAULT_MAX_SMS_SEGMENTS } from '../../core/templates/render.ts';
 import { type UnsubscribeLinks, unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
-import type { RuntimeConfig } from '../shared/config.ts';
+import type { RuntimeConfig } from '../shared/compiled-config.ts';
 
 // Apart from config.ts: only deliver renders, so only its bundle carries the template engine.
 

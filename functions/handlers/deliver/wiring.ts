@@ -3,8 +3,9 @@ import { channelAdaptersFrom } from '../../adapters/channels/index.ts';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { channelRouter } from '../../core/ports/channel.ts';
 import type { DeliverPorts } from '../../core/runtime/deliver.ts';
+import { ChannelEnvironment } from '../shared/environment.ts';
 import { journeyCatalogRefresher, type Refreshing } from '../shared/journey-catalog.ts';
-import { applyPortsOf, awsRuntime, ChannelEnvironment, policyStoreOf } from '../shared/wiring.ts';
+import { applyPortsOf, awsRuntime, policyStoreOf } from '../shared/wiring.ts';
 import { messageComposer } from './composer.ts';
 
 /**

@@ -10,7 +10,7 @@ import {
   observability,
   withObservability,
 } from '../shared/observability.ts';
-import { once } from '../shared/wiring.ts';
+import { once } from '../shared/once.ts';
 import { wireFeedback } from './wiring.ts';
 
 /**

@@ -5,7 +5,7 @@ import type * as z from 'zod';
 import { DynamoPolicyStore } from '../../adapters/dynamodb/policy-store.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import type { FeedbackPorts } from '../../core/runtime/feedback.ts';
-import { RuntimeEnvironment } from '../shared/wiring.ts';
+import { RuntimeEnvironment } from '../shared/environment.ts';
 
 /**
  * What the feedback function reads: the table (suppressions live in the policy store) and the ingest queue

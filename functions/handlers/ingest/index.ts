@@ -11,7 +11,7 @@ import {
   observability,
   withObservability,
 } from '../shared/observability.ts';
-import { once } from '../shared/wiring.ts';
+import { once } from '../shared/once.ts';
 import { wireIngest } from './wiring.ts';
 
 /**

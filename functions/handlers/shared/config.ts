@@ -2,55 +2,49 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
-import { formatProblem, type Problem } from '../../core/diagnostics/problem.ts';
-import { JourneyCatalog } from '../../core/engine/catalog.ts';
-import type { EngineContext } from '../../core/engine/engine.ts';
+import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
-import { loadLifecycleConfig } from '../../core/lifecycle/config.ts';
-import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
-import { loadPolicies, Policies } from '../../core/policies/config.ts';
-import { type LoadedTemplate, loadTemplateSet } from '../../core/templates/load.ts';
-
-/** The journeys, lifecycle model and delivery policies a function runs with, loaded once per cold start. */
-export type RuntimeConfig = {
-  catalog: JourneyCatalog;
-  lifecycle: LifecycleModel | undefined;
-  policies: Policies;
-  /** The message templates in `templates/` beside the journeys, by id. */
-  templates: Map<string, LoadedTemplate>;
-  defaultTimezone: string;
-};
-
-/** A configuration that does not load stops the cold start: running with half the journeys would be worse. */
-export class ConfigError extends Error {
-  constructor(problems: readonly Problem[]) {
-    super(`configuration has ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+import type { LifecycleConfig } from '../../core/lifecycle/config.ts';
+import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
+import { loadLifecycleConfig } from '../../core/lifecycle/lifecycle-file.ts';
+import { Policies } from '../../core/policies/config.ts';
+import { loadPolicies } from '../../core/policies/policy-file.ts';
+import type { LoadedTemplate } from '../../core/templates/load.ts';
+import { loadTemplateSet } from '../../core/templates/template-files.ts';
+import {
+  type CompiledConfig,
+  type CompiledTemplate,
+  ConfigError,
+  pathKey,
+  type RuntimeConfig,
+  runtimeConfigOf,
+} from './compiled-config.ts';
 
 /**
- * Loads the journeys folder bundled with the function: its journey files, and beside them lifecycle.yaml and
- * policies.yaml when present. Without a policies file no policy applies, but the send ledger still does.
+ * Reads and compiles the journeys folder: its journey files, and beside them lifecycle.yaml and policies.yaml
+ * when present, and the templates. Without a policies file no policy applies, but the send ledger still does.
+ * `cdk synth` writes the result into the bundles (functions/handlers/shared/compiled-config.ts); the CLI, the
+ * local stack and the tests load a folder through it too, so every one of them runs what the functions run.
  */
-export async function loadRuntimeConfig(
+export async function compileConfigFolder(
   folder: string,
   environment: string | undefined,
-  defaultTimezone: string,
-): Promise<RuntimeConfig> {
+): Promise<CompiledConfig> {
   // The same reader as `cairn validate`, so a function loads exactly the files the CLI checks.
   const { files, missing } = await readJourneyFiles([folder]);
   if (missing.length > 0) throw new Error(`the journeys folder ${folder} does not exist (CAIRN_CONFIG_DIR)`);
   const { journeys, problems } = loadJourneySet(files);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  let lifecycle: LifecycleModel | undefined;
+  let lifecycle: LifecycleConfig | null = null;
   const lifecycleFile = join(folder, 'lifecycle.yaml');
   const lifecycleText = await readOptional(lifecycleFile);
   if (lifecycleText !== undefined) {
     const loaded = loadLifecycleConfig(lifecycleFile, lifecycleText);
     if (!loaded.config) throw new ConfigError(loaded.problems);
-    lifecycle = compileLifecycle(loaded.config, environment);
+    // Compiled here as well as at each cold start, so that a model the environment breaks stops the synth.
+    compileLifecycle(loaded.config, environment);
+    lifecycle = loaded.config;
   }
 
   let policies = Policies.parse({});
@@ -64,22 +58,37 @@ export async function loadRuntimeConfig(
   const templateSet = loadTemplateSet(await readTemplateFiles(join(folder, 'templates')));
   if (templateSet.problems.length > 0) throw new ConfigError(templateSet.problems);
   return {
-    catalog: new JourneyCatalog(journeys.map((j) => j.journey)),
+    format: 1,
+    environment: environment ?? null,
+    journeys: journeys.map((j) => j.journey),
     lifecycle,
     policies,
-    templates: templateSet.templates,
-    defaultTimezone,
+    templates: [...templateSet.templates.values()].map(compileTemplate),
   };
 }
 
-/** The engine's context at `now` for this configuration. */
-export function engineContext(config: RuntimeConfig, now: number): EngineContext {
-  return {
-    now,
-    catalog: config.catalog,
-    defaultTimezone: config.defaultTimezone,
-    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
+/** A journeys folder as a function would run it, compiled and loaded in one go. */
+export async function loadRuntimeConfig(
+  folder: string,
+  environment: string | undefined,
+  defaultTimezone: string,
+): Promise<RuntimeConfig> {
+  return runtimeConfigOf(await compileConfigFolder(folder, environment), defaultTimezone);
+}
+
+function compileTemplate({ id, file, text, template, source }: LoadedTemplate): CompiledTemplate {
+  const positions: CompiledTemplate['positions'] = {};
+  const visit = (value: unknown, path: PathSegment[]) => {
+    const { line, column } = source.positionOf(path);
+    positions[pathKey(path)] = [line, column];
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) visit(item, [...path, i]);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    }
   };
+  visit(source.value, []);
+  return { id, file, text, template, positions };
 }
 
 async function readOptional(file: string): Promise<string | undefined> {

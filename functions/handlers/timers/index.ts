@@ -5,7 +5,7 @@ import { fireDueTimers, type SweepReport } from '../../core/runtime/timers.ts';
 import { ScheduledEvent } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
-import { once } from '../shared/wiring.ts';
+import { once } from '../shared/once.ts';
 import { wireTimers } from './wiring.ts';
 
 /** Timers fired per invocation; the rest wait for the next minute (the report's `more` says so). */

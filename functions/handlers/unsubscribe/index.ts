@@ -11,7 +11,7 @@ import {
   observability,
   withObservability,
 } from '../shared/observability.ts';
-import { once } from '../shared/wiring.ts';
+import { once } from '../shared/once.ts';
 import { bodyText, FunctionUrlRequest, type FunctionUrlResponse, isOneClick, tokenOf } from './http.ts';
 import { badRequest, confirmationPage, methodNotAllowed, refusedPage, unsubscribedPage } from './pages.ts';
 import { wireUnsubscribe } from './wiring.ts';

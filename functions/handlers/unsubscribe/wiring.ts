@@ -4,7 +4,7 @@ import type * as z from 'zod';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import type { UnsubscribePorts } from '../../core/runtime/unsubscribe.ts';
-import { ChannelEnvironment, RuntimeEnvironment } from '../shared/wiring.ts';
+import { ChannelEnvironment, RuntimeEnvironment } from '../shared/environment.ts';
 
 /**
  * What the unsubscribe function reads: only the signing keys' secret and the ingest queue. It loads no

@@ -12,7 +12,7 @@ import { PinpointPushChannel } from '../../../functions/adapters/push/push-chann
 import { SesEmailChannel } from '../../../functions/adapters/ses/email-channel.ts';
 import { EndUserMessagingSmsChannel } from '../../../functions/adapters/sms/sms-channel.ts';
 import { channelRouter, type OutboundMessage } from '../../../functions/core/ports/channel.ts';
-import { ChannelEnvironment } from '../../../functions/handlers/shared/wiring.ts';
+import { ChannelEnvironment } from '../../../functions/handlers/shared/environment.ts';
 import { sendIntent } from './support.ts';
 
 const ses = mockClient(SESv2Client);

@@ -17,8 +17,8 @@ import {
 } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { countSend } from '../../../functions/core/policies/caps-window.ts';
-import { loadPolicies } from '../../../functions/core/policies/config.ts';
 import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
+import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
 import {
   type CapCheck,
   type CountResult,

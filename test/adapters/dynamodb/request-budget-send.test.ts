@@ -15,7 +15,7 @@ import type { ApplyPorts } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
-import { engineContext, type RuntimeConfig } from '../../../functions/handlers/shared/config.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { timersHandler } from '../../../functions/handlers/timers/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../functions/local/dynalite.ts';

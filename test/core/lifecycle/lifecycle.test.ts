@@ -5,13 +5,13 @@ import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { Effect } from '../../../functions/core/engine/effects.ts';
 import { processInput } from '../../../functions/core/engine/engine.ts';
 import { type CustomerState, newCustomerState, type Timer } from '../../../functions/core/engine/state.ts';
-import { loadLifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
 import {
   compileLifecycle,
   evaluateStage,
   lifecycleView,
   nextStageBoundary,
 } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
 import { customerEvent, DAY, journeyFromYaml } from '../../support/journeys.ts';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');

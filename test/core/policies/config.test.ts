@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
-import { defaultPolicies, loadPolicies } from '../../../functions/core/policies/config.ts';
+import { defaultPolicies } from '../../../functions/core/policies/config.ts';
+import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
 
 const FILE = 'journeys/policies.yaml';
 

@@ -4,8 +4,8 @@ import { loadCatalog, loadLifecycle } from '../../../functions/cli/load-catalog.
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
-import { loadPolicies } from '../../../functions/core/policies/config.ts';
 import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
+import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
 import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
 import { normalizePhone, phoneTimezone } from '../../../functions/core/profile/addresses.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
-import { engineContext } from '../../../functions/handlers/shared/config.ts';
+import { engineContext } from '../../../functions/handlers/shared/compiled-config.ts';
 import { customerEvent, memoryPorts, sampleConfig, signedUp } from '../../handlers/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 

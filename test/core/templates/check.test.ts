@@ -12,8 +12,8 @@ import {
   checkReference,
   checkTemplates,
 } from '../../../functions/core/templates/check.ts';
-import { loadTemplateSet } from '../../../functions/core/templates/load.ts';
 import { renderTemplate } from '../../../functions/core/templates/render.ts';
+import { loadTemplateSet } from '../../../functions/core/templates/template-files.ts';
 import { eventVariables } from '../../../functions/core/templates/variables.ts';
 import { journeyFromYaml } from '../../support/journeys.ts';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../../functions/core/journeys/schema.ts';
-import { loadTemplateSet } from '../../../functions/core/templates/load.ts';
 import {
   chooseVariant,
   localeChain,
   type RenderRequest,
   renderTemplate,
 } from '../../../functions/core/templates/render.ts';
+import { loadTemplateSet } from '../../../functions/core/templates/template-files.ts';
 import type { TemplateVariables } from '../../../functions/core/templates/variables.ts';
 
 const TEMPLATE = `

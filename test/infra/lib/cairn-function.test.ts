@@ -3,7 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRuntimeConfig } from '../../../functions/handlers/shared/config.ts';
+import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
+import {
+  COMPILED_CONFIG_FILE,
+  readCompiledConfig,
+} from '../../../functions/handlers/shared/compiled-config.ts';
+import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
 import { BUNDLED_CONFIG_DIR, type FunctionName } from '../../../infra/lib/cairn-function.ts';
 import { bundlesOf, FUNCTIONS, removeOutput, type Synthesized, synthesize } from '../support.ts';
 
@@ -43,28 +48,28 @@ describe('the function bundles, built by the synth', () => {
     }
   });
 
-  it('ships the validated journeys, templates and settings with the functions that load them, and no tests', () => {
+  it('ships the compiled configuration, and only it, with the functions that load journeys', () => {
     // Prepare
-    const shipped = [...synthesized.shipped.files].sort();
+    const compiled = readFileSync(synthesized.shipped.file, 'utf8');
 
     // Assess
     for (const fn of FUNCTIONS) {
       const folder = join(bundleOf.get(fn) ?? '', BUNDLED_CONFIG_DIR);
-      if (LOADS_JOURNEYS.includes(fn)) expect(filesUnder(folder)).toEqual(shipped);
-      else expect(existsSync(folder)).toBe(false);
+      if (LOADS_JOURNEYS.includes(fn)) {
+        expect(filesUnder(folder)).toEqual([COMPILED_CONFIG_FILE]);
+        expect(readFileSync(join(folder, COMPILED_CONFIG_FILE), 'utf8')).toBe(compiled);
+      } else expect(existsSync(folder)).toBe(false);
     }
-    expect(shipped.some((f) => f.startsWith('tests/') || f.startsWith('events/'))).toBe(false);
   });
 
-  it('ships a folder that loads as at a cold start, with the environment of the deployment', async () => {
+  it('ships a configuration that loads as at a cold start, with the environment of the deployment', async () => {
     // Prepare
     const folder = join(bundleOf.get('deliver') ?? '', BUNDLED_CONFIG_DIR);
-    const journeyFiles = synthesized.shipped.files.filter(
-      (f) => !f.includes('/') && !/^(lifecycle|policies)\./.test(f),
-    );
+    const { files: journeyFiles } = await readJourneyFiles([join(PROJECT_ROOT, 'journeys')]);
+    const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates'));
 
     // Act
-    const config = await loadRuntimeConfig(
+    const config = await readCompiledConfig(
       folder,
       synthesized.config.policyEnvironment,
       synthesized.config.defaultTimezone,
@@ -72,10 +77,22 @@ describe('the function bundles, built by the synth', () => {
 
     // Assess
     expect([...config.catalog.latest()]).toHaveLength(journeyFiles.length);
-    expect(config.templates.size).toBe(
-      synthesized.shipped.files.filter((f) => f.startsWith('templates/')).length,
-    );
+    expect(config.templates.size).toBe(templates.length);
     expect(config.lifecycle).toBeDefined();
+  });
+
+  it('leaves the YAML parser and every credential source but the environment out of the bundles', () => {
+    for (const fn of FUNCTIONS) {
+      // Act
+      const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
+
+      // Assess
+      // Each of these strings is in the code of what is left out, and nowhere else.
+      expect(code).not.toContain('defaultProvider::fromSSO');
+      expect(code).not.toContain('EC2 Instance Metadata');
+      expect(code).not.toContain('YAMLParseError');
+      expect(code).toContain('no AWS credentials in the environment');
+    }
   });
 
   it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ADDRESS_INDEXES } from '../../../functions/adapters/dynamodb/table.ts';
 import { FeedbackEnvironment } from '../../../functions/handlers/feedback/wiring.ts';
-import { ChannelEnvironment, RuntimeEnvironment } from '../../../functions/handlers/shared/wiring.ts';
+import { ChannelEnvironment, RuntimeEnvironment } from '../../../functions/handlers/shared/environment.ts';
 import { UnsubscribeEnvironment } from '../../../functions/handlers/unsubscribe/wiring.ts';
 import type { FunctionName } from '../../../infra/lib/cairn-function.ts';
 import { TABLE_KEY_ACTIONS } from '../../../infra/lib/grants.ts';

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
+import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
 import { addCairn, PROJECT_ROOT } from '../../../infra/lib/app.ts';
-import { JourneyValidationError, validateConfigFolder } from '../../../infra/lib/journeys.ts';
+import { BUILD_DIR, JourneyValidationError, validateConfigFolder } from '../../../infra/lib/journeys.ts';
 
 const run = promisify(execFile);
 
@@ -25,21 +27,44 @@ async function rejection(promise: Promise<unknown>): Promise<JourneyValidationEr
 }
 
 describe('validateConfigFolder', () => {
-  it('ships the journeys, the settings beside them and the templates, and nothing else', async () => {
+  it('compiles the journeys, the settings beside them and the templates into one file under the build folder', async () => {
+    // Prepare
+    const { files: journeyFiles } = await readJourneyFiles([join(PROJECT_ROOT, 'journeys')]);
+    const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates'));
+    const policies = loadPolicies(
+      'journeys/policies.yaml',
+      readFileSync(join(PROJECT_ROOT, 'journeys', 'policies.yaml'), 'utf8'),
+      'eu',
+    ).policies;
+
     // Act
-    const shipped = await validateConfigFolder('journeys', undefined, 'UTC');
+    const shipped = await validateConfigFolder('journeys', 'eu', 'UTC', PROJECT_ROOT);
 
     // Assess
-    const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates')).map(
-      (name) => `templates/${name}`,
+    expect(shipped.source).toBe(join(PROJECT_ROOT, 'journeys'));
+    expect(dirname(shipped.file)).toBe(join(PROJECT_ROOT, BUILD_DIR));
+    expect(JSON.parse(readFileSync(shipped.file, 'utf8'))).toEqual(shipped.compiled);
+    expect(shipped.compiled.environment).toBe('eu');
+    expect(shipped.compiled.journeys).toHaveLength(journeyFiles.length);
+    expect(shipped.compiled.templates.map((t) => t.id).sort()).toEqual(
+      templates.map((name) => name.replace(/\.yaml$/, '')).sort(),
     );
-    expect(shipped.folder).toBe(join(PROJECT_ROOT, 'journeys'));
-    expect(shipped.files).toEqual(
-      expect.arrayContaining(['welcome-series.yaml', 'policies.yaml', 'lifecycle.yaml']),
-    );
-    expect(shipped.files.filter((f) => f.startsWith('templates/')).sort()).toEqual(templates.sort());
-    expect(shipped.files.some((f) => f.startsWith('tests/') || f.startsWith('events/'))).toBe(false);
-    expect(shipped.files).not.toContain('schema.json');
+    expect(shipped.compiled.policies).toEqual(policies);
+    expect(shipped.compiled.lifecycle).not.toBeNull();
+  });
+
+  it('names the file by its content: the same folder gives the same file, another environment another', async () => {
+    // Act
+    const [first, again, other] = await Promise.all([
+      validateConfigFolder('journeys', undefined, 'UTC', PROJECT_ROOT),
+      validateConfigFolder('journeys', undefined, 'UTC', PROJECT_ROOT),
+      validateConfigFolder('journeys', 'us', 'UTC', PROJECT_ROOT),
+    ]);
+
+    // Assess
+    expect(again.file).toBe(first.file);
+    expect(other.file).not.toBe(first.file);
+    expect(JSON.parse(readFileSync(first.file, 'utf8'))).toEqual(first.compiled);
   });
 
   it("loads the settings with the deployment's policy environment: an unknown one stops the synth", async () => {
@@ -51,7 +76,7 @@ describe('validateConfigFolder', () => {
     const position = `${entry + 1}:${(lines[entry]?.search(/\S/) ?? 0) + 1}`;
 
     // Act
-    const error = await rejection(validateConfigFolder('journeys', 'mars', 'UTC'));
+    const error = await rejection(validateConfigFolder('journeys', 'mars', 'UTC', PROJECT_ROOT));
 
     // Assess
     expect(error.problems).toContain(

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { formatPath, formatProblem, type PathSegment, type Problem } from '../../core/diagnostics/problem.ts';
+import type { SourceDocument } from '../../core/diagnostics/yaml-source.ts';
+import { JourneyCatalog } from '../../core/engine/catalog.ts';
+import type { EngineContext } from '../../core/engine/engine.ts';
+import { Journey } from '../../core/journeys/schema.ts';
+import { LifecycleConfig } from '../../core/lifecycle/config.ts';
+import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
+import { Policies } from '../../core/policies/config.ts';
+import type { LoadedTemplate } from '../../core/templates/load.ts';
+import { TemplateFile } from '../../core/templates/schema.ts';
+
+/**
+ * The configuration a function runs with, compiled at synth from the journeys folder
+ * (functions/handlers/shared/config.ts): what the YAML files said, already validated, as JSON. A cold start
+ * then parses one JSON file with the zod schemas instead of every YAML file with source positions, and the
+ * bundles leave the YAML parser out (docs/runtime.md, "What ships with the functions").
+ */
+export const COMPILED_CONFIG_FILE = 'cairn-config.json';
+
+const Position = z.tuple([z.number().int().positive(), z.number().int().positive()]);
+
+/** A template with what rendering needs of its file: the text, and where each value in it was written. */
+export const CompiledTemplate = z.strictObject({
+  id: z.string().min(1),
+  file: z.string().min(1),
+  text: z.string(),
+  template: TemplateFile,
+  /** The line and column of each value, by its path (`pathKey`), so render errors keep file:line:column. */
+  positions: z.record(z.string(), Position),
+});
+export type CompiledTemplate = z.infer<typeof CompiledTemplate>;
+
+export const CompiledConfig = z.strictObject({
+  format: z.literal(1),
+  /** The environment of policies.yaml and lifecycle.yaml it was compiled for; null for their base values. */
+  environment: z.string().nullable(),
+  journeys: z.array(Journey),
+  lifecycle: LifecycleConfig.nullable(),
+  policies: Policies,
+  templates: z.array(CompiledTemplate),
+});
+export type CompiledConfig = z.infer<typeof CompiledConfig>;
+
+/** The journeys, lifecycle model and delivery policies a function runs with, loaded once per cold start. */
+export type RuntimeConfig = {
+  catalog: JourneyCatalog;
+  lifecycle: LifecycleModel | undefined;
+  policies: Policies;
+  /** The message templates in `templates/` beside the journeys, by id. */
+  templates: Map<string, LoadedTemplate>;
+  defaultTimezone: string;
+};
+
+/** A configuration that does not load stops the cold start: running with half the journeys would be worse. */
+export class ConfigError extends Error {
+  constructor(problems: readonly Problem[]) {
+    super(`configuration has ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The key of a path in `CompiledTemplate.positions`. */
+export function pathKey(path: readonly PathSegment[]): string {
+  return formatPath(path);
+}
+
+/** What a function builds from the compiled configuration; the local stack and the tests build it the same way. */
+export function runtimeConfigOf(compiled: CompiledConfig, defaultTimezone: string): RuntimeConfig {
+  const templates = new Map<string, LoadedTemplate>();
+  for (const t of compiled.templates) {
+    templates.set(t.id, {
+      id: t.id,
+      file: t.file,
+      template: t.template,
+      text: t.text,
+      source: positionsOf(t),
+    });
+  }
+  return {
+    catalog: new JourneyCatalog(compiled.journeys),
+    lifecycle: compiled.lifecycle
+      ? compileLifecycle(compiled.lifecycle, compiled.environment ?? undefined)
+      : undefined,
+    policies: compiled.policies,
+    templates,
+    defaultTimezone,
+  };
+}
+
+/**
+ * Reads the compiled configuration in `folder` (CAIRN_CONFIG_DIR): a missing or malformed file, or one compiled
+ * for another environment, stops the cold start with what is wrong and how to fix it.
+ */
+export async function readCompiledConfig(
+  folder: string,
+  environment: string | undefined,
+  defaultTimezone: string,
+): Promise<RuntimeConfig> {
+  const file = join(folder, COMPILED_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${file} cannot be read (CAIRN_CONFIG_DIR=${folder}). The functions run the configuration that \`cdk synth\` compiles from journeys/ into their bundle; deploy with the CDK app (docs/deploy.md).`,
+      { cause: error },
+    );
+  }
+  const parsed = CompiledConfig.safeParse(parseJson(file, text));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${file} ${formatPath(i.path.map(pathSegment))}: ${i.message}`,
+    );
+    throw new Error(
+      `${file} is not a configuration this version compiles; synthesize again:\n${problems.join('\n')}`,
+    );
+  }
+  const compiledFor = parsed.data.environment ?? undefined;
+  if (compiledFor !== environment) {
+    throw new Error(
+      `${file} was compiled for policy environment ${describe(compiledFor)}, but CAIRN_ENVIRONMENT is ${describe(environment)}; synthesize and deploy again.`,
+    );
+  }
+  return runtimeConfigOf(parsed.data, defaultTimezone);
+}
+
+/** The context the engine runs an input in at `now`, for this configuration. */
+export function engineContext(config: RuntimeConfig, now: number): EngineContext {
+  return {
+    now,
+    catalog: config.catalog,
+    defaultTimezone: config.defaultTimezone,
+    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
+  };
+}
+
+/** The positions a compiled template kept, answering as its parsed file did for every value in it. */
+function positionsOf(t: CompiledTemplate): SourceDocument {
+  const positionOf = (path: readonly PathSegment[]) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const at = t.positions[pathKey(path.slice(0, depth))];
+      if (at) return { line: at[0], column: at[1] };
+    }
+    return { line: 1, column: 1 };
+  };
+  return { value: t.template, syntaxErrors: [], positionOf, positionOfKey: (path) => positionOf(path) };
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not JSON; synthesize again`, { cause: error });
+  }
+}
+
+function pathSegment(segment: PropertyKey): PathSegment {
+  return typeof segment === 'number' ? segment : String(segment);
+}
+
+function describe(environment: string | undefined): string {
+  return environment === undefined ? '(none: the base values)' : `"${environment}"`;
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { PathSegment } from '../../../functions/core/diagnostics/problem.ts';
+import {
+  COMPILED_CONFIG_FILE,
+  type CompiledConfig,
+  readCompiledConfig,
+  runtimeConfigOf,
+} from '../../../functions/handlers/shared/compiled-config.ts';
+import { compileConfigFolder, loadRuntimeConfig } from '../../../functions/handlers/shared/config.ts';
+
+/** A folder holding `text` as the compiled configuration, removed after the test. */
+function folderWith(text: string): string {
+  const folder = mkdtempSync(join(tmpdir(), 'cairn-compiled-'));
+  onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+  writeFileSync(join(folder, COMPILED_CONFIG_FILE), text);
+  return folder;
+}
+
+/** Every path in a plain value, the value's own included. */
+function pathsIn(value: unknown, path: PathSegment[] = []): PathSegment[][] {
+  const children: [PathSegment, unknown][] = Array.isArray(value)
+    ? value.map((item, i): [PathSegment, unknown] => [i, item])
+    : typeof value === 'object' && value !== null
+      ? Object.entries(value)
+      : [];
+  return [path, ...children.flatMap(([key, item]) => pathsIn(item, [...path, key]))];
+}
+
+describe('the configuration compiled at synth', () => {
+  it('loads through JSON into what the journeys folder loads into', async () => {
+    // Prepare
+    const compiled = await compileConfigFolder('journeys', 'eu');
+    const folder = folderWith(JSON.stringify(compiled));
+
+    // Act
+    const fromFile = await readCompiledConfig(folder, 'eu', 'Europe/Paris');
+    const fromFolder = await loadRuntimeConfig('journeys', 'eu', 'Europe/Paris');
+
+    // Assess
+    // Same content hashes: enrollments pinned to a version deployed from YAML find it again.
+    const versions = (config: typeof fromFile) =>
+      [...config.catalog.latest()].map(({ id, version, journey }) => ({ id, version, journey }));
+    expect(versions(fromFile)).toEqual(versions(fromFolder));
+    expect(versions(fromFile)).toHaveLength(5);
+    expect(fromFile.policies).toEqual(fromFolder.policies);
+    expect(fromFile.lifecycle?.config).toEqual(fromFolder.lifecycle?.config);
+    expect(fromFile.lifecycle?.bgnbd).toEqual(fromFolder.lifecycle?.bgnbd);
+    expect(fromFile.lifecycle?.thresholds).toEqual(fromFolder.lifecycle?.thresholds);
+    expect([...fromFile.templates.keys()].sort()).toEqual([...fromFolder.templates.keys()].sort());
+    expect(fromFile.defaultTimezone).toBe('Europe/Paris');
+  });
+
+  it('keeps the line and column of every value of every template, for render errors', async () => {
+    // Prepare
+    const compiled: CompiledConfig = JSON.parse(
+      JSON.stringify(await compileConfigFolder('journeys', undefined)),
+    );
+    const original = await loadRuntimeConfig('journeys', undefined, 'UTC');
+
+    // Act
+    const { templates } = runtimeConfigOf(compiled, 'UTC');
+
+    // Assess
+    expect(templates.size).toBeGreaterThan(0);
+    for (const [id, template] of templates) {
+      const source = original.templates.get(id)?.source;
+      for (const path of pathsIn(source?.value)) {
+        expect(template.source.positionOf(path), `${id} ${path.join('.')}`).toEqual(source?.positionOf(path));
+      }
+      // A path the file does not have is placed at its nearest ancestor, as the YAML reader places it.
+      const missing = ['email', 'no-such-part'];
+      expect(template.source.positionOf(missing)).toEqual(source?.positionOf(missing));
+      expect(template.text).toBe(original.templates.get(id)?.text);
+    }
+  });
+
+  it('refuses a file compiled for another policy environment, and says what to do', async () => {
+    // Prepare
+    const folder = folderWith(JSON.stringify(await compileConfigFolder('journeys', 'eu')));
+
+    // Act
+    const loading = readCompiledConfig(folder, 'us', 'UTC');
+
+    // Assess
+    await expect(loading).rejects.toThrow(
+      /compiled for policy environment "eu", but CAIRN_ENVIRONMENT is "us"; synthesize and deploy again/,
+    );
+  });
+
+  it('names the file and the field of a file it cannot use', async () => {
+    // Prepare
+    const compiled = await compileConfigFolder('journeys', undefined);
+    const broken = { ...compiled, journeys: [{ ...compiled.journeys[0], steps: 'none' }] };
+    const folder = folderWith(JSON.stringify(broken));
+
+    // Act
+    const loading = readCompiledConfig(folder, undefined, 'UTC');
+
+    // Assess
+    await expect(loading).rejects.toThrow(`${join(folder, COMPILED_CONFIG_FILE)} journeys[0].steps:`);
+  });
+
+  it('names the folder and how to get a compiled file when there is none', async () => {
+    // Act
+    const loading = readCompiledConfig('journeys', undefined, 'UTC');
+
+    // Assess
+    await expect(loading).rejects.toThrow(
+      /journeys\/cairn-config.json cannot be read \(CAIRN_CONFIG_DIR=journeys\).*cdk synth/,
+    );
+  });
+
+  it('says a file that is not JSON is not JSON', async () => {
+    // Act
+    const loading = readCompiledConfig(folderWith('{"format": 1,'), undefined, 'UTC');
+
+    // Assess
+    await expect(loading).rejects.toThrow(/cairn-config.json is not JSON; synthesize again/);
+  });
+});
