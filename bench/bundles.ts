@@ -1,7 +1,7 @@
 // The function bundles as the CDK synth builds them: size, and module load time in a fresh Node process.
 // Imported by bench/run.ts.
-import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -13,24 +13,50 @@ const LOAD_RUNS = 11;
 
 /** Bundles of the stack alone, built as the functions are, to show what a function cannot load faster than. */
 const FLOORS = [
-  ['SDK clients', 'bench/floors/sdk.ts'],
-  ['SDK + zod + middy + Powertools', 'bench/floors/stack.ts'],
+  ['floor: SDK clients', 'bench/floors/sdk.ts'],
+  ['floor: SDK, zod, middy, Powertools', 'bench/floors/stack.ts'],
 ] as const;
+
+const IMPORT = 'await import(process.argv[1]);';
+/** Only PATH: no NODE_OPTIONS or extra CA certificates of the shell, as in Lambda's clean environment. */
+const CLEAN_ENV = { PATH: process.env.PATH ?? '' };
 
 /** Milliseconds from the start of `import()` to the module being evaluated, in a new process each time. */
 function loadMs(file: string): number {
-  const script =
-    'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
+  const script = `const t = performance.now(); ${IMPORT} console.log(performance.now() - t);`;
   const runs: number[] = [];
   for (let i = 0; i < LOAD_RUNS; i++) {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '' },
+      env: CLEAN_ENV,
     });
     runs.push(Number(out.trim()));
   }
   runs.sort((a, b) => a - b);
   return runs[Math.floor(runs.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * Instructions a fresh Node process executes to start and import `file`, counted by valgrind's callgrind:
+ * unlike milliseconds, the count barely moves with what else the machine is doing. Undefined without valgrind.
+ */
+function importInstructions(file: string): number | undefined {
+  const run = spawnSync(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      '--single-threaded',
+      '--input-type=module',
+      '-e',
+      IMPORT,
+      file,
+    ],
+    { encoding: 'utf8', env: CLEAN_ENV },
+  );
+  const collected = /Collected : (\d+)/.exec(run.stderr ?? '')?.[1];
+  return run.status === 0 && collected ? Number(collected) : undefined;
 }
 
 /** A floor bundle, with the esbuild settings of infra/lib/cairn-function.ts. */
@@ -52,33 +78,39 @@ async function buildFloor(entry: string, outdir: string): Promise<string> {
   return outfile;
 }
 
+/** One line per bundle: size, median load time, and the instructions of its import over an empty module's. */
+function measure(what: string, file: string, emptyInstructions: number | undefined): void {
+  const kb = statSync(file).size / 1024;
+  const instructions = importInstructions(file);
+  const counted =
+    instructions !== undefined && emptyInstructions !== undefined
+      ? `, ${((instructions - emptyInstructions) / 1e6).toFixed(0).padStart(4)} M instructions`
+      : '';
+  console.log(
+    `bundles: ${what.padEnd(35)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0).padStart(3)} ms${counted}`,
+  );
+}
+
 export async function functionBundles(): Promise<void> {
-  const floors = await mkdtemp(join(tmpdir(), 'cairn-floors-'));
-  try {
-    for (const [what, entry] of FLOORS) {
-      const file = await buildFloor(entry, floors);
-      console.log(
-        `bundles: floor: ${what.padEnd(31)} ${(statSync(file).size / 1024).toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0)} ms`,
-      );
-    }
-  } finally {
-    await rm(floors, { recursive: true, force: true });
-  }
+  const scratch = await mkdtemp(join(tmpdir(), 'cairn-bundles-'));
   const started = performance.now();
   const synthesized = await synthesize('dev', { bundle: true });
   try {
     console.log(
       `bundles: cdk synth of dev with bundling took ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
+    console.log(
+      `bundles: load time is the median of ${LOAD_RUNS} fresh processes; instructions (valgrind) are those of the import, over an empty module's`,
+    );
+    const empty = join(scratch, 'empty.mjs');
+    writeFileSync(empty, 'export {};\n');
+    const emptyInstructions = importInstructions(empty);
+    if (emptyInstructions === undefined) console.log('bundles: no valgrind here, so no instruction counts');
+    for (const [what, entry] of FLOORS) measure(what, await buildFloor(entry, scratch), emptyInstructions);
     const bundles = bundlesOf(synthesized);
-    for (const fn of FUNCTIONS) {
-      const file = join(bundles.get(fn) ?? '', 'index.mjs');
-      const kb = statSync(file).size / 1024;
-      console.log(
-        `bundles: ${fn.padEnd(11)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0)} ms (median of ${LOAD_RUNS} fresh processes)`,
-      );
-    }
+    for (const fn of FUNCTIONS) measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
   } finally {
     removeOutput(synthesized);
+    await rm(scratch, { recursive: true, force: true });
   }
 }
