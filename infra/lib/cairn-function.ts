@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import type * as z from 'zod';
 import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-config.ts';
 import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/handlers/shared/environment.ts';
-import { METRICS_NAMESPACE } from '../../functions/handlers/shared/observability.ts';
 import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
@@ -56,6 +55,8 @@ export type CairnFunctionProps = {
   shipped?: ShippedConfig;
   memorySize: number;
   timeout: Duration;
+  /** The environment's CloudWatch namespace (`metricsNamespace` of functions/handlers/shared/observability.ts). */
+  metricsNamespace: string;
   /** A name ops can type: `aws logs tail /cairn-dev/ingest --follow`. */
   logGroupName: string;
   logRetention: RetentionDays;
@@ -100,7 +101,7 @@ export class CairnFunction extends Construct {
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

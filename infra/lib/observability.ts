@@ -14,7 +14,6 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/handlers/shared/observability.ts';
 import type { CairnFunction, FunctionName } from './cairn-function.ts';
 
 /** A timer firing later than this after its due time pages someone (issue 8). */
@@ -29,6 +28,8 @@ export const SES_COMPLAINT_RATE_ALARM = 0.0008;
 
 export type ObservabilityProps = {
   prefix: string;
+  /** The environment's namespace of the runtime's metrics (`Cairn/dev`). */
+  namespace: string;
   functions: Record<FunctionName, CairnFunction>;
   /** Work queues, by what they carry. */
   queues: Record<string, Queue>;
@@ -97,7 +98,7 @@ export class Observability extends Construct {
       alarmName: `${prefix}-timer-lag`,
       alarmDescription:
         'A timer fired more than 5 minutes after its due time: the sweeper is failing or behind',
-      metric: cairnMetric('TimerLagMaxMs', 'timers', 'Maximum', Duration.minutes(5)),
+      metric: cairnMetric(props.namespace, 'TimerLagMaxMs', 'timers', 'Maximum', Duration.minutes(5)),
       threshold: TIMER_LAG_ALARM_MS,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -139,7 +140,7 @@ export class Observability extends Construct {
       defaultInterval: Duration.hours(3),
     });
     const sum = (metricName: string, service: FunctionName) =>
-      cairnMetric(metricName, service, 'Sum', Duration.minutes(1));
+      cairnMetric(props.namespace, metricName, service, 'Sum', Duration.minutes(1));
     this.dashboard.addWidgets(
       graph('Customer events in', [
         sum('EventsIn', 'ingest'),
@@ -149,7 +150,7 @@ export class Observability extends Construct {
       graph('Enrollments and send intents', [sum('Enrollments', 'ingest'), sum('SendIntents', 'ingest')]),
       graph('Send outcomes by channel, status and reason', [
         new MathExpression({
-          expression: `SEARCH('{${METRICS_NAMESPACE},channel,reason,service,status} MetricName="SendOutcomes"', 'Sum', 300)`,
+          expression: `SEARCH('{${props.namespace},channel,reason,service,status} MetricName="SendOutcomes"', 'Sum', 300)`,
           label: '',
           period: Duration.minutes(5),
         }),
@@ -159,7 +160,7 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Timer lag (latest timer of a sweep, ms)',
-        left: [cairnMetric('TimerLagMaxMs', 'timers', 'Maximum', Duration.minutes(1))],
+        left: [cairnMetric(props.namespace, 'TimerLagMaxMs', 'timers', 'Maximum', Duration.minutes(1))],
         leftAnnotations: [{ value: TIMER_LAG_ALARM_MS, label: 'alarm' }],
         width: 8,
       }),
@@ -168,7 +169,7 @@ export class Observability extends Construct {
         'Dead letters written by the runtime, by kind',
         [
           new MathExpression({
-            expression: `SEARCH('{${METRICS_NAMESPACE},kind,service} MetricName="DeadLetters"', 'Sum', 300)`,
+            expression: `SEARCH('{${props.namespace},kind,service} MetricName="DeadLetters"', 'Sum', 300)`,
             label: '',
             period: Duration.minutes(5),
           }),
@@ -233,10 +234,16 @@ export class Observability extends Construct {
   }
 }
 
-/** A metric the runtime publishes with Powertools: namespace Cairn, dimension `service` (the function). */
-function cairnMetric(metricName: string, service: FunctionName, statistic: string, period: Duration): Metric {
+/** A metric the runtime publishes with Powertools: the environment's namespace, dimension `service` (the function). */
+function cairnMetric(
+  namespace: string,
+  metricName: string,
+  service: FunctionName,
+  statistic: string,
+  period: Duration,
+): Metric {
   return new Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace,
     metricName,
     dimensionsMap: { service },
     statistic,

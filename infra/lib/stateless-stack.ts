@@ -24,6 +24,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ADDRESS_INDEXES } from '../../functions/adapters/dynamodb/table.ts';
 import { FEEDBACK_TAGS } from '../../functions/core/feedback/outcome.ts';
+import { metricsNamespace } from '../../functions/handlers/shared/observability.ts';
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
 import { channelGrants, partitionOf, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
@@ -89,6 +90,7 @@ export class StatelessStack extends Stack {
         ...FUNCTIONS[fn],
         projectRoot: props.projectRoot,
         ...(shipsConfig ? { shipped: props.shipped } : {}),
+        metricsNamespace: metricsNamespace(name),
         logGroupName: `/${prefix}/${fn}`,
         logRetention: config.retention.logs,
         logRemovalPolicy: removalPolicy,
@@ -275,6 +277,7 @@ export class StatelessStack extends Stack {
 
     this.observability = new Observability(this, 'Observability', {
       prefix,
+      namespace: metricsNamespace(name),
       functions,
       queues: this.queues,
       deadLetters: { ...deadLetters },

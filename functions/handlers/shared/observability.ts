@@ -4,15 +4,27 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 
-/** CloudWatch namespace of every Cairn metric (docs/runtime.md lists them). */
+/** The CloudWatch namespace of Cairn's metrics where no environment says otherwise (tests, the local stack). */
 export const METRICS_NAMESPACE = 'Cairn';
+
+/**
+ * The namespace of one environment's metrics (`Cairn/dev`, `Cairn/prod`; docs/runtime.md lists the metrics), so
+ * that two environments in one account and Region never add up in one dashboard or alarm. The CDK app sets it
+ * on every function as POWERTOOLS_METRICS_NAMESPACE.
+ */
+export function metricsNamespace(environment: string): string {
+  return `${METRICS_NAMESPACE}/${environment}`;
+}
 
 export type Observability = { logger: Logger; metrics: Metrics };
 
 export function observability(service: string): Observability {
   return {
     logger: new Logger({ serviceName: service }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
+    metrics: new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+      serviceName: service,
+    }),
   };
 }
 

@@ -232,6 +232,8 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
         'POWERTOOLS_SERVICE_NAME',
       ]);
       expect(deployed.POWERTOOLS_SERVICE_NAME).toBe(fn);
+      // One namespace per environment: two environments in one account never add up.
+      expect(deployed.POWERTOOLS_METRICS_NAMESPACE).toBe(`Cairn/${synthesized.env}`);
     },
   );
 

@@ -295,7 +295,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
           Match.objectLike({
             MetricStat: {
               Metric: {
-                Namespace: 'Cairn',
+                Namespace: `Cairn/${env}`,
                 MetricName: 'TimerLagMaxMs',
                 Dimensions: [{ Name: 'service', Value: 'timers' }],
               },
@@ -327,6 +327,9 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       ]) {
         expect(body).toContain(metric);
       }
+      // The searches of the runtime's metrics look in this environment's namespace only.
+      expect(body).toContain(`SEARCH('{Cairn/${env},channel,reason,service,status}`);
+      expect(body).not.toMatch(/\{Cairn,/);
     });
   });
 
