@@ -3,6 +3,7 @@ import type { Channel, Condition, EventCondition, Journey, Step } from '../journ
 import { type CompiledPattern, compilePattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { durationMs } from '../time/duration.ts';
+import type { CustomerState } from './state.ts';
 
 export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
 export type CompiledCondition = {
@@ -60,6 +61,13 @@ export class JourneyCatalog {
 
   version(version: string): CompiledJourney | undefined {
     return this.byVersion.get(version);
+  }
+
+  /** The versions, among those the enrollments of `state` follow, that this catalog does not hold. */
+  unknownVersions(state: Pick<CustomerState, 'enrollments'>): string[] {
+    const unknown = new Set<string>();
+    for (const { version } of state.enrollments) if (!this.version(version)) unknown.add(version);
+    return [...unknown];
   }
 }
 

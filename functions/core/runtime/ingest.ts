@@ -37,6 +37,13 @@ export type ApplyPorts = EffectPorts & {
   states: CustomerStateStore & Partial<StateWithSuppressions>;
   /** The engine's context at the current time; asked again on every attempt of read-process-write. */
   context: () => EngineContext;
+  /**
+   * Asked, before the engine runs, for versions the state's enrollments follow that the catalog lacks: an
+   * instance that deployed a version in the last minute may have enrolled this customer in it, and the catalog
+   * is read again at most once a minute. It reads the registry now. Without it (the simulator, most tests), or
+   * when the version is still unknown after it, the engine ends such an enrollment with `version-unavailable`.
+   */
+  findVersions?: (versions: readonly string[]) => Promise<unknown>;
   /** Passed on to readProcessWrite (attempts, backoff), mostly for tests. */
   retry?: Pick<ReadProcessWriteOptions, 'maxAttempts' | 'backoff' | 'sleep'>;
   /**
@@ -128,7 +135,9 @@ export async function applyInput(
   };
   const processed = await readModifyWrite(
     userId,
-    (before) => {
+    async (before) => {
+      const unknown = ports.findVersions ? ports.context().catalog.unknownVersions(before) : [];
+      if (unknown.length > 0) await ports.findVersions?.(unknown);
       const context = ports.context();
       const result = processInput(before, input, context);
       // Nothing changed (a re-delivered input): nothing to decide and nothing to write.

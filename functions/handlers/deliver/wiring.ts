@@ -18,9 +18,10 @@ export async function wireDeliver(
 ): Promise<Refreshing<DeliverPorts>> {
   const runtime = await awsRuntime(environment);
   const channels = ChannelEnvironment.parse(environment);
+  const refresher = journeyCatalogRefresher(runtime);
   const keys = await loadUnsubscribeKeys(new SecretsManagerClient({}), channels.CAIRN_UNSUBSCRIBE_SECRET_ID);
   const ports: DeliverPorts = {
-    apply: applyPortsOf(runtime),
+    apply: applyPortsOf(runtime, refresher),
     policies: runtime.config.policies,
     policyStore: policyStoreOf(runtime),
     defaultTimezone: runtime.config.defaultTimezone,
@@ -33,5 +34,5 @@ export async function wireDeliver(
     channel: channelRouter(channelAdaptersFrom(channels)),
     now: Date.now,
   };
-  return { ports, refresher: journeyCatalogRefresher(runtime) };
+  return { ports, refresher };
 }

@@ -10,5 +10,6 @@ export async function wireIngest(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Refreshing<ApplyPorts>> {
   const runtime = await awsRuntime(environment);
-  return { ports: applyPortsOf(runtime), refresher: journeyCatalogRefresher(runtime) };
+  const refresher = journeyCatalogRefresher(runtime);
+  return { ports: applyPortsOf(runtime, refresher), refresher };
 }

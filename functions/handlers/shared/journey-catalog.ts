@@ -18,6 +18,12 @@ import type { AwsRuntime } from './wiring.ts';
 /** How old the catalog may get before an invocation reads the registry again: statuses honoured within a minute. */
 export const CATALOG_MAX_AGE_MS = 60_000;
 
+/**
+ * The least time between two reads forced by an unknown version (`findVersions`): a version that is truly gone
+ * then costs one registry read per instance every few seconds, not one per event.
+ */
+export const FORCED_REFRESH_GAP_MS = 5_000;
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -129,6 +135,7 @@ export class JourneyCatalogRefresher {
   private loadedAt: number | undefined;
   private registered = false;
   private running: Promise<CatalogRefresh> | undefined;
+  private forcedAt: number | undefined;
 
   constructor(options: JourneyCatalogRefresherOptions) {
     this.config = options.config;
@@ -150,6 +157,23 @@ export class JourneyCatalogRefresher {
     // Callers that overlap wait for the same read rather than start another; only the first is told what it
     // found, so that it is reported once.
     if (this.running) return this.running.then((): CatalogRefresh => ({ kind: 'fresh' }));
+    this.running = this.refresh(now).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /**
+   * Reads the registry now, however young the catalog, when it lacks any of `versions`: versions enrollments
+   * follow that another instance deployed since this one last read (docs/deploy.md, "Journeys in flight").
+   * At most once per FORCED_REFRESH_GAP_MS.
+   */
+  async findVersions(versions: readonly string[]): Promise<CatalogRefresh> {
+    if (versions.every((version) => this.config.catalog.version(version))) return { kind: 'fresh' };
+    const now = this.clock();
+    if (this.forcedAt !== undefined && now - this.forcedAt < FORCED_REFRESH_GAP_MS) return { kind: 'fresh' };
+    this.forcedAt = now;
+    if (this.running) await this.running;
     this.running = this.refresh(now).finally(() => {
       this.running = undefined;
     });

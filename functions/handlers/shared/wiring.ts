@@ -12,6 +12,7 @@ import type { TimerStore } from '../../core/ports/timer-store.ts';
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
 import { engineContext, type RuntimeConfig, readCompiledConfig } from './compiled-config.ts';
 import { RuntimeEnvironment } from './environment.ts';
+import type { JourneyCatalogRefresher } from './journey-catalog.ts';
 
 /** The clients and configuration shared by every port of one function instance. */
 export type AwsRuntime = {
@@ -43,7 +44,11 @@ export function policyStoreOf({ env, documents }: AwsRuntime): PolicyStore {
 }
 
 /** The ports that apply an input to a customer and hand its effects on, on AWS. */
-export function applyPortsOf(runtime: AwsRuntime, clock: () => number = Date.now): ApplyPorts {
+export function applyPortsOf(
+  runtime: AwsRuntime,
+  refresher?: Pick<JourneyCatalogRefresher, 'findVersions'>,
+  clock: () => number = Date.now,
+): ApplyPorts {
   const { env, config, documents, sqs } = runtime;
   return {
     states: new DynamoCustomerStateStore({ client: documents, tableName: env.CAIRN_TABLE_NAME }),
@@ -52,6 +57,7 @@ export function applyPortsOf(runtime: AwsRuntime, clock: () => number = Date.now
     events: new SqsEventPublisher({ client: sqs, queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
     deadLetters: new SqsDeadLetters({ client: sqs, queueUrl: env.CAIRN_DEAD_LETTER_QUEUE_URL }),
     context: () => engineContext(config, clock()),
+    ...(refresher ? { findVersions: (versions) => refresher.findVersions(versions) } : {}),
     // Sends are decided where the state was just read, so deliver need not read it (docs/data-model.md).
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
   };

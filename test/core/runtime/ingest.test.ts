@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
-import { ingest } from '../../../functions/core/runtime/ingest.ts';
+import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
+import type { Effect } from '../../../functions/core/engine/effects.ts';
+import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
+import type { RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
 import { engineContext } from '../../../functions/handlers/shared/compiled-config.ts';
-import { customerEvent, memoryPorts, sampleConfig, signedUp } from '../../handlers/support.ts';
+import { customerEvent, memoryPorts, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+
+/** The configuration's catalog without one journey: an instance that has not read its version yet. */
+function catalogWithout(config: RuntimeConfig, journeyId: string): JourneyCatalog {
+  return new JourneyCatalog(
+    [...config.catalog.latest()].filter((j) => j.id !== journeyId).map((j) => j.journey),
+  );
+}
+
+const exitReasons = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'exited' ? [e.reason] : []));
 
 describe('ingest', () => {
   it('applies a valid event and hands its send and timer on', async () => {
@@ -55,6 +67,62 @@ describe('ingest', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'invalid', eventId: undefined });
     expect(ports.deadLetters.letters[0]).toMatchObject({ kind: 'invalid-event', body: '{"id": ' });
+  });
+
+  it('asks for the versions its catalog lacks before it runs, and keeps an enrollment the answer finds', async () => {
+    // Prepare: usr_1 entered welcome-series; an instance whose catalog lacks that version takes the next event
+    const full = await sampleConfig();
+    const ports = await memoryPorts();
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+    const lacking = { ...full, catalog: catalogWithout(full, 'welcome-series') };
+    let config = lacking;
+    const asked: string[][] = [];
+    const instance: ApplyPorts = {
+      ...ports,
+      context: () => engineContext(config, T0),
+      findVersions: async (versions) => {
+        asked.push([...versions]);
+        config = full; // what a read of the registry finds
+      },
+    };
+
+    // Act
+    const outcome = await ingest(JSON.stringify(customerEvent('usr_1', 'evt-2')), instance, 'msg-2');
+
+    // Assess
+    const welcome = full.catalog.latestOf('welcome-series')?.version;
+    expect(asked).toEqual([[welcome]]);
+    expect(outcome.status === 'applied' && exitReasons(outcome.result.effects)).toEqual([]);
+    const stored = await ports.states.load('usr_1');
+    expect(stored?.state.enrollments.map((e) => [e.journeyId, e.status])).toContainEqual([
+      'welcome-series',
+      'active',
+    ]);
+  });
+
+  it('ends an enrollment whose version is still unknown once asked, or when nothing can be asked', async () => {
+    // Prepare
+    const full = await sampleConfig();
+    const lacking = { ...full, catalog: catalogWithout(full, 'welcome-series') };
+    const outcomes = [];
+    for (const findVersions of [undefined, async () => {}]) {
+      const ports = await memoryPorts();
+      await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+      const instance: ApplyPorts = {
+        ...ports,
+        context: () => engineContext(lacking, T0),
+        ...(findVersions ? { findVersions } : {}),
+      };
+
+      // Act
+      outcomes.push(await ingest(JSON.stringify(customerEvent('usr_1', 'evt-2')), instance, 'msg-2'));
+    }
+
+    // Assess
+    for (const outcome of outcomes)
+      expect(outcome.status === 'applied' && exitReasons(outcome.result.effects)).toEqual([
+        'version-unavailable',
+      ]);
   });
 
   it('hands nothing on for an event delivered twice', async () => {

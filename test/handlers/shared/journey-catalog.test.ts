@@ -13,6 +13,7 @@ import { changeJourneyStatus } from '../../../functions/core/runtime/journey-sta
 import { engineContext, type RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
 import {
   CATALOG_MAX_AGE_MS,
+  FORCED_REFRESH_GAP_MS,
   JourneyCatalogRefresher,
   refreshing,
 } from '../../../functions/handlers/shared/journey-catalog.ts';
@@ -199,6 +200,55 @@ describe('JourneyCatalogRefresher: versions across deployments', () => {
     expect(pick(fired.effects)).toEqual([`send nudge (version ${v1})`, 'exited completed']);
     expect(pick(firedOnBundleOnly.effects)).toEqual(['exited version-unavailable']);
     expect(newcomer.state.enrollments.map((e) => e.version)).toEqual([v2]);
+  });
+
+  it('finds a version another instance deployed within the minute, where the bundle and the last read lack it', async () => {
+    // Prepare: an instance of the old deployment has read the registry; then the new deployment starts,
+    // registers its version and enrolls a customer in it, all within the old instance's minute
+    const registry = new CountingRegistry();
+    const old = instance(registry, welcomeJourney('nudge'));
+    await old.refresher.refreshIfStale();
+    const next = instance(registry, welcomeJourney('nudge-v2'));
+    next.clock.now = T0 + 10_000;
+    await next.refresher.refreshIfStale();
+    const entered = run(next.config, newCustomerState('u1'), signUp('u1', T0 + 10_000), T0 + 10_000);
+    const timer = timerOf(entered.effects);
+    const v2 = journeyVersion(welcomeJourney('nudge-v2'));
+    old.clock.now = T0 + 20_000;
+    const loadsBefore = registry.loads;
+
+    // Act
+    const stale = await old.refresher.refreshIfStale();
+    const found = await old.refresher.findVersions(old.config.catalog.unknownVersions(entered.state));
+    const fired = run(old.config, entered.state, { kind: 'timer', timer }, timer.dueAt);
+
+    // Assess
+    expect(stale).toEqual({ kind: 'fresh' });
+    expect(found).toMatchObject({ kind: 'refreshed' });
+    expect(registry.loads).toBe(loadsBefore + 1);
+    expect(pick(fired.effects)).toEqual([`send nudge-v2 (version ${v2})`, 'exited completed']);
+  });
+
+  it('reads the registry for an unknown version at most once per few seconds, and never for known ones', async () => {
+    // Prepare
+    const registry = new CountingRegistry();
+    const fn = instance(registry, welcomeJourney());
+    await fn.refresher.refreshIfStale();
+    const known = journeyVersion(welcomeJourney());
+
+    // Act
+    const loads: number[] = [];
+    await fn.refresher.findVersions([known]);
+    loads.push(registry.loads);
+    await fn.refresher.findVersions(['gone']);
+    await fn.refresher.findVersions(['gone']);
+    loads.push(registry.loads);
+    fn.clock.now += FORCED_REFRESH_GAP_MS;
+    await fn.refresher.findVersions(['gone']);
+    loads.push(registry.loads);
+
+    // Assess
+    expect(loads).toEqual([1, 2, 3]);
   });
 
   it('takes no new entries for a journey no longer bundled, finishes its enrollments, and ends them once archived', async () => {
