@@ -14,6 +14,7 @@ import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
+import { forgetEntries } from './entries.ts';
 import {
   type CustomerState,
   type Enrollment,
@@ -389,6 +390,8 @@ class Work {
     const entryKey = `${journey.id}|${key}`;
     const previous = this.state.entries[entryKey];
     this.state.entries[entryKey] = { count: (previous?.count ?? 0) + 1, lastAt: this.now };
+    // Records only grow here, so this is where they are bounded; an input that enrolls nobody pays nothing.
+    forgetEntries(this.state.entries, this.context.catalog, this.now);
     const enrollment: Enrollment = {
       id: `${journey.id}:${this.state.userId}:${shortHash(dedupeKey(event))}`,
       journeyId: journey.id,

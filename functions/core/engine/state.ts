@@ -37,6 +37,7 @@ export type Enrollment = z.infer<typeof Enrollment>;
 
 /** Per journey and dedupe value: how many times the customer entered, and when last. */
 export const EntryRecord = z.object({ count: z.number(), lastAt: z.number() });
+export type EntryRecord = z.infer<typeof EntryRecord>;
 
 /**
  * A send counted against the delivery policies' frequency caps: the message, when it was counted, the cap
