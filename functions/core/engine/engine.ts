@@ -318,8 +318,6 @@ class Work {
     }
     const wait = enrollment.wait;
     if (wait?.kind !== 'event') return;
-    const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
-    if (status === 'paused' || status === 'draft') return;
     const step = journey.steps.get(wait.stepId);
     const condition = step ? journey.waitConditions.get(step) : undefined;
     if (step?.type !== 'wait' || !condition || !matchesEventCondition(condition, event, enrollment.trigger))
@@ -331,6 +329,28 @@ class Work {
       timerId: wait.timerId,
       reason: 'event-arrived',
     });
+    const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
+    if (status === 'paused' || status === 'draft') {
+      // Held, but not forgotten: from here the wait is a plain delay whose end takes the event's branch
+      // (`next`), looked at as a paused journey's due waits are, and run once the journey is active again.
+      const timer: Timer = {
+        id: `${wait.timerId}~${this.now}`,
+        userId: this.state.userId,
+        enrollmentId: enrollment.id,
+        journeyId: enrollment.journeyId,
+        stepId: wait.stepId,
+        dueAt: this.now + PAUSED_RETRY_MS,
+        kind: 'duration',
+      };
+      enrollment.wait = { ...wait, kind: 'duration', timerId: timer.id, dueAt: timer.dueAt };
+      this.effects.push({
+        ...this.of(enrollment),
+        type: 'timer-deferred',
+        timer,
+        reason: `journey-${status}`,
+      });
+      return;
+    }
     enrollment.wait = undefined;
     if (step.next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, step.next);

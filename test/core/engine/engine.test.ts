@@ -45,6 +45,23 @@ steps:
   - { id: ordered, type: exit, reason: ordered }
 `;
 
+/** A wait for an event, with a branch for the event and one for the timeout. */
+const PROFILE_WAIT = `
+id: profile
+name: Profile
+status: active
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - id: wait-profile
+    type: wait
+    event: { pattern: { detail-type: [Profile Completed] } }
+    timeout: P2D
+    next: thanks
+    onTimeout: nudge
+  - { id: thanks, type: send, channel: email, template: thanks }
+  - { id: nudge, type: send, channel: email, template: nudge }
+`;
+
 /** Runs inputs in order through the engine, each at its own time, and collects every effect. */
 class Harness {
   state: CustomerState;
@@ -388,6 +405,31 @@ describe('processInput: journey status and versions', () => {
     const effects = h.timer(h.lastTimer());
 
     expect(of(effects, 'send').map((e) => e.intent.stepId)).toEqual(['nudge']);
+  });
+
+  it('remembers an event a wait expects while the journey is paused, and takes its branch once resumed', () => {
+    // Prepare
+    const active = journeyFromYaml(PROFILE_WAIT);
+    const catalog = new JourneyCatalog([active]);
+    const h = new Harness(catalog);
+    h.event(customerEvent('Signed Up', 'u1', T0));
+    catalog.add({ ...active, status: 'paused' });
+
+    // Act
+    const arrived = h.event(customerEvent('Profile Completed', 'u1', T0 + 10 * MINUTE));
+    const stillPaused = h.timer(h.lastTimer());
+    catalog.add(active);
+    const resumed = h.timer(h.lastTimer());
+
+    // Assess
+    expect(of(arrived, 'timer-cancelled').map((e) => e.reason)).toEqual(['event-arrived']);
+    expect(of(arrived, 'timer-deferred').map((e) => [e.reason, e.timer.dueAt])).toEqual([
+      ['journey-paused', T0 + 10 * MINUTE + PAUSED_RETRY_MS],
+    ]);
+    expect(of(arrived, 'send')).toEqual([]);
+    expect(of(stillPaused, 'timer-deferred')).toHaveLength(1);
+    expect(of(stillPaused, 'send')).toEqual([]);
+    expect(of(resumed, 'send').map((e) => e.intent.stepId)).toEqual(['thanks']);
   });
 
   it('ends in-flight enrollments of an archived journey with a reason', () => {
