@@ -8,9 +8,16 @@ import {
   type SendMessagesCommandInput,
 } from '@aws-sdk/client-pinpoint';
 import type { SendIntent } from '../../core/engine/state.ts';
+import type { CustomerEvent } from '../../core/events/index.ts';
 import { FEEDBACK_TAGS, type MessageIds } from '../../core/feedback/outcome.ts';
 import { mapPushResults } from '../../core/feedback/push.ts';
-import type { ChannelAdapter, ChannelResult, DeviceChange, PushMessage } from '../../core/ports/channel.ts';
+import type {
+  ChannelAdapter,
+  ChannelResult,
+  DeviceChange,
+  ProviderNews,
+  PushMessage,
+} from '../../core/ports/channel.ts';
 import type { PushPlatform } from '../../core/profile/profile.ts';
 import { type Attempt, callProvider, DEFAULT_RETRY, type RetryOptions, retrying } from '../channels/retry.ts';
 
@@ -20,6 +27,8 @@ export type PinpointPushChannelOptions = {
   /** The Pinpoint application whose APNs and FCM channels hold the credentials (CAIRN_PUSH_APPLICATION_ID). */
   applicationId: string;
   retry?: RetryOptions;
+  /** Stamps the delivery events (`Push Delivered`, `Push Failed`); the wall clock by default. */
+  now?: () => number;
 };
 
 /**
@@ -60,6 +69,10 @@ const GONE = 410;
 export class PinpointPushChannel implements ChannelAdapter<PushMessage> {
   constructor(private readonly options: PinpointPushChannelOptions) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   async send(message: PushMessage): Promise<ChannelResult> {
     const devices = new Map(message.devices.map((device) => [device.token, device.platform]));
     if (devices.size === 0)
@@ -69,7 +82,7 @@ export class PinpointPushChannel implements ChannelAdapter<PushMessage> {
     let pending = tokens;
     let requestId: string | undefined;
     const summary = (failure?: Failure) =>
-      summarize(message.intent, tokens, results, pending, requestId, failure);
+      summarize(message.intent, tokens, results, pending, requestId, failure, this.now());
 
     const attempt = async (): Promise<Attempt> => {
       let answered = false;
@@ -178,9 +191,9 @@ function summarize(
   pending: readonly string[],
   requestId: string | undefined,
   failure: Failure | undefined,
+  at: number,
 ): ChannelResult {
-  const deviceChanges = changesOf(intent, results);
-  const changes = deviceChanges.length > 0 ? { deviceChanges } : {};
+  const changes = newsOf(intent, results, at);
   const delivered = tokens.map((token) => results.get(token)).find((r) => r?.DeliveryStatus === 'SUCCESSFUL');
   if (delivered)
     return { ok: true, providerMessageId: delivered.MessageId ?? requestId ?? intent.messageId, ...changes };
@@ -214,8 +227,11 @@ function summarize(
   return { ok: false, permanent, reason, ...changes };
 }
 
-/** `UpdatedToken` renames a device; a permanent failure or an invalid token deactivates it (mapPushResults). */
-function changesOf(intent: SendIntent, results: ReadonlyMap<string, MessageResult>): DeviceChange[] {
+/**
+ * From each device's result (mapPushResults): `UpdatedToken` renames a device, a permanent failure or an
+ * invalid token deactivates it, and each final status is a `Push Delivered` or `Push Failed` customer event.
+ */
+function newsOf(intent: SendIntent, results: ReadonlyMap<string, MessageResult>, at: number): ProviderNews {
   const ids: MessageIds = {
     userId: intent.userId,
     journeyId: intent.journeyId,
@@ -225,10 +241,11 @@ function changesOf(intent: SendIntent, results: ReadonlyMap<string, MessageResul
   // mapPushResults wants a status on every result, as Pinpoint always sends one (the SDK's type allows none).
   const withStatus = [...results].filter(([, result]) => result.DeliveryStatus !== undefined);
   const response = { MessageResponse: { Result: Object.fromEntries(withStatus) } };
-  // The time only stamps the status and customer-event outcomes, for which the channel port has no place.
-  const { outcomes } = mapPushResults(response, ids, Date.now());
+  const { outcomes } = mapPushResults(response, ids, at);
   const changes: DeviceChange[] = [];
+  const events: CustomerEvent[] = [];
   for (const outcome of outcomes) {
+    if (outcome.kind === 'customer-event') events.push({ version: '0', resources: [], ...outcome.event });
     if (outcome.kind === 'token-updated')
       changes.push({ kind: 'updated', token: outcome.token, updatedToken: outcome.updatedToken });
     if (outcome.kind === 'token-deactivated')
@@ -239,7 +256,10 @@ function changesOf(intent: SendIntent, results: ReadonlyMap<string, MessageResul
     if (!known && tokenIsInvalid(result))
       changes.push({ kind: 'deactivated', token, reason: describeResult(result) });
   }
-  return changes;
+  return {
+    ...(changes.length > 0 ? { deviceChanges: changes } : {}),
+    ...(events.length > 0 ? { events } : {}),
+  };
 }
 
 function tokenIsInvalid(result: MessageResult): boolean {

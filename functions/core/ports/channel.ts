@@ -1,4 +1,5 @@
 import type { SendIntent } from '../engine/state.ts';
+import type { CustomerEvent } from '../events/index.ts';
 import type { Channel } from '../journeys/schema.ts';
 import type { PushDevice } from '../profile/profile.ts';
 import type { RenderedEmail, RenderedPush, RenderedSms } from '../templates/render.ts';
@@ -24,14 +25,21 @@ export type DeviceChange =
   | { kind: 'updated'; token: string; updatedToken: string }
   | { kind: 'deactivated'; token: string; reason: string };
 
+/**
+ * What the provider said besides the answer: device tokens to write back, and what happened to the message
+ * as customer events for journeys (`Push Delivered`, `Push Failed`), for a provider that answers in the
+ * response rather than through feedback records. Both go back to ingest.
+ */
+export type ProviderNews = { deviceChanges?: DeviceChange[]; events?: CustomerEvent[] };
+
 export type ChannelResult =
-  | { ok: true; providerMessageId: string; deviceChanges?: DeviceChange[] }
+  | ({ ok: true; providerMessageId: string } & ProviderNews)
   /**
    * The provider refused the message. `permanent`: it will refuse it again (an invalid address, a rejected
    * template), so it is not retried; otherwise the provider stayed unavailable or throttled after the
    * adapter's own retries.
    */
-  | { ok: false; permanent: boolean; reason: string; deviceChanges?: DeviceChange[] };
+  | ({ ok: false; permanent: boolean; reason: string } & ProviderNews);
 
 /**
  * Hands one rendered message to a delivery channel (SES v2, End User Messaging SMS, Pinpoint push). Called

@@ -7,7 +7,7 @@ import type { DecidedSend } from '../policies/decided.ts';
 import { decideOnClaimed } from '../policies/ledger.ts';
 import { claimAndSend } from '../policies/pipeline.ts';
 import type { PolicyStore } from '../policies/store.ts';
-import type { ChannelPort, ChannelResult, DeviceChange } from '../ports/channel.ts';
+import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';
 import type { SendOutcome } from '../simulate/pipeline.ts';
 import { composeMessage, type MessageComposer } from './compose.ts';
@@ -115,8 +115,12 @@ export async function deliverSend(
     : verdict.outcome;
   const outcome = withAnswer(decided, answer);
   const result: DeliveryResult = { ...base, outcome };
-  const changes = answer?.result.deviceChanges ?? [];
-  if (changes.length > 0) await writeBackDevices(intent.userId, intent.messageId, changes, now, ports);
+  const news = [
+    ...deviceChangeEvents(intent.userId, intent.messageId, answer?.result.deviceChanges ?? [], now),
+    ...(answer?.result.events ?? []),
+  ];
+  // Back to ingest, in one request: device tokens for the profile, delivery events for journeys.
+  if (news.length > 0) await ports.apply.events.publish(news);
   if (outcome.status === 'FAILED' && !outcome.permanent) {
     // The provider stayed unavailable through the adapter's retries: kept, with its reason, to be redriven.
     await ports.apply.deadLetters.put({
@@ -226,16 +230,6 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
  * Push tokens the provider renamed or refused go back to the profile as customer events, through ingest like
  * any other change: deliver writes the customer's state only to count a send (docs/runtime.md).
  */
-async function writeBackDevices(
-  userId: string,
-  messageId: string,
-  changes: readonly DeviceChange[],
-  now: number,
-  ports: DeliverPorts,
-): Promise<void> {
-  await ports.apply.events.publish(deviceChangeEvents(userId, messageId, changes, now));
-}
-
 async function requeue(
   queued: QueuedSend,
   notBefore: number,

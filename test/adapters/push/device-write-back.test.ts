@@ -96,8 +96,16 @@ describe('a push token change, from the provider back to the profile', () => {
     expect(delivered.outcome).toMatchObject({ status: 'SENT', channel: 'push', providerMessageId: 'push-1' });
     const addresses = pinpoint.commandCalls(SendMessagesCommand)[0]?.args[0].input.MessageRequest?.Addresses;
     expect(Object.keys(addresses ?? {}).sort()).toEqual([IPHONE, OLD_TOKEN].sort());
-    const published = changes.map((e) => [e.source, e['detail-type'], e.detail.properties]);
+    const published = changes
+      .filter((e) => e['detail-type'] === 'Push Token Changed')
+      .map((e) => [e.source, e['detail-type'], e.detail.properties]);
     expect(published).toHaveLength(2);
+    // In the same request: what each device did with the message, as events journeys can wait for.
+    const delivery = changes
+      .filter((e) => e.source === 'cairn.feedback')
+      .map((e) => `${e['detail-type']} ${e.detail.properties.deliveryStatus}`);
+    expect(delivery.sort()).toEqual(['Push Delivered SUCCESSFUL', 'Push Failed PERMANENT_FAILURE']);
+    expect(changes).toHaveLength(4);
     expect(published).toEqual(
       expect.arrayContaining([
         ['cairn.channels', 'Push Token Changed', { token: OLD_TOKEN, updatedToken: NEW_TOKEN }],

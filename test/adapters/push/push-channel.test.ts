@@ -16,7 +16,7 @@ import {
   TRANSACTIONAL_TTL_SECONDS,
 } from '../../../functions/adapters/push/push-channel.ts';
 import type { SendIntent } from '../../../functions/core/engine/state.ts';
-import type { PushMessage } from '../../../functions/core/ports/channel.ts';
+import type { ChannelResult, PushMessage } from '../../../functions/core/ports/channel.ts';
 import type { PushDevice } from '../../../functions/core/profile/profile.ts';
 import { instantRetries, jitterCeilings, sendIntent } from '../channels/support.ts';
 
@@ -24,6 +24,7 @@ const pinpoint = mockClient(PinpointClient);
 afterEach(() => pinpoint.reset());
 
 const APP = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+const NOW = Date.parse('2026-11-02T10:44:00Z');
 const IPHONE = 'apns-token-iphone';
 const IPAD = 'apns-token-ipad-sandbox';
 const PIXEL = 'fcm-token-pixel';
@@ -71,8 +72,15 @@ function channel(draws: number[] = []) {
     client: new PinpointClient({ region: 'eu-west-1' }),
     applicationId: APP,
     retry,
+    now: () => NOW,
   });
   return { adapter, sleeps };
+}
+
+/** The answer without its delivery events, for the tests about something else (one test checks them). */
+function withoutEvents(sent: ChannelResult): ChannelResult {
+  const { events: _events, ...rest } = sent;
+  return rest;
 }
 
 const result = (DeliveryStatus: DeliveryStatus, extra: Partial<MessageResult> = {}): MessageResult => ({
@@ -132,7 +140,7 @@ describe('PinpointPushChannel: the request', () => {
       },
     };
     expect(sentInputs()).toEqual([expected]);
-    expect(sent).toEqual({ ok: true, providerMessageId: 'push-1' });
+    expect(withoutEvents(sent)).toEqual({ ok: true, providerMessageId: 'push-1' });
   });
 
   it('opens a web link as a URL action, and sends transactional pushes at high priority for longer', async () => {
@@ -189,7 +197,7 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage({ devices: [device(PIXEL, 'FCM')] }));
 
     // Assess
-    expect(sent).toEqual({
+    expect(withoutEvents(sent)).toEqual({
       ok: true,
       providerMessageId: 'push-9',
       deviceChanges: [{ kind: 'updated', token: PIXEL, updatedToken: 'fcm-token-pixel-v2' }],
@@ -210,11 +218,45 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage({ devices: [device(IPHONE, 'APNS'), device(PIXEL, 'FCM')] }));
 
     // Assess
-    expect(sent).toEqual({
+    expect(withoutEvents(sent)).toEqual({
       ok: true,
       providerMessageId: 'push-4',
       deviceChanges: [{ kind: 'deactivated', token: IPHONE, reason: 'PERMANENT_FAILURE: Unregistered' }],
     });
+  });
+
+  it("tells each device's final status as a Push Delivered or Push Failed event, for journeys", async () => {
+    // Prepare
+    pinpoint.on(SendMessagesCommand).resolves(
+      answer({
+        [IPHONE]: result('PERMANENT_FAILURE', { StatusCode: 410, StatusMessage: 'Unregistered' }),
+        [PIXEL]: result('SUCCESSFUL', { MessageId: 'push-4' }),
+      }),
+    );
+    const { adapter } = channel();
+
+    // Act
+    const sent = await adapter.send(pushMessage({ devices: [device(IPHONE, 'APNS'), device(PIXEL, 'FCM')] }));
+
+    // Assess
+    const properties = {
+      journeyId: IDS['cairn-journey'],
+      stepId: IDS['cairn-step'],
+      messageId: IDS['cairn-message'],
+    };
+    const event = (name: string, providerMessageId: string, deliveryStatus: string) => ({
+      version: '0',
+      resources: [],
+      id: `${providerMessageId}:${name}`,
+      source: 'cairn.feedback',
+      'detail-type': name,
+      time: new Date(NOW).toISOString(),
+      detail: { userId: IDS['cairn-user'], properties: { ...properties, deliveryStatus } },
+    });
+    expect(sent.events).toEqual([
+      event('Push Failed', `${IDS['cairn-message']}:${IPHONE.slice(0, 12)}`, 'PERMANENT_FAILURE'),
+      event('Push Delivered', 'push-4', 'SUCCESSFUL'),
+    ]);
   });
 
   it('throws when Pinpoint cannot say whether a device got it, so the send is reported, never resent', async () => {
@@ -281,7 +323,7 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage({ devices: [device(IPHONE, 'APNS'), device(PIXEL, 'FCM')] }));
 
     // Assess
-    expect(sent).toEqual({ ok: true, providerMessageId: 'push-5' });
+    expect(withoutEvents(sent)).toEqual({ ok: true, providerMessageId: 'push-5' });
     expect(sentInputs().map(addressesOf)).toEqual([[IPHONE, PIXEL], [PIXEL]]);
     expect(sleeps).toEqual([0.5 * (jitterCeilings(1)[0] ?? 0)]);
   });
@@ -303,7 +345,7 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage({ devices: [device(IPHONE, 'APNS'), device(PIXEL, 'FCM')] }));
 
     // Assess
-    expect(sent).toEqual({
+    expect(withoutEvents(sent)).toEqual({
       ok: true,
       providerMessageId: 'push-8',
       deviceChanges: [{ kind: 'updated', token: IPHONE, updatedToken: 'apns-token-iphone-v2' }],
@@ -325,7 +367,7 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage({ devices: [device(PIXEL, 'FCM')] }));
 
     // Assess
-    expect(sent).toEqual({ ok: true, providerMessageId: 'push-7' });
+    expect(withoutEvents(sent)).toEqual({ ok: true, providerMessageId: 'push-7' });
     const calls = await Promise.allSettled(
       pinpoint.commandCalls(SendMessagesCommand).map((c) => c.returnValue),
     );
@@ -348,7 +390,11 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage());
 
     // Assess
-    expect(sent).toEqual({ ok: false, permanent: true, reason: 'BadRequestException: Invalid ChannelType' });
+    expect(withoutEvents(sent)).toEqual({
+      ok: false,
+      permanent: true,
+      reason: 'BadRequestException: Invalid ChannelType',
+    });
     expect(sentInputs()).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -366,7 +412,7 @@ describe('PinpointPushChannel: the results', () => {
     const sent = await adapter.send(pushMessage());
 
     // Assess
-    expect(sent).toEqual({
+    expect(withoutEvents(sent)).toEqual({
       ok: false,
       permanent: false,
       reason: 'retries-exhausted after 4 attempts: InternalServerErrorException: Internal error',
