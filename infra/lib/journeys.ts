@@ -1,14 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { validateCommand } from '../../functions/cli/commands/validate.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
 import {
-  COMPILED_CONFIG_FILE,
   type CompiledConfig,
   ConfigError,
-  readCompiledConfig,
+  runtimeConfigFromText,
 } from '../../functions/handlers/shared/compiled-config.ts';
 import { compileConfigFolder } from '../../functions/handlers/shared/config.ts';
 
@@ -70,26 +68,12 @@ export async function validateConfigFolder(
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const directory = join(projectRoot, BUILD_DIR);
   const file = join(directory, `cairn-config-${hash}.json`);
+  // What a cold start will make of the file: a configuration the runtime cannot load stops the synth.
+  runtimeConfigFromText(file, text, policyEnvironment, defaultTimezone);
   await mkdir(directory, { recursive: true });
   // Written aside and renamed, so that a synth running at the same time never reads half a file.
   const partial = `${file}.${process.pid}.${randomUUID()}`;
   await writeFile(partial, text);
   await rename(partial, file);
-  await readCompiledConfigFile(file, policyEnvironment, defaultTimezone);
   return { source: resolve(folder), file, compiled };
-}
-
-/** The written file, read back as a cold start reads it. */
-async function readCompiledConfigFile(
-  file: string,
-  environment: string | undefined,
-  defaultTimezone: string,
-) {
-  const folder = await mkdtemp(join(tmpdir(), 'cairn-config-'));
-  try {
-    await copyFile(file, join(folder, COMPILED_CONFIG_FILE));
-    return await readCompiledConfig(folder, environment, defaultTimezone);
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
 }

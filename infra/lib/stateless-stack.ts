@@ -83,6 +83,7 @@ export class StatelessStack extends Stack {
     const prefix = prefixOf(name);
     const { deadLetters, table, tableKey } = stateful;
     const removalPolicy = config.retention.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const namespace = metricsNamespace(name);
 
     const make = (fn: FunctionName, shipsConfig: boolean) => {
       const fnProps: CairnFunctionProps = {
@@ -90,7 +91,7 @@ export class StatelessStack extends Stack {
         ...FUNCTIONS[fn],
         projectRoot: props.projectRoot,
         ...(shipsConfig ? { shipped: props.shipped } : {}),
-        metricsNamespace: metricsNamespace(name),
+        metricsNamespace: namespace,
         logGroupName: `/${prefix}/${fn}`,
         logRetention: config.retention.logs,
         logRemovalPolicy: removalPolicy,
@@ -277,7 +278,7 @@ export class StatelessStack extends Stack {
 
     this.observability = new Observability(this, 'Observability', {
       prefix,
-      namespace: metricsNamespace(name),
+      namespace,
       functions,
       queues: this.queues,
       deadLetters: { ...deadLetters },

@@ -136,9 +136,12 @@ export async function applyInput(
   const processed = await readModifyWrite(
     userId,
     async (before) => {
-      const unknown = ports.findVersions ? ports.context().catalog.unknownVersions(before) : [];
-      if (unknown.length > 0) await ports.findVersions?.(unknown);
-      const context = ports.context();
+      let context = ports.context();
+      const unknown = ports.findVersions ? context.catalog.unknownVersions(before) : [];
+      if (unknown.length > 0) {
+        await ports.findVersions?.(unknown);
+        context = ports.context();
+      }
       const result = processInput(before, input, context);
       // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
       if (result.state === before || !ports.delivery)

@@ -109,6 +109,19 @@ export async function readCompiledConfig(
       { cause: error },
     );
   }
+  return runtimeConfigFromText(file, text, environment, defaultTimezone);
+}
+
+/**
+ * The runtime configuration in `text`, the content of the compiled `file`: what a cold start does with the file
+ * once read, and what `cdk synth` checks the file it writes with.
+ */
+export function runtimeConfigFromText(
+  file: string,
+  text: string,
+  environment: string | undefined,
+  defaultTimezone: string,
+): RuntimeConfig {
   const parsed = CompiledConfig.safeParse(parseJson(file, text));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(

@@ -169,11 +169,14 @@ export class JourneyCatalogRefresher {
    * At most once per FORCED_REFRESH_GAP_MS.
    */
   async findVersions(versions: readonly string[]): Promise<CatalogRefresh> {
-    if (versions.every((version) => this.config.catalog.version(version))) return { kind: 'fresh' };
+    const known = () => versions.every((version) => this.config.catalog.version(version));
+    if (known()) return { kind: 'fresh' };
+    // A read already under way may bring them.
+    if (this.running) await this.running;
+    if (known()) return { kind: 'fresh' };
     const now = this.clock();
     if (this.forcedAt !== undefined && now - this.forcedAt < FORCED_REFRESH_GAP_MS) return { kind: 'fresh' };
     this.forcedAt = now;
-    if (this.running) await this.running;
     this.running = this.refresh(now).finally(() => {
       this.running = undefined;
     });
