@@ -2,8 +2,9 @@
 // dynalite lets the handlers go on this machine. Imported by bench/run.ts.
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { generateEvents } from '../functions/core/generate/index.ts';
-import { VirtualClock } from '../functions/local/clock.ts';
-import { replayEntries, runUntil } from '../functions/local/replay.ts';
+import { VirtualClock } from '../functions/core/runtime/clock.ts';
+import { runUntil } from '../functions/core/runtime/drive.ts';
+import { replayEntries } from '../functions/local/replay.ts';
 import { startLocalStack } from '../functions/local/stack.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -19,7 +20,7 @@ export async function localStackIngest(): Promise<void> {
       Detail: JSON.stringify(event.detail),
       Time: new Date(at),
     };
-    return { line: index + 1, at, entry };
+    return { line: index + 1, id: event.id, at, entry };
   });
   const first = entries[0]?.at ?? Date.now();
   const clock = new VirtualClock(first);

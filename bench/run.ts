@@ -5,58 +5,38 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { readJourneyFiles } from '../functions/adapters/files/journey-files.ts';
-import { JourneyCatalog } from '../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';
-import { loadJourneySet } from '../functions/core/journeys/load.ts';
-import { compileLifecycle } from '../functions/core/lifecycle/lifecycle.ts';
-import { loadLifecycleConfig } from '../functions/core/lifecycle/lifecycle-file.ts';
-import { policyPipeline } from '../functions/core/policies/pipeline.ts';
-import { loadPolicies } from '../functions/core/policies/policy-file.ts';
-import { InMemoryPolicyStore } from '../functions/core/policies/store.ts';
-import { Simulation, type SimulationOptions } from '../functions/core/simulate/simulation.ts';
+import { noPolicies } from '../functions/core/policies/config.ts';
+import type { RuntimeConfig } from '../functions/core/runtime/config.ts';
+import { Simulation } from '../functions/core/simulate/simulation.ts';
+import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { functionBundles } from './bundles.ts';
 import { localStackIngest } from './local-stack.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function sampleCatalog(): Promise<JourneyCatalog> {
-  const { journeys, problems } = loadJourneySet((await readJourneyFiles(['journeys'])).files);
-  if (problems.length > 0) throw new Error('the sample journeys are invalid: run npx cairn validate');
-  return new JourneyCatalog(journeys.map((j) => j.journey));
+/** The sample journeys, templates, lifecycle.yaml and policies.yaml, as a function runs them. */
+async function sampleConfig(withModels: boolean): Promise<RuntimeConfig> {
+  const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
+  return withModels ? config : { ...config, lifecycle: undefined, policies: noPolicies() };
 }
 
-/** journeys/lifecycle.yaml and journeys/policies.yaml, as cairn simulate applies them by default. */
-async function sampleModels(): Promise<Pick<SimulationOptions, 'lifecycle' | 'pipeline'>> {
-  const lifecycle = loadLifecycleConfig(
-    'journeys/lifecycle.yaml',
-    await readFile('journeys/lifecycle.yaml', 'utf8'),
-  );
-  const policies = loadPolicies('journeys/policies.yaml', await readFile('journeys/policies.yaml', 'utf8'));
-  if (!lifecycle.config || !policies.policies) throw new Error('invalid lifecycle.yaml or policies.yaml');
-  return {
-    lifecycle: compileLifecycle(lifecycle.config),
-    pipeline: policyPipeline({
-      policies: policies.policies,
-      store: new InMemoryPolicyStore(),
-      defaultTimezone: 'UTC',
-    }),
-  };
-}
-
-/** Engine events per second: the simulator (engine, timer queue, tally) over events already in memory. */
+/**
+ * Events per second through the simulator (the runtime's use cases on in-memory ports: engine, policies,
+ * templates, queues, timers, tally) over events already in memory.
+ */
 async function engineThroughput(withModels: boolean): Promise<void> {
-  const catalog = await sampleCatalog();
+  const config = await sampleConfig(withModels);
   const events: CustomerEvent[] = [
     ...generateEvents({ users: 10_000, days: 30, seed: 42, start: '2026-11-01' }),
   ];
   const rates: number[] = [];
   let outcome = '';
   for (let round = 0; round < 4; round++) {
-    // A fresh policy store per run: every run starts with no sends counted.
-    const simulation = new Simulation({ catalog, ...(withModels ? await sampleModels() : {}) });
+    // A fresh simulation per run: every run starts with no state and no sends counted.
+    const simulation = new Simulation({ config });
     const started = performance.now();
     for (const event of events) await simulation.processEvent(event);
     await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 30 * 86_400_000);

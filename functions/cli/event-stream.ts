@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { type EventLine, readEventLine } from '../core/events/event-line.ts';
 import {
   type CustomerEvent,
   type EventProblem,
@@ -38,6 +39,22 @@ export async function* streamEvents(path: string): AsyncGenerator<StreamedLine> 
     }
     const parsed = parseCustomerEvent(json);
     yield parsed.ok ? { line: number, event: parsed.event } : { line: number, problems: parsed.problems };
+  }
+}
+
+/**
+ * Reads an event file line by line as the simulator puts it (core/events/event-line.ts): every event that can
+ * be put, whether or not it keeps the contract, and the lines that cannot, with why.
+ */
+export async function* streamEventLines(path: string): AsyncGenerator<EventLine> {
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let number = 0;
+  for await (const text of lines) {
+    const line = readEventLine(text, ++number);
+    if (line) yield line;
   }
 }
 

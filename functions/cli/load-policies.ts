@@ -2,10 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import type { Policies } from '../core/policies/config.ts';
-import { policyPipeline } from '../core/policies/pipeline.ts';
 import { loadPolicies } from '../core/policies/policy-file.ts';
-import { InMemoryPolicyStore } from '../core/policies/store.ts';
-import type { SendPipeline } from '../core/simulate/pipeline.ts';
 import type { CliIo } from './io.ts';
 
 export type LoadedPolicies = { file: string; environment: string | undefined; policies: Policies };
@@ -15,7 +12,7 @@ export const policiesOptions = {
   env: { type: 'string' },
 } as const;
 
-export const policiesUsage = `  --policies  delivery policies (default policies.yaml beside the journeys); "none" sends every message
+export const policiesUsage = `  --policies  delivery policies (default policies.yaml beside the journeys); "none": no caps, no held sends, consent not consulted
   --env       the environment of the policies file to apply (default: its base values)`;
 
 /**
@@ -47,16 +44,6 @@ export async function loadPolicyChoice(
     return undefined;
   }
   return { file, environment, policies };
-}
-
-/** A pipeline over a fresh in-memory policy store, so each simulation starts with no sends counted. */
-export function pipelineFor(
-  loaded: LoadedPolicies | null,
-  defaultTimezone: string,
-): SendPipeline | undefined {
-  return loaded
-    ? policyPipeline({ policies: loaded.policies, store: new InMemoryPolicyStore(), defaultTimezone })
-    : undefined;
 }
 
 export function describePolicies(loaded: LoadedPolicies | null): string {

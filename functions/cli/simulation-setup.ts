@@ -1,5 +1,10 @@
-import type { JourneyCatalog } from '../core/engine/catalog.ts';
-import type { LifecycleModel } from '../core/lifecycle/lifecycle.ts';
+import { dirname, join } from 'node:path';
+import { readTemplateFiles } from '../adapters/files/template-files.ts';
+import { formatProblem } from '../core/diagnostics/problem.ts';
+import { noPolicies } from '../core/policies/config.ts';
+import type { RuntimeConfig } from '../core/runtime/config.ts';
+import type { LoadedTemplate } from '../core/templates/load.ts';
+import { loadTemplateSet } from '../core/templates/template-files.ts';
 import { isValidTimezone } from '../core/time/zoned.ts';
 import type { CliIo } from './io.ts';
 import { loadCatalog, loadLifecycle } from './load-catalog.ts';
@@ -7,8 +12,9 @@ import { type LoadedPolicies, loadPolicyChoice } from './load-policies.ts';
 
 export type SimulationSetup = {
   until: number | undefined;
-  catalog: JourneyCatalog;
-  lifecycle: LifecycleModel | null;
+  /** What the simulator runs with: the same shape a function loads at its cold start. */
+  config: RuntimeConfig;
+  /** The policies file applied, for the report; null for none. */
   policies: LoadedPolicies | null;
 };
 
@@ -22,8 +28,8 @@ type SetupOptions = {
 
 /**
  * What every command that runs the simulator needs, checked and loaded the same way: the --until time, the
- * --timezone, the journeys, lifecycle.yaml and the delivery policies. Returns the exit code when it cannot
- * (2 for bad usage, 1 for problems in the files), after printing why.
+ * --timezone, the journeys, lifecycle.yaml, the delivery policies and the templates. Returns the exit code
+ * when it cannot (2 for bad usage, 1 for problems in the files), after printing why.
  */
 export async function loadSimulationSetup(
   values: SetupOptions,
@@ -48,5 +54,30 @@ export async function loadSimulationSetup(
   if (!catalog || lifecycle === undefined) return 1;
   const policies = await loadPolicyChoice(values.journeys, values.policies, values.env, io, command);
   if (policies === undefined) return 1;
-  return { until, catalog, lifecycle, policies };
+  const templates = await loadTemplates(values.journeys, io, command);
+  if (!templates) return 1;
+  const config: RuntimeConfig = {
+    catalog,
+    lifecycle: lifecycle ?? undefined,
+    policies: policies?.policies ?? noPolicies(),
+    templates,
+    defaultTimezone: values.timezone,
+  };
+  return { until, config, policies };
+}
+
+/** The templates in `templates/` beside the journeys, as a function loads them; undefined after problems. */
+export async function loadTemplates(
+  journeys: string,
+  io: CliIo,
+  command: string,
+): Promise<Map<string, LoadedTemplate> | undefined> {
+  const folder = /\.(ya?ml|json)$/.test(journeys) ? dirname(journeys) : journeys;
+  const { templates, problems } = loadTemplateSet(await readTemplateFiles(join(folder, 'templates')));
+  if (problems.length === 0) return templates;
+  for (const problem of problems) io.stderr(formatProblem(problem));
+  io.stderr(
+    `cairn ${command}: ${problems.length} problem(s) in the templates; "npx cairn validate" lists them`,
+  );
+  return undefined;
 }

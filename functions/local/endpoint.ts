@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { busTime } from '../core/events/event-line.ts';
 import { portOf } from './dynalite.ts';
 
 /** The most entries one PutEvents call takes, as on AWS. */
 export const MAX_ENTRIES = 10;
+/**
+ * A replay of an event file (local/replay.ts) names the ids its events had, one entry per request, so that
+ * the local stack sees the file's events as the bus delivered them, ids included: a line repeated with its id
+ * is then the same event delivered twice, as the simulator reads it. Apps never send it.
+ */
+export const REPLAY_ID_HEADER = 'x-cairn-replay-event-id';
 /** The most bytes one PutEvents request may carry, as on AWS (256 KB). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
@@ -80,7 +87,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return answerFunctionUrl(response, await mount(functionUrlEvent(request, url, body, options.now())));
   const target = request.headers['x-amz-target'];
   if (request.method === 'POST' && target === 'AWSEvents.PutEvents')
-    return send(response, ...putEvents(body, options));
+    return send(response, ...putEvents(body, options, replayId(request)));
   if (request.method === 'GET' && url.pathname === '/')
     return send(response, 200, {
       service: 'Cairn local stack',
@@ -92,7 +99,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   return send(response, 400, { __type: 'UnknownOperationException', message });
 }
 
-function putEvents(body: Buffer, options: EndpointOptions): [number, unknown] {
+function replayId(request: IncomingMessage): string | undefined {
+  const id = request.headers[REPLAY_ID_HEADER];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function putEvents(body: Buffer, options: EndpointOptions, id: string | undefined): [number, unknown] {
   if (body.byteLength > MAX_REQUEST_BYTES)
     return [
       400,
@@ -107,11 +119,12 @@ function putEvents(body: Buffer, options: EndpointOptions): [number, unknown] {
   const request = PutEventsRequest.safeParse(json);
   if (!request.success)
     return [400, { __type: 'ValidationException', message: `Entries must hold 1 to ${MAX_ENTRIES} entries` }];
-  const results = request.data.Entries.map((raw) => acceptEntry(raw, options));
+  const ids = request.data.Entries.length === 1 && id !== undefined ? [id] : [];
+  const results = request.data.Entries.map((raw, i) => acceptEntry(raw, options, ids[i]));
   return [200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results }];
 }
 
-function acceptEntry(raw: unknown, options: EndpointOptions): EntryResult {
+function acceptEntry(raw: unknown, options: EndpointOptions, givenId: string | undefined): EntryResult {
   const entry = Entry.safeParse(raw);
   if (!entry.success) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'the entry is not an object' };
   const { Source, DetailType, Detail, Time, Resources } = entry.data;
@@ -128,7 +141,7 @@ function acceptEntry(raw: unknown, options: EndpointOptions): EntryResult {
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   const time = eventTime(Time, options.now());
   if (time === undefined) return invalid('Time');
-  const id = randomUUID();
+  const id = givenId ?? randomUUID();
   options.accept({
     version: '0',
     id,
@@ -147,7 +160,7 @@ function acceptEntry(raw: unknown, options: EndpointOptions): EntryResult {
 function eventTime(time: string | number | undefined, now: number): string | undefined {
   // The SDK sends a Date as epoch seconds; hand-written requests may send ISO text.
   const ms = time === undefined ? now : typeof time === 'number' ? time * 1000 : Date.parse(time);
-  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19)}Z` : undefined;
+  return Number.isFinite(ms) ? busTime(ms) : undefined;
 }
 
 function invalid(field: string): EntryResult {

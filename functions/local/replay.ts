@@ -1,62 +1,41 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import * as z from 'zod';
-import type { VirtualClock } from './clock.ts';
+import { type EventLine, readEventLine } from '../core/events/event-line.ts';
+import type { VirtualClock } from '../core/runtime/clock.ts';
+import { runUntil } from '../core/runtime/drive.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynalite.ts';
+import { REPLAY_ID_HEADER } from './endpoint.ts';
 import type { LocalStack } from './stack.ts';
 
-const MINUTE = 60_000;
-
-/** What a line of an event file must have to be put at all; the customer-event contract is ingest's to check. */
-const Envelope = z.looseObject({
-  source: z.string().min(1),
-  'detail-type': z.string().min(1),
-  time: z.string().optional(),
-  resources: z.array(z.string()).optional(),
-  detail: z.unknown(),
-});
-
-export type ReplayEntry = { line: number; entry: PutEventsRequestEntry; at: number | undefined };
+export type ReplayEntry = { line: number; id: string; entry: PutEventsRequestEntry; at: number | undefined };
 export type SkippedLine = { line: number; reason: string };
 
 /**
- * The lines of an NDJSON event file as PutEvents entries, in time order. A line that is not an event at all
- * (not JSON, no source) cannot be put and is skipped with its reason; a line that breaks only the
- * customer-event contract is put, and ingest dead-letters it, as it would on AWS.
+ * The lines of an NDJSON event file as PutEvents entries, in the file's order (the order they arrive, as the
+ * simulator takes them), read as the simulator reads them (core/events/event-line.ts). A line that is not an
+ * event at all is skipped with its reason; one that breaks only the customer-event contract is put, and ingest
+ * dead-letters it, as it would on AWS.
  */
 export function entriesFromNdjson(text: string): { entries: ReplayEntry[]; skipped: SkippedLine[] } {
   const entries: ReplayEntry[] = [];
   const skipped: SkippedLine[] = [];
   text.split('\n').forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      skipped.push({ line, reason: 'not valid JSON' });
-      return;
-    }
-    const event = Envelope.safeParse(json);
-    if (!event.success) {
-      skipped.push({ line, reason: 'not an event: it needs "source", "detail-type" and "detail"' });
-      return;
-    }
-    const { source, time, resources, detail } = event.data;
-    const at = time === undefined ? undefined : Date.parse(time);
+    const line: EventLine | undefined = readEventLine(raw, index + 1);
+    if (line?.kind === 'skipped') skipped.push({ line: line.line, reason: line.reason });
+    if (line?.kind !== 'event') return;
+    const { value, at } = line;
     entries.push({
-      line,
-      at: Number.isFinite(at) ? at : undefined,
+      line: line.line,
+      id: line.id,
+      at,
       entry: {
-        Source: source,
-        DetailType: event.data['detail-type'],
-        Detail: JSON.stringify(detail ?? {}),
-        ...(at !== undefined && Number.isFinite(at) ? { Time: new Date(at) } : {}),
-        ...(resources ? { Resources: resources } : {}),
+        Source: String(value.source),
+        DetailType: String(value['detail-type']),
+        Detail: JSON.stringify(value.detail),
+        ...(at !== undefined ? { Time: new Date(at) } : {}),
+        ...(Array.isArray(value.resources) ? { Resources: value.resources.map(String) } : {}),
       },
     });
   });
-  // Stable: events of one instant keep their order in the file.
-  entries.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
   return { entries, skipped };
 }
 
@@ -65,34 +44,18 @@ export function localEventBridge(endpoint: string): EventBridgeClient {
   return new EventBridgeClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-/**
- * Moves virtual time to `target`, stopping at every due thing on the way (timers at the minute the
- * per-minute schedule would fire them, delayed and retried queue messages when they become visible) and
- * running the handlers there, so that 30 days pass in seconds with every wait firing at its time.
- */
-export async function runUntil(stack: LocalStack, clock: VirtualClock, target: number): Promise<void> {
-  await stack.drain();
-  let lastSweep = Number.NEGATIVE_INFINITY;
-  for (;;) {
-    const next = stack.nextWakeAt();
-    if (next === undefined || next > target) break;
-    // A timer that failed stays pending; it is tried at the next minute, not in a loop at the same instant.
-    const wake = Math.max(Math.ceil(next / MINUTE) * MINUTE, lastSweep + MINUTE, clock.now());
-    if (wake > target) break;
-    clock.advanceTo(wake);
-    lastSweep = wake;
-    await stack.sweepTimers();
-  }
-  clock.advanceTo(target);
-  await stack.drain();
-}
-
 export type ReplayProgress = { put: number; of: number; at: number };
-export type ReplayResult = { put: number; refused: { line: number; reason: string }[] };
+export type ReplayResult = {
+  put: number;
+  refused: { line: number; reason: string }[];
+  /** The file line of each event id put, for reports (dead letters name the line). */
+  lines: Map<string, number>;
+};
 
 /**
  * Puts each entry through PutEvents with the real EventBridge client at its own time on the virtual clock,
- * running everything due before it first.
+ * running everything due before it first (core/runtime/drive.ts, as the simulator does). An entry earlier than
+ * the clock arrives late, and is put at once. Each entry carries the file's event id (REPLAY_ID_HEADER).
  */
 export async function replayEntries(
   stack: LocalStack,
@@ -101,21 +64,44 @@ export async function replayEntries(
   onProgress: (progress: ReplayProgress) => void = () => {},
 ): Promise<ReplayResult> {
   const client = localEventBridge(stack.endpoint);
+  let current: string | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      if (current !== undefined && hasHeaders(args.request)) args.request.headers[REPLAY_ID_HEADER] = current;
+      return next(args);
+    },
+    { step: 'build', name: 'cairnReplayEventId' },
+  );
   const refused: ReplayResult['refused'] = [];
+  const lines = new Map<string, number>();
   let put = 0;
   try {
-    for (const { line, entry, at } of entries) {
+    for (const { line, id, entry, at } of entries) {
       if (at !== undefined) await runUntil(stack, clock, at);
+      current = id;
       const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
       const result = response.Entries?.[0];
       if (result?.ErrorCode)
         refused.push({ line, reason: `${result.ErrorCode}: ${result.ErrorMessage ?? ''}` });
-      else put++;
+      else {
+        put++;
+        lines.set(result?.EventId ?? id, line);
+      }
       await stack.drain();
       onProgress({ put: put + refused.length, of: entries.length, at: clock.now() });
     }
   } finally {
     client.destroy();
   }
-  return { put, refused };
+  return { put, refused, lines };
+}
+
+function hasHeaders(request: unknown): request is { headers: Record<string, string> } {
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    'headers' in request &&
+    typeof request.headers === 'object' &&
+    request.headers !== null
+  );
 }

@@ -1,3 +1,4 @@
+import type { RunResult } from '../core/simulate/result.ts';
 import type { LocalStack } from './stack.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -6,7 +7,11 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T',
  * What the local stack did, from what the handlers counted (their Powertools metrics, as on AWS) and what the
  * channels were handed: events in, enrollments, messages by channel, outcomes by reason, dead letters.
  */
-export function formatStackReport(stack: LocalStack, options: { maxMessages?: number } = {}): string[] {
+export function formatStackReport(
+  stack: LocalStack,
+  result: Pick<RunResult, 'deadLetters'>,
+  options: { maxMessages?: number } = {},
+): string[] {
   const { tally } = stack;
   const lines: string[] = [];
   const count = (name: string, where: Record<string, string> = {}) => tally.total(name, where);
@@ -43,14 +48,9 @@ export function formatStackReport(stack: LocalStack, options: { maxMessages?: nu
 
   const letters = stack.deadLetters.length + stack.redriven.length;
   lines.push(`Dead letters: ${letters}`);
-  for (const letter of stack.deadLetters) {
-    if (letter.kind === 'invalid-event')
-      lines.push(
-        `  invalid-event ${letter.eventId ?? '(no id)'}: ${letter.problems.map((p) => `${p.path || '(event)'} ${p.message}`).join('; ')}`,
-      );
-    else if (letter.kind === 'undelivered-send')
-      lines.push(`  undelivered-send ${letter.messageId} (${letter.channel}): ${letter.reason}`);
-    else lines.push(`  undispatched-effects ${letter.userId} ${letter.inputKey}: ${letter.error}`);
+  for (const letter of result.deadLetters) {
+    const where = letter.line === null ? '' : ` (line ${letter.line})`;
+    lines.push(`  ${letter.kind} ${letter.id ?? '(no id)'}${where}: ${letter.reason}`);
   }
   for (const { queue, message } of stack.redriven)
     lines.push(`  ${queue} queue message ${message.messageId} failed ${message.receiveCount} times`);

@@ -8,22 +8,26 @@ import { DynamoTimerStore } from '../adapters/dynamodb/timer-store.ts';
 import { SesEmailChannel } from '../adapters/ses/email-channel.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
+import { messageComposer } from '../core/runtime/compose.ts';
+import { engineContext, type RuntimeConfig } from '../core/runtime/config.ts';
 import type { DeliverPorts } from '../core/runtime/deliver.ts';
+import type { Machine } from '../core/runtime/drive.ts';
+import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
 import type { ApplyPorts } from '../core/runtime/ingest.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
+import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
 import type { UnsubscribePorts } from '../core/runtime/unsubscribe.ts';
-import { messageComposer } from '../handlers/deliver/composer.ts';
+import { Tally } from '../core/simulate/tally.ts';
 import { deliverHandler } from '../handlers/deliver/index.ts';
 import { ingestHandler } from '../handlers/ingest/index.ts';
-import { engineContext, type RuntimeConfig } from '../handlers/shared/compiled-config.ts';
 import { loadRuntimeConfig } from '../handlers/shared/config.ts';
 import type { BatchResponse } from '../handlers/shared/envelopes.ts';
-import { SWEEP_LIMIT, timersHandler } from '../handlers/timers/index.ts';
+import { timersHandler } from '../handlers/timers/index.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
 import type { LocalClock } from './clock.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynalite.ts';
 import { type LocalEndpoint, startEndpoint } from './endpoint.ts';
-import { type LocalMessage, LocalQueue, localEventPublisher, localSendQueue } from './local-queue.ts';
+import { type LocalMessage, type LocalQueue, localEventPublisher, localSendQueue } from './local-queue.ts';
 import { ObservedTimerStore } from './observed-timers.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
 import { localObservability, MetricTally } from './tally-metrics.ts';
@@ -60,7 +64,7 @@ export type SentMessage = {
 /** A message the local queues gave up on after its last receive, like an SQS redrive to a DLQ. */
 export type RedrivenMessage = { queue: string; message: LocalMessage };
 
-export type LocalStack = {
+export type LocalStack = Machine & {
   /** Where apps point `@aws-sdk/client-eventbridge` (PutEvents) and where unsubscribe links go. */
   endpoint: string;
   /** The local SES v2 endpoint and its web page of the emails sent. */
@@ -70,6 +74,8 @@ export type LocalStack = {
   config: RuntimeConfig;
   /** What the handlers counted, as they count it on AWS (Powertools metrics). */
   tally: MetricTally;
+  /** What the use cases observed: messages, enrollments and counters, as the simulator reports them. */
+  results: Tally;
   /** Letters the handlers dead-lettered (invalid events, undelivered sends) and messages the queues redrove. */
   deadLetters: DeadLetter[];
   redriven: RedrivenMessage[];
@@ -85,12 +91,6 @@ export type LocalStack = {
   sesRequests: unknown[];
   /** Events accepted by PutEvents. */
   eventsPut: number;
-  /** Runs the ingest and deliver handlers until both queues have nothing visible. */
-  drain(): Promise<void>;
-  /** Runs the timers handler once as the per-minute schedule would, then drains. */
-  sweepTimers(): Promise<void>;
-  /** The earliest time something is due: a timer, or a delayed or retried queue message. */
-  nextWakeAt(): number | undefined;
   stop(): Promise<void>;
 };
 
@@ -131,8 +131,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deadLetters: DeadLetter[] = [];
   const redriven: RedrivenMessage[] = [];
   const onDeadLetter = (message: LocalMessage, queue: string) => redriven.push({ queue, message });
-  const ingestQueue = new LocalQueue('ingest', clock, { onDeadLetter });
-  const sendQueue = new LocalQueue('send', clock, { onDeadLetter });
+  const ingestQueue: LocalQueue = new InMemoryQueue('ingest', clock, { onDeadLetter });
+  const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
+  const results = new Tally(config.catalog);
   const timers = new ObservedTimerStore(
     new DynamoTimerStore({
       client: dynamo.documents,
@@ -156,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         deadLetters.push(letter);
       },
     },
+    observer: results,
     context: () => engineContext(config, now()),
     // As on AWS (applyPortsOf): sends are decided where the state was just read, so deliver reads nothing.
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
@@ -222,13 +224,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   const ingest = ingestHandler(async () => apply, localObservability('ingest', tally, logLevel));
   const deliver = deliverHandler(async () => deliverPorts, localObservability('deliver', tally, logLevel));
-  const sweep = timersHandler(async () => apply, localObservability('timers', tally, logLevel));
+  // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
+  const sweep = timersHandler(async () => apply, localObservability('timers', tally, logLevel), {
+    concurrency: 1,
+  });
 
   async function runBatch(
     queue: LocalQueue,
     handler: (event: unknown, context: Context) => Promise<BatchResponse | undefined>,
+    size: number,
   ): Promise<boolean> {
-    const batch = queue.receive(10);
+    const batch = queue.receive(size);
     if (batch.length === 0) return false;
     const response = await handler(sqsEvent(queue.name, batch), LAMBDA_CONTEXT);
     queue.settle(batch, new Set(response?.batchItemFailures.map((f) => f.itemIdentifier) ?? []));
@@ -238,7 +244,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const drain = () =>
     serial(async () => {
       // Ingest first: a send is decided only after every event that could have ended its journey.
-      while ((await runBatch(ingestQueue, ingest)) || (await runBatch(sendQueue, deliver))) {}
+      // Deliver runs a batch's records in parallel; one record per batch keeps a local run repeatable (on AWS,
+      // the conditional writes order concurrent sends to one customer).
+      while ((await runBatch(ingestQueue, ingest, 10)) || (await runBatch(sendQueue, deliver, 1))) {}
     });
 
   stack = {
@@ -248,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     tableName,
     config,
     tally,
+    results,
     deadLetters,
     redriven,
     sms,

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
 import type { OnCap } from '../../functions/core/journeys/schema.ts';
-import type {
-  AddressHolders,
-  StateWithSuppressions,
-} from '../../functions/core/policies/customer-delivery.ts';
-import type { PolicyStore } from '../../functions/core/policies/store.ts';
+import type { AddressHolders } from '../../functions/core/ports/address-holders.ts';
+import type { StateWithSuppressions } from '../../functions/core/ports/state-with-suppressions.ts';
+import type { PolicyStore } from '../../functions/core/ports/policy-store.ts';
 import type { CustomerStateStore } from '../../functions/core/ports/customer-state-store.ts';
 import type { QueuedSend } from '../../functions/core/ports/send-queue.ts';
 import { type DeliverPorts, deliverSend } from '../../functions/core/runtime/deliver.ts';

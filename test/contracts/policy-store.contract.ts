@@ -1,107 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { OnCap } from '../../functions/core/journeys/schema.ts';
 import { decideOnClaimed } from '../../functions/core/policies/ledger.ts';
-import { policyPipeline } from '../../functions/core/policies/pipeline.ts';
-import type { PolicyStore } from '../../functions/core/policies/store.ts';
-import { DAY, intent, NOON_PARIS, policies, reachableState } from '../core/policies/support.ts';
+import type { PolicyStore } from '../../functions/core/ports/policy-store.ts';
+import {
+  claimAndSend,
+  type Deliver,
+  type ProviderAnswer,
+} from '../../functions/core/runtime/claim-and-send.ts';
+import { intent, NOON_PARIS } from '../core/policies/support.ts';
 
-const WEEK = 7 * DAY;
-const weekly = { ruleId: 'weekly', max: 2, windowMs: WEEK };
 const MINUTE = 60_000;
 
 /**
- * The behaviour every PolicyStore must have. The in-memory store runs it now (test/core/policies/store.test.ts);
- * a DynamoDB store must run the same suite against DynamoDB Local.
+ * The behaviour every PolicyStore must have: the send ledger, also as claimAndSend uses it, and the address
+ * suppressions. The in-memory store runs it in test/core/policies/store.test.ts, the DynamoDB store on dynalite
+ * in test/adapters/dynamodb/policy-store.test.ts. Caps are counted in the customer's state, not here:
+ * test/contracts/customer-delivery.contract.ts.
  */
 export function policyStoreContract(name: string, makeStore: () => PolicyStore | Promise<PolicyStore>): void {
   describe(`PolicyStore contract: ${name}`, () => {
-    it('counts up to the maximum, then blocks until the oldest counted send leaves the window', async () => {
-      // Prepare
-      const store = await makeStore();
-      const t0 = NOON_PARIS;
-
-      // Act
-      const first = await store.tryCount('ana', 'm1', t0, [weekly]);
-      const second = await store.tryCount('ana', 'm2', t0 + DAY, [weekly]);
-      const third = await store.tryCount('ana', 'm3', t0 + 2 * DAY, [weekly]);
-
-      // Assess
-      expect([first.ok, second.ok]).toEqual([true, true]);
-      expect(third).toEqual({ ok: false, blocking: [{ ruleId: 'weekly', freesAt: t0 + WEEK }] });
-    });
-
-    it('treats a send exactly one window after the first as a new window, and one millisecond earlier not', async () => {
-      // Prepare
-      const store = await makeStore();
-      const t0 = NOON_PARIS;
-      const once = { ruleId: 'once', max: 1, windowMs: WEEK };
-      await store.tryCount('ana', 'm1', t0, [once]);
-
-      // Act
-      const early = await store.tryCount('ana', 'm2', t0 + WEEK - 1, [once]);
-      const onTheBoundary = await store.tryCount('ana', 'm3', t0 + WEEK, [once]);
-
-      // Assess
-      expect(early).toEqual({ ok: false, blocking: [{ ruleId: 'once', freesAt: t0 + WEEK }] });
-      expect(onTheBoundary).toEqual({ ok: true });
-    });
-
-    it('reports every blocking rule, and a blocked attempt counts under none of them', async () => {
-      // Prepare
-      const store = await makeStore();
-      const t0 = NOON_PARIS;
-      const daily = { ruleId: 'daily', max: 1, windowMs: DAY };
-      const sms = { ruleId: 'sms', max: 5, windowMs: WEEK };
-      await store.tryCount('ana', 'm1', t0, [weekly, daily]);
-      await store.tryCount('ana', 'm2', t0 + 2 * DAY, [weekly, daily]);
-
-      // Act
-      const blocked = await store.tryCount('ana', 'm3', t0 + 2 * DAY + 1, [weekly, daily, sms]);
-      const smsAlone = [1, 2, 3, 4, 5, 6].map((i) => store.tryCount('ana', `s${i}`, t0 + 3 * DAY, [sms]));
-
-      // Assess
-      expect(blocked).toEqual({
-        ok: false,
-        blocking: [
-          { ruleId: 'weekly', freesAt: t0 + WEEK },
-          { ruleId: 'daily', freesAt: t0 + 3 * DAY },
-        ],
-      });
-      // m3 was not counted under sms, so five more fit and the sixth does not (which one loses the race is
-      // up to the store).
-      const oks = (await Promise.all(smsAlone)).map((r) => r.ok);
-      expect(oks.filter(Boolean)).toHaveLength(5);
-    });
-
-    it('does not count a message twice, so a retried send costs nothing extra', async () => {
-      // Prepare
-      const store = await makeStore();
-
-      // Act
-      const results = [
-        await store.tryCount('ana', 'm1', NOON_PARIS, [weekly]),
-        await store.tryCount('ana', 'm1', NOON_PARIS + 1, [weekly]),
-        await store.tryCount('ana', 'm2', NOON_PARIS + 2, [weekly]),
-        await store.tryCount('ana', 'm3', NOON_PARIS + 3, [weekly]),
-      ];
-
-      // Assess
-      expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
-    });
-
-    it('keeps customers apart', async () => {
-      // Prepare
-      const store = await makeStore();
-      const once = { ruleId: 'once', max: 1, windowMs: WEEK };
-      await store.tryCount('ana', 'm1', NOON_PARIS, [once]);
-
-      // Act
-      const other = await store.tryCount('ben', 'm2', NOON_PARIS, [once]);
-
-      // Assess
-      expect(other).toEqual({ ok: true });
-    });
-
     it('lets exactly one of 50 concurrent claims of a message win', async () => {
       // Prepare
       const store = await makeStore();
@@ -265,49 +181,24 @@ export function policyStoreContract(name: string, makeStore: () => PolicyStore |
       ]);
     });
 
-    const expected: Record<OnCap, { status: string; until?: number }> = {
-      skip: { status: 'SKIPPED' },
-      defer: { status: 'DEFERRED', until: NOON_PARIS + WEEK },
-      drop: { status: 'DROPPED' },
-    };
-    for (const onCap of ['skip', 'defer', 'drop'] as const) {
-      it(`sends exactly 2 of 50 concurrent messages to one customer under 2 per 7 days; the other 48 are ${expected[onCap].status} (onCap ${onCap})`, async () => {
-        // Prepare
-        const store = await makeStore();
-        const pipeline = policyPipeline({
-          policies: policies({ caps: [{ id: 'weekly', max: 2, per: 'P7D' }] }),
-          store,
-          defaultTimezone: 'UTC',
-        });
-        const state = reachableState('ana');
-        const intents = Array.from({ length: 50 }, () => intent({ userId: 'ana', onCap }));
-
-        // Act
-        const outcomes = await Promise.all(intents.map((i) => pipeline(i, state, NOON_PARIS)));
-
-        // Assess
-        expect(outcomes.filter((o) => o.status === 'SENT')).toHaveLength(2);
-        const others = outcomes.filter((o) => o.status !== 'SENT');
-        expect(others).toHaveLength(48);
-        for (const other of others)
-          expect(other).toMatchObject({ ...expected[onCap], reason: 'cap_exceeded', rule: 'caps.weekly' });
-      });
-    }
-
     it('sends a message delivered 50 times concurrently once; the others are duplicates', async () => {
       // Prepare
       const store = await makeStore();
-      const pipeline = policyPipeline({ policies: policies({}), store, defaultTimezone: 'UTC' });
       const one = intent({ userId: 'ana' });
+      const sent: string[] = [];
+      const deliver: Deliver = async (message) => {
+        sent.push(message.messageId);
+      };
 
       // Act
       const outcomes = await Promise.all(
-        Array.from({ length: 50 }, () => pipeline(one, reachableState('ana'), NOON_PARIS)),
+        Array.from({ length: 50 }, () => claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS)),
       );
 
       // Assess
       expect(outcomes.filter((o) => o.status === 'SENT')).toHaveLength(1);
       expect(outcomes.filter((o) => o.status === 'DROPPED' && o.reason === 'duplicate')).toHaveLength(49);
+      expect(sent).toEqual([one.messageId]);
     });
 
     it('claims a send before the provider call and completes it after, with the provider message id', async () => {
@@ -315,21 +206,16 @@ export function policyStoreContract(name: string, makeStore: () => PolicyStore |
       const store = await makeStore();
       const one = intent({ userId: 'ana' });
       const seen: (string | undefined)[] = [];
-      const pipeline = policyPipeline({
-        policies: policies({}),
-        store,
-        defaultTimezone: 'UTC',
-        deliver: async (message) => {
-          seen.push((await store.claimOf(message.messageId))?.state);
-          return { status: 'SENT', providerMessageId: 'ses-0100' };
-        },
-      });
+      const deliver: Deliver = async (message) => {
+        seen.push((await store.claimOf(message.messageId))?.state);
+        return { status: 'SENT', providerMessageId: 'ses-0100' };
+      };
 
       // Act
-      const outcome = await pipeline(one, reachableState('ana'), NOON_PARIS);
+      const outcome = await claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS);
 
       // Assess
-      expect(outcome).toMatchObject({ status: 'SENT' });
+      expect(outcome).toEqual({ status: 'SENT', reason: 'sent', channel: 'email' });
       expect(seen).toEqual(['CLAIMED']);
       expect(await store.claimOf(one.messageId)).toMatchObject({
         state: 'SENT',
@@ -338,24 +224,42 @@ export function policyStoreContract(name: string, makeStore: () => PolicyStore |
       });
     });
 
+    it('releases the claim when the provider refuses for now, so a redrive sends the message', async () => {
+      // Prepare
+      const store = await makeStore();
+      const one = intent({ userId: 'ana' });
+      const answers: ProviderAnswer[] = [{ status: 'NOT_SENT', error: 'Throttling' }, { status: 'SENT' }];
+      let calls = 0;
+      const deliver: Deliver = async () => answers[calls++];
+
+      // Act
+      await claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS);
+      const released = await store.claimOf(one.messageId);
+      const redriven = await claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS + MINUTE);
+
+      // Assess
+      expect(released).toBeUndefined();
+      expect(calls).toBe(2);
+      expect(redriven).toMatchObject({ status: 'SENT' });
+      expect(await store.claimOf(one.messageId)).toMatchObject({
+        state: 'SENT',
+        claimedAt: NOON_PARIS + MINUTE,
+      });
+    });
+
     it('leaves the claim open when the provider call throws, and a retry of the send does not send it', async () => {
       // Prepare
       const store = await makeStore();
       const one = intent({ userId: 'ana' });
       let calls = 0;
-      const pipeline = policyPipeline({
-        policies: policies({}),
-        store,
-        defaultTimezone: 'UTC',
-        deliver: async () => {
-          calls++;
-          if (calls === 1) throw new Error('Lambda timed out after the provider call');
-        },
-      });
-      await expect(pipeline(one, reachableState('ana'), NOON_PARIS)).rejects.toThrow('timed out');
+      const deliver: Deliver = async () => {
+        calls++;
+        if (calls === 1) throw new Error('Lambda timed out after the provider call');
+      };
+      await expect(claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS)).rejects.toThrow('timed out');
 
       // Act
-      const retried = await pipeline(one, reachableState('ana'), NOON_PARIS + MINUTE);
+      const retried = await claimAndSend(store, one, 'email', {}, deliver, NOON_PARIS + MINUTE);
 
       // Assess
       expect(calls).toBe(1);

@@ -8,8 +8,8 @@ import type { MessageComposer } from '../../functions/core/runtime/compose.ts';
 import { InMemoryCustomerStateStore } from '../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../functions/core/runtime/in-memory-timer-store.ts';
 import type { ApplyPorts } from '../../functions/core/runtime/ingest.ts';
-import { messageComposer } from '../../functions/handlers/deliver/composer.ts';
-import { engineContext, type RuntimeConfig } from '../../functions/handlers/shared/compiled-config.ts';
+import { messageComposer } from '../../functions/core/runtime/compose.ts';
+import { engineContext, type RuntimeConfig } from '../../functions/core/runtime/config.ts';
 import { loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
 
 export const T0 = Date.parse('2026-11-02T10:00:00Z');

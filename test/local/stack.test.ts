@@ -2,8 +2,9 @@ import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-ev
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DynamoCustomerStateStore } from '../../functions/adapters/dynamodb/customer-state-store.ts';
-import { VirtualClock } from '../../functions/local/clock.ts';
-import { localEventBridge, runUntil } from '../../functions/local/replay.ts';
+import { VirtualClock } from '../../functions/core/runtime/clock.ts';
+import { runUntil } from '../../functions/core/runtime/drive.ts';
+import { localEventBridge } from '../../functions/local/replay.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack.ts';
 
 /** The part of an SES v2 SendEmail input this test reads. */

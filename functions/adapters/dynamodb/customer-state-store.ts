@@ -3,12 +3,13 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import * as z from 'zod';
 import type { CustomerState } from '../../core/engine/state.ts';
 import type { SuppressionReason } from '../../core/policies/config.ts';
-import type { AddressHolders, StateWithSuppressions } from '../../core/policies/customer-delivery.ts';
+import type { AddressHolders } from '../../core/ports/address-holders.ts';
 import type {
   CustomerStateStore,
   SaveResult,
   StoredCustomerState,
 } from '../../core/ports/customer-state-store.ts';
+import type { StateWithSuppressions } from '../../core/ports/state-with-suppressions.ts';
 import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
 import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
 import { decodeState, encodeState } from './state-codec.ts';

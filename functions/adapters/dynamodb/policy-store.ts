@@ -8,14 +8,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SuppressionReason } from '../../core/policies/config.ts';
-import { countInState, suppressHolders } from '../../core/policies/customer-delivery.ts';
 import type { Claim, Completion } from '../../core/policies/ledger.ts';
-import type { CapCheck, CountResult, PolicyStore } from '../../core/policies/store.ts';
-import {
-  DEFAULT_MAX_ATTEMPTS,
-  jitteredBackoff,
-  readModifyWrite,
-} from '../../core/runtime/read-process-write.ts';
+import type { PolicyStore } from '../../core/ports/policy-store.ts';
+import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
+import { suppressHolders } from '../../core/runtime/suppress-holders.ts';
 import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
 import { DynamoCustomerStateStore } from './customer-state-store.ts';
 import { parseSuppression, suppressionItem, suppressionKey } from './suppression-item.ts';
@@ -71,9 +67,8 @@ export function claimItem(messageId: string, at: number) {
 /**
  * The delivery policies' store in DynamoDB (docs/data-model.md):
  *
- * - caps: counted in the customer's state item (`delivery.counted`), through the same read, decide in the
- *   core (`countSend`), conditional write on the state's version as every other change of the state, so the
- *   runtime (which counts while it saves the state) and this store count in one place.
+ * - caps are not here: they are counted in the customer's state item (`delivery.counted`), in the state's
+ *   own conditional write (policies/customer-delivery.ts), the one place caps are counted.
  * - the send ledger: one item per message (`MSG#<id>` / `LEDGER`), claimed with a PutItem that requires it
  *   to be absent, completed and taken over with conditional UpdateItems; it expires 90 days after its claim.
  * - suppressions: one item per normalised address (`ADDR#<address>` / `SUPPRESSION`), read with BatchGetItem;
@@ -93,25 +88,6 @@ export class DynamoPolicyStore implements PolicyStore {
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoff: options.backoff ?? jitteredBackoff(),
     };
-  }
-
-  async tryCount(
-    userId: string,
-    messageId: string,
-    at: number,
-    rules: readonly CapCheck[],
-  ): Promise<CountResult> {
-    // No rule, nothing to count: no request at all (transactional messages, most of the time).
-    if (rules.length === 0) return { ok: true };
-    const done = await readModifyWrite(
-      userId,
-      (before) => {
-        const counted = countInState(before, messageId, at, rules);
-        return { state: counted.state, value: counted.result };
-      },
-      { ...this.retry, store: this.states },
-    );
-    return done.value;
   }
 
   async claim(messageId: string, at: number): Promise<boolean> {

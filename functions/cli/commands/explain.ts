@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { Effect } from '../../core/engine/effects.ts';
+import type { SendIntent } from '../../core/engine/state.ts';
 import type { CustomerEvent } from '../../core/events/index.ts';
 import type { Policies } from '../../core/policies/config.ts';
 import { describeRule } from '../../core/policies/describe.ts';
+import type { DeliveryOutcome } from '../../core/policies/outcome.ts';
 import { resolveTimezone } from '../../core/profile/profile.ts';
-import type { SendOutcome } from '../../core/simulate/pipeline.ts';
 import { Simulation } from '../../core/simulate/simulation.ts';
 import { localParts } from '../../core/time/zoned.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
-import { describePolicies, pipelineFor, policiesOptions, policiesUsage } from '../load-policies.ts';
+import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const explainUsage = `Usage: cairn explain --user ID --events events.ndjson [--journey ID] [--journeys journeys/]
@@ -49,8 +50,8 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   }
   const setup = await loadSimulationSetup(values, io, 'explain');
   if (typeof setup === 'number') return setup;
-  const { until, catalog, lifecycle, policies: loaded } = setup;
-  if (values.journey !== undefined && !catalog.latestOf(values.journey)) {
+  const { until, config, policies: loaded } = setup;
+  if (values.journey !== undefined && !config.catalog.latestOf(values.journey)) {
     io.stderr(`cairn explain: no journey "${values.journey}" in ${values.journeys}`);
     return 2;
   }
@@ -59,16 +60,24 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   // just their events gives the decisions the whole simulation made for them.
   const { user, journey } = values;
   const lines: string[] = [];
+  const zoneOf = () => {
+    const profile = simulation.stateOf(user)?.profile;
+    return profile ? resolveTimezone(profile, values.timezone).zone : values.timezone;
+  };
   const simulation: Simulation = new Simulation({
-    catalog,
-    defaultTimezone: values.timezone,
-    ...(loaded ? { pipeline: pipelineFor(loaded, values.timezone) } : {}),
-    ...(lifecycle ? { lifecycle } : {}),
-    observe: (effect, outcome) => {
-      if (effect.userId !== user || (journey !== undefined && journeyOf(effect) !== journey)) return;
-      const profile = simulation.stateOf(user)?.profile;
-      const zone = profile ? resolveTimezone(profile, values.timezone).zone : values.timezone;
-      lines.push(...explainEffect(effect, outcome, loaded?.policies, zone));
+    config,
+    observer: {
+      observe: (observation) => {
+        if (observation.type === 'delivered') {
+          const { intent, outcome, at } = observation;
+          if (intent.userId !== user || (journey !== undefined && intent.journeyId !== journey)) return;
+          lines.push(...explainSend(intent, outcome, at, loaded?.policies, zoneOf()));
+          return;
+        }
+        if (observation.userId !== user) return;
+        for (const effect of observation.effects)
+          if (journey === undefined || journeyOf(effect) === journey) lines.push(...explainEffect(effect));
+      },
     },
   });
   const mine: CustomerEvent[] = [];
@@ -109,36 +118,43 @@ function journeyOf(effect: Effect): string | undefined {
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const localTime = (ms: number, zone: string) => `${localParts(ms, zone).isoLocal.slice(11, 16)} ${zone}`;
 
-/** The lines of one decision; effects that are steps of the machinery (moves, timers) are left out. */
-export function explainEffect(
-  effect: Effect,
-  outcome: SendOutcome | undefined,
+/** The lines of a send's outcome, with the rule that decided it and the local time that mattered. */
+export function explainSend(
+  intent: SendIntent,
+  outcome: DeliveryOutcome,
+  at: number,
   policies: Policies | undefined,
   zone: string,
 ): string[] {
+  const channel = 'channel' in outcome ? outcome.channel : undefined;
+  const until = 'until' in outcome ? outcome.until : undefined;
+  const via = channel ? ` via ${channel}` : '';
+  const held = until === undefined ? '' : ` until ${iso(until)} (${localTime(until, zone)})`;
+  const lines = [
+    `${iso(at)}  ${intent.journeyId}: ${intent.stepId} ${intent.template}${via}: ${outcome.status} ${outcome.reason}${held}`,
+  ];
+  if ('rule' in outcome && outcome.rule)
+    lines.push(`      rule ${outcome.rule}: ${describeRule(policies, outcome.rule)}`);
+  if (outcome.reason === 'quiet_time' || outcome.reason === 'outside_send_window')
+    lines.push(`      local time ${localTime(at, zone)}`);
+  for (const passed of ('passedOver' in outcome ? outcome.passedOver : undefined) ?? [])
+    lines.push(`      passed over ${passed}`);
+  for (const note of ('notes' in outcome ? outcome.notes : undefined) ?? [])
+    lines.push(`      note ${note}: the environment's default timezone was used`);
+  return lines;
+}
+
+/** The lines of one decision; effects that are steps of the machinery (moves, timers) are left out. */
+export function explainEffect(effect: Effect): string[] {
   const at = iso(effect.at);
   switch (effect.type) {
     case 'enrolled':
       return [`${at}  ${effect.journeyId}: entered${effect.key ? ` (key ${effect.key})` : ''}`];
     case 'not-enrolled':
       return [`${at}  ${effect.journeyId}: not entered (${effect.reason})`];
-    case 'send': {
-      if (!outcome) return [];
-      const { intent } = effect;
-      const via = outcome.channel ? ` via ${outcome.channel}` : '';
-      const until =
-        outcome.until === undefined ? '' : ` until ${iso(outcome.until)} (${localTime(outcome.until, zone)})`;
-      const lines = [
-        `${at}  ${intent.journeyId}: ${intent.stepId} ${intent.template}${via}: ${outcome.status} ${outcome.reason}${until}`,
-      ];
-      if (outcome.rule) lines.push(`      rule ${outcome.rule}: ${describeRule(policies, outcome.rule)}`);
-      if (outcome.reason === 'quiet_time' || outcome.reason === 'outside_send_window')
-        lines.push(`      local time ${localTime(effect.at, zone)}`);
-      for (const passed of outcome.passedOver ?? []) lines.push(`      passed over ${passed}`);
-      for (const note of outcome.notes ?? [])
-        lines.push(`      note ${note}: the environment's default timezone was used`);
-      return lines;
-    }
+    case 'send':
+      // Explained when deliver decides it (explainSend).
+      return [];
     case 'send-withheld':
       return [`${at}  ${effect.journeyId}: ${effect.stepId} ${effect.template}: withheld (${effect.reason})`];
     case 'held-out':

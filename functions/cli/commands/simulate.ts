@@ -1,21 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatEventProblem } from '../../core/events/index.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
+import { runResult } from '../../core/simulate/result.ts';
 import { Simulation } from '../../core/simulate/simulation.ts';
-import { streamEvents } from '../event-stream.ts';
+import { streamEventLines } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
-import { describePolicies, pipelineFor, policiesOptions, policiesUsage } from '../load-policies.ts';
+import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
                       [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
 
-Runs the journeys over the events with a virtual clock and prints what happened per journey and step.
-  --events    NDJSON customer events in time order (required)
+Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
+and a virtual clock, and prints what happened per journey and step.
+  --events    NDJSON customer events, in the order they arrive (required)
   --journeys  journey folder or files (default journeys/)
   --until     keep the clock running to this time, firing due waits (default: 30 days after the last event)
-  --out       write messages, enrollments and counters as JSON
+  --out       write messages, enrollments, dead letters and counters as JSON (the shape npm start --out writes)
   --user      also print the timeline of this customer
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
 ${policiesUsage}`;
@@ -44,40 +45,38 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   }
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
-  const { until, catalog, lifecycle, policies } = setup;
-  const pipeline = pipelineFor(policies, values.timezone);
+  const { until, config, policies } = setup;
 
   const timeline: string[] = [];
+  const { user } = values;
   const simulation = new Simulation({
-    catalog,
-    defaultTimezone: values.timezone,
-    ...(pipeline ? { pipeline } : {}),
-    ...(lifecycle ? { lifecycle } : {}),
-    ...(values.user
+    config,
+    ...(user
       ? {
-          observe: (effect, outcome) => {
-            if (effect.userId !== values.user) return;
-            const line = formatTimelineEntry(effect, outcome);
-            if (line) timeline.push(line);
+          observer: {
+            observe: (observation) => {
+              for (const line of formatTimelineEntry(observation, user)) timeline.push(line);
+            },
           },
         }
       : {}),
   });
 
   const started = Date.now();
-  let rejected = 0;
+  const skipped: { line: number; reason: string }[] = [];
+  const lines = new Map<string, number>();
   let lastEventAt = Number.NEGATIVE_INFINITY;
   try {
-    for await (const line of streamEvents(values.events)) {
-      if ('problems' in line) {
-        rejected++;
-        if (rejected <= MAX_REPORTED_PROBLEMS) {
-          for (const p of line.problems) io.stderr(`${values.events}:${line.line}: ${formatEventProblem(p)}`);
-        }
+    for await (const line of streamEventLines(values.events)) {
+      if (line.kind === 'skipped') {
+        skipped.push({ line: line.line, reason: line.reason });
+        if (skipped.length <= MAX_REPORTED_PROBLEMS)
+          io.stderr(`${values.events}:${line.line}: ${line.reason}`);
         continue;
       }
-      await simulation.processEvent(line.event);
-      lastEventAt = Math.max(lastEventAt, Date.parse(line.event.time));
+      lines.set(line.id, line.line);
+      await simulation.put(line.value, line.at);
+      if (line.at !== undefined) lastEventAt = Math.max(lastEventAt, line.at);
       if (simulation.eventsIn % PROGRESS_EVERY === 0) {
         io.stderr(
           `... ${simulation.eventsIn.toLocaleString('en-US')} events, virtual time ${new Date(simulation.now).toISOString()}`,
@@ -90,37 +89,43 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     );
     return 2;
   }
-  if (rejected > MAX_REPORTED_PROBLEMS)
-    io.stderr(`... and ${rejected - MAX_REPORTED_PROBLEMS} more rejected event(s)`);
+  if (skipped.length > MAX_REPORTED_PROBLEMS)
+    io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
   const end = until ?? (Number.isFinite(lastEventAt) ? lastEventAt + 30 * DAY : started);
   await simulation.finish(end);
 
-  const { tally } = simulation;
-  const messages = [...tally.messages.values()];
-  const sent = messages.filter((m) => m.status === 'SENT').length;
+  const result = runResult({
+    until: end,
+    eventsIn: simulation.eventsIn,
+    skipped,
+    policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
+    tally: simulation.tally,
+    deadLetters: simulation.deadLetters,
+    lines,
+  });
+  const invalid = result.deadLetters.filter((d) => d.kind === 'invalid-event');
+  for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
+    io.stderr(`${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${letter.reason}`);
+  if (invalid.length > MAX_REPORTED_PROBLEMS)
+    io.stderr(`... and ${invalid.length - MAX_REPORTED_PROBLEMS} more invalid event(s)`);
+  const sent = result.messages.filter((m) => m.status === 'SENT').length;
+  const rejected = skipped.length + invalid.length;
   io.stdout(
     `Simulated ${simulation.eventsIn.toLocaleString('en-US')} event(s) (${rejected} rejected, ${simulation.lateEvents} out of order) ` +
-      `until ${new Date(end).toISOString()}: ${tally.enrollments.size.toLocaleString('en-US')} enrollment(s), ` +
+      `until ${new Date(end).toISOString()}: ${result.enrollments.length.toLocaleString('en-US')} enrollment(s), ` +
       `${sent.toLocaleString('en-US')} message(s) sent, ${simulation.pendingTimers()} wait(s) still pending.`,
   );
   io.stdout(`Applied ${describePolicies(policies)}.`);
   io.stdout('');
-  for (const line of formatSummary(tally)) io.stdout(line);
-  if (values.user) {
-    io.stdout(`Timeline of ${values.user}:`);
+  for (const line of formatSummary(simulation.tally)) io.stdout(line);
+  const otherLetters = result.deadLetters.length - invalid.length + simulation.redriven.length;
+  if (otherLetters > 0) io.stdout(`Dead letters other than invalid events: ${otherLetters} (see --out)`);
+  if (user) {
+    io.stdout(`Timeline of ${user}:`);
     for (const line of timeline.length > 0 ? timeline : ['  (nothing happened to this customer)'])
       io.stdout(`  ${line}`);
   }
   if (values.out) {
-    const result = {
-      until: new Date(end).toISOString(),
-      eventsIn: simulation.eventsIn,
-      rejected,
-      policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-      messages,
-      enrollments: [...tally.enrollments.values()],
-      journeys: tally.journeys,
-    };
     await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
     io.stdout(`Wrote ${values.out}`);
   }

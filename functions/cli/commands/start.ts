@@ -1,8 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { VirtualClock } from '../../core/runtime/clock.ts';
+import { runUntil } from '../../core/runtime/drive.ts';
+import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
-import { type LocalClock, ScaledClock, VirtualClock } from '../../local/clock.ts';
-import { entriesFromNdjson, replayEntries, runUntil } from '../../local/replay.ts';
+import { type LocalClock, ScaledClock } from '../../local/clock.ts';
+import { entriesFromNdjson, replayEntries } from '../../local/replay.ts';
 import { formatStackReport } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -11,7 +15,7 @@ import { loadCatalog } from '../load-catalog.ts';
 import { testJourneysCommand } from './test-journeys.ts';
 
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
-                   [--env NAME] [--verbose]
+                   [--env NAME] [--out result.json] [--verbose]
        cairn start --serve [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/] [--env NAME]
 
 Runs the serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers,
@@ -27,6 +31,8 @@ channel, outcomes by reason, dead letters.
 times faster), and prints the endpoints: point @aws-sdk/client-eventbridge at the PutEvents endpoint, and
 open the SES page to read the emails. SMS and push have no local provider API; they are printed instead.
 --env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
+--out FILE writes messages, enrollments, dead letters and counters as JSON, in the shape "cairn simulate
+--out" writes, so that the two can be compared (docs/runtime.md).
 --verbose shows the handlers' own log lines (Powertools Logger).`;
 
 const DAY = 86_400_000;
@@ -53,6 +59,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       'ses-port': { type: 'string', default: '8005' },
       speed: { type: 'string', default: '1' },
       verbose: { type: 'boolean', default: false },
+      out: { type: 'string' },
     },
     strict: true,
   });
@@ -100,6 +107,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (text === undefined) return 2;
   const { entries, skipped } = entriesFromNdjson(text);
+  // As the simulator: the clock starts at the file's first event, and runs on past its latest.
   const first = entries.find((e) => e.at !== undefined)?.at ?? Date.now();
   const last = entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
   const clock = new VirtualClock(first);
@@ -125,7 +133,21 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     await runUntil(stack, clock, until);
 
     heading(io, 'Report');
-    for (const line of formatStackReport(stack)) io.stdout(`  ${line}`);
+    stack.results.finalize();
+    const result = runResult({
+      until,
+      eventsIn: replayed.put,
+      skipped,
+      policies: await policiesOf(values.journeys, values.env),
+      tally: stack.results,
+      deadLetters: stack.deadLetters,
+      lines: replayed.lines,
+    });
+    for (const line of formatStackReport(stack, result)) io.stdout(`  ${line}`);
+    if (values.out) {
+      await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
+      io.stdout(`  Wrote ${values.out}`);
+    }
     io.stdout('\nNext: "npm start -- --serve" keeps the stack up for your own events and shows the emails;');
     io.stdout(
       '"npx cairn simulate --help" runs a synthetic population through the journeys; docs/runtime.md.',
@@ -134,6 +156,16 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     await stack.stop();
   }
   return testsFailed || skipped.length > 0 || stack.deadLetters.length > 0 ? 1 : 0;
+}
+
+/** The policies file the stack applies, named as `cairn simulate` names it. */
+async function policiesOf(journeys: string, environment: string | undefined): Promise<RunResult['policies']> {
+  const file = join(journeys, 'policies.yaml');
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  return exists ? { file, environment: environment ?? null } : null;
 }
 
 type Common = Omit<Parameters<typeof startLocalStack>[0], 'clock'>;
@@ -196,7 +228,17 @@ async function serve(
   });
   await serving.stop();
   heading(io, 'Report');
-  for (const line of formatStackReport(stack)) io.stdout(`  ${line}`);
+  stack.results.finalize();
+  const result = runResult({
+    until: clock.now(),
+    eventsIn: stack.eventsPut,
+    skipped: [],
+    policies: null,
+    tally: stack.results,
+    deadLetters: stack.deadLetters,
+    lines: new Map(),
+  });
+  for (const line of formatStackReport(stack, result)) io.stdout(`  ${line}`);
   await stack.stop();
   return testsFailed ? 1 : 0;
 }

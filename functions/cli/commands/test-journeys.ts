@@ -6,6 +6,7 @@ import { parseJourneyTestFile, runTestCase } from '../../core/journey-tests/run.
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
 import { loadPolicyChoice } from '../load-policies.ts';
+import { loadTemplates } from '../simulation-setup.ts';
 
 export const testUsage = `Usage: cairn test [paths...] [--journeys journeys/]
 
@@ -35,7 +36,8 @@ export async function testJourneysCommand(args: string[], io: CliIo): Promise<nu
   const catalog = await loadCatalog([values.journeys], io, 'test');
   const lifecycle = await loadLifecycle(values.journeys, io, 'test');
   const policies = await loadPolicyChoice(values.journeys, undefined, undefined, io, 'test');
-  if (!catalog || lifecycle === undefined || policies === undefined) return 1;
+  const templates = await loadTemplates(values.journeys, io, 'test');
+  if (!catalog || lifecycle === undefined || policies === undefined || !templates) return 1;
   const journeys = [...catalog.latest()].map((c) => c.journey);
   let passed = 0;
   let failed = 0;
@@ -67,7 +69,9 @@ export async function testJourneysCommand(args: string[], io: CliIo): Promise<nu
         failed++;
         continue;
       }
-      const result = await runTestCase(test, testCase, underTest, {
+      const result = await runTestCase(test, testCase, {
+        journeys: underTest,
+        templates,
         ...(lifecycle ? { lifecycle } : {}),
         ...(policies ? { policies: policies.policies } : {}),
       });

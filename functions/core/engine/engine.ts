@@ -17,6 +17,8 @@ import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { forgetEntries } from './entries.ts';
 import {
   type CustomerState,
+  ENDED_MEMORY,
+  ENDED_MEMORY_MS,
   type Enrollment,
   PROCESSED_MEMORY,
   type SendIntent,
@@ -84,6 +86,17 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   else work.onSendDropped(input.intent);
   work.finish(print);
   return { state: work.state, effects: work.effects };
+}
+
+/**
+ * Whether the enrollment ended before its steps ran out (goal, exit, dropped send...), as far as the state
+ * remembers (ENDED_MEMORY_MS): a send it held is then dropped as `enrollment_ended`. An enrollment that ran
+ * off the end of its steps is not ended in this sense, and still sends what it held.
+ */
+export function enrollmentEnded(state: CustomerState, enrollmentId: string): boolean {
+  if (!state.ended || state.enrollments.some((e) => e.id === enrollmentId)) return false;
+  const print = fingerprint(enrollmentId);
+  return state.ended.some(([ended]) => ended === print);
 }
 
 function copyState(state: CustomerState): CustomerState {
@@ -461,7 +474,16 @@ class Work {
     if (enrollment.status === 'active') {
       this.effects.push({ ...this.of(enrollment), type: 'exited', stepId: enrollment.stepId, reason });
     }
+    this.remember(enrollment);
     this.remove(enrollment);
+  }
+
+  /** An enrollment that ended early, so that a send it held is dropped when it comes back (enrollmentEnded). */
+  private remember(enrollment: Enrollment): void {
+    const since = this.now - ENDED_MEMORY_MS;
+    const kept = (this.state.ended ?? []).filter(([, at]) => at > since);
+    kept.push([fingerprint(enrollment.id), this.now]);
+    this.state.ended = kept.slice(-ENDED_MEMORY);
   }
 
   private remove(enrollment: Enrollment): void {

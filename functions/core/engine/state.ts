@@ -70,6 +70,12 @@ export const CustomerState = z.object({
   journeySends: z.record(z.string(), z.object({ total: z.number(), recent: z.array(z.number()) })),
   /** Fingerprints of the latest inputs' dedupe keys, so a re-delivered event changes nothing. Bounded. */
   processed: z.array(z.number()),
+  /**
+   * Enrollments that ended before their steps ran out (goal, exit, dropped send...), as [fingerprint of the
+   * enrollment id, when], so that a send they held is dropped when it comes back (`enrollment_ended`).
+   * Bounded: ENDED_MEMORY entries, each kept ENDED_MEMORY_MS.
+   */
+  ended: z.array(z.tuple([z.number(), z.number()])).optional(),
   /** The one pending timer at the customer's next time-driven lifecycle-stage boundary. */
   lifecycleTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
   delivery: CustomerDelivery.optional(),
@@ -85,6 +91,16 @@ export type CustomerState = z.infer<typeof CustomerState>;
  * stored states: a longer list is cut to the newest on the next write.
  */
 export const PROCESSED_MEMORY = 32;
+
+/**
+ * How long and how many ended enrollments a customer remembers. A held send comes back at the latest when
+ * the rule that held it frees it: quiet hours and send windows within a week, a cap window within its
+ * length; 35 days covers the caps the sample policies use (P7D, P30D). A send held longer than this after
+ * its enrollment ended is sent. 16 entries of two numbers cost about 0.4 KB at most, and only customers who
+ * leave journeys early carry them.
+ */
+export const ENDED_MEMORY = 16;
+export const ENDED_MEMORY_MS = 35 * 86_400_000;
 
 export function newCustomerState(userId: string): CustomerState {
   return { userId, profile: emptyProfile(), enrollments: [], entries: {}, journeySends: {}, processed: [] };

@@ -4,13 +4,11 @@ import { JourneyCatalog } from '../engine/catalog.ts';
 import { type CustomerEvent, parseCustomerEvent } from '../events/index.ts';
 import type { Journey } from '../journeys/schema.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
-import type { Policies } from '../policies/config.ts';
-import { policyPipeline } from '../policies/pipeline.ts';
-import { InMemoryPolicyStore } from '../policies/store.ts';
+import { noPolicies, type Policies } from '../policies/config.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
-import type { SendPipeline } from '../simulate/pipeline.ts';
 import { Simulation } from '../simulate/simulation.ts';
 import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
+import type { LoadedTemplate } from '../templates/load.ts';
 import {
   type ExpectedEnrollment,
   type ExpectedMessage,
@@ -83,40 +81,53 @@ function toEvent(event: TestCase['events'][number], index: number, start: number
   };
 }
 
+/** What a journey test runs with, beside its own file: what the journeys folder holds. */
+export type TestSetup = {
+  journeys: readonly Journey[];
+  templates: Map<string, LoadedTemplate>;
+  lifecycle?: LifecycleModel;
+  /** journeys/policies.yaml, applied unless the test says `policies: false`. */
+  policies?: Policies;
+};
+
 /**
- * Runs one case of a journey test through the simulator and compares what happened with what it expects.
- * Messages and enrollments must match exactly (any order); refusals must include the listed ones.
+ * Runs one case of a journey test through the simulator (the runtime's use cases on in-memory ports) and
+ * compares what happened with what it expects. Messages and enrollments must match exactly (any order);
+ * refusals must include the listed ones.
  */
 export async function runTestCase(
   test: JourneyTestFile,
   testCase: TestCase,
-  journeys: readonly Journey[],
-  options: { pipeline?: SendPipeline; lifecycle?: LifecycleModel; policies?: Policies } = {},
+  setup: TestSetup,
 ): Promise<CaseResult> {
-  if (test.policies && !options.policies)
-    return { name: testCase.name, failures: ['policies: true needs journeys/policies.yaml'] };
+  if (test.policies && !setup.policies)
+    return {
+      name: testCase.name,
+      failures: [
+        'the delivery policies apply by default and need journeys/policies.yaml; or say "policies: false"',
+      ],
+    };
   const start = Date.parse(test.start);
-  const pipeline =
-    test.policies && options.policies
-      ? policyPipeline({
-          policies: options.policies,
-          store: new InMemoryPolicyStore(),
-          defaultTimezone: test.timezone,
-        })
-      : options.pipeline;
   const profiles = new Map<string, Profile>(
     Object.entries(testCase.profiles).map(([user, p]) => [user, initialProfile(user, p, start)]),
   );
   const refusals: string[] = [];
   const simulation = new Simulation({
-    catalog: new JourneyCatalog(journeys),
-    defaultTimezone: test.timezone,
+    config: {
+      catalog: new JourneyCatalog(setup.journeys),
+      lifecycle: test.lifecycle ? setup.lifecycle : undefined,
+      policies: (test.policies ? setup.policies : undefined) ?? noPolicies(),
+      templates: setup.templates,
+      defaultTimezone: test.timezone,
+    },
     profiles,
-    ...(pipeline ? { pipeline } : {}),
-    ...(test.lifecycle && options.lifecycle ? { lifecycle: options.lifecycle } : {}),
-    observe: (effect) => {
-      if (effect.type === 'not-enrolled')
-        refusals.push(`${effect.userId} ${effect.journeyId} ${effect.reason}`);
+    observer: {
+      observe: (observation) => {
+        if (observation.type !== 'applied') return;
+        for (const effect of observation.effects)
+          if (effect.type === 'not-enrolled')
+            refusals.push(`${effect.userId} ${effect.journeyId} ${effect.reason}`);
+      },
     },
   });
   const events = testCase.events

@@ -104,10 +104,10 @@ export const JourneyTestFile = z.strictObject({
     ),
   policies: z
     .boolean()
-    .default(false)
+    .default(true)
     .describe(
-      'Apply the delivery policies of journeys/policies.yaml (consent, quiet hours, caps) to every send; ' +
-        'without it every message is sent on its first channel.',
+      'Apply the delivery policies of journeys/policies.yaml (consent, quiet hours, caps) to every send, as ' +
+        'the runtime does (the default); false: no caps or held sends, and consent not consulted.',
     ),
   cases: z.array(TestCase).min(1),
 });

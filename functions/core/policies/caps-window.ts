@@ -1,8 +1,15 @@
 import type { CountedSend } from '../engine/state.ts';
-import type { CapCheck, CountResult } from './store.ts';
 
 /** One counted send of a customer; its schema is in the customer state, which keeps the runtime's counts. */
 export type { CountedSend };
+
+/** One cap rule as it is counted: per customer and rule id, at most `max` within `windowMs`. */
+export type CapCheck = { ruleId: string; max: number; windowMs: number };
+
+export type CountResult =
+  | { ok: true }
+  /** Every rule that blocked, and when its window frees enough for one more message. */
+  | { ok: false; blocking: { ruleId: string; freesAt: number }[] };
 
 export type CountDecision =
   /**

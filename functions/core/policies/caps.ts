@@ -1,9 +1,9 @@
 import type { SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema.ts';
-import type { SendOutcome } from '../simulate/pipeline.ts';
 import { durationMs } from '../time/duration.ts';
+import type { CapCheck } from './caps-window.ts';
 import type { CapRule, Policies } from './config.ts';
-import type { CapCheck } from './store.ts';
+import type { SendOutcome } from './outcome.ts';
 
 /** Whether a rule selects a message: channel, category and tag must all match what the rule names. */
 export function selects(rule: CapRule, intent: SendIntent, channel: Channel): boolean {

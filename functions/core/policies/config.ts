@@ -155,3 +155,12 @@ export function normalizedAddress(raw: string): string | undefined {
 export function defaultPolicies(): Policies {
   return Policies.parse({});
 }
+
+/**
+ * No delivery policies (`--policies none`, journey tests with `policies: false`): nothing capped or held,
+ * consent not consulted. A message still needs an address or an active device to go anywhere.
+ */
+export function noPolicies(): Policies {
+  const notConsulted = { marketing: 'none', transactional: 'none' } as const;
+  return Policies.parse({ consent: { email: notConsulted, sms: notConsulted, push: notConsulted } });
+}

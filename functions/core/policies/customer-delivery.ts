@@ -1,23 +1,21 @@
+import { enrollmentEnded } from '../engine/engine.ts';
 import type { CountedSend, CustomerDelivery, CustomerState, SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { Channel } from '../journeys/schema.ts';
-import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
 import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
-import { type ReadModifyWriteOptions, readModifyWrite } from '../runtime/read-process-write.ts';
-import type { SendOutcome } from '../simulate/pipeline.ts';
 import { capOutcome, capsFor } from './caps.ts';
-import { countSend } from './caps-window.ts';
+import { type CapCheck, type CountResult, countSend } from './caps-window.ts';
 import { addressesOf, type Suppressions, suppressionsFrom } from './channels.ts';
 import type { SuppressionReason } from './config.ts';
-import { type OutcomeExtras, type ReachOptions, reachAndTiming } from './pipeline.ts';
-import type { CapCheck, CountResult } from './store.ts';
+import type { SendOutcome } from './outcome.ts';
+import { type OutcomeExtras, type ReachOptions, reachAndTiming } from './reach.ts';
 
 /**
  * The delivery policies decided in the customer's state, for the runtime: the caps are counted in the state
  * (`delivery.counted`) and the customer's own suppressions are read from it (`delivery.suppressed`), so that
  * the state already read for the engine is all a decision needs, and counting is part of the state's one
- * conditional write (docs/data-model.md, "Request budget"). The simulator keeps using policyPipeline over a
- * PolicyStore; both call the same stages (reachAndTiming, countSend, capOutcome).
+ * conditional write (docs/data-model.md, "Request budget"). The simulator, the local stack and Lambda all
+ * decide here.
  */
 
 /** The verdict of stages 1 to 3: an outcome, or a send that was counted and may be claimed and sent. */
@@ -38,7 +36,8 @@ export function customerSuppressions(
 }
 
 /**
- * Stages 1 to 3 on the customer's state: channel, local time, then the caps against the sends counted in the
+ * Stages 1 to 3 on the customer's state, after the one check that the enrollment is still live (a held send
+ * whose enrollment ended early is DROPPED as `enrollment_ended`): channel, local time, then the caps against the sends counted in the
  * state. When the send passes, the returned state has it counted (the same state when it was counted
  * before, e.g. by an earlier attempt of a retried message); when it does not, the state is returned as given.
  * Pure: the caller saves the state under the version it read, which is what makes concurrent counts safe.
@@ -50,6 +49,8 @@ export function decideInState(
   now: number,
   alsoSuppressed: Iterable<[string, SuppressionReason]> = [],
 ): { state: CustomerState; decision: StateDecision } {
+  if (enrollmentEnded(state, intent.enrollmentId))
+    return { state, decision: { pass: false, outcome: { status: 'DROPPED', reason: 'enrollment_ended' } } };
   const suppressions = customerSuppressions(state, options, alsoSuppressed);
   const reach = reachAndTiming(intent, state.profile, suppressions, options, now);
   if (!reach.pass) return { state, decision: reach };
@@ -113,54 +114,6 @@ function withCounted(state: CustomerState, counted: readonly CountedSend[]): Cus
 function withDelivery(state: CustomerState, delivery: CustomerDelivery): CustomerState {
   const { delivery: _replaced, ...others } = state;
   return Object.keys(delivery).length > 0 ? { ...others, delivery } : others;
-}
-
-/** The customers whose profile holds an address: a customer state store's index of addresses. */
-export interface AddressHolders {
-  /** May lag behind the latest writes (a DynamoDB secondary index is eventually consistent). */
-  holdersOf(address: string): Promise<string[]>;
-}
-
-/**
- * Copies a suppression of `address` into the state of every customer who holds it, so that a decision made
- * in the customer's state honours it without reading the address's own item. The index may lag, so only a
- * customer whose profile holds the address when read is changed. Returns how many states were written.
- */
-export async function suppressHolders(
-  store: CustomerStateStore & AddressHolders,
-  address: string,
-  reason: SuppressionReason,
-  retry: Omit<ReadModifyWriteOptions, 'store'> = {},
-): Promise<number> {
-  const holders = await store.holdersOf(address);
-  const written = await Promise.all(
-    holders.map(async (userId) => {
-      const done = await readModifyWrite(
-        userId,
-        (before) => ({
-          state: addressesOf(before.profile).includes(address)
-            ? withSuppression(before, address, reason)
-            : before,
-          value: undefined,
-        }),
-        { ...retry, store },
-      );
-      return done.written;
-    }),
-  );
-  return written.filter(Boolean).length;
-}
-
-/**
- * A customer state store that can read, in the same request as a customer's state, whether some addresses
- * are suppressed (their own items, whoever holds them). Ingest uses it for the addresses an event brings, so
- * that an address suppressed before it entered this profile is honoured without a second request.
- */
-export interface StateWithSuppressions {
-  loadWithSuppressions(
-    userId: string,
-    addresses: readonly string[],
-  ): Promise<{ stored: StoredCustomerState | undefined; suppressed: [string, SuppressionReason][] }>;
 }
 
 /** The addresses an event's traits set on the profile, normalised as the profile keeps them. */

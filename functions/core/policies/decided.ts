@@ -1,20 +1,7 @@
 import * as z from 'zod';
 import { Channel } from '../journeys/schema.ts';
 import { Profile } from '../profile/profile.ts';
-import { OutcomeNote } from './outcome.ts';
-
-/** An outcome decided before the ledger: the send will not go out now (held, skipped or dropped). */
-export const DecidedOutcome = z.object({
-  status: z.enum(['DEFERRED', 'SKIPPED', 'DROPPED']),
-  reason: z.string(),
-  channel: z.string().optional(),
-  until: z.number().optional(),
-  rule: z.string().optional(),
-  notes: z.array(z.string()).optional(),
-  passedOver: z.array(z.string()).optional(),
-  endsEnrollment: z.boolean().optional(),
-});
-export type DecidedOutcome = z.infer<typeof DecidedOutcome>;
+import { DecidedOutcome, OutcomeNote } from './outcome.ts';
 
 /**
  * What the delivery policies decided for a send, in the state the decision was made in (by ingest, in the

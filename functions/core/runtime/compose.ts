@@ -4,9 +4,14 @@ import type { Channel } from '../journeys/schema.ts';
 import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
 import type { OutboundMessage } from '../ports/channel.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
-import { type RenderFailureReason, renderTemplate } from '../templates/render.ts';
+import { DEFAULT_MAX_SMS_SEGMENTS, type RenderFailureReason, renderTemplate } from '../templates/render.ts';
 import { eventVariables, type TemplateVariables } from '../templates/variables.ts';
-import type { UnsubscribeClaims } from '../unsubscribe/token.ts';
+import {
+  type UnsubscribeClaims,
+  type UnsubscribeLinks,
+  unsubscribeUrlBuilder,
+} from '../unsubscribe/token.ts';
+import type { RuntimeConfig } from './config.ts';
 
 /** What turns a send intent into a message: the templates, and how to sign an unsubscribe link. */
 export type MessageComposer = {
@@ -19,6 +24,28 @@ export type MessageComposer = {
   lifecycle?: LifecycleModel;
   now: () => number;
 };
+
+/** Unsubscribe links last 60 days: RFC 8058 one-click must still work when an old email is opened. */
+export const UNSUBSCRIBE_LINK_TTL_MS = 60 * 86_400_000;
+
+/** How messages are rendered with this configuration, signing unsubscribe links with `links`. */
+export function messageComposer(
+  config: RuntimeConfig,
+  links: Omit<UnsubscribeLinks, 'ttlMs'> & { ttlMs?: number },
+  maxSmsSegments = DEFAULT_MAX_SMS_SEGMENTS,
+): MessageComposer {
+  return {
+    templates: config.templates,
+    // Read on each use: a deployed function replaces config.catalog when it refreshes (journey-catalog.ts).
+    get catalog() {
+      return config.catalog;
+    },
+    unsubscribeUrl: unsubscribeUrlBuilder({ ttlMs: UNSUBSCRIBE_LINK_TTL_MS, ...links }),
+    maxSmsSegments,
+    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
+    now: links.now,
+  };
+}
 
 export type Composed =
   | { ok: true; message: OutboundMessage }

@@ -5,11 +5,11 @@ import type { Policies, SuppressionReason } from '../policies/config.ts';
 import { decideInState, type StateDecision } from '../policies/customer-delivery.ts';
 import type { DecidedSend } from '../policies/decided.ts';
 import { decideOnClaimed } from '../policies/ledger.ts';
-import { claimAndSend } from '../policies/pipeline.ts';
-import type { PolicyStore } from '../policies/store.ts';
+import type { DeliveryOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
+import type { PolicyStore } from '../ports/policy-store.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';
-import type { SendOutcome } from '../simulate/pipeline.ts';
+import { claimAndSend } from './claim-and-send.ts';
 import { composeMessage, type MessageComposer } from './compose.ts';
 import { deviceChangeEvents } from './device-changes.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
@@ -31,25 +31,6 @@ export type DeliverPorts = {
   channel: ChannelPort;
   now: () => number;
 };
-
-/** The provider refused a message that the policies passed (and the ledger claimed, so it is not resent). */
-export type ChannelFailure = { status: 'FAILED'; reason: string; channel: Channel; permanent: boolean };
-
-/**
- * The message was claimed long ago and never completed: a worker crashed between the claim and the
- * completion, so the provider may or may not have it. Reported, never resent (ledger.ts, decideOnClaimed).
- */
-export type UnknownOutcome = {
-  status: 'UNKNOWN';
-  reason: 'unknown_outcome';
-  claimedAt: number;
-  attempt: number;
-};
-
-export type DeliveryOutcome =
-  | (SendOutcome & { providerMessageId?: string })
-  | ChannelFailure
-  | UnknownOutcome;
 
 export type DeliveryResult = {
   messageId: string;
@@ -160,6 +141,8 @@ export async function deliverSend(
     const until = outcome.until ?? now + MAX_DELAY_SECONDS * 1000;
     result.requeued = await requeue({ intent }, until, now, ports);
   }
+  if (result.outcome)
+    ports.apply.observer?.observe({ type: 'delivered', at: now, intent, outcome: result.outcome });
   if (outcome.status !== 'FAILED' && outcome.status !== 'UNKNOWN' && outcome.endsEnrollment) {
     result.enrollmentEnded = await applyInput(
       intent.userId,

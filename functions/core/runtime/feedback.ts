@@ -3,9 +3,9 @@ import type { FeedbackOutcome, MessageIds, MessageStatus, OptOutSource } from '.
 import { parseFeedback } from '../feedback/parse.ts';
 import type { Channel } from '../journeys/schema.ts';
 import { normalizedAddress, type SuppressionReason } from '../policies/config.ts';
-import type { PolicyStore } from '../policies/store.ts';
 import type { DeviceChange } from '../ports/channel.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { PolicyStore } from '../ports/policy-store.ts';
 import { deviceChangeEvents } from './device-changes.ts';
 import { UNSUBSCRIBED } from './unsubscribe.ts';
 

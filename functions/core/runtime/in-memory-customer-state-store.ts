@@ -1,8 +1,9 @@
 import { CustomerState } from '../engine/state.ts';
 import { addressesOf } from '../policies/channels.ts';
 import type { SuppressionReason } from '../policies/config.ts';
-import type { AddressHolders, StateWithSuppressions } from '../policies/customer-delivery.ts';
+import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
+import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 
 /**
  * The customer state store in memory, for tests and in-process runs. States are kept as JSON text and parsed
@@ -23,6 +24,12 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     const record = this.records.get(userId);
     if (!record) return undefined;
     return { state: CustomerState.parse(JSON.parse(record.json)), version: record.version };
+  }
+
+  /** The stored state, read at once (for reports on a run in this process). */
+  peek(userId: string): CustomerState | undefined {
+    const record = this.records.get(userId);
+    return record ? CustomerState.parse(JSON.parse(record.json)) : undefined;
   }
 
   async loadWithSuppressions(

@@ -9,16 +9,17 @@ import {
   decideInState,
   enteringAddresses,
   pruneCounted,
-  type StateWithSuppressions,
 } from '../policies/customer-delivery.ts';
-import type { DecidedOutcome, DecidedSend } from '../policies/decided.ts';
-import type { ReachOptions } from '../policies/pipeline.ts';
+import type { DecidedSend } from '../policies/decided.ts';
+import type { DecidedOutcome, SendOutcome } from '../policies/outcome.ts';
+import type { ReachOptions } from '../policies/reach.ts';
 import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { Observer } from '../ports/observer.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
+import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import type { SendOutcome } from '../simulate/pipeline.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
@@ -30,6 +31,8 @@ export type EffectPorts = {
   sends: SendQueue;
   events: EventPublisher;
   deadLetters: DeadLetters;
+  /** Told what each input did and how each send ended (ports/observer.ts); none on AWS today. */
+  observer?: Observer;
 };
 
 export type ApplyPorts = EffectPorts & {
@@ -184,6 +187,7 @@ export async function applyInput(
     });
     result.deadLettered = true;
   }
+  ports.observer?.observe({ type: 'applied', at: ports.context().now, userId, origin, effects });
   return result;
 }
 

@@ -31,6 +31,9 @@ export type SweepReport = {
 
 export const DEFAULT_FIRE_CONCURRENCY = 8;
 
+/** Timers fired per sweep; the rest wait for the next minute (the report's `more` says so). */
+export const SWEEP_LIMIT = 500;
+
 /**
  * One sweep of due timers: each is fired through `fire` and only then marked done, so a crash in between
  * fires it again, which is harmless (the engine ignores a timer whose wait is over, and a re-delivered timer

@@ -1,5 +1,7 @@
 import type { Effect } from '../engine/effects.ts';
-import type { SendOutcome } from './pipeline.ts';
+import type { SendIntent } from '../engine/state.ts';
+import type { DeliveryOutcome } from '../policies/outcome.ts';
+import type { Observation } from '../ports/observer.ts';
 import type { JourneyCounters, Tally } from './tally.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -48,14 +50,30 @@ function formatJourney(id: string, journey: JourneyCounters): string[] {
   return lines;
 }
 
-/** One line per decision for one customer, for `--user`. */
-export function formatTimelineEntry(effect: Effect, outcome?: SendOutcome): string | undefined {
-  const at = new Date(effect.at).toISOString().replace('.000Z', 'Z');
-  const text = describeEffect(effect, outcome);
-  return text === undefined ? undefined : `${at}  ${text}`;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The lines of one observation about this customer, for `--user`: one per decision. */
+export function formatTimelineEntry(observation: Observation, userId: string): string[] {
+  if (observation.type === 'delivered') {
+    const { intent, outcome, at } = observation;
+    return intent.userId === userId ? [`${iso(at)}  ${describeSend(intent, outcome)}`] : [];
+  }
+  if (observation.userId !== userId) return [];
+  return observation.effects.flatMap((effect) => {
+    const text = describeEffect(effect);
+    return text === undefined ? [] : [`${iso(effect.at)}  ${text}`];
+  });
 }
 
-function describeEffect(effect: Effect, outcome?: SendOutcome): string | undefined {
+function describeSend(intent: SendIntent, outcome: DeliveryOutcome): string {
+  const until = 'until' in outcome && outcome.until ? ` until ${new Date(outcome.until).toISOString()}` : '';
+  const rule = 'rule' in outcome && outcome.rule ? ` [${outcome.rule}]` : '';
+  const notes = 'notes' in outcome && outcome.notes?.length ? ` {${outcome.notes.join(', ')}}` : '';
+  const channel = 'channel' in outcome && outcome.channel ? outcome.channel : intent.channels.join('|');
+  return `${intent.journeyId}: ${intent.stepId} ${intent.template} via ${channel}: ${outcome.status} (${outcome.reason})${until}${rule}${notes}`;
+}
+
+function describeEffect(effect: Effect): string | undefined {
   switch (effect.type) {
     case 'enrolled':
       return `${effect.journeyId}: entered (version ${effect.version}${effect.key ? `, key ${effect.key}` : ''})`;
@@ -63,14 +81,9 @@ function describeEffect(effect: Effect, outcome?: SendOutcome): string | undefin
       return `${effect.journeyId}: not entered (${effect.reason})`;
     case 'moved':
       return `${effect.journeyId}: at step ${effect.stepId}`;
-    case 'send': {
-      const { intent } = effect;
-      if (!outcome) return undefined;
-      const until = outcome.until ? ` until ${new Date(outcome.until).toISOString()}` : '';
-      const rule = outcome.rule ? ` [${outcome.rule}]` : '';
-      const notes = outcome.notes?.length ? ` {${outcome.notes.join(', ')}}` : '';
-      return `${intent.journeyId}: ${intent.stepId} ${intent.template} via ${outcome.channel ?? intent.channels.join('|')}: ${outcome.status} (${outcome.reason})${until}${rule}${notes}`;
-    }
+    case 'send':
+      // Shown when deliver decides it (describeSend).
+      return undefined;
     case 'send-withheld':
       return `${effect.journeyId}: ${effect.stepId} ${effect.template} withheld (${effect.reason})`;
     case 'timer-scheduled':

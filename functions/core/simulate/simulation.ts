@@ -1,177 +1,237 @@
-import type { JourneyCatalog } from '../engine/catalog.ts';
-import type { Effect } from '../engine/effects.ts';
-import { type EngineInput, processInput } from '../engine/engine.ts';
-import { type CustomerState, newCustomerState, type SendIntent, type Timer } from '../engine/state.ts';
+import { type CustomerState, newCustomerState } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import { type ChannelPort, channelRouter } from '../ports/channel.ts';
+import type { DeadLetter } from '../ports/dead-letters.ts';
+import type { Observation, Observer } from '../ports/observer.ts';
+import type { QueuedSend } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
-import { DueQueue } from './due-queue.ts';
-import { type SendOutcome, type SendPipeline, sendEverything } from './pipeline.ts';
+import { VirtualClock } from '../runtime/clock.ts';
+import { messageComposer } from '../runtime/compose.ts';
+import { engineContext, type RuntimeConfig } from '../runtime/config.ts';
+import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
+import { type Machine, runUntil } from '../runtime/drive.ts';
+import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
+import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
+import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
+import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
+import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
+import { RecordingChannel } from '../runtime/recording-channel.ts';
+import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { Tally } from './tally.ts';
 
 export type SimulationOptions = {
-  catalog: JourneyCatalog;
-  pipeline?: SendPipeline;
-  defaultTimezone?: string;
+  /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
+  config: RuntimeConfig;
   /** Profiles known before the first event, e.g. from a journey test. */
   profiles?: ReadonlyMap<string, Profile>;
-  /** Purchases, derived fields and lifecycle stages (journeys/lifecycle.yaml). */
-  lifecycle?: LifecycleModel;
-  /** Called for every effect and every send outcome, in virtual-time order (for timelines). */
-  observe?: (effect: Effect, outcome?: SendOutcome) => void;
+  /** Told every observation after the tally, in virtual-time order (timelines, `cairn explain`). */
+  observer?: Observer;
 };
 
-type Scheduled = { dueAt: number; id: string } & (
-  | { kind: 'timer'; timer: Timer }
-  | { kind: 'retry'; intent: SendIntent }
-);
+/** A message a queue gave up on after its last receive, like an SQS redrive to a dead-letter queue. */
+export type Redriven = { queue: string; messageId: string; receiveCount: number; error: string };
 
-/** Emitted events may trigger other journeys, which may emit again; this bounds such a cascade. */
-const MAX_EMIT_DEPTH = 8;
+/** Links in simulated messages point here; nothing is served. */
+export const SIMULATED_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/';
+/** Simulated links are signed with a fixed key, so that a run is repeatable. */
+const SIMULATED_KEYS = { current: new Uint8Array(32) };
+/** As an SQS event source mapping hands a function at most 10 records. */
+const BATCH = 10;
 
 /**
- * Runs the engine over customer events with a virtual clock: before each event, every timer and deferred send
- * due by then fires in due order. Events are expected in time order; a late one is processed at the current
- * virtual time and counted, as the runtime would process a late delivery.
+ * The runtime on this machine's memory: the same use cases as the Lambda handlers (ingest, deliver, the
+ * timer sweep) over in-memory ports (state store, policy store and ledger, timer store, queues that behave
+ * like SQS, channels that record), moved on virtual time by the same driver as the local stack
+ * (runtime/drive.ts). It decides nothing itself: what it reports is what the use cases observed.
  */
-export class Simulation {
-  private readonly states = new Map<string, CustomerState>();
-  private readonly queue = new DueQueue<Scheduled>();
-  private readonly pipeline: SendPipeline;
-  private readonly defaultTimezone: string;
+export class Simulation implements Machine {
+  readonly clock = new VirtualClock(Number.NEGATIVE_INFINITY);
   readonly tally: Tally;
-  private clock = Number.NEGATIVE_INFINITY;
+  readonly states: InMemoryCustomerStateStore;
+  readonly timers = new InMemoryTimerStore();
+  readonly policyStore: InMemoryPolicyStore;
+  readonly deadLetters: DeadLetter[] = [];
+  readonly redriven: Redriven[] = [];
+  /** What each channel was handed, rendered. */
+  readonly channels = {
+    email: new RecordingChannel(),
+    sms: new RecordingChannel(),
+    push: new RecordingChannel(),
+  };
   eventsIn = 0;
   lateEvents = 0;
+  private readonly ingestQueue: InMemoryQueue<unknown>;
+  private readonly sendQueue: InMemoryQueue<QueuedSend>;
+  private readonly apply: ApplyPorts;
+  private readonly deliver: DeliverPorts;
+  private readonly errors = new Map<string, string>();
+  private seeded = false;
 
   constructor(private readonly options: SimulationOptions) {
-    this.pipeline = options.pipeline ?? sendEverything;
-    this.defaultTimezone = options.defaultTimezone ?? 'UTC';
-    this.tally = new Tally(options.catalog);
+    const { config } = options;
+    this.tally = new Tally(config.catalog);
+    const now = () => this.clock.now();
+    const onDeadLetter = (message: QueueMessage<unknown>, queue: string) =>
+      this.redriven.push({
+        queue,
+        messageId: message.messageId,
+        receiveCount: message.receiveCount,
+        error: this.errors.get(message.messageId) ?? 'unknown',
+      });
+    this.ingestQueue = new InMemoryQueue('ingest', this.clock, { onDeadLetter });
+    this.sendQueue = new InMemoryQueue<QueuedSend>('send', this.clock, { onDeadLetter });
+    this.states = new InMemoryCustomerStateStore({
+      suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
+    });
+    this.policyStore = new InMemoryPolicyStore({ customers: this.states });
+    const observer: Observer = {
+      observe: (observation: Observation) => {
+        this.tally.observe(observation);
+        options.observer?.observe(observation);
+      },
+    };
+    this.apply = {
+      states: this.states,
+      timers: this.timers,
+      sends: {
+        enqueue: async (messages) => {
+          for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
+        },
+      },
+      events: {
+        publish: async (events) => {
+          for (const event of events) this.ingestQueue.send(event);
+        },
+      },
+      deadLetters: {
+        put: async (letter) => {
+          this.deadLetters.push(letter);
+        },
+      },
+      observer,
+      context: () => engineContext(config, now()),
+      delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
+    };
+    const channel: ChannelPort = channelRouter(this.channels);
+    this.deliver = {
+      apply: this.apply,
+      policies: config.policies,
+      policyStore: this.policyStore,
+      defaultTimezone: config.defaultTimezone,
+      composer: messageComposer(config, { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS, now }),
+      channel,
+      now,
+    };
   }
 
   get now(): number {
-    return this.clock;
+    return this.clock.now();
   }
 
-  async processEvent(event: CustomerEvent): Promise<void> {
-    const at = Date.parse(event.time);
-    await this.advanceTo(at);
-    if (at < this.clock) this.lateEvents++;
-    this.clock = Math.max(this.clock, at);
-    this.eventsIn++;
-    await this.apply(event.detail.userId, { kind: 'event', event }, 0);
-  }
-
-  /** Fires everything due up to and including `until`, then reports. */
-  async finish(until: number): Promise<void> {
-    await this.advanceTo(until);
-    this.clock = Math.max(this.clock, until);
-    this.tally.finalize(this.states.values());
-  }
-
-  stateOf(userId: string): CustomerState | undefined {
-    return this.states.get(userId);
-  }
-
-  pendingTimers(): number {
-    return this.queue.size;
-  }
-
-  private async advanceTo(time: number): Promise<void> {
-    for (let next = this.queue.peek(); next && next.dueAt <= time; next = this.queue.peek()) {
-      this.queue.pop();
-      this.clock = Math.max(this.clock, next.dueAt);
-      if (next.kind === 'timer') await this.apply(next.timer.userId, { kind: 'timer', timer: next.timer }, 0);
-      else await this.send(next.intent);
-    }
-  }
-
-  private stateFor(userId: string): CustomerState {
-    let state = this.states.get(userId);
-    if (!state) {
-      state = newCustomerState(userId);
-      const profile = this.options.profiles?.get(userId);
-      if (profile) state.profile = profile;
-    }
-    return state;
-  }
-
-  private async apply(userId: string, input: EngineInput, depth: number): Promise<void> {
-    const result = processInput(this.stateFor(userId), input, {
-      now: this.clock,
-      catalog: this.options.catalog,
-      defaultTimezone: this.defaultTimezone,
-      ...(this.options.lifecycle ? { lifecycle: this.options.lifecycle } : {}),
-    });
-    this.states.set(userId, result.state);
-    const emitted: CustomerEvent[] = [];
-    for (const effect of result.effects) {
-      this.tally.effect(effect);
-      this.options.observe?.(effect);
-      if (effect.type === 'timer-scheduled')
-        this.queue.push({
-          kind: 'timer',
-          id: effect.timer.id,
-          dueAt: effect.timer.dueAt,
-          timer: effect.timer,
-        });
-      else if (effect.type === 'timer-deferred')
-        this.queue.push({
-          kind: 'timer',
-          id: effect.timer.id,
-          dueAt: effect.timer.dueAt,
-          timer: effect.timer,
-        });
-      else if (effect.type === 'send') await this.send(effect.intent);
-      else if (effect.type === 'event-emitted') emitted.push(this.emittedEvent(effect));
-    }
-    if (depth < MAX_EMIT_DEPTH)
-      for (const event of emitted) await this.apply(userId, { kind: 'event', event }, depth + 1);
-  }
-
-  private async send(intent: SendIntent): Promise<void> {
-    const state = this.stateFor(intent.userId);
-    const outcome: SendOutcome = this.enrollmentEnded(intent.enrollmentId)
-      ? { status: 'DROPPED', reason: 'enrollment_ended' }
-      : await this.pipeline(intent, state, this.clock);
-    this.tally.outcome(intent, outcome, this.clock);
-    this.options.observe?.({ type: 'send', at: this.clock, userId: intent.userId, intent }, outcome);
-    if (outcome.status === 'DEFERRED' && outcome.until !== undefined && outcome.until > this.clock) {
-      this.queue.push({
-        kind: 'retry',
-        // Sends held until the same instant are retried in the order they were first intended.
-        id: `retry:${String(intent.at).padStart(16, '0')}:${intent.messageId}`,
-        dueAt: outcome.until,
-        intent,
-      });
-    }
-    if (outcome.endsEnrollment) {
-      await this.apply(intent.userId, { kind: 'send-dropped', intent }, 0);
-    }
+  /** Puts one event on the ingest queue at its time (see put). */
+  processEvent(event: CustomerEvent): Promise<void> {
+    return this.put(event, Date.parse(event.time));
   }
 
   /**
-   * A held send is not sent once its enrollment reached its goal or ended early (an exit criterion, an exit
-   * step, a dropped send...). One that ran off the end of its steps (`completed`) still sends what it held.
+   * Puts what an event file's line holds on the ingest queue at `at`, after everything due before it. An event
+   * earlier than the clock arrives late: it is put now, as the runtime receives a late delivery, and counted.
+   * `received` may break the contract: ingest dead-letters it, as on AWS.
    */
-  private enrollmentEnded(enrollmentId: string): boolean {
-    const record = this.tally.enrollments.get(enrollmentId);
-    return (
-      record !== undefined &&
-      (record.goalReachedAt !== null || (record.exitReason !== null && record.exitReason !== 'completed'))
+  async put(received: unknown, at: number | undefined): Promise<void> {
+    await this.seed();
+    if (at !== undefined && Number.isFinite(at)) {
+      await runUntil(this, this.clock, at);
+      if (at < this.clock.now()) this.lateEvents++;
+    }
+    this.eventsIn++;
+    this.ingestQueue.send(received);
+    await this.drain();
+  }
+
+  /** The customer's state as stored now, or undefined for a customer never seen. */
+  stateOf(userId: string): CustomerState | undefined {
+    return this.states.peek(userId);
+  }
+
+  /** Runs everything due up to and including `until`, then closes the tally. */
+  async finish(until: number): Promise<void> {
+    await this.seed();
+    await runUntil(this, this.clock, until);
+    this.tally.finalize();
+  }
+
+  /** How many timers are still pending. */
+  pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  async drain(): Promise<void> {
+    // Ingest first: a send is decided only after every event that could have ended its journey.
+    while ((await this.runIngest()) || (await this.runDeliver())) {}
+  }
+
+  async sweepTimers(): Promise<void> {
+    const origin = `timer:${new Date(this.now).toISOString()}`;
+    for (let more = true; more; ) {
+      const report = await fireDueTimers({
+        timers: this.timers,
+        now: this.now,
+        limit: SWEEP_LIMIT,
+        fire: async (timer) => {
+          await applyInput(timer.userId, { kind: 'timer', timer }, this.apply, origin);
+        },
+        // One at a time, as the local stack sweeps, so that a run is repeatable.
+        concurrency: 1,
+      });
+      more = report.more && report.fired >= SWEEP_LIMIT;
+    }
+    await this.drain();
+  }
+
+  nextWakeAt(): number | undefined {
+    const times = [this.timers.nextDueAt(), this.ingestQueue.nextVisibleAt(), this.sendQueue.nextVisibleAt()];
+    return times.reduce<number | undefined>(
+      (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
+      undefined,
     );
   }
 
-  private emittedEvent(effect: Effect & { type: 'event-emitted' }): CustomerEvent {
-    return {
-      version: '0',
-      id: `${effect.enrollmentId}:emit:${effect.at}:${effect.detailType}`,
-      source: 'cairn.journeys',
-      'detail-type': effect.detailType,
-      time: new Date(effect.at).toISOString(),
-      resources: [],
-      detail: { userId: effect.userId, properties: { ...effect.properties, journeyId: effect.journeyId } },
-    };
+  private async runIngest(): Promise<boolean> {
+    return this.runBatch(this.ingestQueue, (message) => ingest(message.body, this.apply, message.messageId));
+  }
+
+  private async runDeliver(): Promise<boolean> {
+    return this.runBatch(this.sendQueue, (message) =>
+      deliverSend(message.body, this.deliver, message.messageId),
+    );
+  }
+
+  /** One receive of a queue, each message handled in turn; one that throws stays, to be received again. */
+  private async runBatch<T>(
+    queue: InMemoryQueue<T>,
+    handle: (message: QueueMessage<T>) => Promise<unknown>,
+  ): Promise<boolean> {
+    const batch = queue.receive(BATCH);
+    if (batch.length === 0) return false;
+    const failed = new Set<string>();
+    for (const message of batch) {
+      try {
+        await handle(message);
+      } catch (error) {
+        failed.add(message.messageId);
+        this.errors.set(message.messageId, error instanceof Error ? error.message : String(error));
+      }
+    }
+    queue.settle(batch, failed);
+    return true;
+  }
+
+  /** The profiles known before the first event become stored customers, as an import would make them. */
+  private async seed(): Promise<void> {
+    if (this.seeded) return;
+    this.seeded = true;
+    for (const [userId, profile] of this.options.profiles ?? [])
+      await this.states.save({ ...newCustomerState(userId), profile }, undefined);
   }
 }

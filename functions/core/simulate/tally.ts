@@ -1,7 +1,8 @@
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
-import type { CustomerState, SendIntent } from '../engine/state.ts';
-import type { SendOutcome, SendStatus } from './pipeline.ts';
+import type { SendIntent } from '../engine/state.ts';
+import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
+import type { Observation } from '../ports/observer.ts';
 
 export type MessageRecord = {
   messageId: string;
@@ -19,7 +20,7 @@ export type MessageRecord = {
   /** When the intent was made; `at` is when its final outcome was decided. */
   intendedAt: string;
   at: string;
-  status: SendStatus;
+  status: DeliveryStatus;
   reason: string;
   rule: string | null;
   /** With DEFERRED (a send still held when the simulation ended): when it would be tried again. */
@@ -73,7 +74,10 @@ const bump = (counter: Counter, key: string) => {
   counter[key] = (counter[key] ?? 0) + 1;
 };
 
-/** Turns the stream of effects and send outcomes into the simulator's messages, enrollments and counters. */
+/**
+ * Turns what the use cases observed (ports/observer.ts) into messages, enrollments and counters: one result
+ * for the simulator, journey tests and the local stack alike.
+ */
 export class Tally {
   readonly messages = new Map<string, MessageRecord>();
   readonly enrollments = new Map<string, EnrollmentRecord>();
@@ -112,6 +116,11 @@ export class Tally {
     return counters;
   }
 
+  observe(observation: Observation): void {
+    if (observation.type === 'applied') for (const effect of observation.effects) this.effect(effect);
+    else this.outcome(observation.intent, observation.outcome, observation.at);
+  }
+
   effect(effect: Effect): void {
     switch (effect.type) {
       case 'enrolled':
@@ -135,7 +144,18 @@ export class Tally {
         return;
       case 'moved':
         this.step(effect.journeyId, effect.stepId).entered++;
+        this.updateEnrollment(effect.enrollmentId, (e) => {
+          e.waitingAt = null;
+        });
         return;
+      case 'timer-scheduled': {
+        const { timer } = effect;
+        if (timer.kind !== 'lifecycle')
+          this.updateEnrollment(timer.enrollmentId, (e) => {
+            e.waitingAt = timer.stepId;
+          });
+        return;
+      }
       case 'send-withheld':
         bump(this.step(effect.journeyId, effect.stepId).withheld, effect.reason);
         return;
@@ -153,6 +173,7 @@ export class Tally {
         this.journey(effect.journeyId).goalReached++;
         this.updateEnrollment(effect.enrollmentId, (e) => {
           e.goalReachedAt = iso(effect.at);
+          e.waitingAt = null;
         });
         return;
       case 'exited':
@@ -160,6 +181,7 @@ export class Tally {
         this.updateEnrollment(effect.enrollmentId, (e) => {
           e.exitedAt = iso(effect.at);
           e.exitReason = effect.reason;
+          e.waitingAt = null;
         });
         return;
       default:
@@ -167,8 +189,9 @@ export class Tally {
     }
   }
 
-  outcome(intent: SendIntent, outcome: SendOutcome, now: number): void {
+  outcome(intent: SendIntent, outcome: DeliveryOutcome, now: number): void {
     const previous = this.messages.get(intent.messageId);
+    const policies = 'rule' in outcome || 'until' in outcome || 'notes' in outcome ? outcome : undefined;
     this.messages.set(intent.messageId, {
       messageId: intent.messageId,
       userId: intent.userId,
@@ -176,7 +199,7 @@ export class Tally {
       journeyVersion: intent.journeyVersion,
       stepId: intent.stepId,
       channels: intent.channels,
-      channel: outcome.channel ?? null,
+      channel: 'channel' in outcome ? (outcome.channel ?? null) : null,
       template: intent.template,
       category: intent.category,
       tags: intent.tags,
@@ -186,10 +209,10 @@ export class Tally {
       at: iso(now),
       status: outcome.status,
       reason: outcome.reason,
-      rule: outcome.rule ?? null,
-      until: outcome.until === undefined ? null : iso(outcome.until),
-      notes: outcome.notes ?? [],
-      passedOver: outcome.passedOver ?? [],
+      rule: policies?.rule ?? null,
+      until: policies?.until === undefined ? null : iso(policies.until),
+      notes: policies?.notes ?? [],
+      passedOver: 'passedOver' in outcome ? (outcome.passedOver ?? []) : [],
       deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
     });
     if (outcome.status === 'DEFERRED') {
@@ -201,22 +224,16 @@ export class Tally {
     if (outcome.status === 'SENT' && outcome.channel) bump(step.sentByChannel, outcome.channel);
   }
 
-  /** Records where enrollments wait at the end, and the goal rate per variant and control group. */
-  finalize(states: Iterable<CustomerState>): void {
+  /** Counts where enrollments wait at the end, and the goal rate per variant and control group. */
+  finalize(): void {
     for (const message of this.messages.values()) {
       const journey = this.journey(message.journeyId);
       bump(journey.outcomes, `${message.status}:${message.reason}`);
       for (const note of message.notes) bump(journey.notes, note);
     }
-    for (const state of states) {
-      for (const enrollment of state.enrollments) {
-        if (enrollment.status !== 'active' || !enrollment.wait) continue;
-        this.step(enrollment.journeyId, enrollment.wait.stepId).waiting++;
-        this.updateEnrollment(enrollment.id, (e) => {
-          e.waitingAt = enrollment.wait?.stepId ?? null;
-        });
-      }
-    }
+    for (const record of this.enrollments.values())
+      if (record.waitingAt !== null && record.exitReason === null)
+        this.step(record.journeyId, record.waitingAt).waiting++;
     for (const record of this.enrollments.values()) {
       const group = record.holdout ? 'holdout' : (record.variant ?? 'all');
       const journey = this.journey(record.journeyId);

@@ -2,11 +2,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { channelAdaptersFrom } from '../../adapters/channels/index.ts';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { channelRouter } from '../../core/ports/channel.ts';
+import { messageComposer } from '../../core/runtime/compose.ts';
 import type { DeliverPorts } from '../../core/runtime/deliver.ts';
 import { ChannelEnvironment } from '../shared/environment.ts';
 import { journeyCatalogRefresher, type Refreshing } from '../shared/journey-catalog.ts';
 import { applyPortsOf, awsRuntime, policyStoreOf } from '../shared/wiring.ts';
-import { messageComposer } from './composer.ts';
 
 /**
  * deliver on AWS: state read from DynamoDB, the policy store and send ledger in DynamoDB, held sends back on

@@ -4,11 +4,11 @@ import * as z from 'zod';
 import { formatPath, formatProblem, type PathSegment, type Problem } from '../../core/diagnostics/problem.ts';
 import type { SourceDocument } from '../../core/diagnostics/yaml-source.ts';
 import { JourneyCatalog } from '../../core/engine/catalog.ts';
-import type { EngineContext } from '../../core/engine/engine.ts';
 import { Journey } from '../../core/journeys/schema.ts';
 import { LifecycleConfig } from '../../core/lifecycle/config.ts';
-import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
 import { Policies } from '../../core/policies/config.ts';
+import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { TemplateFile } from '../../core/templates/schema.ts';
 
@@ -43,16 +43,6 @@ export const CompiledConfig = z.strictObject({
   templates: z.array(CompiledTemplate),
 });
 export type CompiledConfig = z.infer<typeof CompiledConfig>;
-
-/** The journeys, lifecycle model and delivery policies a function runs with, loaded once per cold start. */
-export type RuntimeConfig = {
-  catalog: JourneyCatalog;
-  lifecycle: LifecycleModel | undefined;
-  policies: Policies;
-  /** The message templates in `templates/` beside the journeys, by id. */
-  templates: Map<string, LoadedTemplate>;
-  defaultTimezone: string;
-};
 
 /** A configuration that does not load stops the cold start: running with half the journeys would be worse. */
 export class ConfigError extends Error {
@@ -141,14 +131,6 @@ export function runtimeConfigFromText(
 }
 
 /** The context the engine runs an input in at `now`, for this configuration. */
-export function engineContext(config: RuntimeConfig, now: number): EngineContext {
-  return {
-    now,
-    catalog: config.catalog,
-    defaultTimezone: config.defaultTimezone,
-    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
-  };
-}
 
 /** The positions a compiled template kept, answering as its parsed file did for every value in it. */
 function positionsOf(t: CompiledTemplate): SourceDocument {

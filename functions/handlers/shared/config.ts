@@ -9,6 +9,7 @@ import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../core/lifecycle/lifecycle-file.ts';
 import { Policies } from '../../core/policies/config.ts';
 import { loadPolicies } from '../../core/policies/policy-file.ts';
+import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import {
@@ -16,7 +17,6 @@ import {
   type CompiledTemplate,
   ConfigError,
   pathKey,
-  type RuntimeConfig,
   runtimeConfigOf,
 } from './compiled-config.ts';
 

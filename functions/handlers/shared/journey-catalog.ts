@@ -12,7 +12,7 @@ import type {
   RegistryContents,
   StoredJourneyVersion,
 } from '../../core/ports/journey-registry.ts';
-import type { RuntimeConfig } from './compiled-config.ts';
+import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { AwsRuntime } from './wiring.ts';
 
 /** How old the catalog may get before an invocation reads the registry again: statuses honoured within a minute. */

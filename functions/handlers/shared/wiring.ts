@@ -7,10 +7,11 @@ import { DynamoTimerStore } from '../../adapters/dynamodb/timer-store.ts';
 import { SqsDeadLetters } from '../../adapters/sqs/dead-letters.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { SqsSendQueue } from '../../adapters/sqs/send-queue.ts';
-import type { PolicyStore } from '../../core/policies/store.ts';
+import type { PolicyStore } from '../../core/ports/policy-store.ts';
 import type { TimerStore } from '../../core/ports/timer-store.ts';
+import { engineContext, type RuntimeConfig } from '../../core/runtime/config.ts';
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
-import { engineContext, type RuntimeConfig, readCompiledConfig } from './compiled-config.ts';
+import { readCompiledConfig } from './compiled-config.ts';
 import { RuntimeEnvironment } from './environment.ts';
 import type { JourneyCatalogRefresher } from './journey-catalog.ts';
 

@@ -1,15 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
 import { applyInput } from '../../core/runtime/ingest.ts';
-import { fireDueTimers, type SweepReport } from '../../core/runtime/timers.ts';
+import { fireDueTimers, SWEEP_LIMIT, type SweepReport } from '../../core/runtime/timers.ts';
 import { ScheduledEvent } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
 import { wireTimers } from './wiring.ts';
-
-/** Timers fired per invocation; the rest wait for the next minute (the report's `more` says so). */
-export const SWEEP_LIMIT = 500;
 
 /**
  * Invoked each minute by a schedule: fires the timers due by now (journey waits, lifecycle boundaries), each
@@ -19,6 +16,7 @@ export const SWEEP_LIMIT = 500;
 export function timersHandler(
   ports: () => Promise<ApplyPorts>,
   obs: Observability = observability('timers'),
+  options: { concurrency?: number } = {},
 ) {
   return withObservability(async (event: unknown): Promise<SweepReport> => {
     const scheduled = ScheduledEvent.parse(event);
@@ -28,6 +26,7 @@ export function timersHandler(
       timers: resolved.timers,
       now,
       limit: SWEEP_LIMIT,
+      ...options,
       fire: async (timer) => {
         await applyInput(timer.userId, { kind: 'timer', timer }, resolved, `timer:${scheduled.time}`);
       },

@@ -6,7 +6,6 @@
  *
  *   npx tsx test/adapters/dynamodb/measure-item-sizes.ts [users] [days] [seed]     (default 500 30 1)
  */
-import { readFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, WRITE_UNIT_BYTES, writeUnits } from '../../../functions/adapters/dynamodb/item-size.ts';
@@ -16,14 +15,6 @@ import {
   PROCESSED_MEMORY,
 } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
-import { countSend } from '../../../functions/core/policies/caps-window.ts';
-import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
-import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
-import {
-  type CapCheck,
-  type CountResult,
-  InMemoryPolicyStore,
-} from '../../../functions/core/policies/store.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import {
   generatedEvents,
@@ -31,44 +22,27 @@ import {
   sampleEvents,
   sampleSetup,
 } from '../../core/runtime/sample-states.ts';
+import { sampleConfig } from '../../handlers/support.ts';
 
 const [users = 500, days = 30, seed = 1] = process.argv.slice(2).map(Number);
-const POLICIES = 'journeys/policies.yaml';
-
-/** The policy store of the simulation, remembering each customer's counted sends as the state would hold them. */
-class CountsKept extends InMemoryPolicyStore {
-  readonly counted = new Map<string, CountedSend[]>();
-
-  override async tryCount(
-    userId: string,
-    messageId: string,
-    at: number,
-    rules: readonly CapCheck[],
-  ): Promise<CountResult> {
-    const decision = countSend(this.counted.get(userId) ?? [], messageId, at, rules);
-    if (!decision.ok) return decision;
-    this.counted.set(userId, decision.sends);
-    return { ok: true };
-  }
-}
 
 /**
  * The state of the event's customer after every event, with its counted sends still in a window; and, per
  * customer, the times of their inputs (events, and the timers that fell due by the last event).
  */
 async function statesAfterEachEvent(setup: SampleSetup, events: readonly CustomerEvent[]) {
-  const loaded = loadPolicies(POLICIES, await readFile(POLICIES, 'utf8'));
-  if (!loaded.policies) throw new Error(JSON.stringify(loaded.problems));
-  const store = new CountsKept();
-  const pipeline = policyPipeline({ policies: loaded.policies, store, defaultTimezone: 'UTC' });
   const inputs = new Map<string, number[]>();
   const input = (userId: string, at: number) => inputs.set(userId, [...(inputs.get(userId) ?? []), at]);
+  // The shipped policies count sends in the state, as the runtime does.
   const simulation = new Simulation({
-    ...setup,
-    pipeline,
-    observe: (effect) => {
-      if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred')
-        input(effect.userId, effect.timer.dueAt);
+    config: { ...(await sampleConfig()), ...setup },
+    observer: {
+      observe: (observation) => {
+        if (observation.type !== 'applied') return;
+        for (const effect of observation.effects)
+          if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred')
+            input(effect.userId, effect.timer.dueAt);
+      },
     },
   });
   const states: CustomerState[] = [];
@@ -77,8 +51,7 @@ async function statesAfterEachEvent(setup: SampleSetup, events: readonly Custome
     const { userId } = event.detail;
     input(userId, Date.parse(event.time));
     const state = simulation.stateOf(userId);
-    const live = (store.counted.get(userId) ?? []).filter((s) => s.x > simulation.now);
-    if (state) states.push(live.length > 0 ? { ...state, delivery: { counted: live } } : state);
+    if (state) states.push(state);
   }
   const fired = [...inputs.values()].map((times) => times.filter((t) => t <= simulation.now));
   return { states, inputs: fired };

@@ -27,30 +27,7 @@ async function storesOnOneTable() {
   };
 }
 
-describe('DynamoPolicyStore: caps in the customer state, suppressions copied to holders', () => {
-  const weekly = { ruleId: 'weekly', max: 2, windowMs: 7 * 24 * 3_600_000 };
-  const t0 = Date.parse('2026-11-02T11:00:00Z');
-
-  it('counts a send in the customer state item, keeping what the state held', async () => {
-    // Prepare
-    const { states, policyStore } = await storesOnOneTable();
-    await states.save(reachableState('ana'), undefined);
-    dynamo.counter.take();
-
-    // Act
-    const counted = await policyStore.tryCount('ana', 'm1', t0, [weekly]);
-
-    // Assess
-    expect(counted).toEqual({ ok: true });
-    const stored = await states.load('ana');
-    expect(stored?.version).toBe(2);
-    expect(stored?.state.profile.email).toBe('ana@example.com');
-    expect(stored?.state.delivery?.counted).toEqual([
-      { m: 'm1', t: t0, r: ['weekly'], x: t0 + weekly.windowMs },
-    ]);
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 2, PutItem: 1 }, errors: {} });
-  });
-
+describe('DynamoPolicyStore: suppressions copied to the states of their holders', () => {
   it('copies a suppression into the state of every customer holding the address, and no other', async () => {
     // Prepare: ana and ben share a family address; cleo has her own.
     const { states, policyStore } = await storesOnOneTable();

@@ -15,7 +15,7 @@ import type { ApplyPorts } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
-import { engineContext, type RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { timersHandler } from '../../../functions/handlers/timers/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../functions/local/dynalite.ts';
@@ -206,14 +206,19 @@ describe('DynamoDB requests of an event that enrolls and sends, through the inge
   });
 
   it('costs 1 read and 1 write, and nothing in deliver, for a send the weekly cap blocks', async () => {
-    // Prepare: the welcome email and the nudge are the 2 marketing messages of the week.
+    // Prepare: the welcome email and the nudge are the 2 marketing messages of the week; a cart left on
+    // day 2 comes due for its reminder.
     const run = await runtime();
     await run.ingest(signedUp('ana'));
     await run.deliver();
     run.at(T0 + DAY + MINUTE);
     await run.sweep();
     await run.deliver();
-    run.at(T0 + 3 * DAY + 2 * MINUTE);
+    run.at(T0 + 2 * DAY);
+    await run.ingest(
+      customerEvent('ana', 'ana-cart', 'Product Added', { properties: { cartId: 'c1', name: 'Beans' } }),
+    );
+    run.at(T0 + 2 * DAY + 31 * MINUTE);
     dynamo.counter.take();
 
     // Act

@@ -2,7 +2,7 @@ import { PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PinpointPushChannel } from '../../../functions/adapters/push/push-channel.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { channelRouter } from '../../../functions/core/ports/channel.ts';
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import { applyInput, ingest } from '../../../functions/core/runtime/ingest.ts';

@@ -9,6 +9,7 @@ import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import type { Journey } from '../../../functions/core/journeys/schema.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import { customerEvent, journeyFromYaml, MINUTE } from '../../support/journeys.ts';
+import { testConfig } from '../../support/simulation.ts';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 
@@ -84,9 +85,13 @@ function toEvents(steps: Step[]): { event: CustomerEvent; edit: boolean }[] {
 
 /** Runs a simulation and returns every effect in order; edits add new journey versions between events. */
 async function run(inputs: { event: CustomerEvent; edit: boolean }[], withEdits: boolean): Promise<Effect[]> {
-  const catalog = new JourneyCatalog(JOURNEYS);
+  const config = testConfig({ journeys: JOURNEYS });
+  const { catalog } = config;
   const effects: Effect[] = [];
-  const simulation = new Simulation({ catalog, observe: (effect) => effects.push(effect) });
+  const simulation = new Simulation({
+    config,
+    observer: { observe: (o) => (o.type === 'applied' ? effects.push(...o.effects) : undefined) },
+  });
   for (const [round, { event, edit }] of inputs.entries()) {
     if (withEdits && edit) for (const journey of JOURNEYS) catalog.add(edited(journey, round));
     await simulation.processEvent(event);

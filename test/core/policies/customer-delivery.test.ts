@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
-import {
-  adoptSuppressions,
-  decideInState,
-  enteringAddresses,
-  pruneCounted,
-  suppressHolders,
-  withSuppression,
-} from '../../../functions/core/policies/customer-delivery.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { adoptSuppressions, decideInState, enteringAddresses, pruneCounted, withSuppression } from '../../../functions/core/policies/customer-delivery.ts';
+import { suppressHolders } from '../../../functions/core/runtime/suppress-holders.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { customerDeliveryContract } from '../../contracts/customer-delivery.contract.ts';
 import { customerEvent } from '../../support/journeys.ts';

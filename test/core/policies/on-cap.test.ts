@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { OnCap } from '../../../functions/core/journeys/schema.ts';
-import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
-import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import { customerEvent, DAY, HOUR, journeyFromYaml } from '../../support/journeys.ts';
+import { simulationOf } from '../../support/simulation.ts';
 import { policies } from './support.ts';
 
 const hello = journeyFromYaml(`
@@ -33,13 +30,9 @@ steps:
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 
 async function run(onCap: OnCap, orderAt?: number) {
-  const simulation = new Simulation({
-    catalog: new JourneyCatalog([hello, offer(onCap)]),
-    pipeline: policyPipeline({
-      policies: policies({ caps: [{ id: 'weekly', max: 1, per: 'P7D' }] }),
-      store: new InMemoryPolicyStore(),
-      defaultTimezone: 'UTC',
-    }),
+  const simulation = simulationOf({
+    journeys: [hello, offer(onCap)],
+    policies: policies({ caps: [{ id: 'weekly', max: 1, per: 'P7D' }] }),
   });
   const traits = { email: 'ana@example.com', timezone: 'UTC' };
   await simulation.processEvent(customerEvent('Signed Up', 'ana', T0, {}, { traits }));

@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, loadLifecycle } from '../../../functions/cli/load-catalog.ts';
-import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
-import { policyPipeline } from '../../../functions/core/policies/pipeline.ts';
 import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
 import { normalizePhone, phoneTimezone } from '../../../functions/core/profile/addresses.ts';
-import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import type { MessageRecord } from '../../../functions/core/simulate/tally.ts';
+import { durationMs } from '../../../functions/core/time/duration.ts';
 import { memoryIo } from '../../cli/support.ts';
+import { simulationOf } from '../../support/simulation.ts';
 
 const DAY = 86_400_000;
 
@@ -62,7 +60,7 @@ function localHourMinute(ms: number, zone: string): number {
 }
 
 describe('a simulation of 300 generated customers over 30 days with journeys/policies.yaml', () => {
-  it('sends no customer more than 2 marketing messages in any 7 days, and none in their quiet hours', async () => {
+  it('sends no customer more marketing messages in a window than marketing-weekly allows, and none in their quiet hours', async () => {
     // Prepare
     const { io } = memoryIo();
     const catalog = await loadCatalog(['journeys'], io, 'test');
@@ -73,11 +71,16 @@ describe('a simulation of 300 generated customers over 30 days with journeys/pol
     );
     if (!catalog || !lifecycle || !policies)
       throw new Error('the sample journeys, lifecycle and policies must load');
+    // The scan reads the cap from the file, so that it checks the rule as configured.
+    const weekly = policies.caps.find((c) => c.id === 'marketing-weekly');
+    if (weekly?.category !== 'marketing' || weekly.channel !== 'any' || weekly.tag !== undefined)
+      throw new Error('journeys/policies.yaml must cap every marketing message as marketing-weekly');
+    const windowMs = durationMs(weekly.per);
     const events = [...generateEvents({ users: 300, days: 30, seed: 11, start: '2026-11-01' })];
-    const simulation = new Simulation({
-      catalog: new JourneyCatalog([...catalog.latest()].map((c) => c.journey)),
+    const simulation = simulationOf({
+      journeys: [...catalog.latest()].map((c) => c.journey),
       lifecycle,
-      pipeline: policyPipeline({ policies, store: new InMemoryPolicyStore(), defaultTimezone: 'UTC' }),
+      policies,
     });
 
     // Act
@@ -92,10 +95,10 @@ describe('a simulation of 300 generated customers over 30 days with journeys/pol
     const overCap: string[] = [];
     for (const [userId, sent] of byUser) {
       const times = sent.map((m) => Date.parse(m.at)).sort((a, b) => a - b);
-      for (let i = 0; i + 2 < times.length; i++) {
-        const [first, third] = [times[i] ?? 0, times[i + 2] ?? 0];
-        if (third - first < 7 * DAY)
-          overCap.push(`${userId}: 3 messages from ${new Date(first).toISOString()}`);
+      for (let i = 0; i + weekly.max < times.length; i++) {
+        const [first, oneTooMany] = [times[i] ?? 0, times[i + weekly.max] ?? 0];
+        if (oneTooMany - first < windowMs)
+          overCap.push(`${userId}: ${weekly.max + 1} messages from ${new Date(first).toISOString()}`);
       }
     }
     const zoneOf = zonesFromEvents(events);

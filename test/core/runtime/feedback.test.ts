@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackOutcome } from '../../../functions/core/feedback/outcome.ts';
 import { mapPushResults } from '../../../functions/core/feedback/push.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import {
   applyFeedbackOutcomes,
   FEEDBACK_SOURCE,

@@ -3,8 +3,7 @@ import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/c
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { Effect } from '../../../functions/core/engine/effects.ts';
 import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
-import type { RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
-import { engineContext } from '../../../functions/handlers/shared/compiled-config.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { customerEvent, memoryPorts, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 

@@ -9,6 +9,7 @@ import { loadJourneySet } from '../../../functions/core/journeys/load.ts';
 import { compileLifecycle, type LifecycleModel } from '../../../functions/core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
+import { sampleConfig } from '../../handlers/support.ts';
 
 const JOURNEYS = 'journeys';
 const NOT_JOURNEYS = new Set(['schema.json', 'lifecycle.yaml', 'policies.yaml']);
@@ -50,7 +51,8 @@ export async function statesAfterEachEvent(
   setup: SampleSetup,
   events: readonly CustomerEvent[],
 ): Promise<CustomerState[]> {
-  const simulation = new Simulation(setup);
+  // As a function runs them: the sample templates and policies too, so the states hold what the runtime writes.
+  const simulation = new Simulation({ config: { ...(await sampleConfig()), ...setup } });
   const states: CustomerState[] = [];
   for (const event of events) {
     await simulation.processEvent(event);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import type { FeedbackPorts } from '../../../functions/core/runtime/feedback.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';

@@ -10,7 +10,7 @@ import { Policies } from '../../../functions/core/policies/config.ts';
 import type { JourneyRegistry } from '../../../functions/core/ports/journey-registry.ts';
 import { InMemoryJourneyRegistry } from '../../../functions/core/runtime/in-memory-journey-registry.ts';
 import { changeJourneyStatus } from '../../../functions/core/runtime/journey-status.ts';
-import { engineContext, type RuntimeConfig } from '../../../functions/handlers/shared/compiled-config.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import {
   CATALOG_MAX_AGE_MS,
   FORCED_REFRESH_GAP_MS,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/policies/store.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import type { EmailMessage } from '../../../functions/core/ports/channel.ts';
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';

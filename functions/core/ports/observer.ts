@@ -1,0 +1,18 @@
+import type { Effect } from '../engine/effects.ts';
+import type { SendIntent } from '../engine/state.ts';
+import type { DeliveryOutcome } from '../policies/outcome.ts';
+
+/**
+ * What the use cases decided, as they decide it: the effects of each input applied to a customer (the
+ * stored attempt's only) and the outcome of each send deliver handled. The
+ * simulator, journey tests, `cairn explain` and the local stack build their results from these, so all of
+ * them report what the same code did.
+ */
+export type Observation =
+  | { type: 'applied'; at: number; userId: string; origin: string; effects: readonly Effect[] }
+  | { type: 'delivered'; at: number; intent: SendIntent; outcome: DeliveryOutcome };
+
+export interface Observer {
+  /** Must not throw: an observer records, it never changes what the use case does. */
+  observe(observation: Observation): void;
+}

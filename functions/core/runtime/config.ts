@@ -1,0 +1,28 @@
+import type { JourneyCatalog } from '../engine/catalog.ts';
+import type { EngineContext } from '../engine/engine.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { Policies } from '../policies/config.ts';
+import type { LoadedTemplate } from '../templates/load.ts';
+
+/**
+ * The journeys, lifecycle model, delivery policies and templates the use cases run with: loaded once per
+ * cold start by a function, once per run by the simulator, journey tests and the local stack.
+ */
+export type RuntimeConfig = {
+  catalog: JourneyCatalog;
+  lifecycle: LifecycleModel | undefined;
+  policies: Policies;
+  /** The message templates in `templates/` beside the journeys, by id. */
+  templates: Map<string, LoadedTemplate>;
+  defaultTimezone: string;
+};
+
+/** The engine's context at `now` under this configuration. */
+export function engineContext(config: RuntimeConfig, now: number): EngineContext {
+  return {
+    now,
+    catalog: config.catalog,
+    defaultTimezone: config.defaultTimezone,
+    ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
+  };
+}

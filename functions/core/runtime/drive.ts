@@ -1,0 +1,43 @@
+import type { VirtualClock } from './clock.ts';
+
+/** The timers function runs once a minute (a schedule on AWS); waits fire at the first sweep at or after them. */
+export const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * A runtime on virtual time, as the driver below moves it: the simulator (use cases on in-memory ports) and
+ * the local stack (the Lambda handlers on dynalite) are both one.
+ */
+export interface Machine {
+  /** Runs ingest, then deliver, until neither queue has a visible message. */
+  drain(): Promise<void>;
+  /** Fires the timers due now, as the per-minute schedule does, then drains. */
+  sweepTimers(): Promise<void>;
+  /** The earliest time something is due: a timer, or a delayed or retried queue message. */
+  nextWakeAt(): number | undefined;
+}
+
+/**
+ * Moves virtual time to `target`, stopping at every due thing on the way (timers at the minute the
+ * per-minute schedule would fire them, delayed and retried queue messages at that minute too) and running the
+ * machine there, so that 30 days pass in seconds with every wait firing at the time it would on AWS.
+ */
+export async function runUntil(machine: Machine, clock: VirtualClock, target: number): Promise<void> {
+  await machine.drain();
+  let lastSweep = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    const next = machine.nextWakeAt();
+    if (next === undefined || next > target) break;
+    // A timer that failed stays pending; it is tried at the next minute, not in a loop at the same instant.
+    const wake = Math.max(
+      Math.ceil(next / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS,
+      lastSweep + SWEEP_INTERVAL_MS,
+      clock.now(),
+    );
+    if (wake > target) break;
+    clock.advanceTo(wake);
+    lastSweep = wake;
+    await machine.sweepTimers();
+  }
+  clock.advanceTo(target);
+  await machine.drain();
+}
