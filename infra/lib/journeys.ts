@@ -38,7 +38,7 @@ export class JourneyValidationError extends Error {
 
 /**
  * Validates the configuration folder as `cairn validate` does (journeys, templates, every template a send step
- * names), compiles it with the deployment's policy environment, and loads the result as a function's cold
+ * names, lifecycle.yaml, policies.yaml), compiles it with the deployment's policy environment, and loads the result as a function's cold
  * start will, so a folder that would stop the functions stops the synth instead. Returns what ships.
  */
 export async function validateConfigFolder(

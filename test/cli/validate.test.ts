@@ -1,8 +1,26 @@
-import { writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import { memoryIo, tempDir } from './support.ts';
+
+/** A copy of the shipped journeys folder, to break one file of. */
+async function copyOfJourneys(): Promise<string> {
+  const dir = await tempDir();
+  await cp('journeys', dir, { recursive: true });
+  return dir;
+}
+
+/** Replaces the one line `from` of the file with `to`; returns the line:column of `mark` in it. */
+async function breakLine(file: string, from: string, to: string, mark: string): Promise<string> {
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const index = lines.indexOf(from);
+  if (index < 0 || lines.indexOf(from, index + 1) >= 0)
+    throw new Error(`expected one line "${from}" in ${file}`);
+  lines[index] = to;
+  await writeFile(file, lines.join('\n'));
+  return `${index + 1}:${to.indexOf(mark) + 1}`;
+}
 
 describe('cairn validate', () => {
   it('passes the sample journeys in journeys/ by default and describes them', async () => {
@@ -91,6 +109,64 @@ describe('cairn validate', () => {
       'test/fixtures/templates/journeys/uses-templates.yaml:15:15 steps[1].template: no template "sms-in-german-only" in journeys/templates',
       'test/fixtures/templates/journeys/uses-templates.yaml:20:15 steps[2].template: no template "unknown-variable" in journeys/templates',
       '1 journey file(s) checked: 1 valid, 3 problem(s) in 1 file(s)',
+    ]);
+  });
+
+  it('fails on a negative cap in the policies beside the journeys, at its file:line:column', async () => {
+    // Prepare
+    const dir = await copyOfJourneys();
+    const file = join(dir, 'policies.yaml');
+    const at = await breakLine(file, '    max: 2', '    max: -2', '-2');
+    const { io, err } = memoryIo();
+
+    // Act
+    const code = await main(['validate', '--quiet', dir], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `${file}:${at} caps[0].max: expected a number > 0, got number -2`,
+      '5 journey file(s) checked: 5 valid, 1 problem(s) in 1 file(s)',
+    ]);
+  });
+
+  it('checks every environment of the policies, not only the base values', async () => {
+    // Prepare
+    const dir = await copyOfJourneys();
+    const file = join(dir, 'policies.yaml');
+    const at = await breakLine(
+      file,
+      '        marketing: opt-in',
+      '        marketing: sometimes',
+      'sometimes',
+    );
+    const { io, err } = memoryIo();
+
+    // Act
+    const code = await main(['validate', '--quiet', dir], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err[0]).toBe(
+      `${file}:${at} environments.eu.consent.email.marketing: expected one of opt-in, opt-out, none, got "sometimes"`,
+    );
+  });
+
+  it('fails on a broken lifecycle.yaml beside the journeys, at its file:line:column', async () => {
+    // Prepare
+    const dir = await copyOfJourneys();
+    const file = join(dir, 'lifecycle.yaml');
+    const at = await breakLine(file, '  recencyDays: [14, 30, 90, 180]', '  recencyDays: [14, 30, 90]', '[');
+    const { io, err } = memoryIo();
+
+    // Act
+    const code = await main(['validate', '--quiet', dir], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `${file}:${at} rfm.recencyDays: expected 4 thresholds for scores 2 to 5 (days since the last order: at most the 1st gives 5, at most the 4th gives 2, more gives 1)`,
+      '5 journey file(s) checked: 5 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 

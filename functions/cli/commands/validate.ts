@@ -2,8 +2,9 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
+import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
-import { formatProblem, sortProblems } from '../../core/diagnostics/problem.ts';
+import { formatProblem, type Problem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
@@ -13,13 +14,14 @@ import type { CliIo } from '../io.ts';
 export const validateUsage = `Usage: cairn validate [paths...] [--templates DIR] [--quiet]
 
 Checks journey files (YAML or JSON) and lists every problem with file:line:column.
-Paths default to journeys/. A folder contributes the journey files directly inside it.
+Paths default to journeys/. A folder contributes the journey files directly inside it, and its
+lifecycle.yaml and policies.yaml when present (policies: the base values and every environment).
 Also checks the message templates (Liquid syntax, filters, every variable reference) and that every
 send step's template exists with content for the step's channels.
   --templates DIR  the templates folder; default: templates/ beside the first path (journeys/templates)
   --quiet          print only problems and the summary, not what each journey does`;
 
-/** `cairn validate`: exit 0 when every journey is valid, 1 when any problem is found, 2 for bad usage. */
+/** `cairn validate`: exit 0 when every file is valid, 1 when any problem is found, 2 for bad usage. */
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -41,6 +43,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const { journeys } = loaded;
   const problems = sortProblems([
     ...loaded.problems,
+    ...(await settingsProblems(paths)),
     ...templateSet.problems,
     ...checkTemplates(templateSet.templates.values()),
     ...journeys.flatMap(({ journey, file }) =>
@@ -64,6 +67,20 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   io.stdout(summary);
   return 0;
+}
+
+/**
+ * The problems of lifecycle.yaml and policies.yaml in each folder among the paths (a journey file given alone
+ * brings none). No environment is selected: the base values apply, and every environment is checked anyway.
+ */
+async function settingsProblems(paths: readonly string[]): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    if (!(await stat(path).catch(() => undefined))?.isDirectory()) continue;
+    const settings = await loadSettingsFiles(path, undefined);
+    if (!settings.ok) problems.push(...settings.problems);
+  }
+  return problems;
 }
 
 /** The templates folder beside the journeys: `journeys/templates` for `journeys` or `journeys/welcome.yaml`. */

@@ -1,14 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
+import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
-import type { LifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
-import { loadLifecycleConfig } from '../../core/lifecycle/lifecycle-file.ts';
-import { Policies } from '../../core/policies/config.ts';
-import { loadPolicies } from '../../core/policies/policy-file.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
@@ -36,25 +32,12 @@ export async function compileConfigFolder(
   const { journeys, problems } = loadJourneySet(files);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  let lifecycle: LifecycleConfig | null = null;
-  const lifecycleFile = join(folder, 'lifecycle.yaml');
-  const lifecycleText = await readOptional(lifecycleFile);
-  if (lifecycleText !== undefined) {
-    const loaded = loadLifecycleConfig(lifecycleFile, lifecycleText);
-    if (!loaded.config) throw new ConfigError(loaded.problems);
-    // Compiled here as well as at each cold start, so that a model the environment breaks stops the synth.
-    compileLifecycle(loaded.config, environment);
-    lifecycle = loaded.config;
-  }
-
-  let policies = Policies.parse({});
-  const policiesFile = join(folder, 'policies.yaml');
-  const policiesText = await readOptional(policiesFile);
-  if (policiesText !== undefined) {
-    const loaded = loadPolicies(policiesFile, policiesText, environment);
-    if (!loaded.policies) throw new ConfigError(loaded.problems);
-    policies = loaded.policies;
-  }
+  // The same reader as `cairn validate` for the settings too, with the deployment's environment.
+  const settings = await loadSettingsFiles(folder, environment);
+  if (!settings.ok) throw new ConfigError(settings.problems);
+  const { lifecycle, policies } = settings;
+  // Compiled here as well as at each cold start, so that a model the environment breaks stops the synth.
+  if (lifecycle) compileLifecycle(lifecycle, environment);
   const templateSet = loadTemplateSet(await readTemplateFiles(join(folder, 'templates')));
   if (templateSet.problems.length > 0) throw new ConfigError(templateSet.problems);
   return {
@@ -89,13 +72,4 @@ function compileTemplate({ id, file, text, template, source }: LoadedTemplate): 
   };
   visit(source.value, []);
   return { id, file, text, template, positions };
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
