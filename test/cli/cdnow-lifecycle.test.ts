@@ -1,20 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import type { BgNbdCustomer } from '../../functions/core/lifecycle/bgnbd.ts';
 import { logParameterGradient, plainLogLikelihood } from '../support/bgnbd-reference.ts';
+import { readSharedData, sharedDataFile } from '../support/shared-data.ts';
 import { memoryIo, tempDir } from './support.ts';
 
 // The real CDNOW purchase log (../shared/data/README.md): 69,659 rows of 23,570 customers, 1997-01 to 1998-06.
-const CDNOW = join(import.meta.dirname, '../../../shared/data/cdnow/CDNOW_master.txt');
+const CDNOW_FILE = 'cdnow/CDNOW_master.txt';
 
 type Row = { id: string; day: number; dollars: number };
 
 /** The plain computation the commands are checked against: the file's columns, read with nothing of Cairn's. */
 function readCdnow(): Row[] {
-  return readFileSync(CDNOW, 'utf8')
+  return readSharedData(CDNOW_FILE, 'utf8')
     .split(/\r?\n/)
     .slice(1)
     .filter((line) => line.trim() !== '')
@@ -31,20 +31,30 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
   return { code, out, err };
 }
 
-let rows: Row[];
-let events: string;
+type Prepared = { rows: Row[]; events: string };
+let preparing: Promise<Prepared> | undefined;
 
-beforeAll(async () => {
-  rows = readCdnow();
-  const imported = await cli(['import', 'cdnow', CDNOW]);
-  expect(imported.code).toBe(0);
-  events = join(await tempDir(), 'cdnow.ndjson');
-  await writeFile(events, `${imported.out.join('\n')}\n`);
-}, 60_000);
+/**
+ * The file read plainly, and imported by `cairn import cdnow` into an events file: once, by the first test that
+ * asks. Not in beforeAll, whose failure would report the tests as skipped: without ../shared/data each test fails
+ * saying what is missing.
+ */
+function prepared(): Promise<Prepared> {
+  preparing ??= (async () => {
+    const rows = readCdnow();
+    const imported = await cli(['import', 'cdnow', sharedDataFile(CDNOW_FILE)]);
+    expect(imported.code).toBe(0);
+    const events = join(await tempDir(), 'cdnow.ndjson');
+    await writeFile(events, `${imported.out.join('\n')}\n`);
+    return { rows, events };
+  })();
+  return preparing;
+}
 
 describe('CDNOW through cairn import and cairn profiles', () => {
   it('reproduces every customer’s orders, revenue and last order date as of 1998-06-30', async () => {
     // Prepare: the plain computation.
+    const { rows, events } = await prepared();
     expect(rows).toHaveLength(69_659);
     const expected = new Map<string, { orders: number; cents: number; lastDay: number }>();
     for (const { id, day, dollars } of rows) {
@@ -97,6 +107,7 @@ describe('CDNOW through cairn import and cairn profiles', () => {
 describe('cairn model fit on CDNOW, calibration to 1997-09-30 in weeks', () => {
   it('finds the maximum of an independently computed likelihood', async () => {
     // Prepare: (x, t_x, T) per customer straight from the file, and a plain likelihood (test/support).
+    const { rows, events } = await prepared();
     const end = Date.UTC(1997, 8, 30) / 86_400_000;
     const daysOf = new Map<string, Set<number>>();
     for (const { id, day } of rows)

@@ -1,6 +1,14 @@
 import * as z from 'zod';
 import { Channel } from '../journeys/schema.ts';
-import type { ConsentRecord } from './profile.ts';
+
+/** A customer's word on one channel or topic, as the profile keeps it. */
+export const ConsentRecord = z.object({
+  status: z.enum(['opted_in', 'opted_out']),
+  /** Who recorded it: the event source, `unsubscribe-link`, `sms-stop`, ... */
+  source: z.string(),
+  at: z.number(),
+});
+export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
 export type ConsentChange = { key: string; record: ConsentRecord };
 

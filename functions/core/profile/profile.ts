@@ -4,7 +4,7 @@ import { LifecycleStage } from '../journeys/schema.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
 import { isValidTimezone } from '../time/zoned.ts';
 import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';
-import { type ConsentChange, consentChangesFromTraits } from './consent.ts';
+import { type ConsentChange, ConsentRecord, consentChangesFromTraits } from './consent.ts';
 
 /** Push platforms as Pinpoint SendMessages names its channels (GCM is FCM's former name). */
 export const PushPlatform = z.enum(['APNS', 'APNS_SANDBOX', 'FCM']);
@@ -18,14 +18,6 @@ export const PushDevice = z.object({
   active: z.boolean(),
 });
 export type PushDevice = z.infer<typeof PushDevice>;
-
-export const ConsentRecord = z.object({
-  status: z.enum(['opted_in', 'opted_out']),
-  /** Who recorded it: the event source, `unsubscribe-link`, `sms-stop`, ... */
-  source: z.string(),
-  at: z.number(),
-});
-export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
 /** How the profile's timezone was found, so policies can tell a guess from a fact. */
 export const TimezoneSource = z.enum(['trait', 'phone', 'context']);

@@ -13,7 +13,6 @@ import { engineContext, type RuntimeConfig } from '../../core/runtime/config.ts'
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
 import { readCompiledConfig } from './compiled-config.ts';
 import { RuntimeEnvironment } from './environment.ts';
-import type { JourneyCatalogRefresher } from './journey-catalog.ts';
 
 /** The clients and configuration shared by every port of one function instance. */
 export type AwsRuntime = {
@@ -44,10 +43,13 @@ export function policyStoreOf({ env, documents }: AwsRuntime): PolicyStore {
   return new DynamoPolicyStore({ client: documents, tableName: env.CAIRN_TABLE_NAME });
 }
 
-/** The ports that apply an input to a customer and hand its effects on, on AWS. */
+/**
+ * The ports that apply an input to a customer and hand its effects on, on AWS. `refresher` is the function's
+ * JourneyCatalogRefresher, typed by the port it fills: journey-catalog.ts imports AwsRuntime from here.
+ */
 export function applyPortsOf(
   runtime: AwsRuntime,
-  refresher?: Pick<JourneyCatalogRefresher, 'findVersions'>,
+  refresher?: Required<Pick<ApplyPorts, 'findVersions'>>,
   clock: () => number = Date.now,
 ): ApplyPorts {
   const { env, config, documents, sqs } = runtime;

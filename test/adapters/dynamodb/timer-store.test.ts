@@ -228,6 +228,51 @@ describe('DynamoTimerStore', () => {
     expect(again.map((t) => t.userId)).toEqual(['user-1', 'user-2', 'user-3', 'user-4', 'user-5']);
   });
 
+  /**
+   * Two sweeps on a table remembering at most three failures. The first leaves `old-0` and `old-1` as holes;
+   * the second is handed them again with five new timers, of which `new-1`..`new-3` fail. Returns what a third
+   * process is handed next.
+   */
+  async function sweepWithOldHoles(oldHolesFireAgain: boolean): Promise<string[]> {
+    const { store, tableName } = await newStore({ maxHoles: 3 });
+    const old = ['old-0', 'old-1'].map((user, i) => timer(user, 't', CONTRACT_T0 + (i + 1) * MINUTE));
+    for (const t of old) await store.schedule(t);
+    const failAll = async () => {
+      throw new Error('provider down');
+    };
+    await fireDueTimers({ timers: store, now: CONTRACT_T0 + 3 * MINUTE, limit: 100, fire: failAll });
+    const fresh = Array.from({ length: 5 }, (_, i) => timer(`new-${i}`, 't', CONTRACT_T0 + (i + 4) * MINUTE));
+    for (const t of fresh) await store.schedule(t);
+    const failing = new Set(['new-1', 'new-2', 'new-3', ...(oldHolesFireAgain ? [] : ['old-0', 'old-1'])]);
+    await fireDueTimers({
+      timers: storeOn(tableName, { maxHoles: 3 }),
+      now: CONTRACT_T0 + 10 * MINUTE,
+      limit: 100,
+      fire: async (t) => {
+        if (failing.has(t.userId)) throw new Error('provider down');
+      },
+    });
+    const next = await storeOn(tableName, { maxHoles: 3 }).due(CONTRACT_T0 + 11 * MINUTE, 100);
+    return next.map((t) => t.userId);
+  }
+
+  it('counts the old holes still failing against the hole budget, and stops where the budget runs out', async () => {
+    // Act
+    const next = await sweepWithOldHoles(false);
+
+    // Assess: the two old holes leave room for one new one (new-1); the position stopped before new-2, so it
+    // and everything after it are read again, new-4 too (it fired, and will fire again harmlessly).
+    expect(next).toEqual(['old-0', 'old-1', 'new-1', 'new-2', 'new-3', 'new-4']);
+  });
+
+  it('gives the room of old holes that fired at last to new failures', async () => {
+    // Act
+    const next = await sweepWithOldHoles(true);
+
+    // Assess: the old holes fired and left, so the three new failures fit and the position passed new-4.
+    expect(next).toEqual(['new-1', 'new-2', 'new-3']);
+  });
+
   it('loses nothing when two sweepers run at once', async () => {
     // Prepare
     const { store, tableName } = await newStore();

@@ -15,9 +15,11 @@ import {
   PinpointPushChannel,
   TRANSACTIONAL_TTL_SECONDS,
 } from '../../../functions/adapters/push/push-channel.ts';
-import type { SendIntent } from '../../../functions/core/engine/state.ts';
+import { newCustomerState, type SendIntent } from '../../../functions/core/engine/state.ts';
 import type { ChannelResult, PushMessage } from '../../../functions/core/ports/channel.ts';
 import type { PushDevice } from '../../../functions/core/profile/profile.ts';
+import { composeMessage } from '../../../functions/core/runtime/compose.ts';
+import { sampleComposer } from '../../handlers/support.ts';
 import { instantRetries, jitterCeilings, sendIntent } from '../channels/support.ts';
 
 const pinpoint = mockClient(PinpointClient);
@@ -180,6 +182,47 @@ describe('PinpointPushChannel: the request', () => {
     const gcm = sentInputs()[0]?.MessageRequest?.MessageConfiguration?.GCMMessage;
     expect(gcm?.Action).toBe('OPEN_APP');
     expect(gcm).not.toHaveProperty('Url');
+  });
+});
+
+describe('push to a customer with active and inactive devices: composed, then sent', () => {
+  it('addresses the active devices only, not the one whose token was refused for good', async () => {
+    // Prepare: the Pixel's token was deactivated after FCM called it unregistered; the profile keeps it listed.
+    pinpoint.on(SendMessagesCommand).resolves(
+      answer({
+        [IPHONE]: result('SUCCESSFUL', { MessageId: 'push-1' }),
+        [IPAD]: result('SUCCESSFUL', { MessageId: 'push-2' }),
+      }),
+    );
+    const state = newCustomerState('usr_1002');
+    state.profile.devices = [
+      device(IPHONE, 'APNS'),
+      { ...device(PIXEL, 'FCM'), active: false },
+      device(IPAD, 'APNS_SANDBOX'),
+    ];
+    const intent = sendIntent({
+      trigger: {
+        id: 'evt-cart-added',
+        source: 'com.example.shop',
+        'detail-type': 'Product Added',
+        time: '2026-11-02T10:00:00Z',
+        detail: { userId: 'usr_1002', properties: { cartId: 'c-77', name: 'Ethiopia Yirgacheffe' } },
+      },
+    });
+    const { adapter } = channel();
+
+    // Act
+    const composed = composeMessage(intent, 'push', state, await sampleComposer());
+    if (!composed.ok || composed.message.channel !== 'push') throw new Error(JSON.stringify(composed));
+    const sent = await adapter.send(composed.message);
+
+    // Assess
+    expect(sentInputs()).toHaveLength(1);
+    expect(sentInputs()[0]?.MessageRequest?.Addresses).toEqual({
+      [IPHONE]: { ChannelType: 'APNS' },
+      [IPAD]: { ChannelType: 'APNS_SANDBOX' },
+    });
+    expect(withoutEvents(sent)).toEqual({ ok: true, providerMessageId: 'push-1' });
   });
 });
 

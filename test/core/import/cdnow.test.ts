@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CustomerEvent, parseCustomerEvent } from '../../../functions/core/events/index.ts';
 import { CDNOW_SOURCE, importCdnow, type Skip } from '../../../functions/core/import/index.ts';
+import { readSharedData } from '../../support/shared-data.ts';
 
 const HEADER = ' customer_id  date number_of_cds  dollar_value';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -170,10 +170,7 @@ describe('importCdnow', () => {
 describe('importCdnow over the published CDNOW_master.txt', () => {
   it('reads 69,659 rows into 69,659 orders of 23,570 customers, from 1997-01-01 to 1998-06-30', () => {
     // Prepare: ../shared/data, described in its README.md
-    const text = readFileSync(
-      new URL('../../../../shared/data/cdnow/CDNOW_master.txt', import.meta.url),
-      'utf8',
-    );
+    const text = readSharedData('cdnow/CDNOW_master.txt', 'utf8');
     // Act
     const { events, report } = importCdnow(text);
     // Assess

@@ -2,12 +2,10 @@
  * importOnlineRetail over the two published Online Retail files in ../shared/data (described in its README.md),
  * so that a change in what it reads, writes or skips shows up as a changed figure here.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CustomerEvent, parseCustomerEvent } from '../../../functions/core/events/index.ts';
 import { type ImportResult, importOnlineRetail, type Skip } from '../../../functions/core/import/index.ts';
-
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+import { readSharedData } from '../../support/shared-data.ts';
 
 /** Imports a published file once, for all the tests of its block. */
 function once(run: () => ImportResult): () => ImportResult {
@@ -19,12 +17,10 @@ function once(run: () => ImportResult): () => ImportResult {
 }
 
 const invoiceLevel = once(() =>
-  importOnlineRetail(readFileSync(new URL('online-retail/OnlineRetail_invoice_level.csv', DATA), 'latin1')),
+  importOnlineRetail(readSharedData('online-retail/OnlineRetail_invoice_level.csv', 'latin1')),
 );
 const lineItems = once(() =>
-  importOnlineRetail(
-    readFileSync(new URL('online-retail/OnlineRetail_30k_random_sample.csv', DATA), 'latin1'),
-  ),
+  importOnlineRetail(readSharedData('online-retail/OnlineRetail_30k_random_sample.csv', 'latin1')),
 );
 
 function skipsOf(skips: Skip[]): Record<string, string> {
