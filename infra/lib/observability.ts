@@ -141,13 +141,24 @@ export class Observability extends Construct {
     });
     const sum = (metricName: string, service: FunctionName) =>
       cairnMetric(props.namespace, metricName, service, 'Sum', Duration.minutes(1));
+    const everyService = (metricName: string) =>
+      new MathExpression({
+        expression: `SEARCH('{${props.namespace},service} MetricName="${metricName}"', 'Sum', 60)`,
+        label: '',
+        period: Duration.minutes(1),
+      });
     this.dashboard.addWidgets(
       graph('Customer events in', [
         sum('EventsIn', 'ingest'),
         sum('InvalidEvents', 'ingest'),
         sum('DuplicateEvents', 'ingest'),
       ]),
-      graph('Enrollments and send intents', [sum('Enrollments', 'ingest'), sum('SendIntents', 'ingest')]),
+      // Every function that applies an input to a customer counts these (ingest, timers, deliver), so they are
+      // searched by name, one line per function, rather than named for one function.
+      graph('Enrollments and send intents, by function', [
+        everyService('Enrollments'),
+        everyService('SendIntents'),
+      ]),
       graph('Send outcomes by channel, status and reason', [
         new MathExpression({
           expression: `SEARCH('{${props.namespace},channel,reason,service,status} MetricName="SendOutcomes"', 'Sum', 300)`,

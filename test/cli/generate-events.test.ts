@@ -1,7 +1,12 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { generateEventsCommand, generateEventsUsage } from '../../functions/cli/commands/generate-events.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
-import { parseNdjsonEvents } from '../../functions/core/events/index.ts';
+import { main } from '../../functions/cli/main.ts';
+import { type CustomerEvent, parseNdjsonEvents } from '../../functions/core/events/index.ts';
+import { memoryIo, tempDir } from './support.ts';
 
 function idsOf(lines: string[]): (string | undefined)[] {
   return lines.map((line) => /"id":"([^"]+)"/.exec(line)?.[1]);
@@ -78,7 +83,10 @@ describe('cairn generate-events', () => {
     [['--seed', '4294967296'], '--seed must be an integer from 0 to 4294967295'],
     [['--start', '2026-02-30'], '--start must be a date YYYY-MM-DD'],
     [['--start', 'next monday'], '--start must be a date YYYY-MM-DD'],
-    [['--duplicates', '2'], '--duplicates must be from 0 to 1, got 2'],
+    [['--duplicates', '2'], '--duplicates must be a number from 0 to 1, got "2"'],
+    [['--sms-opt-in', '1.5'], '--sms-opt-in must be a number from 0 to 1, got "1.5"'],
+    [['--push-opt-in=-0.2'], '--push-opt-in must be a number from 0 to 1, got "-0.2"'],
+    [['--push-opt-in', 'half'], '--push-opt-in must be a number from 0 to 1, got "half"'],
     [['--duplicates', 'some'], '--duplicates must be a number from 0 to 1, got "some"'],
     [['--user', '5'], "Unknown option '--user'"],
     [['--users'], "Option '--users <value>' argument missing"],
@@ -90,4 +98,96 @@ describe('cairn generate-events', () => {
     expect(stderr.join('\n')).toContain(message);
     expect(stderr.join('\n')).toContain(generateEventsUsage);
   });
+
+  it('opts in the shares of customers asked for, the same ones for the same seed', async () => {
+    // Act
+    const args = [
+      '--users',
+      '2000',
+      '--days',
+      '2',
+      '--seed',
+      '4',
+      '--sms-opt-in',
+      '0.3',
+      '--push-opt-in',
+      '0.5',
+    ];
+    const { code, stdout } = await run(args);
+    const again = await run(args);
+    const none = await run([
+      '--users',
+      '2000',
+      '--days',
+      '2',
+      '--seed',
+      '4',
+      '--sms-opt-in',
+      '0',
+      '--push-opt-in',
+      '0',
+    ]);
+
+    // Assess: within 4.5 standard deviations of a binomial draw per customer.
+    expect(code).toBe(0);
+    expect(again.stdout).toEqual(stdout);
+    const consents = identifiedConsents(stdout);
+    const n = consents.length;
+    const near = (count: number, share: number) =>
+      Math.abs(count - n * share) < 4.5 * Math.sqrt(n * share * (1 - share));
+    expect(n).toBeGreaterThan(1500);
+    expect(near(consents.filter((c) => c.sms?.marketing === true).length, 0.3)).toBe(true);
+    expect(near(consents.filter((c) => c.push?.marketing === true).length, 0.5)).toBe(true);
+    expect(
+      identifiedConsents(none.stdout).filter((c) => c.sms !== undefined || c.push !== undefined),
+    ).toEqual([]);
+  });
+
+  it('makes a simulation send marketing SMS and push, which it does not without opt-ins', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const simulate = async (optIns: string[]) => {
+      const generated = await run(['--users', '300', '--days', '30', '--seed', '7', ...optIns]);
+      const events = join(dir, 'events.ndjson');
+      await writeFile(events, `${generated.stdout.join('\n')}\n`);
+      const out = join(dir, 'result.json');
+      const code = await main(['simulate', '--events', events, '--out', out], memoryIo().io);
+      expect(code).toBe(0);
+      const { messages } = SimulatedMessages.parse(JSON.parse(await readFile(out, 'utf8')));
+      const sent = (channel: string) =>
+        messages.filter((m) => m.category === 'marketing' && m.channel === channel && m.status === 'SENT')
+          .length;
+      return { sms: sent('sms'), push: sent('push') };
+    };
+
+    // Act
+    const withOptIns = await simulate([]);
+    const without = await simulate(['--sms-opt-in', '0', '--push-opt-in', '0']);
+
+    // Assess
+    expect(withOptIns.sms).toBeGreaterThan(0);
+    expect(withOptIns.push).toBeGreaterThan(0);
+    expect(without).toEqual({ sms: 0, push: 0 });
+  });
 });
+
+const SimulatedMessages = z.object({
+  messages: z.array(z.object({ category: z.string(), channel: z.string().nullable(), status: z.string() })),
+});
+
+/** The consent in the traits that identify each customer (their first event with an email), one per customer. */
+function identifiedConsents(
+  lines: string[],
+): { sms?: { marketing?: boolean }; push?: { marketing?: boolean } }[] {
+  const Consent = z
+    .object({
+      sms: z.object({ marketing: z.boolean() }).partial(),
+      push: z.object({ marketing: z.boolean() }).partial(),
+    })
+    .partial();
+  return lines.flatMap((line) => {
+    const event: CustomerEvent = JSON.parse(line);
+    const traits = event.detail.traits;
+    return traits?.email === undefined ? [] : [Consent.parse(traits.consent ?? {})];
+  });
+}

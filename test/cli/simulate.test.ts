@@ -122,6 +122,22 @@ describe('cairn start', () => {
     expect(text).toContain('Dead letters: 0');
   });
 
+  it('counts as many enrollments as the simulator on the same events, stage-triggered ones included', async () => {
+    // Prepare: the sample's vip-appreciation enrollment starts at a lifecycle boundary (a timer), not an event.
+    const simulated = memoryIo();
+    await main(['simulate', '--events', 'journeys/events/sample.ndjson'], simulated.io);
+    const enrollments = /(\d+) enrollment\(s\)/.exec(simulated.out.join('\n'))?.[1];
+    const { io, out } = memoryIo();
+
+    // Act
+    const code = await main(['start'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(enrollments).toBeDefined();
+    expect(out.join('\n')).toContain(`Enrollments: ${enrollments} `);
+  });
+
   it('says what is wrong with an option and exits 2', async () => {
     // Prepare
     const { io, err } = memoryIo();

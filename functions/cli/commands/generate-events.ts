@@ -6,19 +6,28 @@ import {
   type GenerateOptions,
   generateEvents,
   LIMITS,
+  PHONE_PERCENT,
+  PUSH_PERCENT,
 } from '../../core/generate/index.ts';
 import type { CliIo } from '../io.ts';
 
-export const generateEventsUsage = `Usage: cairn generate-events [--users N] [--days D] [--seed S] [--start YYYY-MM-DD] [--duplicates RATE] > events.ndjson
+export const generateEventsUsage = `Usage: cairn generate-events [--users N] [--days D] [--seed S] [--start YYYY-MM-DD] [--duplicates RATE]
+                             [--sms-opt-in SHARE] [--push-opt-in SHARE] > events.ndjson
 
 Writes a realistic synthetic timeline of customer events as NDJSON (one event per line, sorted by time):
 sign-ups, browsing, carts (abandoned, ordered at once, ordered later), orders and refunds, from customers in
 twelve timezones. The same options give byte-identical output on every run and every machine.
-  --users N           customers (default ${GENERATE_DEFAULTS.users}, at most ${LIMITS.users})
-  --days D            length of the period in days (default ${GENERATE_DEFAULTS.days}, at most ${LIMITS.days})
-  --seed S            seed of the random generator, 0 to ${LIMITS.seed} (default ${GENERATE_DEFAULTS.seed})
-  --start DATE        first day of the period, from 00:00 UTC (default ${GENERATE_DEFAULTS.start})
-  --duplicates RATE   share of events delivered twice with the same id, as EventBridge may, 0 to 1 (default 0)`;
+  --users N             customers (default ${GENERATE_DEFAULTS.users}, at most ${LIMITS.users})
+  --days D              length of the period in days (default ${GENERATE_DEFAULTS.days}, at most ${LIMITS.days})
+  --seed S              seed of the random generator, 0 to ${LIMITS.seed} (default ${GENERATE_DEFAULTS.seed})
+  --start DATE          first day of the period, from 00:00 UTC (default ${GENERATE_DEFAULTS.start})
+  --duplicates RATE     share of events delivered twice with the same id, as EventBridge may, 0 to 1 (default 0)
+  --sms-opt-in SHARE    share of customers opted in to marketing SMS, 0 to 1 (default ${GENERATE_DEFAULTS.smsOptIn})
+  --push-opt-in SHARE   share of customers opted in to marketing push, 0 to 1 (default ${GENERATE_DEFAULTS.pushOptIn})
+
+Opt-ins go in traits.consent ({"sms": {"marketing": true}}) with the traits that identify the customer.
+Customers with a phone number (${PHONE_PERCENT}%) or the shop's app (${PUSH_PERCENT}%) opt in first; past those shares, customers give a
+number or install the app as they opt in. Without an opt-in, the shipped policies send no marketing SMS or push.`;
 
 const NAME = 'cairn generate-events';
 /** Lines written between checks for a full stdout. */
@@ -41,9 +50,11 @@ function rate(text: string): number | undefined {
   return /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : undefined;
 }
 
+type OptionName = 'users' | 'days' | 'seed' | 'start' | 'duplicates' | 'sms-opt-in' | 'push-opt-in';
+
 /** `cairn generate-events`: exit 0 after writing the events, 2 for bad usage. */
 export async function generateEventsCommand(args: string[], io: CliIo): Promise<number> {
-  let values: Partial<Record<'users' | 'days' | 'seed' | 'start' | 'duplicates', string>>;
+  let values: Partial<Record<OptionName, string>>;
   try {
     ({ values } = parseArgs({
       args,
@@ -53,6 +64,8 @@ export async function generateEventsCommand(args: string[], io: CliIo): Promise<
         seed: { type: 'string' },
         start: { type: 'string' },
         duplicates: { type: 'string' },
+        'sms-opt-in': { type: 'string' },
+        'push-opt-in': { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
@@ -70,19 +83,27 @@ export async function generateEventsCommand(args: string[], io: CliIo): Promise<
     if (value === undefined) problems.push(`--${name} must be a whole number, got ${JSON.stringify(text)}`);
     return value ?? fallback;
   };
+  // Shares out of range are refused here rather than by checkGenerateOptions, so that the message names the
+  // option as typed (--sms-opt-in, not smsOptIn).
+  const share = (name: 'duplicates' | 'sms-opt-in' | 'push-opt-in', fallback: number) => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const value = rate(text);
+    if (value === undefined || value > 1) {
+      problems.push(`--${name} must be a number from 0 to 1, got ${JSON.stringify(text)}`);
+      return fallback;
+    }
+    return value;
+  };
   const options: GenerateOptions = {
     users: whole('users', GENERATE_DEFAULTS.users),
     days: whole('days', GENERATE_DEFAULTS.days),
     seed: whole('seed', GENERATE_DEFAULTS.seed),
     start: values.start ?? GENERATE_DEFAULTS.start,
-    duplicates: GENERATE_DEFAULTS.duplicates,
+    duplicates: share('duplicates', GENERATE_DEFAULTS.duplicates),
+    smsOptIn: share('sms-opt-in', GENERATE_DEFAULTS.smsOptIn),
+    pushOptIn: share('push-opt-in', GENERATE_DEFAULTS.pushOptIn),
   };
-  if (values.duplicates !== undefined) {
-    const value = rate(values.duplicates);
-    if (value === undefined)
-      problems.push(`--duplicates must be a number from 0 to 1, got ${JSON.stringify(values.duplicates)}`);
-    else options.duplicates = value;
-  }
   if (problems.length === 0) problems.push(...checkGenerateOptions(options).map((p) => `--${p}`));
   if (problems.length > 0) {
     for (const problem of problems) io.stderr(`${NAME}: ${problem}`);

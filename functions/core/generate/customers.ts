@@ -9,7 +9,13 @@
  * 23:59), in their real timezone even when the `timezone` trait is missing.
  */
 import { CATEGORIES } from './catalog.ts';
-import { createIdentity, type Identity } from './people.ts';
+import {
+  createIdentity,
+  type Identity,
+  type MarketingOptIns,
+  type MarketingShares,
+  optInToMarketing,
+} from './people.ts';
 import type { Random } from './random.ts';
 import { DAY_MS, localToUtc, utcToLocal, ZONES, type Zone } from './zones.ts';
 
@@ -105,6 +111,8 @@ export type Customer = {
   identity: Identity;
   persona: Persona;
   behaviour: Behaviour;
+  /** The marketing the customer opted in to; sent in `traits.consent` when they are identified. */
+  optIns: MarketingOptIns;
   /** Whether the app knows the customer's timezone (trait and context). */
   knowsTimezone: boolean;
   /** Signs up during the period; otherwise the customer already exists and their first event identifies them. */
@@ -124,15 +132,25 @@ export type Customer = {
 
 const MINUTE = 60_000;
 
-export function createCustomer(rng: Random, number: number): Customer {
+/**
+ * A customer drawn from their stream `rng`; their marketing opt-ins are drawn from `marketing.rng`, a stream of
+ * their own for that, so that the shares change nothing else about them (people.ts, optInToMarketing).
+ */
+export function createCustomer(
+  rng: Random,
+  number: number,
+  marketing: { rng: Random; shares: MarketingShares },
+): Customer {
   const persona = rng.weighted(PERSONA_NAMES.map((name) => [name, PERSONAS[name].weight] as const));
   const zone = rng.weighted(ZONES.map((z) => [z, z.weight] as const));
+  const identity = createIdentity(rng, zone, number);
   return {
     number,
     userId: `usr_${String(number).padStart(6, '0')}`,
     rng,
     zone,
-    identity: createIdentity(rng, zone, number),
+    identity,
+    optIns: optInToMarketing(marketing.rng, identity, zone, marketing.shares),
     persona,
     behaviour: PERSONAS[persona],
     knowsTimezone: !rng.chance(NO_TIMEZONE_PERCENT / 100),

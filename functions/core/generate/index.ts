@@ -6,4 +6,5 @@ export {
   LIMITS,
   parseStartDate,
 } from './generate.ts';
+export { PHONE_PERCENT, PUSH_PERCENT } from './people.ts';
 export { localHour, utcOffsetMinutes, ZONES, type Zone } from './zones.ts';

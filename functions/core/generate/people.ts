@@ -156,20 +156,29 @@ export function phoneFor(rng: Random, zone: Zone): string {
   }
 }
 
+/** The push device of the shop's app on a customer's phone: an APNs token, or an FCM registration token. */
+function deviceFor(rng: Random, zone: Zone): NonNullable<Identity['device']> {
+  return rng.chance(zone.apnsPercent / 100)
+    ? { token: rng.hex(64), platform: 'APNS' }
+    : { token: `${rng.alphanumeric(11)}:APA91b${rng.alphanumeric(134)}`, platform: 'FCM' };
+}
+
 export type Identity = {
   firstName: string;
   lastName: string;
   email: string;
-  /** Absent for about one customer in six. */
+  /** Absent for about one customer in six, unless they opt in to marketing SMS. */
   phone: string | undefined;
   locale: string;
+  /** The shop's app: present for 45% of customers, and for every customer who opts in to marketing push. */
   device: { token: string; platform: 'APNS' | 'FCM' } | undefined;
   ip: string;
 };
 
-/** Shares of customers with missing or optional data, in percent. */
-const PHONE_PERCENT = 82;
-const PUSH_PERCENT = 45;
+/** Shares of customers with missing or optional data, in percent (assumptions). */
+export const PHONE_PERCENT = 82;
+/** Customers with the shop's app installed, which gives a push device. */
+export const PUSH_PERCENT = 45;
 
 export function createIdentity(rng: Random, zone: Zone, number: number): Identity {
   const locale = rng.weighted(zone.locales);
@@ -183,12 +192,43 @@ export function createIdentity(rng: Random, zone: Zone, number: number): Identit
     ['net', 2],
   ])}`;
   const phone = rng.chance(PHONE_PERCENT / 100) ? phoneFor(rng, zone) : undefined;
-  let device: Identity['device'];
-  if (rng.chance(PUSH_PERCENT / 100)) {
-    device = rng.chance(zone.apnsPercent / 100)
-      ? { token: rng.hex(64), platform: 'APNS' }
-      : { token: `${rng.alphanumeric(11)}:APA91b${rng.alphanumeric(134)}`, platform: 'FCM' };
-  }
+  const device = rng.chance(PUSH_PERCENT / 100) ? deviceFor(rng, zone) : undefined;
   const ip = `${rng.pick(['192.0.2', '198.51.100', '203.0.113'])}.${rng.int(1, 254)}`;
   return { firstName, lastName, email, phone, locale, device, ip };
+}
+
+/** Shares of all customers who opt in to marketing by SMS and by push, each from 0 to 1. */
+export type MarketingShares = { sms: number; push: number };
+
+/** The marketing a customer opted in to, as `traits.consent` records it (docs/profile.md). */
+export type MarketingOptIns = { sms: boolean; push: boolean };
+
+/**
+ * The chance that one customer opts in, for `share` of all customers to: those who have the address
+ * (`holders` of all customers) come first, as a shop asks for the opt-in where it has the number or the app;
+ * customers without one opt in only when the share is larger than `holders`.
+ */
+function optInChance(share: number, holders: number, holds: boolean): number {
+  if (holds) return Math.min(1, share / holders);
+  return share <= holders ? 0 : (share - holders) / (1 - holders);
+}
+
+/**
+ * Whether a customer opts in to marketing SMS and push, so that `shares` of all customers do. A customer
+ * without a phone number who opts in to SMS gives one with the opt-in, and one without the app who opts in to
+ * push installs it: `identity` gains the number or the device. `rng` is a stream of the customer's own for this
+ * (generate.ts), so the shares change nothing else the customer does, except that a customer who gave their
+ * number with the opt-in is not asked for it again at checkout.
+ */
+export function optInToMarketing(
+  rng: Random,
+  identity: Identity,
+  zone: Zone,
+  shares: MarketingShares,
+): MarketingOptIns {
+  const sms = rng.chance(optInChance(shares.sms, PHONE_PERCENT / 100, identity.phone !== undefined));
+  const push = rng.chance(optInChance(shares.push, PUSH_PERCENT / 100, identity.device !== undefined));
+  if (sms && identity.phone === undefined) identity.phone = phoneFor(rng, zone);
+  if (push && identity.device === undefined) identity.device = deviceFor(rng, zone);
+  return { sms, push };
 }

@@ -4,7 +4,7 @@
  * whose last bits may differ between engines), so a seed gives the same numbers on every machine.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
@@ -100,4 +100,35 @@ export class RandomStreams {
     this.#base.jump();
     return new Random(stream);
   }
+}
+
+/** murmur3's 32-bit finalizer: each input bit changes about half the output bits, in exact integer arithmetic. */
+function fmix32(value: number): number {
+  let x = value >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** One 32-bit lane of a key: the key's numbers folded through fmix32, from a start that differs per lane. */
+function mixKey(lane: number, key: readonly number[]): number {
+  let h = fmix32(Math.imul(lane + 1, 0x9e3779b9));
+  for (const part of key) h = fmix32((h ^ fmix32(part)) + 0x7f4a7c15);
+  return h | 0;
+}
+
+/**
+ * A stream that depends only on `key` (whole numbers from 0 to 2^32 - 1, e.g. the seed, a customer's number and
+ * a purpose), the same on every machine. It is for draws that must not take numbers from a customer's stream,
+ * which would change everything the customer does after them. Its 128-bit state is four mixes of the key, so two
+ * keys practically never share a stream, nor does a key land on a RandomStreams stream.
+ */
+export function keyedRandom(...key: readonly number[]): Random {
+  const state = [0, 1, 2, 3].map((lane) => mixKey(lane, key));
+  // The all-zero state is xoroshiro's one fixed point (odds 2^-128, but then every draw would be 0).
+  if (!state.some((lane) => lane !== 0)) state[0] = 1;
+  return new Random(xoroshiro128plusFromState(state));
 }

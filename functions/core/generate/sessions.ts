@@ -64,6 +64,11 @@ function traitsOf(c: Customer): Traits {
   traits.lastName = identity.lastName;
   if (c.knowsTimezone) traits.timezone = c.zone.id;
   traits.locale = identity.locale;
+  // Opt-ins only: without one, the policies' opt-in modes already withhold marketing (docs/policies.md).
+  const consent: Record<string, { marketing: true }> = {};
+  if (c.optIns.sms) consent.sms = { marketing: true };
+  if (c.optIns.push) consent.push = { marketing: true };
+  if (Object.keys(consent).length > 0) traits.consent = consent;
   return traits;
 }
 

@@ -1,5 +1,6 @@
 import { QueuedSend } from '../../core/ports/send-queue.ts';
 import { type DeliverPorts, type DeliveryResult, deliverSend } from '../../core/runtime/deliver.ts';
+import { reportAppliedInput } from '../shared/applied-input.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
@@ -38,8 +39,10 @@ export function deliverHandler(
   }, obs);
 }
 
-function report(result: DeliveryResult, { logger, metrics }: Observability): void {
-  const { outcome, requeued } = result;
+function report(result: DeliveryResult, obs: Observability): void {
+  const { logger, metrics } = obs;
+  const { outcome, requeued, enrollmentEnded } = result;
+  if (enrollmentEnded) reportAppliedInput(enrollmentEnded, obs);
   if (requeued) count(metrics, 'SendsRequeued');
   if (result.deadLettered) {
     countBy(metrics, 'DeadLetters', { kind: 'undelivered-send' });

@@ -1,6 +1,5 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { type ApplyPorts, type IngestOutcome, ingest } from '../../core/runtime/ingest.ts';
+import { reportAppliedInput } from '../shared/applied-input.ts';
 import { processSqsBatch } from '../shared/batch.ts';
 import { type BatchResponse, IngestEnvelope } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
@@ -42,7 +41,8 @@ export function ingestHandler(
   }, obs);
 }
 
-function report(outcome: IngestOutcome, { logger, metrics }: { logger: Logger; metrics: Metrics }): void {
+function report(outcome: IngestOutcome, obs: Observability): void {
+  const { logger, metrics } = obs;
   count(metrics, 'EventsIn');
   if (outcome.status === 'invalid') {
     count(metrics, 'InvalidEvents');
@@ -52,23 +52,7 @@ function report(outcome: IngestOutcome, { logger, metrics }: { logger: Logger; m
   }
   const { result, event } = outcome;
   if (result.duplicate) count(metrics, 'DuplicateEvents');
-  count(metrics, 'Enrollments', result.enrolled.length);
-  count(metrics, 'SendIntents', result.sends);
-  count(metrics, 'StateWriteRetries', result.attempts - 1);
-  if (result.deadLettered) {
-    countBy(metrics, 'DeadLetters', { kind: 'undispatched-effects' });
-    logger.error('state written but effects not handed on; dead-lettered', {
-      eventId: event.id,
-      userId: result.userId,
-    });
-  }
-  logger.debug('event applied', {
-    eventId: event.id,
-    userId: result.userId,
-    written: result.written,
-    enrolled: result.enrolled,
-    sends: result.sends,
-  });
+  reportAppliedInput(result, obs, { eventId: event.id });
 }
 
 const instance = observability('ingest');

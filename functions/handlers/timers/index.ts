@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
 import { applyInput } from '../../core/runtime/ingest.ts';
 import { fireDueTimers, SWEEP_LIMIT, type SweepReport } from '../../core/runtime/timers.ts';
+import { reportAppliedInput } from '../shared/applied-input.ts';
 import { ScheduledEvent } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
@@ -28,7 +29,13 @@ export function timersHandler(
       limit: SWEEP_LIMIT,
       ...options,
       fire: async (timer) => {
-        await applyInput(timer.userId, { kind: 'timer', timer }, resolved, `timer:${scheduled.time}`);
+        const applied = await applyInput(
+          timer.userId,
+          { kind: 'timer', timer },
+          resolved,
+          `timer:${scheduled.time}`,
+        );
+        reportAppliedInput(applied, obs);
       },
     });
     count(obs.metrics, 'TimersFired', report.fired);

@@ -12,6 +12,7 @@ import {
   generateEvents,
   parseStartDate,
 } from '../../../functions/core/generate/index.ts';
+import { applyEventToProfile, emptyProfile, type Profile } from '../../../functions/core/profile/profile.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SMALL: GenerateOptions = { users: 40, days: 10, seed: 42, start: '2026-11-01' };
@@ -55,7 +56,7 @@ describe('generateEvents: determinism', () => {
 
   it('keeps the output of a seed stable across machines and releases (update the hash only on purpose)', () => {
     const hash = createHash('sha256').update(lines(SMALL).join('\n')).digest('hex');
-    expect(hash).toBe('d60505bd27c7b5d6cebc2a1967e513ecf509ebe01ff20009bdd10aeaed307fc5');
+    expect(hash).toBe('475213c40d9f6541985cd667a45738fa30c6885a0ba7e64c368fed373002d7c6');
   });
 
   it('gives each customer the same events whatever the number of other customers', () => {
@@ -75,6 +76,8 @@ describe('generateEvents: the contract', () => {
       else if (!isDeepStrictEqual(parsed.event, event)) problems.push(`event ${event.id} changed by parsing`);
     }
     expect(problems.slice(0, 5)).toEqual([]);
+    // Consent included: the default shares opt some customers in.
+    expect(events.some((e) => e.detail.traits?.consent !== undefined)).toBe(true);
   });
 
   it('is sorted by time, within the period, with unique UUID ids and unique eventIds', () => {
@@ -245,6 +248,63 @@ describe('generateEvents: duplicates', () => {
   });
 });
 
+describe('generateEvents: marketing consent', () => {
+  /** Each customer's profile after their events, as ingest builds it, by user id. */
+  function profiles(options: GenerateOptions): Map<string, Profile> {
+    const byUser = new Map<string, Profile>();
+    for (const event of generateEvents(options)) {
+      const before = byUser.get(event.detail.userId) ?? emptyProfile();
+      byUser.set(event.detail.userId, applyEventToProfile(before, event, Date.parse(event.time)));
+    }
+    return byUser;
+  }
+  const OPTED_IN = { users: 3000, days: 3, seed: 5, start: '2026-11-01', smsOptIn: 0.3, pushOptIn: 0.5 };
+
+  it('opts in the share of customers asked for, in traits.consent as profiles record it', () => {
+    // Act
+    const customers = [...profiles(OPTED_IN).values()];
+
+    // Assess: within 4.5 standard deviations of a binomial draw per customer.
+    const near = (count: number, share: number) =>
+      Math.abs(count - customers.length * share) < 4.5 * Math.sqrt(customers.length * share * (1 - share));
+    const sms = customers.filter((p) => p.consent['sms:marketing']?.status === 'opted_in');
+    const push = customers.filter((p) => p.consent['push:marketing']?.status === 'opted_in');
+    expect(customers.length).toBeGreaterThan(2500);
+    expect(near(sms.length, 0.3)).toBe(true);
+    expect(near(push.length, 0.5)).toBe(true);
+    expect(push.every((p) => p.devices.some((d) => d.active))).toBe(true);
+    // Every SMS opt-in comes with a number; the UK's are in Ofcom's drama range, which profiles refuse.
+    expect(sms.every((p) => typeof p.traits.phone === 'string')).toBe(true);
+    expect(sms.filter((p) => p.phone !== undefined).length).toBeGreaterThan(sms.length * 0.75);
+  });
+
+  it('opts in nobody at shares of 0', () => {
+    // Act
+    const customers = [...profiles({ ...OPTED_IN, smsOptIn: 0, pushOptIn: 0 }).values()];
+
+    // Assess
+    expect(customers.length).toBeGreaterThan(2500);
+    expect(customers.filter((p) => Object.keys(p.consent).length > 0)).toEqual([]);
+  });
+
+  it('changes nothing but the consent traits, at shares the customers with a number and the app cover', () => {
+    // Prepare
+    const withoutConsent = (line: string) => {
+      const event: CustomerEvent = JSON.parse(line);
+      delete event.detail.traits?.consent;
+      return JSON.stringify(event);
+    };
+
+    // Act
+    const none = lines({ ...SMALL, users: 300, smsOptIn: 0, pushOptIn: 0 });
+    const some = lines({ ...SMALL, users: 300, smsOptIn: 0.5, pushOptIn: 0.4 });
+
+    // Assess
+    expect(some).not.toEqual(none);
+    expect(some.map(withoutConsent)).toEqual(none);
+  });
+});
+
 describe('options', () => {
   it('refuses bad options with a clear message', () => {
     expect(checkGenerateOptions(SMALL)).toEqual([]);
@@ -256,6 +316,10 @@ describe('options', () => {
     expect(checkGenerateOptions({ ...SMALL, start: '2026-02-30', duplicates: 2 })).toEqual([
       'start must be a date YYYY-MM-DD from 1970 to 9000, got "2026-02-30"',
       'duplicates must be from 0 to 1, got 2',
+    ]);
+    expect(checkGenerateOptions({ ...SMALL, smsOptIn: -0.1, pushOptIn: Number.NaN })).toEqual([
+      'smsOptIn must be from 0 to 1, got -0.1',
+      'pushOptIn must be from 0 to 1, got NaN',
     ]);
     expect(() => generateEvents({ ...SMALL, users: 0 }).next()).toThrow(RangeError);
   });

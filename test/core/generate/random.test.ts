@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinHeap } from '../../../functions/core/generate/heap.ts';
-import { RandomStreams } from '../../../functions/core/generate/random.ts';
+import { keyedRandom, RandomStreams } from '../../../functions/core/generate/random.ts';
 import { isoTime } from '../../../functions/core/generate/sessions.ts';
 
 describe('RandomStreams', () => {
@@ -38,6 +38,32 @@ describe('RandomStreams', () => {
     for (const id of ids)
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('keyedRandom', () => {
+  it('gives the same numbers for the same key, and different ones for a key that differs in any part', () => {
+    const draw = (...key: number[]) => {
+      const rng = keyedRandom(...key);
+      return Array.from({ length: 20 }, () => rng.int(0, 1_000_000));
+    };
+    expect(draw(42, 7, 1)).toEqual(draw(42, 7, 1));
+    for (const other of [draw(43, 7, 1), draw(42, 8, 1), draw(42, 7, 2), draw(42, 7), draw(7, 42, 1)])
+      expect(other).not.toEqual(draw(42, 7, 1));
+  });
+
+  it('spreads the first draws of neighbouring keys evenly, as the streams of consecutive customers are', () => {
+    // Prepare: the first draw of each of 20,000 keys that differ only in the customer number.
+    const n = 20_000;
+
+    // Act
+    const hits = Array.from({ length: n }, (_, i) => keyedRandom(42, i + 1, 1).chance(0.3)).filter(
+      Boolean,
+    ).length;
+
+    // Assess: within 4.5 standard deviations of n * 0.3 (about 1 in 150,000 for a uniform draw).
+    const sd = Math.sqrt(n * 0.3 * 0.7);
+    expect(Math.abs(hits - n * 0.3)).toBeLessThan(4.5 * sd);
   });
 });
 

@@ -60,6 +60,32 @@ describe('ingest handler', () => {
     sqs.restore();
   });
 
+  it('counts what an applied event did: its enrollment, a write lost to a race, effects dead-lettered', async () => {
+    // Prepare: the first save loses to a concurrent writer, and the send queue is down.
+    const ports = await memoryPorts();
+    const save = ports.states.save.bind(ports.states);
+    let saves = 0;
+    ports.states.save = async (state, version) =>
+      ++saves === 1 ? { ok: false, reason: 'conflict' } : save(state, version);
+    ports.sends.enqueue = async () => {
+      throw new Error('SQS unavailable');
+    };
+    const metrics = captureMetrics();
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+
+    // Act
+    const response = await handler(sqsBatch([JSON.stringify(signedUp('usr_1'))]), lambdaContext);
+
+    // Assess
+    metrics.stop();
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(ports.deadLetters.letters).toEqual([expect.objectContaining({ kind: 'undispatched-effects' })]);
+    expect(metrics.total('Enrollments')).toBe(1);
+    expect(metrics.total('StateWriteRetries')).toBe(1);
+    expect(metrics.total('DeadLetters', { kind: 'undispatched-effects' })).toBe(1);
+    expect(metrics.total('SendIntents')).toBe(0);
+  });
+
   it('reports only the records that failed, by message id, so SQS retries just those', async () => {
     // Prepare: the state store is down for one customer.
     const ports = await memoryPorts();

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { timersHandler } from '../../../functions/handlers/timers/index.ts';
-import { lambdaContext, memoryPorts, signedUp, T0 } from '../support.ts';
+import { captureMetrics } from '../capture-metrics.ts';
+import { customerEvent, lambdaContext, memoryPorts, signedUp, T0 } from '../support.ts';
 
 const DAY = 86_400_000;
 const scheduled = (at: number) => ({
@@ -61,5 +62,38 @@ describe('timers handler', () => {
     // Assess
     expect(report.failed).toBeGreaterThan(0);
     expect(ports.timers.size).toBe(pending);
+  });
+
+  it('counts the enrollment a lifecycle timer makes when the stage it moves the customer to starts a journey', async () => {
+    // Prepare: one order on day 0; the lifecycle makes the customer active on day 30, then at risk on day 60,
+    // which starts win-back (journeys/lifecycle.yaml, journeys/win-back.yaml). user-1 falls outside its 10%
+    // holdout (as in journeys/tests/lifecycle-stages.test.yaml), so the enrollment also sends.
+    let now = T0;
+    const ports = await memoryPorts({ now: () => now });
+    const order = customerEvent('user-1', 'user-1-order-1', 'Order Completed', {
+      traits: { email: 'user-1@example.com' },
+      properties: { orderId: 'o1', revenue: 30 },
+    });
+    await ingest(JSON.stringify(order), ports, 'msg-1');
+    const handler = timersHandler(async () => ports, observability('timers-test'));
+    now = T0 + 30 * DAY + 60_000;
+    await handler(scheduled(now), lambdaContext);
+    now = T0 + 60 * DAY + 60_000;
+    ports.sends.messages.length = 0;
+    vi.mocked(process.stdout.write).mockRestore();
+    const metrics = captureMetrics();
+
+    // Act
+    const report = await handler(scheduled(now), lambdaContext);
+
+    // Assess
+    metrics.stop();
+    expect(report.fired).toBe(1);
+    expect((await ports.states.load('user-1'))?.state.enrollments.map((e) => e.journeyId)).toEqual([
+      'win-back',
+    ]);
+    expect(metrics.total('Enrollments')).toBe(1);
+    expect(ports.sends.messages.length).toBeGreaterThan(0);
+    expect(metrics.total('SendIntents')).toBe(ports.sends.messages.length);
   });
 });

@@ -329,6 +329,11 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       }
       // The searches of the runtime's metrics look in this environment's namespace only.
       expect(body).toContain(`SEARCH('{Cairn/${env},channel,reason,service,status}`);
+      // Enrollments and send intents of every function that applies an input, not of ingest alone. The quotes
+      // in an expression come escaped twice (in the expression, then in the body's JSON): compared without.
+      const unescaped = body.replaceAll('\\', '');
+      for (const metric of ['Enrollments', 'SendIntents'])
+        expect(unescaped).toContain(`SEARCH('{Cairn/${env},service} MetricName="${metric}"'`);
       expect(body).not.toMatch(/\{Cairn,/);
     });
   });
