@@ -12,6 +12,12 @@ type Clock = { now: number; defaultTimezone: string };
 /** Guards against a loop the validator missed: no input may run more steps than this. */
 const MAX_STEPS_PER_INPUT = 200;
 
+/**
+ * Go on to `next` (the enrollment completes when it is undefined), or stop because the enrollment waits or
+ * ended. Not a bare step id: "stop" is a valid one.
+ */
+type StepOutcome = { next: string | undefined } | 'stop';
+
 /** Walks an enrollment through its steps until it waits, exits or runs out of steps. */
 export class StepRunner {
   constructor(
@@ -40,16 +46,16 @@ export class StepRunner {
       this.effects.push({ ...this.of(enrollment), type: 'moved', stepId, from });
       const outcome = this.execute(journey, enrollment, step);
       if (outcome === 'stop') return;
-      stepId = outcome;
+      stepId = outcome.next;
     }
     this.complete(enrollment);
   }
 
-  /** Runs one step; returns the next step id, undefined when the graph ends, or 'stop' when the enrollment waits or ended. */
-  private execute(journey: CompiledJourney, enrollment: Enrollment, step: Step): string | undefined | 'stop' {
+  /** Runs one step; returns where to go next, or 'stop' when the enrollment waits or ended. */
+  private execute(journey: CompiledJourney, enrollment: Enrollment, step: Step): StepOutcome {
     switch (step.type) {
       case 'send':
-        return this.send(journey, enrollment, step) ? step.next : 'stop';
+        return this.send(journey, enrollment, step) ? { next: step.next } : 'stop';
       case 'wait':
         this.wait(journey, enrollment, step);
         return 'stop';
@@ -65,11 +71,11 @@ export class StepRunner {
           const condition = conditions[i];
           return condition !== undefined && holds(condition, subject);
         });
-        return taken ? taken.next : step.default;
+        return { next: taken ? taken.next : step.default };
       }
       case 'split': {
         const variant = pickVariant(step.variants, percentileOf(this.state.userId, journey.id, step.id));
-        if (!variant) return undefined;
+        if (!variant) return { next: undefined };
         enrollment.variant = variant.name;
         this.effects.push({
           ...this.of(enrollment),
@@ -77,14 +83,14 @@ export class StepRunner {
           stepId: step.id,
           variant: variant.name,
         });
-        return variant.next;
+        return { next: variant.next };
       }
       case 'holdout':
         if (percentileOf(this.state.userId, journey.id, step.id) < step.percent) {
           enrollment.holdout = true;
           this.effects.push({ ...this.of(enrollment), type: 'held-out', stepId: step.id });
         }
-        return step.next;
+        return { next: step.next };
       case 'update-profile': {
         const traits = { ...this.state.profile.traits, ...(step.set ?? {}) };
         for (const name of step.unset ?? []) delete traits[name];
@@ -95,7 +101,7 @@ export class StepRunner {
           set: step.set ?? {},
           unset: step.unset ?? [],
         });
-        return step.next;
+        return { next: step.next };
       }
       case 'emit-event':
         this.effects.push({
@@ -104,7 +110,7 @@ export class StepRunner {
           detailType: step.detailType,
           properties: step.properties ?? {},
         });
-        return step.next;
+        return { next: step.next };
       case 'exit':
         this.end(enrollment, step.reason ? `exit-step:${step.reason}` : 'exit-step');
         return 'stop';
