@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Channel } from '../journeys/schema.ts';
+import { Channel } from '../journeys/schema-parts.ts';
 import type { ConsentRecord } from './profile.ts';
 
 export type ConsentChange = { key: string; record: ConsentRecord };
