@@ -252,7 +252,8 @@ describe('docs/journeys.md names every field of the journey language', () => {
     }
 
     // Assess
-    expect(stepSchemas().size).toBe(8);
+    // At least the eight types of today: the extraction found them, and a new type needs no change here.
+    expect(stepSchemas().size).toBeGreaterThanOrEqual(8);
     expect(missing).toEqual([]);
   });
 

@@ -5,11 +5,11 @@ import type { EventPublisher } from '../../functions/core/ports/event-publisher.
 import type { Enqueued, SendQueue } from '../../functions/core/ports/send-queue.ts';
 import type { TimerStore } from '../../functions/core/ports/timer-store.ts';
 import type { MessageComposer } from '../../functions/core/runtime/compose.ts';
+import { messageComposer } from '../../functions/core/runtime/compose.ts';
+import { engineContext, type RuntimeConfig } from '../../functions/core/runtime/config.ts';
 import { InMemoryCustomerStateStore } from '../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../functions/core/runtime/in-memory-timer-store.ts';
 import type { ApplyPorts } from '../../functions/core/runtime/ingest.ts';
-import { messageComposer } from '../../functions/core/runtime/compose.ts';
-import { engineContext, type RuntimeConfig } from '../../functions/core/runtime/config.ts';
 import { loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
 
 export const T0 = Date.parse('2026-11-02T10:00:00Z');

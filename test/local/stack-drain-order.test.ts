@@ -1,8 +1,9 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../functions/adapters/dynamodb/customer-state-store.ts';
-import { VirtualClock } from '../../functions/local/clock.ts';
-import { localEventBridge, runUntil } from '../../functions/local/replay.ts';
+import { VirtualClock } from '../../functions/core/runtime/clock.ts';
+import { runUntil } from '../../functions/core/runtime/drive.ts';
+import { localEventBridge } from '../../functions/local/replay.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack.ts';
 
 /** 21:50 in London: the cart wait times out at 22:20, in the quiet hours (22:00 to 08:00, hold). */

@@ -56,6 +56,9 @@ export function testConfig(config: TestConfig): RuntimeConfig {
 }
 
 /** A simulation of a test's journeys (see testConfig). */
-export function simulationOf(config: TestConfig, options: Omit<SimulationOptions, 'config'> = {}): Simulation {
+export function simulationOf(
+  config: TestConfig,
+  options: Omit<SimulationOptions, 'config'> = {},
+): Simulation {
   return new Simulation({ config: testConfig(config), ...options });
 }

@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { Channel, Condition, EventCondition, Journey, Step } from '../journeys/schema.ts';
-import { type CompiledPattern, compilePattern } from '../patterns/index.ts';
+import type { Journey, Step } from '../journeys/schema.ts';
+import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { type CompiledStep, compileStep } from '../steps/index.ts';
 import { durationMs } from '../time/duration.ts';
+import {
+  type CompiledCondition,
+  type CompiledEventCondition,
+  compileCondition,
+  compileEventCondition,
+  mustCompile,
+} from './conditions.ts';
 import type { CustomerState } from './state.ts';
 
-export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
-export type CompiledCondition = {
-  stages?: ReadonlySet<string>;
-  profile?: CompiledPattern;
-  trigger?: CompiledPattern;
-};
-
-/** A journey prepared for the engine: patterns compiled, durations in ms, steps indexed by id. */
+/**
+ * A journey prepared for the engine: patterns compiled, durations in ms, steps indexed by id and compiled by
+ * their kinds (functions/core/steps/).
+ */
 export type CompiledJourney = {
   id: string;
   /** Content hash of the journey (status aside): enrollments pin it, so edits only affect new entries. */
@@ -23,10 +27,11 @@ export type CompiledJourney = {
   goal?: CompiledEventCondition & { withinMs: number };
   exits: (CompiledEventCondition & { name: string })[];
   steps: ReadonlyMap<string, Step>;
-  stepConditions: ReadonlyMap<Step, CompiledCondition[]>;
+  /** The same steps, compiled and ready to run (engine/steps.ts runs them). */
+  compiledSteps: ReadonlyMap<string, CompiledStep>;
+  /** For each step that waits for an event, that event: engine.ts ends the wait when one matches. */
   waitConditions: ReadonlyMap<Step, CompiledEventCondition>;
   start: string;
-  channels: (step: Step & { type: 'send' }) => Channel[];
 };
 
 /**
@@ -86,29 +91,6 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function mustCompile(pattern: unknown, where: string): CompiledPattern {
-  const result = compilePattern(pattern);
-  if (result.ok) return result.pattern;
-  throw new Error(
-    `${where}: invalid pattern: ${result.problems.map((p) => p.message).join('; ')} (run "cairn validate")`,
-  );
-}
-
-function compileEventCondition(condition: EventCondition, where: string): CompiledEventCondition {
-  return {
-    pattern: mustCompile(condition.pattern, where),
-    correlate: (condition.correlate ?? []).map((p) => p.split('.')),
-  };
-}
-
-function compileCondition(condition: Condition, where: string): CompiledCondition {
-  return {
-    ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
-    ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
-    ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
-  };
-}
-
 /** A stage trigger is the stage-change event that the lifecycle emits, so it is matched like any event. */
 function triggerPattern(journey: Journey): unknown {
   const { event, stage } = journey.trigger;
@@ -121,18 +103,9 @@ function triggerPattern(journey: Journey): unknown {
 export function compileJourney(journey: Journey): CompiledJourney {
   const where = `journey ${journey.id}`;
   const steps = new Map(journey.steps.map((s) => [s.id, s]));
-  const stepConditions = new Map<Step, CompiledCondition[]>();
+  const compiledSteps = new Map(journey.steps.map((s) => [s.id, compileStep(s, `${where} step ${s.id}`)]));
   const waitConditions = new Map<Step, CompiledEventCondition>();
-  for (const step of journey.steps) {
-    if (step.type === 'branch') {
-      stepConditions.set(
-        step,
-        step.branches.map((b, i) => compileCondition(b.when, `${where} step ${step.id} branch ${i}`)),
-      );
-    }
-    if (step.type === 'wait' && step.event)
-      waitConditions.set(step, compileEventCondition(step.event, `${where} step ${step.id}`));
-  }
+  for (const { step, awaits } of compiledSteps.values()) if (awaits) waitConditions.set(step, awaits);
   const firstStep = journey.steps[0];
   if (!firstStep) throw new Error(`${where}: no steps`);
   return {
@@ -154,9 +127,8 @@ export function compileJourney(journey: Journey): CompiledJourney {
       name: e.name ?? `exit-${i}`,
     })),
     steps,
-    stepConditions,
+    compiledSteps,
     waitConditions,
     start: journey.start ?? firstStep.id,
-    channels: (step) => (Array.isArray(step.channel) ? step.channel : [step.channel]),
   };
 }

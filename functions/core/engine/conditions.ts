@@ -1,8 +1,39 @@
 import type { CustomerEvent } from '../events/index.ts';
-import { matchesPattern } from '../patterns/index.ts';
+import type { Condition, EventCondition } from '../journeys/schema-parts.ts';
+import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
-import type { CompiledCondition, CompiledEventCondition } from './catalog.ts';
 import type { TriggerRef } from './state.ts';
+
+export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
+export type CompiledCondition = {
+  stages?: ReadonlySet<string>;
+  profile?: CompiledPattern;
+  trigger?: CompiledPattern;
+};
+
+/** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
+export function mustCompile(pattern: unknown, where: string): CompiledPattern {
+  const result = compilePattern(pattern);
+  if (result.ok) return result.pattern;
+  throw new Error(
+    `${where}: invalid pattern: ${result.problems.map((p) => p.message).join('; ')} (run "cairn validate")`,
+  );
+}
+
+export function compileEventCondition(condition: EventCondition, where: string): CompiledEventCondition {
+  return {
+    pattern: mustCompile(condition.pattern, where),
+    correlate: (condition.correlate ?? []).map((p) => p.split('.')),
+  };
+}
+
+export function compileCondition(condition: Condition, where: string): CompiledCondition {
+  return {
+    ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
+    ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
+    ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
+  };
+}
 
 function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let current = value;

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../events/index.ts';
-import type { LifecycleStage } from '../journeys/schema.ts';
+import type { LifecycleStage } from '../journeys/schema-parts.ts';
 import type { SendIntent, Timer } from './state.ts';
 
 /** Why a customer did not enter a journey on an input that matched its trigger. */
@@ -33,7 +33,8 @@ export type WithheldReason = 'holdout' | 'journey-daily-limit' | 'journey-total-
 export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'unknown-enrollment';
 
 type Base = { at: number; userId: string };
-type OfEnrollment = Base & { journeyId: string; version: string; enrollmentId: string };
+/** The fields every effect about one enrollment starts with. */
+export type OfEnrollment = Base & { journeyId: string; version: string; enrollmentId: string };
 
 /** What the engine decided, one entry per decision, each with a machine-readable reason where it matters. */
 export type Effect =

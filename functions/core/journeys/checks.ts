@@ -1,17 +1,28 @@
 import { didYouMean, type PathSegment } from '../diagnostics/problem.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { compilePattern } from '../patterns/index.ts';
+import { STEP_KINDS, stepKindOf } from '../steps/index.ts';
+import type { RawStepKind, StepEdge } from '../steps/kind.ts';
 
 /** A finding of the checks that a schema cannot express; located by path, like schema problems. */
 export type Finding = { path: PathSegment[]; message: string };
 
-type Edge = { path: PathSegment[]; target: string };
-type StepNode = { index: number; id: string | undefined; isWait: boolean; edges: Edge[] };
+/** A step as the checks see it: where it is, its raw value, its kind (if its `type` names one), its edges. */
+type StepNode = {
+  index: number;
+  raw: unknown;
+  id: string | undefined;
+  kind: RawStepKind | undefined;
+  /** The step ids it goes to, with paths from the document's root. */
+  edges: StepEdge[];
+};
 
 /**
- * Checks a journey document for what the schema cannot see: the step graph, wait forms, split shares and
- * the validity of every pattern. It reads the raw document defensively, so these problems are reported
- * together with schema problems instead of only after those are fixed.
+ * Checks a journey document for what the schema cannot see: the step graph, what each step kind checks
+ * (wait forms, split shares...) and the validity of every pattern. It reads the raw document defensively, so
+ * these problems are reported together with schema problems instead of only after those are fixed. What it
+ * knows of a step (its edges, whether it waits, its checks and patterns) comes from the step's kind
+ * (functions/core/steps/).
  */
 export function checkJourney(document: unknown): Finding[] {
   const steps = stepNodes(valueAt(document, ['steps']));
@@ -20,30 +31,32 @@ export function checkJourney(document: unknown): Finding[] {
     ...checkReferences(document, steps),
     ...checkReachability(document, steps),
     ...checkCyclesWithoutWait(steps),
-    ...checkWaits(document, steps),
-    ...checkSplits(document, steps),
+    ...checkStepKinds(steps),
     ...checkPatterns(document, steps),
   ];
 }
 
 function stepNodes(raw: unknown): StepNode[] {
   if (!Array.isArray(raw)) return [];
-  return raw.map((step: unknown, index) => {
-    const id = stringAt(step, ['id']);
-    const edges: Edge[] = [];
-    const edge = (path: PathSegment[]) => {
-      const target = stringAt(step, path);
-      if (target !== undefined) edges.push({ path: ['steps', index, ...path], target });
-    };
-    edge(['next']);
-    edge(['onTimeout']);
-    edge(['default']);
-    for (const list of ['branches', 'variants'] as const) {
-      const items = valueAt(step, [list]);
-      if (Array.isArray(items)) for (let j = 0; j < items.length; j++) edge([list, j, 'next']);
-    }
-    return { index, id, isWait: stringAt(step, ['type']) === 'wait', edges };
+  return raw.map((step: unknown, index): StepNode => {
+    const kind = stepKindOf(valueAt(step, ['type']));
+    const edges = (kind ? kind.edges(step) : anyKindsEdges(step)).map((edge) => ({
+      path: ['steps', index, ...edge.path],
+      target: edge.target,
+    }));
+    return { index, raw: step, id: stringAt(step, ['id']), kind, edges };
   });
+}
+
+/**
+ * The edges of a step whose type is missing or unknown: those of every kind, so that one wrong type does not
+ * also make the steps after it unreachable.
+ */
+function anyKindsEdges(step: unknown): StepEdge[] {
+  const byPath = new Map<string, StepEdge>();
+  for (const kind of STEP_KINDS)
+    for (const edge of kind.edges(step)) byPath.set(JSON.stringify(edge.path), edge);
+  return [...byPath.values()];
 }
 
 function checkStepIds(steps: StepNode[]): Finding[] {
@@ -69,7 +82,7 @@ function knownIds(steps: StepNode[]): string[] {
 function checkReferences(document: unknown, steps: StepNode[]): Finding[] {
   const ids = knownIds(steps);
   const known = new Set(ids);
-  const references: Edge[] = steps.flatMap((s) => s.edges);
+  const references: StepEdge[] = steps.flatMap((s) => s.edges);
   const start = stringAt(document, ['start']);
   if (start !== undefined) references.push({ path: ['start'], target: start });
   return references
@@ -112,7 +125,9 @@ function checkReachability(document: unknown, steps: StepNode[]): Finding[] {
  * components over the graph without its wait steps finds every such cycle once.
  */
 function checkCyclesWithoutWait(steps: StepNode[]): Finding[] {
-  const nodes = new Map(steps.flatMap((s) => (s.id !== undefined && !s.isWait ? [[s.id, s] as const] : [])));
+  const nodes = new Map(
+    steps.flatMap((s) => (s.id !== undefined && !s.kind?.waits ? [[s.id, s] as const] : [])),
+  );
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -155,53 +170,14 @@ function checkCyclesWithoutWait(steps: StepNode[]): Finding[] {
   return findings;
 }
 
-function checkWaits(document: unknown, steps: StepNode[]): Finding[] {
-  return steps
-    .filter((s) => s.isWait)
-    .flatMap((s): Finding[] => {
-      const step = valueAt(document, ['steps', s.index]);
-      const path: PathSegment[] = ['steps', s.index];
-      const forms = (['duration', 'until', 'event'] as const).filter((k) => valueAt(step, [k]) !== undefined);
-      if (forms.length !== 1) {
-        const found = forms.length === 0 ? 'none' : forms.join(' and ');
-        return [
-          { path, message: `a wait step needs exactly one of duration, until or event, found ${found}` },
-        ];
-      }
-      if (forms[0] === 'event') {
-        return valueAt(step, ['timeout']) === undefined
-          ? [
-              {
-                path,
-                message:
-                  'a wait for an event needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)',
-              },
-            ]
-          : [];
-      }
-      return (['timeout', 'onTimeout'] as const)
-        .filter((k) => valueAt(step, [k]) !== undefined)
-        .map((k) => ({ path: [...path, k], message: `${k} only applies to a wait for an event` }));
-    });
-}
-
-function checkSplits(document: unknown, steps: StepNode[]): Finding[] {
-  return steps.flatMap((s): Finding[] => {
-    if (stringAt(document, ['steps', s.index, 'type']) !== 'split') return [];
-    const variants = valueAt(document, ['steps', s.index, 'variants']);
-    if (!Array.isArray(variants)) return [];
-    const percents = variants.map((v: unknown) => valueAt(v, ['percent']));
-    if (!percents.every((p): p is number => typeof p === 'number')) return [];
-    const total = percents.reduce((a, b) => a + b, 0);
-    return Math.abs(total - 100) > 1e-9
-      ? [
-          {
-            path: ['steps', s.index, 'variants'],
-            message: `split percentages add up to ${total}, expected 100`,
-          },
-        ]
-      : [];
-  });
+/** What each step's kind checks about it alone (wait forms, split shares...). */
+function checkStepKinds(steps: StepNode[]): Finding[] {
+  return steps.flatMap((s) =>
+    (s.kind?.check?.(s.raw) ?? []).map((finding) => ({
+      path: ['steps', s.index, ...finding.path],
+      message: finding.message,
+    })),
+  );
 }
 
 function patternPaths(document: unknown, steps: StepNode[]): PathSegment[][] {
@@ -214,14 +190,10 @@ function patternPaths(document: unknown, steps: StepNode[]): PathSegment[][] {
   const exits = valueAt(document, ['exit']);
   if (Array.isArray(exits)) for (let i = 0; i < exits.length; i++) paths.push(['exit', i, 'pattern']);
   for (const s of steps) {
-    paths.push(['steps', s.index, 'event', 'pattern']);
-    const branches = valueAt(document, ['steps', s.index, 'branches']);
-    if (Array.isArray(branches)) {
-      branches.forEach((_, j) => {
-        paths.push(['steps', s.index, 'branches', j, 'when', 'profile']);
-        paths.push(['steps', s.index, 'branches', j, 'when', 'trigger']);
-      });
-    }
+    // A step of no known kind may hold any kind's patterns: check them all, as for its edges.
+    const kinds = s.kind ? [s.kind] : STEP_KINDS;
+    for (const kind of kinds)
+      for (const path of kind.patterns?.(s.raw) ?? []) paths.push(['steps', s.index, ...path]);
   }
   return paths;
 }

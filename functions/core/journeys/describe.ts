@@ -1,4 +1,6 @@
-import type { Condition, EventCondition, Journey, Step, Trigger } from './schema.ts';
+import { describeStep } from '../steps/index.ts';
+import { describeCondition, describeEvent } from './describe-parts.ts';
+import type { Journey, Trigger } from './schema.ts';
 
 /** A plain-text account of what a journey does, for people reviewing it in a terminal. */
 export function describeJourney(journey: Journey, file: string): string[] {
@@ -36,55 +38,4 @@ function describeTrigger(trigger: Trigger): string {
     return `lifecycle stage change to ${trigger.stage.to.join('|')}${from}`;
   }
   return `event ${JSON.stringify(trigger.event)}`;
-}
-
-function describeCondition(condition: Condition): string {
-  const parts: string[] = [];
-  if (condition.stages) parts.push(`stage in ${condition.stages.join('|')}`);
-  if (condition.profile) parts.push(`profile ${JSON.stringify(condition.profile)}`);
-  if (condition.trigger) parts.push(`trigger ${JSON.stringify(condition.trigger)}`);
-  return parts.join(' and ');
-}
-
-function describeEvent(condition: EventCondition): string {
-  const correlate = condition.correlate ? ` with the same ${condition.correlate.join(', ')}` : '';
-  return `${JSON.stringify(condition.pattern)}${correlate}`;
-}
-
-function then(next: string | undefined): string {
-  return next ? ` -> ${next}` : ' -> (end)';
-}
-
-function describeStep(step: Step): string {
-  switch (step.type) {
-    case 'send': {
-      const channels = Array.isArray(step.channel) ? step.channel.join(' > ') : step.channel;
-      return `send ${channels} "${step.template}" (${step.priority} priority)${then(step.next)}`;
-    }
-    case 'wait': {
-      if (step.duration) return `wait ${step.duration}${then(step.next)}`;
-      if (step.until) {
-        const days = step.until.days ? ` on ${step.until.days.join(',')}` : '';
-        return `wait until ${step.until.time} local time${days}${then(step.next)}`;
-      }
-      const event = step.event ? describeEvent(step.event) : '';
-      return `wait for ${event}${then(step.next)}; after ${step.timeout ?? '?'}${then(step.onTimeout)}`;
-    }
-    case 'branch':
-      return `branch: ${step.branches.map((b) => `${b.name ?? describeCondition(b.when)}${then(b.next)}`).join('; ')}; otherwise${then(step.default)}`;
-    case 'split':
-      return `split: ${step.variants.map((v) => `${v.name} ${v.percent}%${then(v.next)}`).join('; ')}`;
-    case 'holdout':
-      return `hold out ${step.percent}% as control${then(step.next)}`;
-    case 'update-profile':
-      return `update profile${step.set ? ` set ${Object.keys(step.set).join(', ')}` : ''}${step.unset ? ` unset ${step.unset.join(', ')}` : ''}${then(step.next)}`;
-    case 'emit-event':
-      return `emit "${step.detailType}"${then(step.next)}`;
-    case 'exit':
-      return `exit${step.reason ? ` (${step.reason})` : ''}`;
-    default: {
-      const unreachable: never = step;
-      return unreachable;
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Channel } from '../journeys/schema.ts';
+import { Channel } from '../journeys/schema-parts.ts';
 
 /** A customer's word on one channel or topic, as the profile keeps it. */
 export const ConsentRecord = z.object({

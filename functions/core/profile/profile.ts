@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { CustomerEvent } from '../events/index.ts';
-import { LifecycleStage } from '../journeys/schema.ts';
+import { LifecycleStage } from '../journeys/schema-parts.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
 import { isValidTimezone } from '../time/zoned.ts';
 import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import type { Weekday } from '../journeys/schema.ts';
+import type { Weekday } from '../journeys/schema-parts.ts';
 
 const WEEKDAY_NUMBER: Record<Weekday, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 

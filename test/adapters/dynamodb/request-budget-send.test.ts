@@ -10,12 +10,12 @@ import { DynamoPolicyStore } from '../../../functions/adapters/dynamodb/policy-s
 import { RequestCounter, type RequestCounts } from '../../../functions/adapters/dynamodb/request-counter.ts';
 import { DynamoTimerStore } from '../../../functions/adapters/dynamodb/timer-store.ts';
 import type { CustomerEventInput } from '../../../functions/core/events/index.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import type { DeliverPorts } from '../../../functions/core/runtime/deliver.ts';
 import type { ApplyPorts } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
-import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
 import { timersHandler } from '../../../functions/handlers/timers/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../functions/local/dynalite.ts';

@@ -605,4 +605,26 @@ steps:
       ['Welcomed', { via: 'journey' }],
     ]);
   });
+
+  it('goes on to a step whose id is "stop" like to any other', () => {
+    // Prepare: "stop" is a valid step id, and once also what a step returned to say it stopped
+    const journey = journeyFromYaml(`
+id: stopper
+name: Stopper
+status: active
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - { id: hello, type: send, channel: email, template: welcome, next: stop }
+  - { id: stop, type: send, channel: email, template: bye }
+`);
+    const h = new Harness(new JourneyCatalog([journey]));
+
+    // Act
+    const effects = h.event(customerEvent('Signed Up', 'u1', T0));
+
+    // Assess
+    expect(of(effects, 'send').map((e) => e.intent.stepId)).toEqual(['hello', 'stop']);
+    expect(of(effects, 'exited').map((e) => [e.stepId, e.reason])).toEqual([['stop', 'completed']]);
+    expect(h.state.enrollments).toEqual([]);
+  });
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
-import { adoptSuppressions, decideInState, enteringAddresses, pruneCounted, withSuppression } from '../../../functions/core/policies/customer-delivery.ts';
-import { suppressHolders } from '../../../functions/core/runtime/suppress-holders.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
+import {
+  adoptSuppressions,
+  decideInState,
+  enteringAddresses,
+  pruneCounted,
+  withSuppression,
+} from '../../../functions/core/policies/customer-delivery.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
+import { suppressHolders } from '../../../functions/core/runtime/suppress-holders.ts';
 import { customerDeliveryContract } from '../../contracts/customer-delivery.contract.ts';
 import { customerEvent } from '../../support/journeys.ts';
 import { DAY, intent, NOON_PARIS, policies, reachableState } from './support.ts';

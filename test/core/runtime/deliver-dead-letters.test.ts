@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { deliverSend } from '../../../functions/core/runtime/deliver.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { memoryPorts, sampleComposer, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';

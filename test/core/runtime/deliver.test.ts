@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { MAX_DELAY_SECONDS, type QueuedSend } from '../../../functions/core/ports/send-queue.ts';
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackOutcome } from '../../../functions/core/feedback/outcome.ts';
 import { mapPushResults } from '../../../functions/core/feedback/push.ts';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import {
   applyFeedbackOutcomes,
   FEEDBACK_SOURCE,
   type FeedbackPorts,
   handleFeedback,
 } from '../../../functions/core/runtime/feedback.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { customerEvent, MemoryPublisher, memoryPorts, T0 } from '../../handlers/support.ts';
 import { fixture, IDS, lambdaSnsEvent, snsNotification, tagged } from './feedback-fixtures.ts';

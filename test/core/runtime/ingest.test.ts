@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { Effect } from '../../../functions/core/engine/effects.ts';
-import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
 import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
+import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
 import { customerEvent, memoryPorts, sampleConfig, signedUp, T0 } from '../../handlers/support.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 

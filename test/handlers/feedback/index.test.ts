@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import type { FeedbackPorts } from '../../../functions/core/runtime/feedback.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { feedbackHandler } from '../../../functions/handlers/feedback/index.ts';

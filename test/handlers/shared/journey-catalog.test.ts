@@ -8,9 +8,9 @@ import type { Journey } from '../../../functions/core/journeys/schema.ts';
 import type { StatusAction } from '../../../functions/core/journeys/status-overrides.ts';
 import { Policies } from '../../../functions/core/policies/config.ts';
 import type { JourneyRegistry } from '../../../functions/core/ports/journey-registry.ts';
+import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { InMemoryJourneyRegistry } from '../../../functions/core/runtime/in-memory-journey-registry.ts';
 import { changeJourneyStatus } from '../../../functions/core/runtime/journey-status.ts';
-import { engineContext, type RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import {
   CATALOG_MAX_AGE_MS,
   FORCED_REFRESH_GAP_MS,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import type { EmailMessage } from '../../../functions/core/ports/channel.ts';
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
+import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
 import { UNSUBSCRIBE_SOURCE } from '../../../functions/core/runtime/unsubscribe.ts';

@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { type CompiledCondition, compileCondition, holds } from '../engine/conditions.ts';
+import { describeCondition, describeNext } from '../journeys/describe-parts.ts';
+import { Condition, StepId } from '../journeys/schema-parts.ts';
+import { eachItem, edgesAt, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
+
+export const BranchStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('branch'),
+    branches: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).optional(),
+          when: Condition,
+          next: StepId,
+        }),
+      )
+      .min(1)
+      .describe('Evaluated in order: the first whose condition holds is taken.'),
+    default: StepId.describe('Taken when no branch matches.'),
+  })
+  .describe('Take the first branch whose condition holds, else the default.');
+export type BranchStep = z.infer<typeof BranchStep>;
+
+/** Takes the first branch whose condition holds for the customer now, else the default. */
+function execute(step: BranchStep, conditions: CompiledCondition[], context: StepContext): StepOutcome {
+  const subject = {
+    userId: context.state.userId,
+    profile: context.state.profile,
+    trigger: context.enrollment.trigger,
+    view: () => context.view(),
+  };
+  const taken = step.branches.find((_, i) => {
+    const condition = conditions[i];
+    return condition !== undefined && holds(condition, subject);
+  });
+  return { next: taken ? taken.next : step.default };
+}
+
+export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
+  type: 'branch',
+  schema: BranchStep,
+  waits: false,
+  // The default first: the validator walks edges in this order, and its cycle messages follow it.
+  edges: (raw) => edgesAt(raw, [['default'], ...eachItem(raw, 'branches', 'next')]),
+  patterns: (raw) =>
+    eachItem(raw, 'branches', 'when').flatMap((when) => [
+      [...when, 'profile'],
+      [...when, 'trigger'],
+    ]),
+  compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),
+  execute,
+  describe: (step) =>
+    `branch: ${step.branches.map((b) => `${b.name ?? describeCondition(b.when)}${describeNext(b.next)}`).join('; ')}; otherwise${describeNext(step.default)}`,
+};

@@ -1,0 +1,105 @@
+import type * as z from 'zod';
+import type { PathSegment } from '../diagnostics/problem.ts';
+import { valueAt } from '../diagnostics/zod-problems.ts';
+import type { CompiledEventCondition } from '../engine/conditions.ts';
+import type { Effect, ExitReason, OfEnrollment } from '../engine/effects.ts';
+import type { CustomerState, Enrollment } from '../engine/state.ts';
+import type { Category, JourneyLimits, OnCap } from '../journeys/schema-parts.ts';
+
+/** A step kind's schema: an object with an `id` and a constant `type`, which the union discriminates on. */
+export type StepSchema = z.ZodType<{ id: string; type: string }> & z.core.$ZodTypeDiscriminable;
+
+/** A step id a step can go to, and the path of the field that names it, relative to the step. */
+export type StepEdge = { path: PathSegment[]; target: string };
+
+/** A problem the schema cannot express, at a path relative to the step. */
+export type StepFinding = { path: PathSegment[]; message: string };
+
+/**
+ * What a step leaves the engine to do: go on to `next` (when undefined, the enrollment completes), or stop
+ * because the enrollment now waits or has ended.
+ */
+export type StepOutcome = { next: string | undefined } | 'stop';
+
+/** What a step may know of its journey; engine/catalog.ts's CompiledJourney is one. */
+export type StepJourney = {
+  readonly id: string;
+  readonly version: string;
+  readonly journey: { readonly category: Category; readonly onCap: OnCap; readonly limits?: JourneyLimits };
+};
+
+/**
+ * What the engine gives a step while it runs for one enrollment of one customer (engine/steps.ts makes it).
+ * The state is the working copy of one input: steps change it in place, and every decision is an effect.
+ */
+export interface StepContext {
+  /** The engine's clock for this input. */
+  readonly now: number;
+  /** For local times of day when the profile has no valid timezone. */
+  readonly defaultTimezone: string;
+  readonly state: CustomerState;
+  readonly journey: StepJourney;
+  readonly enrollment: Enrollment;
+  /** The profile view that conditions see, with the lifecycle's derived fields; built when asked for. */
+  view(): Record<string, unknown>;
+  /** Records an effect. */
+  emit(effect: Effect): void;
+  /** The fields every effect about this enrollment starts with. */
+  ofEnrollment(): OfEnrollment;
+  /** Ends the enrollment now, with this reason. */
+  end(reason: ExitReason): void;
+}
+
+/**
+ * One kind of journey step, whole: how it is written (schema), where it can go and what else the validator
+ * checks, what the catalog precomputes for it, what the engine does with it, and how `cairn validate`
+ * describes it.
+ * functions/core/steps/index.ts assembles the kinds into the one table everything else is derived from.
+ *
+ * The validator's functions read the raw document, which may not have passed the schema yet: that is how graph
+ * problems are reported together with schema problems. The others get the parsed step.
+ */
+export type StepKind<Schema extends StepSchema, Compiled> = {
+  /** The `type` that selects this kind in a journey file. */
+  readonly type: z.output<Schema>['type'];
+  readonly schema: Schema;
+  /** True when the step may hold the enrollment on a timer, so that a loop through it is no endless loop. */
+  readonly waits: boolean;
+  /** The step ids the step can go to, each with the path of its field. */
+  readonly edges: (raw: unknown) => StepEdge[];
+  /** The paths of the step's event patterns, which the validator compiles; absent when it has none. */
+  readonly patterns?: (raw: unknown) => PathSegment[][];
+  /** What the schema cannot check about the step alone; absent when there is nothing. */
+  readonly check?: (raw: unknown) => StepFinding[];
+  /** What the catalog precomputes once per journey version; `where` names the step in errors. */
+  readonly compile: (step: z.output<Schema>, where: string) => Compiled;
+  /** The event a waiting step of this kind waits for, which engine.ts matches events against; absent: none. */
+  readonly awaits?: (compiled: Compiled) => CompiledEventCondition | undefined;
+  /** Runs the step for the context's enrollment. */
+  readonly execute: (step: z.output<Schema>, compiled: Compiled, context: StepContext) => StepOutcome;
+  /** One line for the account of the journey that `cairn validate` prints, after the step id. */
+  readonly describe: (step: z.output<Schema>) => string;
+};
+
+/** The part of a kind that reads raw documents only: what the validator uses, whatever the kind. */
+export type RawStepKind = Pick<
+  StepKind<StepSchema, unknown>,
+  'type' | 'schema' | 'waits' | 'edges' | 'patterns' | 'check'
+>;
+
+/** The step ids at these paths of a raw step; a path holding no string is no edge (the schema reports it). */
+export function edgesAt(raw: unknown, paths: readonly PathSegment[][]): StepEdge[] {
+  return paths.flatMap((path) => {
+    const target = valueAt(raw, path);
+    return typeof target === 'string' ? [{ path, target }] : [];
+  });
+}
+
+/** The path `[list, i, ...rest]` for each item of the list at `list` in a raw step. */
+export function eachItem(raw: unknown, list: string, ...rest: PathSegment[]): PathSegment[][] {
+  const items = valueAt(raw, [list]);
+  return Array.isArray(items) ? items.map((_, i) => [list, i, ...rest]) : [];
+}
+
+/** The `compile` of a kind that needs nothing precomputed. */
+export const nothingToCompile = (): undefined => undefined;
