@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Category, Channel, OnCap, Priority } from '../journeys/schema.ts';
+import { Category, Channel, OnCap, Priority } from '../journeys/schema-parts.ts';
 import { SuppressionReason } from '../policies/config.ts';
 import { emptyProfile, Profile } from '../profile/profile.ts';
 

@@ -109,7 +109,10 @@ export async function runTestCase(
     };
   const start = Date.parse(test.start);
   const profiles = new Map<string, Profile>(
-    Object.entries(testCase.profiles).map(([user, p]) => [user, initialProfile(user, p, start)]),
+    Object.entries({ ...test.profiles, ...testCase.profiles }).map(([user, p]) => [
+      user,
+      initialProfile(user, p, start),
+    ]),
   );
   const refusals: string[] = [];
   const simulation = new Simulation({

@@ -102,6 +102,10 @@ export const JourneyTestFile = z.strictObject({
     .describe(
       'Classify customers with journeys/lifecycle.yaml (purchases, stages, stage changes over time).',
     ),
+  profiles: z
+    .record(z.string(), TestProfile)
+    .default({})
+    .describe("Customers known before every case's first event; a case's own profiles replace them by user."),
   policies: z
     .boolean()
     .default(true)

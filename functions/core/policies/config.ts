@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema.ts';
+import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema-parts.ts';
 import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
 
 /**
