@@ -1,7 +1,7 @@
 // npm run bench: measures what the docs/benchmarks.md figures come from, and prints them.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';

@@ -2,6 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { type EventLine, readEventLine } from '../core/events/event-line.ts';
 import type { VirtualClock } from '../core/runtime/clock.ts';
 import { runUntil } from '../core/runtime/drive.ts';
+import { type RunResult, runResult } from '../core/simulate/result.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynalite.ts';
 import { REPLAY_ID_HEADER } from './endpoint.ts';
 import type { LocalStack } from './stack.ts';
@@ -104,4 +105,46 @@ function hasHeaders(request: unknown): request is { headers: Record<string, stri
     typeof request.headers === 'object' &&
     request.headers !== null
   );
+}
+
+export type EventFileRun = {
+  entries: readonly ReplayEntry[];
+  skipped: readonly SkippedLine[];
+  /** How long the clock runs on after the latest event, so that waits and lifecycle stages come due. */
+  daysAfter: number;
+  policies: RunResult['policies'];
+  onProgress?: (progress: ReplayProgress) => void;
+};
+
+/**
+ * An event file through the local stack, as `npm start` runs it: each entry put at its time in the order of
+ * the file, the clock run on, and the result in the shape `cairn simulate --out` writes (core/simulate/run.ts
+ * does the same for the simulator). The stack's clock must start at the first event's time.
+ */
+export async function runEventFile(
+  stack: LocalStack,
+  clock: VirtualClock,
+  run: EventFileRun,
+): Promise<{ result: RunResult; replayed: ReplayResult }> {
+  const first = clock.now();
+  const last = run.entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
+  const replayed = await replayEntries(stack, clock, run.entries, run.onProgress);
+  const until = last + run.daysAfter * 86_400_000;
+  await runUntil(stack, clock, until);
+  stack.results.finalize();
+  const result = runResult({
+    until,
+    eventsIn: replayed.put,
+    skipped: [...run.skipped],
+    policies: run.policies,
+    tally: stack.results,
+    deadLetters: stack.deadLetters,
+    lines: replayed.lines,
+  });
+  return { result, replayed };
+}
+
+/** Where the clock of a replay of these entries starts: the first event's time, as the simulator's does. */
+export function replayStart(entries: readonly ReplayEntry[]): number {
+  return entries.find((e) => e.at !== undefined)?.at ?? Date.now();
 }

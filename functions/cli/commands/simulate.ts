@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { Observer } from '../../core/ports/observer.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
-import { runResult } from '../../core/simulate/result.ts';
-import { Simulation } from '../../core/simulate/simulation.ts';
+import { simulateEventLines } from '../../core/simulate/run.ts';
 import { streamEventLines } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
 import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
@@ -21,7 +21,6 @@ and a virtual clock, and prints what happened per journey and step.
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
 ${policiesUsage}`;
 
-const DAY = 86_400_000;
 const PROGRESS_EVERY = 250_000;
 const MAX_REPORTED_PROBLEMS = 20;
 
@@ -49,60 +48,41 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
 
   const timeline: string[] = [];
   const { user } = values;
-  const simulation = new Simulation({
-    config,
-    ...(user
-      ? {
-          observer: {
-            observe: (observation) => {
-              for (const line of formatTimelineEntry(observation, user)) timeline.push(line);
-            },
-          },
-        }
-      : {}),
-  });
-
-  const started = Date.now();
-  const skipped: { line: number; reason: string }[] = [];
-  const lines = new Map<string, number>();
-  let lastEventAt = Number.NEGATIVE_INFINITY;
+  const observer: Observer = {
+    observe: (observation) => {
+      for (const line of formatTimelineEntry(observation, user ?? '')) timeline.push(line);
+    },
+  };
+  let shown = 0;
+  let run: Awaited<ReturnType<typeof simulateEventLines>>;
   try {
-    for await (const line of streamEventLines(values.events)) {
-      if (line.kind === 'skipped') {
-        skipped.push({ line: line.line, reason: line.reason });
-        if (skipped.length <= MAX_REPORTED_PROBLEMS)
-          io.stderr(`${values.events}:${line.line}: ${line.reason}`);
-        continue;
-      }
-      lines.set(line.id, line.line);
-      await simulation.put(line.value, line.at);
-      if (line.at !== undefined) lastEventAt = Math.max(lastEventAt, line.at);
-      if (simulation.eventsIn % PROGRESS_EVERY === 0) {
-        io.stderr(
-          `... ${simulation.eventsIn.toLocaleString('en-US')} events, virtual time ${new Date(simulation.now).toISOString()}`,
-        );
-      }
-    }
+    run = await simulateEventLines({
+      config,
+      lines: streamEventLines(values.events),
+      until,
+      policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
+      ...(user ? { observer } : {}),
+      onSkipped: (line, reason) => {
+        if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${reason}`);
+      },
+      onEvent: (simulation) => {
+        if (simulation.eventsIn % PROGRESS_EVERY === 0)
+          io.stderr(
+            `... ${simulation.eventsIn.toLocaleString('en-US')} events, virtual time ${new Date(simulation.now).toISOString()}`,
+          );
+      },
+    });
   } catch (error) {
     io.stderr(
       `cairn simulate: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`,
     );
     return 2;
   }
+  const { simulation, result } = run;
+  const { skipped } = result;
+  const end = Date.parse(result.until);
   if (skipped.length > MAX_REPORTED_PROBLEMS)
     io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
-  const end = until ?? (Number.isFinite(lastEventAt) ? lastEventAt + 30 * DAY : started);
-  await simulation.finish(end);
-
-  const result = runResult({
-    until: end,
-    eventsIn: simulation.eventsIn,
-    skipped,
-    policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-    tally: simulation.tally,
-    deadLetters: simulation.deadLetters,
-    lines,
-  });
   const invalid = result.deadLetters.filter((d) => d.kind === 'invalid-event');
   for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
     io.stderr(`${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${letter.reason}`);

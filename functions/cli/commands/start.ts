@@ -2,11 +2,10 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../core/runtime/clock.ts';
-import { runUntil } from '../../core/runtime/drive.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
-import { entriesFromNdjson, replayEntries } from '../../local/replay.ts';
+import { entriesFromNdjson, replayStart, runEventFile } from '../../local/replay.ts';
 import { formatStackReport } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -35,7 +34,7 @@ open the SES page to read the emails. SMS and push have no local provider API; t
 --out" writes, so that the two can be compared (docs/runtime.md).
 --verbose shows the handlers' own log lines (Powertools Logger).`;
 
-const DAY = 86_400_000;
+const _DAY = 86_400_000;
 
 function heading(io: CliIo, text: string): void {
   io.stdout(`\n== ${text} ==`);
@@ -107,10 +106,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (text === undefined) return 2;
   const { entries, skipped } = entriesFromNdjson(text);
-  // As the simulator: the clock starts at the file's first event, and runs on past its latest.
-  const first = entries.find((e) => e.at !== undefined)?.at ?? Date.now();
-  const last = entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
-  const clock = new VirtualClock(first);
+  const clock = new VirtualClock(replayStart(entries));
   const stack = await startStack(io, { ...common, clock });
   if (!stack) return 1;
   try {
@@ -119,30 +115,22 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     heading(io, `3. Replay of ${values.events} through PutEvents, on virtual time`);
     for (const { line, reason } of skipped) io.stderr(`${values.events}:${line}: skipped, ${reason}`);
     let lastProgress = Date.now();
-    const replayed = await replayEntries(stack, clock, entries, (p) => {
-      if (Date.now() - lastProgress < 2000 && p.put < p.of) return;
-      lastProgress = Date.now();
-      io.stdout(`  ${p.put}/${p.of} events put, virtual time ${new Date(p.at).toISOString()}`);
+    const { result, replayed } = await runEventFile(stack, clock, {
+      entries,
+      skipped,
+      daysAfter: numbers.daysAfter,
+      policies: await policiesOf(values.journeys, values.env),
+      onProgress: (p) => {
+        if (Date.now() - lastProgress < 2000 && p.put < p.of) return;
+        lastProgress = Date.now();
+        io.stdout(`  ${p.put}/${p.of} events put, virtual time ${new Date(p.at).toISOString()}`);
+      },
     });
     for (const { line, reason } of replayed.refused)
       io.stderr(`${values.events}:${line}: PutEvents refused it: ${reason}`);
-    const until = last + numbers.daysAfter * DAY;
-    io.stdout(
-      `  running on to ${new Date(until).toISOString().slice(0, 10)} (${numbers.daysAfter} days after the last event)`,
-    );
-    await runUntil(stack, clock, until);
+    io.stdout(`  ran on to ${result.until.slice(0, 10)} (${numbers.daysAfter} days after the last event)`);
 
     heading(io, 'Report');
-    stack.results.finalize();
-    const result = runResult({
-      until,
-      eventsIn: replayed.put,
-      skipped,
-      policies: await policiesOf(values.journeys, values.env),
-      tally: stack.results,
-      deadLetters: stack.deadLetters,
-      lines: replayed.lines,
-    });
     for (const line of formatStackReport(stack, result)) io.stdout(`  ${line}`);
     if (values.out) {
       await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);

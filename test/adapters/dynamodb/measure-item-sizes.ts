@@ -9,11 +9,7 @@
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, WRITE_UNIT_BYTES, writeUnits } from '../../../functions/adapters/dynamodb/item-size.ts';
-import {
-  type CountedSend,
-  type CustomerState,
-  PROCESSED_MEMORY,
-} from '../../../functions/core/engine/state.ts';
+import { type CustomerState, PROCESSED_MEMORY } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import {

@@ -1,0 +1,62 @@
+import type { EventLine } from '../events/event-line.ts';
+import type { Observer } from '../ports/observer.ts';
+import type { RuntimeConfig } from '../runtime/config.ts';
+import { type RunResult, runResult } from './result.ts';
+import { Simulation } from './simulation.ts';
+
+const DAY = 86_400_000;
+
+export type SimulationRun = {
+  config: RuntimeConfig;
+  /** The lines of an event file, in the order they arrive. */
+  lines: AsyncIterable<EventLine> | Iterable<EventLine>;
+  /** Run the clock to here; default: `daysAfter` days after the latest event. */
+  until?: number | undefined;
+  daysAfter?: number;
+  policies?: RunResult['policies'];
+  observer?: Observer;
+  /** Told after each event put, for progress. */
+  onEvent?: (simulation: Simulation) => void;
+  /** Told of each line that is not an event, as it is met. */
+  onSkipped?: (line: number, reason: string) => void;
+};
+
+/**
+ * An event file through the simulator, as `cairn simulate` runs it: each event put at its time in the order
+ * of the file, then the clock run on, and the result in the shape `npm start -- --out` writes too.
+ */
+export async function simulateEventLines(
+  run: SimulationRun,
+): Promise<{ simulation: Simulation; result: RunResult }> {
+  const simulation = new Simulation({
+    config: run.config,
+    ...(run.observer ? { observer: run.observer } : {}),
+  });
+  const skipped: RunResult['skipped'] = [];
+  const lines = new Map<string, number>();
+  let latest = Number.NEGATIVE_INFINITY;
+  for await (const line of run.lines) {
+    if (line.kind === 'skipped') {
+      skipped.push({ line: line.line, reason: line.reason });
+      run.onSkipped?.(line.line, line.reason);
+      continue;
+    }
+    lines.set(line.id, line.line);
+    await simulation.put(line.value, line.at);
+    if (line.at !== undefined) latest = Math.max(latest, line.at);
+    run.onEvent?.(simulation);
+  }
+  const until =
+    run.until ?? (Number.isFinite(latest) ? latest + (run.daysAfter ?? 30) * DAY : simulation.now);
+  await simulation.finish(Number.isFinite(until) ? until : 0);
+  const result = runResult({
+    until: Number.isFinite(until) ? until : 0,
+    eventsIn: simulation.eventsIn,
+    skipped,
+    policies: run.policies ?? null,
+    tally: simulation.tally,
+    deadLetters: simulation.deadLetters,
+    lines,
+  });
+  return { simulation, result };
+}
