@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readEventLine } from '../../functions/core/events/event-line.ts';
-import { VirtualClock } from '../../functions/core/runtime/clock.ts';
-import type { RunResult } from '../../functions/core/simulate/result.ts';
-import { simulateEventLines } from '../../functions/core/simulate/run.ts';
-import { loadRuntimeConfig } from '../../functions/handlers/shared/config.ts';
-import { entriesFromNdjson, replayStart, runEventFile } from '../../functions/local/replay.ts';
-import { startLocalStack } from '../../functions/local/stack.ts';
+import { throughLocalStack, throughSimulator } from '../support/machines.ts';
 
 // One machine (docs/runtime.md): the simulator and the local stack (dynalite, the real Lambda handlers, the
 // real EventBridge client) run the same use cases, so the same event file must give the same result, down to
@@ -137,37 +131,16 @@ function eventFile({ happenings, repeats, swaps }: Timeline): string {
     .join('\n');
 }
 
-async function throughSimulator(text: string): Promise<RunResult> {
-  const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
-  const lines = text.split('\n').flatMap((raw, i) => readEventLine(raw, i + 1) ?? []);
-  const { result } = await simulateEventLines({ config, lines, daysAfter: DAYS_AFTER });
-  return result;
-}
-
-async function throughLocalStack(text: string): Promise<RunResult> {
-  const { entries, skipped } = entriesFromNdjson(text);
-  const clock = new VirtualClock(replayStart(entries));
-  const stack = await startLocalStack({ journeysDir: 'journeys', clock });
-  try {
-    const { result } = await runEventFile(stack, clock, {
-      entries,
-      skipped,
-      daysAfter: DAYS_AFTER,
-      policies: null,
-    });
-    return result;
-  } finally {
-    await stack.stop();
-  }
-}
-
 describe('the simulator and the local stack', () => {
   it('give the same result for the sample events', async () => {
     // Prepare
     const text = await readFile('journeys/events/sample.ndjson', 'utf8');
 
     // Act
-    const [simulated, local] = await Promise.all([throughSimulator(text), throughLocalStack(text)]);
+    const [simulated, local] = await Promise.all([
+      throughSimulator(text, DAYS_AFTER),
+      throughLocalStack(text, DAYS_AFTER),
+    ]);
 
     // Assess
     expect(simulated.messages.length).toBeGreaterThan(10);
@@ -181,8 +154,8 @@ describe('the simulator and the local stack', () => {
         const text = eventFile(drawn);
 
         // Act
-        const simulated = await throughSimulator(text);
-        const local = await throughLocalStack(text);
+        const simulated = await throughSimulator(text, DAYS_AFTER);
+        const local = await throughLocalStack(text, DAYS_AFTER);
 
         // Assess
         expect(local).toEqual(simulated);
