@@ -13,14 +13,23 @@ import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts'
 export type InMemoryCustomerStateStoreOptions = {
   /** Where address-level suppressions are kept (an InMemoryPolicyStore's `suppressed`), as the table does. */
   suppressionsOf?: (addresses: readonly string[]) => Promise<[string, SuppressionReason][]>;
+  /**
+   * Keep each saved state itself, deeply frozen, and hand that out on load, instead of JSON text parsed on
+   * each load: the simulator's choice, for speed. The use cases never change a state they were given (the
+   * engine is pure), and the freeze makes any that did fail at once. The parity test holds it to the local
+   * stack, whose DynamoDB store serialises.
+   */
+  shareFrozen?: boolean;
 };
 
 export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
   private readonly records = new Map<string, { json: string; version: number; addresses: string[] }>();
+  private readonly frozen = new Map<string, { state: CustomerState; version: number; addresses: string[] }>();
 
   constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {}
 
   async load(userId: string): Promise<StoredCustomerState | undefined> {
+    if (this.options.shareFrozen) return this.frozen.get(userId);
     const record = this.records.get(userId);
     if (!record) return undefined;
     return { state: CustomerState.parse(JSON.parse(record.json)), version: record.version };
@@ -28,6 +37,7 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
 
   /** The stored state, read at once (for reports on a run in this process). */
   peek(userId: string): CustomerState | undefined {
+    if (this.options.shareFrozen) return this.frozen.get(userId)?.state;
     const record = this.records.get(userId);
     return record ? CustomerState.parse(JSON.parse(record.json)) : undefined;
   }
@@ -45,6 +55,7 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
 
   // No await inside: on one event loop the check and the write run without interleaving.
   async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
+    if (this.options.shareFrozen) return this.saveFrozen(state, expectedVersion);
     const current = this.records.get(state.userId)?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
@@ -54,6 +65,27 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
   }
 
   async holdersOf(address: string): Promise<string[]> {
-    return [...this.records].flatMap(([userId, r]) => (r.addresses.includes(address) ? [userId] : []));
+    const records = this.options.shareFrozen ? this.frozen : this.records;
+    return [...records].flatMap(([userId, r]) => (r.addresses.includes(address) ? [userId] : []));
   }
+
+  private saveFrozen(state: CustomerState, expectedVersion: number | undefined): SaveResult {
+    const current = this.frozen.get(state.userId)?.version;
+    if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
+    const version = (current ?? 0) + 1;
+    this.frozen.set(state.userId, {
+      state: deepFreeze(state),
+      version,
+      addresses: addressesOf(state.profile),
+    });
+    return { ok: true, version };
+  }
+}
+
+/** Freezes a value and everything it holds; what is frozen already is left as it is (shared parts). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }

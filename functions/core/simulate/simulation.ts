@@ -81,6 +81,7 @@ export class Simulation implements Machine {
     this.ingestQueue = new InMemoryQueue('ingest', this.clock, { onDeadLetter });
     this.sendQueue = new InMemoryQueue<QueuedSend>('send', this.clock, { onDeadLetter });
     this.states = new InMemoryCustomerStateStore({
+      shareFrozen: true,
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
     });
     this.policyStore = new InMemoryPolicyStore({ customers: this.states });
