@@ -77,7 +77,8 @@ describe('cairn validate', () => {
 
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out).toEqual(['5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)']);
+    expect(out.at(-1)).toBe('5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)');
+    expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
 
   it('fails on a template that references an unknown variable, naming the template file and line', async () => {
@@ -214,5 +215,32 @@ describe('cairn', () => {
 
     expect([stale, fresh]).toEqual([1, 0]);
     expect(err).toEqual([`${file} is stale: run "npm run schema" to regenerate it from the zod schema`]);
+  });
+
+  it("renders each send step's template with only what every send has, and notes each value it needs", async () => {
+    // Prepare: the welcome email's subject uses a trait no event has to carry.
+    const dir = await copyOfJourneys();
+    const file = join(dir, 'templates', 'welcome.yaml');
+    const subject = `  subject: "Welcome to Example Roasters, {{ profile.traits.firstName | default: 'coffee lover' }}"`;
+    const at = await breakLine(
+      file,
+      subject,
+      subject.replace('"Welcome', '"{{ profile.traits.loyaltyTier }} Welcome'),
+      'profile.traits.loyaltyTier',
+    );
+    const { io, out } = memoryIo();
+
+    // Act
+    const code = await main(['validate', '--quiet', dir], io);
+
+    // Assess: a note, not a problem (a customer who has the trait gets the message).
+    expect(code).toBe(0);
+    expect(out).toContain(
+      `note: ${file}:${at} email.subject: welcome-series/welcome-email needs profile.traits.loyaltyTier; a send without it fails (template-missing-variable)`,
+    );
+    // The trigger's pattern guarantees the cart's id, so only the product's name is noted for the reminder.
+    expect(out.filter((line) => line.includes('cart-abandonment/remind'))).toEqual([
+      expect.stringContaining('needs event.properties.name;'),
+    ]);
   });
 });

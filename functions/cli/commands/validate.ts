@@ -8,6 +8,7 @@ import { formatProblem, type Problem, sortProblems } from '../../core/diagnostic
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
+import { templateNeeds } from '../../core/templates/needs.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import type { CliIo } from '../io.ts';
 
@@ -17,7 +18,9 @@ Checks journey files (YAML or JSON) and lists every problem with file:line:colum
 Paths default to journeys/. A folder contributes the journey files directly inside it, and its
 lifecycle.yaml and policies.yaml when present (policies: the base values and every environment).
 Also checks the message templates (Liquid syntax, filters, every variable reference) and that every
-send step's template exists with content for the step's channels.
+send step's template exists with content for the step's channels, then renders each send step's template,
+on each of its channels and locales, with only what every send has, and notes each value it needs that a
+customer or an event may lack (a trait, an event property): a send without it fails.
   --templates DIR  the templates folder; default: templates/ beside the first path (journeys/templates)
   --quiet          print only problems and the summary, not what each journey does`;
 
@@ -59,6 +62,14 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (!values.quiet) {
     for (const { journey, file } of journeys) io.stdout(`${describeJourney(journey, file).join('\n')}\n`);
   }
+  if (problems.length === 0)
+    for (const need of templateNeeds(
+      journeys.map((j) => j.journey),
+      templateSet.templates,
+    ))
+      io.stdout(
+        `note: ${need.where}: ${need.journeyId}/${need.stepId} needs ${need.variable}; a send without it fails (template-missing-variable)`,
+      );
   const badFiles = new Set(problems.map((p) => p.file)).size;
   const summary = `${files.length} journey file(s) checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
   if (problems.length > 0) {
