@@ -25,9 +25,10 @@
  *   the traits that identify them; those with a phone number or the app opt in first (people.ts).
  * - Events after the end of the period are not emitted.
  */
+
+import { MinHeap } from '../collections/min-heap.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { type Customer, createCustomer, firstSession, nextSession, type Period } from './customers.ts';
-import { MinHeap } from './heap.ts';
 import { keyedRandom, RandomStreams } from './random.ts';
 import { runSession } from './sessions.ts';
 import { DAY_MS } from './zones.ts';

@@ -1,5 +1,5 @@
+import { dueFirst, MinHeap } from '../collections/min-heap.ts';
 import type { Clock } from './clock.ts';
-import { DueQueue } from './due-queue.ts';
 
 export type QueueMessage<T> = { messageId: string; body: T; visibleAt: number; receiveCount: number };
 
@@ -24,7 +24,7 @@ type Slot = { dueAt: number; id: string; messageId: string };
 export class InMemoryQueue<T> {
   private readonly live = new Map<string, QueueMessage<T>>();
   // Entries go stale when their message is deleted or hidden again; they are skipped when met.
-  private readonly order = new DueQueue<Slot>();
+  private readonly order = new MinHeap<Slot>(dueFirst);
   private readonly visibilityTimeoutMs: number;
   private readonly maxReceiveCount: number;
   private sequence = 0;

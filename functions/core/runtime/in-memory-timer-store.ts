@@ -1,6 +1,6 @@
+import { dueFirst, MinHeap } from '../collections/min-heap.ts';
 import type { Timer } from '../engine/state.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import { DueQueue } from './due-queue.ts';
 
 /** A timer's identity: ids are unique per customer, so the customer is part of it. */
 const keyOf = (timer: Pick<Timer, 'id' | 'userId'>) => JSON.stringify([timer.userId, timer.id]);
@@ -14,7 +14,7 @@ type Entry = { dueAt: number; id: string; timer: Timer };
  */
 export class InMemoryTimerStore implements TimerStore {
   private readonly timers = new Map<string, Timer>();
-  private readonly order = new DueQueue<Entry>();
+  private readonly order = new MinHeap<Entry>(dueFirst);
   /** Handed out by `due` and not yet done: back in the order at the next `due`, as a store would keep them. */
   private handedOut: Entry[] = [];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../../functions/core/generate/heap.ts';
+import { MinHeap } from '../../../functions/core/collections/min-heap.ts';
 import { keyedRandom, RandomStreams } from '../../../functions/core/generate/random.ts';
 import { isoTime } from '../../../functions/core/generate/sessions.ts';
 

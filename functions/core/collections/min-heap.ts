@@ -25,6 +25,11 @@ export class MinHeap<T> {
     items[i] = item;
   }
 
+  /** The first item, left in place; undefined when empty. */
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
   /** Removes and returns the first item, or undefined when empty. */
   pop(): T | undefined {
     const items = this.#items;
@@ -51,3 +56,9 @@ export class MinHeap<T> {
     return top;
   }
 }
+
+/** Anything that falls due: earliest first, then by id, so that the order never depends on insertion. */
+export type Due = { dueAt: number; id: string };
+
+export const dueFirst = (a: Due, b: Due): boolean =>
+  a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
