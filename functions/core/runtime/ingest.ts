@@ -250,18 +250,46 @@ export async function dispatchEffects(
   const sends: Enqueued[] = [];
   const events: CustomerEvent[] = [];
   for (const effect of effects) {
-    if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') schedule.push(effect.timer);
-    else if (effect.type === 'send') {
-      const decision = decided.get(effect.intent.messageId);
-      sends.push({
-        send: { intent: effect.intent, ...(decision ? { decided: decision } : {}) },
-        delaySeconds: 0,
-      });
-    } else if (effect.type === 'event-emitted') events.push(emittedEvent(effect));
-    else if (effect.type === 'timer-cancelled') {
-      const dueAt = waitDueAt(before, effect.timerId);
-      // Unknown due time: leave it; a fired timer whose wait is gone is a no-op in the engine.
-      if (dueAt !== undefined) cancel.push({ id: effect.timerId, userId: effect.userId, dueAt });
+    // Exhaustive: a new effect type does not compile until it says whether it needs I/O.
+    switch (effect.type) {
+      case 'timer-scheduled':
+      case 'timer-deferred':
+        schedule.push(effect.timer);
+        break;
+      case 'send': {
+        const decision = decided.get(effect.intent.messageId);
+        sends.push({
+          send: { intent: effect.intent, ...(decision ? { decided: decision } : {}) },
+          delaySeconds: 0,
+        });
+        break;
+      }
+      case 'event-emitted':
+        events.push(emittedEvent(effect));
+        break;
+      case 'timer-cancelled': {
+        const dueAt = waitDueAt(before, effect.timerId);
+        // Unknown due time: leave it; a fired timer whose wait is gone is a no-op in the engine.
+        if (dueAt !== undefined) cancel.push({ id: effect.timerId, userId: effect.userId, dueAt });
+        break;
+      }
+      // Decisions the state already holds, told to the observer; nothing to hand on.
+      case 'enrolled':
+      case 'not-enrolled':
+      case 'moved':
+      case 'send-withheld':
+      case 'profile-updated':
+      case 'split-assigned':
+      case 'held-out':
+      case 'goal-reached':
+      case 'exited':
+      case 'stage-changed':
+      case 'ignored':
+        break;
+      default: {
+        const unknown: never = effect;
+        throw new Error(`an effect no dispatcher handles: ${JSON.stringify(unknown)}`);
+      }
     }
   }
   await Promise.all([
@@ -284,7 +312,7 @@ function waitDueAt(state: CustomerState | undefined, timerId: string): number | 
 
 /**
  * The customer event an `emit-event` step produces. Its id is derived from the effect, so the same effect
- * handed on twice is one event to ingest. Same shape as the simulator's (core/simulate/simulation.ts).
+ * handed on twice is one event to ingest. The simulator and the local stack hand it on through this too.
  */
 export function emittedEvent(effect: Extract<Effect, { type: 'event-emitted' }>): CustomerEvent {
   return {
