@@ -28,7 +28,7 @@ import {
 import { StepRunner } from './steps.ts';
 
 export type EngineContext = {
-  /** The engine's clock: the simulator passes virtual time, the runtime the wall clock. */
+  /** The engine's clock: virtual time in the simulator and a replay, the wall clock on AWS. */
   now: number;
   catalog: JourneyCatalog;
   /** Used for local-time waits when the profile has no valid timezone. */

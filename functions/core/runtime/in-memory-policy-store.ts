@@ -6,7 +6,7 @@ import type { PolicyStore } from '../ports/policy-store.ts';
 import { suppressHolders } from './suppress-holders.ts';
 
 export type InMemoryPolicyStoreOptions = {
-  /** The customer states to copy suppressions into, as the DynamoDB store does; none in the simulator. */
+  /** The customer states to copy suppressions into, as the DynamoDB store does (the simulator passes its own). */
   customers?: CustomerStateStore & AddressHolders;
 };
 
