@@ -271,8 +271,9 @@ class Work {
       return;
     }
     const step = journey.steps.get(enrollment.wait.stepId);
-    const next =
-      step?.type === 'wait' ? (enrollment.wait.kind === 'event' ? step.onTimeout : step.next) : undefined;
+    let next: string | undefined;
+    if (step?.type === 'wait')
+      next = enrollment.wait.kind !== 'event' ? step.next : 'event' in step ? step.onTimeout : undefined;
     enrollment.wait = undefined;
     if (next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, next);
