@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Timer } from '../../functions/core/engine/state.ts';
+import type { LifecycleTimer, Timer, WaitTimer } from '../../functions/core/engine/state.ts';
 import type { TimerStore } from '../../functions/core/ports/timer-store.ts';
 import { HOUR, MINUTE } from '../support/journeys.ts';
 
 /** The writer's clock in every test: all timers fall due after it. */
 export const CONTRACT_T0 = Date.parse('2026-11-02T10:00:00Z');
 
-export function timer(userId: string, id: string, dueAt: number, overrides: Partial<Timer> = {}): Timer {
+export function timer(
+  userId: string,
+  id: string,
+  dueAt: number,
+  overrides: Partial<WaitTimer> = {},
+): WaitTimer {
   return {
     id,
     userId,
@@ -17,6 +22,10 @@ export function timer(userId: string, id: string, dueAt: number, overrides: Part
     kind: 'event',
     ...overrides,
   };
+}
+
+export function lifecycleTimer(userId: string, dueAt: number): LifecycleTimer {
+  return { id: `lifecycle:${userId}:${dueAt}`, userId, dueAt, kind: 'lifecycle' };
 }
 
 const ids = (timers: readonly Timer[]) => timers.map((t) => `${t.userId}/${t.id}`);
@@ -54,7 +63,10 @@ export function timerStoreContract(name: string, makeStore: () => TimerStore | P
     it('gives back a scheduled timer once it is due, exactly as scheduled', async () => {
       // Prepare
       const store = await makeStore();
-      const ana = timer('ana', 'enr-1:wait:1', CONTRACT_T0 + 30 * MINUTE, { kind: 'lifecycle', stepId: '' });
+      const ana = timer('ana', 'enr-1:wait:1', CONTRACT_T0 + 30 * MINUTE, {
+        kind: 'until',
+        stepId: 'morning',
+      });
       await store.schedule(ana);
 
       // Act
@@ -64,6 +76,19 @@ export function timerStoreContract(name: string, makeStore: () => TimerStore | P
       // Assess
       expect(before).toEqual([]);
       expect(atDueTime).toEqual([ana]);
+    });
+
+    it('gives back a lifecycle timer as scheduled, with no enrollment fields', async () => {
+      // Prepare
+      const store = await makeStore();
+      const boundary = lifecycleTimer('ana', CONTRACT_T0 + 30 * MINUTE);
+      await store.schedule(boundary);
+
+      // Act
+      const due = await store.due(CONTRACT_T0 + 30 * MINUTE, 10);
+
+      // Assess
+      expect(due).toStrictEqual([boundary]);
     });
 
     it('keeps one timer when the same timer is scheduled twice', async () => {

@@ -115,13 +115,22 @@ function propertyNames(node: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** The step variants of the journey schema, by their `type` constant. */
+/** The `type` constant of a step schema, or of each form of a step kind written in several forms (a wait). */
+function typeConstants(schema: JsonSchema): unknown[] {
+  const forms = Array.isArray(schema.anyOf) ? (schema.anyOf as JsonSchema[]) : [schema];
+  return forms.map(
+    (form) => (form.properties as Record<string, { const?: string }> | undefined)?.type?.const,
+  );
+}
+
+/** The step variants of the journey schema, by their `type` constant; a kind's forms together. */
 function stepSchemas(): Map<string, JsonSchema> {
   const steps = new Map<string, JsonSchema>();
   for (const option of Step.options) {
     const schema = jsonSchemaOf(option);
-    const type = (schema.properties as Record<string, { const?: string }> | undefined)?.type?.const;
-    if (typeof type !== 'string') throw new Error('a step schema without a constant type');
+    const [type, ...others] = new Set(typeConstants(schema));
+    if (typeof type !== 'string' || others.length > 0)
+      throw new Error('a step schema without one constant type');
     steps.set(type, schema);
   }
   return steps;

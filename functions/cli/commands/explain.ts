@@ -111,7 +111,8 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
 
 function journeyOf(effect: Effect): string | undefined {
   if (effect.type === 'send') return effect.intent.journeyId;
-  if (effect.type === 'timer-scheduled') return effect.timer.journeyId;
+  if (effect.type === 'timer-scheduled')
+    return effect.timer.kind === 'lifecycle' ? undefined : effect.timer.journeyId;
   return 'journeyId' in effect ? effect.journeyId : undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema-parts.ts';
-import type { SendIntent, Timer } from './state.ts';
+import type { SendIntent, Timer, WaitTimer } from './state.ts';
 
 /** Why a customer did not enter a journey on an input that matched its trigger. */
 export type NotEnrolledReason =
@@ -45,7 +45,7 @@ export type Effect =
   | (OfEnrollment & { type: 'send-withheld'; stepId: string; reason: WithheldReason; template: string })
   | (Base & { type: 'timer-scheduled'; timer: Timer })
   | (Base & { type: 'timer-cancelled'; timerId: string; reason: 'event-arrived' | 'enrollment-ended' })
-  | (OfEnrollment & { type: 'timer-deferred'; timer: Timer; reason: 'journey-paused' | 'journey-draft' })
+  | (OfEnrollment & { type: 'timer-deferred'; timer: WaitTimer; reason: 'journey-paused' | 'journey-draft' })
   | (OfEnrollment & { type: 'event-emitted'; detailType: string; properties: Record<string, JsonValue> })
   | (OfEnrollment & { type: 'profile-updated'; set: Record<string, JsonValue>; unset: string[] })
   | (OfEnrollment & { type: 'split-assigned'; stepId: string; variant: string })

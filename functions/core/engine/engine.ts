@@ -20,10 +20,12 @@ import {
   ENDED_MEMORY,
   ENDED_MEMORY_MS,
   type Enrollment,
+  type LifecycleTimer,
   PROCESSED_MEMORY,
   type SendIntent,
   type Timer,
   type TriggerRef,
+  type WaitTimer,
 } from './state.ts';
 import { StepRunner } from './steps.ts';
 
@@ -210,15 +212,7 @@ class Work {
       return;
     }
     if (this.state.lifecycleTimer?.dueAt === dueAt) return;
-    const timer: Timer = {
-      id: `lifecycle:${userId}:${dueAt}`,
-      userId,
-      enrollmentId: '',
-      journeyId: '',
-      stepId: '',
-      dueAt,
-      kind: 'lifecycle',
-    };
+    const timer: LifecycleTimer = { id: `lifecycle:${userId}:${dueAt}`, userId, dueAt, kind: 'lifecycle' };
     this.state.lifecycleTimer = { id: timer.id, dueAt };
     this.effects.push({ at: this.now, userId, type: 'timer-scheduled', timer });
   }
@@ -229,31 +223,44 @@ class Work {
   }
 
   onTimer(timer: Timer): void {
-    const base = { at: this.now, userId: this.state.userId, inputKey: `timer:${timer.id}` };
-    if (timer.kind === 'lifecycle') {
-      if (this.state.lifecycleTimer?.id !== timer.id) {
-        this.effects.push({ ...base, type: 'ignored', reason: 'stale-timer' });
-        return;
-      }
-      this.state.lifecycleTimer = undefined;
-      const stageChange = this.reclassify(true);
-      if (stageChange) this.onEvent(stageChange, 1);
+    if (timer.kind === 'lifecycle') this.onLifecycleTimer(timer);
+    else this.onWaitTimer(timer);
+  }
+
+  private ignoredTimer(timer: Timer, reason: 'stale-timer' | 'unknown-enrollment'): void {
+    const { now: at, state } = this;
+    this.effects.push({ at, userId: state.userId, inputKey: `timer:${timer.id}`, type: 'ignored', reason });
+  }
+
+  private onLifecycleTimer(timer: LifecycleTimer): void {
+    if (this.state.lifecycleTimer?.id !== timer.id) {
+      this.ignoredTimer(timer, 'stale-timer');
       return;
     }
+    this.state.lifecycleTimer = undefined;
+    const stageChange = this.reclassify(true);
+    if (stageChange) this.onEvent(stageChange, 1);
+  }
+
+  private onWaitTimer(timer: WaitTimer): void {
     const enrollment = this.state.enrollments.find((e) => e.id === timer.enrollmentId);
     if (!enrollment) {
-      this.effects.push({ ...base, type: 'ignored', reason: 'unknown-enrollment' });
+      this.ignoredTimer(timer, 'unknown-enrollment');
       return;
     }
     if (enrollment.wait?.timerId !== timer.id) {
-      this.effects.push({ ...base, type: 'ignored', reason: 'stale-timer' });
+      this.ignoredTimer(timer, 'stale-timer');
       return;
     }
     const journey = this.journeyOf(enrollment);
     if (!journey) return;
     const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
     if (status === 'paused' || status === 'draft') {
-      const deferred: Timer = { ...timer, id: `${timer.id}~${this.now}`, dueAt: this.now + PAUSED_RETRY_MS };
+      const deferred: WaitTimer = {
+        ...timer,
+        id: `${timer.id}~${this.now}`,
+        dueAt: this.now + PAUSED_RETRY_MS,
+      };
       enrollment.wait = { ...enrollment.wait, timerId: deferred.id, dueAt: deferred.dueAt };
       this.effects.push({
         ...this.of(enrollment),
@@ -264,8 +271,9 @@ class Work {
       return;
     }
     const step = journey.steps.get(enrollment.wait.stepId);
-    const next =
-      step?.type === 'wait' ? (enrollment.wait.kind === 'event' ? step.onTimeout : step.next) : undefined;
+    let next: string | undefined;
+    if (step?.type === 'wait')
+      next = enrollment.wait.kind !== 'event' ? step.next : 'event' in step ? step.onTimeout : undefined;
     enrollment.wait = undefined;
     if (next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, next);
@@ -346,7 +354,7 @@ class Work {
     if (status === 'paused' || status === 'draft') {
       // Held, but not forgotten: from here the wait is a plain delay whose end takes the event's branch
       // (`next`), looked at as a paused journey's due waits are, and run once the journey is active again.
-      const timer: Timer = {
+      const timer: WaitTimer = {
         id: `${wait.timerId}~${this.now}`,
         userId: this.state.userId,
         enrollmentId: enrollment.id,

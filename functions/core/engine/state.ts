@@ -13,7 +13,22 @@ export const TriggerRef = z.object({
 });
 export type TriggerRef = z.infer<typeof TriggerRef>;
 
+/**
+ * What a journey wait's end does: for `event`, events matching the wait step's event end it early and its timer
+ * takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event wait whose event arrived
+ * while its journey was paused becomes a `duration` wait, so that its end takes `next`, the event's branch.
+ */
 export const WaitKind = z.enum(['duration', 'until', 'event']);
+export type WaitKind = z.infer<typeof WaitKind>;
+
+/** The wait an enrollment is in: the wait step, the timer that ends it and when. */
+export const EnrollmentWait = z.object({
+  stepId: z.string(),
+  timerId: z.string(),
+  dueAt: z.number(),
+  kind: WaitKind,
+});
+export type EnrollmentWait = z.infer<typeof EnrollmentWait>;
 
 export const Enrollment = z.object({
   id: z.string(),
@@ -26,7 +41,7 @@ export const Enrollment = z.object({
   /** active: on a step. completed: ran off the end of the graph, but its goal window is still open. */
   status: z.enum(['active', 'completed']),
   stepId: z.string(),
-  wait: z.object({ stepId: z.string(), timerId: z.string(), dueAt: z.number(), kind: WaitKind }).optional(),
+  wait: EnrollmentWait.optional(),
   holdout: z.boolean(),
   variant: z.string().optional(),
   sends: z.number(),
@@ -106,16 +121,33 @@ export function newCustomerState(userId: string): CustomerState {
   return { userId, profile: emptyProfile(), enrollments: [], entries: {}, journeySends: {}, processed: [] };
 }
 
-/** A wait of an enrollment, or (kind lifecycle, with empty enrollment, journey and step) a stage boundary. */
-export const Timer = z.object({
+/** The timer that ends an enrollment's wait (its `kind` says what the end does: see WaitKind). */
+export const WaitTimer = z.object({
   id: z.string(),
   userId: z.string(),
   enrollmentId: z.string(),
   journeyId: z.string(),
   stepId: z.string(),
   dueAt: z.number(),
-  kind: z.enum([...WaitKind.options, 'lifecycle']),
+  kind: WaitKind,
 });
+export type WaitTimer = z.infer<typeof WaitTimer>;
+
+/**
+ * The timer at a customer's next time-driven lifecycle-stage boundary: it belongs to no enrollment. Timers
+ * stored before it was a variant of its own carry empty enrollmentId, journeyId and stepId, which parsing
+ * drops.
+ */
+export const LifecycleTimer = z.object({
+  id: z.string(),
+  userId: z.string(),
+  dueAt: z.number(),
+  kind: z.literal('lifecycle'),
+});
+export type LifecycleTimer = z.infer<typeof LifecycleTimer>;
+
+/** A timer: the end of an enrollment's wait, or a lifecycle-stage boundary; told apart by `kind`. */
+export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer]);
 export type Timer = z.infer<typeof Timer>;
 
 export const SendIntent = z.object({

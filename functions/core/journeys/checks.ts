@@ -19,7 +19,7 @@ type StepNode = {
 
 /**
  * Checks a journey document for what the schema cannot see: the step graph, what each step kind checks
- * (wait forms, split shares...) and the validity of every pattern. It reads the raw document defensively, so
+ * (split shares...) and the validity of every pattern. It reads the raw document defensively, so
  * these problems are reported together with schema problems instead of only after those are fixed. What it
  * knows of a step (its edges, whether it waits, its checks and patterns) comes from the step's kind
  * (functions/core/steps/).
@@ -170,7 +170,7 @@ function checkCyclesWithoutWait(steps: StepNode[]): Finding[] {
   return findings;
 }
 
-/** What each step's kind checks about it alone (wait forms, split shares...). */
+/** What each step's kind checks about it alone (split shares...). */
 function checkStepKinds(steps: StepNode[]): Finding[] {
   return steps.flatMap((s) =>
     (s.kind?.check?.(s.raw) ?? []).map((finding) => ({

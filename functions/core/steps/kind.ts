@@ -1,6 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { PathSegment } from '../diagnostics/problem.ts';
-import { valueAt } from '../diagnostics/zod-problems.ts';
+import { formProblems, valueAt } from '../diagnostics/zod-problems.ts';
 import type { CompiledEventCondition } from '../engine/conditions.ts';
 import type { Effect, ExitReason, OfEnrollment } from '../engine/effects.ts';
 import type { CustomerState, Enrollment } from '../engine/state.ts';
@@ -8,6 +8,37 @@ import type { Category, JourneyLimits, OnCap } from '../journeys/schema-parts.ts
 
 /** A step kind's schema: an object with an `id` and a constant `type`, which the union discriminates on. */
 export type StepSchema = z.ZodType<{ id: string; type: string }> & z.core.$ZodTypeDiscriminable;
+
+/** One form of a step kind written in several forms: an object with the kind's constant `type`. */
+export type StepForm<T extends string> = z.ZodType<{ id: string; type: T }> & z.core.$ZodTypeDiscriminable;
+
+/**
+ * A step kind written in several forms, which differ in which keys they have (a wait has a duration, an until
+ * or an event): the union of the forms, as one option of the Step union. That union is discriminated by
+ * `type`, and zod finds an option's `type` in the option's `propValues`, which it computes for objects but
+ * not for unions; so the union is given the one `type` its forms share. It is given last, and the result is
+ * not to be changed further: a zod method returns a clone, which would not have it. `problem` words what is
+ * wrong when a step has the keys of no form: zod's message, and the one diagnostics/zod-problems.ts reports
+ * at the step (it finds it in `formProblems`).
+ */
+export function stepForms<
+  T extends string,
+  const Forms extends readonly [StepForm<T>, StepForm<T>, ...StepForm<T>[]],
+>(
+  type: T,
+  forms: Forms,
+  { description, problem }: { description: string; problem: (raw: unknown) => string | undefined },
+): z.ZodUnion<Forms> & z.core.$ZodTypeDiscriminable {
+  const union = z.union(forms, { error: (issue) => problem(issue.input) }).describe(description);
+  formProblems.add(union, { problem });
+  union._zod.propValues = { type: new Set([type]) };
+  if (!isDiscriminable(union)) throw new Error(`the forms of the ${type} step cannot be told apart by type`);
+  return union;
+}
+
+function isDiscriminable<S extends z.core.$ZodType>(schema: S): schema is S & z.core.$ZodTypeDiscriminable {
+  return schema._zod.propValues !== undefined;
+}
 
 /** A step id a step can go to, and the path of the field that names it, relative to the step. */
 export type StepEdge = { path: PathSegment[]; target: string };

@@ -1,56 +1,95 @@
 import * as z from 'zod';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { type CompiledEventCondition, compileEventCondition } from '../engine/conditions.ts';
-import type { Timer } from '../engine/state.ts';
+import type { WaitKind, WaitTimer } from '../engine/state.ts';
 import { describeEvent, describeNext } from '../journeys/describe-parts.ts';
 import { Duration, EventCondition, LocalTime, NextStep, StepId, Weekday } from '../journeys/schema-parts.ts';
 import { durationMs } from '../time/duration.ts';
 import { isValidTimezone, nextLocalTime } from '../time/zoned.ts';
-import { edgesAt, type StepContext, type StepFinding, type StepKind, type StepOutcome } from './kind.ts';
+import { edgesAt, type StepContext, type StepKind, type StepOutcome, stepForms } from './kind.ts';
 
-export const WaitStep = z
+export const DurationWait = z
   .strictObject({
     id: StepId,
     type: z.literal('wait'),
-    duration: Duration.optional().describe('Wait this long.'),
+    duration: Duration.describe('Wait this long.'),
+    next: NextStep.optional(),
+  })
+  .describe('Wait for a duration.');
+export type DurationWait = z.infer<typeof DurationWait>;
+
+export const UntilWait = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('wait'),
     until: z
       .strictObject({
         time: LocalTime.describe("The time of day in the customer's timezone."),
         days: z.array(Weekday).min(1).optional().describe('Allowed weekdays; any day when absent.'),
       })
-      .optional()
       .describe("Wait until the next such local time in the customer's timezone."),
-    event: EventCondition.optional().describe('Wait until a matching event arrives.'),
-    timeout: Duration.optional().describe('With event: how long to wait before taking onTimeout.'),
-    onTimeout: StepId.optional().describe('With event: the step to take when the timeout passes.'),
     next: NextStep.optional(),
   })
-  .describe('Wait for a duration, until a local time of day, or for an event (with a timeout).');
+  .describe('Wait until a local time of day.');
+export type UntilWait = z.infer<typeof UntilWait>;
+
+export const EventWait = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('wait'),
+    event: EventCondition.describe('Wait until a matching event arrives.'),
+    timeout: Duration.describe('How long to wait for the event before taking onTimeout.'),
+    onTimeout: StepId.optional().describe(
+      'The step to take when the timeout passes. Without it the enrollment completes then.',
+    ),
+    next: StepId.optional().describe(
+      'The step to take when the event arrives. Without it the enrollment completes then.',
+    ),
+  })
+  .describe('Wait for an event, with a timeout.');
+export type EventWait = z.infer<typeof EventWait>;
+
+/** The keys that choose a wait's form: exactly one of them. */
+const FORM_KEYS = ['duration', 'until', 'event'] as const;
+
+/**
+ * What is wrong with a wait that has the keys of no form; undefined when its keys are one form's (a value is
+ * wrong then, which the form's own problems say).
+ */
+export function waitFormProblem(raw: unknown): string | undefined {
+  const forms = FORM_KEYS.filter((k) => valueAt(raw, [k]) !== undefined);
+  const [form] = forms;
+  if (form === undefined || forms.length > 1) {
+    const found = forms.length === 0 ? 'none' : forms.join(' and ');
+    return `a wait step needs exactly one of duration, until or event, found ${found}`;
+  }
+  if (form === 'event')
+    return valueAt(raw, ['timeout']) === undefined
+      ? 'a wait for an event needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)'
+      : undefined;
+  const misplaced = (['timeout', 'onTimeout'] as const).filter((k) => valueAt(raw, [k]) !== undefined);
+  if (misplaced.length === 0) return undefined;
+  const verb = misplaced.length === 1 ? 'applies' : 'apply';
+  return `${misplaced.join(' and ')} only ${verb} to a wait for an event, not to a wait with ${form}`;
+}
+
+/** A wait step: one of its forms, each with exactly its own fields. */
+export const WaitStep = stepForms('wait', [DurationWait, UntilWait, EventWait], {
+  description: 'Wait for a duration, until a local time of day, or for an event (with a timeout).',
+  problem: waitFormProblem,
+});
 export type WaitStep = z.infer<typeof WaitStep>;
 
-/** A wait takes exactly one form; only a wait for an event has (and needs) a timeout. */
-function check(raw: unknown): StepFinding[] {
-  const forms = (['duration', 'until', 'event'] as const).filter((k) => valueAt(raw, [k]) !== undefined);
-  if (forms.length !== 1) {
-    const found = forms.length === 0 ? 'none' : forms.join(' and ');
-    return [
-      { path: [], message: `a wait step needs exactly one of duration, until or event, found ${found}` },
-    ];
+/** When the wait ends, and what its end does (WaitKind). */
+function endOf(step: WaitStep, context: StepContext): { dueAt: number; kind: WaitKind } {
+  const { now } = context;
+  if ('until' in step) {
+    const zone = context.state.profile.timezone;
+    const timezone = zone !== undefined && isValidTimezone(zone) ? zone : context.defaultTimezone;
+    return { dueAt: nextLocalTime(now, timezone, step.until.time, step.until.days), kind: 'until' };
   }
-  if (forms[0] === 'event') {
-    return valueAt(raw, ['timeout']) === undefined
-      ? [
-          {
-            path: [],
-            message:
-              'a wait for an event needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)',
-          },
-        ]
-      : [];
-  }
-  return (['timeout', 'onTimeout'] as const)
-    .filter((k) => valueAt(raw, [k]) !== undefined)
-    .map((k): StepFinding => ({ path: [k], message: `${k} only applies to a wait for an event` }));
+  if ('event' in step) return { dueAt: now + durationMs(step.timeout), kind: 'event' };
+  return { dueAt: now + durationMs(step.duration), kind: 'duration' };
 }
 
 /**
@@ -63,21 +102,8 @@ function execute(
   context: StepContext,
 ): StepOutcome {
   const { now, state, journey, enrollment } = context;
-  let dueAt: number;
-  let kind: Timer['kind'];
-  if (step.until) {
-    const zone = state.profile.timezone;
-    const timezone = zone !== undefined && isValidTimezone(zone) ? zone : context.defaultTimezone;
-    dueAt = nextLocalTime(now, timezone, step.until.time, step.until.days);
-    kind = 'until';
-  } else if (step.event) {
-    dueAt = now + durationMs(step.timeout ?? 'P1D');
-    kind = 'event';
-  } else {
-    dueAt = now + durationMs(step.duration ?? 'PT0S');
-    kind = 'duration';
-  }
-  const timer: Timer = {
+  const { dueAt, kind } = endOf(step, context);
+  const timer: WaitTimer = {
     id: `${enrollment.id}:${step.id}:${enrollment.visits}`,
     userId: state.userId,
     enrollmentId: enrollment.id,
@@ -92,13 +118,12 @@ function execute(
 }
 
 function describe(step: WaitStep): string {
-  if (step.duration) return `wait ${step.duration}${describeNext(step.next)}`;
-  if (step.until) {
+  if ('duration' in step) return `wait ${step.duration}${describeNext(step.next)}`;
+  if ('until' in step) {
     const days = step.until.days ? ` on ${step.until.days.join(',')}` : '';
     return `wait until ${step.until.time} local time${days}${describeNext(step.next)}`;
   }
-  const event = step.event ? describeEvent(step.event) : '';
-  return `wait for ${event}${describeNext(step.next)}; after ${step.timeout ?? '?'}${describeNext(step.onTimeout)}`;
+  return `wait for ${describeEvent(step.event)}${describeNext(step.next)}; after ${step.timeout}${describeNext(step.onTimeout)}`;
 }
 
 export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined> = {
@@ -107,8 +132,7 @@ export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined>
   waits: true,
   edges: (raw) => edgesAt(raw, [['next'], ['onTimeout']]),
   patterns: () => [['event', 'pattern']],
-  check,
-  compile: (step, where) => (step.event ? compileEventCondition(step.event, where) : undefined),
+  compile: (step, where) => ('event' in step ? compileEventCondition(step.event, where) : undefined),
   awaits: (awaited) => awaited,
   execute,
   describe,

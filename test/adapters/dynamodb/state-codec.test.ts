@@ -55,6 +55,37 @@ describe('the stored form of a customer state', () => {
     expect(hash).toBe('af5ca49847992755');
   });
 
+  it('decodes a state stored before timers and wait steps had variants: its waits and lifecycle timer', () => {
+    // Prepare: the JSON as written then, in format 1
+    const enrollment = (id: string, wait: string) =>
+      `{"id":"${id}","journeyId":"j","version":"v1","key":"","enteredAt":0,"trigger":{"id":"e1",` +
+      `"source":"shop","detail-type":"Signed Up","time":"2026-01-01T00:00:00.000Z","detail":{"userId":"ana",` +
+      `"properties":{}}},"status":"active","stepId":"${id}-step","wait":${wait},"holdout":false,"sends":0,"visits":1}`;
+    const json =
+      '{"userId":"ana","profile":{"traits":{},"devices":[],"consent":{},"firstSeenAt":0,"lastSeenAt":0},' +
+      `"enrollments":[${[
+        enrollment('d', '{"stepId":"d-step","timerId":"t-d","dueAt":10,"kind":"duration"}'),
+        enrollment('u', '{"stepId":"u-step","timerId":"t-u","dueAt":20,"kind":"until"}'),
+        enrollment('e', '{"stepId":"e-step","timerId":"t-e","dueAt":30,"kind":"event"}'),
+      ].join(',')}],"entries":{},"journeySends":{},"processed":[],` +
+      '"lifecycleTimer":{"id":"lifecycle:ana:40","dueAt":40}}';
+    const stored = Buffer.concat([
+      Buffer.from([1]),
+      deflateRawSync(Buffer.from(json), { dictionary: Buffer.from(STATE_DICTIONARY_V1) }),
+    ]);
+
+    // Act
+    const state = decodeState(stored);
+
+    // Assess
+    expect(state.enrollments.map((e) => e.wait)).toEqual([
+      { stepId: 'd-step', timerId: 't-d', dueAt: 10, kind: 'duration' },
+      { stepId: 'u-step', timerId: 't-u', dueAt: 20, kind: 'until' },
+      { stepId: 'e-step', timerId: 't-e', dueAt: 30, kind: 'event' },
+    ]);
+    expect(state.lifecycleTimer).toEqual({ id: 'lifecycle:ana:40', dueAt: 40 });
+  });
+
   it('refuses bytes of an unknown format, damaged bytes, and a stored value that is not a state', () => {
     // Prepare
     const state = states[0];

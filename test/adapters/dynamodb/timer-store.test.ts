@@ -1,12 +1,21 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemSize, WRITE_UNIT_BYTES } from '../../../functions/adapters/dynamodb/item-size.ts';
+import { PARTITION_KEY, SORT_KEY } from '../../../functions/adapters/dynamodb/table.ts';
 import {
+  bucketKey,
   DynamoTimerStore,
   type DynamoTimerStoreOptions,
+  timerSortKey,
 } from '../../../functions/adapters/dynamodb/timer-store.ts';
 import type { Timer } from '../../../functions/core/engine/state.ts';
 import { fireDueTimers } from '../../../functions/core/runtime/timers.ts';
-import { CONTRACT_T0, timer, timerStoreContract } from '../../contracts/timer-store.contract.ts';
+import {
+  CONTRACT_T0,
+  lifecycleTimer,
+  timer,
+  timerStoreContract,
+} from '../../contracts/timer-store.contract.ts';
 import { sampleEvents, sampleSetup, statesAfterEachEvent } from '../../core/runtime/sample-states.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 import { HOUR, MINUTE } from '../../support/journeys.ts';
@@ -80,9 +89,6 @@ describe('DynamoTimerStore', () => {
             {
               id: s.lifecycleTimer.id,
               userId: s.userId,
-              enrollmentId: '',
-              journeyId: '',
-              stepId: '',
               dueAt: s.lifecycleTimer.dueAt,
               kind: 'lifecycle' as const,
             },
@@ -96,6 +102,40 @@ describe('DynamoTimerStore', () => {
     // Assess
     expect(timers.length).toBeGreaterThan(50);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(WRITE_UNIT_BYTES);
+  });
+
+  it('reads the lifecycle timers stored before they were a variant of their own, pending or failed', async () => {
+    // Prepare: as stored then, with empty enrollment, journey and step; one pending, one a hole of a sweep
+    const { store, tableName } = await newStore();
+    const asStoredThen = (boundary: Timer) => ({ ...boundary, enrollmentId: '', journeyId: '', stepId: '' });
+    const pending = lifecycleTimer('ana', CONTRACT_T0 + 5 * MINUTE);
+    const failed = lifecycleTimer('ben', CONTRACT_T0 - 10 * MINUTE);
+    await dynamo.documents.send(
+      new PutCommand({ TableName: tableName, Item: { ...store.item(pending), t: asStoredThen(pending) } }),
+    );
+    const hole = {
+      pk: bucketKey(Math.floor(failed.dueAt / HOUR), 0),
+      sk: timerSortKey(failed.dueAt, failed),
+      timer: asStoredThen(failed),
+    };
+    await dynamo.documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          [PARTITION_KEY]: 'TIMERS',
+          [SORT_KEY]: 'PROGRESS',
+          p: timerSortKey(CONTRACT_T0, { id: '', userId: '' }),
+          h: JSON.stringify([hole]),
+          v: 1,
+        },
+      }),
+    );
+
+    // Act
+    const due = await store.due(CONTRACT_T0 + 10 * MINUTE, 10);
+
+    // Assess
+    expect(due).toStrictEqual([failed, pending]);
   });
 
   it('records a whole sweep in one write, deleting nothing', async () => {

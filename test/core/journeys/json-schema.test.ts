@@ -78,4 +78,34 @@ describe('journeys/schema.json', () => {
       expect(schema).toContain(word);
     }
   });
+
+  it('accepts each form of a wait step and refuses a wait with the fields of no form, as an editor would', async () => {
+    // Prepare
+    const validate = compileCommittedSchema(await readFile('journeys/schema.json', 'utf8'));
+    const withWait = (fields: Record<string, unknown>) => ({
+      id: 'j',
+      name: 'J',
+      trigger: { event: { 'detail-type': ['X'] } },
+      steps: [{ id: 'w', type: 'wait', ...fields }],
+    });
+    const event = { pattern: { 'detail-type': ['Order Completed'] } };
+
+    // Act
+    const forms = [
+      { duration: 'P1D' },
+      { until: { time: '09:00' } },
+      { event, timeout: 'P1D', onTimeout: 'w' },
+    ];
+    const noForms = [
+      {},
+      { duration: 'P1D', until: { time: '09:00' } },
+      { event },
+      { duration: 'P1D', timeout: 'P1D' },
+      { until: { time: '09:00' }, onTimeout: 'w' },
+    ];
+
+    // Assess
+    for (const fields of forms) expect(validate(withWait(fields)), JSON.stringify(fields)).toBe(true);
+    for (const fields of noForms) expect(validate(withWait(fields)), JSON.stringify(fields)).toBe(false);
+  });
 });

@@ -116,6 +116,18 @@ describe('stages over time', () => {
     expect(sends).toEqual([[60 * DAY, 'win-back']]);
   });
 
+  it('schedules each boundary as a lifecycle timer, which belongs to no enrollment', async () => {
+    const { effects } = await timeline(
+      [{ at: T0, type: 'Order Completed', properties: { revenue: 30 } }],
+      T0 + DAY,
+    );
+
+    const timers = effects.flatMap((e) => (e.type === 'timer-scheduled' ? [e.timer] : []));
+    expect(timers).toStrictEqual([
+      { id: `lifecycle:u1:${T0 + 30 * DAY}`, userId: 'u1', dueAt: T0 + 30 * DAY, kind: 'lifecycle' },
+    ]);
+  });
+
   it('moves the boundary when the customer buys again', async () => {
     const { effects } = await timeline(
       [
