@@ -2,26 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { CHANNEL_CLIENT_CONFIG } from '../adapters/channels/index.ts';
-import { DynamoCustomerStateStore } from '../adapters/dynamodb/customer-state-store.ts';
-import { DynamoPolicyStore } from '../adapters/dynamodb/policy-store.ts';
-import { DynamoTimerStore } from '../adapters/dynamodb/timer-store.ts';
 import { SesEmailChannel } from '../adapters/ses/email-channel.ts';
+import {
+  type ApplyComposition,
+  composeApplyPorts,
+  type EffectExits,
+  tableCatalogRefresher,
+  tableTimerStore,
+} from '../composition/apply.ts';
+import { composeDeliverPorts } from '../composition/deliver.ts';
+import type { TableAccess } from '../composition/table.ts';
+import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
-import { messageComposer } from '../core/runtime/compose.ts';
-import { engineContext, type RuntimeConfig } from '../core/runtime/config.ts';
-import type { DeliverPorts } from '../core/runtime/deliver.ts';
+import type { RuntimeConfig } from '../core/runtime/config.ts';
 import type { Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
-import type { ApplyPorts } from '../core/runtime/ingest.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
-import type { UnsubscribePorts } from '../core/runtime/unsubscribe.ts';
 import { Tally } from '../core/simulate/tally.ts';
 import { deliverHandler } from '../handlers/deliver/index.ts';
 import { ingestHandler } from '../handlers/ingest/index.ts';
 import { loadRuntimeConfig } from '../handlers/shared/config.ts';
 import type { BatchResponse } from '../handlers/shared/envelopes.ts';
+import { type Refreshing, refreshing } from '../handlers/shared/journey-catalog.ts';
+import type { Observability } from '../handlers/shared/observability.ts';
 import { timersHandler } from '../handlers/timers/index.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
 import type { LocalClock } from './clock.ts';
@@ -134,10 +139,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const ingestQueue: LocalQueue = new InMemoryQueue('ingest', clock, { onDeadLetter });
   const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
   const results = new Tally(config.catalog);
+  const table: TableAccess = { documents: dynamo.documents, tableName };
   const timers = new ObservedTimerStore(
-    new DynamoTimerStore({
-      client: dynamo.documents,
-      tableName,
+    tableTimerStore(table, {
       clock: now,
       // Handlers run one at a time here, so no timer write can be in flight during a sweep.
       writeMarginMs: 0,
@@ -147,9 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       firstSweepFrom: now(),
     }),
   );
-  const apply: ApplyPorts = {
-    states: new DynamoCustomerStateStore({ client: dynamo.documents, tableName }),
-    timers,
+  const exits: EffectExits = {
     sends: localSendQueue(sendQueue),
     events: localEventPublisher(ingestQueue),
     deadLetters: {
@@ -157,19 +159,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         deadLetters.push(letter);
       },
     },
-    observer: results,
-    context: () => engineContext(config, now()),
-    // As on AWS (applyPortsOf): sends are decided where the state was just read, so deliver reads nothing.
-    delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
+  };
+  const observability = (service: string) => localObservability(service, tally, logLevel);
+  // Each function that runs the engine has its own catalog refresher over the registry in the table, as on AWS
+  // (handlers/shared/wiring.ts), so a status changed with `cairn journeys` applies here within a minute too.
+  const engineFunction = <P>(
+    obs: Observability,
+    compose: (composition: ApplyComposition) => P,
+  ): (() => Promise<P>) => {
+    const refresher = tableCatalogRefresher(table, config.catalog, now);
+    const wired: Refreshing<P> = {
+      ports: compose({
+        table,
+        exits,
+        timers,
+        observer: results,
+        setting: { config, catalogs: refresher, now },
+      }),
+      refresher,
+    };
+    return refreshing(async () => wired, obs.logger);
   };
 
   const unsubscribeKeys = { current: randomBytes(32) };
   let stack: LocalStack | undefined;
-  const unsubscribePorts: UnsubscribePorts = { keys: unsubscribeKeys, events: apply.events, now };
-  const unsubscribe = unsubscribeHandler(
-    async () => unsubscribePorts,
-    localObservability('unsubscribe', tally, logLevel),
-  );
+  const unsubscribePorts = composeUnsubscribePorts({ keys: unsubscribeKeys, events: exits.events, now });
+  const unsubscribe = unsubscribeHandler(async () => unsubscribePorts, observability('unsubscribe'));
   const serial = serialiser();
   const endpoint: LocalEndpoint = await startEndpoint({
     ...(options.port === undefined ? {} : { port: options.port }),
@@ -202,32 +217,44 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     { step: 'initialize', name: 'cairnLocalRecordRequests' },
   );
-  const deliverPorts: DeliverPorts = {
-    apply,
-    policies: config.policies,
-    policyStore: new DynamoPolicyStore({ client: dynamo.documents, tableName }),
-    defaultTimezone: config.defaultTimezone,
-    composer: messageComposer(config, { baseUrl: `${endpoint.url}/unsubscribe`, keys: unsubscribeKeys, now }),
-    channel: observed(
-      channelRouter({
-        email: new SesEmailChannel({
-          client: sesClient,
-          from: options.emailFrom ?? 'Cairn Local <cairn@example.com>',
-        }),
-        sms,
-        push,
+  const channel = observed(
+    channelRouter({
+      email: new SesEmailChannel({
+        client: sesClient,
+        from: options.emailFrom ?? 'Cairn Local <cairn@example.com>',
       }),
-      now,
-      sent,
-    ),
+      sms,
+      push,
+    }),
     now,
+    sent,
+  );
+  const unsubscribeLinks = { baseUrl: `${endpoint.url}/unsubscribe`, keys: unsubscribeKeys };
+  const ingestObs = observability('ingest');
+  const ingestPorts = engineFunction(ingestObs, composeApplyPorts);
+  const timersObs = observability('timers');
+  const timersPorts = engineFunction(timersObs, composeApplyPorts);
+  const deliverObs = observability('deliver');
+  const deliverPorts = engineFunction(deliverObs, (composition) =>
+    composeDeliverPorts({ ...composition, channel, unsubscribe: unsubscribeLinks }),
+  );
+  const stop = async () => {
+    sesClient.destroy();
+    await Promise.all([endpoint.stop(), ses.stop(), dynamo.stop()]);
   };
-  const ingest = ingestHandler(async () => apply, localObservability('ingest', tally, logLevel));
-  const deliver = deliverHandler(async () => deliverPorts, localObservability('deliver', tally, logLevel));
+  // Each registers the journeys it ships and reads the registry now, as a function does at its cold start: a
+  // registry that cannot be read stops the start, not the first event. One after the other, so that the first
+  // registers and the others find the versions stored.
+  try {
+    for (const ports of [ingestPorts, timersPorts, deliverPorts]) await ports();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const ingest = ingestHandler(ingestPorts, ingestObs);
+  const deliver = deliverHandler(deliverPorts, deliverObs);
   // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
-  const sweep = timersHandler(async () => apply, localObservability('timers', tally, logLevel), {
-    concurrency: 1,
-  });
+  const sweep = timersHandler(timersPorts, timersObs, { concurrency: 1 });
 
   async function runBatch(
     queue: LocalQueue,
@@ -284,10 +311,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         undefined,
       );
     },
-    async stop() {
-      sesClient.destroy();
-      await Promise.all([endpoint.stop(), ses.stop(), dynamo.stop()]);
-    },
+    stop,
   };
   return stack;
 }

@@ -13,7 +13,7 @@ import type { ShippedConfig } from './journeys.ts';
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
 export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback';
 
-/** A variable Cairn's runtime reads, named as its zod schemas name it (functions/handlers/shared/wiring.ts). */
+/** A variable Cairn's runtime reads, named as its zod schemas (functions/handlers/shared/environment.ts) name it. */
 export type CairnVariable =
   | keyof z.input<typeof RuntimeEnvironment>
   | keyof z.input<typeof ChannelEnvironment>;

@@ -6,11 +6,7 @@ import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey
 import { main } from '../../functions/cli/main.ts';
 import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
 import type { Journey } from '../../functions/core/journeys/schema.ts';
-import { Policies } from '../../functions/core/policies/config.ts';
-import {
-  CATALOG_MAX_AGE_MS,
-  JourneyCatalogRefresher,
-} from '../../functions/handlers/shared/journey-catalog.ts';
+import { CATALOG_MAX_AGE_MS, JourneyCatalogRefresher } from '../../functions/core/runtime/journey-catalog.ts';
 import { welcomeJourney } from '../contracts/journey-registry.contract.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
@@ -76,17 +72,14 @@ async function environment(...journeys: Journey[]) {
   const env = `t${process.pid}-${++environments}`;
   const tableName = await dynamo.createTable(`cairn-${env}`);
   const registry = new DynamoJourneyRegistry({ client: dynamo.documents, tableName });
-  const config = {
-    catalog: new JourneyCatalog(journeys),
-    lifecycle: undefined,
-    policies: Policies.parse({}),
-    templates: new Map(),
-    defaultTimezone: 'UTC',
-  };
   const clock = { now: Date.now() };
-  const refresher = new JourneyCatalogRefresher({ config, registry, clock: () => clock.now });
+  const refresher = new JourneyCatalogRefresher({
+    bundled: new JourneyCatalog(journeys),
+    registry,
+    clock: () => clock.now,
+  });
   await refresher.refreshIfStale();
-  return { env, tableName, registry, config, clock, refresher };
+  return { env, tableName, registry, clock, refresher };
 }
 
 async function cairn(...args: string[]) {
@@ -123,12 +116,12 @@ describe('cairn journeys on a deployed table (dynalite through AWS_ENDPOINT_URL_
 
   it('pauses a journey, audited, and a running function honours it once its catalog is a minute old', async () => {
     // Prepare
-    const { env, registry, config, clock, refresher } = await environment(welcomeJourney());
+    const { env, registry, clock, refresher } = await environment(welcomeJourney());
 
     // Act
     const paused = await cairn('pause', 'welcome', '--env', env, '--reason', 'wrong coupon', '--by', 'ana');
     await refresher.refreshIfStale();
-    const statusBefore = config.catalog.latestOf('welcome')?.journey.status;
+    const statusBefore = refresher.current().latestOf('welcome')?.journey.status;
     clock.now += CATALOG_MAX_AGE_MS;
     await refresher.refreshIfStale();
     const history = await cairn('history', 'welcome', '--env', env);
@@ -138,7 +131,10 @@ describe('cairn journeys on a deployed table (dynalite through AWS_ENDPOINT_URL_
     expect(paused.out).toMatch(
       /^welcome: paused \(was active\), by ana at .*; the functions honour it within a minute\.$/,
     );
-    expect([statusBefore, config.catalog.latestOf('welcome')?.journey.status]).toEqual(['active', 'paused']);
+    expect([statusBefore, refresher.current().latestOf('welcome')?.journey.status]).toEqual([
+      'active',
+      'paused',
+    ]);
     expect(await registry.history('welcome')).toEqual([
       expect.objectContaining({
         seq: 1,

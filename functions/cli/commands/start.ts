@@ -203,6 +203,15 @@ async function serve(
   io.stdout(
     `    --entries '[{"Source":"com.example.shop","DetailType":"Signed Up","Detail":"{\\"userId\\":\\"usr_42\\",\\"traits\\":{\\"email\\":\\"you@example.com\\"}}"}]'`,
   );
+  io.stdout(
+    '\n  Pause or resume a journey, as on AWS (the handlers honour it within a minute of the clock):',
+  );
+  io.stdout(
+    `  AWS_ENDPOINT_URL_DYNAMODB=${stack.dynamo.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\`,
+  );
+  io.stdout(
+    `    npx cairn journeys pause welcome-series --env local --table ${stack.tableName} --region local`,
+  );
   const serving = serveStack(
     stack,
     clock,

@@ -9,6 +9,11 @@ import type { LoadedTemplate } from '../templates/load.ts';
  * cold start by a function, once per run by the simulator, journey tests and the local stack.
  */
 export type RuntimeConfig = {
+  /**
+   * The journeys as loaded: a function's bundle. The use cases take the catalog they run from a CatalogSource
+   * (journey-catalog.ts): on AWS and the local stack a refresher, which adds the versions and statuses of the
+   * journey registry; in the simulator this one, fixed.
+   */
   catalog: JourneyCatalog;
   lifecycle: LifecycleModel | undefined;
   policies: Policies;
@@ -17,11 +22,15 @@ export type RuntimeConfig = {
   defaultTimezone: string;
 };
 
-/** The engine's context at `now` under this configuration. */
-export function engineContext(config: RuntimeConfig, now: number): EngineContext {
+/** The engine's context at `now` under this configuration, running `catalog` (by default the one loaded). */
+export function engineContext(
+  config: RuntimeConfig,
+  now: number,
+  catalog: JourneyCatalog = config.catalog,
+): EngineContext {
   return {
     now,
-    catalog: config.catalog,
+    catalog,
     defaultTimezone: config.defaultTimezone,
     ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
   };

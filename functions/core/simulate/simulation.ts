@@ -6,17 +6,19 @@ import type { Observation, Observer } from '../ports/observer.ts';
 import type { QueuedSend } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
 import { VirtualClock } from '../runtime/clock.ts';
-import { messageComposer } from '../runtime/compose.ts';
-import { engineContext, type RuntimeConfig } from '../runtime/config.ts';
+import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
+import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { type Machine, runUntil } from '../runtime/drive.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
 import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
 import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
+import { fixedCatalog } from '../runtime/journey-catalog.ts';
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
+import { applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { Tally } from './tally.ts';
 
 export type SimulationOptions = {
@@ -91,38 +93,41 @@ export class Simulation implements Machine {
         options.observer?.observe(observation);
       },
     };
-    this.apply = {
-      states: this.states,
-      timers: this.timers,
-      sends: {
-        enqueue: async (messages) => {
-          for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
+    // The journeys as loaded: no registry to refresh them from, so a run is repeatable.
+    const setting: RuntimeSetting = { config, catalogs: fixedCatalog(config.catalog), now };
+    this.apply = applyPorts(
+      {
+        states: this.states,
+        timers: this.timers,
+        sends: {
+          enqueue: async (messages) => {
+            for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
+          },
         },
-      },
-      events: {
-        publish: async (events) => {
-          for (const event of events) this.ingestQueue.send(event);
+        events: {
+          publish: async (events) => {
+            for (const event of events) this.ingestQueue.send(event);
+          },
         },
-      },
-      deadLetters: {
-        put: async (letter) => {
-          this.deadLetters.push(letter);
+        deadLetters: {
+          put: async (letter) => {
+            this.deadLetters.push(letter);
+          },
         },
+        observer,
       },
-      observer,
-      context: () => engineContext(config, now()),
-      delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
-    };
+      setting,
+    );
     const channel: ChannelPort = channelRouter(this.channels);
-    this.deliver = {
-      apply: this.apply,
-      policies: config.policies,
-      policyStore: this.policyStore,
-      defaultTimezone: config.defaultTimezone,
-      composer: messageComposer(config, { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS, now }),
-      channel,
-      now,
-    };
+    this.deliver = deliverPorts(
+      this.apply,
+      {
+        policyStore: this.policyStore,
+        channel,
+        unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
+      },
+      setting,
+    );
   }
 
   get now(): number {

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { DynamoPolicyStore } from '../../adapters/dynamodb/policy-store.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
+import { composeFeedbackPorts } from '../../composition/feedback.ts';
 import type { FeedbackPorts } from '../../core/runtime/feedback.ts';
 import { RuntimeEnvironment } from '../shared/environment.ts';
 
@@ -20,10 +20,12 @@ export type FeedbackEnvironment = z.infer<typeof FeedbackEnvironment>;
 /** feedback on AWS: suppressions in DynamoDB, events onto the ingest queue. */
 export async function wireFeedback(environment: NodeJS.ProcessEnv = process.env): Promise<FeedbackPorts> {
   const env = FeedbackEnvironment.parse(environment);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  return {
-    policyStore: new DynamoPolicyStore({ client: documents, tableName: env.CAIRN_TABLE_NAME }),
+  return composeFeedbackPorts({
+    table: {
+      documents: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      tableName: env.CAIRN_TABLE_NAME,
+    },
     events: new SqsEventPublisher({ client: new SQSClient({}), queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
     now: Date.now,
-  };
+  });
 }

@@ -1,6 +1,7 @@
+import { composeApplyPorts } from '../../composition/apply.ts';
 import type { ApplyPorts } from '../../core/runtime/ingest.ts';
-import { journeyCatalogRefresher, type Refreshing } from '../shared/journey-catalog.ts';
-import { applyPortsOf, awsRuntime } from '../shared/wiring.ts';
+import type { Refreshing } from '../shared/journey-catalog.ts';
+import { awsRuntime, engineFunctionOn } from '../shared/wiring.ts';
 
 /**
  * ingest on AWS: customer state in DynamoDB, sends and emitted events to SQS, dead letters to SQS, and the
@@ -9,7 +10,6 @@ import { applyPortsOf, awsRuntime } from '../shared/wiring.ts';
 export async function wireIngest(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Refreshing<ApplyPorts>> {
-  const runtime = await awsRuntime(environment);
-  const refresher = journeyCatalogRefresher(runtime);
-  return { ports: applyPortsOf(runtime, refresher), refresher };
+  const { composition, refresher } = engineFunctionOn(await awsRuntime(environment));
+  return { ports: composeApplyPorts(composition), refresher };
 }

@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as z from 'zod';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
+import { composeUnsubscribePorts } from '../../composition/unsubscribe.ts';
 import type { UnsubscribePorts } from '../../core/runtime/unsubscribe.ts';
 import { ChannelEnvironment, RuntimeEnvironment } from '../shared/environment.ts';
 
@@ -21,9 +22,9 @@ export async function wireUnsubscribe(
 ): Promise<UnsubscribePorts> {
   const env = UnsubscribeEnvironment.parse(environment);
   const keys = await loadUnsubscribeKeys(new SecretsManagerClient({}), env.CAIRN_UNSUBSCRIBE_SECRET_ID);
-  return {
+  return composeUnsubscribePorts({
     keys,
     events: new SqsEventPublisher({ client: new SQSClient({}), queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
     now: Date.now,
-  };
+  });
 }

@@ -65,7 +65,7 @@ const scheduled = (at: number) => ({
 });
 
 /**
- * The three handlers on a fresh table, with the ports functions/handlers/shared/wiring.ts gives them on AWS:
+ * The three handlers on a fresh table, with the ports functions/composition/ gives them on AWS:
  * customer states, the policy store and the send ledger on the client the counter watches. Timers have a
  * client and a counter of their own: docs/data-model.md counts them in their own section. Queues are in
  * memory; `deliver()` hands everything on the send queue to the deliver handler, as SQS would.

@@ -95,6 +95,20 @@ describe('the function bundles, built by the synth', () => {
     }
   });
 
+  it('bundles the template engine in deliver alone, and the journey registry in the functions that load journeys', () => {
+    for (const fn of FUNCTIONS) {
+      // Act
+      const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
+
+      // Assess: liquidjs's error class, and an error of the registry adapter (adapters/dynamodb/journey-registry.ts)
+      expect([fn, code.includes('LiquidError')]).toEqual([fn, fn === 'deliver']);
+      expect([fn, code.includes('not an item this version of Cairn knows')]).toEqual([
+        fn,
+        LOADS_JOURNEYS.includes(fn),
+      ]);
+    }
+  });
+
   it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {
     for (const fn of FUNCTIONS) {
       // Act

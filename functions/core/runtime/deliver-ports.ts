@@ -1,0 +1,44 @@
+import type { ChannelPort } from '../ports/channel.ts';
+import type { PolicyStore } from '../ports/policy-store.ts';
+import type { UnsubscribeKeys } from '../unsubscribe/token.ts';
+import { type MessageComposer, messageComposer } from './compose.ts';
+import type { DeliverPorts } from './deliver.ts';
+import type { ApplyPorts } from './ingest.ts';
+import type { RuntimeSetting } from './use-case-ports.ts';
+
+export type DeliverAdapters = {
+  /** The send ledger. */
+  policyStore: PolicyStore;
+  channel: ChannelPort;
+  /** Where unsubscribe links point, and the keys that sign them. */
+  unsubscribe: { baseUrl: string; keys: UnsubscribeKeys };
+  maxSmsSegments?: number;
+};
+
+/** The ports that take a send intent through the delivery policies to the channel. */
+export function deliverPorts(
+  apply: ApplyPorts,
+  { policyStore, channel, unsubscribe, maxSmsSegments }: DeliverAdapters,
+  setting: RuntimeSetting,
+): DeliverPorts {
+  const { config, now } = setting;
+  return {
+    apply,
+    policies: config.policies,
+    policyStore,
+    defaultTimezone: config.defaultTimezone,
+    composer: composerOf(setting, messageComposer(config, { ...unsubscribe, now }, maxSmsSegments)),
+    channel,
+    now,
+  };
+}
+
+/** The composer, reading the journeys (their names, for templates) from the setting's catalog source. */
+function composerOf({ catalogs }: RuntimeSetting, composer: MessageComposer): MessageComposer {
+  return {
+    ...composer,
+    get catalog() {
+      return catalogs.current();
+    },
+  };
+}
