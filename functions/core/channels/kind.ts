@@ -81,7 +81,7 @@ export type ChannelFeedback = {
    */
   readonly records: readonly FeedbackRecordKind[];
   /**
-   * Which provider record type or status becomes which customer event (docs/events.md), as the parser
+   * Which provider record type or status becomes which customer event (docs/channels.md), as the parser
    * publishes them for journeys to wait or branch on.
    */
   readonly customerEvents: Readonly<Record<string, string>>;

@@ -36,7 +36,7 @@ const STATUS: Record<string, MessageStatus> = {
   UNKNOWN_FAILURE: 'failed',
 };
 
-/** The statuses that become customer events (docs/events.md), and the events' names. */
+/** The statuses that become customer events, and their names (docs/channels.md, "Provider feedback"). */
 export const PUSH_CUSTOMER_EVENTS = { delivered: 'Push Delivered', failed: 'Push Failed' } as const;
 
 /**

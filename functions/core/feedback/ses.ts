@@ -80,7 +80,7 @@ export function isSesRecord(input: unknown): boolean {
   );
 }
 
-/** The SES event types that become customer events (docs/events.md), and the events' names. */
+/** The SES event types that become customer events, and their names (docs/channels.md, "Provider feedback"). */
 export const SES_CUSTOMER_EVENTS = {
   Delivery: 'Email Delivered',
   Bounce: 'Email Bounced',

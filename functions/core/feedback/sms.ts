@@ -75,7 +75,7 @@ const STATUS: Record<string, MessageStatus | 'ignore'> = {
   TEXT_UNKNOWN: 'failed',
 };
 
-/** The statuses that become customer events (docs/events.md), and the events' names. */
+/** The statuses that become customer events, and their names (docs/channels.md, "Provider feedback"). */
 export const SMS_CUSTOMER_EVENTS = { delivered: 'SMS Delivered', failed: 'SMS Failed' } as const;
 
 export function mapSmsEvent(input: unknown): FeedbackResult {
