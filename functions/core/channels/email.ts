@@ -9,7 +9,6 @@ export const EmailParts = z
     text: Liquid.describe('The plain-text body, sent alongside the HTML.'),
   })
   .describe('An email: subject, HTML and text.');
-export type EmailParts = z.infer<typeof EmailParts>;
 
 export type EmailContent = { subject: string; html: string; text: string };
 

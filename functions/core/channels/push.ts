@@ -12,7 +12,6 @@ export const PushParts = z
     data: z.record(z.string().min(1), Liquid).optional().describe('Key-value data passed to the app.'),
   })
   .describe('A push notification.');
-export type PushParts = z.infer<typeof PushParts>;
 
 export type PushContent = {
   title: string;

@@ -10,7 +10,6 @@ import { type SmsSize, smsSize } from '../templates/sms.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
 
 export const SmsParts = z.strictObject({ body: Liquid }).describe('An SMS: its body.');
-export type SmsParts = z.infer<typeof SmsParts>;
 
 /** The body, and its size as carriers count it: `units` are septets (GSM-7) or UTF-16 code units (UCS-2). */
 export type SmsContent = { body: string } & SmsSize;

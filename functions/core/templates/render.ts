@@ -17,9 +17,6 @@ export type { RenderFailureReason } from '../channels/kind.ts';
  */
 type RenderedMap<K extends Channel> = { [C in K]: { channel: C } & ContentOf<C> };
 export type RenderedOf<C extends Channel> = RenderedMap<C>[C];
-export type RenderedEmail = RenderedOf<'email'>;
-export type RenderedSms = RenderedOf<'sms'>;
-export type RenderedPush = RenderedOf<'push'>;
 
 /** What renders for a message: the template and variant it came from, and the content. */
 export type RenderedMessageOf<C extends Channel> = {

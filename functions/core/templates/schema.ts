@@ -2,10 +2,6 @@ import * as z from 'zod';
 import { CHANNELS, type PartsSchemaOf, perChannel } from '../channels/index.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
 
-export type { EmailParts } from '../channels/email.ts';
-export type { PushParts } from '../channels/push.ts';
-export type { SmsParts } from '../channels/sms.ts';
-
 type ChannelPartsShape = { [C in Channel]: z.ZodOptional<PartsSchemaOf<C>> };
 
 /** A channel's part of a template, optional: the schema its descriptor gives (functions/core/channels/). */
