@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import type { Channel } from '../functions/core/journeys/schema-parts.ts';
 
 /**
  * The deployments of Cairn, one per environment, each in the account and Region it names. `cdk synth -c env=dev`
@@ -85,12 +86,15 @@ export const EnvironmentConfig = z.strictObject({
   policyEnvironment: z.string().min(1).optional(),
   /** The time zone of customers whose own is unknown. */
   defaultTimezone: TimeZone,
-  /** The channels this environment sends on; a channel left out has no adapter and no permission. */
+  /**
+   * The channels this environment sends on, by the journey language's channel names; a channel left out has no
+   * adapter and no permission. What each one takes to deploy is in CHANNEL_DEPLOYMENTS (lib/channels.ts).
+   */
   channels: z.strictObject({
     email: EmailChannel.optional(),
     sms: SmsChannel.optional(),
     push: PushChannel.optional(),
-  }),
+  } satisfies Record<Channel, z.ZodOptional>),
   retention: Retention,
   concurrency: Concurrency,
 });

@@ -4,8 +4,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Channel } from '../../functions/core/journeys/schema-parts.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import type { CairnVariable, RuntimeGrant } from './cairn-function.ts';
+import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings } from './channels.ts';
 
 /** The DynamoDB requests the adapters in functions/adapters/dynamodb/ make. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem';
@@ -84,67 +86,38 @@ type Place = { account: string; region: string };
 
 /**
  * The channels configured for the environment, each with the one send action its adapter calls, scoped to the
- * resources IAM checks for that action (docs/deploy.md, "Permissions"). A channel not configured gets neither
- * its variables nor its permission, and its sends fail with `channel-not-configured`.
+ * resources IAM checks for that action, and the variables its adapter reads (CHANNEL_DEPLOYMENTS in
+ * channels.ts; docs/deploy.md, "Permissions"). A channel not configured gets neither its variables nor its
+ * permission, and its sends fail with `channel-not-configured`.
  */
 export function channelGrants(channels: EnvironmentConfig['channels'], place: Place): RuntimeGrant[] {
-  const grants: RuntimeGrant[] = [];
-  const arn = (service: string, resource: string) =>
+  return Channel.options.flatMap((channel) => channelGrant(channel, channels[channel], arnIn(place)));
+}
+
+function channelGrant<C extends Channel>(
+  channel: C,
+  settings: ChannelSettings<C> | undefined,
+  arn: ArnIn,
+): RuntimeGrant[] {
+  if (settings === undefined) return [];
+  const deployment = CHANNEL_DEPLOYMENTS[channel];
+  return [
+    {
+      variables: deployment.variables(settings),
+      statements: [
+        new PolicyStatement({
+          actions: [...deployment.actions],
+          resources: deployment.resources(settings, arn),
+        }),
+      ],
+    },
+  ];
+}
+
+/** ARNs in the environment's account and Region, in the Region's partition. */
+export function arnIn(place: Place): ArnIn {
+  return (service, resource) =>
     `arn:${partitionOf(place.region)}:${service}:${place.region}:${place.account}:${resource}`;
-  const { email, sms, push } = channels;
-  if (email) {
-    grants.push({
-      variables: {
-        CAIRN_EMAIL_FROM: email.from,
-        CAIRN_SES_CONFIGURATION_SET: email.configurationSetName,
-        ...(email.replyTo ? { CAIRN_EMAIL_REPLY_TO: email.replyTo } : {}),
-      },
-      statements: [
-        new PolicyStatement({
-          actions: ['ses:SendEmail'],
-          // SES checks the sending identity and, when the request names one, the configuration set.
-          resources: [
-            arn('ses', `identity/${email.identity}`),
-            arn('ses', `configuration-set/${email.configurationSetName}`),
-          ],
-        }),
-      ],
-    });
-  }
-  if (sms) {
-    grants.push({
-      variables: {
-        CAIRN_SMS_ORIGINATION_IDENTITY: sms.originationIdentityArn,
-        CAIRN_SMS_CONFIGURATION_SET: sms.configurationSetName,
-        ...(sms.maxSegments ? { CAIRN_MAX_SMS_SEGMENTS: String(sms.maxSegments) } : {}),
-      },
-      statements: [
-        new PolicyStatement({
-          actions: ['sms-voice:SendTextMessage'],
-          resources: [
-            sms.originationIdentityArn,
-            arn('sms-voice', `configuration-set/${sms.configurationSetName}`),
-          ],
-        }),
-      ],
-    });
-  }
-  if (push) {
-    grants.push({
-      variables: { CAIRN_PUSH_APPLICATION_ID: push.applicationId },
-      statements: [
-        new PolicyStatement({
-          actions: ['mobiletargeting:SendMessages'],
-          // The application, and its messages resource (the API path /v1/apps/{id}/messages): both name only it.
-          resources: [
-            arn('mobiletargeting', `apps/${push.applicationId}`),
-            arn('mobiletargeting', `apps/${push.applicationId}/messages`),
-          ],
-        }),
-      ],
-    });
-  }
-  return grants;
 }
 
 export function partitionOf(region: string): string {

@@ -7,7 +7,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
@@ -23,11 +23,12 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ADDRESS_INDEXES } from '../../functions/adapters/dynamodb/table.ts';
-import { FEEDBACK_TAGS } from '../../functions/core/feedback/outcome.ts';
+import { Channel } from '../../functions/core/journeys/schema-parts.ts';
 import { metricsNamespace } from '../../functions/handlers/shared/observability.ts';
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
-import { channelGrants, partitionOf, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
+import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings, type FeedbackRule } from './channels.ts';
+import { arnIn, channelGrants, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
 import type { ShippedConfig } from './journeys.ts';
 import { Observability } from './observability.ts';
 import { prefixOf, type StatefulStack } from './stateful-stack.ts';
@@ -221,25 +222,14 @@ export class StatelessStack extends Stack {
     const feedbackTarget = new SqsQueue(queues.feedback, {
       deadLetterQueue: eventBridgeDeadLetters('FeedbackDeadLettersByArn', deadLetters.feedback),
     });
-    const email = config.channels.email;
-    if (email) {
-      const configurationSetArn = `arn:${partitionOf(this.region)}:ses:${this.region}:${this.account}:configuration-set/${email.configurationSetName}`;
-      new Rule(this, 'EmailFeedbackRule', {
-        ruleName: `${prefix}-email-feedback`,
-        description: "SES sending events of Cairn's configuration set, to the feedback queue",
-        eventPattern: { source: ['aws.ses'], resources: [configurationSetArn] },
-        targets: [feedbackTarget],
-      });
-    }
-    if (config.channels.sms) {
-      new Rule(this, 'SmsFeedbackRule', {
-        ruleName: `${prefix}-sms-feedback`,
-        description: 'End User Messaging SMS events of messages Cairn sent, to the feedback queue',
-        eventPattern: {
-          source: ['aws.sms-voice'],
-          detailType: ['Text Message Delivery Status Updated'],
-          detail: { context: { [FEEDBACK_TAGS.messageId]: Match.exists() } },
-        },
+    // Per configured channel whose provider publishes its feedback to EventBridge (CHANNEL_DEPLOYMENTS).
+    const arn = arnIn({ account: this.account, region: this.region });
+    for (const channel of Channel.options) {
+      const rule = feedbackRuleOf(channel, config.channels[channel], arn);
+      if (!rule) continue;
+      new Rule(this, `${capitalized(channel)}FeedbackRule`, {
+        ruleName: `${prefix}-${channel}-feedback`,
+        ...rule,
         targets: [feedbackTarget],
       });
     }
@@ -283,7 +273,7 @@ export class StatelessStack extends Stack {
       queues: this.queues,
       deadLetters: { ...deadLetters },
       alarmTopic: stateful.alarmTopic,
-      email: email !== undefined,
+      email: config.channels.email !== undefined,
     });
 
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
@@ -300,4 +290,18 @@ function cfnOf(fn: CairnFunction): CfnElement {
 
 function capitalised(word: string): string {
   return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
+}
+
+/** The feedback rule of a channel the environment configures, when its provider publishes feedback. */
+function feedbackRuleOf<C extends Channel>(
+  channel: C,
+  settings: ChannelSettings<C> | undefined,
+  arn: ArnIn,
+): FeedbackRule | undefined {
+  return settings === undefined ? undefined : CHANNEL_DEPLOYMENTS[channel].feedbackRule?.(settings, arn);
+}
+
+/** `sms` gives `Sms`: the channel as it starts a construct id. */
+function capitalized(name: string): string {
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }

@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
+import { CHANNELS } from '../../core/channels/index.ts';
 import { formatEventProblem, parseCustomerEvent } from '../../core/events/index.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { Channel, type Journey } from '../../core/journeys/schema.ts';
 import {
   DEFAULT_MAX_SMS_SEGMENTS,
   type RenderedContent,
+  type RenderedOf,
   type RenderResult,
   renderTemplate,
 } from '../../core/templates/render.ts';
@@ -18,7 +20,7 @@ import { eventVariables, type TemplateVariables } from '../../core/templates/var
 import { unsubscribeUrlBuilder } from '../../core/unsubscribe/token.ts';
 import type { CliIo } from '../io.ts';
 
-export const renderUsage = `Usage: cairn render TEMPLATE --profile p.json --event e.json [--channel email|sms|push]
+export const renderUsage = `Usage: cairn render TEMPLATE --profile p.json --event e.json [--channel ${Channel.options.join('|')}]
                     [--locale fr-CA] [--journeys journeys/] [--templates DIR] [--max-segments 3]
 
 Prints what a send of the template would deliver, rendered exactly as at send time (strict: a missing
@@ -80,7 +82,7 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
     return 2;
   }
   if (channel && !channel.success) {
-    io.stderr(`cairn render: --channel must be email, sms or push, not "${values.channel}"`);
+    io.stderr(`cairn render: --channel must be ${channelChoices()}, not "${values.channel}"`);
     return 2;
   }
   if (!Number.isInteger(maxSmsSegments) || maxSmsSegments < 1) {
@@ -158,39 +160,20 @@ export async function renderCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 function formatContent(content: RenderedContent, maxSmsSegments: number): string[] {
-  const head = `\n== ${content.channel} (variant ${content.locale}) ==`;
-  switch (content.channel) {
-    case 'email':
-      return [
-        head,
-        `Subject: ${content.subject}`,
-        '--- html ---',
-        content.html.trimEnd(),
-        '--- text ---',
-        content.text.trimEnd(),
-      ];
-    case 'sms': {
-      const units = content.encoding === 'GSM-7' ? 'septets' : 'UTF-16 code units';
-      return [
-        head,
-        content.body,
-        `--- ${content.encoding}, ${content.units} ${units}, ${content.segments} segment(s) (at most ${maxSmsSegments}) ---`,
-      ];
-    }
-    case 'push':
-      return [
-        head,
-        `Title: ${content.title}`,
-        `Body: ${content.body}`,
-        ...(content.url === undefined ? [] : [`URL: ${content.url}`]),
-        ...(content.imageUrl === undefined ? [] : [`Image: ${content.imageUrl}`]),
-        ...(content.data === undefined ? [] : [`Data: ${JSON.stringify(content.data)}`]),
-      ];
-    default:
-      return unreachable(content);
-  }
+  return [
+    `\n== ${content.channel} (variant ${content.locale}) ==`,
+    ...previewOf(content.channel, content, maxSmsSegments),
+  ];
 }
 
-function unreachable(value: never): never {
-  throw new Error(`unexpected content ${JSON.stringify(value)}`);
+/** The content as its channel's descriptor prints it. */
+function previewOf<C extends Channel>(channel: C, content: RenderedOf<C>, maxSmsSegments: number): string[] {
+  return CHANNELS[channel].preview(content, { maxSmsSegments });
+}
+
+/** `email, sms or push`. */
+function channelChoices(): string {
+  const names = [...Channel.options];
+  const last = names.pop();
+  return `${names.join(', ')} or ${last}`;
 }

@@ -1,4 +1,4 @@
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 
 /**
  * Names of the SES EmailTags (and keys of the SMS `Context`) the channel adapters set on every message, so

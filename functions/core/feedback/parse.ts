@@ -1,8 +1,14 @@
 import * as z from 'zod';
+import { CHANNELS } from '../channels/index.ts';
 import { parseJsonText as parseJson } from '../events/json-text.ts';
 import { type FeedbackResult, ignored } from './outcome.ts';
-import { isSesRecord, mapSesRecord } from './ses.ts';
-import { isInboundSms, isSmsEvent, mapInboundSms, mapSmsEvent } from './sms.ts';
+
+/** The records of every channel's provider, in the channels' order: the first that matches parses a record. */
+const RECORD_KINDS = Object.values(CHANNELS).flatMap((descriptor) => descriptor.feedback.records);
+/** The EventBridge sources of provider feedback: SES, End User Messaging SMS... */
+const FEEDBACK_SOURCES = new Set(
+  Object.values(CHANNELS).flatMap((descriptor) => descriptor.feedback.eventSources),
+);
 
 /** An EventBridge envelope: SES and End User Messaging put their record in `detail`. */
 const EventBridgeEnvelope = z.looseObject({
@@ -40,7 +46,7 @@ export function parseFeedback(input: unknown, receivedAt: number): FeedbackResul
   const bridge = EventBridgeEnvelope.safeParse(input);
   if (bridge.success) {
     const { source, detail } = bridge.data;
-    if (source === 'aws.ses' || source === 'aws.sms-voice') return parseRecord(detail, receivedAt);
+    if (FEEDBACK_SOURCES.has(source)) return parseRecord(detail, receivedAt);
     return ignored(`EventBridge event from ${source} is not provider feedback`);
   }
   return parseRecord(input, receivedAt);
@@ -52,8 +58,6 @@ function fromSns(message: string, at: number): FeedbackResult {
 }
 
 function parseRecord(record: unknown, receivedAt: number): FeedbackResult {
-  if (isSesRecord(record)) return mapSesRecord(record);
-  if (isSmsEvent(record)) return mapSmsEvent(record);
-  if (isInboundSms(record)) return mapInboundSms(record, receivedAt);
-  return ignored('unknown feedback record');
+  const kind = RECORD_KINDS.find((k) => k.matches(record));
+  return kind ? kind.map(record, receivedAt) : ignored('unknown feedback record');
 }

@@ -36,6 +36,9 @@ const STATUS: Record<string, MessageStatus> = {
   UNKNOWN_FAILURE: 'failed',
 };
 
+/** The statuses that become customer events, and their names (docs/channels.md, "Provider feedback"). */
+export const PUSH_CUSTOMER_EVENTS = { delivered: 'Push Delivered', failed: 'Push Failed' } as const;
+
 /**
  * Push results arrive in the response to the send, so the adapter passes Cairn's ids along. A permanent failure
  * or an opt-out deactivates the token; an `UpdatedToken` replaces it (FCM refreshes registrations).
@@ -59,7 +62,7 @@ export function mapPushResults(input: unknown, ids: MessageIds, at: number): Fee
       outcomes.push({ kind: 'token-deactivated', token, reason: detail });
     outcomes.push(
       ...customerEvent(
-        status === 'delivered' ? 'Push Delivered' : 'Push Failed',
+        status === 'delivered' ? PUSH_CUSTOMER_EVENTS.delivered : PUSH_CUSTOMER_EVENTS.failed,
         ids,
         providerMessageId,
         at,

@@ -80,6 +80,15 @@ export function isSesRecord(input: unknown): boolean {
   );
 }
 
+/** The SES event types that become customer events, and their names (docs/channels.md, "Provider feedback"). */
+export const SES_CUSTOMER_EVENTS = {
+  Delivery: 'Email Delivered',
+  Bounce: 'Email Bounced',
+  Complaint: 'Email Marked as Spam',
+  Open: 'Email Opened',
+  Click: 'Email Link Clicked',
+} as const;
+
 function time(text: string | undefined, fallback: number): number {
   const at = text === undefined ? Number.NaN : Date.parse(text);
   return Number.isFinite(at) ? at : fallback;
@@ -116,7 +125,7 @@ export function mapSesRecord(input: unknown): FeedbackResult {
     case 'Delivery': {
       if (!record.delivery) return missing('delivery');
       const at = time(record.delivery.timestamp, sent);
-      return { outcomes: [status('delivered', at), ...event('Email Delivered', at)] };
+      return { outcomes: [status('delivered', at), ...event(SES_CUSTOMER_EVENTS.Delivery, at)] };
     }
     case 'Bounce': {
       const { bounce } = record;
@@ -139,7 +148,7 @@ export function mapSesRecord(input: unknown): FeedbackResult {
                 }),
               )
             : []),
-          ...event('Email Bounced', at, { bounceType: bounce.bounceType, hard }),
+          ...event(SES_CUSTOMER_EVENTS.Bounce, at, { bounceType: bounce.bounceType, hard }),
         ],
       };
     }
@@ -160,7 +169,7 @@ export function mapSesRecord(input: unknown): FeedbackResult {
               at,
             }),
           ),
-          ...event('Email Marked as Spam', at),
+          ...event(SES_CUSTOMER_EVENTS.Complaint, at),
         ],
       };
     }
@@ -169,13 +178,16 @@ export function mapSesRecord(input: unknown): FeedbackResult {
     case 'Open': {
       if (!record.open) return missing('open');
       const at = time(record.open.timestamp, sent);
-      return { outcomes: [status('opened', at), ...event('Email Opened', at)] };
+      return { outcomes: [status('opened', at), ...event(SES_CUSTOMER_EVENTS.Open, at)] };
     }
     case 'Click': {
       if (!record.click) return missing('click');
       const at = time(record.click.timestamp, sent);
       return {
-        outcomes: [status('clicked', at), ...event('Email Link Clicked', at, { url: record.click.link })],
+        outcomes: [
+          status('clicked', at),
+          ...event(SES_CUSTOMER_EVENTS.Click, at, { url: record.click.link }),
+        ],
       };
     }
     case 'Rendering Failure':

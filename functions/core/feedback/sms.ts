@@ -75,6 +75,9 @@ const STATUS: Record<string, MessageStatus | 'ignore'> = {
   TEXT_UNKNOWN: 'failed',
 };
 
+/** The statuses that become customer events, and their names (docs/channels.md, "Provider feedback"). */
+export const SMS_CUSTOMER_EVENTS = { delivered: 'SMS Delivered', failed: 'SMS Failed' } as const;
+
 export function mapSmsEvent(input: unknown): FeedbackResult {
   const parsed = SmsEvent.safeParse(input);
   if (!parsed.success) return ignored('not an End User Messaging SMS event');
@@ -103,9 +106,12 @@ export function mapSmsEvent(input: unknown): FeedbackResult {
   // Not a phone number that can receive SMS: retrying would only cost money.
   if (e.eventType === 'TEXT_INVALID' && phone)
     outcomes.push({ kind: 'suppress', channel: 'sms', address: phone, reason: 'invalid-number', at });
-  if (status === 'delivered') outcomes.push(...customerEvent('SMS Delivered', ids, e.messageId, at));
+  if (status === 'delivered')
+    outcomes.push(...customerEvent(SMS_CUSTOMER_EVENTS.delivered, ids, e.messageId, at));
   if (status === 'failed')
-    outcomes.push(...customerEvent('SMS Failed', ids, e.messageId, at, { reason: e.eventType }));
+    outcomes.push(
+      ...customerEvent(SMS_CUSTOMER_EVENTS.failed, ids, e.messageId, at, { reason: e.eventType }),
+    );
   return { outcomes };
 }
 

@@ -1,5 +1,7 @@
+import { CHANNELS } from '../channels/index.ts';
+import type { NoRecipient } from '../channels/kind.ts';
 import type { SendIntent } from '../engine/state.ts';
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 import { consentFor } from '../profile/consent.ts';
 import type { Profile } from '../profile/profile.ts';
 import { normalizedAddress, type Policies, type SuppressionReason } from './config.ts';
@@ -13,10 +15,18 @@ export type ChannelChoice =
   | { reachable: true; channel: Channel; passedOver: Unreachable[] }
   | { reachable: false; passedOver: Unreachable[]; why: Unreachable | undefined };
 
-/** The addresses of a profile that a suppression list could name. */
+/** The addresses of a profile that a suppression list could name, one per channel that has one. */
 export function addressesOf(profile: Profile): string[] {
-  return [profile.email, profile.phone].filter((a): a is string => a !== undefined);
+  return Object.values(CHANNELS).flatMap((descriptor) => descriptor.address(profile) ?? []);
 }
+
+/** How far a channel got before it was passed over: the deepest reason is the most telling. */
+const DEPTH: Record<NoRecipient | 'suppressed' | 'consent', number> = {
+  missing_address: 0,
+  inactive_device: 1,
+  suppressed: 2,
+  consent: 3,
+};
 
 export function suppressionsFrom(policies: Policies, stored: Iterable<[string, SuppressionReason]>) {
   const map = new Map<string, SuppressionReason>(stored);
@@ -28,8 +38,9 @@ export function suppressionsFrom(policies: Policies, stored: Iterable<[string, S
 }
 
 /**
- * Checks in the order a marketer would ask: is there an address, is the device alive, is the address
- * suppressed, is there consent. `depth` is how far the channel got, so the most telling reason is reported.
+ * Checks in the order a marketer would ask: is there an address, is the device alive (both as the channel's
+ * descriptor says), is the address suppressed, is there consent. `depth` is how far the channel got, so the
+ * most telling reason is reported.
  */
 function unreachable(
   intent: SendIntent,
@@ -38,13 +49,12 @@ function unreachable(
   policies: Policies,
   suppressions: Suppressions,
 ): Unreachable | undefined {
-  const address = channel === 'email' ? profile.email : channel === 'sms' ? profile.phone : undefined;
-  if (channel === 'push') {
-    if (profile.devices.length === 0) return { channel, reason: 'missing_address', depth: 0 };
-    if (!profile.devices.some((d) => d.active)) return { channel, reason: 'inactive_device', depth: 1 };
-  } else if (address === undefined) return { channel, reason: 'missing_address', depth: 0 };
+  const reach = CHANNELS[channel].reach(profile);
+  if (!reach.ok) return { channel, reason: reach.reason, depth: DEPTH[reach.reason] };
+  const address = CHANNELS[channel].address(profile);
   const suppressed = address === undefined ? undefined : suppressions.get(address);
-  if (suppressed) return { channel, reason: 'suppressed', rule: `suppression.${suppressed}`, depth: 2 };
+  if (suppressed)
+    return { channel, reason: 'suppressed', rule: `suppression.${suppressed}`, depth: DEPTH.suppressed };
   const modes = policies.consent[channel] ?? {};
   const topics = [intent.category, ...intent.tags.filter((t) => modes[t] !== undefined)];
   for (const topic of topics) {
@@ -53,9 +63,9 @@ function unreachable(
     if (mode === 'none') continue;
     const record = consentFor(profile.consent, channel, topic);
     const rule = `consent.${channel}.${topic}`;
-    if (record?.status === 'opted_out') return { channel, reason: 'opt_out', rule, depth: 3 };
+    if (record?.status === 'opted_out') return { channel, reason: 'opt_out', rule, depth: DEPTH.consent };
     if (mode === 'opt-in' && record?.status !== 'opted_in')
-      return { channel, reason: 'no_opt_in', rule, depth: 3 };
+      return { channel, reason: 'no_opt_in', rule, depth: DEPTH.consent };
   }
   return undefined;
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { CHANNELS, perChannel } from '../channels/index.ts';
 import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema-parts.ts';
 import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
+import { ConsentMode } from './consent-mode.ts';
 
 /**
  * Delivery policies: journeys/policies.yaml. This schema is the single source of truth; docs/policies.md
@@ -96,13 +98,6 @@ export const ClosedDays = z
   .describe('Whole local days with no sends (holidays).');
 export type ClosedDays = z.infer<typeof ClosedDays>;
 
-export const ConsentMode = z
-  .enum(['opt-in', 'opt-out', 'none'])
-  .describe(
-    'opt-in: send only after an explicit opt-in. opt-out: send unless opted out. none: consent not consulted.',
-  );
-export type ConsentMode = z.infer<typeof ConsentMode>;
-
 export const SuppressionReason = z.enum(['hard_bounce', 'complaint', 'stop']);
 export type SuppressionReason = z.infer<typeof SuppressionReason>;
 
@@ -111,11 +106,10 @@ export const SuppressedAddress = z.strictObject({
   reason: SuppressionReason,
 });
 
-const DEFAULT_CONSENT = {
-  email: { marketing: 'opt-out', transactional: 'none' },
-  sms: { marketing: 'opt-in', transactional: 'opt-out' },
-  push: { marketing: 'opt-in', transactional: 'opt-out' },
-} as const satisfies Record<Channel, Record<string, ConsentMode>>;
+/** Each channel's consent defaults, as its descriptor gives them (functions/core/channels/). */
+const DEFAULT_CONSENT: Record<Channel, Record<string, ConsentMode>> = perChannel((channel) => ({
+  ...CHANNELS[channel].consent,
+}));
 
 export const PolicyFields = {
   caps: z.array(CapRule).default([]),
@@ -161,6 +155,7 @@ export function defaultPolicies(): Policies {
  * consent not consulted. A message still needs an address or an active device to go anywhere.
  */
 export function noPolicies(): Policies {
-  const notConsulted = { marketing: 'none', transactional: 'none' } as const;
-  return Policies.parse({ consent: { email: notConsulted, sms: notConsulted, push: notConsulted } });
+  return Policies.parse({
+    consent: perChannel(() => ({ marketing: 'none', transactional: 'none' })),
+  });
 }

@@ -1,3 +1,4 @@
+import { isChannel } from '../channels/index.ts';
 import type { Policies } from './config.ts';
 
 /** A rule reference of an outcome (`caps.marketing-weekly`, `quietHours.sms`, ...) in words, for explain. */
@@ -11,13 +12,11 @@ export function describeRule(policies: Policies | undefined, rule: string): stri
       return `at most ${cap.max} ${what ? `${what} ` : ''}message(s) per ${cap.per} on ${cap.channel === 'any' ? 'any channel' : cap.channel}`;
     }
     case 'quietHours': {
-      const quiet =
-        name === 'email' || name === 'sms' || name === 'push' ? policies?.quietHours[name] : undefined;
+      const quiet = isChannel(name) ? policies?.quietHours[name] : undefined;
       return quiet ? `no ${name} from ${quiet.from} to ${quiet.to} local time (${quiet.behaviour})` : rule;
     }
     case 'sendWindows': {
-      const window =
-        name === 'email' || name === 'sms' || name === 'push' ? policies?.sendWindows[name] : undefined;
+      const window = isChannel(name) ? policies?.sendWindows[name] : undefined;
       if (!window) return rule;
       const open = window.open.map((o) => `${o.days.join(',')} ${o.from}-${o.to}`).join('; ');
       return `${name} only ${open} local time (${window.behaviour})`;
@@ -28,10 +27,7 @@ export function describeRule(policies: Policies | undefined, rule: string): stri
       return `closed day ${date}${day?.name ? ` (${day.name})` : ''}`;
     }
     case 'consent': {
-      const mode =
-        name === 'email' || name === 'sms' || name === 'push'
-          ? policies?.consent[name]?.[topic ?? '']
-          : undefined;
+      const mode = isChannel(name) ? policies?.consent[name]?.[topic ?? ''] : undefined;
       const needs = mode === 'opt-in' ? 'needs an explicit opt-in' : 'is not sent after an opt-out';
       return `${name} for ${topic} ${needs}`;
     }

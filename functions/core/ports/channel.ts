@@ -1,24 +1,28 @@
+import type { EnvelopeOf } from '../channels/index.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
-import type { Channel } from '../journeys/schema.ts';
-import type { PushDevice } from '../profile/profile.ts';
-import type { RenderedEmail, RenderedPush, RenderedSms } from '../templates/render.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
+import type { RenderedMessageOf } from '../templates/render.ts';
 
-/** What every outbound message carries besides its content: the intent it fulfils, for ids and tags. */
-type Outbound<C extends Channel, Content> = {
-  channel: C;
-  intent: SendIntent;
-  content: Content & { templateId: string; locale: string };
+/**
+ * An outbound message of each channel: the intent it fulfils (for ids and tags), the rendered content, and what
+ * the channel's descriptor adds (functions/core/channels/: the address, the devices, the unsubscribe link).
+ * Indexed by its own keys so that generic code relates each channel to its own message; `MessageOf<Channel>` is
+ * the union over every channel.
+ */
+type MessageMap<K extends Channel> = {
+  [C in K]: { channel: C; intent: SendIntent; content: RenderedMessageOf<C> } & EnvelopeOf<C>;
 };
+export type MessageOf<C extends Channel> = MessageMap<C>[C];
 
 /** An email, rendered, to one address; `unsubscribeUrl` backs the RFC 8058 List-Unsubscribe headers. */
-export type EmailMessage = Outbound<'email', RenderedEmail> & { to: string; unsubscribeUrl: string };
+export type EmailMessage = MessageOf<'email'>;
 /** An SMS, rendered, to one E.164 number. */
-export type SmsMessage = Outbound<'sms', RenderedSms> & { to: string };
+export type SmsMessage = MessageOf<'sms'>;
 /** A push notification, rendered, to every active device of the customer. */
-export type PushMessage = Outbound<'push', RenderedPush> & { devices: PushDevice[] };
+export type PushMessage = MessageOf<'push'>;
 
-export type OutboundMessage = EmailMessage | SmsMessage | PushMessage;
+export type OutboundMessage = MessageOf<Channel>;
 
 /** A push token the provider renamed (`UpdatedToken`) or refused for good; written back to the profile. */
 export type DeviceChange =
@@ -51,42 +55,31 @@ export interface ChannelPort {
 }
 
 /** One provider's adapter: it only ever receives messages of its own channel. */
-export interface ChannelAdapter<M extends OutboundMessage> {
+export interface ChannelAdapter<M extends { channel: Channel }> {
   send(message: M): Promise<ChannelResult>;
 }
 
-export type ChannelAdapters = {
-  email?: ChannelAdapter<EmailMessage>;
-  sms?: ChannelAdapter<SmsMessage>;
-  push?: ChannelAdapter<PushMessage>;
-};
+/** The adapters of an environment, by channel; a channel left out has none. */
+export type ChannelAdapters = { [C in Channel]?: ChannelAdapter<MessageOf<C>> };
 
 /**
  * One port over the adapters of an environment. A channel without an adapter refuses permanently, with a
  * reason that says so, instead of dropping the message.
  */
 export function channelRouter(adapters: ChannelAdapters): ChannelPort {
-  const missing = (channel: Channel): ChannelResult => ({
+  return { send: (message) => sendOn(adapters, message.channel, message) };
+}
+
+function sendOn<C extends Channel>(
+  adapters: ChannelAdapters,
+  channel: C,
+  message: MessageOf<C>,
+): Promise<ChannelResult> {
+  const adapter = adapters[channel];
+  if (adapter) return adapter.send(message);
+  return Promise.resolve({
     ok: false,
     permanent: true,
     reason: `channel-not-configured: no ${channel} adapter in this environment`,
   });
-  return {
-    send(message) {
-      switch (message.channel) {
-        case 'email':
-          return adapters.email ? adapters.email.send(message) : Promise.resolve(missing('email'));
-        case 'sms':
-          return adapters.sms ? adapters.sms.send(message) : Promise.resolve(missing('sms'));
-        case 'push':
-          return adapters.push ? adapters.push.send(message) : Promise.resolve(missing('push'));
-        default:
-          return unreachable(message);
-      }
-    },
-  };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected message ${JSON.stringify(value)}`);
 }

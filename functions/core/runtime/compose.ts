@@ -1,10 +1,18 @@
+import { CHANNELS } from '../channels/index.ts';
+import type { ComposeLinks } from '../channels/kind.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { CustomerState, SendIntent } from '../engine/state.ts';
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
-import type { OutboundMessage } from '../ports/channel.ts';
+import type { MessageOf, OutboundMessage } from '../ports/channel.ts';
+import type { Profile } from '../profile/profile.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
-import { DEFAULT_MAX_SMS_SEGMENTS, type RenderFailureReason, renderTemplate } from '../templates/render.ts';
+import {
+  DEFAULT_MAX_SMS_SEGMENTS,
+  type RenderedMessageOf,
+  type RenderFailureReason,
+  renderTemplate,
+} from '../templates/render.ts';
 import { eventVariables, type TemplateVariables } from '../templates/variables.ts';
 import {
   type UnsubscribeClaims,
@@ -91,34 +99,27 @@ export function composeMessage(
     maxSmsSegments: composer.maxSmsSegments,
   });
   if (!rendered.ok) return rendered;
-  const { content } = rendered;
-  switch (content.channel) {
-    case 'email':
-      return profile.email === undefined
-        ? noAddress('email')
-        : {
-            ok: true,
-            message: {
-              channel: 'email',
-              intent,
-              content,
-              to: profile.email,
-              unsubscribeUrl: unsubscribeUrl('email'),
-            },
-          };
-    case 'sms':
-      return profile.phone === undefined
-        ? noAddress('sms')
-        : { ok: true, message: { channel: 'sms', intent, content, to: profile.phone } };
-    case 'push': {
-      const devices = profile.devices.filter((d) => d.active);
-      return devices.length === 0
-        ? noAddress('push')
-        : { ok: true, message: { channel: 'push', intent, content, devices } };
-    }
-    default:
-      return unreachable(content);
-  }
+  const message = messageOf(rendered.content.channel, rendered.content, intent, profile, {
+    unsubscribeUrl: () => unsubscribeUrl(rendered.content.channel),
+  });
+  // The policies check addresses before choosing a channel, so this only guards the types.
+  return message
+    ? { ok: true, message }
+    : { ok: false, reason: 'no-address', detail: `the profile has no ${channel} address` };
+}
+
+/** The outbound message of the content's channel, to whom its descriptor says; none when nobody. */
+function messageOf<C extends Channel>(
+  channel: C,
+  content: RenderedMessageOf<C>,
+  intent: SendIntent,
+  profile: Profile,
+  links: ComposeLinks,
+): MessageOf<C> | undefined {
+  const descriptor = CHANNELS[channel];
+  const reach = descriptor.reach(profile);
+  if (!reach.ok) return undefined;
+  return { channel, intent, content, ...descriptor.envelope(reach.recipient, links) };
 }
 
 function emptyTrigger(intent: SendIntent) {
@@ -129,13 +130,4 @@ function emptyTrigger(intent: SendIntent) {
     time: '',
     detail: { userId: intent.userId, properties: {} },
   };
-}
-
-/** The policies check addresses before choosing a channel, so this only guards the types. */
-function noAddress(channel: Channel): Composed {
-  return { ok: false, reason: 'no-address', detail: `the profile has no ${channel} address` };
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected content ${JSON.stringify(value)}`);
 }

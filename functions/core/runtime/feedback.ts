@@ -1,7 +1,8 @@
+import { CHANNELS } from '../channels/index.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { FeedbackOutcome, MessageIds, MessageStatus, OptOutSource } from '../feedback/outcome.ts';
 import { parseFeedback } from '../feedback/parse.ts';
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 import { normalizedAddress, type SuppressionReason } from '../policies/config.ts';
 import type { DeviceChange } from '../ports/channel.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -156,16 +157,18 @@ function suppression(
 }
 
 /**
- * An SMS opt-out (a STOP reply, a carrier's opt-out) names a phone number and no customer: an inbound reply
- * carries no Cairn ids. Carriers apply STOP to the number, whoever owns it, so the number is suppressed with
- * `stop`, which holds for every profile with that number and for every category. An email or push opt-out
- * (SES subscription management) is a consent change of one customer: published as a consent event when the
- * record carried Cairn's ids, so the profile records it with its source and time; without the ids nobody is
- * known, and suppressing the address would also stop transactional email, so it is only reported.
+ * What an opt-out does is the channel's (`feedback.optOut` of its descriptor, functions/core/channels/).
+ * `suppress-address`: an SMS opt-out (a STOP reply, a carrier's opt-out) names a phone number and no customer:
+ * an inbound reply carries no Cairn ids. Carriers apply STOP to the number, whoever owns it, so the number is
+ * suppressed with `stop`, which holds for every profile with that number and for every category.
+ * `consent-event`: an email or push opt-out (SES subscription management) is a consent change of one customer:
+ * published as a consent event when the record carried Cairn's ids, so the profile records it with its source
+ * and time; without the ids nobody is known, and suppressing the address would also stop transactional email,
+ * so it is only reported.
  */
 function optOut(outcome: Extract<FeedbackOutcome, { kind: 'opt-out' }>, report: FeedbackReport): void {
   const { channel, address, topic, source, at, ids } = outcome;
-  if (channel === 'sms') {
+  if (CHANNELS[channel].feedback.optOut === 'suppress-address') {
     report.suppressions.push(suppression(channel, address, 'stop', source));
     return;
   }

@@ -1,4 +1,5 @@
 import { type Liquid, LiquidError, type Template } from 'liquidjs';
+import { CHANNELS, type ChannelParts, perChannel } from '../channels/index.ts';
 import {
   didYouMean,
   formatPath,
@@ -7,7 +8,7 @@ import {
   sortProblems,
 } from '../diagnostics/problem.ts';
 import { parseSource } from '../diagnostics/yaml-source.ts';
-import type { Journey } from '../journeys/schema.ts';
+import { Channel, type Journey } from '../journeys/schema.ts';
 import { lifecycleView } from '../lifecycle/lifecycle.ts';
 import { emptyProfile } from '../profile/profile.ts';
 import { htmlLiquid, textLiquid } from './liquid.ts';
@@ -26,7 +27,7 @@ function profileFields(): Fields {
   const fields: Fields = {};
   for (const key of Object.keys(lifecycleView('', emptyProfile(), undefined, 0))) fields[key] = true;
   fields.traits = null;
-  fields.reachable = { email: true, sms: true, push: true };
+  fields.reachable = perChannel((): true => true);
   fields.rfm = { r: true, f: true, m: true, score: true };
   return fields;
 }
@@ -41,25 +42,24 @@ const ROOT_FIELDS: Fields = {
 
 type Part = { path: PathSegment[]; liquid: string; engine: Liquid };
 
+const ENGINES = { text: textLiquid, html: htmlLiquid };
+
+/** The Liquid texts of one channel's part of a variant, as its descriptor lists them. */
+function channelParts<C extends Channel>(channel: C, variant: ChannelParts, prefix: PathSegment[]): Part[] {
+  const parts = variant[channel];
+  if (parts === undefined) return [];
+  return CHANNELS[channel].liquidParts(parts).map((part) => ({
+    path: [...prefix, channel, ...part.path],
+    liquid: part.liquid,
+    engine: ENGINES[part.engine],
+  }));
+}
+
 /** Every Liquid text of a template, default content and locale variants, with its path in the file. */
 function partsOf(template: LoadedTemplate): Part[] {
   const parts: Part[] = [];
   const add = (variant: TemplateVariant, prefix: PathSegment[]) => {
-    const { email, sms, push } = variant;
-    if (email) {
-      parts.push({ path: [...prefix, 'email', 'subject'], liquid: email.subject, engine: textLiquid });
-      parts.push({ path: [...prefix, 'email', 'html'], liquid: email.html, engine: htmlLiquid });
-      parts.push({ path: [...prefix, 'email', 'text'], liquid: email.text, engine: textLiquid });
-    }
-    if (sms) parts.push({ path: [...prefix, 'sms', 'body'], liquid: sms.body, engine: textLiquid });
-    if (push) {
-      for (const key of ['title', 'body', 'url', 'imageUrl'] as const) {
-        const liquid = push[key];
-        if (liquid !== undefined) parts.push({ path: [...prefix, 'push', key], liquid, engine: textLiquid });
-      }
-      for (const [key, liquid] of Object.entries(push.data ?? {}))
-        parts.push({ path: [...prefix, 'push', 'data', key], liquid, engine: textLiquid });
-    }
+    for (const channel of Channel.options) parts.push(...channelParts(channel, variant, prefix));
   };
   add(template.template, []);
   for (const [locale, variant] of Object.entries(template.template.locales ?? {}))

@@ -1,44 +1,32 @@
 import { type Liquid, LiquidError, UndefinedVariableError } from 'liquidjs';
+import { CHANNELS, type ChannelParts, type ContentOf } from '../channels/index.ts';
+import type { PartRenderer, RenderFailureReason } from '../channels/kind.ts';
 import { formatPath } from '../diagnostics/problem.ts';
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 import { htmlLiquid, textLiquid } from './liquid.ts';
 import { type LoadedTemplate, positionInFile } from './load.ts';
-import type { EmailParts, PushParts, SmsParts, TemplateFile, TemplateVariant } from './schema.ts';
-import { type SmsEncoding, smsSize } from './sms.ts';
+import type { TemplateFile, TemplateVariant } from './schema.ts';
 import { type TemplateVariables, type UnsubscribeUrlFor, withoutBlanks } from './variables.ts';
 
-export type RenderedEmail = { channel: 'email'; subject: string; html: string; text: string };
-export type RenderedSms = {
-  channel: 'sms';
-  body: string;
-  encoding: SmsEncoding;
-  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
-  units: number;
-  segments: number;
-};
-export type RenderedPush = {
-  channel: 'push';
-  title: string;
-  body: string;
-  url?: string;
-  imageUrl?: string;
-  data?: Record<string, string>;
-};
-export type RenderedContent = (RenderedEmail | RenderedSms | RenderedPush) & {
+export type { RenderFailureReason } from '../channels/kind.ts';
+
+/**
+ * Content rendered for each channel: the channel's content (its descriptor's `render`), named by channel.
+ * Written as a mapped type indexed by its own keys so that TypeScript relates each channel to its own content
+ * in generic code (a "correlated union"); `RenderedOf<Channel>` is the union over every channel.
+ */
+type RenderedMap<K extends Channel> = { [C in K]: { channel: C } & ContentOf<C> };
+export type RenderedOf<C extends Channel> = RenderedMap<C>[C];
+
+/** What renders for a message: the template and variant it came from, and the content. */
+export type RenderedMessageOf<C extends Channel> = {
   templateId: string;
   /** The variant used: a locale key of the template, or `default`. */
   locale: string;
-};
+} & RenderedOf<C>;
 
-export type RenderFailureReason =
-  | 'template-not-found'
-  | 'template-channel-missing'
-  | 'template-invalid'
-  | 'template-missing-variable'
-  | 'template-render-error'
-  | 'template-blank'
-  | 'template-invalid-url'
-  | 'sms-too-long';
+/** Rendered content of any channel, told apart by `channel`. */
+export type RenderedContent = RenderedMessageOf<Channel>;
 
 export type RenderResult =
   | { ok: true; content: RenderedContent }
@@ -134,54 +122,18 @@ export function renderTemplate(
       throw new RenderFailure('template-invalid-url', `${where(part)}: not a URL: ${out}`);
     return out;
   };
+  const renderer: PartRenderer = {
+    maxSmsSegments: request.maxSmsSegments,
+    text: (part, source) => render(textLiquid, part, source),
+    html: (part, source) => render(htmlLiquid, part, source),
+    url,
+    fail: (reason, part, message) => {
+      throw new RenderFailure(reason, `${where(part)}: ${message}`);
+    },
+  };
   try {
-    const base = { templateId, locale: chosen.locale };
-    switch (channel) {
-      case 'email': {
-        const parts = required<EmailParts>(chosen.variant.email);
-        return {
-          ok: true,
-          content: {
-            ...base,
-            channel,
-            subject: render(textLiquid, 'subject', parts.subject).trim(),
-            html: render(htmlLiquid, 'html', parts.html),
-            text: render(textLiquid, 'text', parts.text),
-          },
-        };
-      }
-      case 'sms': {
-        const parts = required<SmsParts>(chosen.variant.sms);
-        const body = render(textLiquid, 'body', parts.body).trim();
-        const size = smsSize(body);
-        if (size.segments > request.maxSmsSegments)
-          return fail(
-            'sms-too-long',
-            `${where('body')}: ${size.segments} ${size.encoding} segments (${size.units} units), at most ${request.maxSmsSegments} allowed`,
-          );
-        return { ok: true, content: { ...base, channel, body, ...size } };
-      }
-      case 'push': {
-        const parts = required<PushParts>(chosen.variant.push);
-        // Rendered in the order of the file, so a failure names the first broken part.
-        const content: RenderedPush = {
-          channel,
-          title: render(textLiquid, 'title', parts.title).trim(),
-          body: render(textLiquid, 'body', parts.body).trim(),
-        };
-        const link = url('url', parts.url);
-        const imageUrl = url('imageUrl', parts.imageUrl);
-        if (link !== undefined) content.url = link;
-        if (imageUrl !== undefined) content.imageUrl = imageUrl;
-        if (parts.data)
-          content.data = Object.fromEntries(
-            Object.entries(parts.data).map(([k, v]) => [k, render(textLiquid, `data.${k}`, v).trim()]),
-          );
-        return { ok: true, content: { ...base, ...content } };
-      }
-      default:
-        return unreachable(channel);
-    }
+    const content = renderParts(channel, chosen.variant, renderer);
+    return { ok: true, content: { templateId, locale: chosen.locale, ...content } };
   } catch (error) {
     if (error instanceof RenderFailure) return fail(error.reason, error.detail);
     throw error;
@@ -203,16 +155,18 @@ function liquidFailure(error: unknown, where: string): RenderFailure {
   return new RenderFailure('template-render-error', `${where}: ${text}`);
 }
 
-/** chooseVariant only returns variants that have the channel. */
-function required<T>(parts: T | undefined): T {
+/** The channel's part of the variant, rendered by the channel's descriptor. */
+function renderParts<C extends Channel>(
+  channel: C,
+  variant: ChannelParts,
+  renderer: PartRenderer,
+): RenderedOf<C> {
+  const parts = variant[channel];
+  // chooseVariant only returns variants that have the channel.
   if (parts === undefined) throw new Error('a chosen variant lacks its channel');
-  return parts;
+  return { channel, ...CHANNELS[channel].render(parts, renderer) };
 }
 
 function withObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {};
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected channel ${String(value)}`);
 }

@@ -1,37 +1,17 @@
 import * as z from 'zod';
-import type { Channel } from '../journeys/schema.ts';
+import { CHANNELS, type PartsSchemaOf, perChannel } from '../channels/index.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 
-/** Liquid source. Empty parts are refused when the file is read, so a blank can only come from data. */
-const Liquid = z.string().min(1, 'must not be empty');
+type ChannelPartsShape = { [C in Channel]: z.ZodOptional<PartsSchemaOf<C>> };
 
-export const EmailParts = z
-  .strictObject({
-    subject: Liquid.describe('The subject line.'),
-    html: Liquid.describe('The HTML body. Output is HTML-escaped; use `| raw` for trusted markup.'),
-    text: Liquid.describe('The plain-text body, sent alongside the HTML.'),
-  })
-  .describe('An email: subject, HTML and text.');
-export type EmailParts = z.infer<typeof EmailParts>;
+/** A channel's part of a template, optional: the schema its descriptor gives (functions/core/channels/). */
+function optionalParts<C extends Channel>(channel: C): z.ZodOptional<PartsSchemaOf<C>> {
+  return z.optional(CHANNELS[channel].parts);
+}
 
-export const SmsParts = z.strictObject({ body: Liquid }).describe('An SMS: its body.');
-export type SmsParts = z.infer<typeof SmsParts>;
-
-export const PushParts = z
-  .strictObject({
-    title: Liquid,
-    body: Liquid,
-    url: Liquid.optional().describe('A deep link (myapp://...) or web URL opened on tap.'),
-    imageUrl: Liquid.optional().describe('An image shown in the notification.'),
-    data: z.record(z.string().min(1), Liquid).optional().describe('Key-value data passed to the app.'),
-  })
-  .describe('A push notification.');
-export type PushParts = z.infer<typeof PushParts>;
-
-const channelParts = {
-  email: EmailParts.optional(),
-  sms: SmsParts.optional(),
-  push: PushParts.optional(),
-};
+// TypeScript types a loop over the channels with their union, not each key with its own channel's schema,
+// which optionalParts has checked: the cast says what perChannel built.
+const channelParts = perChannel(optionalParts) as ChannelPartsShape;
 
 export const TemplateVariant = z.strictObject(channelParts);
 export type TemplateVariant = z.infer<typeof TemplateVariant>;
@@ -56,10 +36,3 @@ export const TemplateFile = z.strictObject({
     ),
 });
 export type TemplateFile = z.infer<typeof TemplateFile>;
-
-/** The part names of each channel, in the order they are printed and checked. */
-export const PART_NAMES = {
-  email: ['subject', 'html', 'text'],
-  sms: ['body'],
-  push: ['title', 'body', 'url', 'imageUrl'],
-} as const satisfies Record<Channel, readonly string[]>;

@@ -1,4 +1,4 @@
-import type { Channel } from '../../core/journeys/schema.ts';
+import { CHANNELS } from '../../core/channels/index.ts';
 import type { UnsubscribeRefusal } from '../../core/runtime/unsubscribe.ts';
 import type { UnsubscribeClaims } from '../../core/unsubscribe/token.ts';
 import type { FunctionUrlResponse } from './http.ts';
@@ -29,15 +29,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-const CHANNEL_NAMES: Record<Channel, string> = {
-  email: 'email',
-  sms: 'text messages',
-  push: 'push notifications',
-};
-
 /** What the link unsubscribes from, in words: `marketing email`, `all text messages`. */
 export function describeSubscription(claims: Pick<UnsubscribeClaims, 'channel' | 'topic'>): string {
-  const channel = CHANNEL_NAMES[claims.channel];
+  const channel = CHANNELS[claims.channel].inWords;
   return claims.topic === undefined ? `all ${channel}` : `${claims.topic} ${channel}`;
 }
 
