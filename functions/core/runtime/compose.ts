@@ -44,10 +44,8 @@ export function messageComposer(
 ): MessageComposer {
   return {
     templates: config.templates,
-    // Read on each use: a deployed function replaces config.catalog when it refreshes (journey-catalog.ts).
-    get catalog() {
-      return config.catalog;
-    },
+    // The journeys as loaded; a function whose catalog refreshes gives its own (deliver-ports.ts, composerOf).
+    catalog: config.catalog,
     unsubscribeUrl: unsubscribeUrlBuilder({ ttlMs: UNSUBSCRIBE_LINK_TTL_MS, ...links }),
     maxSmsSegments,
     ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
