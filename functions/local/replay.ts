@@ -63,6 +63,7 @@ export async function replayEntries(
   clock: VirtualClock,
   entries: readonly ReplayEntry[],
   onProgress: (progress: ReplayProgress) => void = () => {},
+  beforeEach: (at: number | undefined) => Promise<void> = async () => {},
 ): Promise<ReplayResult> {
   const client = localEventBridge(stack.endpoint);
   let current: string | undefined;
@@ -78,6 +79,7 @@ export async function replayEntries(
   let put = 0;
   try {
     for (const { line, id, entry, at } of entries) {
+      await beforeEach(at);
       if (at !== undefined) await runUntil(stack, clock, at);
       current = id;
       const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
@@ -114,6 +116,8 @@ export type EventFileRun = {
   daysAfter: number;
   policies: RunResult['policies'];
   onProgress?: (progress: ReplayProgress) => void;
+  /** Awaited before each entry is put, with its time: what an operator does between events (tests). */
+  beforeEach?: (at: number | undefined) => Promise<void>;
 };
 
 /**
@@ -128,7 +132,7 @@ export async function runEventFile(
 ): Promise<{ result: RunResult; replayed: ReplayResult }> {
   const first = clock.now();
   const last = run.entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
-  const replayed = await replayEntries(stack, clock, run.entries, run.onProgress);
+  const replayed = await replayEntries(stack, clock, run.entries, run.onProgress, run.beforeEach);
   const until = last + run.daysAfter * 86_400_000;
   await runUntil(stack, clock, until);
   stack.results.finalize();

@@ -33,8 +33,8 @@ const sent = (result: RunResult) =>
 
 async function bothMachines(text: string, journeysDir = 'journeys'): Promise<RunResult> {
   const [simulated, local] = await Promise.all([
-    throughSimulator(text, 2, journeysDir),
-    throughLocalStack(text, 2, journeysDir),
+    throughSimulator(text, { daysAfter: 2, journeysDir }),
+    throughLocalStack(text, { daysAfter: 2, journeysDir }),
   ]);
   expect(local).toEqual(simulated);
   return simulated;

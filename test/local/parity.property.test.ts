@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { throughLocalStack, throughSimulator } from '../support/machines.ts';
+import { type StatusChangeAt, throughLocalStack, throughSimulator } from '../support/machines.ts';
 
 // One machine (docs/runtime.md): the simulator and the local stack (dynalite, the real Lambda handlers, the
 // real EventBridge client) run the same use cases, so the same event file must give the same result, down to
 // every message's status, reason and minute, and every enrollment. Random timelines probe what tends to make
 // two machines disagree: events out of order and in the same second, ids delivered twice, an order exactly at
-// a cart wait's timeout, quiet hours in three zones, the weekly cap, and consent changing mid-journey.
+// a cart wait's timeout, quiet hours in three zones, the weekly cap, consent changing mid-journey, and
+// journeys paused and resumed by an operator between events.
 
 const T0 = Date.parse('2026-11-02T07:30:00Z');
 const SECOND = 1000;
@@ -55,9 +56,26 @@ const timeline = fc.record({
   repeats: fc.array(fc.nat(), { maxLength: 3 }),
   /** Adjacent lines swapped: events that arrive out of order. */
   swaps: fc.array(fc.nat(), { maxLength: 3 }),
+  /** A journey paused for a while, then resumed. */
+  pauses: fc.array(
+    fc.record({
+      journeyId: fc.constantFrom('cart-abandonment', 'welcome-series'),
+      at,
+      minutes: fc.integer({ min: 1, max: 12 * 60 }),
+    }),
+    { maxLength: 2 },
+  ),
 });
 
-type Timeline = { happenings: Happening[]; repeats: number[]; swaps: number[] };
+type Pause = { journeyId: string; at: number; minutes: number };
+type Timeline = { happenings: Happening[]; repeats: number[]; swaps: number[]; pauses: Pause[] };
+
+/** Each pause as the operator's two `cairn journeys` commands. */
+const changesOf = (pauses: readonly Pause[]): StatusChangeAt[] =>
+  pauses.flatMap(({ journeyId, at: pausedAt, minutes }) => [
+    { journeyId, at: pausedAt, action: 'pause' as const },
+    { journeyId, at: pausedAt + minutes * MINUTE, action: 'resume' as const },
+  ]);
 type Line = { id: string; at: number; type: string; user: User; detail: Record<string, unknown> };
 
 function event(
@@ -138,8 +156,8 @@ describe('the simulator and the local stack', () => {
 
     // Act
     const [simulated, local] = await Promise.all([
-      throughSimulator(text, DAYS_AFTER),
-      throughLocalStack(text, DAYS_AFTER),
+      throughSimulator(text, { daysAfter: DAYS_AFTER }),
+      throughLocalStack(text, { daysAfter: DAYS_AFTER }),
     ]);
 
     // Assess
@@ -152,15 +170,32 @@ describe('the simulator and the local stack', () => {
       fc.asyncProperty(timeline, async (drawn) => {
         // Prepare
         const text = eventFile(drawn);
+        const run = { daysAfter: DAYS_AFTER, changes: changesOf(drawn.pauses) };
 
         // Act
-        const simulated = await throughSimulator(text, DAYS_AFTER);
-        const local = await throughLocalStack(text, DAYS_AFTER);
+        const simulated = await throughSimulator(text, run);
+        const local = await throughLocalStack(text, run);
 
         // Assess
         expect(local).toEqual(simulated);
       }),
-      { numRuns: 6 },
+      {
+        numRuns: 6,
+        // Always tried too: a cart left while its journey is paused, and a wait that falls due in a pause.
+        examples: [
+          [
+            {
+              happenings: [
+                { kind: 'cart', user: 'u1', cart: 'c1', at: T0 + 30 * MINUTE },
+                { kind: 'cart', user: 'u2', cart: 'c1', at: T0 + 2 * 60 * MINUTE },
+              ],
+              repeats: [],
+              swaps: [],
+              pauses: [{ journeyId: 'cart-abandonment', at: T0 + 60 * MINUTE, minutes: 120 }],
+            },
+          ],
+        ],
+      },
     );
   }, 60_000);
 });

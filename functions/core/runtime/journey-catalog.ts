@@ -26,6 +26,11 @@ export interface CatalogSource {
    * learn of new versions (a fixed catalog) has none.
    */
   findVersions?(versions: readonly string[]): Promise<unknown>;
+  /**
+   * Reads the registry again when the catalog is a minute old, as a function does before each invocation; a
+   * source that cannot change (a fixed catalog) has none.
+   */
+  refreshIfStale?(): Promise<unknown>;
 }
 
 /** A catalog that never changes: the simulator's, the journey tests', and the tests'. */

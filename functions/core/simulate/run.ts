@@ -1,4 +1,5 @@
 import type { EventLine } from '../events/event-line.ts';
+import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type RunResult, runResult } from './result.ts';
@@ -15,10 +16,14 @@ export type SimulationRun = {
   daysAfter?: number;
   policies?: RunResult['policies'];
   observer?: Observer;
+  /** Journey versions and statuses to follow (SimulationOptions.registry). */
+  registry?: JourneyRegistry;
   /** Told after each event put, for progress. */
   onEvent?: (simulation: Simulation) => void;
   /** Told of each line that is not an event, as it is met. */
   onSkipped?: (line: number, reason: string) => void;
+  /** Awaited before each event is put, with its time: what an operator does between events (tests). */
+  beforeEach?: (simulation: Simulation, at: number | undefined) => Promise<void>;
 };
 
 /**
@@ -31,6 +36,7 @@ export async function simulateEventLines(
   const simulation = new Simulation({
     config: run.config,
     ...(run.observer ? { observer: run.observer } : {}),
+    ...(run.registry ? { registry: run.registry } : {}),
   });
   const skipped: RunResult['skipped'] = [];
   const lines = new Map<string, number>();
@@ -42,6 +48,7 @@ export async function simulateEventLines(
       continue;
     }
     lines.set(line.id, line.line);
+    await run.beforeEach?.(simulation, line.at);
     await simulation.put(line.value, line.at);
     if (line.at !== undefined) latest = Math.max(latest, line.at);
     run.onEvent?.(simulation);

@@ -2,6 +2,7 @@ import { type CustomerState, newCustomerState } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { type ChannelPort, channelRouter } from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
+import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
 import type { QueuedSend } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
@@ -15,10 +16,10 @@ import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
 import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
 import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
-import { fixedCatalog } from '../runtime/journey-catalog.ts';
+import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../runtime/journey-catalog.ts';
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
-import { applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
+import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { Tally } from './tally.ts';
 
 export type SimulationOptions = {
@@ -28,7 +29,16 @@ export type SimulationOptions = {
   profiles?: ReadonlyMap<string, Profile>;
   /** Told every observation after the tally, in virtual-time order (timelines, `cairn explain`). */
   observer?: Observer;
+  /**
+   * Journey versions and statuses to follow, as a deployed function follows the table's: each function
+   * (ingest, timers, deliver) refreshes its catalog from it before it runs, at most once a virtual minute,
+   * so a journey paused here is paused within a minute, as on AWS. Without it, the journeys as loaded.
+   */
+  registry?: JourneyRegistry;
 };
+
+/** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
+type Catalogs = { ingest: CatalogSource; timers: CatalogSource; deliver: CatalogSource };
 
 /** A message a queue gave up on after its last receive, like an SQS redrive to a dead-letter queue. */
 export type Redriven = { queue: string; messageId: string; receiveCount: number; error: string };
@@ -65,7 +75,9 @@ export class Simulation implements Machine {
   private readonly ingestQueue: InMemoryQueue<unknown>;
   private readonly sendQueue: InMemoryQueue<QueuedSend>;
   private readonly apply: ApplyPorts;
+  private readonly applyTimers: ApplyPorts;
   private readonly deliver: DeliverPorts;
+  private readonly catalogs: Catalogs;
   private readonly errors = new Map<string, string>();
   private seeded = false;
 
@@ -93,40 +105,39 @@ export class Simulation implements Machine {
         options.observer?.observe(observation);
       },
     };
-    // The journeys as loaded: no registry to refresh them from, so a run is repeatable.
-    const setting: RuntimeSetting = { config, catalogs: fixedCatalog(config.catalog), now };
-    this.apply = applyPorts(
-      {
-        states: this.states,
-        timers: this.timers,
-        sends: {
-          enqueue: async (messages) => {
-            for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
-          },
+    this.catalogs = catalogsOf(options, now);
+    const adapters: ApplyAdapters = {
+      states: this.states,
+      timers: this.timers,
+      sends: {
+        enqueue: async (messages) => {
+          for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
         },
-        events: {
-          publish: async (events) => {
-            for (const event of events) this.ingestQueue.send(event);
-          },
-        },
-        deadLetters: {
-          put: async (letter) => {
-            this.deadLetters.push(letter);
-          },
-        },
-        observer,
       },
-      setting,
-    );
+      events: {
+        publish: async (events) => {
+          for (const event of events) this.ingestQueue.send(event);
+        },
+      },
+      deadLetters: {
+        put: async (letter) => {
+          this.deadLetters.push(letter);
+        },
+      },
+      observer,
+    };
+    const settingOf = (catalogs: CatalogSource): RuntimeSetting => ({ config, catalogs, now });
+    this.apply = applyPorts(adapters, settingOf(this.catalogs.ingest));
+    this.applyTimers = applyPorts(adapters, settingOf(this.catalogs.timers));
     const channel: ChannelPort = channelRouter(this.channels);
     this.deliver = deliverPorts(
-      this.apply,
+      applyPorts(adapters, settingOf(this.catalogs.deliver)),
       {
         policyStore: this.policyStore,
         channel,
         unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
       },
-      setting,
+      settingOf(this.catalogs.deliver),
     );
   }
 
@@ -145,6 +156,8 @@ export class Simulation implements Machine {
    * `received` may break the contract: ingest dead-letters it, as on AWS.
    */
   async put(received: unknown, at: number | undefined): Promise<void> {
+    // The clock starts at the first event, as the local stack's does, before anything reads it.
+    if (!this.seeded && at !== undefined && Number.isFinite(at)) this.clock.advanceTo(at);
     await this.seed();
     if (at !== undefined && Number.isFinite(at)) {
       await runUntil(this, this.clock, at);
@@ -162,6 +175,7 @@ export class Simulation implements Machine {
 
   /** Runs everything due up to and including `until`, then closes the tally. */
   async finish(until: number): Promise<void> {
+    if (!this.seeded) this.clock.advanceTo(until);
     await this.seed();
     await runUntil(this, this.clock, until);
     this.tally.finalize();
@@ -180,12 +194,14 @@ export class Simulation implements Machine {
   async sweepTimers(): Promise<void> {
     const origin = `timer:${new Date(this.now).toISOString()}`;
     for (let more = true; more; ) {
+      // As a timers invocation does before it sweeps (handlers/shared/journey-catalog.ts, refreshing).
+      await this.catalogs.timers.refreshIfStale?.();
       const report = await fireDueTimers({
         timers: this.timers,
         now: this.now,
         limit: SWEEP_LIMIT,
         fire: async (timer) => {
-          await applyInput(timer.userId, { kind: 'timer', timer }, this.apply, origin);
+          await applyInput(timer.userId, { kind: 'timer', timer }, this.applyTimers, origin);
         },
         // One at a time, as the local stack sweeps, so that a run is repeatable.
         concurrency: 1,
@@ -204,11 +220,13 @@ export class Simulation implements Machine {
   }
 
   private async runIngest(): Promise<boolean> {
-    return this.runBatch(this.ingestQueue, (message) => ingest(message.body, this.apply, message.messageId));
+    return this.runBatch(this.ingestQueue, this.catalogs.ingest, (message) =>
+      ingest(message.body, this.apply, message.messageId),
+    );
   }
 
   private async runDeliver(): Promise<boolean> {
-    return this.runBatch(this.sendQueue, (message) =>
+    return this.runBatch(this.sendQueue, this.catalogs.deliver, (message) =>
       deliverSend(message.body, this.deliver, message.messageId),
     );
   }
@@ -216,10 +234,13 @@ export class Simulation implements Machine {
   /** One receive of a queue, each message handled in turn; one that throws stays, to be received again. */
   private async runBatch<T>(
     queue: InMemoryQueue<T>,
+    catalog: CatalogSource,
     handle: (message: QueueMessage<T>) => Promise<unknown>,
   ): Promise<boolean> {
     const batch = queue.receive(BATCH);
     if (batch.length === 0) return false;
+    // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
+    await catalog.refreshIfStale?.();
     const failed = new Set<string>();
     for (const message of batch) {
       try {
@@ -237,7 +258,21 @@ export class Simulation implements Machine {
   private async seed(): Promise<void> {
     if (this.seeded) return;
     this.seeded = true;
+    // Each function registers its journeys and reads the registry at its cold start, one after the other.
+    for (const catalog of [this.catalogs.ingest, this.catalogs.timers, this.catalogs.deliver])
+      await catalog.refreshIfStale?.();
     for (const [userId, profile] of this.options.profiles ?? [])
       await this.states.save({ ...newCustomerState(userId), profile }, undefined);
   }
+}
+
+/** A refresher per function over the registry when there is one; otherwise the journeys as loaded, for all. */
+function catalogsOf(options: SimulationOptions, now: () => number): Catalogs {
+  const { registry, config } = options;
+  if (!registry) {
+    const fixed = fixedCatalog(config.catalog);
+    return { ingest: fixed, timers: fixed, deliver: fixed };
+  }
+  const refresher = () => new JourneyCatalogRefresher({ bundled: config.catalog, registry, clock: now });
+  return { ingest: refresher(), timers: refresher(), deliver: refresher() };
 }
