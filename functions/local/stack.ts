@@ -16,7 +16,7 @@ import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
-import type { Machine } from '../core/runtime/drive.ts';
+import { LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
@@ -273,7 +273,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Ingest first: a send is decided only after every event that could have ended its journey.
       // Deliver runs a batch's records in parallel; one record per batch keeps a local run repeatable (on AWS,
       // the conditional writes order concurrent sends to one customer).
-      while ((await runBatch(ingestQueue, ingest, 10)) || (await runBatch(sendQueue, deliver, 1))) {}
+      while (
+        (await runBatch(ingestQueue, ingest, LOCAL_BATCH.ingest)) ||
+        (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver))
+      ) {}
     });
 
   stack = {

@@ -36,8 +36,8 @@ export function customerSuppressions(
 }
 
 /**
- * Stages 1 to 3 on the customer's state, after the one check that the enrollment is still live (a held send
- * whose enrollment ended early is DROPPED as `enrollment_ended`): channel, local time, then the caps against the sends counted in the
+ * Stages 1 to 3 on the customer's state, after, for a `held` send coming back, the one check that its
+ * enrollment is still live (one that ended early meanwhile is DROPPED as `enrollment_ended`): channel, local time, then the caps against the sends counted in the
  * state. When the send passes, the returned state has it counted (the same state when it was counted
  * before, e.g. by an earlier attempt of a retried message); when it does not, the state is returned as given.
  * Pure: the caller saves the state under the version it read, which is what makes concurrent counts safe.
@@ -48,8 +48,11 @@ export function decideInState(
   options: ReachOptions,
   now: number,
   alsoSuppressed: Iterable<[string, SuppressionReason]> = [],
+  held = false,
 ): { state: CustomerState; decision: StateDecision } {
-  if (enrollmentEnded(state, intent.enrollmentId))
+  // Only a send coming back from a hold: a send the same input just made may be followed, in that input, by
+  // the step that ends its enrollment (send, then exit), and it goes out.
+  if (held && enrollmentEnded(state, intent.enrollmentId))
     return { state, decision: { pass: false, outcome: { status: 'DROPPED', reason: 'enrollment_ended' } } };
   const suppressions = customerSuppressions(state, options, alsoSuppressed);
   const reach = reachAndTiming(intent, state.profile, suppressions, options, now);

@@ -175,7 +175,8 @@ async function decide(queued: QueuedSend, ports: DeliverPorts, now: number): Pro
       const addresses = addressesOf(before.profile);
       if (checked?.addresses !== addresses.join('\n'))
         checked = { addresses: addresses.join('\n'), found: await ports.policyStore.suppressed(addresses) };
-      const { state, decision } = decideInState(intent, before, options, now, checked.found);
+      // Undecided means held: it was deferred and comes back now.
+      const { state, decision } = decideInState(intent, before, options, now, checked.found, true);
       return { state, value: decision };
     },
     { ...ports.apply.retry, store: ports.apply.states },
@@ -205,13 +206,13 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
   if (outcome.status !== 'SENT' || !answer) return outcome;
   const { channel, result } = answer;
   if (result.ok) return { ...outcome, providerMessageId: result.providerMessageId };
-  // The pipeline reports SENT once the channel returns; the channel's refusal is the real outcome.
+  // claimAndSend reports SENT once the channel returns; the channel's refusal is the real outcome.
   return { status: 'FAILED', reason: result.reason, channel, permanent: result.permanent };
 }
 
 /**
- * Push tokens the provider renamed or refused go back to the profile as customer events, through ingest like
- * any other change: deliver writes the customer's state only to count a send (docs/runtime.md).
+ * Puts the send back on the send queue, invisible until `notBefore` or for the longest delay SQS allows (a
+ * longer hold hops through the queue), with the policies' decision when it has one.
  */
 async function requeue(
   queued: QueuedSend,

@@ -4,6 +4,13 @@ import type { VirtualClock } from './clock.ts';
 export const SWEEP_INTERVAL_MS = 60_000;
 
 /**
+ * How many queue messages one invocation takes, on the local stack and in the simulator alike: ingest as an
+ * SQS event source mapping hands them (10), deliver one at a time, because on AWS deliver handles a batch's
+ * records in parallel and one record per batch keeps a local run repeatable (docs/runtime.md, "One machine").
+ */
+export const LOCAL_BATCH = { ingest: 10, deliver: 1 } as const;
+
+/**
  * A runtime on virtual time, as the driver below moves it: the simulator (use cases on in-memory ports) and
  * the local stack (the Lambda handlers on dynalite) are both one.
  */

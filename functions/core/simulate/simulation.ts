@@ -10,7 +10,7 @@ import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
-import { type Machine, runUntil } from '../runtime/drive.ts';
+import { LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
@@ -47,8 +47,6 @@ export type Redriven = { queue: string; messageId: string; receiveCount: number;
 export const SIMULATED_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/';
 /** Simulated links are signed with a fixed key, so that a run is repeatable. */
 const SIMULATED_KEYS = { current: new Uint8Array(32) };
-/** As an SQS event source mapping hands a function at most 10 records. */
-const BATCH = 10;
 
 /**
  * The runtime on this machine's memory: the same use cases as the Lambda handlers (ingest, deliver, the
@@ -220,13 +218,13 @@ export class Simulation implements Machine {
   }
 
   private async runIngest(): Promise<boolean> {
-    return this.runBatch(this.ingestQueue, this.catalogs.ingest, (message) =>
+    return this.runBatch(this.ingestQueue, LOCAL_BATCH.ingest, this.catalogs.ingest, (message) =>
       ingest(message.body, this.apply, message.messageId),
     );
   }
 
   private async runDeliver(): Promise<boolean> {
-    return this.runBatch(this.sendQueue, this.catalogs.deliver, (message) =>
+    return this.runBatch(this.sendQueue, LOCAL_BATCH.deliver, this.catalogs.deliver, (message) =>
       deliverSend(message.body, this.deliver, message.messageId),
     );
   }
@@ -234,10 +232,11 @@ export class Simulation implements Machine {
   /** One receive of a queue, each message handled in turn; one that throws stays, to be received again. */
   private async runBatch<T>(
     queue: InMemoryQueue<T>,
+    size: number,
     catalog: CatalogSource,
     handle: (message: QueueMessage<T>) => Promise<unknown>,
   ): Promise<boolean> {
-    const batch = queue.receive(BATCH);
+    const batch = queue.receive(size);
     if (batch.length === 0) return false;
     // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
     await catalog.refreshIfStale?.();
@@ -261,8 +260,9 @@ export class Simulation implements Machine {
     // Each function registers its journeys and reads the registry at its cold start, one after the other.
     for (const catalog of [this.catalogs.ingest, this.catalogs.timers, this.catalogs.deliver])
       await catalog.refreshIfStale?.();
+    // A copy: the store freezes what it keeps, and the caller's profiles stay theirs.
     for (const [userId, profile] of this.options.profiles ?? [])
-      await this.states.save({ ...newCustomerState(userId), profile }, undefined);
+      await this.states.save({ ...newCustomerState(userId), profile: structuredClone(profile) }, undefined);
   }
 }
 

@@ -215,13 +215,9 @@ export class Tally {
       passedOver: 'passedOver' in outcome ? (outcome.passedOver ?? []) : [],
       deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
     });
-    if (outcome.status === 'DEFERRED') {
-      bump(this.journey(intent.journeyId).held, outcome.reason);
-      return;
-    }
-    const step = this.step(intent.journeyId, intent.stepId);
-    bump(step.outcomes, `${outcome.status}:${outcome.reason}`);
-    if (outcome.status === 'SENT' && outcome.channel) bump(step.sentByChannel, outcome.channel);
+    // Every hold is counted; a message's final outcome only once, at finalize (a message can be observed
+    // again: a duplicate still in flight is requeued and comes back as its final outcome).
+    if (outcome.status === 'DEFERRED') bump(this.journey(intent.journeyId).held, outcome.reason);
   }
 
   /** Counts where enrollments wait at the end, and the goal rate per variant and control group. */
@@ -230,6 +226,10 @@ export class Tally {
       const journey = this.journey(message.journeyId);
       bump(journey.outcomes, `${message.status}:${message.reason}`);
       for (const note of message.notes) bump(journey.notes, note);
+      if (message.status === 'DEFERRED') continue;
+      const step = this.step(message.journeyId, message.stepId);
+      bump(step.outcomes, `${message.status}:${message.reason}`);
+      if (message.status === 'SENT' && message.channel) bump(step.sentByChannel, message.channel);
     }
     for (const record of this.enrollments.values())
       if (record.waitingAt !== null && record.exitReason === null)

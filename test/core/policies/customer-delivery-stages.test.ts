@@ -30,7 +30,8 @@ function stagesWith(input: unknown, suppressed: [string, SuppressionReason][] = 
     state: CustomerState,
     now: number,
   ): Promise<{ outcome: SendOutcome; state: CustomerState }> => {
-    const made = decideInState(message, state, options, now, suppressed);
+    // As deliver decides a send that comes back from a hold (the enrollment_ended check applies).
+    const made = decideInState(message, state, options, now, suppressed, true);
     if (!made.decision.pass) return { outcome: made.decision.outcome, state: made.state };
     const { channel, extras } = made.decision;
     return {
