@@ -18,13 +18,7 @@ export type StreamedLine =
  * Blank lines are skipped; every other line yields an event or its problems.
  */
 export async function* streamEvents(path: string): AsyncGenerator<StreamedLine> {
-  const lines = createInterface({
-    input: createReadStream(path, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let number = 0;
-  for await (const text of lines) {
-    number++;
+  for await (const [number, text] of numberedLines(path)) {
     if (text.trim() === '') continue;
     let json: unknown;
     try {
@@ -47,15 +41,20 @@ export async function* streamEvents(path: string): AsyncGenerator<StreamedLine> 
  * be put, whether or not it keeps the contract, and the lines that cannot, with why.
  */
 export async function* streamEventLines(path: string): AsyncGenerator<EventLine> {
+  for await (const [number, text] of numberedLines(path)) {
+    const line = readEventLine(text, number);
+    if (line) yield line;
+  }
+}
+
+/** The lines of a file with their numbers from 1, read as they come, never the whole file at once. */
+async function* numberedLines(path: string): AsyncGenerator<[number, string]> {
   const lines = createInterface({
     input: createReadStream(path, 'utf8'),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   let number = 0;
-  for await (const text of lines) {
-    const line = readEventLine(text, ++number);
-    if (line) yield line;
-  }
+  for await (const text of lines) yield [++number, text];
 }
 
 const MAX_REPORTED_PROBLEMS = 20;

@@ -16,7 +16,7 @@ import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
-import { LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
+import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
@@ -308,11 +308,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await drain();
     },
     nextWakeAt() {
-      const times = [timers.nextDueAt(), ingestQueue.nextVisibleAt(), sendQueue.nextVisibleAt()];
-      return times.reduce<number | undefined>(
-        (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
-        undefined,
-      );
+      return earliest([timers.nextDueAt(), ingestQueue.nextVisibleAt(), sendQueue.nextVisibleAt()]);
     },
     stop,
   };

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey-registry.ts';
 import { main } from '../../functions/cli/main.ts';
 import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
@@ -10,6 +10,7 @@ import { CATALOG_MAX_AGE_MS, JourneyCatalogRefresher } from '../../functions/cor
 import { welcomeJourney } from '../contracts/journey-registry.contract.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
+import { useLocalAwsEnvironment } from '../support/local-aws-environment.ts';
 import { memoryIo } from './support.ts';
 
 const CART_DRAFT = journeyFromYaml(`
@@ -21,23 +22,7 @@ steps:
   - { id: remind, type: send, channel: email, template: cart }
 `);
 
-/** What the SDK's default chain reads: the tests point it at dynalite, with fake credentials and region. */
-const SDK_VARIABLES = [
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'AWS_ENDPOINT_URL',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_CONFIG_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-] as const;
-
 let dynamo: LocalDynamo;
-let saved: Record<string, string | undefined>;
 let environments = 0;
 
 beforeAll(async () => {
@@ -46,26 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo.stop();
 });
-beforeEach(() => {
-  saved = Object.fromEntries(SDK_VARIABLES.map((name) => [name, process.env[name]]));
-  for (const name of SDK_VARIABLES) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_REGION: 'local',
-    // Never look for real credentials or configuration on this machine, nor on the network.
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-});
-afterEach(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useLocalAwsEnvironment(() => dynamo.endpoint, { AWS_REGION: 'local' });
 
 /** A deployed environment: its table cairn-<env>, where a function bundling `journeys` has started. */
 async function environment(...journeys: Journey[]) {

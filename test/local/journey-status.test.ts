@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStateStore } from '../../functions/adapters/dynamodb/customer-state-store.ts';
 import { main } from '../../functions/cli/main.ts';
 import { VirtualClock } from '../../functions/core/runtime/clock.ts';
@@ -7,27 +7,12 @@ import { CATALOG_MAX_AGE_MS } from '../../functions/core/runtime/journey-catalog
 import { localEventBridge } from '../../functions/local/replay.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack.ts';
 import { memoryIo } from '../cli/support.ts';
+import { useLocalAwsEnvironment } from '../support/local-aws-environment.ts';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 
-/** What the SDK's default chain reads: `cairn journeys` is pointed at the stack's dynalite through them. */
-const SDK_VARIABLES = [
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'AWS_ENDPOINT_URL',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_CONFIG_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-] as const;
-
 let stack: LocalStack;
 let clock: VirtualClock;
-let saved: Record<string, string | undefined>;
 beforeAll(async () => {
   clock = new VirtualClock(T0);
   stack = await startLocalStack({ journeysDir: 'journeys', clock });
@@ -35,25 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
 });
-beforeEach(() => {
-  saved = Object.fromEntries(SDK_VARIABLES.map((name) => [name, process.env[name]]));
-  for (const name of SDK_VARIABLES) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamo.endpoint,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    // Never look for real credentials or configuration on this machine, nor on the network.
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-});
-afterEach(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useLocalAwsEnvironment(() => stack.dynamo.endpoint);
 
 /** `cairn journeys ...` on the local stack's table, `cairn-local`, as a person would run it. */
 async function cairnJourneys(...args: string[]) {

@@ -23,6 +23,14 @@ export interface Machine {
   nextWakeAt(): number | undefined;
 }
 
+/** The earliest of some due times; undefined when none is due. */
+export function earliest(times: readonly (number | undefined)[]): number | undefined {
+  return times.reduce<number | undefined>(
+    (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
+    undefined,
+  );
+}
+
 /**
  * Moves virtual time to `target`, stopping at every due thing on the way (timers at the minute the
  * per-minute schedule would fire them, delayed and retried queue messages at that minute too) and running the

@@ -22,24 +22,26 @@ export type InMemoryCustomerStateStoreOptions = {
   shareFrozen?: boolean;
 };
 
+/**
+ * A saved state as kept: JSON text, parsed on each load so that neither side can change the other's copy; or
+ * (`shareFrozen`) the state itself, deeply frozen, handed out as it is, so that any change to it fails at once.
+ */
+type Kept = { json: string } | { frozen: CustomerState };
+
 export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
-  private readonly records = new Map<string, { json: string; version: number; addresses: string[] }>();
-  private readonly frozen = new Map<string, { state: CustomerState; version: number; addresses: string[] }>();
+  private readonly records = new Map<string, { kept: Kept; version: number; addresses: string[] }>();
 
   constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {}
 
   async load(userId: string): Promise<StoredCustomerState | undefined> {
-    if (this.options.shareFrozen) return this.frozen.get(userId);
     const record = this.records.get(userId);
-    if (!record) return undefined;
-    return { state: CustomerState.parse(JSON.parse(record.json)), version: record.version };
+    return record ? { state: read(record.kept), version: record.version } : undefined;
   }
 
   /** The stored state, read at once (for reports on a run in this process). */
   peek(userId: string): CustomerState | undefined {
-    if (this.options.shareFrozen) return this.frozen.get(userId)?.state;
     const record = this.records.get(userId);
-    return record ? CustomerState.parse(JSON.parse(record.json)) : undefined;
+    return record ? read(record.kept) : undefined;
   }
 
   async loadWithSuppressions(
@@ -55,31 +57,23 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
 
   // No await inside: on one event loop the check and the write run without interleaving.
   async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
-    if (this.options.shareFrozen) return this.saveFrozen(state, expectedVersion);
     const current = this.records.get(state.userId)?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
-    const addresses = addressesOf(state.profile);
-    this.records.set(state.userId, { json: JSON.stringify(state), version, addresses });
+    const kept: Kept = this.options.shareFrozen
+      ? { frozen: deepFreeze(state) }
+      : { json: JSON.stringify(state) };
+    this.records.set(state.userId, { kept, version, addresses: addressesOf(state.profile) });
     return { ok: true, version };
   }
 
   async holdersOf(address: string): Promise<string[]> {
-    const records = this.options.shareFrozen ? this.frozen : this.records;
-    return [...records].flatMap(([userId, r]) => (r.addresses.includes(address) ? [userId] : []));
+    return [...this.records].flatMap(([userId, r]) => (r.addresses.includes(address) ? [userId] : []));
   }
+}
 
-  private saveFrozen(state: CustomerState, expectedVersion: number | undefined): SaveResult {
-    const current = this.frozen.get(state.userId)?.version;
-    if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
-    const version = (current ?? 0) + 1;
-    this.frozen.set(state.userId, {
-      state: deepFreeze(state),
-      version,
-      addresses: addressesOf(state.profile),
-    });
-    return { ok: true, version };
-  }
+function read(kept: Kept): CustomerState {
+  return 'frozen' in kept ? kept.frozen : CustomerState.parse(JSON.parse(kept.json));
 }
 
 /** Freezes a value and everything it holds; what is frozen already is left as it is (shared parts). */

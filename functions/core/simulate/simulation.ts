@@ -10,7 +10,7 @@ import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
-import { LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
+import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
@@ -210,11 +210,11 @@ export class Simulation implements Machine {
   }
 
   nextWakeAt(): number | undefined {
-    const times = [this.timers.nextDueAt(), this.ingestQueue.nextVisibleAt(), this.sendQueue.nextVisibleAt()];
-    return times.reduce<number | undefined>(
-      (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
-      undefined,
-    );
+    return earliest([
+      this.timers.nextDueAt(),
+      this.ingestQueue.nextVisibleAt(),
+      this.sendQueue.nextVisibleAt(),
+    ]);
   }
 
   private async runIngest(): Promise<boolean> {
