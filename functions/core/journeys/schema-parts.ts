@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseCalendarOffset } from '../time/calendar.ts';
 import { parseDuration } from '../time/duration.ts';
 
 /**
@@ -119,6 +120,28 @@ export const LocalTime = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day as HH:MM, e.g. "09:30"')
   .describe('A local time of day, HH:MM.');
 
+export const CalendarOffset = z
+  .string()
+  .superRefine((text, ctx) => {
+    const parsed = parseCalendarOffset(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  })
+  .meta({
+    description:
+      'A calendar offset from a date: a signed ISO-8601 duration in years, months, weeks or days, e.g. -P7D, P1M. ' +
+      "A month or year lands on the same day of the month, or the month's last day when it is shorter.",
+    pattern: '^[+-]?P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
+  });
+
+/** A dotted path into the profile's traits, e.g. `traits.birthday`: where a date is read from. */
+export const TraitPath = z
+  .string()
+  .regex(
+    /^traits(\.[A-Za-z0-9_$-]+)+$/,
+    'expected a path into the profile\'s traits such as "traits.birthday"',
+  )
+  .describe('A dotted path into the profile, starting with traits, e.g. traits.birthday.');
+
 /** One instance for every JSON value, so that the generated JSON Schema defines it once. */
 export const JsonValue = z.json();
 
@@ -128,6 +151,7 @@ export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export type Category = z.infer<typeof Category>;
 export type Priority = z.infer<typeof Priority>;
 export type Weekday = z.infer<typeof Weekday>;
+export type CalendarOffset = z.infer<typeof CalendarOffset>;
 export type OnCap = z.infer<typeof OnCap>;
 export type EventCondition = z.infer<typeof EventCondition>;
 export type Condition = z.infer<typeof Condition>;
