@@ -72,7 +72,8 @@ export function parseCalendarOffset(text: string): CalendarOffsetParse {
     };
   }
   const sign = match[1] === '-' ? -1 : 1;
-  const part = (i: number) => sign * Number(match[i] ?? 0);
+  // "+ 0" turns -0 into 0.
+  const part = (i: number) => sign * Number(match[i] ?? 0) + 0;
   return { ok: true, offset: { years: part(2), months: part(3), weeks: part(4), days: part(5) } };
 }
 
