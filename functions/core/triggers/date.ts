@@ -87,7 +87,11 @@ export function planDate(
     ifPast: trigger.ifPast ?? 'skip',
   };
   const next = nextOccurrence(parsed.date, rule, now, previous?.last);
-  if ('none' in next) return { schedule: base, refused: next.none };
+  // A date that happens once and has happened for this customer is done, not refused.
+  if ('none' in next)
+    return trigger.recurrence === 'once' && base.last
+      ? { schedule: base }
+      : { schedule: base, refused: next.none };
   const id = `date:${journey.id}:${customer.userId}:${next.anchor}:${next.dueAt}`;
   const timer = { id, dueAt: next.dueAt, occurrence: next.anchor };
   if (previous?.timer?.id === id) return { schedule: { ...base, timer } };
