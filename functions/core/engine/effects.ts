@@ -27,6 +27,8 @@ export type ExitReason =
   | 'version-unavailable'
   | 'step-missing'
   | 'step-limit'
+  | 'date-missing'
+  | 'date-invalid'
   | `exit-step:${string}`
   | `exit-criteria:${string}`;
 

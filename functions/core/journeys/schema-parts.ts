@@ -133,6 +133,29 @@ export const CalendarOffset = z
     pattern: '^[+-]?P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
   });
 
+/** A date's place for a wait: the profile's traits, or the event that started the enrollment. */
+export const DatePath = z
+  .string()
+  .regex(
+    /^(traits|trigger)(\.[A-Za-z0-9_$-]+)+$/,
+    'expected a path starting with traits (the profile) or trigger (the trigger event), e.g. "traits.renewalDate"',
+  )
+  .describe('Where a date is read: traits.<name> in the profile, or trigger.<path> in the trigger event.');
+
+/** An absolute instant: an ISO-8601 date-time with its offset or Z. */
+export const Instant = z
+  .string()
+  .refine(
+    (text) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) &&
+      !Number.isNaN(Date.parse(text)),
+    {
+      message:
+        'expected an instant with its offset, e.g. "2026-12-24T18:00:00Z" or "2026-12-24T18:00:00+01:00"',
+    },
+  )
+  .describe('An ISO-8601 date-time with its offset or Z, e.g. 2026-12-24T18:00:00Z.');
+
 /** A dotted path into the profile's traits, e.g. `traits.birthday`: where a date is read from. */
 export const TraitPath = z
   .string()
