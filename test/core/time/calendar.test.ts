@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   type CalendarDate,
@@ -203,3 +205,68 @@ describe('nextOccurrence', () => {
     expect([iso(gap), iso(twice)]).toEqual(['2027-03-14T07:30:00.000Z', '2027-11-07T06:30:00.000Z']);
   });
 });
+
+describe('nextOccurrence, for any date, zone and time', () => {
+  const ZONES = [
+    'UTC',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+  ];
+  const YEAR_MS = 365.25 * 86_400_000;
+
+  it('is due at or after now, on the anchor moved by the offset in the zone, later than the last that ran', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          month: fc.integer({ min: 1, max: 12 }),
+          day: fc.integer({ min: 1, max: 31 }),
+          recurrence: fc.constantFrom('yearly' as const, 'monthly' as const),
+          days: fc.integer({ min: -40, max: 40 }),
+          months: fc.integer({ min: -2, max: 2 }),
+          zone: fc.constantFrom(...ZONES),
+          hour: fc.integer({ min: 0, max: 23 }),
+          now: fc.integer({
+            min: Date.parse('2026-01-01T00:00:00Z'),
+            max: Date.parse('2030-01-01T00:00:00Z'),
+          }),
+          afterFirst: fc.boolean(),
+        }),
+        (c) => {
+          // Prepare
+          const day = Math.min(c.day, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][c.month - 1] ?? 28);
+          const at = `${String(c.hour).padStart(2, '0')}:30`;
+          const r = rule({
+            recurrence: c.recurrence,
+            zone: c.zone,
+            at,
+            offset: { ...NO_OFFSET, months: c.months, days: c.days },
+          });
+          const first = nextOccurrence({ month: c.month, day }, r, c.now);
+          if ('none' in first) throw new Error('a recurring date always has a next occurrence');
+
+          // Act
+          const next = c.afterFirst ? nextOccurrence({ month: c.month, day }, r, c.now, first.anchor) : first;
+
+          // Assess
+          if ('none' in next) throw new Error('a recurring date always has a next occurrence');
+          expect(next.dueAt).toBeGreaterThanOrEqual(c.now);
+          expect(next.dueAt - c.now).toBeLessThan(c.recurrence === 'yearly' ? 2 * YEAR_MS : YEAR_MS / 4);
+          if (c.afterFirst) expect(next.anchor > first.anchor).toBe(true);
+          const [y, m, d] = next.anchor.split('-').map(Number);
+          const due = shiftDate({ year: y ?? 0, month: m ?? 0, day: d ?? 0 }, r.offset);
+          // The local day of the due time is the shifted anchor (a DST gap moves the time, never the day here).
+          expect(localDateOf(next.dueAt, c.zone)).toEqual(due);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function localDateOf(ms: number, zone: string): Required<CalendarDate> {
+  const local = DateTime.fromMillis(ms, { zone });
+  return { year: local.year, month: local.month, day: local.day };
+}
