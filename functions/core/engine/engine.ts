@@ -430,7 +430,8 @@ class Work {
   ): { refused: NotEnrolledReason } | { key: string } {
     const { status, entry, audience } = journey.journey;
     if (status !== 'active') return { refused: `journey-${status}` };
-    let key = occurrenceKey(event) ?? '';
+    // A date journey's entries are per occurrence (a birthday once a year), unless dedupeBy says otherwise.
+    let key = journey.journey.trigger.date ? (occurrenceKey(event) ?? '') : '';
     if (entry.dedupeBy) {
       const value = valueAtPath(event, entry.dedupeBy.split('.'));
       if (typeof value !== 'string' && typeof value !== 'number') return { refused: 'missing-dedupe-key' };
