@@ -78,11 +78,12 @@ export type CustomerDelivery = z.infer<typeof CustomerDelivery>;
 
 /**
  * What a customer's state keeps per journey with a date trigger: what the occurrence was computed from
- * (`basis`: the journey version, the date value and the zone), so that an event that changes none of them
- * computes nothing; the pending timer, if any; and the last occurrence that fired, so that it never fires twice.
+ * (`basis`: a fingerprint of the journey version, the date value and the zone), so that an event that changes
+ * none of them computes nothing; the pending timer, if any; and the last occurrence that fired, so that it
+ * never fires twice. No basis: to be computed at the end of the input (a timer just fired).
  */
 export const DateSchedule = z.object({
-  basis: z.string(),
+  basis: z.number().optional(),
   timer: z.object({ id: z.string(), dueAt: z.number(), occurrence: z.string() }).optional(),
   last: z.string().optional(),
 });

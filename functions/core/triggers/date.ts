@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fingerprint } from '../engine/bucket.ts';
 import { valueAtPath } from '../engine/conditions.ts';
 import type { DateSchedule, DateTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
@@ -72,7 +73,8 @@ export function planDate(
 ): DatePlan | undefined {
   const { trigger } = journey;
   const value = valueAtPath(customer.profile, trigger.attribute.split('.'));
-  const basis = JSON.stringify([journey.version, value ?? null, customer.zone]);
+  // A fingerprint, not the text: the schedule is stored in every write of the customer's state.
+  const basis = fingerprint(JSON.stringify([journey.version, value ?? null, customer.zone]));
   if (previous?.basis === basis) return undefined;
   const base: DateSchedule = { basis, ...(previous?.last !== undefined ? { last: previous.last } : {}) };
   if (value === undefined || value === null || value === '')
@@ -107,11 +109,11 @@ function offsetOf(trigger: DateTrigger): Offset {
 }
 
 /**
- * The schedule after its timer fired: the occurrence is remembered as the last, and the basis cleared so that
- * the next occurrence is computed at the end of the same input.
+ * The schedule after its timer fired: the occurrence is remembered as the last, and no basis, so that the next
+ * occurrence is computed at the end of the same input.
  */
 export function firedSchedule(timer: DateTimer): DateSchedule {
-  return { basis: '', last: timer.occurrence };
+  return { last: timer.occurrence };
 }
 
 /**

@@ -33,6 +33,8 @@ function timerOf(effects: readonly Effect[]): Timer {
   return scheduled.timer;
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 const summary = (effects: readonly Effect[]) =>
   effects.flatMap((e) => {
     if (e.type === 'timer-scheduled') return [`timer ${e.timer.id}`];
@@ -125,5 +127,34 @@ describe('date trigger in the engine', () => {
 
     // Assess
     expect(summary(result.effects)).toEqual(['not-enrolled date-missing']);
+  });
+  it('at a DST gap, enters an hour later on the same local day; a monthly 31st on the last day of shorter months', () => {
+    // Prepare: New York skips 02:00-03:00 on 14 March 2027, so 02:30 that day is 03:30 EDT (07:30 UTC).
+    const catalog = catalogOf(`
+id: anniversary
+name: Anniversary
+status: active
+trigger: { date: { attribute: traits.since, recurrence: monthly, at: "02:30" } }
+steps:
+  - { id: hello, type: send, channel: email, template: hello }
+`);
+    const at = Date.parse('2027-03-01T00:00:00Z');
+    const identify = traits('ana', at, { timezone: 'America/New_York', since: '2020-01-14' });
+    const late = traits('ben', at + 1, { timezone: 'America/New_York', since: '2019-05-31' });
+
+    // Act
+    const gap = run(newCustomerState('ana'), identify, at, catalog);
+    const lastDay = run(newCustomerState('ben'), late, at + 1, catalog);
+    const april = run(
+      lastDay.state,
+      { kind: 'timer', timer: timerOf(lastDay.effects) },
+      timerOf(lastDay.effects).dueAt,
+      catalog,
+    );
+
+    // Assess: 31 March 02:30 EDT is 06:30 UTC; 30 April 02:30 EDT is 06:30 UTC.
+    expect(iso(timerOf(gap.effects).dueAt)).toBe('2027-03-14T07:30:00.000Z');
+    expect(iso(timerOf(lastDay.effects).dueAt)).toBe('2027-03-31T06:30:00.000Z');
+    expect(iso(timerOf(april.effects).dueAt)).toBe('2027-04-30T06:30:00.000Z');
   });
 });
