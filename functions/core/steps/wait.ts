@@ -217,7 +217,7 @@ function execute(
   }
   const { dueAt, kind } = end;
   // A date already past ends the wait at once: no timer for it.
-  if (dueAt <= now && 'until' in step) return { next: step.next };
+  if (dueAt < now && 'until' in step) return { next: step.next };
   const timer: WaitTimer = {
     id: `${enrollment.id}:${step.id}:${enrollment.visits}`,
     userId: state.userId,
