@@ -70,6 +70,9 @@ describe('cairn explain', () => {
       `Decisions for usr_mia: 3 event(s) from ${events}, delivery policies journeys/policies.yaml.`,
       '2026-11-02T15:00:00Z  lifecycle: stage none -> new (first seen within 30 days and at most one order, so still being onboarded)',
       '2026-11-02T15:00:00Z  welcome-series: entered',
+      // No birthday or renewal date in the profile: the date journeys say why they wait for nothing.
+      '2026-11-02T15:00:00Z  birthday: not entered (date-missing)',
+      '2026-11-02T15:00:00Z  renewal-reminder: not entered (date-missing)',
       '2026-11-02T15:00:00Z  welcome-series: welcome-email welcome via email: SENT sent',
       '2026-11-03T02:45:00Z  cart-abandonment: entered (key c1)',
       // The engine's decisions of an input come first; deliver decides the send it made just after.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LifecycleTimer, Timer, WaitTimer } from '../../functions/core/engine/state.ts';
+import type { DateTimer, LifecycleTimer, Timer, WaitTimer } from '../../functions/core/engine/state.ts';
 import type { TimerStore } from '../../functions/core/ports/timer-store.ts';
 import { HOUR, MINUTE } from '../support/journeys.ts';
 
@@ -26,6 +26,17 @@ export function timer(
 
 export function lifecycleTimer(userId: string, dueAt: number): LifecycleTimer {
   return { id: `lifecycle:${userId}:${dueAt}`, userId, dueAt, kind: 'lifecycle' };
+}
+
+export function dateTimer(userId: string, journeyId: string, occurrence: string, dueAt: number): DateTimer {
+  return {
+    id: `date:${journeyId}:${userId}:${occurrence}:${dueAt}`,
+    userId,
+    journeyId,
+    dueAt,
+    occurrence,
+    kind: 'date',
+  };
 }
 
 const ids = (timers: readonly Timer[]) => timers.map((t) => `${t.userId}/${t.id}`);
@@ -89,6 +100,20 @@ export function timerStoreContract(name: string, makeStore: () => TimerStore | P
 
       // Assess
       expect(due).toStrictEqual([boundary]);
+    });
+
+    it('gives back a date timer as scheduled, with its occurrence and no enrollment fields', async () => {
+      // Prepare
+      const store = await makeStore();
+      const dueAt = CONTRACT_T0 + 45 * MINUTE;
+      const birthday = dateTimer('ana', 'birthday', '2026-11-02', dueAt);
+      await store.schedule(birthday);
+
+      // Act
+      const due = await store.due(dueAt, 10);
+
+      // Assess
+      expect(due).toStrictEqual([birthday]);
     });
 
     it('keeps one timer when the same timer is scheduled twice', async () => {

@@ -128,4 +128,28 @@ describe('one machine', () => {
     expect(code).toBe(1);
     expect(test.out.join('\n')).toContain('template-missing-variable');
   }, 60_000);
+  it('greets a birthday and reminds a renewal from date timers, ignoring the stale one, everywhere', async () => {
+    // Prepare: Kenji's birthday is moved from the 3rd to the 4th (the 3rd's timer goes stale); Maya's
+    // renewal reminder is 7 days before her renewal date, at 10:00 London time.
+    const events = [
+      line('e1', '2026-11-02T08:00:00Z', 'Identify', {
+        userId: 'kenji',
+        traits: { email: 'kenji@example.com', timezone: 'Asia/Tokyo', birthday: '1990-11-03' },
+      }),
+      line('e2', '2026-11-02T09:00:00Z', 'Identify', {
+        userId: 'maya',
+        traits: { ...ANA, email: 'maya@example.com', renewalDate: '2026-11-10' },
+      }),
+      line('e3', '2026-11-02T10:00:00Z', 'Identify', { userId: 'kenji', traits: { birthday: '1990-11-04' } }),
+    ].join('\n');
+
+    // Act
+    const result = await bothMachines(events);
+
+    // Assess: 09:00 in Tokyo on 4 November is 00:00 UTC; 10:00 in London on 3 November is 10:00 UTC.
+    expect(sent(result)).toEqual([
+      'maya renewal-reminder/renewal-email SENT sent 2026-11-03T10:00:00.000Z',
+      'kenji birthday/birthday-email SENT sent 2026-11-04T00:00:00.000Z',
+    ]);
+  }, 60_000);
 });

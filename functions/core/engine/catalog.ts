@@ -4,6 +4,7 @@ import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { type CompiledStep, compileStep } from '../steps/index.ts';
 import { durationMs } from '../time/duration.ts';
+import { dateTriggerPattern } from '../triggers/date.ts';
 import {
   type CompiledCondition,
   type CompiledEventCondition,
@@ -93,8 +94,9 @@ function stableJson(value: unknown): string {
 
 /** A stage trigger is the stage-change event that the lifecycle emits, so it is matched like any event. */
 function triggerPattern(journey: Journey): unknown {
-  const { event, stage } = journey.trigger;
+  const { event, stage, date } = journey.trigger;
   if (event) return event;
+  if (date) return dateTriggerPattern(journey.id);
   const properties: Record<string, unknown> = { to: stage?.to ?? [] };
   if (stage?.from) properties.from = stage.from;
   return { source: [LIFECYCLE_SOURCE], 'detail-type': [STAGE_CHANGED], detail: { properties } };

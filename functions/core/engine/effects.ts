@@ -1,5 +1,6 @@
 import type { JsonValue } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema-parts.ts';
+import type { DateRefusal } from '../triggers/date.ts';
 import type { SendIntent, Timer, WaitTimer } from './state.ts';
 
 /** Why a customer did not enter a journey on an input that matched its trigger. */
@@ -12,7 +13,8 @@ export type NotEnrolledReason =
   | 'entry-once'
   | 'entry-interval'
   | 'entry-max'
-  | 'missing-dedupe-key';
+  | 'missing-dedupe-key'
+  | DateRefusal;
 
 /** Why an enrollment ended. Exit criteria carry their name: `exit-criteria:<name>`. */
 export type ExitReason =
@@ -25,6 +27,8 @@ export type ExitReason =
   | 'version-unavailable'
   | 'step-missing'
   | 'step-limit'
+  | 'date-missing'
+  | 'date-invalid'
   | `exit-step:${string}`
   | `exit-criteria:${string}`;
 

@@ -10,6 +10,8 @@ import { recordPurchase } from '../lifecycle/purchases.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { durationMs } from '../time/duration.ts';
+import { zoneOr } from '../time/zoned.ts';
+import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/date.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
@@ -17,6 +19,7 @@ import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { forgetEntries } from './entries.ts';
 import {
   type CustomerState,
+  type DateTimer,
   ENDED_MEMORY,
   ENDED_MEMORY_MS,
   type Enrollment,
@@ -165,7 +168,9 @@ class Work {
     const stageChange = depth === 0 ? this.reclassify(firstEvent || purchase !== undefined) : undefined;
     for (const enrollment of [...this.state.enrollments]) this.reactToEvent(enrollment, event);
     for (const journey of this.context.catalog.latest()) {
-      if (matchesPattern(journey.trigger, event)) this.tryEnroll(journey, event);
+      // A date journey is entered by its timer only (onDateTimer), never by an event that looks like one.
+      if (!journey.journey.trigger.date && matchesPattern(journey.trigger, event))
+        this.tryEnroll(journey, event);
     }
     if (stageChange) this.onEvent(stageChange, depth + 1);
   }
@@ -224,7 +229,47 @@ class Work {
 
   onTimer(timer: Timer): void {
     if (timer.kind === 'lifecycle') this.onLifecycleTimer(timer);
+    else if (timer.kind === 'date') this.onDateTimer(timer);
     else this.onWaitTimer(timer);
+  }
+
+  /** A customer's date came: enter its journey (keyed by the occurrence); finish() sets the next timer. */
+  private onDateTimer(timer: DateTimer): void {
+    if (this.state.dates?.[timer.journeyId]?.timer?.id !== timer.id) {
+      this.ignoredTimer(timer, 'stale-timer');
+      return;
+    }
+    this.state.dates = { ...this.state.dates, [timer.journeyId]: firedSchedule(timer) };
+    const journey = this.context.catalog.latestOf(timer.journeyId);
+    const trigger = journey?.journey.trigger.date;
+    if (journey && trigger) this.tryEnroll(journey, dateEvent(timer, trigger, this.state.profile, this.now));
+  }
+
+  /**
+   * Sets each date journey's timer at the customer's next occurrence, when the date, the zone or the journey
+   * changed since it was set (triggers/date.ts). Draft and archived journeys keep what they had.
+   */
+  private scheduleDates(): void {
+    for (const journey of this.context.catalog.latest()) {
+      const trigger = journey.journey.trigger.date;
+      const { status } = journey.journey;
+      if (!trigger || status === 'draft' || status === 'archived') continue;
+      const { userId, profile } = this.state;
+      const zone = zoneOr(profile.timezone, this.context.defaultTimezone);
+      const previous = this.state.dates?.[journey.id];
+      const plan = planDate({ ...journey, trigger }, { userId, profile, zone }, this.now, previous);
+      if (!plan) continue;
+      this.state.dates = { ...this.state.dates, [journey.id]: plan.schedule };
+      if (plan.timer) this.effects.push({ at: this.now, userId, type: 'timer-scheduled', timer: plan.timer });
+      if (plan.refused)
+        this.effects.push({
+          at: this.now,
+          userId,
+          type: 'not-enrolled',
+          journeyId: journey.id,
+          reason: plan.refused,
+        });
+    }
   }
 
   private ignoredTimer(timer: Timer, reason: 'stale-timer' | 'unknown-enrollment'): void {
@@ -286,6 +331,7 @@ class Work {
   }
 
   finish(print: number): void {
+    this.scheduleDates();
     const { processed } = this.state;
     processed.push(print);
     if (processed.length > PROCESSED_MEMORY) processed.splice(0, processed.length - PROCESSED_MEMORY);
@@ -384,7 +430,8 @@ class Work {
   ): { refused: NotEnrolledReason } | { key: string } {
     const { status, entry, audience } = journey.journey;
     if (status !== 'active') return { refused: `journey-${status}` };
-    let key = '';
+    // A date journey's entries are per occurrence (a birthday once a year), unless dedupeBy says otherwise.
+    let key = journey.journey.trigger.date ? (occurrenceKey(event) ?? '') : '';
     if (entry.dedupeBy) {
       const value = valueAtPath(event, entry.dedupeBy.split('.'));
       if (typeof value !== 'string' && typeof value !== 'number') return { refused: 'missing-dedupe-key' };

@@ -76,6 +76,19 @@ export const CustomerDelivery = z.object({
 });
 export type CustomerDelivery = z.infer<typeof CustomerDelivery>;
 
+/**
+ * What a customer's state keeps per journey with a date trigger: what the occurrence was computed from
+ * (`basis`: a fingerprint of the journey version, the date value and the zone), so that an event that changes
+ * none of them computes nothing; the pending timer, if any; and the last occurrence that fired, so that it
+ * never fires twice. No basis: to be computed at the end of the input (a timer just fired).
+ */
+export const DateSchedule = z.object({
+  basis: z.number().optional(),
+  timer: z.object({ id: z.string(), dueAt: z.number(), occurrence: z.string() }).optional(),
+  last: z.string().optional(),
+});
+export type DateSchedule = z.infer<typeof DateSchedule>;
+
 export const CustomerState = z.object({
   userId: z.string(),
   profile: Profile,
@@ -94,6 +107,8 @@ export const CustomerState = z.object({
   /** The one pending timer at the customer's next time-driven lifecycle-stage boundary. */
   lifecycleTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
   delivery: CustomerDelivery.optional(),
+  /** Per journey with a date trigger: the customer's next occurrence (triggers/date.ts). */
+  dates: z.record(z.string(), DateSchedule).optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
 
@@ -146,8 +161,22 @@ export const LifecycleTimer = z.object({
 });
 export type LifecycleTimer = z.infer<typeof LifecycleTimer>;
 
-/** A timer: the end of an enrollment's wait, or a lifecycle-stage boundary; told apart by `kind`. */
-export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer]);
+/**
+ * The timer at a customer's next occurrence of a journey's date trigger (a birthday, a renewal): it belongs to
+ * no enrollment yet. `occurrence` is the date it is about (YYYY-MM-DD), which keys the entry it makes.
+ */
+export const DateTimer = z.object({
+  id: z.string(),
+  userId: z.string(),
+  journeyId: z.string(),
+  dueAt: z.number(),
+  occurrence: z.string(),
+  kind: z.literal('date'),
+});
+export type DateTimer = z.infer<typeof DateTimer>;
+
+/** A timer: the end of an enrollment's wait, a lifecycle-stage boundary, or a date; told apart by `kind`. */
+export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer, DateTimer]);
 export type Timer = z.infer<typeof Timer>;
 
 export const SendIntent = z.object({

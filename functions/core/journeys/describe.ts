@@ -1,4 +1,5 @@
 import { describeStep } from '../steps/index.ts';
+import { describeDateTrigger } from '../triggers/date.ts';
 import { describeCondition, describeEvent } from './describe-parts.ts';
 import type { Journey, Trigger } from './schema.ts';
 
@@ -15,7 +16,7 @@ export function describeJourney(journey: Journey, file: string): string[] {
         ? 'again whenever not enrolled'
         : `again after ${reentry}`;
   lines.push(
-    `  entry    ${rule}${maxEntries ? `, at most ${maxEntries} times` : ''}${dedupeBy ? `, per ${dedupeBy}` : ''}`,
+    `  entry    ${rule}${journey.trigger.date && !dedupeBy ? ' per occurrence' : ''}${maxEntries ? `, at most ${maxEntries} times` : ''}${dedupeBy ? `, per ${dedupeBy}` : ''}`,
   );
   if (journey.goal) lines.push(`  goal     ${describeEvent(journey.goal)} within ${journey.goal.within}`);
   for (const exit of journey.exit ?? []) lines.push(`  exit on  ${describeEvent(exit)}`);
@@ -33,6 +34,7 @@ function describeLimits(perDay: number | undefined, total: number | undefined): 
 }
 
 function describeTrigger(trigger: Trigger): string {
+  if (trigger.date) return describeDateTrigger(trigger.date);
   if (trigger.stage) {
     const from = trigger.stage.from ? ` from ${trigger.stage.from.join('|')}` : '';
     return `lifecycle stage change to ${trigger.stage.to.join('|')}${from}`;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseCalendarOffset } from '../time/calendar.ts';
 import { parseDuration } from '../time/duration.ts';
 
 /**
@@ -119,6 +120,51 @@ export const LocalTime = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day as HH:MM, e.g. "09:30"')
   .describe('A local time of day, HH:MM.');
 
+export const CalendarOffset = z
+  .string()
+  .superRefine((text, ctx) => {
+    const parsed = parseCalendarOffset(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  })
+  .meta({
+    description:
+      'A calendar offset from a date: a signed ISO-8601 duration in years, months, weeks or days, e.g. -P7D, P1M. ' +
+      "A month or year lands on the same day of the month, or the month's last day when it is shorter.",
+    pattern: '^[+-]?P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$',
+  });
+
+/** A date's place for a wait: the profile's traits, or the event that started the enrollment. */
+export const DatePath = z
+  .string()
+  .regex(
+    /^(traits|trigger)(\.[A-Za-z0-9_$-]+)+$/,
+    'expected a path starting with traits (the profile) or trigger (the trigger event), e.g. "traits.renewalDate"',
+  )
+  .describe('Where a date is read: traits.<name> in the profile, or trigger.<path> in the trigger event.');
+
+/** An absolute instant: an ISO-8601 date-time with its offset or Z. */
+export const Instant = z
+  .string()
+  .refine(
+    (text) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) &&
+      !Number.isNaN(Date.parse(text)),
+    {
+      message:
+        'expected an instant with its offset, e.g. "2026-12-24T18:00:00Z" or "2026-12-24T18:00:00+01:00"',
+    },
+  )
+  .describe('An ISO-8601 date-time with its offset or Z, e.g. 2026-12-24T18:00:00Z.');
+
+/** A dotted path into the profile's traits, e.g. `traits.birthday`: where a date is read from. */
+export const TraitPath = z
+  .string()
+  .regex(
+    /^traits(\.[A-Za-z0-9_$-]+)+$/,
+    'expected a path into the profile\'s traits such as "traits.birthday"',
+  )
+  .describe('A dotted path into the profile, starting with traits, e.g. traits.birthday.');
+
 /** One instance for every JSON value, so that the generated JSON Schema defines it once. */
 export const JsonValue = z.json();
 
@@ -128,6 +174,7 @@ export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export type Category = z.infer<typeof Category>;
 export type Priority = z.infer<typeof Priority>;
 export type Weekday = z.infer<typeof Weekday>;
+export type CalendarOffset = z.infer<typeof CalendarOffset>;
 export type OnCap = z.infer<typeof OnCap>;
 export type EventCondition = z.infer<typeof EventCondition>;
 export type Condition = z.infer<typeof Condition>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Step } from '../steps/index.ts';
+import { DateTrigger } from '../triggers/date.ts';
 import {
   Category,
   Condition,
@@ -62,11 +63,12 @@ export const Trigger = z
       })
       .optional()
       .describe('Enter on a lifecycle stage change (the "Lifecycle Stage Changed" event).'),
+    date: DateTrigger.optional(),
   })
-  .refine((t) => (t.event === undefined) !== (t.stage === undefined), {
-    message: 'expected exactly one of event or stage',
+  .refine((t) => [t.event, t.stage, t.date].filter((form) => form !== undefined).length === 1, {
+    message: 'expected exactly one of event, stage or date',
   })
-  .describe('What enrolls a customer: an event pattern, or a lifecycle stage change.');
+  .describe('What enrolls a customer: an event pattern, a lifecycle stage change, or a date in the profile.');
 
 export const EntryRules = z
   .strictObject({

@@ -89,6 +89,8 @@ function describeEffect(effect: Effect): string | undefined {
     case 'timer-scheduled':
       if (effect.timer.kind === 'lifecycle')
         return `lifecycle: next stage check at ${new Date(effect.timer.dueAt).toISOString()}`;
+      if (effect.timer.kind === 'date')
+        return `${effect.timer.journeyId}: next date ${effect.timer.occurrence} at ${new Date(effect.timer.dueAt).toISOString()}`;
       return `${effect.timer.journeyId}: waiting at ${effect.timer.stepId} until ${new Date(effect.timer.dueAt).toISOString()} (${effect.timer.kind})`;
     case 'timer-deferred':
       return `${effect.journeyId}: wait held (${effect.reason}) until ${new Date(effect.timer.dueAt).toISOString()}`;

@@ -1,11 +1,32 @@
 import * as z from 'zod';
 import { valueAt } from '../diagnostics/zod-problems.ts';
-import { type CompiledEventCondition, compileEventCondition } from '../engine/conditions.ts';
-import type { WaitKind, WaitTimer } from '../engine/state.ts';
+import { type CompiledEventCondition, compileEventCondition, valueAtPath } from '../engine/conditions.ts';
+import type { TriggerRef, WaitKind, WaitTimer } from '../engine/state.ts';
 import { describeEvent, describeNext } from '../journeys/describe-parts.ts';
-import { Duration, EventCondition, LocalTime, NextStep, StepId, Weekday } from '../journeys/schema-parts.ts';
+import {
+  CalendarOffset,
+  DatePath,
+  Duration,
+  EventCondition,
+  Instant,
+  LocalTime,
+  NextStep,
+  StepId,
+  Weekday,
+} from '../journeys/schema-parts.ts';
+import type { Profile } from '../profile/profile.ts';
+import {
+  type CalendarDate,
+  daysInMonth,
+  localDate,
+  localInstant,
+  onAllowedDay,
+  parseCalendarDate,
+  parseCalendarOffset,
+  shiftDate,
+} from '../time/calendar.ts';
 import { durationMs } from '../time/duration.ts';
-import { isValidTimezone, nextLocalTime } from '../time/zoned.ts';
+import { nextLocalTime, zoneOr } from '../time/zoned.ts';
 import { edgesAt, type StepContext, type StepKind, type StepOutcome, stepForms } from './kind.ts';
 
 export const DurationWait = z
@@ -18,19 +39,98 @@ export const DurationWait = z
   .describe('Wait for a duration.');
 export type DurationWait = z.infer<typeof DurationWait>;
 
+export const Until = z
+  .strictObject({
+    time: LocalTime.optional().describe(
+      "The time of day in the customer's timezone: alone, the next such time; with date, the time on that date (00:00 when absent).",
+    ),
+    days: z.array(Weekday).min(1).optional().describe('Allowed weekdays; any day when absent.'),
+    at: Instant.optional().describe('An absolute instant, e.g. 2026-12-24T18:00:00Z.'),
+    date: DatePath.optional().describe(
+      'A date read from the profile (traits.renewalDate) or the trigger event (trigger.detail.properties.renewsOn).',
+    ),
+    offset: CalendarOffset.optional().describe('With date: this long before (-P7D) or after (P1D) the date.'),
+  })
+  .superRefine((until, ctx) => {
+    const problem = untilProblem(until);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  })
+  .describe("Wait until a local time of day, an instant, or a date of the customer's.");
+
+type Until = z.infer<typeof Until>;
+
+/** What the schema alone cannot say about an until: which fields go together. Paths are within `until`. */
+function untilProblem(until: Until): { message: string; path: string[] } | undefined {
+  const forms = (['time', 'at', 'date'] as const).filter((k) => until[k] !== undefined);
+  const dated = until.date !== undefined;
+  if (until.at !== undefined && forms.length > 1)
+    return {
+      message: `an until with at takes no ${forms.filter((k) => k !== 'at').join(' or ')}`,
+      path: ['at'],
+    };
+  if (until.at !== undefined && until.days !== undefined)
+    return { message: 'an until with at takes no days: the instant is the instant', path: ['days'] };
+  if (forms.length === 0) return { message: 'an until needs time, at or date, e.g. time: "09:00"', path: [] };
+  if (until.offset !== undefined && !dated)
+    return { message: 'offset only applies with date', path: ['offset'] };
+  return undefined;
+}
+
+/** Why an until on a date has no instant: the date is missing, or no date (the enrollment ends with it). */
+type UntilRefusal = 'date-missing' | 'date-invalid';
+
+/**
+ * When an until ends: the next local time (`time`, `days`), an instant (`at`), or a date read from the profile
+ * or the trigger event, moved by `offset`, on the first allowed day from there, at `time` (00:00 when
+ * absent) in the customer's zone. A yearless date (`--MM-DD`) is its next occurrence. The result may be in the
+ * past: the wait then ends at once.
+ */
+function untilInstant(
+  until: Until,
+  at: { now: number; zone: string; profile: Profile; trigger: TriggerRef },
+): number | { refused: UntilRefusal } {
+  if (until.at !== undefined) return Date.parse(until.at);
+  if (until.date === undefined) return nextLocalTime(at.now, at.zone, until.time ?? '00:00', until.days);
+  const [root, ...path] = until.date.split('.');
+  const value =
+    root === 'trigger' ? valueAtPath(at.trigger, path) : valueAtPath(at.profile, [root ?? '', ...path]);
+  if (value === undefined || value === null || value === '') return { refused: 'date-missing' };
+  const parsed = parseCalendarDate(value);
+  if (!parsed.ok) return { refused: 'date-invalid' };
+  const offset = until.offset === undefined ? undefined : parseCalendarOffset(until.offset);
+  const shift = offset?.ok ? offset.offset : { years: 0, months: 0, weeks: 0, days: 0 };
+  const instantIn = (year: number) => {
+    const day = onAllowedDay(shiftDate(inYear(parsed.date, year), shift), until.days);
+    return localInstant(day, until.time ?? '00:00', at.zone);
+  };
+  if (parsed.date.year !== undefined) return instantIn(parsed.date.year);
+  const thisYear = localDate(at.now, at.zone).year;
+  const soon = instantIn(thisYear);
+  return soon >= at.now ? soon : instantIn(thisYear + 1);
+}
+
+/** A date in a year; 29 February is 28 February in a common year. */
+function inYear(date: CalendarDate, fallbackYear: number): Required<CalendarDate> {
+  const year = date.year ?? fallbackYear;
+  return { year, month: date.month, day: Math.min(date.day, daysInMonth(year, date.month)) };
+}
+
+function describeUntil(until: Until): string {
+  const days = until.days ? ` on ${until.days.join(',')}` : '';
+  if (until.at !== undefined) return until.at;
+  if (until.date === undefined) return `${until.time} local time${days}`;
+  const offset = until.offset ? ` ${until.offset}` : '';
+  return `${until.date}${offset} at ${until.time ?? '00:00'} local time${days}`;
+}
+
 export const UntilWait = z
   .strictObject({
     id: StepId,
     type: z.literal('wait'),
-    until: z
-      .strictObject({
-        time: LocalTime.describe("The time of day in the customer's timezone."),
-        days: z.array(Weekday).min(1).optional().describe('Allowed weekdays; any day when absent.'),
-      })
-      .describe("Wait until the next such local time in the customer's timezone."),
+    until: Until,
     next: NextStep.optional(),
   })
-  .describe('Wait until a local time of day.');
+  .describe('Wait until a local time of day, an instant, or a date.');
 export type UntilWait = z.infer<typeof UntilWait>;
 
 export const EventWait = z
@@ -80,13 +180,21 @@ export const WaitStep = stepForms('wait', [DurationWait, UntilWait, EventWait], 
 });
 export type WaitStep = z.infer<typeof WaitStep>;
 
-/** When the wait ends, and what its end does (WaitKind). */
-function endOf(step: WaitStep, context: StepContext): { dueAt: number; kind: WaitKind } {
+/** When the wait ends, and what its end does (WaitKind); or why it cannot be known (a date that is no date). */
+function endOf(
+  step: WaitStep,
+  context: StepContext,
+): { dueAt: number; kind: WaitKind } | { refused: UntilRefusal } {
   const { now } = context;
   if ('until' in step) {
-    const zone = context.state.profile.timezone;
-    const timezone = zone !== undefined && isValidTimezone(zone) ? zone : context.defaultTimezone;
-    return { dueAt: nextLocalTime(now, timezone, step.until.time, step.until.days), kind: 'until' };
+    const zone = zoneOr(context.state.profile.timezone, context.defaultTimezone);
+    const dueAt = untilInstant(step.until, {
+      now,
+      zone,
+      profile: context.state.profile,
+      trigger: context.enrollment.trigger,
+    });
+    return typeof dueAt === 'number' ? { dueAt, kind: 'until' } : dueAt;
   }
   if ('event' in step) return { dueAt: now + durationMs(step.timeout), kind: 'event' };
   return { dueAt: now + durationMs(step.duration), kind: 'duration' };
@@ -102,7 +210,14 @@ function execute(
   context: StepContext,
 ): StepOutcome {
   const { now, state, journey, enrollment } = context;
-  const { dueAt, kind } = endOf(step, context);
+  const end = endOf(step, context);
+  if ('refused' in end) {
+    context.end(end.refused);
+    return 'stop';
+  }
+  const { dueAt, kind } = end;
+  // A date already past ends the wait at once: no timer for it.
+  if (dueAt < now && 'until' in step) return { next: step.next };
   const timer: WaitTimer = {
     id: `${enrollment.id}:${step.id}:${enrollment.visits}`,
     userId: state.userId,
@@ -119,10 +234,7 @@ function execute(
 
 function describe(step: WaitStep): string {
   if ('duration' in step) return `wait ${step.duration}${describeNext(step.next)}`;
-  if ('until' in step) {
-    const days = step.until.days ? ` on ${step.until.days.join(',')}` : '';
-    return `wait until ${step.until.time} local time${days}${describeNext(step.next)}`;
-  }
+  if ('until' in step) return `wait until ${describeUntil(step.until)}${describeNext(step.next)}`;
   return `wait for ${describeEvent(step.event)}${describeNext(step.next)}; after ${step.timeout}${describeNext(step.onTimeout)}`;
 }
 

@@ -16,6 +16,11 @@ export function isValidTimezone(zone: string): boolean {
   return valid;
 }
 
+/** The customer's zone when it is a valid one, else the fallback (the engine's `defaultTimezone`). */
+export function zoneOr(zone: string | undefined, fallback: string): string {
+  return zone !== undefined && isValidTimezone(zone) ? zone : fallback;
+}
+
 /**
  * The earliest instant at or after `fromMs` whose wall-clock time in `zone` is `hhmm` on one of `days`.
  * Luxon resolves wall times that do not exist on a DST spring-forward day by moving them forward, so the

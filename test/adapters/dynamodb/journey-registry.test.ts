@@ -83,7 +83,7 @@ describe('DynamoJourneyRegistry', () => {
     expect(contents.problems).toEqual([]);
   });
 
-  it('reads the sample journeys, each with a deployed marker and an override, in half a read unit', async () => {
+  it('reads the sample journeys, each with a deployed marker and an override, in one read unit', async () => {
     // Prepare
     const { registry } = await newRegistry();
     const { catalog } = await loadRuntimeConfig('journeys', undefined, 'UTC');
@@ -97,8 +97,8 @@ describe('DynamoJourneyRegistry', () => {
     // Act
     await registry.load();
 
-    // Assess: eventually consistent, under 4 KB in all
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { Query: 1 }, capacityUnits: 0.5 });
+    // Assess: eventually consistent, between 4 and 8 KB in all (4,198 bytes for the seven sample journeys)
+    expect(dynamo.counter.take()).toMatchObject({ byOperation: { Query: 1 }, capacityUnits: 1 });
   });
 
   it('skips an item it cannot read, naming it, and loads the rest', async () => {

@@ -128,7 +128,7 @@ describe('journey validation of valid journeys', () => {
     });
 
     expect(result.problems.map(formatProblem)).toEqual([
-      'j.yaml:4:3 trigger: expected exactly one of event or stage',
+      'j.yaml:4:3 trigger: expected exactly one of event, stage or date',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
 import { readTemplateFiles } from '../../../functions/adapters/files/template-files.ts';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
+import type { DateTimer } from '../../../functions/core/engine/state.ts';
 import { type CustomerEvent, parseNdjsonEvents } from '../../../functions/core/events/index.ts';
 import { loadJourneySet } from '../../../functions/core/journeys/load.ts';
 import { lifecycleView } from '../../../functions/core/lifecycle/lifecycle.ts';
@@ -15,7 +16,19 @@ import {
 import { renderTemplate } from '../../../functions/core/templates/render.ts';
 import { loadTemplateSet } from '../../../functions/core/templates/template-files.ts';
 import { eventVariables } from '../../../functions/core/templates/variables.ts';
+import { dateEvent } from '../../../functions/core/triggers/date.ts';
 import { journeyFromYaml } from '../../support/journeys.ts';
+
+/** The dates the sample date journeys read, and the timer that fires for one of them. */
+const SAMPLE_DATES = { birthday: '1990-11-20', renewalDate: '2026-11-27' };
+const dateTimer = (journeyId: string): DateTimer => ({
+  id: `date:${journeyId}:usr_1001:2026-11-20:0`,
+  userId: 'usr_1001',
+  journeyId,
+  dueAt: 0,
+  occurrence: '2026-11-20',
+  kind: 'date',
+});
 
 describe('checkReference', () => {
   it('accepts the variables a send provides', () => {
@@ -142,7 +155,9 @@ describe('the sample templates', () => {
     for (const { journey } of journeys) {
       const wanted = journey.trigger.event?.['detail-type'];
       const name = Array.isArray(wanted) ? wanted[0] : undefined;
-      const trigger = events.find((e) => e['detail-type'] === name) ?? stageChange;
+      const date = journey.trigger.date;
+      const dated = date && dateEvent(dateTimer(journey.id), date, { ...profile, traits: SAMPLE_DATES }, now);
+      const trigger = dated ?? events.find((e) => e['detail-type'] === name) ?? stageChange;
       for (const step of journey.steps) {
         if (step.type !== 'send') continue;
         for (const channel of Array.isArray(step.channel) ? step.channel : [step.channel]) {
@@ -170,6 +185,6 @@ describe('the sample templates', () => {
 
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
-    expect(outcomes).toHaveLength(4 * 16);
+    expect(outcomes).toHaveLength(4 * 18);
   });
 });
