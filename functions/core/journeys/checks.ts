@@ -238,11 +238,13 @@ function checkEngagements(document: unknown, steps: StepNode[]): Finding[] {
           path,
           message: `engagement of unknown step "${target}" (name a send step)${didYouMean(target, ids)}`,
         });
-      else if (named.kind?.type !== 'send')
+      else if (named.kind?.type !== 'send') {
+        const type = String(valueAt(named.raw, ['type']));
         findings.push({
           path,
-          message: `engagement of step "${target}", which is a ${String(valueAt(named.raw, ['type']))} step, not a send: only a send step's messages have engagement`,
+          message: `engagement of step "${target}", which is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} step, not a send: only a send step's messages have engagement`,
         });
+      }
     }
   }
   return findings;
