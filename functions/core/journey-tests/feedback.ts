@@ -7,7 +7,12 @@ import type { OutboundMessage } from '../ports/channel.ts';
 export type HandedMessage = { message: OutboundMessage; providerMessageId: string };
 
 /** The SES event-publishing type of each engagement (feedback/ses.ts reads it back). */
-const SES_EVENT_TYPES = { delivered: 'Delivery', opened: 'Open', clicked: 'Click', bounced: 'Bounce' } as const;
+const SES_EVENT_TYPES = {
+  delivered: 'Delivery',
+  opened: 'Open',
+  clicked: 'Click',
+  bounced: 'Bounce',
+} as const;
 
 /** The End User Messaging SMS event of each engagement an SMS can have (feedback/sms.ts reads it back). */
 const SMS_EVENT_TYPES: Partial<Record<Engaged, string>> = {
@@ -39,7 +44,8 @@ export function engagementRecord(
       return { record: sesRecord(message.to, providerMessageId, ids, engaged, time) };
     case 'sms': {
       const eventType = SMS_EVENT_TYPES[engaged];
-      if (eventType === undefined) return { problem: `an SMS cannot be ${engaged}: SMS has no opens or clicks` };
+      if (eventType === undefined)
+        return { problem: `an SMS cannot be ${engaged}: SMS has no opens or clicks` };
       const context = {
         [FEEDBACK_TAGS.userId]: userId,
         [FEEDBACK_TAGS.journeyId]: journeyId,

@@ -144,7 +144,9 @@ export async function runTestCase(
   // Events and engagement in time order; at the same time, events first (sort is stable).
   const inputs: Input[] = [
     ...events.map((event): Input => ({ at: Date.parse(event.time), event })),
-    ...testCase.engagement.map((engagement): Input => ({ at: resolveTime(engagement.at, start), engagement })),
+    ...testCase.engagement.map(
+      (engagement): Input => ({ at: resolveTime(engagement.at, start), engagement }),
+    ),
   ].sort((a, b) => a.at - b.at);
   const failures: string[] = [];
   for (const input of inputs) {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { Engaged } from '../journeys/schema-parts.ts';
 import { Channel, LifecycleStage } from '../journeys/schema.ts';
+import { Engaged } from '../journeys/schema-parts.ts';
 
 /** `+30m`, `+1d2h`, or an absolute ISO-8601 time. Relative times count from the test's `start`. */
 export const TestTime = z
@@ -37,7 +37,11 @@ export type TestEvent = z.infer<typeof TestEvent>;
 export const TestEngagement = z.strictObject({
   at: TestTime,
   user: z.string().min(1),
-  journey: z.string().min(1).optional().describe('The journey of the step, when several tested have one of its id.'),
+  journey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The journey of the step, when several tested have one of its id.'),
   step: z.string().min(1).describe('The send step whose latest message to the user it is about.'),
   is: Engaged,
 });
@@ -88,7 +92,7 @@ export type ExpectedEnrollment = z.infer<typeof ExpectedEnrollment>;
 export const ExpectedEmitted = z.strictObject({
   user: z.string().min(1),
   journey: z.string().min(1).optional(),
-  type: z.string().min(1).describe('The emitted event\'s name (detail-type).'),
+  type: z.string().min(1).describe("The emitted event's name (detail-type)."),
   properties: z.record(z.string(), z.json()).optional(),
   at: TestTime.optional().describe('Exactly when it was emitted.'),
 });
