@@ -9,6 +9,7 @@ import {
   type Timer,
 } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
+import type { Journey } from '../../../functions/core/journeys/schema.ts';
 import { customerEvent, DAY, HOUR, journeyFromYaml } from '../../support/journeys.ts';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
@@ -74,11 +75,13 @@ steps:
 class Harness {
   state: CustomerState;
   effects: Effect[] = [];
+  readonly journey: Journey;
+  readonly catalog: JourneyCatalog;
   constructor(yaml: string) {
-    this.catalog = new JourneyCatalog([journeyFromYaml(yaml)]);
+    this.journey = journeyFromYaml(yaml);
+    this.catalog = new JourneyCatalog([this.journey]);
     this.state = newCustomerState('u1');
   }
-  private readonly catalog: JourneyCatalog;
   run(input: EngineInput, now: number): Effect[] {
     const result = processInput(this.state, input, { now, catalog: this.catalog, defaultTimezone: 'UTC' });
     this.state = result.state;
@@ -277,6 +280,25 @@ steps:
     expect(first.messageId).not.toEqual(second.messageId);
     expect(emitted(late)).toEqual([]);
     expect(emitted(current)).toEqual(['Reminder Clicked']);
+  });
+
+  it('remembers an open that ends the wait while the journey is paused, and takes next once resumed', () => {
+    // Prepare
+    const h = new Harness(WAIT_FOR_OPEN);
+    h.event(customerEvent('Signed Up', 'u1', T0));
+    h.catalog.add({ ...h.journey, status: 'paused' });
+
+    // Act
+    const arrived = h.event(feedback('Email Opened', h.lastSend(), T0 + HOUR));
+    const deferred = of(arrived, 'timer-deferred')[0]?.timer;
+    h.catalog.add(h.journey);
+    const resumed = deferred ? h.timer(deferred) : [];
+
+    // Assess
+    expect(of(arrived, 'timer-cancelled').map((e) => e.reason)).toEqual(['engagement-seen']);
+    expect(deferred).toMatchObject({ kind: 'duration' });
+    expect(emitted(arrived)).toEqual([]);
+    expect(emitted(resumed)).toEqual(['Welcome Opened']);
   });
 
   it('leaves the feedback event to goals as any other event', () => {
