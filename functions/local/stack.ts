@@ -11,6 +11,7 @@ import {
   tableTimerStore,
 } from '../composition/apply.ts';
 import { composeDeliverPorts } from '../composition/deliver.ts';
+import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
@@ -22,6 +23,7 @@ import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
 import { Tally } from '../core/simulate/tally.ts';
 import { deliverHandler } from '../handlers/deliver/index.ts';
+import { feedbackHandler } from '../handlers/feedback/index.ts';
 import { ingestHandler } from '../handlers/ingest/index.ts';
 import { loadRuntimeConfig } from '../handlers/shared/config.ts';
 import type { BatchResponse } from '../handlers/shared/envelopes.ts';
@@ -96,6 +98,11 @@ export type LocalStack = Machine & {
   sesRequests: unknown[];
   /** Events accepted by PutEvents. */
   eventsPut: number;
+  /**
+   * Puts provider feedback (an SES event as EventBridge delivers it, an SMS delivery event...) on the feedback
+   * queue, as the providers' feedback rules do on AWS; the next drain hands it to the feedback handler.
+   */
+  feedback(record: unknown): void;
   stop(): Promise<void>;
 };
 
@@ -117,7 +124,7 @@ const LAMBDA_CONTEXT: Context = {
 const LOCAL_ACCOUNT = '000000000000';
 
 /**
- * The serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers, in this
+ * The serverless runtime on this machine: the real ingest, deliver, timers, feedback and unsubscribe handlers, in this
  * process, against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API), a PutEvents endpoint, and queues in
  * memory that behave like SQS. Handlers run one at a time, so no write can be in flight while timers are swept.
  */
@@ -138,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const onDeadLetter = (message: LocalMessage, queue: string) => redriven.push({ queue, message });
   const ingestQueue: LocalQueue = new InMemoryQueue('ingest', clock, { onDeadLetter });
   const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
+  const feedbackQueue: LocalQueue = new InMemoryQueue('feedback', clock, { onDeadLetter });
   const results = new Tally(config.catalog);
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const timers = new ObservedTimerStore(
@@ -252,6 +260,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
   const ingest = ingestHandler(ingestPorts, ingestObs);
+  // Feedback reads no journeys and no customer state: suppressions to the table, events onto ingest.
+  const feedbackPorts = composeFeedbackPorts({ table, events: exits.events, now });
+  const feedback = feedbackHandler(async () => feedbackPorts, observability('feedback'));
   const deliver = deliverHandler(deliverPorts, deliverObs);
   // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
   const sweep = timersHandler(timersPorts, timersObs, { concurrency: 1 });
@@ -275,6 +286,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // the conditional writes order concurrent sends to one customer).
       while (
         (await runBatch(ingestQueue, ingest, LOCAL_BATCH.ingest)) ||
+        (await runBatch(feedbackQueue, feedback, LOCAL_BATCH.feedback)) ||
         (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver))
       ) {}
     });
@@ -294,6 +306,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sent,
     sesRequests,
     eventsPut: 0,
+    feedback(record) {
+      feedbackQueue.send(JSON.stringify(record));
+    },
     drain,
     async sweepTimers() {
       await serial(async () => {
@@ -308,7 +323,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await drain();
     },
     nextWakeAt() {
-      return earliest([timers.nextDueAt(), ingestQueue.nextVisibleAt(), sendQueue.nextVisibleAt()]);
+      return earliest([
+        timers.nextDueAt(),
+        ingestQueue.nextVisibleAt(),
+        feedbackQueue.nextVisibleAt(),
+        sendQueue.nextVisibleAt(),
+      ]);
     },
     stop,
   };

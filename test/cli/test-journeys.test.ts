@@ -36,6 +36,35 @@ describe('cairn test', () => {
     ]);
   });
 
+  it('fails a test whose engagement names no message sent, or whose emitted events differ', async () => {
+    const { io, out } = memoryIo();
+
+    const code = await testJourneysCommand(['test/fixtures/journey-tests/engagement-wrong.test.yaml'], io);
+
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      'test/fixtures/journey-tests/engagement-wrong.test.yaml',
+      '  FAIL  expects the engaged event without a click, and opens a message never sent',
+      `        engagement "opened" of ana's message from */picks at +1h: no message of that step was sent to ana by then`,
+      '        - expected emitted event missing: ana * "Newsletter Engaged"',
+      '0 passed, 1 failed',
+    ]);
+  });
+
+  it('feeds SMS delivery in, and fails a case that says an SMS was opened', async () => {
+    const { io, out } = memoryIo();
+
+    const code = await testJourneysCommand(['test/fixtures/journey-tests/engagement-sms.test.yaml'], io);
+
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      'test/fixtures/journey-tests/engagement-sms.test.yaml',
+      '  FAIL  an SMS delivered is fed in; an SMS cannot be opened',
+      `        engagement "opened" of kim's message from */remind at +32m: an SMS cannot be opened: SMS has no opens or clicks`,
+      '0 passed, 1 failed',
+    ]);
+  });
+
   it('reports an invalid test file with file:line:column', async () => {
     const { io, err } = memoryIo();
 

@@ -1,14 +1,16 @@
 import type { CustomerEvent } from '../events/index.ts';
-import type { Condition, EventCondition } from '../journeys/schema-parts.ts';
+import type { Condition, EngagementCondition, EventCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
-import type { TriggerRef } from './state.ts';
+import { engagementHolds } from './engagement.ts';
+import type { Enrollment, TriggerRef } from './state.ts';
 
 export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
 export type CompiledCondition = {
   stages?: ReadonlySet<string>;
   profile?: CompiledPattern;
   trigger?: CompiledPattern;
+  engagement?: EngagementCondition;
 };
 
 /** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
@@ -32,6 +34,7 @@ export function compileCondition(condition: Condition, where: string): CompiledC
     ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
     ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
     ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
+    ...(condition.engagement ? { engagement: condition.engagement } : {}),
   };
 }
 
@@ -63,12 +66,16 @@ export function matchesEventCondition(
   });
 }
 
-/** What a condition is checked against; the profile view is built only when a profile pattern needs it. */
+/**
+ * What a condition is checked against; the profile view is built only when a profile pattern needs it. The
+ * enrollment is there for engagement conditions: absent at entry (an audience), where none can hold.
+ */
 export type ConditionSubject = {
   userId: string;
   profile: Profile;
   trigger: unknown;
   view?: () => Record<string, unknown>;
+  enrollment?: Enrollment;
 };
 
 export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
@@ -83,6 +90,14 @@ export function holds(condition: CompiledCondition, subject: ConditionSubject): 
   )
     return false;
   if (condition.trigger && !matchesPattern(condition.trigger, subject.trigger)) return false;
+  if (
+    condition.engagement &&
+    !(
+      subject.enrollment &&
+      engagementHolds(subject.enrollment, condition.engagement.step, condition.engagement.is)
+    )
+  )
+    return false;
   return true;
 }
 

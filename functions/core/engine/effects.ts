@@ -48,7 +48,11 @@ export type Effect =
   | (Base & { type: 'send'; intent: SendIntent })
   | (OfEnrollment & { type: 'send-withheld'; stepId: string; reason: WithheldReason; template: string })
   | (Base & { type: 'timer-scheduled'; timer: Timer })
-  | (Base & { type: 'timer-cancelled'; timerId: string; reason: 'event-arrived' | 'enrollment-ended' })
+  | (Base & {
+      type: 'timer-cancelled';
+      timerId: string;
+      reason: 'event-arrived' | 'engagement-seen' | 'enrollment-ended';
+    })
   | (OfEnrollment & { type: 'timer-deferred'; timer: WaitTimer; reason: 'journey-paused' | 'journey-draft' })
   | (OfEnrollment & { type: 'event-emitted'; detailType: string; properties: Record<string, JsonValue> })
   | (OfEnrollment & { type: 'profile-updated'; set: Record<string, JsonValue>; unset: string[] })

@@ -16,6 +16,7 @@ import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
+import { engagementHolds, engagementSeen, recordEngagement } from './engagement.ts';
 import { forgetEntries } from './entries.ts';
 import {
   type CustomerState,
@@ -23,6 +24,7 @@ import {
   ENDED_MEMORY,
   ENDED_MEMORY_MS,
   type Enrollment,
+  type EnrollmentWait,
   type LifecycleTimer,
   PROCESSED_MEMORY,
   type SendIntent,
@@ -166,7 +168,16 @@ class Work {
       this.state.profile = { ...this.state.profile, purchases: updated };
     }
     const stageChange = depth === 0 ? this.reclassify(firstEvent || purchase !== undefined) : undefined;
-    for (const enrollment of [...this.state.enrollments]) this.reactToEvent(enrollment, event);
+    const engagement = engagementSeen(event);
+    for (const enrollment of [...this.state.enrollments]) {
+      // Feedback about the enrollment's own message is recorded first, so that a branch the event leads to
+      // sees it; the event is also an ordinary event, which goals, exits and event waits may match.
+      const recorded = engagement !== undefined && recordEngagement(enrollment, engagement);
+      const wait = enrollment.wait;
+      this.reactToEvent(enrollment, event);
+      if (recorded && wait && enrollment.wait === wait && this.state.enrollments.includes(enrollment))
+        this.reactToEngagement(enrollment, wait);
+    }
     for (const journey of this.context.catalog.latest()) {
       // A date journey is entered by its timer only (onDateTimer), never by an event that looks like one.
       if (!journey.journey.trigger.date && matchesPattern(journey.trigger, event))
@@ -317,8 +328,10 @@ class Work {
     }
     const step = journey.steps.get(enrollment.wait.stepId);
     let next: string | undefined;
-    if (step?.type === 'wait')
-      next = enrollment.wait.kind !== 'event' ? step.next : 'event' in step ? step.onTimeout : undefined;
+    if (step?.type === 'wait') {
+      const awaiting = enrollment.wait.kind === 'event' || enrollment.wait.kind === 'engagement';
+      next = !awaiting ? step.next : 'onTimeout' in step ? step.onTimeout : undefined;
+    }
     enrollment.wait = undefined;
     if (next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, next);
@@ -389,12 +402,36 @@ class Work {
     const condition = step ? journey.waitConditions.get(step) : undefined;
     if (step?.type !== 'wait' || !condition || !matchesEventCondition(condition, event, enrollment.trigger))
       return;
+    this.endWaitEarly(journey, enrollment, wait, step.next, 'event-arrived');
+  }
+
+  /**
+   * New engagement with one of the enrollment's messages (engine/engagement.ts) was recorded while the
+   * enrollment waits: a wait for that engagement ends, and takes `next`.
+   */
+  private reactToEngagement(enrollment: Enrollment, wait: EnrollmentWait): void {
+    if (enrollment.status !== 'active' || wait.kind !== 'engagement') return;
+    const journey = this.journeyOf(enrollment);
+    const step = journey?.steps.get(wait.stepId);
+    if (!journey || step?.type !== 'wait' || !('engagement' in step)) return;
+    if (engagementHolds(enrollment, step.engagement.step, step.engagement.is))
+      this.endWaitEarly(journey, enrollment, wait, step.next, 'engagement-seen');
+  }
+
+  /** What a wait waits for arrived early: its timer is cancelled and the enrollment goes on to `next`. */
+  private endWaitEarly(
+    journey: CompiledJourney,
+    enrollment: Enrollment,
+    wait: EnrollmentWait,
+    next: string | undefined,
+    reason: 'event-arrived' | 'engagement-seen',
+  ): void {
     this.effects.push({
       at: this.now,
       userId: this.state.userId,
       type: 'timer-cancelled',
       timerId: wait.timerId,
-      reason: 'event-arrived',
+      reason,
     });
     const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
     if (status === 'paused' || status === 'draft') {
@@ -419,8 +456,8 @@ class Work {
       return;
     }
     enrollment.wait = undefined;
-    if (step.next === undefined) this.complete(enrollment);
-    else this.steps.run(journey, enrollment, step.next);
+    if (next === undefined) this.complete(enrollment);
+    else this.steps.run(journey, enrollment, next);
   }
 
   /** Why the customer may not enter now, or the dedupe key to enter under. */

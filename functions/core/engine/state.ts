@@ -15,10 +15,11 @@ export type TriggerRef = z.infer<typeof TriggerRef>;
 
 /**
  * What a journey wait's end does: for `event`, events matching the wait step's event end it early and its timer
- * takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event wait whose event arrived
- * while its journey was paused becomes a `duration` wait, so that its end takes `next`, the event's branch.
+ * takes `onTimeout`; for `engagement`, the engagement it waits for (engine/engagement.ts) ends it early and its
+ * timer takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event or engagement wait whose
+ * awaited input arrived while its journey was paused becomes a `duration` wait, so that its end takes `next`.
  */
-export const WaitKind = z.enum(['duration', 'until', 'event']);
+export const WaitKind = z.enum(['duration', 'until', 'event', 'engagement']);
 export type WaitKind = z.infer<typeof WaitKind>;
 
 /** The wait an enrollment is in: the wait step, the timer that ends it and when. */
@@ -29,6 +30,21 @@ export const EnrollmentWait = z.object({
   kind: WaitKind,
 });
 export type EnrollmentWait = z.infer<typeof EnrollmentWait>;
+
+/**
+ * What the provider said about the latest message a send step made in an enrollment (engine/engagement.ts):
+ * `v` is the enrollment's visit count when the step sent it (the message id's last part), so that feedback
+ * about a message of an earlier visit of a looped step is told apart and ignored. The flags are set once seen:
+ * d delivered, o opened, c clicked, b bounced (or failed). Short keys: stored in every write of the state.
+ */
+export const StepEngagement = z.object({
+  v: z.number(),
+  d: z.literal(true).optional(),
+  o: z.literal(true).optional(),
+  c: z.literal(true).optional(),
+  b: z.literal(true).optional(),
+});
+export type StepEngagement = z.infer<typeof StepEngagement>;
 
 export const Enrollment = z.object({
   id: z.string(),
@@ -47,6 +63,11 @@ export const Enrollment = z.object({
   sends: z.number(),
   /** Step executions so far; makes message and timer ids unique when a loop revisits a step. */
   visits: z.number(),
+  /**
+   * Per send step that made a message in this enrollment: what the provider said about its latest message.
+   * Bounded by the journey's send steps; absent until the first send.
+   */
+  engagement: z.record(z.string(), StepEngagement).optional(),
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 

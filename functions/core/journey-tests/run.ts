@@ -9,11 +9,14 @@ import { applyEventToProfile, emptyProfile, type Profile } from '../profile/prof
 import { Simulation } from '../simulate/simulation.ts';
 import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
+import { engagementRecord, type HandedMessage } from './feedback.ts';
 import {
+  type ExpectedEmitted,
   type ExpectedEnrollment,
   type ExpectedMessage,
   JourneyTestFile,
   type TestCase,
+  type TestEngagement,
   type TestProfile,
 } from './schema.ts';
 
@@ -115,6 +118,7 @@ export async function runTestCase(
     ]),
   );
   const refusals: string[] = [];
+  const emitted: EmittedRecord[] = [];
   const simulation = new Simulation({
     config: {
       catalog: new JourneyCatalog(setup.journeys),
@@ -130,17 +134,28 @@ export async function runTestCase(
         for (const effect of observation.effects)
           if (effect.type === 'not-enrolled')
             refusals.push(`${effect.userId} ${effect.journeyId} ${effect.reason}`);
+          else if (effect.type === 'event-emitted') emitted.push(effect);
       },
     },
   });
   const events = testCase.events
     .map((e, i) => toEvent(e, i, start))
     .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  for (const event of events) await simulation.processEvent(event);
+  // Events and engagement in time order; at the same time, events first (sort is stable).
+  const inputs: Input[] = [
+    ...events.map((event): Input => ({ at: Date.parse(event.time), event })),
+    ...testCase.engagement.map(
+      (engagement): Input => ({ at: resolveTime(engagement.at, start), engagement }),
+    ),
+  ].sort((a, b) => a.at - b.at);
+  const failures: string[] = [];
+  for (const input of inputs) {
+    if ('event' in input) await simulation.processEvent(input.event);
+    else failures.push(...(await feedEngagement(simulation, input.engagement, input.at, start)));
+  }
   const lastAt = events.length > 0 ? Date.parse(events.at(-1)?.time ?? '') : start;
   await simulation.finish(testCase.until ? resolveTime(testCase.until, start) : lastAt + 30 * 86_400_000);
 
-  const failures: string[] = [];
   const { expect } = testCase;
   if (expect.messages) {
     failures.push(
@@ -166,6 +181,18 @@ export async function runTestCase(
       ),
     );
   }
+  if (expect.emitted) {
+    failures.push(
+      ...compare(
+        'emitted event',
+        expect.emitted,
+        emitted,
+        (e, a) => emittedMatches(e, a, start),
+        (a) => showEmitted(a, start),
+        showExpectedEmitted,
+      ),
+    );
+  }
   for (const refusal of expect.notEnrolled ?? []) {
     const wanted = `${refusal.user} ${refusal.journey} ${refusal.reason}`;
     if (!refusals.includes(wanted))
@@ -174,6 +201,64 @@ export async function runTestCase(
       );
   }
   return { name: testCase.name, failures };
+}
+
+type Input = { at: number } & ({ event: CustomerEvent } | { engagement: TestEngagement });
+
+/** What an emit-event step emitted, as the engine's effect says. */
+type EmittedRecord = {
+  at: number;
+  userId: string;
+  journeyId: string;
+  detailType: string;
+  properties: Record<string, unknown>;
+};
+
+/**
+ * Feeds the provider's record about the latest message the step sent the user by `at` to the feedback use
+ * case; a failure of the case when there is no such message or its channel cannot have that engagement.
+ */
+async function feedEngagement(
+  simulation: Simulation,
+  engagement: TestEngagement,
+  at: number,
+  start: number,
+): Promise<string[]> {
+  await simulation.runTo(at);
+  const { user, journey, step, is } = engagement;
+  const handed: HandedMessage | undefined = Object.values(simulation.channels)
+    .flatMap((channel) => channel.sent)
+    .filter(({ message: { intent } }) => intent.userId === user && intent.stepId === step)
+    .filter(({ message: { intent } }) => journey === undefined || intent.journeyId === journey)
+    .sort((a, b) => a.message.intent.at - b.message.intent.at)
+    .at(-1);
+  const what = `engagement "${is}" of ${user}'s message from ${journey ?? '*'}/${step} at ${relative(new Date(at).toISOString(), start)}`;
+  if (!handed) return [`${what}: no message of that step was sent to ${user} by then`];
+  const made = engagementRecord(handed, is, at);
+  if ('problem' in made) return [`${what}: ${made.problem}`];
+  await simulation.feedback(made.record, at);
+  return [];
+}
+
+function emittedMatches(e: ExpectedEmitted, a: EmittedRecord, start: number): boolean {
+  return (
+    e.user === a.userId &&
+    e.type === a.detailType &&
+    (e.journey === undefined || e.journey === a.journeyId) &&
+    (e.at === undefined || resolveTime(e.at, start) === a.at) &&
+    Object.entries(e.properties ?? {}).every(
+      ([key, value]) => JSON.stringify(a.properties[key]) === JSON.stringify(value),
+    )
+  );
+}
+
+function showEmitted(a: EmittedRecord, start: number): string {
+  return `${a.userId} ${a.journeyId} "${a.detailType}" ${JSON.stringify(a.properties)} at ${relative(new Date(a.at).toISOString(), start)}`;
+}
+
+function showExpectedEmitted(e: ExpectedEmitted): string {
+  const properties = e.properties ? ` ${JSON.stringify(e.properties)}` : '';
+  return `${e.user} ${e.journey ?? '*'} "${e.type}"${properties}${e.at ? ` at ${e.at}` : ''}`;
 }
 
 function compare<E, A>(

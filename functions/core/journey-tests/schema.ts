@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Channel, LifecycleStage } from '../journeys/schema.ts';
+import { Engaged } from '../journeys/schema-parts.ts';
 
 /** `+30m`, `+1d2h`, or an absolute ISO-8601 time. Relative times count from the test's `start`. */
 export const TestTime = z
@@ -28,6 +29,23 @@ export const TestEvent = z.strictObject({
   context: z.record(z.string(), z.json()).optional(),
 });
 export type TestEvent = z.infer<typeof TestEvent>;
+
+/**
+ * What the provider says at `at` about the latest message a send step sent the user: it reaches the journeys
+ * through the feedback use case, as a provider's record on AWS does (journey-tests/feedback.ts).
+ */
+export const TestEngagement = z.strictObject({
+  at: TestTime,
+  user: z.string().min(1),
+  journey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The journey of the step, when several tested have one of its id.'),
+  step: z.string().min(1).describe('The send step whose latest message to the user it is about.'),
+  is: Engaged,
+});
+export type TestEngagement = z.infer<typeof TestEngagement>;
 
 /** A customer known before the test starts, built as if an identify event with these traits had arrived. */
 export const TestProfile = z.strictObject({
@@ -70,6 +88,16 @@ export const ExpectedEnrollment = z.strictObject({
 });
 export type ExpectedEnrollment = z.infer<typeof ExpectedEnrollment>;
 
+/** An event an `emit-event` step emitted; `properties` lists some of its properties, which must be equal. */
+export const ExpectedEmitted = z.strictObject({
+  user: z.string().min(1),
+  journey: z.string().min(1).optional(),
+  type: z.string().min(1).describe("The emitted event's name (detail-type)."),
+  properties: z.record(z.string(), z.json()).optional(),
+  at: TestTime.optional().describe('Exactly when it was emitted.'),
+});
+export type ExpectedEmitted = z.infer<typeof ExpectedEmitted>;
+
 export const NotEnrolled = z.strictObject({
   user: z.string().min(1),
   journey: z.string().min(1),
@@ -80,11 +108,16 @@ export const TestCase = z.strictObject({
   name: z.string().min(1),
   profiles: z.record(z.string(), TestProfile).default({}),
   events: z.array(TestEvent).default([]),
+  engagement: z
+    .array(TestEngagement)
+    .default([])
+    .describe('Provider feedback about messages sent, fed in among the events at their times.'),
   until: TestTime.optional().describe('Run the clock to here; default 30 days after the last event.'),
   expect: z.strictObject({
     messages: z.array(ExpectedMessage).optional().describe('Exactly these messages, in any order.'),
     enrollments: z.array(ExpectedEnrollment).optional().describe('Exactly these enrollments, in any order.'),
     notEnrolled: z.array(NotEnrolled).optional().describe('At least these refusals to enter.'),
+    emitted: z.array(ExpectedEmitted).optional().describe('Exactly these emitted events, in any order.'),
   }),
 });
 export type TestCase = z.infer<typeof TestCase>;

@@ -33,6 +33,7 @@ export function checkJourney(document: unknown): Finding[] {
     ...checkCyclesWithoutWait(steps),
     ...checkStepKinds(steps),
     ...checkPatterns(document, steps),
+    ...checkEngagements(document, steps),
   ];
 }
 
@@ -209,6 +210,44 @@ function checkPatterns(document: unknown, steps: StepNode[]): Finding[] {
       message: `invalid pattern: ${p.message}`,
     }));
   });
+}
+
+/**
+ * Engagement is known of the messages an enrollment's send steps made: an engagement condition or wait must
+ * name a send step of the journey, and an audience has no enrollment yet to have any.
+ */
+function checkEngagements(document: unknown, steps: StepNode[]): Finding[] {
+  const findings: Finding[] = [];
+  if (valueAt(document, ['audience', 'engagement']) !== undefined)
+    findings.push({
+      path: ['audience', 'engagement'],
+      message:
+        'an audience cannot test engagement: a customer entering has no messages from this journey yet; ' +
+        'use engagement in a branch or a wait',
+    });
+  const ids = knownIds(steps);
+  const byId = new Map(steps.flatMap((s) => (s.id === undefined ? [] : [[s.id, s] as const])));
+  for (const s of steps) {
+    for (const at of s.kind?.engagements?.(s.raw) ?? []) {
+      const path = ['steps', s.index, ...at, 'step'];
+      const target = valueAt(s.raw, [...at, 'step']);
+      if (typeof target !== 'string') continue;
+      const named = byId.get(target);
+      if (!named)
+        findings.push({
+          path,
+          message: `engagement of unknown step "${target}" (name a send step)${didYouMean(target, ids)}`,
+        });
+      else if (named.kind?.type !== 'send') {
+        const type = String(valueAt(named.raw, ['type']));
+        findings.push({
+          path,
+          message: `engagement of step "${target}", which is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} step, not a send: only a send step's messages have engagement`,
+        });
+      }
+    }
+  }
+  return findings;
 }
 
 function stringAt(value: unknown, path: readonly PathSegment[]): string | undefined {

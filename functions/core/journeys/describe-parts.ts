@@ -10,6 +10,7 @@ export function describeCondition(condition: Condition): string {
   if (condition.stages) parts.push(`stage in ${condition.stages.join('|')}`);
   if (condition.profile) parts.push(`profile ${JSON.stringify(condition.profile)}`);
   if (condition.trigger) parts.push(`trigger ${JSON.stringify(condition.trigger)}`);
+  if (condition.engagement) parts.push(`${condition.engagement.step} ${condition.engagement.is}`);
   return parts.join(' and ');
 }
 

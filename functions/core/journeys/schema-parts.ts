@@ -78,6 +78,28 @@ export const EventCondition = z
   })
   .describe('An event that matches the pattern (and, with correlate, shares values with the trigger event).');
 
+/** What a message can be said to have had: what the provider reported of it (docs/journeys.md, "Engagement"). */
+export const Engaged = z
+  .enum(['delivered', 'opened', 'clicked', 'bounced'])
+  .describe(
+    'delivered: the provider delivered it. opened: an open or a click was recorded (email). clicked: a link ' +
+      'was clicked (email). bounced: the provider could not deliver it (email bounce, SMS or push failure).',
+  );
+
+/** Engagement a branch can test: what a wait can wait for, or that a message was not opened or not clicked. */
+export const EngagementIs = z
+  .enum([...Engaged.options, 'not-opened', 'not-clicked'])
+  .describe(
+    `${Engaged.description} not-opened, not-clicked: the opposite (also when the step sent nothing yet).`,
+  );
+
+export const EngagementCondition = z
+  .strictObject({
+    step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
+    is: EngagementIs,
+  })
+  .describe("The engagement with the enrollment's latest message of a send step.");
+
 export const Condition = z
   .strictObject({
     stages: z
@@ -91,10 +113,18 @@ export const Condition = z
     trigger: EventPattern.optional().describe(
       'A pattern matched against the event that started the enrollment.',
     ),
+    engagement: EngagementCondition.optional().describe(
+      'Engagement with a message this enrollment sent; in branch conditions only (not in an audience).',
+    ),
   })
-  .refine((c) => c.stages !== undefined || c.profile !== undefined || c.trigger !== undefined, {
-    message: 'expected at least one of stages, profile or trigger',
-  })
+  .refine(
+    (c) =>
+      c.stages !== undefined ||
+      c.profile !== undefined ||
+      c.trigger !== undefined ||
+      c.engagement !== undefined,
+    { message: 'expected at least one of stages, profile, trigger or engagement' },
+  )
   .describe('All given parts must hold.');
 
 export const JourneyLimits = z
@@ -178,4 +208,7 @@ export type CalendarOffset = z.infer<typeof CalendarOffset>;
 export type OnCap = z.infer<typeof OnCap>;
 export type EventCondition = z.infer<typeof EventCondition>;
 export type Condition = z.infer<typeof Condition>;
+export type Engaged = z.infer<typeof Engaged>;
+export type EngagementIs = z.infer<typeof EngagementIs>;
+export type EngagementCondition = z.infer<typeof EngagementCondition>;
 export type JourneyLimits = z.infer<typeof JourneyLimits>;

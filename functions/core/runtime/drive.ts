@@ -7,8 +7,9 @@ export const SWEEP_INTERVAL_MS = 60_000;
  * How many queue messages one invocation takes, on the local stack and in the simulator alike: ingest as an
  * SQS event source mapping hands them (10), deliver one at a time, because on AWS deliver handles a batch's
  * records in parallel and one record per batch keeps a local run repeatable (docs/runtime.md, "One machine").
+ * Feedback takes what its mapping hands (10): its records change no customer state, only publish and suppress.
  */
-export const LOCAL_BATCH = { ingest: 10, deliver: 1 } as const;
+export const LOCAL_BATCH = { ingest: 10, deliver: 1, feedback: 10 } as const;
 
 /**
  * A runtime on virtual time, as the driver below moves it: the simulator (use cases on in-memory ports) and

@@ -11,6 +11,7 @@ import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
+import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
@@ -75,6 +76,7 @@ export class Simulation implements Machine {
   private readonly apply: ApplyPorts;
   private readonly applyTimers: ApplyPorts;
   private readonly deliver: DeliverPorts;
+  private readonly feedbackPorts: FeedbackPorts;
   private readonly catalogs: Catalogs;
   private readonly errors = new Map<string, string>();
   private seeded = false;
@@ -127,6 +129,8 @@ export class Simulation implements Machine {
     const settingOf = (catalogs: CatalogSource): RuntimeSetting => ({ config, catalogs, now });
     this.apply = applyPorts(adapters, settingOf(this.catalogs.ingest));
     this.applyTimers = applyPorts(adapters, settingOf(this.catalogs.timers));
+    // As the feedback function: suppressions to the policy store, customer events onto the ingest queue.
+    this.feedbackPorts = { policyStore: this.policyStore, events: adapters.events, now };
     const channel: ChannelPort = channelRouter(this.channels);
     this.deliver = deliverPorts(
       applyPorts(adapters, settingOf(this.catalogs.deliver)),
@@ -164,6 +168,24 @@ export class Simulation implements Machine {
     this.eventsIn++;
     this.ingestQueue.send(received);
     await this.drain();
+  }
+
+  /**
+   * Hands one provider feedback record (an SES event, an SMS delivery event...: what the feedback function
+   * receives) to the feedback use case at `at`, after everything due before it, and runs what it publishes.
+   */
+  async feedback(record: unknown, at: number): Promise<FeedbackReport> {
+    await this.runTo(at);
+    const report = await handleFeedback(record, this.feedbackPorts);
+    await this.drain();
+    return report;
+  }
+
+  /** Runs everything due up to and including `at`, without closing the tally (see finish). */
+  async runTo(at: number): Promise<void> {
+    if (!this.seeded) this.clock.advanceTo(at);
+    await this.seed();
+    await runUntil(this, this.clock, at);
   }
 
   /** The customer's state as stored now, or undefined for a customer never seen. */

@@ -30,6 +30,7 @@ function execute(step: BranchStep, conditions: CompiledCondition[], context: Ste
     profile: context.state.profile,
     trigger: context.enrollment.trigger,
     view: () => context.view(),
+    enrollment: context.enrollment,
   };
   const taken = step.branches.find((_, i) => {
     const condition = conditions[i];
@@ -49,6 +50,7 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
       [...when, 'profile'],
       [...when, 'trigger'],
     ]),
+  engagements: (raw) => eachItem(raw, 'branches', 'when', 'engagement'),
   compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),
   execute,
   describe: (step) =>

@@ -100,6 +100,11 @@ export type StepKind<Schema extends StepSchema, Compiled> = {
   readonly edges: (raw: unknown) => StepEdge[];
   /** The paths of the step's event patterns, which the validator compiles; absent when it has none. */
   readonly patterns?: (raw: unknown) => PathSegment[][];
+  /**
+   * The paths of the step's engagement conditions (`{ step, is }`), whose `step` the validator checks names a
+   * send step of the journey; absent when it has none.
+   */
+  readonly engagements?: (raw: unknown) => PathSegment[][];
   /** What the schema cannot check about the step alone; absent when there is nothing. */
   readonly check?: (raw: unknown) => StepFinding[];
   /** What the catalog precomputes once per journey version; `where` names the step in errors. */
@@ -115,7 +120,7 @@ export type StepKind<Schema extends StepSchema, Compiled> = {
 /** The part of a kind that reads raw documents only: what the validator uses, whatever the kind. */
 export type RawStepKind = Pick<
   StepKind<StepSchema, unknown>,
-  'type' | 'schema' | 'waits' | 'edges' | 'patterns' | 'check'
+  'type' | 'schema' | 'waits' | 'edges' | 'patterns' | 'engagements' | 'check'
 >;
 
 /** The step ids at these paths of a raw step; a path holding no string is no edge (the schema reports it). */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { WithheldReason } from '../engine/effects.ts';
+import { messageIdOf, recordSend } from '../engine/engagement.ts';
 import { describeNext } from '../journeys/describe-parts.ts';
 import { Channel, NextStep, OnCap, Priority, StepId } from '../journeys/schema-parts.ts';
 import { edgesAt, nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
@@ -58,12 +59,14 @@ function execute(step: SendStep, _compiled: undefined, context: StepContext): St
   }
   state.journeySends[journey.id] = { total: sends.total + 1, recent: [...recent, now] };
   enrollment.sends++;
+  // Engagement conditions and waits on this step look at this message from now on (engine/engagement.ts).
+  recordSend(enrollment, step.id);
   context.emit({
     at: now,
     userId: state.userId,
     type: 'send',
     intent: {
-      messageId: `${enrollment.id}:${step.id}:${enrollment.visits}`,
+      messageId: messageIdOf(enrollment, step.id, enrollment.visits),
       userId: state.userId,
       journeyId: journey.id,
       journeyVersion: journey.version,

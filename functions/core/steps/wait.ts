@@ -1,12 +1,14 @@
 import * as z from 'zod';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { type CompiledEventCondition, compileEventCondition, valueAtPath } from '../engine/conditions.ts';
+import { engagementHolds } from '../engine/engagement.ts';
 import type { TriggerRef, WaitKind, WaitTimer } from '../engine/state.ts';
 import { describeEvent, describeNext } from '../journeys/describe-parts.ts';
 import {
   CalendarOffset,
   DatePath,
   Duration,
+  Engaged,
   EventCondition,
   Instant,
   LocalTime,
@@ -149,8 +151,32 @@ export const EventWait = z
   .describe('Wait for an event, with a timeout.');
 export type EventWait = z.infer<typeof EventWait>;
 
+export const EngagementWait = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('wait'),
+    engagement: z
+      .strictObject({
+        step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
+        is: Engaged,
+      })
+      .describe('Wait until the message of that send step has this engagement (docs/journeys.md).'),
+    timeout: Duration.describe('How long to wait for the engagement before taking onTimeout.'),
+    onTimeout: StepId.optional().describe(
+      'The step to take when the timeout passes. Without it the enrollment completes then.',
+    ),
+    next: StepId.optional().describe(
+      'The step to take when the engagement is seen. Without it the enrollment completes then.',
+    ),
+  })
+  .describe('Wait for engagement with a message this enrollment sent (opened, clicked...), with a timeout.');
+export type EngagementWait = z.infer<typeof EngagementWait>;
+
 /** The keys that choose a wait's form: exactly one of them. */
-const FORM_KEYS = ['duration', 'until', 'event'] as const;
+const FORM_KEYS = ['duration', 'until', 'event', 'engagement'] as const;
+
+/** The forms that end early, when what they wait for arrives, and so need a timeout. */
+const AWAITING: ReadonlySet<string> = new Set(['event', 'engagement']);
 
 /**
  * What is wrong with a wait that has the keys of no form; undefined when its keys are one form's (a value is
@@ -161,21 +187,22 @@ export function waitFormProblem(raw: unknown): string | undefined {
   const [form] = forms;
   if (form === undefined || forms.length > 1) {
     const found = forms.length === 0 ? 'none' : forms.join(' and ');
-    return `a wait step needs exactly one of duration, until or event, found ${found}`;
+    return `a wait step needs exactly one of duration, until, event or engagement, found ${found}`;
   }
-  if (form === 'event')
+  if (AWAITING.has(form))
     return valueAt(raw, ['timeout']) === undefined
-      ? 'a wait for an event needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)'
+      ? `a wait for ${form === 'event' ? 'an event' : 'engagement'} needs a timeout, e.g. "timeout: P1D" (and onTimeout: the step to take then)`
       : undefined;
   const misplaced = (['timeout', 'onTimeout'] as const).filter((k) => valueAt(raw, [k]) !== undefined);
   if (misplaced.length === 0) return undefined;
   const verb = misplaced.length === 1 ? 'applies' : 'apply';
-  return `${misplaced.join(' and ')} only ${verb} to a wait for an event, not to a wait with ${form}`;
+  return `${misplaced.join(' and ')} only ${verb} to a wait for an event or engagement, not to a wait with ${form}`;
 }
 
 /** A wait step: one of its forms, each with exactly its own fields. */
-export const WaitStep = stepForms('wait', [DurationWait, UntilWait, EventWait], {
-  description: 'Wait for a duration, until a local time of day, or for an event (with a timeout).',
+export const WaitStep = stepForms('wait', [DurationWait, UntilWait, EventWait, EngagementWait], {
+  description:
+    'Wait for a duration, until a local time of day, or for an event or engagement (with a timeout).',
   problem: waitFormProblem,
 });
 export type WaitStep = z.infer<typeof WaitStep>;
@@ -197,12 +224,14 @@ function endOf(
     return typeof dueAt === 'number' ? { dueAt, kind: 'until' } : dueAt;
   }
   if ('event' in step) return { dueAt: now + durationMs(step.timeout), kind: 'event' };
+  if ('engagement' in step) return { dueAt: now + durationMs(step.timeout), kind: 'engagement' };
   return { dueAt: now + durationMs(step.duration), kind: 'duration' };
 }
 
 /**
  * Schedules the timer that ends the wait and stops. What happens when it ends is engine.ts's: a due timer
- * takes `next` (or `onTimeout` for a wait for an event), and a matching event takes `next` early.
+ * takes `next` (or `onTimeout` for a wait for an event or engagement), and a matching event or the awaited
+ * engagement takes `next` early. Engagement already seen needs no wait: the step goes on to `next` at once.
  */
 function execute(
   step: WaitStep,
@@ -210,6 +239,8 @@ function execute(
   context: StepContext,
 ): StepOutcome {
   const { now, state, journey, enrollment } = context;
+  if ('engagement' in step && engagementHolds(enrollment, step.engagement.step, step.engagement.is))
+    return { next: step.next };
   const end = endOf(step, context);
   if ('refused' in end) {
     context.end(end.refused);
@@ -235,7 +266,9 @@ function execute(
 function describe(step: WaitStep): string {
   if ('duration' in step) return `wait ${step.duration}${describeNext(step.next)}`;
   if ('until' in step) return `wait until ${describeUntil(step.until)}${describeNext(step.next)}`;
-  return `wait for ${describeEvent(step.event)}${describeNext(step.next)}; after ${step.timeout}${describeNext(step.onTimeout)}`;
+  const awaited =
+    'event' in step ? describeEvent(step.event) : `${step.engagement.step} ${step.engagement.is}`;
+  return `wait for ${awaited}${describeNext(step.next)}; after ${step.timeout}${describeNext(step.onTimeout)}`;
 }
 
 export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined> = {
@@ -244,6 +277,7 @@ export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined>
   waits: true,
   edges: (raw) => edgesAt(raw, [['next'], ['onTimeout']]),
   patterns: () => [['event', 'pattern']],
+  engagements: () => [['engagement']],
   compile: (step, where) => ('event' in step ? compileEventCondition(step.event, where) : undefined),
   awaits: (awaited) => awaited,
   execute,

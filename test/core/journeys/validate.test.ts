@@ -50,8 +50,14 @@ const EXPECTED: Record<string, string[]> = {
   'many-problems.yaml': [
     '3:1 categroy: unknown key "categroy"; did you mean "category"?',
     '8:5 steps[0]: missing required key "template": a send step needs a template',
-    '12:5 steps[1]: a wait step needs exactly one of duration, until or event, found duration and until',
+    '12:5 steps[1]: a wait step needs exactly one of duration, until, event or engagement, found duration and until',
     '16:13 steps[1].until.time: expected a time of day as HH:MM, e.g. "09:30"',
+  ],
+  'engagement-not-a-send.yaml': [
+    '7:15 audience.engagement: an audience cannot test engagement: a customer entering has no messages from this journey yet; use engagement in a branch or a wait',
+    '16:25 steps[1].engagement.step: engagement of step "pause", which is a wait step, not a send: only a send step\'s messages have engagement',
+    '23:37 steps[2].branches[0].when.engagement.step: engagement of step "wait-opened", which is a wait step, not a send: only a send step\'s messages have engagement',
+    '25:37 steps[2].branches[1].when.engagement.step: engagement of unknown step "welcom" (name a send step); did you mean "welcome"?',
   ],
   'broken.json': ['6:93 steps[0].priority: expected one of low, normal, high, got "urgent"'],
 };
