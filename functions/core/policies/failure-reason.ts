@@ -60,7 +60,7 @@ export function failureReasonOf(text: string, permanent: boolean): FailureReason
   if (RENDER_FAILURES.has(code)) return 'render_failed';
   const known = CODES[code];
   if (known) return known;
-  if (/\bOPTED_OUT\b|\bOPT_OUT\b/.test(text)) return 'opted_out';
+  if (/OPTED_OUT|OPT_OUT/.test(text)) return 'opted_out';
   return permanent ? 'provider_rejected' : 'provider_held';
 }
 
