@@ -1,5 +1,6 @@
+import { maskText, type PiiDisplay } from '../core/diagnostics/mask.ts';
 import type { RunResult } from '../core/simulate/result.ts';
-import type { LocalStack } from './stack.ts';
+import type { LocalStack, SentMessage } from './stack.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -10,8 +11,10 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T',
 export function formatStackReport(
   stack: LocalStack,
   result: Pick<RunResult, 'deadLetters'>,
-  options: { maxMessages?: number } = {},
+  options: { maxMessages?: number; pii?: PiiDisplay } = {},
 ): string[] {
+  const pii = options.pii ?? 'masked';
+  const text = (free: string) => (pii === 'shown' ? free : maskText(free));
   const { tally } = stack;
   const lines: string[] = [];
   const count = (name: string, where: Record<string, string> = {}) => tally.total(name, where);
@@ -42,7 +45,7 @@ export function formatStackReport(
   lines.push(`Messages (${stack.sent.length}${stack.sent.length > max ? `, first ${max}` : ''}):`);
   for (const m of stack.sent.slice(0, max))
     lines.push(
-      `  ${iso(m.at)}  ${m.channel.padEnd(5)} ${m.userId.padEnd(9)} ${m.journeyId.padEnd(17)} ${m.summary.slice(0, 60)}`,
+      `  ${iso(m.at)}  ${m.channel.padEnd(5)} ${m.userId.padEnd(9)} ${m.journeyId.padEnd(17)} ${shownOrMasked(m, pii).text.slice(0, 60)}`,
     );
   if (stack.sent.length === 0) lines.push('  (none)');
 
@@ -50,9 +53,19 @@ export function formatStackReport(
   lines.push(`Dead letters: ${letters}`);
   for (const letter of result.deadLetters) {
     const where = letter.line === null ? '' : ` (line ${letter.line})`;
-    lines.push(`  ${letter.kind} ${letter.id ?? '(no id)'}${where}: ${letter.reason}`);
+    lines.push(`  ${letter.kind} ${letter.id ?? '(no id)'}${where}: ${text(letter.reason)}`);
   }
   for (const { queue, message } of stack.redriven)
     lines.push(`  ${queue} queue message ${message.messageId} failed ${message.receiveCount} times`);
   return lines;
+}
+
+/** A message as `npm start -- --serve` prints it when it goes out. */
+export function servedLine(m: SentMessage, pii: PiiDisplay): string {
+  const { to, text } = shownOrMasked(m, pii);
+  return `${new Date(m.at).toISOString()} ${m.channel} to ${to} (${m.journeyId}): ${text}`;
+}
+
+function shownOrMasked(m: SentMessage, pii: PiiDisplay): { to: string; text: string } {
+  return pii === 'shown' ? { to: m.to, text: m.summary } : m.masked;
 }

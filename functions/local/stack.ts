@@ -14,7 +14,9 @@ import { composeDeliverPorts } from '../composition/deliver.ts';
 import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
-import { type ChannelPort, channelRouter, type OutboundMessage } from '../core/ports/channel.ts';
+import type { MessageSummary } from '../core/channels/kind.ts';
+import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import { type ChannelPort, channelRouter, type OutboundMessage, summaryOf } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
@@ -51,6 +53,8 @@ export type LocalStackOptions = {
   sesPort?: number;
   /** The handlers' own log lines (Powertools Logger); none by default, the report says what happened. */
   logLevel?: 'SILENT' | 'WARN' | 'INFO' | 'DEBUG';
+  /** Whether the handlers' log lines show personal data (`--show-pii`); masked by default. */
+  pii?: PiiDisplay;
   /** The sender of local email. */
   emailFrom?: string;
 };
@@ -64,6 +68,8 @@ export type SentMessage = {
   to: string;
   /** The subject, or the SMS body, or the push title. */
   summary: string;
+  /** `to` and `summary` masked (the channel's descriptor says how): what the console shows by default. */
+  masked: MessageSummary;
   /** The provider's answer: its message id, or why it refused. */
   result: string;
 };
@@ -168,7 +174,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     },
   };
-  const observability = (service: string) => localObservability(service, tally, logLevel);
+  const observability = (service: string) =>
+    localObservability(service, tally, logLevel, options.pii ?? 'masked');
   // Each function that runs the engine has its own catalog refresher over the registry in the table, as on AWS
   // (handlers/shared/wiring.ts), so a status changed with `cairn journeys` applies here within a minute too.
   const engineFunction = <P>(
@@ -345,8 +352,7 @@ function observed(inner: ChannelPort, now: () => number, sent: SentMessage[]): C
         channel: message.channel,
         userId: message.intent.userId,
         journeyId: message.intent.journeyId,
-        to: message.channel === 'push' ? message.devices.map((d) => d.platform).join('+') : message.to,
-        summary: summaryOf(message),
+        ...shownAndMasked(message),
         result: result.ok ? result.providerMessageId : `refused: ${result.reason}`,
       });
       return result;
@@ -354,21 +360,9 @@ function observed(inner: ChannelPort, now: () => number, sent: SentMessage[]): C
   };
 }
 
-function summaryOf(message: OutboundMessage): string {
-  switch (message.channel) {
-    case 'email':
-      return message.content.subject;
-    case 'sms':
-      return message.content.body;
-    case 'push':
-      return message.content.title;
-    default:
-      return unreachable(message);
-  }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unexpected message ${JSON.stringify(value)}`);
+function shownAndMasked(message: OutboundMessage): Pick<SentMessage, 'to' | 'summary' | 'masked'> {
+  const shown = summaryOf(message, 'shown');
+  return { to: shown.to, summary: shown.text, masked: summaryOf(message, 'masked') };
 }
 
 /** Runs tasks one after the other, in the order they were asked for. */

@@ -1,6 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, type Observability } from '../handlers/shared/observability.ts';
+import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import { handlerLogger, METRICS_NAMESPACE, type Observability } from '../handlers/shared/observability.ts';
 
 /** Counts by metric name and dimensions, e.g. `SendOutcomes` by `channel=email,status=SENT,reason=sent`. */
 export class MetricTally {
@@ -82,14 +82,18 @@ class TallyMetrics extends Metrics {
   override captureColdStartMetric(): void {}
 }
 
-/** The handlers' logger and metrics for the local stack: quiet logs unless asked, metrics into `tally`. */
+/**
+ * The handlers' logger and metrics for the local stack: quiet logs unless asked, masked unless `pii` is
+ * `shown` (`--show-pii`), metrics into `tally`.
+ */
 export function localObservability(
   service: string,
   tally: MetricTally,
   logLevel: 'SILENT' | 'WARN' | 'INFO' | 'DEBUG',
+  pii: PiiDisplay = 'masked',
 ): Observability {
   return {
-    logger: new Logger({ serviceName: service, logLevel }),
+    logger: handlerLogger(service, { logLevel, pii }),
     metrics: new TallyMetrics(tally, service),
   };
 }

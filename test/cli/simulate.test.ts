@@ -118,7 +118,9 @@ describe('cairn start', () => {
     expect(text).toContain('Events in: 52 (put 52; invalid 0; duplicates dropped 0)');
     expect(text).toMatch(/Messages sent: \d+ \(email \d+, push \d+\)/);
     expect(text).toMatch(/push {2}usr_1002 {2}cart-abandonment/);
-    expect(text).toMatch(/email usr_1004 {2}cart-abandonment {2}Sofia, you left something in your cart/);
+    // The subject carries the first name through its template, so it is shown by its length only.
+    expect(text).toMatch(/email usr_1004 {2}cart-abandonment {2}\[subject: 38 chars\]/);
+    expect(text).not.toContain('Sofia');
     expect(text).toContain('Dead letters: 0');
   });
 

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { maskText } from '../../core/diagnostics/mask.ts';
 import type { Observer } from '../../core/ports/observer.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
 import { simulateEventLines } from '../../core/simulate/run.ts';
@@ -10,6 +11,7 @@ import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
                       [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
+                      [--show-pii]
 
 Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
 and a virtual clock, and prints what happened per journey and step.
@@ -19,6 +21,8 @@ and a virtual clock, and prints what happened per journey and step.
   --out       write messages, enrollments, dead letters and counters as JSON (the shape npm start --out writes)
   --user      also print the timeline of this customer
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
+  --show-pii  print the email addresses and phone numbers that problems quote as they are (masked by default;
+              --out files are not masked)
 ${policiesUsage}`;
 
 const PROGRESS_EVERY = 250_000;
@@ -34,6 +38,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       out: { type: 'string' },
       user: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
+      'show-pii': { type: 'boolean', default: false },
       ...policiesOptions,
     },
     strict: true,
@@ -42,6 +47,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`cairn simulate: --events is required\n\n${simulateUsage}`);
     return 2;
   }
+  // A problem may quote its line (a parse error does), and with it an address.
+  const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
   const { until, config, policies } = setup;
@@ -63,7 +70,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
       ...(user ? { observer } : {}),
       onSkipped: (line, reason) => {
-        if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${reason}`);
+        if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${quoted(reason)}`);
       },
       onEvent: (simulation) => {
         if (simulation.eventsIn % PROGRESS_EVERY === 0)
@@ -85,7 +92,9 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
   const invalid = result.deadLetters.filter((d) => d.kind === 'invalid-event');
   for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
-    io.stderr(`${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${letter.reason}`);
+    io.stderr(
+      `${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${quoted(letter.reason)}`,
+    );
   if (invalid.length > MAX_REPORTED_PROBLEMS)
     io.stderr(`... and ${invalid.length - MAX_REPORTED_PROBLEMS} more invalid event(s)`);
   const sent = result.messages.filter((m) => m.status === 'SENT').length;

@@ -1,12 +1,13 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { maskText } from '../../core/diagnostics/mask.ts';
 import { VirtualClock } from '../../core/runtime/clock.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
 import { entriesFromNdjson, replayStart, runEventFile } from '../../local/replay.ts';
-import { formatStackReport } from '../../local/report.ts';
+import { formatStackReport, servedLine } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import type { CliIo } from '../io.ts';
@@ -14,8 +15,9 @@ import { loadCatalog } from '../load-catalog.ts';
 import { testJourneysCommand } from './test-journeys.ts';
 
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
-                   [--env NAME] [--out result.json] [--verbose]
+                   [--env NAME] [--out result.json] [--verbose] [--show-pii]
        cairn start --serve [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/] [--env NAME]
+                   [--verbose] [--show-pii]
 
 Runs the serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers,
 against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API) and a local EventBridge PutEvents endpoint.
@@ -32,7 +34,10 @@ open the SES page to read the emails. SMS and push have no local provider API; t
 --env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
 --out FILE writes messages, enrollments, dead letters and counters as JSON, in the shape "cairn simulate
 --out" writes, so that the two can be compared (docs/runtime.md).
---verbose shows the handlers' own log lines (Powertools Logger).`;
+--verbose shows the handlers' own log lines (Powertools Logger), DEBUG ones included.
+--show-pii shows personal data as it is, for local debugging: by default email addresses and phone numbers
+are masked (m***@example.com, +44*******123) in what is printed and logged, and subjects, SMS bodies and
+push titles, which templates fill with names, are shown only by their length. --out files are not masked.`;
 
 const _DAY = 86_400_000;
 
@@ -58,6 +63,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       'ses-port': { type: 'string', default: '8005' },
       speed: { type: 'string', default: '1' },
       verbose: { type: 'boolean', default: false },
+      'show-pii': { type: 'boolean', default: false },
       out: { type: 'string' },
     },
     strict: true,
@@ -94,8 +100,10 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   const common = {
     journeysDir: values.journeys,
     ...(values.env === undefined ? {} : { environment: values.env }),
-    logLevel: values.verbose ? ('INFO' as const) : ('SILENT' as const),
+    logLevel: values.verbose ? ('DEBUG' as const) : ('SILENT' as const),
+    pii: values['show-pii'] ? ('shown' as const) : ('masked' as const),
   };
+  const shown = (free: string) => (common.pii === 'shown' ? free : maskText(free));
   if (values.serve) return serve(io, common, numbers, testsFailed);
 
   const text = await readFile(values.events, 'utf8').catch((error: unknown) => {
@@ -113,7 +121,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     heading(io, '2. Local stack');
     printEndpoints(io, stack);
     heading(io, `3. Replay of ${values.events} through PutEvents, on virtual time`);
-    for (const { line, reason } of skipped) io.stderr(`${values.events}:${line}: skipped, ${reason}`);
+    for (const { line, reason } of skipped) io.stderr(`${values.events}:${line}: skipped, ${shown(reason)}`);
     let lastProgress = Date.now();
     const { result, replayed } = await runEventFile(stack, clock, {
       entries,
@@ -127,11 +135,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       },
     });
     for (const { line, reason } of replayed.refused)
-      io.stderr(`${values.events}:${line}: PutEvents refused it: ${reason}`);
+      io.stderr(`${values.events}:${line}: PutEvents refused it: ${shown(reason)}`);
     io.stdout(`  ran on to ${result.until.slice(0, 10)} (${numbers.daysAfter} days after the last event)`);
 
     heading(io, 'Report');
-    for (const line of formatStackReport(stack, result)) io.stdout(`  ${line}`);
+    for (const line of formatStackReport(stack, result, { pii: common.pii })) io.stdout(`  ${line}`);
     if (values.out) {
       await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
       io.stdout(`  Wrote ${values.out}`);
@@ -189,6 +197,8 @@ async function serve(
   testsFailed: boolean,
 ): Promise<number> {
   const clock: LocalClock = new ScaledClock(numbers.speed);
+  const pii = common.pii ?? 'masked';
+  const text = (free: string) => (pii === 'shown' ? free : maskText(free));
   const stack = await startStack(io, { ...common, clock, port: numbers.port, sesPort: numbers.sesPort });
   if (!stack) return 1;
   heading(
@@ -215,9 +225,8 @@ async function serve(
   const serving = serveStack(
     stack,
     clock,
-    (m) =>
-      io.stdout(`  ${new Date(m.at).toISOString()} ${m.channel} to ${m.to} (${m.journeyId}): ${m.summary}`),
-    (error) => io.stderr(`cairn start: ${error instanceof Error ? error.message : String(error)}`),
+    (m) => io.stdout(`  ${servedLine(m, pii)}`),
+    (error) => io.stderr(`cairn start: ${text(error instanceof Error ? error.message : String(error))}`),
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -235,7 +244,7 @@ async function serve(
     deadLetters: stack.deadLetters,
     lines: new Map(),
   });
-  for (const line of formatStackReport(stack, result)) io.stdout(`  ${line}`);
+  for (const line of formatStackReport(stack, result, { pii })) io.stdout(`  ${line}`);
   await stack.stop();
   return testsFailed ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { maskContent, maskEmail } from '../diagnostics/mask.ts';
 import { isSesRecord, mapSesRecord, SES_CUSTOMER_EVENTS } from '../feedback/ses.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
 
@@ -50,6 +51,11 @@ export const email: ChannelDescriptor<
     content.text.trimEnd(),
   ],
   envelope: (recipient, links) => ({ to: recipient.to, unsubscribeUrl: links.unsubscribeUrl() }),
+  // A subject is personal data too: templates put the first name in it ("Welcome to Example Roasters, Maya").
+  summary: (content, envelope, pii) =>
+    pii === 'shown'
+      ? { to: envelope.to, text: content.subject }
+      : { to: maskEmail(envelope.to), text: maskContent(content.subject, 'subject') },
   feedback: {
     eventSources: ['aws.ses'],
     records: [{ matches: isSesRecord, map: mapSesRecord }],

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { PiiDisplay } from '../diagnostics/mask.ts';
 import type { PathSegment } from '../diagnostics/problem.ts';
 import type { FeedbackResult } from '../feedback/outcome.ts';
 import type { Category, Channel } from '../journeys/schema-parts.ts';
@@ -40,6 +41,12 @@ export interface PartRenderer extends RenderLimits {
   /** Ends the rendering with this reason; the detail names the file and the part before `message`. */
   fail(reason: RenderFailureReason, part: string, message: string): never;
 }
+
+/**
+ * A message in one line, as `npm start` prints it: to whom and what. Both can be personal data (an address; a
+ * subject or a body that a template filled with a name), so each channel says how to mask its own.
+ */
+export type MessageSummary = { to: string; text: string };
 
 /** A Liquid text of a channel's template part, for the static check (templates/check.ts). */
 export type LiquidPart = {
@@ -122,5 +129,10 @@ export type ChannelDescriptor<C extends Channel, Parts extends z.ZodType, Conten
   readonly preview: (content: Content, limits: RenderLimits) => string[];
   /** What the outbound message carries besides intent and content (ports/channel.ts assembles it). */
   readonly envelope: (recipient: Recipient, links: ComposeLinks) => Envelope;
+  /**
+   * The message in one line for the console (the local stack's report, `--serve`): masked (core/diagnostics/
+   * mask.ts) unless `pii` is `shown`.
+   */
+  readonly summary: (content: Content, envelope: Envelope, pii: PiiDisplay) => MessageSummary;
   readonly feedback: ChannelFeedback;
 };

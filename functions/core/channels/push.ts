@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { maskContent } from '../diagnostics/mask.ts';
 import { PUSH_CUSTOMER_EVENTS } from '../feedback/push.ts';
 import type { PushDevice } from '../profile/profile.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
@@ -77,6 +78,11 @@ export const push: ChannelDescriptor<'push', typeof PushParts, PushContent, Push
     ...(content.data === undefined ? [] : [`Data: ${JSON.stringify(content.data)}`]),
   ],
   envelope: (recipient) => ({ devices: recipient.devices }),
+  // The devices' platforms, never their tokens (a token identifies a phone); the title can carry a name.
+  summary: (content, envelope, pii) => ({
+    to: envelope.devices.map((d) => d.platform).join('+'),
+    text: pii === 'shown' ? content.title : maskContent(content.title, 'title'),
+  }),
   feedback: {
     // Push results come in the response to the send: the adapter maps them (feedback/push.ts, mapPushResults).
     eventSources: [],

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { maskContent, maskPhone } from '../diagnostics/mask.ts';
 import {
   isInboundSms,
   isSmsEvent,
@@ -48,6 +49,10 @@ export const sms: ChannelDescriptor<'sms', typeof SmsParts, SmsContent, SmsEnvel
     ];
   },
   envelope: (recipient) => ({ to: recipient.to }),
+  summary: (content, envelope, pii) =>
+    pii === 'shown'
+      ? { to: envelope.to, text: content.body }
+      : { to: maskPhone(envelope.to), text: maskContent(content.body, 'body') },
   feedback: {
     eventSources: ['aws.sms-voice'],
     records: [

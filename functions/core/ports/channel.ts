@@ -1,4 +1,6 @@
-import type { EnvelopeOf } from '../channels/index.ts';
+import { CHANNELS, type EnvelopeOf } from '../channels/index.ts';
+import type { MessageSummary } from '../channels/kind.ts';
+import type { PiiDisplay } from '../diagnostics/mask.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
@@ -82,4 +84,13 @@ function sendOn<C extends Channel>(
     permanent: true,
     reason: `channel-not-configured: no ${channel} adapter in this environment`,
   });
+}
+
+/** The message in one line for the console, by its channel's descriptor: masked unless `pii` is `shown`. */
+export function summaryOf(message: OutboundMessage, pii: PiiDisplay): MessageSummary {
+  return summarize(message.channel, message, pii);
+}
+
+function summarize<C extends Channel>(channel: C, message: MessageOf<C>, pii: PiiDisplay): MessageSummary {
+  return CHANNELS[channel].summary(message.content, message, pii);
 }

@@ -35,7 +35,10 @@ export type DeliverPorts = {
 export type DeliveryResult = {
   messageId: string;
   userId: string;
-  /** Undefined when the message arrived before its `notBefore` and was only put back on the queue. */
+  /**
+   * Undefined when the send is not over and was only put back on the queue: it arrived before its `notBefore`,
+   * or found its ledger claim recent and not completed (another worker may still be sending it).
+   */
   outcome: DeliveryOutcome | undefined;
   /** The message was put back on the queue, to be tried again at `notBefore`. */
   requeued?: { notBefore: number; delaySeconds: number };
@@ -121,13 +124,16 @@ export async function deliverSend(
     const claim = await ports.policyStore.claimOf(intent.messageId);
     const decision = claim && decideOnClaimed(claim, { category: intent.category, retryUnknown: false, now });
     // Waiting changes nothing the policies saw, so their decision goes along (no read when it comes back).
-    if (claim && decision?.action === 'wait')
+    // No outcome yet: the send is not over, and its outcome is told (and counted) once, when it is.
+    if (claim && decision?.action === 'wait') {
       result.requeued = await requeue(
         queued.decided?.kind === 'send' ? queued : { intent },
         decision.until,
         now,
         ports,
       );
+      result.outcome = undefined;
+    }
     if (claim && decision?.action === 'report')
       result.outcome = {
         status: 'UNKNOWN',

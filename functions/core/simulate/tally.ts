@@ -215,8 +215,8 @@ export class Tally {
       passedOver: 'passedOver' in outcome ? (outcome.passedOver ?? []) : [],
       deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
     });
-    // Every hold is counted; a message's final outcome only once, at finalize (a message can be observed
-    // again: a duplicate still in flight is requeued and comes back as its final outcome).
+    // Every hold is counted; a message's final outcome only once, at finalize (a held message is observed
+    // again when it comes back; a later re-delivery of a finished one is observed as a duplicate).
     if (outcome.status === 'DEFERRED') bump(this.journey(intent.journeyId).held, outcome.reason);
   }
 

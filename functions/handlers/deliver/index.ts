@@ -1,3 +1,4 @@
+import { outcomeDimensions } from '../../core/policies/failure-reason.ts';
 import { QueuedSend } from '../../core/ports/send-queue.ts';
 import { type DeliverPorts, type DeliveryResult, deliverSend } from '../../core/runtime/deliver.ts';
 import { reportAppliedInput } from '../shared/applied-input.ts';
@@ -49,13 +50,21 @@ function report(result: DeliveryResult, obs: Observability): void {
     logger.error('provider unavailable through the retries; send dead-lettered', { ...result });
   }
   if (!outcome) return;
-  countBy(metrics, 'SendOutcomes', {
-    channel: outcome.status === 'UNKNOWN' ? 'unknown' : (outcome.channel ?? 'none'),
-    status: outcome.status,
-    reason: outcome.reason,
-  });
+  // Dimensions from enums only: a provider's own text would make a metric per distinct message.
+  const dimensions = outcomeDimensions(outcome);
+  countBy(metrics, 'SendOutcomes', dimensions);
   if (outcome.status === 'UNKNOWN')
     logger.error('send claimed and never completed; outcome unknown, not resent', { ...result });
+  else if (outcome.status === 'FAILED')
+    // The provider's text is kept here, for the person who looks; the logger masks any address in it.
+    logger.warn('provider refused the send', {
+      messageId: result.messageId,
+      userId: result.userId,
+      channel: outcome.channel,
+      permanent: outcome.permanent,
+      reason: dimensions.reason,
+      detail: outcome.reason,
+    });
   else logger.debug('send decided', { ...result });
 }
 

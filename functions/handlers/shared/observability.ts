@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { maskingReplacer, type PiiDisplay } from '../../core/diagnostics/mask.ts';
 
 /** The CloudWatch namespace of Cairn's metrics where no environment says otherwise (tests, the local stack). */
 export const METRICS_NAMESPACE = 'Cairn';
@@ -20,7 +21,7 @@ export type Observability = { logger: Logger; metrics: Metrics };
 
 export function observability(service: string): Observability {
   return {
-    logger: new Logger({ serviceName: service }),
+    logger: handlerLogger(service),
     metrics: new Metrics({
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
       serviceName: service,
@@ -51,4 +52,21 @@ export function countBy(metrics: Metrics, name: string, dimensions: Record<strin
   const single = metrics.singleMetric();
   for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
   single.addMetric(name, MetricUnit.Count, value);
+}
+
+/**
+ * A handler's logger. Every string of every log line goes through `maskText` (core/diagnostics/mask.ts), so an
+ * email address or phone number in a field, an error message or a provider's text is masked whatever logged
+ * it; names and message content are never logged at all. `shown` is for local debugging only
+ * (`cairn start --show-pii`); the Lambda functions always mask.
+ */
+export function handlerLogger(
+  service: string,
+  options: { logLevel?: 'SILENT' | 'WARN' | 'INFO' | 'DEBUG'; pii?: PiiDisplay } = {},
+): Logger {
+  return new Logger({
+    serviceName: service,
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.pii === 'shown' ? {} : { jsonReplacerFn: maskingReplacer }),
+  });
 }

@@ -192,3 +192,48 @@ describe('a hard bounce, then a send', () => {
     expect(channel.sent).toEqual([]);
   });
 });
+
+describe('feedback handler log lines', () => {
+  it('mask every address the provider records carry, at every level', async () => {
+    // Prepare: bounces, a delay, a reject, a STOP reply and an SMS status, each naming an address.
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    const printed: string[] = [];
+    for (const stream of [process.stdout, process.stderr])
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        printed.push(String(chunk));
+        return true;
+      });
+    const names = [
+      'ses-eventbridge-bounce.json',
+      'ses-sns-bounce.json',
+      'ses-sns-complaint.json',
+      'ses-sns-delivery-delay.json',
+      'ses-sns-reject.json',
+      'ses-subscription-from-field-list.json',
+      'ses-notification-transient-bounce-from-field-list.json',
+      'sms-text-successful.json',
+      'sms-two-way-inbound.json',
+      'sms-eventbridge-delivered.json',
+    ];
+    const records = await Promise.all(names.map((name) => fixture(name)));
+    const bodies = records.map((record) => JSON.stringify(record));
+    bodies.push(JSON.stringify({ ...(await fixture('sms-two-way-inbound.json')), messageBody: 'STOP' }));
+    bodies.push('{"oops": "recipient@example.com"');
+
+    // A store error that quotes its input, as SDK validation errors can: logged with the failed record.
+    const store = new InMemoryPolicyStore();
+    store.suppress = async (address) => {
+      throw new Error(`ValidationException: item too large for key SUPP#${address}`);
+    };
+
+    // Act
+    await handlerOver(ports(store))(sqsBatch(bodies), lambdaContext);
+
+    // Assess
+    const text = printed.join('');
+    expect(text).toContain('"level":"INFO"');
+    expect(text).toContain('item too large for key S***@example.com');
+    for (const address of [BOUNCED, 'sender@example.com', '+12065550152', '+12125550101', '+14255550156'])
+      expect(text).not.toContain(address);
+  });
+});

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metricsNamespace, observability } from '../../../functions/handlers/shared/observability.ts';
+import {
+  handlerLogger,
+  metricsNamespace,
+  observability,
+} from '../../../functions/handlers/shared/observability.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -32,5 +36,44 @@ describe('the metrics of a function', () => {
 
     // Assess
     expect(publishedNamespace(metrics)).toBe('Cairn');
+  });
+});
+
+describe('the log lines of a function', () => {
+  /** What one INFO line with an address in its message and its fields prints. */
+  function printedBy(logger: ReturnType<typeof handlerLogger>): string {
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      logger.info('bounce for ana@example.com', {
+        detail: { to: '+447700900123' },
+        error: new Error('x@y.org'),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    return printed.join('');
+  }
+
+  it('mask addresses wherever they are, error messages included', () => {
+    // Act
+    const text = printedBy(handlerLogger('deliver', { logLevel: 'INFO' }));
+
+    // Assess
+    expect(text).toContain('bounce for a***@example.com');
+    expect(text).toContain('+44*******123');
+    expect(text).not.toMatch(/ana@example\.com|\+447700900123|x@y\.org/);
+  });
+
+  it('show them with --show-pii, for local debugging', () => {
+    // Act
+    const text = printedBy(handlerLogger('deliver', { logLevel: 'INFO', pii: 'shown' }));
+
+    // Assess
+    expect(text).toContain('bounce for ana@example.com');
+    expect(text).toContain('+447700900123');
   });
 });
