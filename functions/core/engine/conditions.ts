@@ -2,6 +2,7 @@ import type { CustomerEvent } from '../events/index.ts';
 import type { Condition, EventCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
+import { type CompiledHistory, compileHistory, type History, historyHolds } from '../segments/history.ts';
 import type { TriggerRef } from './state.ts';
 
 export type CompiledEventCondition = { pattern: CompiledPattern; correlate: string[][] };
@@ -9,6 +10,8 @@ export type CompiledCondition = {
   stages?: ReadonlySet<string>;
   profile?: CompiledPattern;
   trigger?: CompiledPattern;
+  segment?: string;
+  history?: CompiledHistory;
 };
 
 /** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
@@ -32,6 +35,8 @@ export function compileCondition(condition: Condition, where: string): CompiledC
     ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
     ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
     ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
+    ...(condition.segment ? { segment: condition.segment } : {}),
+    ...(condition.history ? { history: compileHistory(condition.history) } : {}),
   };
 }
 
@@ -69,6 +74,12 @@ export type ConditionSubject = {
   profile: Profile;
   trigger: unknown;
   view?: () => Record<string, unknown>;
+  /** The time history windows end at. */
+  now: number;
+  /** The customer's event-history counters (segments/history.ts). */
+  history: History | undefined;
+  /** Whether the customer is in a segment now. */
+  inSegment: (id: string) => boolean;
 };
 
 export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
@@ -83,6 +94,8 @@ export function holds(condition: CompiledCondition, subject: ConditionSubject): 
   )
     return false;
   if (condition.trigger && !matchesPattern(condition.trigger, subject.trigger)) return false;
+  if (condition.segment !== undefined && !subject.inSegment(condition.segment)) return false;
+  if (condition.history && !historyHolds(condition.history, subject.history, subject.now)) return false;
   return true;
 }
 

@@ -7,6 +7,8 @@ import {
   purchaseOf,
 } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
+import { recordHistory } from '../segments/history.ts';
+import { updateSegments } from '../segments/incremental.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { durationMs } from '../time/duration.ts';
@@ -22,6 +24,7 @@ import {
   type Enrollment,
   type LifecycleTimer,
   PROCESSED_MEMORY,
+  type SegmentTimer,
   type SendIntent,
   type Timer,
   type TriggerRef,
@@ -162,12 +165,38 @@ class Work {
       );
       this.state.profile = { ...this.state.profile, purchases: updated };
     }
+    if (depth === 0) this.countHistory(event);
     const stageChange = depth === 0 ? this.reclassify(firstEvent || purchase !== undefined) : undefined;
+    // Segments before the journeys, so that an audience or a branch sees the membership this event made.
+    const segmentChanges = depth === 0 ? this.resegment() : [];
     for (const enrollment of [...this.state.enrollments]) this.reactToEvent(enrollment, event);
     for (const journey of this.context.catalog.latest()) {
       if (matchesPattern(journey.trigger, event)) this.tryEnroll(journey, event);
     }
     if (stageChange) this.onEvent(stageChange, depth + 1);
+    for (const change of segmentChanges) this.onEvent(change, depth + 1);
+  }
+
+  /** Counts a customer event in the event-history counters that some segment or journey uses. */
+  private countHistory(event: CustomerEvent): void {
+    const specs = this.context.catalog.segments.history;
+    if (specs.length === 0 && !this.state.history) return;
+    const history = recordHistory(this.state.history, specs, event, this.now);
+    if (history) this.state.history = history;
+    else delete this.state.history;
+  }
+
+  /**
+   * Re-evaluates the customer's segments now (segments/incremental.ts); returns the `Segment Entered` and
+   * `Segment Exited` events to put through the journeys. A configuration without segments pays nothing.
+   */
+  private resegment(): CustomerEvent[] {
+    const segments = this.context.catalog.segments;
+    const { state } = this;
+    if (segments.empty && !state.segments && !state.history && !state.segmentTimer) return [];
+    const { effects, events } = updateSegments(state, segments, this.now, this.context.lifecycle);
+    this.effects.push(...effects);
+    return events;
   }
 
   /**
@@ -224,6 +253,7 @@ class Work {
 
   onTimer(timer: Timer): void {
     if (timer.kind === 'lifecycle') this.onLifecycleTimer(timer);
+    else if (timer.kind === 'segments') this.onSegmentTimer(timer);
     else this.onWaitTimer(timer);
   }
 
@@ -239,7 +269,18 @@ class Work {
     }
     this.state.lifecycleTimer = undefined;
     const stageChange = this.reclassify(true);
+    const segmentChanges = this.resegment();
     if (stageChange) this.onEvent(stageChange, 1);
+    for (const change of segmentChanges) this.onEvent(change, 1);
+  }
+
+  private onSegmentTimer(timer: SegmentTimer): void {
+    if (this.state.segmentTimer?.id !== timer.id) {
+      this.ignoredTimer(timer, 'stale-timer');
+      return;
+    }
+    delete this.state.segmentTimer;
+    for (const change of this.resegment()) this.onEvent(change, 1);
   }
 
   private onWaitTimer(timer: WaitTimer): void {
@@ -409,6 +450,9 @@ class Work {
       profile: this.state.profile,
       trigger: event,
       view: () => this.view(),
+      now: this.now,
+      history: this.state.history,
+      inSegment: (id: string) => this.state.segments?.includes(id) ?? false,
     };
     if (audience && journey.audience && !holds(journey.audience, subject)) return { refused: 'audience' };
     return { key };

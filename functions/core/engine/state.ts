@@ -94,6 +94,16 @@ export const CustomerState = z.object({
   /** The one pending timer at the customer's next time-driven lifecycle-stage boundary. */
   lifecycleTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
   delivery: CustomerDelivery.optional(),
+  /** The ids of the segments the customer is in, sorted, as of the latest input (functions/core/segments/). */
+  segments: z.array(z.string()).optional(),
+  /**
+   * Event history counters (segments/history.ts): per counted pattern's key, the times (epoch seconds) of the
+   * latest matching events still inside the longest window that uses it, newest first, at most as many as the
+   * largest count a condition asks about. Only the patterns some segment or journey uses are kept.
+   */
+  history: z.record(z.string(), z.array(z.number())).optional(),
+  /** The one pending timer at the customer's next time-driven segment boundary (a window's end...). */
+  segmentTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
 
@@ -146,8 +156,17 @@ export const LifecycleTimer = z.object({
 });
 export type LifecycleTimer = z.infer<typeof LifecycleTimer>;
 
-/** A timer: the end of an enrollment's wait, or a lifecycle-stage boundary; told apart by `kind`. */
-export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer]);
+/** The timer at a customer's next time-driven segment boundary: it belongs to no enrollment. */
+export const SegmentTimer = z.object({
+  id: z.string(),
+  userId: z.string(),
+  dueAt: z.number(),
+  kind: z.literal('segments'),
+});
+export type SegmentTimer = z.infer<typeof SegmentTimer>;
+
+/** A timer: the end of an enrollment's wait, a lifecycle-stage or a segment boundary; told apart by `kind`. */
+export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer, SegmentTimer]);
 export type Timer = z.infer<typeof Timer>;
 
 export const SendIntent = z.object({

@@ -77,6 +77,27 @@ export const EventCondition = z
   })
   .describe('An event that matches the pattern (and, with correlate, shares values with the trigger event).');
 
+export const SegmentId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a segment id of lower-case letters, digits and dashes')
+  .describe('The id of a segment file in journeys/segments/ (docs/audiences.md).');
+
+/**
+ * "Did EVENT at least/at most N times in the last D days", counted from bounded counters in the customer's
+ * state (functions/core/segments/history.ts). At least one of atLeast and atMost.
+ */
+export const HistoryCondition = z
+  .strictObject({
+    event: EventPattern.describe('Which customer events count: an EventBridge pattern over the envelope.'),
+    within: Duration.describe('The rolling window before now, e.g. P7D or P180D.'),
+    atLeast: z.int().positive().max(50).optional().describe('At least this many matching events.'),
+    atMost: z.int().nonnegative().max(49).optional().describe('At most this many matching events.'),
+  })
+  .refine((h) => h.atLeast !== undefined || h.atMost !== undefined, {
+    message: 'expected atLeast or atMost (or both)',
+  })
+  .describe('A count of matching events in a rolling window before now.');
+
 export const Condition = z
   .strictObject({
     stages: z
@@ -90,9 +111,11 @@ export const Condition = z
     trigger: EventPattern.optional().describe(
       'A pattern matched against the event that started the enrollment.',
     ),
+    segment: SegmentId.optional().describe('The customer is a member of this segment now.'),
+    history: HistoryCondition.optional(),
   })
-  .refine((c) => c.stages !== undefined || c.profile !== undefined || c.trigger !== undefined, {
-    message: 'expected at least one of stages, profile or trigger',
+  .refine((c) => Object.values(c).some((part) => part !== undefined), {
+    message: 'expected at least one of stages, profile, trigger, segment or history',
   })
   .describe('All given parts must hold.');
 
@@ -131,4 +154,6 @@ export type Weekday = z.infer<typeof Weekday>;
 export type OnCap = z.infer<typeof OnCap>;
 export type EventCondition = z.infer<typeof EventCondition>;
 export type Condition = z.infer<typeof Condition>;
+export type HistoryCondition = z.infer<typeof HistoryCondition>;
+export type SegmentId = z.infer<typeof SegmentId>;
 export type JourneyLimits = z.infer<typeof JourneyLimits>;

@@ -30,6 +30,9 @@ function execute(step: BranchStep, conditions: CompiledCondition[], context: Ste
     profile: context.state.profile,
     trigger: context.enrollment.trigger,
     view: () => context.view(),
+    now: context.now,
+    history: context.state.history,
+    inSegment: (id: string) => context.state.segments?.includes(id) ?? false,
   };
   const taken = step.branches.find((_, i) => {
     const condition = conditions[i];
@@ -48,6 +51,7 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
     eachItem(raw, 'branches', 'when').flatMap((when) => [
       [...when, 'profile'],
       [...when, 'trigger'],
+      [...when, 'history', 'event'],
     ]),
   compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),
   execute,
