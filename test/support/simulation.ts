@@ -1,3 +1,4 @@
+import type { Segment } from '../../functions/core/segments/schema.ts';
 import { formatProblem } from '../../functions/core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
 import type { Journey } from '../../functions/core/journeys/schema.ts';
@@ -38,6 +39,7 @@ export function standInTemplates(journeys: readonly Journey[]): Map<string, Load
 
 export type TestConfig = {
   journeys: readonly Journey[];
+  segments?: readonly Segment[];
   policies?: Policies;
   lifecycle?: LifecycleModel;
   templates?: Map<string, LoadedTemplate>;
@@ -47,7 +49,7 @@ export type TestConfig = {
 /** The runtime configuration of a test: its journeys, stand-in templates, and no policies unless given. */
 export function testConfig(config: TestConfig): RuntimeConfig {
   return {
-    catalog: new JourneyCatalog(config.journeys),
+    catalog: new JourneyCatalog(config.journeys, config.segments),
     lifecycle: config.lifecycle,
     policies: config.policies ?? noPolicies(),
     templates: config.templates ?? standInTemplates(config.journeys),

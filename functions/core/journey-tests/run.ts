@@ -1,3 +1,4 @@
+import type { Segment } from '../segments/schema.ts';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import type { Problem } from '../diagnostics/problem.ts';
 import { JourneyCatalog } from '../engine/catalog.ts';
@@ -84,6 +85,8 @@ function toEvent(event: TestCase['events'][number], index: number, start: number
 /** What a journey test runs with, beside its own file: what the journeys folder holds. */
 export type TestSetup = {
   journeys: readonly Journey[];
+  /** The segments in segments/ beside the journeys. */
+  segments?: readonly Segment[];
   templates: Map<string, LoadedTemplate>;
   lifecycle?: LifecycleModel;
   /** journeys/policies.yaml, applied unless the test says `policies: false`. */
@@ -117,7 +120,7 @@ export async function runTestCase(
   const refusals: string[] = [];
   const simulation = new Simulation({
     config: {
-      catalog: new JourneyCatalog(setup.journeys),
+      catalog: new JourneyCatalog(setup.journeys, setup.segments),
       lifecycle: test.lifecycle ? setup.lifecycle : undefined,
       policies: (test.policies ? setup.policies : undefined) ?? noPolicies(),
       templates: setup.templates,
