@@ -20,7 +20,11 @@ function readCdnow(): Row[] {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const [id = '', date = '', , dollars = ''] = line.trim().split(/\s+/);
-      return { id, day: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`, dollars: Number(dollars) };
+      return {
+        id,
+        day: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`,
+        dollars: Number(dollars),
+      };
     });
 }
 
@@ -37,7 +41,11 @@ function independentCount(rows: readonly Row[]): { members: number; vipsLeftOut:
   for (const orders of byCustomer.values()) {
     const recent = orders.filter((o) => o.day >= '1998-01-02').length;
     const yearRevenue = orders.filter((o) => o.day >= '1997-07-01').reduce((sum, o) => sum + o.dollars, 0);
-    const lastDay = orders.map((o) => o.day).sort().at(-1) ?? '';
+    const lastDay =
+      orders
+        .map((o) => o.day)
+        .sort()
+        .at(-1) ?? '';
     const vip = yearRevenue >= 1000 && lastDay >= '1998-05-02';
     if (recent < 3) continue;
     if (vip) vipsLeftOut++;

@@ -5,7 +5,14 @@ import { main } from '../../functions/cli/main.ts';
 import { memoryIo, tempDir } from './support.ts';
 
 function line(id: string, time: string, type: string, userId: string, extra: Record<string, unknown> = {}) {
-  return JSON.stringify({ version: '0', id, source: 'shop', 'detail-type': type, time, detail: { userId, ...extra } });
+  return JSON.stringify({
+    version: '0',
+    id,
+    source: 'shop',
+    'detail-type': type,
+    time,
+    detail: { userId, ...extra },
+  });
 }
 
 /** ana: three orders in 180 days; bo: two; cy: only signed up. */
@@ -35,8 +42,14 @@ describe('cairn segments', () => {
 
     // Act: ana's first order leaves the 180-day window on 2026-07-01 at 10:00.
     const codes = [
-      await main(['segments', 'estimate', 'frequent-buyers', '--events', events, '--as-of', '2026-07-01T09:59:59Z'], early.io),
-      await main(['segments', 'estimate', 'frequent-buyers', '--events', events, '--as-of', '2026-07-01T10:00:00Z'], late.io),
+      await main(
+        ['segments', 'estimate', 'frequent-buyers', '--events', events, '--as-of', '2026-07-01T09:59:59Z'],
+        early.io,
+      ),
+      await main(
+        ['segments', 'estimate', 'frequent-buyers', '--events', events, '--as-of', '2026-07-01T10:00:00Z'],
+        late.io,
+      ),
     ];
 
     // Assess
@@ -63,7 +76,13 @@ describe('cairn segments', () => {
       'bo,,,active,recent-buyers',
     ]);
     expect(jsonl.out.map((l) => JSON.parse(l))).toEqual([
-      { userId: 'ana', email: 'ana@example.com', phone: null, stage: 'active', segments: ['frequent-buyers', 'recent-buyers'] },
+      {
+        userId: 'ana',
+        email: 'ana@example.com',
+        phone: null,
+        stage: 'active',
+        segments: ['frequent-buyers', 'recent-buyers'],
+      },
       { userId: 'bo', email: null, phone: null, stage: 'active', segments: ['recent-buyers'] },
     ]);
     expect(csv.err).toEqual(['recent-buyers: 2 of 3 customer(s) (66.7%) as of 2026-03-10T00:00:00.000Z']);
@@ -94,17 +113,17 @@ describe('cairn segments', () => {
     const dir = await tempDir();
     await cp('journeys', dir, { recursive: true });
     const file = join(dir, 'segments', 'frequent-buyers.yaml');
-    await writeFile(
-      file,
-      'id: frequent-buyers\nname: F\nwhen: { stages: [active] }\nexclude: [vips]\n',
-    );
+    await writeFile(file, 'id: frequent-buyers\nname: F\nwhen: { stages: [active] }\nexclude: [vips]\n');
     const validate = memoryIo();
     const estimate = memoryIo();
 
     // Act
     const codes = [
       await main(['validate', dir, '--quiet'], validate.io),
-      await main(['segments', 'estimate', 'frequent-buyers', '--journeys', dir, '--events', await eventsFile()], estimate.io),
+      await main(
+        ['segments', 'estimate', 'frequent-buyers', '--journeys', dir, '--events', await eventsFile()],
+        estimate.io,
+      ),
     ];
 
     // Assess

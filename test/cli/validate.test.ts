@@ -30,7 +30,9 @@ describe('cairn validate', () => {
 
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out.at(-1)).toBe('6 journey file(s) and 3 segment file(s) checked: 6 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe(
+      '6 journey file(s) and 3 segment file(s) checked: 6 valid, 0 problem(s) in 0 file(s)',
+    );
     expect(out.join('\n')).toContain(
       'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
     );
@@ -77,7 +79,9 @@ describe('cairn validate', () => {
 
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out.at(-1)).toBe('6 journey file(s) and 3 segment file(s) checked: 6 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe(
+      '6 journey file(s) and 3 segment file(s) checked: 6 valid, 0 problem(s) in 0 file(s)',
+    );
     expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
 

@@ -45,11 +45,13 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     return 2;
   };
   const [action, id, ...extra] = positionals;
-  if (!isAction(action)) return fail(`expected estimate or export, got ${action ? `"${action}"` : 'nothing'}`);
+  if (!isAction(action))
+    return fail(`expected estimate or export, got ${action ? `"${action}"` : 'nothing'}`);
   if (!id) return fail(`${action} needs a segment id, e.g. "cairn segments ${action} frequent-buyers"`);
   if (extra.length > 0) return fail(`unexpected argument "${extra[0]}"`);
   if (!values.events) return fail('--events is required, e.g. --events cdnow.ndjson');
-  if (!isFormat(values.format)) return fail(`--format "${values.format}" is not one of ${FORMATS.join(', ')}`);
+  if (!isFormat(values.format))
+    return fail(`--format "${values.format}" is not one of ${FORMATS.join(', ')}`);
   if (action === 'estimate' && values.format !== 'csv') return fail('--format only goes with export');
   const at = values['as-of'] === undefined ? undefined : Date.parse(values['as-of']);
   if (at !== undefined && Number.isNaN(at))
@@ -81,7 +83,9 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
       population.add(event);
     });
   } catch (error) {
-    io.stderr(`${NAME}: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`);
+    io.stderr(
+      `${NAME}: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return 2;
   }
   const when = at ?? (Number.isFinite(lastEventAt) ? lastEventAt : Date.now());
@@ -114,9 +118,7 @@ function printMembers(members: readonly BatchMember[], format: Format, io: CliIo
   }
   io.stdout('userId,email,phone,stage,segments');
   for (const row of rows)
-    io.stdout(
-      [row.userId, row.email, row.phone, row.stage, row.segments.join(' ')].map(csvCell).join(','),
-    );
+    io.stdout([row.userId, row.email, row.phone, row.stage, row.segments.join(' ')].map(csvCell).join(','));
 }
 
 function csvCell(value: string | null): string {

@@ -45,7 +45,6 @@ export function stronglyConnected<T>(nodes: Iterable<T>, edges: (node: T) => Ite
 export function cyclesOf<T>(nodes: Iterable<T>, edges: (node: T) => Iterable<T>): T[][] {
   return stronglyConnected(nodes, edges).filter(
     (component) =>
-      component.length > 1 ||
-      (component[0] !== undefined && [...edges(component[0])].includes(component[0])),
+      component.length > 1 || (component[0] !== undefined && [...edges(component[0])].includes(component[0])),
   );
 }

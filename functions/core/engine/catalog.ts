@@ -3,6 +3,8 @@ import { stableJson } from '../collections/stable-json.ts';
 import type { Journey, Step } from '../journeys/schema.ts';
 import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { SegmentCatalog } from '../segments/evaluate.ts';
+import type { Segment } from '../segments/schema.ts';
 import { type CompiledStep, compileStep } from '../steps/index.ts';
 import { durationMs } from '../time/duration.ts';
 import {
@@ -12,8 +14,6 @@ import {
   compileEventCondition,
   mustCompile,
 } from './conditions.ts';
-import { SegmentCatalog } from '../segments/evaluate.ts';
-import type { Segment } from '../segments/schema.ts';
 import type { CustomerState } from './state.ts';
 
 /**

@@ -7,10 +7,10 @@ import {
   purchaseOf,
 } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
-import { recordHistory } from '../segments/history.ts';
-import { updateSegments } from '../segments/incremental.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { recordHistory } from '../segments/history.ts';
+import { updateSegments } from '../segments/incremental.ts';
 import { durationMs } from '../time/duration.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';

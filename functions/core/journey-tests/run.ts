@@ -1,4 +1,3 @@
-import type { Segment } from '../segments/schema.ts';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import type { Problem } from '../diagnostics/problem.ts';
 import { JourneyCatalog } from '../engine/catalog.ts';
@@ -7,6 +6,7 @@ import type { Journey } from '../journeys/schema.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
 import { noPolicies, type Policies } from '../policies/config.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
+import type { Segment } from '../segments/schema.ts';
 import { Simulation } from '../simulate/simulation.ts';
 import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
 import type { LoadedTemplate } from '../templates/load.ts';

@@ -1,8 +1,8 @@
-import type { Segment } from '../segments/schema.ts';
 import { type CompiledJourney, compileJourney, JourneyCatalog, journeyVersion } from '../engine/catalog.ts';
 import type { Journey } from '../journeys/schema.ts';
 import { applyStatusOverrides, type OverrideStatus } from '../journeys/status-overrides.ts';
 import type { JourneyRegistry, RegistryContents, StoredJourneyVersion } from '../ports/journey-registry.ts';
+import type { Segment } from '../segments/schema.ts';
 
 /** How old the catalog may get before an invocation reads the registry again: statuses honoured within a minute. */
 export const CATALOG_MAX_AGE_MS = 60_000;

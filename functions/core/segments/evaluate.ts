@@ -1,14 +1,9 @@
-import type { CustomerState } from '../engine/state.ts';
+import { cyclesOf, stronglyConnected } from '../collections/strongly-connected.ts';
 import { type CompiledCondition, compileCondition, holds } from '../engine/conditions.ts';
+import type { CustomerState } from '../engine/state.ts';
 import { evaluateStage, type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
 import { DAY_MS, emptyPurchases } from '../lifecycle/purchases.ts';
-import { cyclesOf, stronglyConnected } from '../collections/strongly-connected.ts';
-import {
-  type HistorySpec,
-  historyBoundaries,
-  historyConditionsIn,
-  historySpecs,
-} from './history.ts';
+import { type HistorySpec, historyBoundaries, historyConditionsIn, historySpecs } from './history.ts';
 import type { Segment } from './schema.ts';
 
 /** A segment ready to evaluate. */
@@ -50,7 +45,9 @@ export class SegmentCatalog {
     const byId = new Map(segments.map((s) => [s.id, s]));
     const cycles = cyclesOf(byId.keys(), (id) => references(byId.get(id)));
     if (cycles.length > 0)
-      throw new Error(`segments refer to each other in a cycle: ${cycles[0]?.join(' -> ')} (run "cairn validate")`);
+      throw new Error(
+        `segments refer to each other in a cycle: ${cycles[0]?.join(' -> ')} (run "cairn validate")`,
+      );
     // Tarjan closes a component only after the components it reaches: referred segments come first.
     this.ordered = stronglyConnected(byId.keys(), (id) => references(byId.get(id))).flatMap((component) =>
       component.flatMap((id) => {
@@ -101,7 +98,9 @@ function timeFields(segments: readonly Segment[]): TimeFields {
   if (reads('daysSinceLastSeen')) bases.push('lastSeenAt');
   if (reads('daysSinceFirstOrder')) bases.push('firstOrderAt');
   if (reads('daysSinceLastOrder') || reads('rfm')) bases.push('lastOrderAt');
-  const windows = [30, 90, 365].filter((d) => reads(`orders${d}d`) || reads(`revenue${d}d`) || (d === 365 && reads('rfm')));
+  const windows = [30, 90, 365].filter(
+    (d) => reads(`orders${d}d`) || reads(`revenue${d}d`) || (d === 365 && reads('rfm')),
+  );
   return {
     numbers: [...numbers].filter((n) => n > 0 && n < 5000),
     bases,

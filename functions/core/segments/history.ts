@@ -1,6 +1,6 @@
 import { stableJson } from '../collections/stable-json.ts';
-import type { CustomerEvent } from '../events/index.ts';
 import { shortHash } from '../engine/bucket.ts';
+import type { CustomerEvent } from '../events/index.ts';
 import { HistoryCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { durationMs } from '../time/duration.ts';
@@ -44,7 +44,12 @@ export function compileHistory(condition: HistoryCondition): CompiledHistory {
 }
 
 /** How many matching events the counter saw in the `windowMs` before `now` (capped at what it keeps). */
-export function countWithin(history: History | undefined, key: string, windowMs: number, now: number): number {
+export function countWithin(
+  history: History | undefined,
+  key: string,
+  windowMs: number,
+  now: number,
+): number {
   const times = history?.[key];
   if (!times) return 0;
   let count = 0;

@@ -1,6 +1,12 @@
 import { cyclesOf } from '../collections/strongly-connected.ts';
 import { type Locate, parseConfigFile } from '../diagnostics/config-file.ts';
-import { didYouMean, formatPath, type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
+import {
+  didYouMean,
+  formatPath,
+  type PathSegment,
+  type Problem,
+  sortProblems,
+} from '../diagnostics/problem.ts';
 import { parseSource } from '../diagnostics/yaml-source.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { compilePattern } from '../patterns/index.ts';
@@ -81,7 +87,10 @@ export function loadSegmentSet(files: readonly SegmentFile[]): SegmentSetResult 
     const ref = first ? edges(first.segment.id).find((r) => r.target === next) : undefined;
     if (first && ref)
       problems.push(
-        first.locate(ref.path, `segments refer to each other in a cycle: ${[...cycle, cycle[0]].join(' -> ')}`),
+        first.locate(
+          ref.path,
+          `segments refer to each other in a cycle: ${[...cycle, cycle[0]].join(' -> ')}`,
+        ),
       );
   }
   if (problems.length > 0) return { segments: [], problems: sortProblems(problems) };
@@ -122,6 +131,7 @@ function conditionSegmentPaths(node: unknown, path: PathSegment[]): PathSegment[
   const found: PathSegment[][] = [];
   const last = path.at(-1);
   if ((last === 'audience' || last === 'when') && 'segment' in node) found.push([...path, 'segment']);
-  for (const [key, member] of Object.entries(node)) found.push(...conditionSegmentPaths(member, [...path, key]));
+  for (const [key, member] of Object.entries(node))
+    found.push(...conditionSegmentPaths(member, [...path, key]));
   return found;
 }

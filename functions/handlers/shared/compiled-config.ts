@@ -8,8 +8,8 @@ import { Journey } from '../../core/journeys/schema.ts';
 import { LifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
 import { Policies } from '../../core/policies/config.ts';
-import { Segment } from '../../core/segments/schema.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { Segment } from '../../core/segments/schema.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { TemplateFile } from '../../core/templates/schema.ts';
 

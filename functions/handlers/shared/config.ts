@@ -6,8 +6,8 @@ import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
-import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import {

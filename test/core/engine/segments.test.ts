@@ -46,7 +46,9 @@ steps:
 `;
 
 function segments(...texts: string[]): Segment[] {
-  const { segments: loaded, problems } = loadSegmentSet(texts.map((text, i) => ({ file: `s${i}.yaml`, text })));
+  const { segments: loaded, problems } = loadSegmentSet(
+    texts.map((text, i) => ({ file: `s${i}.yaml`, text })),
+  );
   expect(problems).toEqual([]);
   return loaded.map((s) => s.segment);
 }
@@ -55,7 +57,11 @@ function run(catalog: JourneyCatalog, events: CustomerEvent[]): { state: Custome
   let state = newCustomerState('u1');
   const effects: Effect[] = [];
   for (const event of events) {
-    const result = processInput(state, { kind: 'event', event }, { now: Date.parse(event.time), catalog, defaultTimezone: 'UTC' });
+    const result = processInput(
+      state,
+      { kind: 'event', event },
+      { now: Date.parse(event.time), catalog, defaultTimezone: 'UTC' },
+    );
     state = result.state;
     effects.push(...result.effects);
   }
@@ -69,20 +75,33 @@ describe('history and segment conditions in journeys', () => {
     // Prepare: three coffee views in a week (a tea view between does not count), then a fourth 8 days later.
     const catalog = new JourneyCatalog([journeyFromYaml(BROWSE)]);
     const view = (category: string, at: number) => customerEvent('Product Viewed', 'u1', at, { category });
-    const events = [view('coffee', T0), view('tea', T0 + DAY), view('coffee', T0 + 2 * DAY), view('coffee', T0 + 6 * DAY), view('coffee', T0 + 14 * DAY)];
+    const events = [
+      view('coffee', T0),
+      view('tea', T0 + DAY),
+      view('coffee', T0 + 2 * DAY),
+      view('coffee', T0 + 6 * DAY),
+      view('coffee', T0 + 14 * DAY),
+    ];
 
     // Act
     const { state, effects } = run(catalog, events);
 
     // Assess
-    expect(exits(effects)).toEqual(['exit-step:casual', 'exit-step:casual', 'exit-step:casual', 'exit-step:keen', 'exit-step:casual']);
+    expect(exits(effects)).toEqual([
+      'exit-step:casual',
+      'exit-step:casual',
+      'exit-step:casual',
+      'exit-step:keen',
+      'exit-step:casual',
+    ]);
     // Only the coffee views still inside the window are kept.
     expect(Object.values(state.history ?? {})).toEqual([[(T0 + 14 * DAY) / 1000]]);
   });
 
   it('lets in only the members of an audience segment, with the membership the event itself made', () => {
     // Prepare: "repeat" is two orders in 30 days.
-    const repeat = 'id: repeat\nname: Repeat\nwhen:\n  history: { event: { detail-type: [Order Completed] }, within: P30D, atLeast: 2 }\n';
+    const repeat =
+      'id: repeat\nname: Repeat\nwhen:\n  history: { event: { detail-type: [Order Completed] }, within: P30D, atLeast: 2 }\n';
     const catalog = new JourneyCatalog([journeyFromYaml(LOYAL)], segments(repeat));
     const order = (at: number) => customerEvent('Order Completed', 'u1', at, { revenue: 5 });
 

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
 import { loadSegmentSet, unknownSegmentReferences } from '../../../functions/core/segments/load.ts';
 
-const file = (name: string, lines: string[]) => ({ file: `segments/${name}.yaml`, text: `${lines.join('\n')}\n` });
-const problemsOf = (files: { file: string; text: string }[]) => loadSegmentSet(files).problems.map(formatProblem);
+const file = (name: string, lines: string[]) => ({
+  file: `segments/${name}.yaml`,
+  text: `${lines.join('\n')}\n`,
+});
+const problemsOf = (files: { file: string; text: string }[]) =>
+  loadSegmentSet(files).problems.map(formatProblem);
 
 describe('loadSegmentSet', () => {
   it('loads segments that refer to each other', () => {
@@ -57,7 +61,9 @@ describe('loadSegmentSet', () => {
 
     // Assess
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^segments\/[abc]\.yaml:\d+:\d+ (include|exclude)\[0\]: segments refer to each other in a cycle: /);
+    expect(problems[0]).toMatch(
+      /^segments\/[abc]\.yaml:\d+:\d+ (include|exclude)\[0\]: segments refer to each other in a cycle: /,
+    );
     expect(problems[0]).toMatch(/(a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)$/);
   });
 
@@ -104,7 +110,9 @@ describe('loadSegmentSet', () => {
     expect(problems).toEqual([
       'segments/second.yaml:1:5 id: segment id "same" is already used by segments/first.yaml',
       'segments/second.yaml:4:12 when.trigger: a segment has no trigger event: use profile, stages, history or segment',
-      expect.stringMatching(/^segments\/second\.yaml:5:\d+ when\.profile\.orders\[0\]\.numeric.*: invalid pattern: /),
+      expect.stringMatching(
+        /^segments\/second\.yaml:5:\d+ when\.profile\.orders\[0\]\.numeric.*: invalid pattern: /,
+      ),
     ]);
   });
 });

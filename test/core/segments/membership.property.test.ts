@@ -18,7 +18,12 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
 const SEGMENTS = [
-  ['id: frequent', 'name: F', 'when:', '  history: { event: { detail-type: [Order Completed] }, within: P10D, atLeast: 2 }'],
+  [
+    'id: frequent',
+    'name: F',
+    'when:',
+    '  history: { event: { detail-type: [Order Completed] }, within: P10D, atLeast: 2 }',
+  ],
   [
     'id: browsing-quietly',
     'name: B',
@@ -90,7 +95,9 @@ function batch({ catalog, lifecycle }: Setup, events: CustomerEvent[], at: numbe
   const population = new Population(lifecycle, 'UTC', catalog);
   for (const e of events) population.add(e);
   const ids = catalog.segmentDefinitions.map((s) => s.id);
-  return ids.filter((id) => batchMembers(population.customers(), catalog.segments, id, at, lifecycle).length > 0).sort();
+  return ids
+    .filter((id) => batchMembers(population.customers(), catalog.segments, id, at, lifecycle).length > 0)
+    .sort();
 }
 
 describe('segment membership', () => {
