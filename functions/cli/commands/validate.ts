@@ -81,8 +81,10 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
         `note: ${need.where}: ${need.journeyId}/${need.stepId} needs ${need.variable}; a send without it fails (template-missing-variable)`,
       );
   const badFiles = new Set(problems.map((p) => p.file)).size;
+  // A folder's segments are checked with it (a journey file alone is only checked against them).
+  const folderGiven = (await stat(paths[0] ?? 'journeys').catch(() => undefined))?.isDirectory() === true;
   const segmentsChecked =
-    segmentSet.segments.length > 0 || segmentSet.problems.length > 0
+    folderGiven && (segmentSet.segments.length > 0 || segmentSet.problems.length > 0)
       ? ` and ${new Set([...segmentSet.segments.map((s) => s.file), ...segmentSet.problems.map((p) => p.file)]).size} segment file(s)`
       : '';
   const summary = `${files.length} journey file(s)${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;

@@ -168,7 +168,10 @@ export function nextSegmentBoundary(
   now: number,
 ): number | undefined {
   if (catalog.ordered.length === 0) return undefined;
-  const candidates = historyBoundaries(state.history, catalog.history);
+  const candidates = historyBoundaries(
+    state.history,
+    catalog.ordered.flatMap((s) => (s.when?.history ? [s.when.history] : [])),
+  );
   const { numbers, bases, windows, drifts } = catalog.time;
   const { profile } = state;
   const purchases = profile.purchases ?? emptyPurchases();

@@ -132,10 +132,22 @@ export function recordHistory(
   return Object.keys(next).length > 0 ? next : undefined;
 }
 
-/** When each kept event leaves each window on its pattern: the instants time alone changes a count. */
-export function historyBoundaries(history: History | undefined, specs: readonly HistorySpec[]): number[] {
+/**
+ * The instants time alone turns these conditions from holding to not or back: a count falls below `atLeast`
+ * N when the N-th newest counted event leaves the window, and to `atMost` M when the (M + 1)-th newest does.
+ * Other events leaving the window change no condition, so they wake nobody up.
+ */
+export function historyBoundaries(
+  history: History | undefined,
+  conditions: readonly CompiledHistory[],
+): number[] {
   const at: number[] = [];
-  for (const spec of specs)
-    for (const t of history?.[spec.key] ?? []) for (const w of spec.windowsMs) at.push(t * 1000 + w);
+  for (const { key, windowMs, atLeast, atMost } of conditions) {
+    const times = history?.[key] ?? [];
+    for (const index of [atLeast === undefined ? undefined : atLeast - 1, atMost]) {
+      const t = index === undefined ? undefined : times[index];
+      if (t !== undefined) at.push(t * 1000 + windowMs);
+    }
+  }
   return at;
 }
