@@ -170,6 +170,6 @@ describe('the sample templates', () => {
 
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
-    expect(outcomes).toHaveLength(4 * 16);
+    expect(outcomes).toHaveLength(4 * 17);
   });
 });
