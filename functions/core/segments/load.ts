@@ -10,7 +10,7 @@ import {
 import { parseSource } from '../diagnostics/yaml-source.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { compilePattern } from '../patterns/index.ts';
-import { Segment } from './schema.ts';
+import { SEGMENT_SOURCE, Segment } from './schema.ts';
 
 export type SegmentFile = { file: string; text: string };
 export type LoadedSegment = { file: string; segment: Segment };
@@ -124,13 +124,22 @@ export function unknownSegmentReferences(
   return sortProblems(problems);
 }
 
-/** The paths of `segment` members of the conditions in a document: under an `audience` or a `when`. */
+/**
+ * The paths of the segment ids a document names: the `segment` of a condition (under an `audience` or a
+ * `when`), and the ids a pattern on segment events (source `cairn.segments`: a trigger, an exit) matches.
+ */
 function conditionSegmentPaths(node: unknown, path: PathSegment[]): PathSegment[][] {
   if (Array.isArray(node)) return node.flatMap((item, i) => conditionSegmentPaths(item, [...path, i]));
   if (node === null || typeof node !== 'object') return [];
   const found: PathSegment[][] = [];
   const last = path.at(-1);
   if ((last === 'audience' || last === 'when') && 'segment' in node) found.push([...path, 'segment']);
+  const source = valueAt(node, ['source']);
+  const ids = valueAt(node, ['detail', 'properties', 'segment']);
+  if (Array.isArray(source) && source.includes(SEGMENT_SOURCE) && Array.isArray(ids))
+    ids.forEach((id, i) => {
+      if (typeof id === 'string') found.push([...path, 'detail', 'properties', 'segment', i]);
+    });
   for (const [key, member] of Object.entries(node))
     found.push(...conditionSegmentPaths(member, [...path, key]));
   return found;

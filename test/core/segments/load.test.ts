@@ -118,7 +118,7 @@ describe('loadSegmentSet', () => {
 });
 
 describe('unknownSegmentReferences', () => {
-  it('names a journey audience or branch that refers to no segment, at file:line:col', () => {
+  it('names a journey audience, branch or segment-event pattern that refers to no segment, at file:line:col', () => {
     // Prepare
     const journey = {
       file: 'journeys/j.yaml',
@@ -127,6 +127,8 @@ describe('unknownSegmentReferences', () => {
         'name: J',
         'trigger: { event: { detail-type: [x] } }',
         'audience: { segment: frequent-buyer }',
+        'exit:',
+        '  - pattern: { source: [cairn.segments], detail-type: [Segment Exited], detail: { properties: { segment: [vip, vips] } } }',
         'steps:',
         '  - id: b',
         '    type: branch',
@@ -143,6 +145,7 @@ describe('unknownSegmentReferences', () => {
     // Assess
     expect(problems).toEqual([
       'journeys/j.yaml:4:22 audience.segment: unknown segment "frequent-buyer"; did you mean "frequent-buyers"?; segments are the files in segments/ beside the journeys',
+      'journeys/j.yaml:6:112 exit[0].pattern.detail.properties.segment[1]: unknown segment "vips"; did you mean "vip"?; segments are the files in segments/ beside the journeys',
     ]);
   });
 });
