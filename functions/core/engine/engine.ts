@@ -11,6 +11,7 @@ import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
+import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { durationMs } from '../time/duration.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
@@ -151,7 +152,10 @@ class Work {
 
   onEvent(event: CustomerEvent, depth = 0): void {
     const firstEvent = this.state.profile.firstSeenAt === undefined;
-    this.state.profile = applyEventToProfile(this.state.profile, event, this.now);
+    // A segment change is Cairn's own conclusion, not the customer being seen: it leaves the profile alone,
+    // so that a membership that changed on a timer does not move daysSinceLastSeen.
+    if (event.source !== SEGMENT_SOURCE)
+      this.state.profile = applyEventToProfile(this.state.profile, event, this.now);
     const model = this.context.lifecycle;
     const purchase = model && depth === 0 ? purchaseOf(model, event) : undefined;
     if (purchase) {

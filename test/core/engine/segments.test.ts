@@ -119,3 +119,29 @@ describe('history and segment conditions in journeys', () => {
     expect(state.segmentTimer?.dueAt).toBe(T0 + 30 * DAY);
   });
 });
+
+describe('segment events', () => {
+  it('leave the profile alone: leaving a segment on its timer does not make the customer seen', () => {
+    // Prepare: one order puts u1 in "recent" (an order in 30 days); its timer fires 30 days later.
+    const recent =
+      'id: recent\nname: Recent\nwhen:\n  history: { event: { detail-type: [Order Completed] }, within: P30D, atLeast: 1 }\n';
+    const catalog = new JourneyCatalog([], segments(recent));
+    const { state } = run(catalog, [customerEvent('Order Completed', 'u1', T0, { revenue: 5 })]);
+    const timer = state.segmentTimer;
+    if (!timer) throw new Error('no segment timer');
+
+    // Act
+    const after = processInput(
+      state,
+      { kind: 'timer', timer: { ...timer, userId: 'u1', kind: 'segments' } },
+      { now: timer.dueAt, catalog, defaultTimezone: 'UTC' },
+    );
+
+    // Assess
+    expect(after.effects.filter((e) => e.type === 'segment-changed')).toEqual([
+      { at: T0 + 30 * DAY, userId: 'u1', type: 'segment-changed', segment: 'recent', entered: false },
+    ]);
+    expect(after.state.segments).toBeUndefined();
+    expect(after.state.profile.lastSeenAt).toBe(T0);
+  });
+});
