@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readJourneyFiles } from '../adapters/files/journey-files.ts';
+import { readSegmentFiles } from '../adapters/files/segment-files.ts';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
 import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../core/lifecycle/lifecycle-file.ts';
+import { loadSegmentSet, unknownSegmentReferences } from '../core/segments/load.ts';
 import type { CliIo } from './io.ts';
 
 /** Loads and validates journeys for a command that runs them; prints the problems and returns undefined if any. */
@@ -21,7 +23,19 @@ export async function loadCatalog(
     );
     return undefined;
   }
-  const { journeys, problems } = loadJourneySet(files);
+  const loaded = loadJourneySet(files);
+  const { journeys } = loaded;
+  const segmentSet = loadSegmentSet(await readSegmentFiles(paths[0] ?? 'journeys'));
+  const problems = [
+    ...loaded.problems,
+    ...segmentSet.problems,
+    ...(segmentSet.problems.length === 0
+      ? unknownSegmentReferences(
+          files,
+          segmentSet.segments.map((s) => s.segment.id),
+        )
+      : []),
+  ];
   if (problems.length > 0) {
     for (const problem of problems) io.stderr(formatProblem(problem));
     io.stderr(
@@ -29,7 +43,10 @@ export async function loadCatalog(
     );
     return undefined;
   }
-  return new JourneyCatalog(journeys.map((j) => j.journey));
+  return new JourneyCatalog(
+    journeys.map((j) => j.journey),
+    segmentSet.segments.map((s) => s.segment),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import { modelCommand, modelUsage } from './commands/model.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
 import { renderCommand, renderUsage } from './commands/render.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
+import { segmentsCommand, segmentsUsage } from './commands/segments.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { startCommand, startUsage } from './commands/start.ts';
 import { testJourneysCommand, testUsage } from './commands/test-journeys.ts';
@@ -57,6 +58,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Profiles, RFM, pAlive and lifecycle stage of every customer as of a time',
     usage: profilesUsage,
     run: profilesCommand,
+  },
+  segments: {
+    summary: 'How many customers are in a segment as of a time (estimate), and who (export)',
+    usage: segmentsUsage,
+    run: segmentsCommand,
   },
   model: {
     summary: 'Fit the BG/NBD churn model (model fit) to purchase events',

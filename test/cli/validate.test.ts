@@ -30,7 +30,9 @@ describe('cairn validate', () => {
 
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out.at(-1)).toBe('8 journey file(s) checked: 8 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe(
+      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 0 problem(s) in 0 file(s)',
+    );
     expect(out.join('\n')).toContain(
       'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
     );
@@ -77,7 +79,9 @@ describe('cairn validate', () => {
 
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out.at(-1)).toBe('8 journey file(s) checked: 8 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe(
+      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 0 problem(s) in 0 file(s)',
+    );
     expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
 
@@ -127,7 +131,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} caps[0].max: expected a number > 0, got number -2`,
-      '8 journey file(s) checked: 8 valid, 1 problem(s) in 1 file(s)',
+      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 
@@ -167,7 +171,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} rfm.recencyDays: expected 4 thresholds for scores 2 to 5 (days since the last order: at most the 1st gives 5, at most the 4th gives 2, more gives 1)`,
-      '8 journey file(s) checked: 8 valid, 1 problem(s) in 1 file(s)',
+      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 
@@ -206,15 +210,20 @@ describe('cairn', () => {
   it('reports a stale schema with --check', async () => {
     const dir = await tempDir();
     const file = join(dir, 'schema.json');
+    const segments = join(dir, 'segments', 'schema.json');
     await writeFile(file, '{}\n');
     const { io, err } = memoryIo();
+    const files = ['--file', file, '--segments-file', segments];
 
-    const stale = await main(['schema', '--check', '--file', file], io);
-    await main(['schema', '--write', '--file', file], memoryIo().io);
-    const fresh = await main(['schema', '--check', '--file', file], io);
+    const stale = await main(['schema', '--check', ...files], io);
+    await main(['schema', '--write', ...files], memoryIo().io);
+    const fresh = await main(['schema', '--check', ...files], io);
 
     expect([stale, fresh]).toEqual([1, 0]);
-    expect(err).toEqual([`${file} is stale: run "npm run schema" to regenerate it from the zod schema`]);
+    expect(err).toEqual([
+      `${file} is stale: run "npm run schema" to regenerate it from the zod schema`,
+      `${segments} is stale: run "npm run schema" to regenerate it from the zod schema`,
+    ]);
   });
 
   it("renders each send step's template with only what every send has, and notes each value it needs", async () => {

@@ -4,6 +4,7 @@ import type { Journey } from '../../functions/core/journeys/schema.ts';
 import type { LifecycleModel } from '../../functions/core/lifecycle/lifecycle.ts';
 import { noPolicies, type Policies } from '../../functions/core/policies/config.ts';
 import type { RuntimeConfig } from '../../functions/core/runtime/config.ts';
+import type { Segment } from '../../functions/core/segments/schema.ts';
 import { Simulation, type SimulationOptions } from '../../functions/core/simulate/simulation.ts';
 import type { LoadedTemplate } from '../../functions/core/templates/load.ts';
 import { loadTemplateSet } from '../../functions/core/templates/template-files.ts';
@@ -38,6 +39,7 @@ export function standInTemplates(journeys: readonly Journey[]): Map<string, Load
 
 export type TestConfig = {
   journeys: readonly Journey[];
+  segments?: readonly Segment[];
   policies?: Policies;
   lifecycle?: LifecycleModel;
   templates?: Map<string, LoadedTemplate>;
@@ -47,7 +49,7 @@ export type TestConfig = {
 /** The runtime configuration of a test: its journeys, stand-in templates, and no policies unless given. */
 export function testConfig(config: TestConfig): RuntimeConfig {
   return {
-    catalog: new JourneyCatalog(config.journeys),
+    catalog: new JourneyCatalog(config.journeys, config.segments),
     lifecycle: config.lifecycle,
     policies: config.policies ?? noPolicies(),
     templates: config.templates ?? standInTemplates(config.journeys),

@@ -112,7 +112,9 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
 function journeyOf(effect: Effect): string | undefined {
   if (effect.type === 'send') return effect.intent.journeyId;
   if (effect.type === 'timer-scheduled')
-    return effect.timer.kind === 'lifecycle' ? undefined : effect.timer.journeyId;
+    return effect.timer.kind === 'lifecycle' || effect.timer.kind === 'segments'
+      ? undefined
+      : effect.timer.journeyId;
   return 'journeyId' in effect ? effect.journeyId : undefined;
 }
 
@@ -170,6 +172,8 @@ export function explainEffect(effect: Effect): string[] {
       return [
         `${at}  lifecycle: stage ${effect.from ?? 'none'} -> ${effect.to ?? 'none'} (${effect.reason})`,
       ];
+    case 'segment-changed':
+      return [`${at}  segments: ${effect.entered ? 'entered' : 'left'} ${effect.segment}`];
     case 'moved':
     case 'timer-scheduled':
     case 'timer-cancelled':

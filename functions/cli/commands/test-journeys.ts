@@ -71,6 +71,7 @@ export async function testJourneysCommand(args: string[], io: CliIo): Promise<nu
       }
       const result = await runTestCase(test, testCase, {
         journeys: underTest,
+        segments: catalog.segmentDefinitions,
         templates,
         ...(lifecycle ? { lifecycle } : {}),
         ...(policies ? { policies: policies.policies } : {}),

@@ -2,11 +2,13 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
+import { readSegmentFiles } from '../../adapters/files/segment-files.ts';
 import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { formatProblem, type Problem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
+import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import { checkJourneyTemplates, checkTemplates } from '../../core/templates/check.ts';
 import { templateNeeds } from '../../core/templates/needs.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
@@ -44,8 +46,16 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const templatesDir = values.templates ?? (await defaultTemplatesDir(paths[0] ?? 'journeys'));
   const templateSet = loadTemplateSet(await readTemplateFiles(templatesDir));
   const { journeys } = loaded;
+  const segmentSet = loadSegmentSet(await readSegmentFiles(paths[0] ?? 'journeys'));
   const problems = sortProblems([
     ...loaded.problems,
+    ...segmentSet.problems,
+    ...(segmentSet.problems.length === 0
+      ? unknownSegmentReferences(
+          files,
+          segmentSet.segments.map((s) => s.segment.id),
+        )
+      : []),
     ...(await settingsProblems(paths)),
     ...templateSet.problems,
     ...checkTemplates(templateSet.templates.values()),
@@ -71,7 +81,13 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
         `note: ${need.where}: ${need.journeyId}/${need.stepId} needs ${need.variable}; a send without it fails (template-missing-variable)`,
       );
   const badFiles = new Set(problems.map((p) => p.file)).size;
-  const summary = `${files.length} journey file(s) checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
+  // A folder's segments are checked with it (a journey file alone is only checked against them).
+  const folderGiven = (await stat(paths[0] ?? 'journeys').catch(() => undefined))?.isDirectory() === true;
+  const segmentsChecked =
+    folderGiven && (segmentSet.segments.length > 0 || segmentSet.problems.length > 0)
+      ? ` and ${new Set([...segmentSet.segments.map((s) => s.file), ...segmentSet.problems.map((p) => p.file)]).size} segment file(s)`
+      : '';
+  const summary = `${files.length} journey file(s)${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
   if (problems.length > 0) {
     io.stderr(summary);
     return 1;

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { stableJson } from '../collections/stable-json.ts';
 import type { Journey, Step } from '../journeys/schema.ts';
 import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { SegmentCatalog } from '../segments/evaluate.ts';
+import type { Segment } from '../segments/schema.ts';
 import { type CompiledStep, compileStep } from '../steps/index.ts';
 import { durationMs } from '../time/duration.ts';
 import { dateTriggerPattern } from '../triggers/date.ts';
@@ -42,9 +45,26 @@ export type CompiledJourney = {
 export class JourneyCatalog {
   private readonly latestById = new Map<string, CompiledJourney>();
   private readonly byVersion = new Map<string, CompiledJourney>();
+  private compiledSegments: SegmentCatalog | undefined;
 
-  constructor(journeys: readonly Journey[] = []) {
+  /** `segments`: the named segments (journeys/segments/), evaluated after every input (segments/evaluate.ts). */
+  constructor(
+    journeys: readonly Journey[] = [],
+    readonly segmentDefinitions: readonly Segment[] = [],
+  ) {
     for (const journey of journeys) this.add(journey);
+  }
+
+  /**
+   * The segments compiled, with the history counters that they and the latest journeys' conditions need:
+   * compiled on first use and again after a journey is added.
+   */
+  get segments(): SegmentCatalog {
+    this.compiledSegments ??= new SegmentCatalog(
+      this.segmentDefinitions,
+      [...this.latestById.values()].map((j) => j.journey),
+    );
+    return this.compiledSegments;
   }
 
   /** Adds a journey; when its id is known, it becomes the latest version and the older ones stay available. */
@@ -54,6 +74,7 @@ export class JourneyCatalog {
     const entry = known && known.journey.status === journey.status ? known : compiled;
     this.byVersion.set(entry.version, entry);
     this.latestById.set(entry.id, entry);
+    this.compiledSegments = undefined;
     return entry;
   }
 
@@ -80,16 +101,6 @@ export class JourneyCatalog {
 export function journeyVersion(journey: Journey): string {
   const { status: _status, $schema: _schema, ...content } = journey;
   return createHash('sha256').update(stableJson(content)).digest('hex').slice(0, 16);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** A stage trigger is the stage-change event that the lifecycle emits, so it is matched like any event. */

@@ -2,6 +2,7 @@ import type { CustomerEvent } from '../events/index.ts';
 import type { Condition, EngagementCondition, EventCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
+import { type CompiledHistory, compileHistory, type History, historyHolds } from '../segments/history.ts';
 import { engagementHolds } from './engagement.ts';
 import type { Enrollment, TriggerRef } from './state.ts';
 
@@ -11,6 +12,8 @@ export type CompiledCondition = {
   profile?: CompiledPattern;
   trigger?: CompiledPattern;
   engagement?: EngagementCondition;
+  segment?: string;
+  history?: CompiledHistory;
 };
 
 /** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
@@ -35,6 +38,8 @@ export function compileCondition(condition: Condition, where: string): CompiledC
     ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
     ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
     ...(condition.engagement ? { engagement: condition.engagement } : {}),
+    ...(condition.segment ? { segment: condition.segment } : {}),
+    ...(condition.history ? { history: compileHistory(condition.history) } : {}),
   };
 }
 
@@ -76,6 +81,12 @@ export type ConditionSubject = {
   trigger: unknown;
   view?: () => Record<string, unknown>;
   enrollment?: Enrollment;
+  /** The time history windows end at. */
+  now: number;
+  /** The customer's event-history counters (segments/history.ts). */
+  history: History | undefined;
+  /** Whether the customer is in a segment now. */
+  inSegment: (id: string) => boolean;
 };
 
 export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
@@ -98,6 +109,8 @@ export function holds(condition: CompiledCondition, subject: ConditionSubject): 
     )
   )
     return false;
+  if (condition.segment !== undefined && !subject.inSegment(condition.segment)) return false;
+  if (condition.history && !historyHolds(condition.history, subject.history, subject.now)) return false;
   return true;
 }
 

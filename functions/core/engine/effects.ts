@@ -61,6 +61,7 @@ export type Effect =
   | (OfEnrollment & { type: 'goal-reached'; eventId: string; holdout: boolean; variant: string | undefined })
   | (OfEnrollment & { type: 'exited'; stepId: string; reason: ExitReason })
   | (Base & { type: 'stage-changed'; from: LifecycleStage | null; to: LifecycleStage | null; reason: string })
+  | (Base & { type: 'segment-changed'; segment: string; entered: boolean })
   | (Base & { type: 'ignored'; reason: IgnoredReason; inputKey: string });
 
 export type EffectType = Effect['type'];

@@ -9,6 +9,9 @@ import {
 import { recordPurchase } from '../lifecycle/purchases.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { recordHistory } from '../segments/history.ts';
+import { updateSegments } from '../segments/incremental.ts';
+import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { durationMs } from '../time/duration.ts';
 import { zoneOr } from '../time/zoned.ts';
 import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/date.ts';
@@ -27,6 +30,7 @@ import {
   type EnrollmentWait,
   type LifecycleTimer,
   PROCESSED_MEMORY,
+  type SegmentTimer,
   type SendIntent,
   type Timer,
   type TriggerRef,
@@ -153,7 +157,10 @@ class Work {
 
   onEvent(event: CustomerEvent, depth = 0): void {
     const firstEvent = this.state.profile.firstSeenAt === undefined;
-    this.state.profile = applyEventToProfile(this.state.profile, event, this.now);
+    // A segment change is Cairn's own conclusion, not the customer being seen: it leaves the profile alone,
+    // so that a membership that changed on a timer does not move daysSinceLastSeen.
+    if (event.source !== SEGMENT_SOURCE)
+      this.state.profile = applyEventToProfile(this.state.profile, event, this.now);
     const model = this.context.lifecycle;
     const purchase = model && depth === 0 ? purchaseOf(model, event) : undefined;
     if (purchase) {
@@ -167,7 +174,10 @@ class Work {
       );
       this.state.profile = { ...this.state.profile, purchases: updated };
     }
+    if (depth === 0) this.countHistory(event);
     const stageChange = depth === 0 ? this.reclassify(firstEvent || purchase !== undefined) : undefined;
+    // Segments before the journeys, so that an audience or a branch sees the membership this event made.
+    const segmentChanges = depth === 0 ? this.resegment() : [];
     const engagement = engagementSeen(event);
     for (const enrollment of [...this.state.enrollments]) {
       // Feedback about the enrollment's own message is recorded first, so that a branch the event leads to
@@ -184,6 +194,29 @@ class Work {
         this.tryEnroll(journey, event);
     }
     if (stageChange) this.onEvent(stageChange, depth + 1);
+    for (const change of segmentChanges) this.onEvent(change, depth + 1);
+  }
+
+  /** Counts a customer event in the event-history counters that some segment or journey uses. */
+  private countHistory(event: CustomerEvent): void {
+    const specs = this.context.catalog.segments.history;
+    if (specs.length === 0 && !this.state.history) return;
+    const history = recordHistory(this.state.history, specs, event, this.now);
+    if (history) this.state.history = history;
+    else delete this.state.history;
+  }
+
+  /**
+   * Re-evaluates the customer's segments now (segments/incremental.ts); returns the `Segment Entered` and
+   * `Segment Exited` events to put through the journeys. A configuration without segments pays nothing.
+   */
+  private resegment(): CustomerEvent[] {
+    const segments = this.context.catalog.segments;
+    const { state } = this;
+    if (segments.empty && !state.segments && !state.history && !state.segmentTimer) return [];
+    const { effects, events } = updateSegments(state, segments, this.now, this.context.lifecycle);
+    this.effects.push(...effects);
+    return events;
   }
 
   /**
@@ -241,6 +274,7 @@ class Work {
   onTimer(timer: Timer): void {
     if (timer.kind === 'lifecycle') this.onLifecycleTimer(timer);
     else if (timer.kind === 'date') this.onDateTimer(timer);
+    else if (timer.kind === 'segments') this.onSegmentTimer(timer);
     else this.onWaitTimer(timer);
   }
 
@@ -295,7 +329,18 @@ class Work {
     }
     this.state.lifecycleTimer = undefined;
     const stageChange = this.reclassify(true);
+    const segmentChanges = this.resegment();
     if (stageChange) this.onEvent(stageChange, 1);
+    for (const change of segmentChanges) this.onEvent(change, 1);
+  }
+
+  private onSegmentTimer(timer: SegmentTimer): void {
+    if (this.state.segmentTimer?.id !== timer.id) {
+      this.ignoredTimer(timer, 'stale-timer');
+      return;
+    }
+    delete this.state.segmentTimer;
+    for (const change of this.resegment()) this.onEvent(change, 1);
   }
 
   private onWaitTimer(timer: WaitTimer): void {
@@ -493,6 +538,9 @@ class Work {
       profile: this.state.profile,
       trigger: event,
       view: () => this.view(),
+      now: this.now,
+      history: this.state.history,
+      inSegment: (id: string) => this.state.segments?.includes(id) ?? false,
     };
     if (audience && journey.audience && !holds(journey.audience, subject)) return { refused: 'audience' };
     return { key };

@@ -130,6 +130,16 @@ export const CustomerState = z.object({
   delivery: CustomerDelivery.optional(),
   /** Per journey with a date trigger: the customer's next occurrence (triggers/date.ts). */
   dates: z.record(z.string(), DateSchedule).optional(),
+  /** The ids of the segments the customer is in, sorted, as of the latest input (functions/core/segments/). */
+  segments: z.array(z.string()).optional(),
+  /**
+   * Event history counters (segments/history.ts): per counted pattern's key, the times (epoch seconds) of the
+   * latest matching events still inside the longest window that uses it, newest first, at most as many as the
+   * largest count a condition asks about. Only the patterns some segment or journey uses are kept.
+   */
+  history: z.record(z.string(), z.array(z.number())).optional(),
+  /** The one pending timer at the customer's next time-driven segment boundary (a window's end...). */
+  segmentTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
 
@@ -196,8 +206,20 @@ export const DateTimer = z.object({
 });
 export type DateTimer = z.infer<typeof DateTimer>;
 
-/** A timer: the end of an enrollment's wait, a lifecycle-stage boundary, or a date; told apart by `kind`. */
-export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer, DateTimer]);
+/** The timer at a customer's next time-driven segment boundary: it belongs to no enrollment. */
+export const SegmentTimer = z.object({
+  id: z.string(),
+  userId: z.string(),
+  dueAt: z.number(),
+  kind: z.literal('segments'),
+});
+export type SegmentTimer = z.infer<typeof SegmentTimer>;
+
+/**
+ * A timer: the end of an enrollment's wait, a lifecycle-stage or a segment boundary, or a date; told apart by
+ * `kind`.
+ */
+export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer, DateTimer, SegmentTimer]);
 export type Timer = z.infer<typeof Timer>;
 
 export const SendIntent = z.object({

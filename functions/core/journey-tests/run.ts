@@ -6,6 +6,7 @@ import type { Journey } from '../journeys/schema.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
 import { noPolicies, type Policies } from '../policies/config.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
+import type { Segment } from '../segments/schema.ts';
 import { Simulation } from '../simulate/simulation.ts';
 import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
@@ -87,6 +88,8 @@ function toEvent(event: TestCase['events'][number], index: number, start: number
 /** What a journey test runs with, beside its own file: what the journeys folder holds. */
 export type TestSetup = {
   journeys: readonly Journey[];
+  /** The segments in segments/ beside the journeys. */
+  segments?: readonly Segment[];
   templates: Map<string, LoadedTemplate>;
   lifecycle?: LifecycleModel;
   /** journeys/policies.yaml, applied unless the test says `policies: false`. */
@@ -121,7 +124,7 @@ export async function runTestCase(
   const emitted: EmittedRecord[] = [];
   const simulation = new Simulation({
     config: {
-      catalog: new JourneyCatalog(setup.journeys),
+      catalog: new JourneyCatalog(setup.journeys, setup.segments),
       lifecycle: test.lifecycle ? setup.lifecycle : undefined,
       policies: (test.policies ? setup.policies : undefined) ?? noPolicies(),
       templates: setup.templates,

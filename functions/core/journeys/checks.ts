@@ -1,3 +1,4 @@
+import { cyclesOf } from '../collections/strongly-connected.ts';
 import { didYouMean, type PathSegment } from '../diagnostics/problem.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { compilePattern } from '../patterns/index.ts';
@@ -129,46 +130,18 @@ function checkCyclesWithoutWait(steps: StepNode[]): Finding[] {
   const nodes = new Map(
     steps.flatMap((s) => (s.id !== undefined && !s.kind?.waits ? [[s.id, s] as const] : [])),
   );
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const findings: Finding[] = [];
-  let counter = 0;
-
-  const visit = (id: string): void => {
-    index.set(id, counter);
-    low.set(id, counter);
-    counter++;
-    stack.push(id);
-    onStack.add(id);
-    for (const { target } of nodes.get(id)?.edges ?? []) {
-      if (!nodes.has(target)) continue;
-      if (!index.has(target)) {
-        visit(target);
-        low.set(id, Math.min(low.get(id) ?? 0, low.get(target) ?? 0));
-      } else if (onStack.has(target)) {
-        low.set(id, Math.min(low.get(id) ?? 0, index.get(target) ?? 0));
-      }
-    }
-    if (low.get(id) !== index.get(id)) return;
-    const component: string[] = [];
-    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-      onStack.delete(top);
-      component.unshift(top);
-      if (top === id) break;
-    }
-    const first = nodes.get(component[0] ?? '');
-    const selfLoop = component.length === 1 && first?.edges.some((e) => e.target === id);
-    if (first && (component.length > 1 || selfLoop)) {
-      findings.push({
-        path: ['steps', first.index],
-        message: `cycle with no wait step: ${[...component, component[0]].join(' -> ')}; add a wait step to the loop`,
-      });
-    }
-  };
-  for (const id of nodes.keys()) if (!index.has(id)) visit(id);
-  return findings;
+  return cyclesOf(nodes.keys(), (id) => (nodes.get(id)?.edges ?? []).map((e) => e.target)).flatMap(
+    (component) => {
+      const first = nodes.get(component[0] ?? '');
+      if (!first) return [];
+      return [
+        {
+          path: ['steps', first.index],
+          message: `cycle with no wait step: ${[...component, component[0]].join(' -> ')}; add a wait step to the loop`,
+        },
+      ];
+    },
+  );
 }
 
 /** What each step's kind checks about it alone (split shares...). */
@@ -186,6 +159,7 @@ function patternPaths(document: unknown, steps: StepNode[]): PathSegment[][] {
     ['trigger', 'event'],
     ['audience', 'profile'],
     ['audience', 'trigger'],
+    ['audience', 'history', 'event'],
     ['goal', 'pattern'],
   ];
   const exits = valueAt(document, ['exit']);

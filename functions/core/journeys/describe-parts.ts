@@ -1,4 +1,4 @@
-import type { Condition, EventCondition } from './schema-parts.ts';
+import type { Condition, EventCondition, HistoryCondition } from './schema-parts.ts';
 
 /**
  * Phrases that the account of a journey (describe.ts, printed by `cairn validate`) uses both for the journey
@@ -11,7 +11,17 @@ export function describeCondition(condition: Condition): string {
   if (condition.profile) parts.push(`profile ${JSON.stringify(condition.profile)}`);
   if (condition.trigger) parts.push(`trigger ${JSON.stringify(condition.trigger)}`);
   if (condition.engagement) parts.push(`${condition.engagement.step} ${condition.engagement.is}`);
+  if (condition.segment) parts.push(`in segment ${condition.segment}`);
+  if (condition.history) parts.push(describeHistory(condition.history));
   return parts.join(' and ');
+}
+
+export function describeHistory(history: HistoryCondition): string {
+  const bounds = [
+    ...(history.atLeast !== undefined ? [`at least ${history.atLeast}`] : []),
+    ...(history.atMost !== undefined ? [`at most ${history.atMost}`] : []),
+  ];
+  return `${JSON.stringify(history.event)} ${bounds.join(' and ')} time(s) within ${history.within}`;
 }
 
 export function describeEvent(condition: EventCondition): string {

@@ -99,6 +99,26 @@ export const EngagementCondition = z
     is: EngagementIs,
   })
   .describe("The engagement with the enrollment's latest message of a send step.");
+export const SegmentId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a segment id of lower-case letters, digits and dashes')
+  .describe('The id of a segment file in journeys/segments/ (docs/audiences.md).');
+
+/**
+ * "Did EVENT at least/at most N times in the last D days", counted from bounded counters in the customer's
+ * state (functions/core/segments/history.ts). At least one of atLeast and atMost.
+ */
+export const HistoryCondition = z
+  .strictObject({
+    event: EventPattern.describe('Which customer events count: an EventBridge pattern over the envelope.'),
+    within: Duration.describe('The rolling window before now, e.g. P7D or P180D.'),
+    atLeast: z.int().positive().max(50).optional().describe('At least this many matching events.'),
+    atMost: z.int().nonnegative().max(49).optional().describe('At most this many matching events.'),
+  })
+  .refine((h) => h.atLeast !== undefined || h.atMost !== undefined, {
+    message: 'expected atLeast or atMost (or both)',
+  })
+  .describe('A count of matching events in a rolling window before now.');
 
 export const Condition = z
   .strictObject({
@@ -116,15 +136,12 @@ export const Condition = z
     engagement: EngagementCondition.optional().describe(
       'Engagement with a message this enrollment sent; in branch conditions only (not in an audience).',
     ),
+    segment: SegmentId.optional().describe('The customer is a member of this segment now.'),
+    history: HistoryCondition.optional(),
   })
-  .refine(
-    (c) =>
-      c.stages !== undefined ||
-      c.profile !== undefined ||
-      c.trigger !== undefined ||
-      c.engagement !== undefined,
-    { message: 'expected at least one of stages, profile, trigger or engagement' },
-  )
+  .refine((c) => Object.values(c).some((part) => part !== undefined), {
+    message: 'expected at least one of stages, profile, trigger, engagement, segment or history',
+  })
   .describe('All given parts must hold.');
 
 export const JourneyLimits = z
@@ -211,4 +228,6 @@ export type Condition = z.infer<typeof Condition>;
 export type Engaged = z.infer<typeof Engaged>;
 export type EngagementIs = z.infer<typeof EngagementIs>;
 export type EngagementCondition = z.infer<typeof EngagementCondition>;
+export type HistoryCondition = z.infer<typeof HistoryCondition>;
+export type SegmentId = z.infer<typeof SegmentId>;
 export type JourneyLimits = z.infer<typeof JourneyLimits>;

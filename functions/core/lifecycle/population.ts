@@ -32,15 +32,18 @@ const NO_JOURNEYS = new JourneyCatalog();
 
 /**
  * Folds customer events into profiles with the engine itself (no journeys), so that batch reports, model fits
- * and the running system count purchases, refunds and duplicates in exactly one way.
+ * and the running system count purchases, refunds and duplicates in exactly one way. Given a catalog (its
+ * segments: `cairn segments`), the states also carry the event-history counters and memberships the running
+ * system keeps.
  */
 export class Population {
   private readonly states = new Map<string, CustomerState>();
   eventsIn = 0;
 
   constructor(
-    private readonly model: LifecycleModel,
+    private readonly model: LifecycleModel | undefined,
     private readonly defaultTimezone = 'UTC',
+    private readonly catalog: JourneyCatalog = NO_JOURNEYS,
   ) {}
 
   /** Runs forward only, as the runtime's clock does: a late event is processed at the latest time seen. */
@@ -55,9 +58,9 @@ export class Population {
       { kind: 'event', event },
       {
         now: this.clock,
-        catalog: NO_JOURNEYS,
+        catalog: this.catalog,
         defaultTimezone: this.defaultTimezone,
-        lifecycle: this.model,
+        ...(this.model ? { lifecycle: this.model } : {}),
       },
     );
     this.states.set(userId, result.state);
@@ -68,11 +71,14 @@ export class Population {
     return this.states.size;
   }
 
+  /** Every customer's state, in userId order. */
+  customers(): CustomerState[] {
+    return [...this.states.values()].sort((p, q) => (p.userId < q.userId ? -1 : p.userId > q.userId ? 1 : 0));
+  }
+
   /** Every customer's row as of `asOf`, in userId order. */
   rows(asOf: number): ProfileRow[] {
-    return [...this.states.values()]
-      .sort((p, q) => (p.userId < q.userId ? -1 : p.userId > q.userId ? 1 : 0))
-      .map((state) => this.row(state, asOf));
+    return this.customers().map((state) => this.row(state, asOf));
   }
 
   /**
@@ -95,7 +101,9 @@ export class Population {
 
   private row(state: CustomerState, asOf: number): ProfileRow {
     const view = lifecycleView(state.userId, state.profile, this.model, asOf);
-    const decision = evaluateStage(this.model, state.userId, state.profile, asOf);
+    const decision = this.model
+      ? evaluateStage(this.model, state.userId, state.profile, asOf)
+      : { stage: undefined, rule: undefined };
     const purchases = state.profile.purchases;
     const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
     return {

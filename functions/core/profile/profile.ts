@@ -45,6 +45,8 @@ export const Profile = z.object({
   stage: LifecycleStage.optional(),
   stageSince: z.number().optional(),
   purchases: PurchaseSummary.optional(),
+  /** The static lists the customer is on (`cairn import profiles --list NAME` fills it): segment conditions read it. */
+  lists: z.array(z.string()).optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 
@@ -178,6 +180,7 @@ export function profileView(userId: string, profile: Profile): Record<string, un
     stage: profile.stage ?? null,
     timezone: profile.timezone ?? null,
     locale: profile.locale ?? null,
+    ...(profile.lists ? { lists: profile.lists } : {}),
     // What each channel's descriptor says of reach (functions/core/channels/), which imports this module, so
     // cannot be called from it; test/core/channels/table.test.ts holds the two together.
     reachable: {

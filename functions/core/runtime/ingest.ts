@@ -284,6 +284,7 @@ export async function dispatchEffects(
       case 'goal-reached':
       case 'exited':
       case 'stage-changed':
+      case 'segment-changed':
       case 'ignored':
         break;
       default: {

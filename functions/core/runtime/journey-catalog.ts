@@ -2,6 +2,7 @@ import { type CompiledJourney, compileJourney, JourneyCatalog, journeyVersion } 
 import type { Journey } from '../journeys/schema.ts';
 import { applyStatusOverrides, type OverrideStatus } from '../journeys/status-overrides.ts';
 import type { JourneyRegistry, RegistryContents, StoredJourneyVersion } from '../ports/journey-registry.ts';
+import type { Segment } from '../segments/schema.ts';
 
 /** How old the catalog may get before an invocation reads the registry again: statuses honoured within a minute. */
 export const CATALOG_MAX_AGE_MS = 60_000;
@@ -52,8 +53,9 @@ export class DeployedJourneyCatalog extends JourneyCatalog {
     latest: readonly Journey[],
     retiredLatest: readonly Journey[],
     stored: readonly StoredJourneyVersion[],
+    segments: readonly Segment[] = [],
   ) {
-    super(latest);
+    super(latest, segments);
     for (const journey of retiredLatest) this.tryCompile(`journey ${journey.id}`, () => this.add(journey));
     for (const { journeyId, version, journey } of stored) {
       if (super.version(version)) continue;
@@ -84,6 +86,7 @@ export class DeployedJourneyCatalog extends JourneyCatalog {
 export function deployedCatalog(
   bundled: readonly Journey[],
   contents: RegistryContents,
+  segments: readonly Segment[] = [],
 ): DeployedJourneyCatalog {
   const overrides = new Map<string, OverrideStatus>(contents.overrides.map((o) => [o.journeyId, o.status]));
   const bundledIds = new Set(bundled.map((j) => j.id));
@@ -102,6 +105,7 @@ export function deployedCatalog(
     applyStatusOverrides(bundled, overrides),
     retiredLatest,
     contents.versions,
+    segments,
   );
 }
 
@@ -207,7 +211,7 @@ export class JourneyCatalogRefresher implements CatalogSource {
       const contents = await this.registry.load();
       const registered = this.registered ? [] : await this.register(contents, now);
       this.registered = true;
-      const catalog = deployedCatalog(this.bundled, contents);
+      const catalog = deployedCatalog(this.bundled, contents, this.catalog.segmentDefinitions);
       this.catalog = catalog;
       this.loadedAt = now;
       return {

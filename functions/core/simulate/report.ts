@@ -91,6 +91,8 @@ function describeEffect(effect: Effect): string | undefined {
         return `lifecycle: next stage check at ${new Date(effect.timer.dueAt).toISOString()}`;
       if (effect.timer.kind === 'date')
         return `${effect.timer.journeyId}: next date ${effect.timer.occurrence} at ${new Date(effect.timer.dueAt).toISOString()}`;
+      if (effect.timer.kind === 'segments')
+        return `segments: next membership check at ${new Date(effect.timer.dueAt).toISOString()}`;
       return `${effect.timer.journeyId}: waiting at ${effect.timer.stepId} until ${new Date(effect.timer.dueAt).toISOString()} (${effect.timer.kind})`;
     case 'timer-deferred':
       return `${effect.journeyId}: wait held (${effect.reason}) until ${new Date(effect.timer.dueAt).toISOString()}`;
@@ -110,6 +112,8 @@ function describeEffect(effect: Effect): string | undefined {
       return `${effect.journeyId}: exited at ${effect.stepId} (${effect.reason})`;
     case 'stage-changed':
       return `lifecycle: stage ${effect.from ?? 'none'} -> ${effect.to ?? 'none'} (${effect.reason})`;
+    case 'segment-changed':
+      return `segments: ${effect.entered ? 'entered' : 'left'} ${effect.segment}`;
     case 'ignored':
       return `ignored ${effect.inputKey} (${effect.reason})`;
     default: {

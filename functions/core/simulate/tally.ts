@@ -150,7 +150,7 @@ export class Tally {
         return;
       case 'timer-scheduled': {
         const { timer } = effect;
-        if (timer.kind !== 'lifecycle' && timer.kind !== 'date')
+        if (timer.kind !== 'lifecycle' && timer.kind !== 'date' && timer.kind !== 'segments')
           this.updateEnrollment(timer.enrollmentId, (e) => {
             e.waitingAt = timer.stepId;
           });

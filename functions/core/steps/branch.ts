@@ -31,6 +31,9 @@ function execute(step: BranchStep, conditions: CompiledCondition[], context: Ste
     trigger: context.enrollment.trigger,
     view: () => context.view(),
     enrollment: context.enrollment,
+    now: context.now,
+    history: context.state.history,
+    inSegment: (id: string) => context.state.segments?.includes(id) ?? false,
   };
   const taken = step.branches.find((_, i) => {
     const condition = conditions[i];
@@ -49,6 +52,7 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
     eachItem(raw, 'branches', 'when').flatMap((when) => [
       [...when, 'profile'],
       [...when, 'trigger'],
+      [...when, 'history', 'event'],
     ]),
   engagements: (raw) => eachItem(raw, 'branches', 'when', 'engagement'),
   compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),

@@ -9,6 +9,7 @@ import { LifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
 import { Policies } from '../../core/policies/config.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { Segment } from '../../core/segments/schema.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { TemplateFile } from '../../core/templates/schema.ts';
 
@@ -38,6 +39,8 @@ export const CompiledConfig = z.strictObject({
   /** The environment of policies.yaml and lifecycle.yaml it was compiled for; null for their base values. */
   environment: z.string().nullable(),
   journeys: z.array(Journey),
+  /** The segments of segments/ beside the journeys (docs/audiences.md). */
+  segments: z.array(Segment).default([]),
   lifecycle: LifecycleConfig.nullable(),
   policies: Policies,
   templates: z.array(CompiledTemplate),
@@ -70,7 +73,7 @@ export function runtimeConfigOf(compiled: CompiledConfig, defaultTimezone: strin
     });
   }
   return {
-    catalog: new JourneyCatalog(compiled.journeys),
+    catalog: new JourneyCatalog(compiled.journeys, compiled.segments),
     lifecycle: compiled.lifecycle
       ? compileLifecycle(compiled.lifecycle, compiled.environment ?? undefined)
       : undefined,

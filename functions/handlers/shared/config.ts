@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
+import { readSegmentFiles } from '../../adapters/files/segment-files.ts';
 import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
 import {
@@ -31,6 +33,18 @@ export async function compileConfigFolder(
   if (missing.length > 0) throw new Error(`the journeys folder ${folder} does not exist (CAIRN_CONFIG_DIR)`);
   const { journeys, problems } = loadJourneySet(files);
   if (problems.length > 0) throw new ConfigError(problems);
+  const segmentSet = loadSegmentSet(await readSegmentFiles(folder));
+  const segmentProblems = [
+    ...segmentSet.problems,
+    // Unknown references are only told apart from a broken segment file once the segments load.
+    ...(segmentSet.problems.length === 0
+      ? unknownSegmentReferences(
+          files,
+          segmentSet.segments.map((s) => s.segment.id),
+        )
+      : []),
+  ];
+  if (segmentProblems.length > 0) throw new ConfigError(segmentProblems);
 
   // The same reader as `cairn validate` for the settings too, with the deployment's environment.
   const settings = await loadSettingsFiles(folder, environment);
@@ -44,6 +58,7 @@ export async function compileConfigFolder(
     format: 1,
     environment: environment ?? null,
     journeys: journeys.map((j) => j.journey),
+    segments: segmentSet.segments.map((s) => s.segment),
     lifecycle,
     policies,
     templates: [...templateSet.templates.values()].map(compileTemplate),

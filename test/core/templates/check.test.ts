@@ -185,7 +185,8 @@ describe('the sample templates', () => {
 
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
-    // Four locales of 16 channels of the lifecycle journeys' send steps, 2 of the date journeys' and 3 of the newsletter follow-up's.
-    expect(outcomes).toHaveLength(4 * (16 + 2 + 3));
+    // Four locales of 16 channels of the lifecycle journeys' send steps, 2 of the date journeys', 3 of the
+    // newsletter follow-up's and 1 of the frequent buyers' thanks.
+    expect(outcomes).toHaveLength(4 * (16 + 2 + 3 + 1));
   });
 });

@@ -44,7 +44,14 @@ describe('the configuration compiled at synth', () => {
     const versions = (config: typeof fromFile) =>
       [...config.catalog.latest()].map(({ id, version, journey }) => ({ id, version, journey }));
     expect(versions(fromFile)).toEqual(versions(fromFolder));
-    expect(versions(fromFile)).toHaveLength(8);
+    expect(versions(fromFile)).toHaveLength(9);
+    // The segments travel too, so that the functions evaluate what cairn validate checked.
+    expect(fromFile.catalog.segmentDefinitions).toEqual(fromFolder.catalog.segmentDefinitions);
+    expect(fromFile.catalog.segmentDefinitions.map((s) => s.id).sort()).toEqual([
+      'frequent-buyers',
+      'recent-buyers',
+      'vip',
+    ]);
     expect(fromFile.policies).toEqual(fromFolder.policies);
     expect(fromFile.lifecycle?.config).toEqual(fromFolder.lifecycle?.config);
     expect(fromFile.lifecycle?.bgnbd).toEqual(fromFolder.lifecycle?.bgnbd);

@@ -1,0 +1,63 @@
+import type { Effect } from '../engine/effects.ts';
+import type { CustomerState, SegmentTimer } from '../engine/state.ts';
+import type { CustomerEvent } from '../events/index.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import { membershipAt, nextSegmentBoundary, type SegmentCatalog } from './evaluate.ts';
+import { recordHistory } from './history.ts';
+import { SEGMENT_ENTERED, SEGMENT_EXITED, SEGMENT_SOURCE } from './schema.ts';
+
+export type SegmentUpdate = {
+  effects: Effect[];
+  /** `Segment Entered` / `Segment Exited` events, which the engine puts through the journeys. */
+  events: CustomerEvent[];
+};
+
+/**
+ * Incremental membership: re-evaluates the customer's segments at `now` on the state already loaded (no extra
+ * request), records what changed, and moves the segment timer to the next time-driven boundary. `state` is the
+ * engine's working copy of one input, changed in place, as the step modules change it.
+ */
+export function updateSegments(
+  state: CustomerState,
+  catalog: SegmentCatalog,
+  now: number,
+  lifecycle: LifecycleModel | undefined,
+): SegmentUpdate {
+  const { userId } = state;
+  state.history = recordHistory(state.history, catalog.history, undefined, now);
+  if (state.history === undefined) delete state.history;
+  const before = new Set(state.segments ?? []);
+  const after = membershipAt(catalog, state, now, lifecycle);
+  if (after.length > 0) state.segments = after;
+  else delete state.segments;
+  const effects: Effect[] = [];
+  const events: CustomerEvent[] = [];
+  const change = (segment: string, entered: boolean) => {
+    effects.push({ at: now, userId, type: 'segment-changed', segment, entered });
+    events.push(segmentEvent(userId, segment, entered, now));
+  };
+  for (const id of before) if (!after.includes(id)) change(id, false);
+  for (const id of after) if (!before.has(id)) change(id, true);
+
+  const dueAt = nextSegmentBoundary(catalog, state, now);
+  if (dueAt === undefined) delete state.segmentTimer;
+  else if (state.segmentTimer?.dueAt !== dueAt) {
+    const timer: SegmentTimer = { id: `segments:${userId}:${dueAt}`, userId, dueAt, kind: 'segments' };
+    state.segmentTimer = { id: timer.id, dueAt };
+    effects.push({ at: now, userId, type: 'timer-scheduled', timer });
+  }
+  return { effects, events };
+}
+
+function segmentEvent(userId: string, segment: string, entered: boolean, now: number): CustomerEvent {
+  const change = entered ? 'entered' : 'exited';
+  return {
+    version: '0',
+    id: `segment:${userId}:${now}:${segment}:${change}`,
+    source: SEGMENT_SOURCE,
+    'detail-type': entered ? SEGMENT_ENTERED : SEGMENT_EXITED,
+    time: new Date(now).toISOString(),
+    resources: [],
+    detail: { userId, properties: { segment } },
+  };
+}
