@@ -1,4 +1,4 @@
-import { joinDottedFields } from './dotted.ts';
+import { joinDottedKeys } from './dotted.ts';
 import { comparableKey } from './numbers.ts';
 import { type CompiledPattern, type Leaf, type ObjectNode, ROOT } from './types.ts';
 
@@ -85,8 +85,8 @@ function field(object: JsonObject, key: string): unknown {
 }
 
 /**
- * The value at a dotted pattern name, walked through nested fields (the event's own dotted names were joined
- * already, dotted.ts). Through an array, the values of its elements, as EventBridge flattens arrays.
+ * The value at a dotted pattern name, walked through nested fields (each object's own dotted names joined as it is
+ * reached, dotted.ts). Through an array, the values of its elements, as EventBridge flattens arrays.
  */
 function fieldAt(object: JsonObject, key: string, segments: readonly string[] | null): unknown {
   if (segments === null) return field(object, key);
@@ -102,13 +102,14 @@ function fieldAt(object: JsonObject, key: string, segments: readonly string[] | 
 
 function collect(value: unknown, segment: string, into: unknown[], depth: number): void {
   if (isObject(value)) {
-    const found = field(value, segment);
+    const found = field(joinDottedKeys(value), segment);
     if (found !== undefined) into.push(found);
   } else if (Array.isArray(value) && depth < MAX_ARRAY_DEPTH)
     for (const element of value) collect(element, segment, into, depth + 1);
 }
 
-function objectMatches(node: ObjectNode, object: JsonObject): boolean {
+function objectMatches(node: ObjectNode, given: JsonObject): boolean {
+  const object = joinDottedKeys(given);
   for (const leaf of node.leaves)
     if (!leafMatches(leaf, fieldAt(object, leaf.key, leaf.segments))) return false;
   for (const child of node.children)
@@ -157,5 +158,5 @@ export function nodeMatches(node: ObjectNode, value: unknown): boolean {
 
 /** Whether the event (any JSON value; normally an object) matches the compiled pattern. Never throws. */
 export function matchesPattern(pattern: CompiledPattern, event: unknown): boolean {
-  return nodeMatches(pattern[ROOT], joinDottedFields(event));
+  return nodeMatches(pattern[ROOT], event);
 }
