@@ -19,7 +19,8 @@ export type InputLimits = {
   futureMs: number;
   /**
    * How far before the machine's clock an event's `time` may be (default 90 days: the longest retention of the
-   * bus archive in infra/config.ts, the oldest event a replay of the archive can bring).
+   * bus archive in infra/config.ts, the oldest event a replay of the archive can bring; on AWS the CDK app sets
+   * each environment's own, CAIRN_EVENT_PAST_DAYS).
    */
   pastMs: number;
   /**
