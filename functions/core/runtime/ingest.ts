@@ -1,15 +1,8 @@
 import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, inputKey, processInput } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
-import { type CustomerEvent, type EventProblem, parseCustomerEvent } from '../events/index.ts';
-import { parseJsonText as parseJson } from '../events/json-text.ts';
-import {
-  DEFAULT_INPUT_LIMITS,
-  eventSizeProblem,
-  eventTimeProblem,
-  type InputLimits,
-  utf8Bytes,
-} from '../events/limits.ts';
+import type { CustomerEvent, EventProblem } from '../events/index.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../events/limits.ts';
 import type { SuppressionReason } from '../policies/config.ts';
 import {
   adoptSuppressions,
@@ -27,6 +20,7 @@ import type { Observer } from '../ports/observer.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
+import { checkEvent, tooLarge } from './input-limits.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
@@ -108,36 +102,6 @@ export async function ingest(received: unknown, ports: ApplyPorts, origin: strin
   if (result.refused !== undefined)
     return refuse([{ eventId: event.id, path: '', message: result.refused }], text, ports, origin);
   return { status: 'applied', event, result };
-}
-
-/**
- * The contract and the input limits, before anything is read or written: the size first (nothing larger than
- * the bus takes is parsed), then the contract, then the time against the machine's clock.
- */
-function checkEvent(
-  received: unknown,
-  text: string,
-  limits: InputLimits,
-  now: number,
-): ReturnType<typeof parseCustomerEvent> {
-  const tooLarge = eventSizeProblem(utf8Bytes(text), limits);
-  if (tooLarge !== undefined) {
-    const id = typeof received === 'string' ? undefined : idOf(received);
-    return { ok: false, problems: [{ eventId: id, path: '', message: tooLarge }] };
-  }
-  const parsed = typeof received === 'string' ? parseJson(received) : { ok: true as const, value: received };
-  if (!parsed.ok)
-    return { ok: false, problems: [{ eventId: undefined, path: '', message: `not JSON: ${parsed.error}` }] };
-  const checked = parseCustomerEvent(parsed.value);
-  if (!checked.ok) return checked;
-  const untimely = eventTimeProblem(Date.parse(checked.event.time), now, limits);
-  if (untimely === undefined) return checked;
-  return { ok: false, problems: [{ eventId: checked.event.id, path: 'time', message: untimely }] };
-}
-
-function idOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
-  return typeof value.id === 'string' && value.id !== '' ? value.id : undefined;
 }
 
 /** Dead-letters a refused event with every problem's field path; the record itself succeeds. */
@@ -242,21 +206,6 @@ export async function applyInput(
   }
   ports.observer?.observe({ type: 'applied', at: ports.context().now, userId, origin, effects });
   return result;
-}
-
-/**
- * Why an event is refused because the state it makes would not fit one DynamoDB item, or undefined. Only events
- * are refused (a dead letter with the reason, nothing written): timers and dropped sends come from a state that
- * fitted and add no customer data. Refusing is chosen over trimming, so that nothing is lost silently.
- */
-function tooLarge(state: CustomerState, input: EngineInput, limits: InputLimits): string | undefined {
-  if (input.kind !== 'event') return undefined;
-  const text = JSON.stringify(state);
-  // A UTF-8 character is at most 3 bytes per UTF-16 unit: most states are decided without encoding them.
-  if (text.length * 3 <= limits.maxStateBytes) return undefined;
-  const bytes = utf8Bytes(text);
-  if (bytes <= limits.maxStateBytes) return undefined;
-  return `applying it would make customer ${JSON.stringify(state.userId)}'s state ${bytes} bytes, over the limit of ${limits.maxStateBytes} (a DynamoDB item holds at most 400 KB); nothing was written`;
 }
 
 type Dispatched = Pick<InputResult, 'sends' | 'timersScheduled' | 'timersCancelled' | 'emitted'>;
