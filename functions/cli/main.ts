@@ -14,6 +14,7 @@ import { testJourneysCommand, testUsage } from './commands/test-journeys.ts';
 import { testPatternCommand, testPatternUsage } from './commands/test-pattern.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
 import type { CliIo } from './io.ts';
+import { explainNetworkError } from './network-errors.ts';
 
 type Command = { summary: string; usage: string; run: (args: string[], io: CliIo) => Promise<number> };
 
@@ -128,6 +129,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`cairn ${name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }
-    throw error;
+    // No command ends with a stack trace: what failed, in one line; CAIRN_DEBUG=1 shows the trace.
+    const network = explainNetworkError(error, 'a service', 'its endpoint', 'AWS_ENDPOINT_URL');
+    io.stderr(`cairn ${name}: ${network ?? (error instanceof Error ? error.message : String(error))}`);
+    if (process.env.CAIRN_DEBUG && error instanceof Error && error.stack) io.stderr(error.stack);
+    return 1;
   }
 }

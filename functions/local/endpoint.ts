@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { busTime } from '../core/events/event-line.ts';
+import { describeValue } from '../core/events/index.ts';
+import { MAX_ENTRY_BYTES, putEntryBytes } from '../core/events/limits.ts';
 import { portOf } from './dynalite.ts';
 
 /** The most entries one PutEvents call takes, as on AWS. */
@@ -12,20 +14,37 @@ export const MAX_ENTRIES = 10;
  * is then the same event delivered twice, as the simulator reads it. Apps never send it.
  */
 export const REPLAY_ID_HEADER = 'x-cairn-replay-event-id';
-/** The most bytes one PutEvents request may carry, as on AWS (256 KB). */
-export const MAX_REQUEST_BYTES = 256 * 1024;
+/** The most bytes the entries of one PutEvents request may hold, as on AWS (256 KB, counted as it counts). */
+export const MAX_REQUEST_BYTES = MAX_ENTRY_BYTES;
+/**
+ * The most bytes of request body read before the request is refused, while it is read: JSON escaping at most
+ * multiplies a character by six (`\u0000`), so entries that fit 256 KB always fit 2 MB of body, and a 200 MB
+ * body is refused after 2 MB, not held in memory.
+ */
+export const MAX_BODY_BYTES = 8 * MAX_REQUEST_BYTES;
 
-const PutEventsRequest = z.looseObject({
-  Entries: z.array(z.looseObject({})).min(1).max(MAX_ENTRIES),
-});
+/** EventBridge's answers to a request it refuses whole. */
+const TOO_LARGE = 'Total size of the entries in the request is over the limit.';
+const ENTRIES_NULL =
+  "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null";
+const entriesLength = (bound: string) =>
+  `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${bound}`;
 
-const Entry = z.looseObject({
-  Source: z.string().min(1).optional(),
-  DetailType: z.string().min(1).optional(),
+const Entry = z.object({
+  Source: z.string().optional(),
+  DetailType: z.string().optional(),
   Detail: z.string().optional(),
   Time: z.union([z.string(), z.number()]).optional(),
   Resources: z.array(z.string()).optional(),
   EventBusName: z.string().optional(),
+  TraceHeader: z.string().optional(),
+});
+type Entry = z.infer<typeof Entry>;
+
+/** The request's shape, as the JSON protocol reads it: a value of the wrong type fails the whole request. */
+const PutEventsRequest = z.object({
+  Entries: z.array(Entry).nullish(),
+  EndpointId: z.string().optional(),
 });
 
 /** What a Lambda function URL handler returns (payload format 2.0), as the mounted handlers answer. */
@@ -80,9 +99,16 @@ export async function startEndpoint(options: EndpointOptions): Promise<LocalEndp
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: EndpointOptions) {
-  const body = await readBody(request);
   const url = new URL(request.url ?? '/', 'http://localhost');
   const mount = options.mounts?.[url.pathname];
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (body === undefined) {
+    // Refused while it was read: answer, and close the connection rather than read the rest.
+    response.setHeader('connection', 'close');
+    send(response, 400, { __type: 'ValidationException', message: TOO_LARGE });
+    response.on('finish', () => request.destroy());
+    return;
+  }
   if (mount)
     return answerFunctionUrl(response, await mount(functionUrlEvent(request, url, body, options.now())));
   const target = request.headers['x-amz-target'];
@@ -105,32 +131,65 @@ function replayId(request: IncomingMessage): string | undefined {
 }
 
 function putEvents(body: Buffer, options: EndpointOptions, id: string | undefined): [number, unknown] {
-  if (body.byteLength > MAX_REQUEST_BYTES)
-    return [
-      400,
-      { __type: 'ValidationException', message: `request larger than ${MAX_REQUEST_BYTES} bytes` },
-    ];
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
     return [400, { __type: 'SerializationException', message: 'the request body is not JSON' }];
   }
-  const request = PutEventsRequest.safeParse(json);
+  const request = PutEventsRequest.safeParse(json, { reportInput: true });
   if (!request.success)
-    return [400, { __type: 'ValidationException', message: `Entries must hold 1 to ${MAX_ENTRIES} entries` }];
-  const ids = request.data.Entries.length === 1 && id !== undefined ? [id] : [];
-  const results = request.data.Entries.map((raw, i) => acceptEntry(raw, options, ids[i]));
+    return [400, { __type: 'SerializationException', message: shapeProblem(request.error) }];
+  const entries = request.data.Entries;
+  if (entries === undefined || entries === null)
+    return [400, { __type: 'ValidationException', message: ENTRIES_NULL }];
+  if (entries.length < 1)
+    return [400, { __type: 'ValidationException', message: entriesLength('greater than or equal to 1') }];
+  if (entries.length > MAX_ENTRIES)
+    return [
+      400,
+      { __type: 'ValidationException', message: entriesLength(`less than or equal to ${MAX_ENTRIES}`) },
+    ];
+  if (entries.reduce((bytes, entry) => bytes + entryBytes(entry), 0) > MAX_REQUEST_BYTES)
+    return [400, { __type: 'ValidationException', message: TOO_LARGE }];
+  const ids = entries.length === 1 && id !== undefined ? [id] : [];
+  const results = entries.map((entry, i) => acceptEntry(entry, options, ids[i]));
   return [200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results }];
 }
 
-function acceptEntry(raw: unknown, options: EndpointOptions, givenId: string | undefined): EntryResult {
-  const entry = Entry.safeParse(raw);
-  if (!entry.success) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'the entry is not an object' };
-  const { Source, DetailType, Detail, Time, Resources } = entry.data;
-  if (!Source) return invalid('Source');
-  if (!DetailType) return invalid('DetailType');
-  if (Detail === undefined) return invalid('Detail');
+/** The first field of the wrong type, with its place: `Entries[0].Source: expected a string, got 42`. */
+function shapeProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'the request does not have the shape of PutEvents';
+  const where = issue.path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+  const found =
+    issue.code === 'invalid_type'
+      ? `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`
+      : issue.message;
+  return where === '' ? found : `${where}: ${found}`;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function entryBytes(entry: Entry): number {
+  return putEntryBytes({
+    source: entry.Source ?? '',
+    detailType: entry.DetailType ?? '',
+    detail: entry.Detail ?? '',
+    resources: entry.Resources,
+    hasTime: entry.Time !== undefined,
+  });
+}
+
+function acceptEntry(entry: Entry, options: EndpointOptions, givenId: string | undefined): EntryResult {
+  const { Source, DetailType, Detail, Time, Resources } = entry;
+  if (!Source) return required('Source');
+  if (!DetailType) return required('DetailType');
+  if (Detail === undefined) return required('Detail');
   let detail: unknown;
   try {
     detail = JSON.parse(Detail);
@@ -140,7 +199,11 @@ function acceptEntry(raw: unknown, options: EndpointOptions, givenId: string | u
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   const time = eventTime(Time, options.now());
-  if (time === undefined) return invalid('Time');
+  if (time === undefined)
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter Time is not valid. Reason: Time is not a valid timestamp.',
+    };
   const id = givenId ?? randomUUID();
   options.accept({
     version: '0',
@@ -160,10 +223,14 @@ function acceptEntry(raw: unknown, options: EndpointOptions, givenId: string | u
 function eventTime(time: string | number | undefined, now: number): string | undefined {
   // The SDK sends a Date as epoch seconds; hand-written requests may send ISO text.
   const ms = time === undefined ? now : typeof time === 'number' ? time * 1000 : Date.parse(time);
-  return Number.isFinite(ms) ? busTime(ms) : undefined;
+  // A time a Date cannot hold has no ISO form: refused here rather than thrown by toISOString.
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? busTime(ms) : undefined;
 }
 
-function invalid(field: string): EntryResult {
+/** The largest time a JavaScript Date holds (ECMA-262: 8.64e15 ms either side of 1970). */
+const MAX_DATE_MS = 8.64e15;
+
+function required(field: string): EntryResult {
   return {
     ErrorCode: 'InvalidArgument',
     ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
@@ -213,10 +280,22 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The body, or undefined as soon as it passes `limit` bytes (the rest is not read). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.byteLength;
+      if (bytes > limit) {
+        request.off('data', onData);
+        request.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type EventLine, readEventLine } from '../core/events/event-line.ts';
+import { replayArrival } from '../core/events/limits.ts';
 import type { VirtualClock } from '../core/runtime/clock.ts';
 import { runUntil } from '../core/runtime/drive.ts';
 import { type RunResult, runResult } from '../core/simulate/result.ts';
@@ -64,6 +65,7 @@ export async function replayEntries(
   entries: readonly ReplayEntry[],
   onProgress: (progress: ReplayProgress) => void = () => {},
   beforeEach: (at: number | undefined) => Promise<void> = async () => {},
+  wallClock: () => number = Date.now,
 ): Promise<ReplayResult> {
   const client = localEventBridge(stack.endpoint);
   let current: string | undefined;
@@ -80,15 +82,15 @@ export async function replayEntries(
   try {
     for (const { line, id, entry, at } of entries) {
       await beforeEach(at);
-      if (at !== undefined) await runUntil(stack, clock, at);
+      if (at !== undefined) await runUntil(stack, clock, replayArrival(at, clock.now(), wallClock()));
       current = id;
-      const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
-      const result = response.Entries?.[0];
-      if (result?.ErrorCode)
+      const result = await putOne(client, entry);
+      if ('reason' in result) refused.push({ line, reason: result.reason });
+      else if (result.ErrorCode)
         refused.push({ line, reason: `${result.ErrorCode}: ${result.ErrorMessage ?? ''}` });
       else {
         put++;
-        lines.set(result?.EventId ?? id, line);
+        lines.set(result.EventId ?? id, line);
       }
       await stack.drain();
       onProgress({ put: put + refused.length, of: entries.length, at: clock.now() });
@@ -97,6 +99,23 @@ export async function replayEntries(
     client.destroy();
   }
   return { put, refused, lines };
+}
+
+/** One entry put; a request the endpoint refuses whole (too large, malformed) is this entry's refusal. */
+async function putOne(
+  client: EventBridgeClient,
+  entry: PutEventsRequestEntry,
+): Promise<
+  | { ErrorCode?: string | undefined; ErrorMessage?: string | undefined; EventId?: string | undefined }
+  | { reason: string }
+> {
+  try {
+    const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
+    return response.Entries?.[0] ?? { reason: 'PutEvents answered without an entry' };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return { reason: `${name}: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 function hasHeaders(request: unknown): request is { headers: Record<string, string> } {
@@ -118,6 +137,8 @@ export type EventFileRun = {
   onProgress?: (progress: ReplayProgress) => void;
   /** Awaited before each entry is put, with its time: what an operator does between events (tests). */
   beforeEach?: (at: number | undefined) => Promise<void>;
+  /** The real clock, for an event dated beyond it (core/events/limits.ts, replayArrival); Date.now by default. */
+  wallClock?: () => number;
 };
 
 /**
@@ -130,10 +151,17 @@ export async function runEventFile(
   clock: VirtualClock,
   run: EventFileRun,
 ): Promise<{ result: RunResult; replayed: ReplayResult }> {
-  const first = clock.now();
-  const last = run.entries.reduce((latest, e) => Math.max(latest, e.at ?? first), first);
-  const replayed = await replayEntries(stack, clock, run.entries, run.onProgress, run.beforeEach);
-  const until = last + run.daysAfter * 86_400_000;
+  const replayed = await replayEntries(
+    stack,
+    clock,
+    run.entries,
+    run.onProgress,
+    run.beforeEach,
+    run.wallClock,
+  );
+  // The latest arrival (where the clock is now), not the latest time written: an event refused as too far
+  // ahead arrived earlier (core/events/limits.ts, replayArrival).
+  const until = clock.now() + run.daysAfter * 86_400_000;
   await runUntil(stack, clock, until);
   stack.results.finalize();
   const result = runResult({

@@ -33,6 +33,9 @@ import type { ShippedConfig } from './journeys.ts';
 import { Observability } from './observability.ts';
 import { prefixOf, type StatefulStack } from './stateful-stack.ts';
 
+/** How long the work queues keep a message: an event may wait this long in the ingest queue during an outage. */
+const QUEUE_RETENTION_DAYS = 14;
+
 export type StatelessStackProps = StackProps & {
   name: Env;
   config: EnvironmentConfig;
@@ -113,7 +116,7 @@ export class StatelessStack extends Stack {
       new Queue(this, queueId, {
         queueName: `${prefix}-${queueName}`,
         visibilityTimeout: Duration.seconds(6 * FUNCTIONS[consumer].timeout.toSeconds()),
-        retentionPeriod: Duration.days(14),
+        retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
@@ -130,6 +133,10 @@ export class StatelessStack extends Stack {
     // PutItem their bundled versions there on a cold start.
     const runtimeSettings = (fn: CairnFunction) => {
       fn.setting('CAIRN_DEFAULT_TIMEZONE', config.defaultTimezone);
+      // The oldest event a replay of the archive, or a queue after an outage, can bring: older ones are refused
+      // (docs/events.md, "Limits").
+      const pastDays = Math.max(config.retention.eventArchiveDays, QUEUE_RETENTION_DAYS);
+      fn.setting('CAIRN_EVENT_PAST_DAYS', String(pastDays));
       if (config.policyEnvironment) fn.setting('CAIRN_ENVIRONMENT', config.policyEnvironment);
     };
     // BatchGetItem: an event bringing new addresses reads the state with their suppression items in one request.

@@ -20,6 +20,8 @@ export type MachineRun = {
   journeysDir?: string;
   /** Made in order, each before the first event at or after its time (changes after the last event are not made). */
   changes?: readonly StatusChangeAt[];
+  /** The real clock both replays compare a far-future event with (core/events/limits.ts, replayArrival). */
+  wallClock?: () => number;
 };
 
 /**
@@ -54,6 +56,7 @@ export async function throughSimulator(text: string, run: MachineRun): Promise<R
     lines,
     daysAfter: run.daysAfter,
     ...(registry ? { registry } : {}),
+    ...(run.wallClock ? { wallClock: run.wallClock } : {}),
     ...(act ? { beforeEach: (simulation, at) => act(simulation, simulation.clock, at) } : {}),
   });
   return result;
@@ -76,6 +79,7 @@ export async function throughLocalStack(text: string, run: MachineRun): Promise<
       daysAfter: run.daysAfter,
       policies: null,
       beforeEach: (at) => act(stack, clock, at),
+      ...(run.wallClock ? { wallClock: run.wallClock } : {}),
     });
     return result;
   } finally {

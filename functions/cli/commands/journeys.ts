@@ -12,6 +12,7 @@ import {
 import type { JourneyRegistry, RegistryContents } from '../../core/ports/journey-registry.ts';
 import { changeJourneyStatus } from '../../core/runtime/journey-status.ts';
 import type { CliIo } from '../io.ts';
+import { explainNetworkError } from '../network-errors.ts';
 
 export const journeysUsage = `Usage: cairn journeys list --env ENV [--table NAME] [--region R]
        cairn journeys history ID --env ENV [--table NAME] [--region R]
@@ -57,6 +58,14 @@ function explainAwsError(error: unknown, table: string): string | undefined {
   if (['AccessDeniedException', 'UnrecognizedClientException', 'ExpiredTokenException'].includes(name))
     return `${name}: ${message}\nthe caller needs dynamodb:Query, dynamodb:GetItem and dynamodb:PutItem on table ${table} (and its KMS key through DynamoDB), with credentials that have not expired`;
   return undefined;
+}
+
+/** Where the client sends its requests, for messages: the configured endpoint, or the Region's. */
+async function endpointOf(client: DynamoDBClient): Promise<string> {
+  const configured = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+  if (configured !== undefined) return configured;
+  const region = await client.config.region().catch(() => undefined);
+  return region ? `https://dynamodb.${region}.amazonaws.com` : 'DynamoDB (no region set)';
 }
 
 function knownIds(contents: RegistryContents): string[] {
@@ -235,7 +244,9 @@ export async function journeysCommand(args: string[], io: CliIo): Promise<number
     };
     return await change(registry, request, tableName, io);
   } catch (error) {
-    const explained = explainAwsError(error, tableName);
+    const explained =
+      explainAwsError(error, tableName) ??
+      explainNetworkError(error, 'DynamoDB', await endpointOf(client), 'AWS_ENDPOINT_URL_DYNAMODB');
     if (explained === undefined) throw error;
     io.stderr(`${COMMAND}: ${explained}`);
     return 1;

@@ -69,6 +69,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       until,
       policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
       ...(user ? { observer } : {}),
+      wallClock: Date.now,
       onSkipped: (line, reason) => {
         if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${quoted(reason)}`);
       },

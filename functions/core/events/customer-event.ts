@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { didYouMean, formatPath, type PathSegment } from '../diagnostics/problem.ts';
+import { traitsProblem, userIdProblem } from './limits.ts';
 
 /** Shows the value that was found, short enough for a one-line error message. */
 export function describeValue(value: unknown): string {
@@ -51,7 +52,11 @@ const Traits = z
     firstName: z.string().optional(),
     lastName: z.string().optional(),
   })
-  .catchall(JsonValue);
+  .catchall(JsonValue)
+  .superRefine((traits, ctx) => {
+    const problem = traitsProblem(traits);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 export type Traits = z.infer<typeof Traits>;
 
 /** Where the event came from: the device (push token and platform), the IP, the timezone and locale. Open. */
@@ -73,8 +78,14 @@ const Context = z
   .catchall(JsonValue);
 export type EventContext = z.infer<typeof Context>;
 
+/** A user id is part of DynamoDB keys and of every log line: bounded, and whole Unicode characters. */
+const UserId = nonEmptyString.superRefine((userId, ctx) => {
+  const problem = userIdProblem(userId);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const detailShape = {
-  userId: nonEmptyString,
+  userId: UserId,
   /** The sender's idempotency key: the same `eventId` from the same `source` is the same event. */
   eventId: nonEmptyString.optional(),
   properties: z.record(z.string(), JsonValue).default({}),

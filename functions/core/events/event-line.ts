@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_ENTRY_BYTES, putEntryBytes } from './limits.ts';
 
 /** What a line of an event file must have to be put on a bus at all; the customer-event contract is ingest's. */
 const Envelope = z.looseObject({
@@ -23,7 +24,8 @@ export function busTime(ms: number): string {
  * - `event`: a JSON object that can be put on a bus (source, detail-type, detail), with its id (the file's, or
  *   `line-<n>` when it has none, as the bus would give it one) and its time when it has a valid one. Whether it
  *   keeps the customer-event contract is for ingest to decide: one that does not is dead-lettered there.
- * - `skipped`: not JSON, or not an event at all, with the reason.
+ * - `skipped`: not JSON, not an event at all, or larger than the bus takes (256 KB as a PutEvents entry),
+ *   with the reason.
  */
 export type EventLine =
   | { kind: 'event'; line: number; id: string; at: number | undefined; value: Record<string, unknown> }
@@ -48,6 +50,19 @@ export function readEventLine(text: string, line: number): EventLine | undefined
         'not an event: it needs "source", "detail-type" and a "detail" object, and "resources" are strings (docs/events.md)',
     };
   const value = envelope.data;
+  const bytes = putEntryBytes({
+    source: value.source,
+    detailType: value['detail-type'],
+    detail: JSON.stringify(value.detail),
+    resources: value.resources,
+    hasTime: value.time !== undefined,
+  });
+  if (bytes > MAX_ENTRY_BYTES)
+    return {
+      kind: 'skipped',
+      line,
+      reason: `the event is ${bytes} bytes as a PutEvents entry, over EventBridge's limit of ${MAX_ENTRY_BYTES}`,
+    };
   const id = typeof value.id === 'string' && value.id !== '' ? value.id : `line-${line}`;
   if (value.time === undefined) return { kind: 'event', line, id, at: undefined, value: { ...value, id } };
   const at = Date.parse(value.time);

@@ -1,9 +1,11 @@
+import { joinDottedKeys } from './dotted.ts';
 import { comparableKey } from './numbers.ts';
 import { type CompiledPattern, type Leaf, type ObjectNode, ROOT } from './types.ts';
 
 /**
  * Matching of compiled patterns against events (or any JSON document, such as a profile view). This is the hot
- * path: it allocates nothing, never throws, and stops at the first field that fails.
+ * path: it allocates nothing (but for dotted field names, see dotted.ts), never throws, and stops at the first
+ * field that fails.
  *
  * Arrays in the event are flattened, as EventBridge does: a list in the pattern matches when any element of the
  * event array matches, and a nested pattern object is tried on each object of an event array in turn, so that all
@@ -82,9 +84,36 @@ function field(object: JsonObject, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
-function objectMatches(node: ObjectNode, object: JsonObject): boolean {
-  for (const leaf of node.leaves) if (!leafMatches(leaf, field(object, leaf.key))) return false;
-  for (const child of node.children) if (!nodeMatches(child.node, field(object, child.key))) return false;
+/**
+ * The value at a dotted pattern name, walked through nested fields (each object's own dotted names joined as it is
+ * reached, dotted.ts). Through an array, the values of its elements, as EventBridge flattens arrays.
+ */
+function fieldAt(object: JsonObject, key: string, segments: readonly string[] | null): unknown {
+  if (segments === null) return field(object, key);
+  let values: unknown[] = [object];
+  for (const segment of segments) {
+    const next: unknown[] = [];
+    for (const value of values) collect(value, segment, next, 0);
+    if (next.length === 0) return undefined;
+    values = next;
+  }
+  return values.length === 1 ? values[0] : values;
+}
+
+function collect(value: unknown, segment: string, into: unknown[], depth: number): void {
+  if (isObject(value)) {
+    const found = field(joinDottedKeys(value), segment);
+    if (found !== undefined) into.push(found);
+  } else if (Array.isArray(value) && depth < MAX_ARRAY_DEPTH)
+    for (const element of value) collect(element, segment, into, depth + 1);
+}
+
+function objectMatches(node: ObjectNode, given: JsonObject): boolean {
+  const object = joinDottedKeys(given);
+  for (const leaf of node.leaves)
+    if (!leafMatches(leaf, fieldAt(object, leaf.key, leaf.segments))) return false;
+  for (const child of node.children)
+    if (!nodeMatches(child.node, fieldAt(object, child.key, child.segments))) return false;
   for (const members of node.ors) {
     let any = false;
     for (const member of members) {

@@ -1,4 +1,5 @@
 import { formatPath } from '../diagnostics/problem.ts';
+import { TOO_COMPLEX, tooComplex } from './complexity.ts';
 import { comparableKey } from './numbers.ts';
 import { compileExpression, OPERATORS } from './operators.ts';
 import {
@@ -59,6 +60,11 @@ const RESERVED_IN_OR: readonly string[] = [
   'ip-address-not-in-range',
 ];
 
+/** EventBridge joins field names with dots, so a dotted name is a path through nested fields (match.ts). */
+function segmentsOf(key: string): readonly string[] | null {
+  return key.includes('.') ? key.split('.') : null;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -93,9 +99,11 @@ function compileLeaf(key: string, list: readonly unknown[], scope: Scope, contex
       }
     } else context.problems.push({ path: [...path, i], message: MATCH_VALUE_MESSAGE });
   }
+  if (tooComplex(wildcardsOf(list))) context.problems.push({ path, message: TOO_COMPLEX });
   context.leaves.push({ dotted: [...scope.dotted, key].join('.'), path, choices: scope.choices });
   return {
     key,
+    segments: segmentsOf(key),
     existsTrue,
     existsFalse,
     strings: strings.size > 0 ? strings : null,
@@ -106,6 +114,22 @@ function compileLeaf(key: string, list: readonly unknown[], scope: Scope, contex
     matchNull,
     tests,
   };
+}
+
+/** The wildcard operands of a field's list, plain and under `anything-but`, for the complexity check. */
+function wildcardsOf(list: readonly unknown[]): string[] {
+  const found: string[] = [];
+  const add = (operand: unknown) => {
+    for (const item of Array.isArray(operand) ? operand : [operand])
+      if (typeof item === 'string') found.push(item);
+  };
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    add(item.wildcard);
+    const but = item['anything-but'];
+    if (isRecord(but)) add(but.wildcard);
+  }
+  return found;
 }
 
 function compileOr(value: unknown, scope: Scope, context: Context): ObjectNode[] {
@@ -170,7 +194,7 @@ function compileObject(object: Record<string, unknown>, scope: Scope, context: C
         { ...scope, path, dotted: [...scope.dotted, key], depth: scope.depth + 1 },
         context,
       );
-      children.push({ key, node: child });
+      children.push({ key, segments: segmentsOf(key), node: child });
     } else {
       const hint = OPERATORS.some((o) => o === key)
         ? `; operators go inside a list, e.g. "field": [{"${key}": ...}]`

@@ -140,8 +140,9 @@ export function ipToHex(text: string): string | undefined {
 export type CidrRange = { readonly bottom: string; readonly top: string };
 
 /**
- * Parses a `cidr` operand as EventBridge does. The range runs from the address as written to the address with
- * every host bit set (EventBridge does not clear host bits), and the mask must be below 32 (IPv4) or 128 (IPv6).
+ * Parses a `cidr` operand as EventBridge does. The range is the whole network: from the address with every host
+ * bit cleared to the address with every host bit set, so `10.0.0.5/24` holds 10.0.0.0 to 10.0.0.255 (as in Event
+ * Ruler since it computes both bounds). The mask must be below 32 (IPv4) or 128 (IPv6).
  */
 export function parseCidr(text: string): CidrRange | { error: string } {
   const pieces = text.split('/');
@@ -160,11 +161,14 @@ export function parseCidr(text: string): CidrRange | { error: string } {
   const width = ip.bytes.length * 8;
   if (mask > width - 1) return { error: `IPv${width === 32 ? 4 : 6} mask bits must be < ${width}` };
   let hostBits = width - mask;
+  const bottom = [...ip.bytes];
   const top = [...ip.bytes];
   for (let i = top.length - 1; i >= 0 && hostBits > 0; i--, hostBits -= 8) {
-    top[i] = (top[i] ?? 0) | (hostBits >= 8 ? 0xff : (1 << hostBits) - 1);
+    const host = hostBits >= 8 ? 0xff : (1 << hostBits) - 1;
+    bottom[i] = (bottom[i] ?? 0) & ~host & 0xff;
+    top[i] = (top[i] ?? 0) | host;
   }
-  return { bottom: toHex(ip.bytes), top: toHex(top) };
+  return { bottom: toHex(bottom), top: toHex(top) };
 }
 
 /** Whether a string event value is an IP address inside the range. */

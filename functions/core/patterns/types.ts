@@ -13,6 +13,8 @@ export type ScalarTest = (value: unknown) => boolean;
 /** A field whose pattern value is a list: `"state": ["running", {"prefix": "stop"}]`. */
 export type Leaf = {
   readonly key: string;
+  /** The key's parts when it holds dots (`"state.status"`), which EventBridge joins with nested fields; else null. */
+  readonly segments: readonly string[] | null;
   /** `{"exists": true}` is among the values. */
   readonly existsTrue: boolean;
   /** `{"exists": false}` is among the values. */
@@ -31,7 +33,12 @@ export type Leaf = {
 };
 
 /** A field whose pattern value is an object: `"detail": { ... }`. */
-export type Child = { readonly key: string; readonly node: ObjectNode };
+export type Child = {
+  readonly key: string;
+  /** As Leaf.segments. */
+  readonly segments: readonly string[] | null;
+  readonly node: ObjectNode;
+};
 
 /** A pattern object: every leaf, every child and one member of every `$or` group must match the same object. */
 export type ObjectNode = {

@@ -1,8 +1,8 @@
 import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, inputKey, processInput } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
-import { type CustomerEvent, type EventProblem, parseCustomerEvent } from '../events/index.ts';
-import { parseJsonText as parseJson } from '../events/json-text.ts';
+import type { CustomerEvent, EventProblem } from '../events/index.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../events/limits.ts';
 import type { SuppressionReason } from '../policies/config.ts';
 import {
   adoptSuppressions,
@@ -20,6 +20,7 @@ import type { Observer } from '../ports/observer.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
+import { checkEvent, tooLarge } from './input-limits.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
@@ -56,6 +57,8 @@ export type ApplyPorts = EffectPorts & {
    * sends go out undecided and deliver decides.
    */
   delivery?: ReachOptions;
+  /** The input limits (events/limits.ts); DEFAULT_INPUT_LIMITS when not given. */
+  limits?: InputLimits;
 };
 
 /** What one input did, in numbers a handler turns into metrics and logs. */
@@ -74,6 +77,8 @@ export type InputResult = {
   emitted: number;
   /** Effects could not be handed on and were dead-lettered instead (see DeadLetter `undispatched-effects`). */
   deadLettered: boolean;
+  /** Why the input was refused and nothing written: applying it would have made the state too large. */
+  refused?: string;
   effects: Effect[];
 };
 
@@ -89,19 +94,27 @@ export type IngestOutcome =
  */
 export async function ingest(received: unknown, ports: ApplyPorts, origin: string): Promise<IngestOutcome> {
   const text = typeof received === 'string' ? received : JSON.stringify(received);
-  const parsed = typeof received === 'string' ? parseJson(received) : { ok: true as const, value: received };
-  const checked: ReturnType<typeof parseCustomerEvent> = parsed.ok
-    ? parseCustomerEvent(parsed.value)
-    : { ok: false, problems: [{ eventId: undefined, path: '', message: `not JSON: ${parsed.error}` }] };
-  if (!checked.ok) {
-    const eventId = checked.problems.find((p) => p.eventId !== undefined)?.eventId;
-    const problems = checked.problems.map(({ path, message }) => ({ path, message }));
-    await ports.deadLetters.put({ kind: 'invalid-event', eventId, problems, body: text, origin });
-    return { status: 'invalid', eventId, problems: checked.problems };
-  }
+  const limits = ports.limits ?? DEFAULT_INPUT_LIMITS;
+  const checked = checkEvent(received, text, limits, ports.context().now);
+  if (!checked.ok) return refuse(checked.problems, text, ports, origin);
   const { event } = checked;
   const result = await applyInput(event.detail.userId, { kind: 'event', event }, ports, origin);
+  if (result.refused !== undefined)
+    return refuse([{ eventId: event.id, path: '', message: result.refused }], text, ports, origin);
   return { status: 'applied', event, result };
+}
+
+/** Dead-letters a refused event with every problem's field path; the record itself succeeds. */
+async function refuse(
+  all: EventProblem[],
+  text: string,
+  ports: ApplyPorts,
+  origin: string,
+): Promise<IngestOutcome> {
+  const eventId = all.find((p) => p.eventId !== undefined)?.eventId;
+  const problems = all.map(({ path, message }) => ({ path, message }));
+  await ports.deadLetters.put({ kind: 'invalid-event', eventId, problems, body: text, origin });
+  return { status: 'invalid', eventId, problems: all };
 }
 
 /**
@@ -136,7 +149,9 @@ export async function applyInput(
     },
     save: (state, version) => ports.states.save(state, version),
   };
-  const processed = await readModifyWrite(
+  const limits = ports.limits ?? DEFAULT_INPUT_LIMITS;
+  type Applied = { effects: Effect[]; decided: Map<string, DecidedSend>; refused: string | undefined };
+  const processed = await readModifyWrite<Applied>(
     userId,
     async (before) => {
       let context = ports.context();
@@ -147,19 +162,20 @@ export async function applyInput(
       }
       const result = processInput(before, input, context);
       // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
-      if (result.state === before || !ports.delivery)
-        return {
-          state: result.state,
-          value: { effects: result.effects, decided: new Map<string, DecidedSend>() },
-        };
-      const adopted = adoptSuppressions(result.state, found);
-      const decided = decideSends(adopted, result.effects, ports.delivery, context.now);
-      return { state: decided.state, value: { effects: result.effects, decided: decided.sends } };
+      const modified =
+        result.state === before || !ports.delivery
+          ? { state: result.state, decided: new Map<string, DecidedSend>() }
+          : decideSends(adoptSuppressions(result.state, found), result.effects, ports.delivery, context.now);
+      const { effects } = result;
+      const refused = modified.state === before ? undefined : tooLarge(modified.state, input, limits);
+      if (refused === undefined)
+        return { state: modified.state, value: { effects, decided: modified.decided, refused } };
+      return { state: before, value: { effects: [], decided: new Map<string, DecidedSend>(), refused } };
     },
     { ...ports.retry, store: states },
   );
   const key = inputKey(input);
-  const { effects, decided } = processed.value;
+  const { effects, decided, refused } = processed.value;
   const result: InputResult = {
     userId,
     inputKey: key,
@@ -173,6 +189,7 @@ export async function applyInput(
     emitted: 0,
     deadLettered: false,
     effects,
+    ...(refused !== undefined ? { refused } : {}),
   };
   try {
     Object.assign(result, await dispatchEffects(effects, loaded?.state, ports, decided));
@@ -203,7 +220,7 @@ function decideSends(
   effects: readonly Effect[],
   options: ReachOptions,
   now: number,
-): { state: CustomerState; sends: Map<string, DecidedSend> } {
+): { state: CustomerState; decided: Map<string, DecidedSend> } {
   let current = pruneCounted(state, now);
   const sends = new Map<string, DecidedSend>();
   for (const effect of effects) {
@@ -224,7 +241,7 @@ function decideSends(
         : { kind: 'outcome', outcome: notSent(decision.outcome) },
     );
   }
-  return { state: current, sends };
+  return { state: current, decided: sends };
 }
 
 /** The policies decide SENT only once the channel answered, which is deliver's part. */

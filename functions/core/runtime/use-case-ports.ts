@@ -1,3 +1,4 @@
+import type { InputLimits } from '../events/limits.ts';
 import { engineContext, type RuntimeConfig } from './config.ts';
 import type { ApplyPorts, EffectPorts } from './ingest.ts';
 import type { CatalogSource } from './journey-catalog.ts';
@@ -14,13 +15,18 @@ export type RuntimeSetting = {
   /** A refresher over the journey registry on AWS and the local stack; the loaded catalog in the simulator. */
   catalogs: CatalogSource;
   now: () => number;
+  /** The input limits (events/limits.ts); the defaults when not given. */
+  limits?: InputLimits;
 };
 
 /** The adapters ApplyPorts holds: where the state is, and where the effects of an input go. */
 export type ApplyAdapters = EffectPorts & Pick<ApplyPorts, 'states'>;
 
 /** The ports that apply an input to a customer and hand its effects on, over these adapters. */
-export function applyPorts(adapters: ApplyAdapters, { config, catalogs, now }: RuntimeSetting): ApplyPorts {
+export function applyPorts(
+  adapters: ApplyAdapters,
+  { config, catalogs, now, limits }: RuntimeSetting,
+): ApplyPorts {
   const findVersions = catalogs.findVersions?.bind(catalogs);
   return {
     ...adapters,
@@ -28,5 +34,6 @@ export function applyPorts(adapters: ApplyAdapters, { config, catalogs, now }: R
     ...(findVersions ? { findVersions } : {}),
     // Sends are decided where the state was just read, so deliver need not read it (docs/data-model.md).
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
+    ...(limits ? { limits } : {}),
   };
 }

@@ -24,6 +24,8 @@ export type SimulationRun = {
   onSkipped?: (line: number, reason: string) => void;
   /** Awaited before each event is put, with its time: what an operator does between events (tests). */
   beforeEach?: (simulation: Simulation, at: number | undefined) => Promise<void>;
+  /** The real clock (SimulationOptions.wallClock): `cairn simulate` passes it, so a run replays as npm start's. */
+  wallClock?: () => number;
 };
 
 /**
@@ -37,6 +39,7 @@ export async function simulateEventLines(
     config: run.config,
     ...(run.observer ? { observer: run.observer } : {}),
     ...(run.registry ? { registry: run.registry } : {}),
+    ...(run.wallClock ? { wallClock: run.wallClock } : {}),
   });
   const skipped: RunResult['skipped'] = [];
   const lines = new Map<string, number>();
@@ -50,7 +53,8 @@ export async function simulateEventLines(
     lines.set(line.id, line.line);
     await run.beforeEach?.(simulation, line.at);
     await simulation.put(line.value, line.at);
-    if (line.at !== undefined) latest = Math.max(latest, line.at);
+    // The latest arrival, not the latest time written: an event refused as too far ahead arrived earlier.
+    if (line.at !== undefined) latest = Math.max(latest, simulation.now);
     run.onEvent?.(simulation);
   }
   const until =

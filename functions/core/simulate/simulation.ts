@@ -1,5 +1,6 @@
 import { type CustomerState, newCustomerState } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
+import { replayArrival } from '../events/limits.ts';
 import { type ChannelPort, channelRouter } from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
@@ -36,6 +37,12 @@ export type SimulationOptions = {
    * so a journey paused here is paused within a minute, as on AWS. Without it, the journeys as loaded.
    */
   registry?: JourneyRegistry;
+  /**
+   * The real clock, for replays of event files: an event dated past both the replay's clock and the real
+   * clock by more than the future window arrives at once and is refused (events/limits.ts, replayArrival).
+   * Without it (journey tests, explain of a file's own timeline), every event arrives at its own time.
+   */
+  wallClock?: () => number;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -162,7 +169,8 @@ export class Simulation implements Machine {
     if (!this.seeded && at !== undefined && Number.isFinite(at)) this.clock.advanceTo(at);
     await this.seed();
     if (at !== undefined && Number.isFinite(at)) {
-      await runUntil(this, this.clock, at);
+      const { wallClock } = this.options;
+      await runUntil(this, this.clock, wallClock ? replayArrival(at, this.clock.now(), wallClock()) : at);
       if (at < this.clock.now()) this.lateEvents++;
     }
     this.eventsIn++;

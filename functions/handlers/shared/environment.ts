@@ -14,6 +14,10 @@ export const RuntimeEnvironment = z.object({
   /** The environment of policies.yaml and lifecycle.yaml to apply (e.g. `eu`); their base values without. */
   CAIRN_ENVIRONMENT: z.string().min(1).optional(),
   CAIRN_DEFAULT_TIMEZONE: z.string().min(1).default('UTC'),
+  /** How many days before the function's clock an event's time may be: the bus archive's retention (events/limits.ts). */
+  CAIRN_EVENT_PAST_DAYS: z.coerce.number().int().positive().optional(),
+  /** How many days after the function's clock an event's time may be (events/limits.ts; default 7). */
+  CAIRN_EVENT_FUTURE_DAYS: z.coerce.number().int().positive().optional(),
 });
 export type RuntimeEnvironment = z.infer<typeof RuntimeEnvironment>;
 

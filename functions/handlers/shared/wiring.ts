@@ -6,6 +6,7 @@ import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { SqsSendQueue } from '../../adapters/sqs/send-queue.ts';
 import { type ApplyComposition, tableCatalogRefresher } from '../../composition/apply.ts';
 import type { TableAccess } from '../../composition/table.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../../core/events/limits.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { JourneyCatalogRefresher } from '../../core/runtime/journey-catalog.ts';
 import { readCompiledConfig } from './compiled-config.ts';
@@ -28,6 +29,17 @@ export async function awsRuntime(environment: NodeJS.ProcessEnv): Promise<AwsRun
   );
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   return { env, config, documents, sqs: new SQSClient({}) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The input limits, with the event-time window the environment sets (the CDK app: the archive's retention). */
+export function inputLimits(env: RuntimeEnvironment): InputLimits {
+  return {
+    ...DEFAULT_INPUT_LIMITS,
+    ...(env.CAIRN_EVENT_PAST_DAYS ? { pastMs: env.CAIRN_EVENT_PAST_DAYS * DAY_MS } : {}),
+    ...(env.CAIRN_EVENT_FUTURE_DAYS ? { futureMs: env.CAIRN_EVENT_FUTURE_DAYS * DAY_MS } : {}),
+  };
 }
 
 /** The table the environment names. */
@@ -55,7 +67,7 @@ export function engineFunctionOn(
         events: new SqsEventPublisher({ client: sqs, queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
         deadLetters: new SqsDeadLetters({ client: sqs, queueUrl: env.CAIRN_DEAD_LETTER_QUEUE_URL }),
       },
-      setting: { config, catalogs: refresher, now: clock },
+      setting: { config, catalogs: refresher, now: clock, limits: inputLimits(env) },
     },
     refresher,
   };

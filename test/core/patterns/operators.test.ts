@@ -250,10 +250,10 @@ describe('cidr', () => {
     ['an IPv4 address is not in an IPv6 block', { ip: [{ cidr: '::/0' }] }, { ip: '10.0.0.1' }, false],
     ['not an IP address', { ip: [{ cidr: '10.0.0.0/8' }] }, { ip: 'localhost' }, false],
     [
-      'the block starts at the address as written',
+      'the block is the whole network, host bits set or not',
       { ip: [{ cidr: '10.0.0.5/24' }] },
       { ip: '10.0.0.4' },
-      false,
+      true,
     ],
   ]);
 });

@@ -153,6 +153,23 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       );
     });
 
+    it('refuses events older than the archive or a queue can bring them, in each function that runs the engine', () => {
+      // Prepare
+      const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function');
+      const expected = String(Math.max(synthesized.config.retention.eventArchiveDays, 14));
+
+      // Act
+      const pastDays = functions.flatMap(([, p]) => {
+        const variables = z
+          .object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }).optional() })
+          .parse(p).Environment?.Variables;
+        return variables && 'CAIRN_CONFIG_DIR' in variables ? [variables.CAIRN_EVENT_PAST_DAYS] : [];
+      });
+
+      // Assess
+      expect(pastDays).toEqual([expected, expected, expected]);
+    });
+
     it('feeds each work queue to its function with partial batch responses and a concurrency cap', () => {
       // Prepare
       const { concurrency } = synthesized.config;
