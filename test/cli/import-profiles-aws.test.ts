@@ -62,18 +62,16 @@ describe('cairn import profiles s3://... --env ENV', () => {
       ],
       nextToken: 'page-2',
     });
-    sfn
-      .on(ListStateMachinesCommand, { nextToken: 'page-2' })
-      .resolves({
-        stateMachines: [
-          {
-            name: 'cairn-prod-import-profiles',
-            stateMachineArn: MACHINE,
-            type: 'STANDARD',
-            creationDate: new Date(),
-          },
-        ],
-      });
+    sfn.on(ListStateMachinesCommand, { nextToken: 'page-2' }).resolves({
+      stateMachines: [
+        {
+          name: 'cairn-prod-import-profiles',
+          stateMachineArn: MACHINE,
+          type: 'STANDARD',
+          creationDate: new Date(),
+        },
+      ],
+    });
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
     sfn
       .on(DescribeExecutionCommand)
@@ -85,13 +83,11 @@ describe('cairn import profiles s3://... --env ENV', () => {
           ResultWriterDetails: { Bucket: BUCKET, Key: 'import-results/m1/manifest.json' },
         }),
       });
-    sfn
-      .on(ListMapRunsCommand)
-      .resolves({
-        mapRuns: [
-          { mapRunArn: MAP_RUN, executionArn: EXECUTION, stateMachineArn: MACHINE, startDate: new Date() },
-        ],
-      });
+    sfn.on(ListMapRunsCommand).resolves({
+      mapRuns: [
+        { mapRunArn: MAP_RUN, executionArn: EXECUTION, stateMachineArn: MACHINE, startDate: new Date() },
+      ],
+    });
     sfn
       .on(DescribeMapRunCommand)
       .resolvesOnce({
@@ -172,13 +168,11 @@ describe('cairn import profiles s3://... --env ENV', () => {
     // Prepare
     s3.on(HeadObjectCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
-    sfn
-      .on(DescribeExecutionCommand)
-      .resolves({
-        status: 'FAILED',
-        error: 'States.ExceedToleratedFailureThreshold',
-        cause: 'a batch failed',
-      });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'a batch failed',
+    });
     sfn.on(ListMapRunsCommand).resolves({ mapRuns: [] });
     const { io, err } = memoryIo();
 
