@@ -4,6 +4,9 @@
  */
 const WIDTH = 30;
 
+/** Where the bar is drawn: stderr, or a stand-in in tests. */
+export type ProgressStream = { isTTY?: boolean; write(text: string): unknown };
+
 export class ProgressBar {
   #bytes = 0;
   #rows = 0;
@@ -12,7 +15,7 @@ export class ProgressBar {
 
   constructor(
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: ProgressStream = process.stderr,
     private readonly now: () => number = Date.now,
   ) {
     this.#on = stream.isTTY === true && total > 0;
