@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
+import * as z from 'zod';
 import { linesOf } from '../report.ts';
 
 /** One data row: its line in the file (for reports), its ordinal among rows (for ids), what it holds. */
@@ -57,6 +58,9 @@ export async function* jsonLinesRows(source: Source): AsyncGenerator<Row> {
 }
 
 export type CsvHeader = readonly string[];
+
+/** What csv-parse gives with `info: true`: the record's cells and where it ended. */
+const CsvRecord = z.object({ info: z.object({ lines: z.number() }), record: z.array(z.string()) });
 
 /**
  * CSV with a header: each record as its cells by header name. `onHeader` sees the header first and may refuse
