@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import { type CustomerEvent, parseCustomerEvent } from '../../functions/core/events/index.ts';
@@ -42,6 +43,28 @@ describe('cairn import profiles FILE', () => {
     );
     expect(err.join('\n')).toContain('line 8: (line): not JSON');
     expect(err.join('\n')).toContain('line 7: ChannelType: VOICE endpoints are not delivered by Cairn');
+  });
+
+  it('reads a gzipped export (as Pinpoint writes them) as a Pinpoint export', async () => {
+    // Prepare
+    const gz = join(await tempDir(), 'part-0001.gz');
+    await writeFile(gz, gzipSync(await readFile(PINPOINT)));
+    const { io, out, err } = memoryIo();
+
+    // Act
+    const code = await main(['import', 'profiles', gz, '--at', AT], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(eventsOf(out).map((e) => e.detail.userId)).toEqual([
+      'usr_maya',
+      'usr_maya',
+      'usr_maya',
+      'usr_maya',
+      'usr_kenji',
+      'ep-anon-email',
+    ]);
+    expect(err.join('\n')).toContain('part-0001.gz: pinpoint format, read 10 rows');
   });
 
   it('writes the same bytes when run again, and the simulator applies the second run as duplicates', async () => {
