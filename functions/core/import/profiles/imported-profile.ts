@@ -121,6 +121,19 @@ function digest(value: unknown, list: string | undefined): string {
     .slice(0, 16);
 }
 
+/** The traits the event contract wants as strings (customer-event.ts, `Traits`). */
+const STRING_TRAITS = ['email', 'phone', 'timezone', 'locale', 'firstName', 'lastName'];
+
+/**
+ * An attribute under one of those names, as a string: Pinpoint's attributes are lists (`firstName: ["Maya"]`),
+ * and a list there would fail the contract and dead-letter the whole row. Several values are joined.
+ */
+function contractString(value: JsonValue): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 /**
  * The row's `Profile Imported` event. Its `eventId` is the file's name, the row and a digest of the row (and
  * list): the same file imported again gives the same ids, which ingest drops as duplicates, while a row that
@@ -130,6 +143,10 @@ export function profileImportedEvent(profile: ImportedProfile, origin: RowOrigin
   const source = PROFILE_SOURCES[origin.format];
   const eventId = `${origin.file}#${origin.row}:${digest(origin.value, origin.list)}`;
   const traits: Record<string, JsonValue> = { ...profile.attributes };
+  for (const key of STRING_TRAITS) {
+    const value = traits[key];
+    if (value !== undefined) traits[key] = contractString(value);
+  }
   for (const key of ['email', 'phone', 'timezone', 'locale'] as const) {
     const value = profile[key];
     if (value !== undefined) traits[key] = value;

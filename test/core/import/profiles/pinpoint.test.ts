@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CustomerEvent } from '../../../../functions/core/events/index.ts';
+import { type CustomerEvent, parseCustomerEvent } from '../../../../functions/core/events/index.ts';
 import {
   formatProfileImportSummary,
   importProfileRows,
@@ -114,5 +114,38 @@ describe('a Pinpoint endpoint export', () => {
     expect(simulation.stateOf('usr_maya')).toEqual(once);
     expect(simulation.stateOf('usr_kenji')).toEqual(kenjiOnce);
     expect(simulation.deadLetters).toEqual([]);
+  });
+});
+
+describe('attributes under the names the event contract keeps as strings', () => {
+  it('become strings, so the row passes the contract instead of being dead-lettered', async () => {
+    // Prepare
+    const endpoint = {
+      Id: 'ep-1',
+      ChannelType: 'SMS',
+      Address: '+447911123456',
+      User: {
+        UserId: 'usr_1',
+        UserAttributes: { firstName: ['Maya'], lastName: ['Ng', 'Okafor'], email: ['maya@example.com'] },
+      },
+    };
+    const events: CustomerEvent[] = [];
+
+    // Act
+    await importProfileRows(
+      [{ line: 1, row: 1, value: endpoint }],
+      OPTIONS,
+      (event) => void events.push(event),
+    );
+
+    // Assess
+    const [event] = events;
+    expect(parseCustomerEvent(event).ok).toBe(true);
+    expect(event?.detail.traits).toMatchObject({
+      firstName: 'Maya',
+      lastName: 'Ng, Okafor',
+      email: 'maya@example.com',
+      phone: '+447911123456',
+    });
   });
 });
