@@ -90,10 +90,8 @@ export async function* csvRows(source: Source, onHeader: (header: CsvHeader) => 
   const input = typeof source === 'string' ? Readable.from([source]) : Readable.from(source);
   input.pipe(parser);
   let header: CsvHeader | undefined;
-  for await (const { info, record } of parser as AsyncIterable<{
-    info: { lines: number };
-    record: string[];
-  }>) {
+  for await (const parsed of parser) {
+    const { info, record } = CsvRecord.parse(parsed);
     yield* skipped.splice(0);
     if (header === undefined) {
       header = record;
