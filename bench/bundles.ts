@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { ESM_REQUIRE_SHIM, LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../infra/lib/cairn-function.ts';
-import { bundlesOf, FUNCTIONS, removeOutput, synthesize } from '../test/infra/support.ts';
+import { BUNDLED, bundlesOf, removeOutput, synthesize } from '../test/infra/support.ts';
 
 const LOAD_RUNS = 11;
 
@@ -108,7 +108,7 @@ export async function functionBundles(): Promise<void> {
     if (emptyInstructions === undefined) console.log('bundles: no valgrind here, so no instruction counts');
     for (const [what, entry] of FLOORS) measure(what, await buildFloor(entry, scratch), emptyInstructions);
     const bundles = bundlesOf(synthesized);
-    for (const fn of FUNCTIONS) measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
+    for (const fn of BUNDLED) measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
   } finally {
     removeOutput(synthesized);
     await rm(scratch, { recursive: true, force: true });

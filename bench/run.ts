@@ -12,6 +12,7 @@ import type { RuntimeConfig } from '../functions/core/runtime/config.ts';
 import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { functionBundles } from './bundles.ts';
+import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -98,7 +99,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|simulate` runs only those figures.
+// `npm run bench -- engine|local|bundles|simulate|import` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
@@ -107,3 +108,4 @@ if (only === undefined || only === 'engine') {
 if (only === undefined || only === 'local') await localStackIngest();
 if (only === undefined || only === 'bundles') await functionBundles();
 if (only === undefined || only === 'simulate') await millionEventSimulation();
+if (only === undefined || only === 'import') await importThroughput();

@@ -60,6 +60,8 @@ const Retention = z.strictObject({
   eventArchiveDays: z.number().int().min(1),
   /** How long a dead-letter queue keeps a message (SQS allows up to 14 days). */
   deadLetterDays: z.number().int().min(1).max(14),
+  /** How long imported profile files and their runs' results stay in the import bucket; default 7 days. */
+  importDays: z.number().int().min(1).optional(),
   /**
    * Deletion protection and RETAIN on the data (table, key, archive, dead letters, secret). Without it a
    * `cdk destroy` removes them, which suits a dev environment only.

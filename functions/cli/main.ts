@@ -51,7 +51,8 @@ const COMMANDS: Record<string, Command> = {
     run: generateEventsCommand,
   },
   import: {
-    summary: 'Turn CDNOW or UCI Online Retail purchase data into Cairn events (NDJSON)',
+    summary:
+      'Turn CDNOW or Online Retail purchases, or profile files (CSV, JSON Lines, Pinpoint), into events',
     usage: importUsage,
     run: importCommand,
   },

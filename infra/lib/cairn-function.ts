@@ -12,6 +12,8 @@ import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
 export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback';
+/** Every function CairnFunction builds: the runtime's, and the profile import's batch worker (profile-import.ts). */
+export type HandlerName = FunctionName | 'import';
 
 /** A variable Cairn's runtime reads, named as its zod schemas (functions/handlers/shared/environment.ts) name it. */
 export type CairnVariable =
@@ -47,7 +49,7 @@ export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'functions/handlers/shared/lambda-credentials.ts';
 
 export type CairnFunctionProps = {
-  name: FunctionName;
+  name: HandlerName;
   description: string;
   /** The repository root: the bundler's project root, holding functions/ and package-lock.json. */
   projectRoot: string;
@@ -72,7 +74,7 @@ export type CairnFunctionProps = {
 export class CairnFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
-  readonly name: FunctionName;
+  readonly name: HandlerName;
 
   constructor(scope: Construct, id: string, props: CairnFunctionProps) {
     super(scope, id);

@@ -3,6 +3,7 @@ import { Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
@@ -28,6 +29,16 @@ export type DeadLetterQueues = {
   letters: Queue;
 };
 
+/** How long imported files stay in the import bucket when the environment does not say. */
+export const DEFAULT_IMPORT_DAYS = 7;
+
+/**
+ * The import bucket's name: known, so that the stateless stack names it without a cross-stack export and the
+ * CLI can tell it; the account and region make it unique among all of S3's buckets.
+ */
+export const importBucketNameOf = (name: Env, account: string, region: string) =>
+  `${prefixOf(name)}-imports-${account}-${region}`;
+
 /** Every name a deployment gives a resource starts with this, so two environments can share an account. */
 export const prefixOf = (name: Env) => `cairn-${name}`;
 
@@ -45,6 +56,8 @@ export class StatefulStack extends Stack {
   readonly scheduleGroup: ScheduleGroup;
   readonly alarmTopic: Topic;
   readonly emailConfigurationSet: ConfigurationSet | undefined;
+  /** Profile files to import (docs/audiences.md): an object under imports/<format>/ starts an import. */
+  readonly importBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -135,11 +148,51 @@ export class StatefulStack extends Stack {
       ? this.emailConfigurationSetFor(email.configurationSetName)
       : undefined;
 
+    this.importBucket = this.importBucketFor(
+      importBucketNameOf(name, this.account, this.region),
+      removalPolicy,
+      config.retention.importDays ?? DEFAULT_IMPORT_DAYS,
+    );
+
     new CfnOutput(this, 'CustomerEventsBusName', {
       description: 'Apps send customer events here (events:PutEvents)',
       value: this.customerEvents.eventBusName,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ImportBucketName', {
+      description:
+        'Profile files written under imports/csv/, imports/jsonl/ or imports/pinpoint/ are imported',
+      value: this.importBucket.bucketName,
+    });
+  }
+
+  /**
+   * The import bucket: private, TLS only, encrypted, and emptied of imported files (and the import runs'
+   * results) after `importDays`, since they hold customer data that the table now holds. S3 tells EventBridge
+   * of every new object; the stateless stack's rules start an import for those under imports/.
+   */
+  private importBucketFor(bucketName: string, removalPolicy: RemovalPolicy, importDays: number): Bucket {
+    const bucket = new Bucket(this, 'ImportBucket', {
+      bucketName,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [
+        { expiration: Duration.days(importDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+    });
+    // Set on the bucket itself: `eventBridgeEnabled` would add a custom-resource function to do the same.
+    const resource = bucket.node.defaultChild;
+    if (resource instanceof CfnBucket)
+      resource.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'Server access logs would copy who read which customer file into another bucket to keep and expire; the import state machine is the only reader, and its runs are logged (Step Functions logs) and traced.',
+    });
+    return bucket;
   }
 
   /** EventBridge may put events it could not deliver on `queue`, for the rules named by `ruleArns` only. */

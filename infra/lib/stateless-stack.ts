@@ -31,7 +31,8 @@ import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings, type FeedbackRul
 import { arnIn, channelGrants, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
 import type { ShippedConfig } from './journeys.ts';
 import { Observability } from './observability.ts';
-import { prefixOf, type StatefulStack } from './stateful-stack.ts';
+import { ProfileImport } from './profile-import.ts';
+import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
 
 /** How long the work queues keep a message: an event may wait this long in the ingest queue during an outage. */
 const QUEUE_RETENTION_DAYS = 14;
@@ -80,6 +81,7 @@ export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, CairnFunction>;
   readonly queues: { ingest: Queue; send: Queue; feedback: Queue };
   readonly observability: Observability;
+  readonly profileImport: ProfileImport;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -240,6 +242,17 @@ export class StatelessStack extends Stack {
         targets: [feedbackTarget],
       });
     }
+
+    // Beside the ingest queue it feeds: the import's state machine, its batch function and the upload rules.
+    this.profileImport = new ProfileImport(this, 'ProfileImport', {
+      prefix,
+      bucketName: importBucketNameOf(name, this.account, this.region),
+      ingestQueue: queues.ingest,
+      projectRoot: props.projectRoot,
+      metricsNamespace: namespace,
+      logRetention: config.retention.logs,
+      logRemovalPolicy: removalPolicy,
+    });
 
     // Lambda's own retries of an asynchronous invocation would only run a sweep the next one repeats anyway.
     functions.timers.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });

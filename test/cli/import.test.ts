@@ -30,9 +30,9 @@ function eventsOf(lines: string[]): { events: CustomerEvent[]; problems: string[
 
 describe('cairn import, usage', () => {
   it.each([
-    [[], 'missing the dataset: cdnow or online-retail'],
+    [[], 'missing the dataset: cdnow, online-retail or profiles'],
     [['cdnow'], 'missing the FILE to import, e.g. cairn import cdnow FILE'],
-    [['amazon', 'orders.csv'], 'unknown dataset "amazon"; expected cdnow or online-retail'],
+    [['amazon', 'orders.csv'], 'unknown dataset "amazon"; expected cdnow, online-retail or profiles'],
     [['cdnow', 'a.txt', 'b.txt'], 'unexpected arguments after FILE: b.txt'],
   ])('exits 2 for %j, saying what is wrong, then how to use it', async (args, message) => {
     // Prepare

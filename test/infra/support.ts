@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as z from 'zod';
 import { addCairn, type CairnApp, PROJECT_ROOT } from '../../infra/lib/app.ts';
-import type { FunctionName } from '../../infra/lib/cairn-function.ts';
+import type { FunctionName, HandlerName } from '../../infra/lib/cairn-function.ts';
 
 /** The feature flags and context of cdk.json, so that tests synthesize what `cdk synth` does. */
 const CdkJson = z.object({ context: z.record(z.string(), z.unknown()) });
@@ -149,6 +149,10 @@ export class Resolver {
 }
 
 export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe'];
+/** Every function bundle: the runtime's and the profile import's (infra/lib/profile-import.ts). */
+export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import'];
+/** The import function's construct path, which is not `<Name>Function` as the runtime's are. */
+const IMPORT_FUNCTION_ID = 'ProfileImportImportFunction';
 
 const AssetTemplate = z.object({
   Resources: z.record(
@@ -158,15 +162,18 @@ const AssetTemplate = z.object({
 });
 
 /** The folder of each function's bundle in a synthesis made with `bundle: true` (index.mjs, its map, journeys/). */
-export function bundlesOf(synthesized: Synthesized): Map<FunctionName, string> {
+export function bundlesOf(synthesized: Synthesized): Map<HandlerName, string> {
   const template = AssetTemplate.parse(synthesized.statelessTemplate.toJSON());
   return new Map(
     Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, r]): [FunctionName, string] => {
-        const name = FUNCTIONS.find(
-          (fn) => withoutHash(id) === `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Function`,
-        );
+      .map(([id, r]): [HandlerName, string] => {
+        const name =
+          withoutHash(id) === IMPORT_FUNCTION_ID
+            ? 'import'
+            : FUNCTIONS.find(
+                (fn) => withoutHash(id) === `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Function`,
+              );
         const asset = r.Metadata?.['aws:asset:path'];
         if (!name || !asset) throw new Error(`no bundle for ${id}`);
         return [name, join(synthesized.outdir, asset)];

@@ -8,8 +8,9 @@ import {
   importOnlineRetail,
 } from '../../core/import/index.ts';
 import type { CliIo } from '../io.ts';
+import { importProfilesCommand, importProfilesUsage } from './import-profiles.ts';
 
-export const importUsage = `Usage: cairn import <dataset> FILE > events.ndjson
+export const importPurchasesUsage = `Usage: cairn import <dataset> FILE > events.ndjson
 
 Turns a public purchase data set into Cairn customer events, as NDJSON on stdout (one EventBridge event per
 line, sorted by time), and reports on stderr the rows read, the events written and every row or invoice
@@ -40,6 +41,8 @@ adjustments, zero or negative amounts (CDNOW: negative only), cancellations with
 Exit status: 0 when the events are written (skips included), 1 when the file is not of that dataset,
 2 for bad usage or a file that cannot be read.`;
 
+export const importUsage = `${importPurchasesUsage}\n\n${importProfilesUsage}`;
+
 const NAME = 'cairn import';
 const DATASETS = {
   cdnow: { encoding: 'utf8', run: importCdnow },
@@ -68,6 +71,7 @@ function usageError(io: CliIo, message: string): number {
 
 /** `cairn import <dataset> FILE`: exit 0 after writing the events, 1 for a file not of that dataset, 2 for bad usage. */
 export async function importCommand(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === 'profiles') return importProfilesCommand(args.slice(1), io);
   let positionals: string[];
   try {
     ({ positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true }));
@@ -75,9 +79,9 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     return usageError(io, error instanceof Error ? error.message : String(error));
   }
   const [dataset, file, ...extra] = positionals;
-  if (dataset === undefined) return usageError(io, 'missing the dataset: cdnow or online-retail');
+  if (dataset === undefined) return usageError(io, 'missing the dataset: cdnow, online-retail or profiles');
   if (!isDataset(dataset))
-    return usageError(io, `unknown dataset "${dataset}"; expected cdnow or online-retail`);
+    return usageError(io, `unknown dataset "${dataset}"; expected cdnow, online-retail or profiles`);
   if (file === undefined)
     return usageError(io, `missing the FILE to import, e.g. cairn import ${dataset} FILE`);
   if (extra.length > 0) return usageError(io, `unexpected arguments after FILE: ${extra.join(' ')}`);

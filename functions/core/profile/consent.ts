@@ -20,6 +20,7 @@ export const ConsentTrait = z.partialRecord(
   Channel,
   z.union([z.boolean(), z.record(z.string(), z.boolean())]),
 );
+export type ConsentTrait = z.infer<typeof ConsentTrait>;
 
 export function consentChangesFromTraits(raw: unknown, source: string, at: number): ConsentChange[] {
   if (raw === undefined) return [];

@@ -45,7 +45,7 @@ export const Profile = z.object({
   stage: LifecycleStage.optional(),
   stageSince: z.number().optional(),
   purchases: PurchaseSummary.optional(),
-  /** The static lists the customer is on (`cairn import profiles --list NAME` fills it): segment conditions read it. */
+  /** Static lists the customer was imported into (`cairn import profiles --list NAME`), sorted, no repeats. */
   lists: z.array(z.string()).optional(),
 });
 export type Profile = z.infer<typeof Profile>;
@@ -55,6 +55,9 @@ export const STAGE_CHANGED = 'Lifecycle Stage Changed';
 /** Events Cairn's channels emit about the customer's push tokens (runtime/device-changes.ts). */
 export const DEVICE_SOURCE = 'cairn.channels';
 export const PUSH_TOKEN_CHANGED = 'Push Token Changed';
+/** The event every imported row becomes (functions/core/import/profiles/); its sources start with this. */
+export const PROFILE_IMPORTED = 'Profile Imported';
+export const IMPORT_SOURCE_PREFIX = 'cairn.import.';
 
 export function emptyProfile(): Profile {
   return { traits: {}, devices: [], consent: {} };
@@ -109,6 +112,18 @@ function changedDevices(devices: readonly PushDevice[], properties: Record<strin
   return [...devices];
 }
 
+/**
+ * An import's `--list NAME` adds the customer to that static list; lists are only ever added to (as Pinpoint's
+ * imported segments), so importing a file again, or another file into the same list, changes nothing twice.
+ */
+function withLists(profile: Profile, lists: unknown): Profile {
+  if (!Array.isArray(lists)) return profile;
+  const names = lists.filter((name): name is string => typeof name === 'string' && name !== '');
+  const merged = [...new Set([...(profile.lists ?? []), ...names])].sort();
+  if (merged.length === (profile.lists ?? []).length) return profile;
+  return { ...profile, lists: merged };
+}
+
 export function applyConsent(profile: Profile, changes: readonly ConsentChange[]): Profile {
   if (changes.length === 0) return profile;
   const consent = { ...profile.consent };
@@ -152,6 +167,8 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   );
   if (event.source === DEVICE_SOURCE && event['detail-type'] === PUSH_TOKEN_CHANGED)
     return { ...withConsent, devices: changedDevices(withConsent.devices, properties) };
+  if (event.source.startsWith(IMPORT_SOURCE_PREFIX) && event['detail-type'] === PROFILE_IMPORTED)
+    return withLists(withConsent, properties.lists);
   if (event.source === LIFECYCLE_SOURCE && event['detail-type'] === STAGE_CHANGED) {
     const stage = LifecycleStage.safeParse(properties.to);
     if (stage.success && stage.data !== withConsent.stage)

@@ -9,12 +9,12 @@ import {
   readCompiledConfig,
 } from '../../../functions/handlers/shared/compiled-config.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
-import { BUNDLED_CONFIG_DIR, type FunctionName } from '../../../infra/lib/cairn-function.ts';
-import { bundlesOf, FUNCTIONS, removeOutput, type Synthesized, synthesize } from '../support.ts';
+import { BUNDLED_CONFIG_DIR, type HandlerName } from '../../../infra/lib/cairn-function.ts';
+import { BUNDLED, bundlesOf, removeOutput, type Synthesized, synthesize } from '../support.ts';
 
 const run = promisify(execFile);
 
-const LOADS_JOURNEYS: FunctionName[] = ['ingest', 'timers', 'deliver'];
+const LOADS_JOURNEYS: HandlerName[] = ['ingest', 'timers', 'deliver'];
 
 /** Every file under `folder`, relative to it. */
 function filesUnder(folder: string): string[] {
@@ -26,7 +26,7 @@ function filesUnder(folder: string): string[] {
 
 describe('the function bundles, built by the synth', () => {
   let synthesized: Synthesized;
-  let bundleOf: Map<FunctionName, string>;
+  let bundleOf: Map<HandlerName, string>;
   beforeAll(async () => {
     synthesized = await synthesize('staging', { bundle: true });
     bundleOf = bundlesOf(synthesized);
@@ -34,7 +34,7 @@ describe('the function bundles, built by the synth', () => {
   afterAll(() => removeOutput(synthesized));
 
   it('is one ESM file with its source map, the AWS SDK inside', () => {
-    for (const fn of FUNCTIONS) {
+    for (const fn of BUNDLED) {
       // Prepare
       const bundle = bundleOf.get(fn) ?? '';
 
@@ -53,7 +53,7 @@ describe('the function bundles, built by the synth', () => {
     const compiled = readFileSync(synthesized.shipped.file, 'utf8');
 
     // Assess
-    for (const fn of FUNCTIONS) {
+    for (const fn of BUNDLED) {
       const folder = join(bundleOf.get(fn) ?? '', BUNDLED_CONFIG_DIR);
       if (LOADS_JOURNEYS.includes(fn)) {
         expect(filesUnder(folder)).toEqual([COMPILED_CONFIG_FILE]);
@@ -82,7 +82,7 @@ describe('the function bundles, built by the synth', () => {
   });
 
   it('leaves the YAML parser and every credential source but the environment out of the bundles', () => {
-    for (const fn of FUNCTIONS) {
+    for (const fn of BUNDLED) {
       // Act
       const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
 
@@ -96,7 +96,7 @@ describe('the function bundles, built by the synth', () => {
   });
 
   it('bundles the template engine in deliver alone, and the journey registry in the functions that load journeys', () => {
-    for (const fn of FUNCTIONS) {
+    for (const fn of BUNDLED) {
       // Act
       const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
 
@@ -110,7 +110,7 @@ describe('the function bundles, built by the synth', () => {
   });
 
   it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {
-    for (const fn of FUNCTIONS) {
+    for (const fn of BUNDLED) {
       // Act
       const { stdout } = await run(
         process.execPath,

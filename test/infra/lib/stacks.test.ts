@@ -133,7 +133,8 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function');
 
       // Assess
-      expect(functions).toHaveLength(5);
+      // The five of the runtime, and the profile import's (profile-import.test.ts).
+      expect(functions).toHaveLength(6);
       for (const [, properties] of functions) {
         expect(properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -146,7 +147,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
         p.RetentionInDays,
       ]);
       expect(groups.sort()).toEqual(
-        ['deliver', 'feedback', 'ingest', 'timers', 'unsubscribe'].map((fn) => [
+        ['deliver', 'feedback', 'import', 'import-profiles', 'ingest', 'timers', 'unsubscribe'].map((fn) => [
           `/cairn-${env}/${fn}`,
           synthesized.config.retention.logs,
         ]),
@@ -218,7 +219,10 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
     it('routes customer events and, per configured channel, provider feedback to the queues', () => {
       // Prepare
       const { config } = synthesized;
-      const rules = resourcesOf(synthesized.statelessTemplate, 'AWS::Events::Rule');
+      // The import's rules start a state machine (profile-import.test.ts).
+      const rules = resourcesOf(synthesized.statelessTemplate, 'AWS::Events::Rule').filter(
+        ([id]) => !id.startsWith('ProfileImport'),
+      );
 
       // Act
       const routes = Object.fromEntries(
@@ -377,7 +381,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       // Assess
       expect(acknowledgments.length).toBeGreaterThan(0);
       for (const [id, reason] of acknowledgments) {
-        expect(id).toMatch(/^AwsSolutions::AwsSolutions-(L1|SQS3|SMG4|IAM5\[Resource::.+\])$/);
+        expect(id).toMatch(/^AwsSolutions::AwsSolutions-(L1|SQS3|SMG4|S1|IAM5\[Resource::.+\])$/);
         expect(reason.length).toBeGreaterThan(80);
       }
     });
