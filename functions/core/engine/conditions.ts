@@ -9,6 +9,7 @@ export type CompiledCondition = {
   stages?: ReadonlySet<string>;
   profile?: CompiledPattern;
   trigger?: CompiledPattern;
+  saved?: CompiledPattern;
 };
 
 /** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
@@ -32,6 +33,7 @@ export function compileCondition(condition: Condition, where: string): CompiledC
     ...(condition.stages ? { stages: new Set(condition.stages) } : {}),
     ...(condition.profile ? { profile: mustCompile(condition.profile, `${where}.profile`) } : {}),
     ...(condition.trigger ? { trigger: mustCompile(condition.trigger, `${where}.trigger`) } : {}),
+    ...(condition.saved ? { saved: mustCompile(condition.saved, `${where}.saved`) } : {}),
   };
 }
 
@@ -69,6 +71,8 @@ export type ConditionSubject = {
   profile: Profile;
   trigger: unknown;
   view?: () => Record<string, unknown>;
+  /** The enrollment's saved call answers; none before an enrollment exists (an audience). */
+  saved?: Record<string, unknown>;
 };
 
 export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
@@ -83,6 +87,7 @@ export function holds(condition: CompiledCondition, subject: ConditionSubject): 
   )
     return false;
   if (condition.trigger && !matchesPattern(condition.trigger, subject.trigger)) return false;
+  if (condition.saved && !matchesPattern(condition.saved, subject.saved ?? {})) return false;
   return true;
 }
 

@@ -1,3 +1,4 @@
+import type { CallIntent } from '../calls/intent.ts';
 import type { JsonValue } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema-parts.ts';
 import type { SendIntent, Timer, WaitTimer } from './state.ts';
@@ -30,7 +31,7 @@ export type ExitReason =
 
 export type WithheldReason = 'holdout' | 'journey-daily-limit' | 'journey-total-limit';
 
-export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'unknown-enrollment';
+export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'stale-call' | 'unknown-enrollment';
 
 type Base = { at: number; userId: string };
 /** The fields every effect about one enrollment starts with. */
@@ -44,7 +45,21 @@ export type Effect =
   | (Base & { type: 'send'; intent: SendIntent })
   | (OfEnrollment & { type: 'send-withheld'; stepId: string; reason: WithheldReason; template: string })
   | (Base & { type: 'timer-scheduled'; timer: Timer })
-  | (Base & { type: 'timer-cancelled'; timerId: string; reason: 'event-arrived' | 'enrollment-ended' })
+  | (Base & {
+      type: 'timer-cancelled';
+      timerId: string;
+      reason: 'event-arrived' | 'enrollment-ended' | 'call-answered';
+    })
+  | (Base & { type: 'call'; intent: CallIntent })
+  /** A call step's answer as the enrollment took it: `saved` names the fields it kept. */
+  | (OfEnrollment & {
+      type: 'call-answered';
+      stepId: string;
+      callId: string;
+      ok: boolean;
+      reason?: string;
+      saved: string[];
+    })
   | (OfEnrollment & { type: 'timer-deferred'; timer: WaitTimer; reason: 'journey-paused' | 'journey-draft' })
   | (OfEnrollment & { type: 'event-emitted'; detailType: string; properties: Record<string, JsonValue> })
   | (OfEnrollment & { type: 'profile-updated'; set: Record<string, JsonValue>; unset: string[] })

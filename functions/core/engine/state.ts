@@ -18,7 +18,7 @@ export type TriggerRef = z.infer<typeof TriggerRef>;
  * takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event wait whose event arrived
  * while its journey was paused becomes a `duration` wait, so that its end takes `next`, the event's branch.
  */
-export const WaitKind = z.enum(['duration', 'until', 'event']);
+export const WaitKind = z.enum(['duration', 'until', 'event', 'call']);
 export type WaitKind = z.infer<typeof WaitKind>;
 
 /** The wait an enrollment is in: the wait step, the timer that ends it and when. */
@@ -47,6 +47,8 @@ export const Enrollment = z.object({
   sends: z.number(),
   /** Step executions so far; makes message and timer ids unique when a loop revisits a step. */
   visits: z.number(),
+  /** Fields saved from call answers (`saveAs`), for branch conditions and templates; bounded (MAX_SAVED_BYTES). */
+  saved: z.record(z.string(), z.json()).optional(),
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 
@@ -168,5 +170,7 @@ export const SendIntent = z.object({
   at: z.number(),
   /** The enrollment's trigger event, for the template's `event` variables (absent in intents queued before). */
   trigger: TriggerRef.optional(),
+  /** The enrollment's saved call answers, for the template's `saved` variables (absent when none). */
+  saved: z.record(z.string(), z.json()).optional(),
 });
 export type SendIntent = z.infer<typeof SendIntent>;

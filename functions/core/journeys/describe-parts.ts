@@ -10,6 +10,7 @@ export function describeCondition(condition: Condition): string {
   if (condition.stages) parts.push(`stage in ${condition.stages.join('|')}`);
   if (condition.profile) parts.push(`profile ${JSON.stringify(condition.profile)}`);
   if (condition.trigger) parts.push(`trigger ${JSON.stringify(condition.trigger)}`);
+  if (condition.saved) parts.push(`saved ${JSON.stringify(condition.saved)}`);
   return parts.join(' and ');
 }
 

@@ -90,10 +90,15 @@ export const Condition = z
     trigger: EventPattern.optional().describe(
       'A pattern matched against the event that started the enrollment.',
     ),
+    saved: EventPattern.optional().describe(
+      "A pattern matched against the fields the enrollment's call steps saved (saveAs).",
+    ),
   })
-  .refine((c) => c.stages !== undefined || c.profile !== undefined || c.trigger !== undefined, {
-    message: 'expected at least one of stages, profile or trigger',
-  })
+  .refine(
+    (c) =>
+      c.stages !== undefined || c.profile !== undefined || c.trigger !== undefined || c.saved !== undefined,
+    { message: 'expected at least one of stages, profile, trigger or saved' },
+  )
   .describe('All given parts must hold.');
 
 export const JourneyLimits = z

@@ -8,14 +8,14 @@ export const SWEEP_INTERVAL_MS = 60_000;
  * SQS event source mapping hands them (10), deliver one at a time, because on AWS deliver handles a batch's
  * records in parallel and one record per batch keeps a local run repeatable (docs/runtime.md, "One machine").
  */
-export const LOCAL_BATCH = { ingest: 10, deliver: 1 } as const;
+export const LOCAL_BATCH = { ingest: 10, deliver: 1, calls: 1 } as const;
 
 /**
  * A runtime on virtual time, as the driver below moves it: the simulator (use cases on in-memory ports) and
  * the local stack (the Lambda handlers on dynalite) are both one.
  */
 export interface Machine {
-  /** Runs ingest, then deliver, until neither queue has a visible message. */
+  /** Runs ingest, then deliver, then calls, until no queue has a visible message. */
   drain(): Promise<void>;
   /** Fires the timers due now, as the per-minute schedule does, then drains. */
   sweepTimers(): Promise<void>;

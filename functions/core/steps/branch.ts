@@ -30,6 +30,7 @@ function execute(step: BranchStep, conditions: CompiledCondition[], context: Ste
     profile: context.state.profile,
     trigger: context.enrollment.trigger,
     view: () => context.view(),
+    saved: context.enrollment.saved ?? {},
   };
   const taken = step.branches.find((_, i) => {
     const condition = conditions[i];
@@ -48,6 +49,7 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
     eachItem(raw, 'branches', 'when').flatMap((when) => [
       [...when, 'profile'],
       [...when, 'trigger'],
+      [...when, 'saved'],
     ]),
   compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),
   execute,

@@ -37,6 +37,8 @@ const ROOT_FIELDS: Fields = {
   event: KNOWN_FIELDS.event,
   journey: KNOWN_FIELDS.journey,
   message: KNOWN_FIELDS.message,
+  // Any name a call step saves (saveAs); whether one does is the journey validator's check.
+  saved: null,
   unsubscribeUrl: true,
 };
 
