@@ -293,13 +293,13 @@ class Work {
   /** A call's answer moves on the enrollment waiting for exactly that call; any other is stale. */
   onCallResult(result: CallResult): void {
     const enrollment = this.state.enrollments.find((e) => e.id === result.enrollmentId);
-    const inputKey = `call-result:${result.callId}`;
-    const ignored = (reason: 'stale-call' | 'unknown-enrollment'): void => {
+    const waiting = enrollment?.wait?.kind === 'call' && enrollment.wait.timerId === result.callId;
+    if (!enrollment?.wait || !waiting) {
+      const reason = enrollment ? 'stale-call' : 'unknown-enrollment';
+      const inputKey = `call-result:${result.callId}`;
       this.effects.push({ at: this.now, userId: this.state.userId, type: 'ignored', reason, inputKey });
-    };
-    if (!enrollment) return ignored('unknown-enrollment');
-    if (enrollment.wait?.kind !== 'call' || enrollment.wait.timerId !== result.callId)
-      return ignored('stale-call');
+      return;
+    }
     const journey = this.journeyOf(enrollment);
     const step = journey?.steps.get(enrollment.wait.stepId);
     if (!journey || step?.type !== 'call') return;

@@ -1,4 +1,4 @@
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 
 /** The trigger event as templates see it: the EventBridge envelope flattened to what a message can use. */
 export type EventVariables = {

@@ -19,7 +19,7 @@ const EXPECTED: Record<string, string[]> = {
     '10:5 steps[0].tempalte: unknown key "tempalte"; did you mean "template"?',
   ],
   'unknown-step-type.yaml': [
-    '8:11 steps[0].type: unknown type "sned"; expected one of send, wait, branch, split, holdout, update-profile, emit-event, exit; did you mean "send"?',
+    '8:11 steps[0].type: unknown type "sned"; expected one of send, wait, branch, split, holdout, update-profile, emit-event, call, exit; did you mean "send"?',
   ],
   'unknown-next-step.yaml': [
     '10:11 steps[0].next: unknown step "send-pus"; did you mean "send-push"?',
