@@ -24,3 +24,19 @@ export type CallResponse =
 export interface CallPort {
   call(request: CallRequest): Promise<CallResponse>;
 }
+
+/** One port over the adapters of each target kind; a kind with no adapter refuses its calls for good. */
+export function callRouter(adapters: { http?: CallPort; lambda?: CallPort }): CallPort {
+  return {
+    call(request) {
+      const adapter = adapters[request.target.kind];
+      if (!adapter)
+        return Promise.resolve({
+          ok: false,
+          retryable: false,
+          reason: `no ${request.target.kind} caller is configured`,
+        });
+      return adapter.call(request);
+    },
+  };
+}
