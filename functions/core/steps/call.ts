@@ -22,6 +22,9 @@ const SaveAs = z
       '(`saved.<name>`) read them.',
   );
 
+/** Plain HTTP only to this machine (the local stack's tests); anything else travels encrypted. */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
+
 /** The fields every form of a call step has besides its target. */
 const common = {
   id: StepId,
@@ -53,7 +56,12 @@ export const HttpCall = z
     ...common,
     http: z
       .strictObject({
-        url: z.url({ protocol: /^https?$/, error: 'expected an https:// URL' }).describe('The URL to call.'),
+        url: z
+          .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
+          .refine((url) => url.startsWith('https://') || LOOPBACK.test(url), {
+            message: 'expected an https:// URL (http:// only to localhost, for local tests)',
+          })
+          .describe('The URL to call: https://, or http:// to localhost.'),
         method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
         headers: z
           .record(z.string().min(1), HeaderValue)
