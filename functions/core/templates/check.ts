@@ -8,6 +8,7 @@ import {
   sortProblems,
 } from '../diagnostics/problem.ts';
 import { parseSource } from '../diagnostics/yaml-source.ts';
+import { savedNames } from '../journeys/checks.ts';
 import { Channel, type Journey } from '../journeys/schema.ts';
 import { lifecycleView } from '../lifecycle/lifecycle.ts';
 import { emptyProfile } from '../profile/profile.ts';
@@ -141,6 +142,7 @@ export function checkJourneyTemplates(
 ): Problem[] {
   const source = parseSource(journeyFile.text);
   const problems: Problem[] = [];
+  const saved = savedNames(journey.steps);
   journey.steps.forEach((step, index) => {
     if (step.type !== 'send') return;
     const path = ['steps', index, 'template'];
@@ -164,8 +166,37 @@ export function checkJourneyTemplates(
       if (!template.template[channel])
         problems.push(at(`template "${step.template}" has no ${channel} content (${template.file})`));
     }
+    for (const read of savedReads(template))
+      if (!saved.has(read.name))
+        problems.push(
+          at(
+            `template "${step.template}" reads saved.${read.name} (${read.where}), which no call step of this journey saves (saveAs)`,
+          ),
+        );
   });
   return problems;
+}
+
+/** The `saved.<name>` references of a template, each with the file:line:col of its first use. */
+function savedReads(template: LoadedTemplate): { name: string; where: string }[] {
+  const reads = new Map<string, string>();
+  for (const part of partsOf(template)) {
+    let parsed: Template[];
+    try {
+      parsed = part.engine.parse(part.liquid);
+    } catch {
+      continue; // checkTemplates reports it
+    }
+    const { globals } = part.engine.analyzeSync(parsed, { partials: false });
+    for (const variable of Object.values(globals).flat()) {
+      const [root, name] = variable.segments;
+      if (root !== 'saved' || typeof name !== 'string' || reads.has(name)) continue;
+      const { row, col } = variable.location;
+      const { line, column } = positionInFile(template, part.path, part.liquid, row, col);
+      reads.set(name, `${template.file}:${line}:${column}`);
+    }
+  }
+  return [...reads].map(([name, where]) => ({ name, where }));
 }
 
 function liquidPosition(error: unknown): [number, number] {

@@ -53,6 +53,12 @@ const EXPECTED: Record<string, string[]> = {
     '12:5 steps[1]: a wait step needs exactly one of duration, until or event, found duration and until',
     '16:13 steps[1].until.time: expected a time of day as HH:MM, e.g. "09:30"',
   ],
+  'call-without-target.yaml': [
+    '7:5 steps[0]: a call step needs exactly one target, http or lambda, found none',
+  ],
+  'saved-not-provided.yaml': [
+    '19:19 steps[1].branches[0].when.saved.teir: saved field "teir" is saved by no call step of this journey (saveAs); did you mean "tier"?',
+  ],
   'broken.json': ['6:93 steps[0].priority: expected one of low, normal, high, got "urgent"'],
 };
 

@@ -35,7 +35,7 @@ describe('checkReference', () => {
 
   it('names an unknown root, field or nested field, with a hint', () => {
     expect(checkReference(['user', 'name'])).toBe(
-      'unknown variable "user"; templates can use profile, event, journey, message, unsubscribeUrl',
+      'unknown variable "user"; templates can use profile, event, journey, message, saved, unsubscribeUrl',
     );
     expect(checkReference(['profil'])).toMatch(/did you mean "profile"\?$/);
     expect(checkReference(['profile', 'rfm', 'total'])).toBe(
@@ -78,9 +78,9 @@ describe('checkTemplates', () => {
       `${dir}/unknown-field.yaml:9:24 locales.fr.sms.body: unknown field "journey.step"; did you mean "stepId"?`,
       `${dir}/unknown-field.yaml:9:44 locales.fr.sms.body: unknown field "profile.daysSinceLastOrdr"; did you mean "daysSinceLastOrder"?`,
       `${dir}/unknown-filter.yaml:2:11 push.title: template error: undefined filter: shout`,
-      `${dir}/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, unsubscribeUrl`,
-      `${dir}/unknown-variable.yaml:7:26 email.text: unknown variable "customr"; templates can use profile, event, journey, message, unsubscribeUrl`,
-      `${dir}/unknown-variable.yaml:10:13 push.body: unknown variable "mesage"; templates can use profile, event, journey, message, unsubscribeUrl; did you mean "message"?`,
+      `${dir}/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, saved, unsubscribeUrl`,
+      `${dir}/unknown-variable.yaml:7:26 email.text: unknown variable "customr"; templates can use profile, event, journey, message, saved, unsubscribeUrl`,
+      `${dir}/unknown-variable.yaml:10:13 push.body: unknown variable "mesage"; templates can use profile, event, journey, message, saved, unsubscribeUrl; did you mean "message"?`,
     ]);
   });
 });
@@ -107,6 +107,36 @@ steps:
     expect(problems.map(formatProblem)).toEqual([
       'j.yaml:6:59 steps[1].template: template "welcome" has no sms content (tpl/welcome.yaml)',
       'j.yaml:7:51 steps[2].template: no template "welcom" in tpl; did you mean "welcome"?',
+    ]);
+  });
+
+  it('names a saved field a template reads that no call step of the journey saves', () => {
+    // Prepare: a call saving `tier`, and a template reading `saved.tier` and `saved.owner`.
+    const { templates: withSaved } = loadTemplateSet([
+      {
+        file: 'tpl/lead.yaml',
+        text: 'email:\n  subject: "{{ saved.tier }}"\n  html: h\n  text: "Ask {{ saved.owner }}"\n',
+      },
+    ]);
+    const journey = `id: j
+name: J
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - { id: a, type: call, http: { url: "https://crm.example.com/x" }, saveAs: { tier: lead.tier }, next: b }
+  - { id: b, type: send, channel: email, template: lead }
+`;
+
+    // Act
+    const problems = checkJourneyTemplates(
+      { file: 'j.yaml', text: journey },
+      journeyFromYaml(journey),
+      withSaved,
+      'tpl',
+    );
+
+    // Assess
+    expect(problems.map(formatProblem)).toEqual([
+      'j.yaml:6:52 steps[1].template: template "lead" reads saved.owner (tpl/lead.yaml:4:17), which no call step of this journey saves (saveAs)',
     ]);
   });
 });
@@ -158,6 +188,8 @@ describe('the sample templates', () => {
                 event: eventVariables(trigger),
                 journey: { id: journey.id, name: journey.name, stepId: step.id },
                 message: { id: `msg_${step.id}` },
+                // What the wholesale-leads journey's CRM call saves (saveAs) before its key-account reply.
+                saved: { tier: 'key-account', owner: 'Priya' },
               },
               unsubscribeUrl: (c) => `https://unsubscribe.example.com/?c=${c}`,
               maxSmsSegments: 3,
