@@ -202,6 +202,6 @@ describe('the sample templates', () => {
 
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
-    expect(outcomes).toHaveLength(4 * 16);
+    expect(outcomes).toHaveLength(4 * 18);
   });
 });
