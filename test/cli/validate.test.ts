@@ -30,7 +30,7 @@ describe('cairn validate', () => {
 
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    expect(out.at(-1)).toBe('5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe('6 journey file(s) checked: 6 valid, 0 problem(s) in 0 file(s)');
     expect(out.join('\n')).toContain(
       'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
     );
@@ -42,8 +42,8 @@ describe('cairn validate', () => {
     const code = await main(['validate', '--quiet', 'test/fixtures/journeys/broken'], io);
 
     expect(code).toBe(1);
-    expect(err.filter((l) => l.startsWith('test/fixtures/journeys/broken/'))).toHaveLength(21);
-    expect(err.at(-1)).toBe('15 journey file(s) checked: 0 valid, 21 problem(s) in 15 file(s)');
+    expect(err.filter((l) => l.startsWith('test/fixtures/journeys/broken/'))).toHaveLength(23);
+    expect(err.at(-1)).toBe('17 journey file(s) checked: 0 valid, 23 problem(s) in 17 file(s)');
   });
 
   it('names a path that does not exist and exits 2', async () => {
@@ -77,7 +77,7 @@ describe('cairn validate', () => {
 
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out.at(-1)).toBe('5 journey file(s) checked: 5 valid, 0 problem(s) in 0 file(s)');
+    expect(out.at(-1)).toBe('6 journey file(s) checked: 6 valid, 0 problem(s) in 0 file(s)');
     expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
 
@@ -88,7 +88,7 @@ describe('cairn validate', () => {
 
     expect(code).toBe(1);
     expect(err).toContain(
-      'test/fixtures/templates/journeys/templates/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, unsubscribeUrl',
+      'test/fixtures/templates/journeys/templates/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, saved, unsubscribeUrl',
     );
     expect(err).toContain(
       'test/fixtures/templates/journeys/uses-templates.yaml:10:15 steps[0].template: no template "welcom" in test/fixtures/templates/journeys/templates; did you mean "welcome"?',
@@ -127,7 +127,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} caps[0].max: expected a number > 0, got number -2`,
-      '5 journey file(s) checked: 5 valid, 1 problem(s) in 1 file(s)',
+      '6 journey file(s) checked: 6 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 
@@ -167,7 +167,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} rfm.recencyDays: expected 4 thresholds for scores 2 to 5 (days since the last order: at most the 1st gives 5, at most the 4th gives 2, more gives 1)`,
-      '5 journey file(s) checked: 5 valid, 1 problem(s) in 1 file(s)',
+      '6 journey file(s) checked: 6 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 

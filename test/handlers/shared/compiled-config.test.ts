@@ -44,7 +44,7 @@ describe('the configuration compiled at synth', () => {
     const versions = (config: typeof fromFile) =>
       [...config.catalog.latest()].map(({ id, version, journey }) => ({ id, version, journey }));
     expect(versions(fromFile)).toEqual(versions(fromFolder));
-    expect(versions(fromFile)).toHaveLength(5);
+    expect(versions(fromFile)).toHaveLength(6);
     expect(fromFile.policies).toEqual(fromFolder.policies);
     expect(fromFile.lifecycle?.config).toEqual(fromFolder.lifecycle?.config);
     expect(fromFile.lifecycle?.bgnbd).toEqual(fromFolder.lifecycle?.bgnbd);
