@@ -22,6 +22,9 @@ const SaveAs = z
       '(`saved.<name>`) read them.',
   );
 
+/** The longest one attempt may take: the calls function's timeout (90 s) must outlast it. */
+export const MAX_CALL_TIMEOUT_MS = 60_000;
+
 /** Plain HTTP only to this machine (the local stack's tests); anything else travels encrypted. */
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
 
@@ -29,7 +32,11 @@ const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
 const common = {
   id: StepId,
   type: z.literal('call'),
-  timeout: Duration.default('PT10S').describe('How long one attempt may take.'),
+  timeout: Duration.refine((text) => durationMs(text) <= MAX_CALL_TIMEOUT_MS, {
+    message: 'a call may take at most PT60S',
+  })
+    .default('PT10S')
+    .describe('How long one attempt may take, at most PT60S.'),
   retries: z
     .int()
     .min(0)
