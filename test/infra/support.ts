@@ -148,7 +148,7 @@ export class Resolver {
   }
 }
 
-export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe'];
+export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
 
 const AssetTemplate = z.object({
   Resources: z.record(

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { TriggerRef } from '../engine/state.ts';
 import type { JsonValue } from '../events/index.ts';
 
 /** A header value: text written in the journey, or the name of a secret resolved only when the call is made. */
@@ -10,7 +11,7 @@ export const HeaderValue = z.union([
 ]);
 export type HeaderValue = z.infer<typeof HeaderValue>;
 
-/** Where a call goes, as the calls function receives it: the body and payload are already rendered. */
+/** Where a call goes: the body and the payload's strings are Liquid, rendered by the calls function. */
 export const CallTarget = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('http'),
@@ -44,6 +45,9 @@ export const CallIntent = z.object({
   /** What to do when a call was made but its answer was never recorded (a crash): report it, or call again. */
   onUnknown: z.enum(['fail', 'retry']),
   at: z.number(),
+  /** The enrollment's trigger event and saved fields, for the templates: the enrollment may have moved on. */
+  trigger: TriggerRef.optional(),
+  saved: z.record(z.string(), z.json()).optional(),
 });
 export type CallIntent = z.infer<typeof CallIntent>;
 

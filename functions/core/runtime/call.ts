@@ -1,7 +1,9 @@
 import { type CallAnswer, type CallIntent, pickSaved } from '../calls/intent.ts';
+import { renderCallTarget } from '../calls/render.ts';
 import type { CallClaim, CallLedger } from '../ports/call-ledger.ts';
 import type { CallPort } from '../ports/call-port.ts';
 import { MAX_DELAY_SECONDS, type QueuedCall } from '../ports/call-queue.ts';
+import { emptyProfile } from '../profile/profile.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
 
 export type CallPorts = {
@@ -113,8 +115,22 @@ async function attemptCall(
 ): Promise<CallHandled> {
   const { intent, attempt } = queued;
   const base = { callId: intent.callId, userId: intent.userId, attempt };
+  // The body is rendered now, on the profile of now (one read), as a message is rendered by deliver.
+  const stored = await ports.apply.states.load(intent.userId);
+  const rendered = renderCallTarget(
+    intent,
+    stored?.state.profile ?? emptyProfile(),
+    ports.apply.context().lifecycle,
+    now,
+  );
+  if (!rendered.ok) {
+    const answer: CallAnswer = { ok: false, reason: rendered.reason };
+    await ports.ledger.answer(intent.callId, answer, now);
+    const applied = await applyAnswer(intent, answer, ports, origin);
+    return { ...base, status: 'failed', reason: answer.reason, applied };
+  }
   const response = await ports.caller.call({
-    target: intent.target,
+    target: rendered.target,
     idempotencyKey: intent.idempotencyKey,
     timeoutMs: intent.timeoutMs,
     userId: intent.userId,

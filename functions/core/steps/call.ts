@@ -1,14 +1,18 @@
-import { type Template, UndefinedVariableError } from 'liquidjs';
 import * as z from 'zod';
 import { type CallIntent, type CallTarget, HeaderValue } from '../calls/intent.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import type { WaitTimer } from '../engine/state.ts';
 import { describeNext } from '../journeys/describe-parts.ts';
 import { Duration, JsonValue, NextStep, StepId } from '../journeys/schema-parts.ts';
-import { textLiquid } from '../templates/liquid.ts';
-import { eventVariables, withoutBlanks } from '../templates/variables.ts';
 import { durationMs } from '../time/duration.ts';
-import { edgesAt, type StepContext, type StepKind, type StepOutcome, stepForms } from './kind.ts';
+import {
+  edgesAt,
+  nothingToCompile,
+  type StepContext,
+  type StepKind,
+  type StepOutcome,
+  stepForms,
+} from './kind.ts';
 
 const SaveAs = z
   .record(
@@ -114,81 +118,12 @@ export const CallStep = stepForms('call', [HttpCall, LambdaCall], {
 });
 export type CallStep = z.infer<typeof CallStep>;
 
-/** Each Liquid template of the step, parsed once per journey version, by where it is in the target. */
-type CompiledCall = ReadonlyMap<string, Template[]>;
-
-function compile(step: CallStep, where: string): CompiledCall {
-  const templates = new Map<string, Template[]>();
-  const parse = (key: string, source: string) => {
-    try {
-      templates.set(key, textLiquid.parse(source));
-    } catch (error) {
-      throw new Error(`${where}: ${key}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  if ('http' in step) {
-    if (step.http.body !== undefined) parse('body', step.http.body);
-  } else for (const [path, text] of stringsOf(step.lambda.payload ?? {}, 'payload')) parse(path, text);
-  return templates;
-}
-
-function stringsOf(value: unknown, path: string): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, `${path}.${i}`));
-  if (typeof value === 'object' && value !== null)
-    return Object.entries(value).flatMap(([k, v]) => stringsOf(v, `${path}.${k}`));
-  return [];
-}
-
-/** The variables of a call's templates: those of message templates, without the message, with `saved`. */
-function variablesOf(step: CallStep, context: StepContext): Record<string, unknown> {
-  const { enrollment, journey } = context;
-  return {
-    profile: withoutBlanks(context.view()),
-    event: eventVariables(enrollment.trigger),
-    journey: { id: journey.id, stepId: step.id },
-    saved: enrollment.saved ?? {},
-  };
-}
-
-function render(compiled: CallCompiled, key: string, scope: Record<string, unknown>): string {
-  const template = compiled.get(key);
-  return template ? String(textLiquid.renderSync(template, scope)) : '';
-}
-type CallCompiled = CompiledCall;
-
-function renderJson(
-  value: z.output<typeof JsonValue>,
-  path: string,
-  compiled: CallCompiled,
-  scope: Record<string, unknown>,
-): z.output<typeof JsonValue> {
-  if (typeof value === 'string') return render(compiled, path, scope);
-  if (Array.isArray(value)) return value.map((v, i) => renderJson(v, `${path}.${i}`, compiled, scope));
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, renderJson(v, `${path}.${k}`, compiled, scope)]),
-    );
-  return value;
-}
-
-function targetOf(step: CallStep, compiled: CallCompiled, context: StepContext): CallTarget {
-  const scope = variablesOf(step, context);
+function targetOf(step: CallStep): CallTarget {
   if ('http' in step) {
     const { url, method, headers, body } = step.http;
-    return {
-      kind: 'http',
-      url,
-      method,
-      headers: headers ?? {},
-      ...(body === undefined ? {} : { body: render(compiled, 'body', scope) }),
-    };
+    return { kind: 'http', url, method, headers: headers ?? {}, ...(body === undefined ? {} : { body }) };
   }
-  return {
-    kind: 'lambda',
-    function: step.lambda.function,
-    payload: renderJson(step.lambda.payload ?? {}, 'payload', compiled, scope),
-  };
+  return { kind: 'lambda', function: step.lambda.function, payload: step.lambda.payload ?? {} };
 }
 
 /** How long the enrollment waits for the answer at most: every attempt and backoff, and a margin for the queue. */
@@ -201,29 +136,13 @@ export function safetyTimeoutMs(intent: Pick<CallIntent, 'timeoutMs' | 'retries'
 }
 
 /**
- * Renders the target, hands the call to the calls queue as an intent and waits for its answer, with a safety
- * timer that takes onFailure if no answer comes. The answer comes back as a `call-result` input (engine.ts).
- * A template that cannot render fails the step at once: nothing half-rendered is sent.
+ * Hands the call to the calls queue as an intent and waits for its answer, with a safety timer that takes
+ * onFailure if no answer comes. The answer comes back as a `call-result` input (engine.ts). The calls function
+ * renders the body (calls/render.ts); a template that cannot render fails the call, and nothing is sent.
  */
-function execute(step: CallStep, compiled: CallCompiled, context: StepContext): StepOutcome {
+function execute(step: CallStep, _compiled: undefined, context: StepContext): StepOutcome {
   const { now, state, journey, enrollment } = context;
   const callId = `${enrollment.id}:${step.id}:${enrollment.visits}`;
-  let target: CallTarget;
-  try {
-    target = targetOf(step, compiled, context);
-  } catch (error) {
-    const detail = error instanceof UndefinedVariableError ? error.message : String(error);
-    context.emit({
-      ...context.ofEnrollment(),
-      type: 'call-answered',
-      stepId: step.id,
-      callId,
-      ok: false,
-      reason: `render-failed: ${detail}`,
-      saved: [],
-    });
-    return { next: step.onFailure };
-  }
   const intent: CallIntent = {
     callId,
     idempotencyKey: callId,
@@ -232,13 +151,16 @@ function execute(step: CallStep, compiled: CallCompiled, context: StepContext): 
     journeyVersion: journey.version,
     enrollmentId: enrollment.id,
     stepId: step.id,
-    target,
+    target: targetOf(step),
     timeoutMs: durationMs(step.timeout),
     retries: step.retries,
     backoffMs: durationMs(step.backoff),
     saveAs: step.saveAs ?? {},
     onUnknown: step.onUnknown,
     at: now,
+    // Rendered later, by the calls function, when the enrollment may have moved on: it carries what it needs.
+    trigger: enrollment.trigger,
+    ...(enrollment.saved === undefined ? {} : { saved: enrollment.saved }),
   };
   const dueAt = now + safetyTimeoutMs(intent);
   const timer: WaitTimer = {
@@ -262,12 +184,12 @@ function describe(step: CallStep): string {
   return `call ${target}${saves}${describeNext(step.next)}; on failure${describeNext(step.onFailure)}`;
 }
 
-export const call: StepKind<typeof CallStep, CallCompiled> = {
+export const call: StepKind<typeof CallStep, undefined> = {
   type: 'call',
   schema: CallStep,
   waits: true,
   edges: (raw) => edgesAt(raw, [['next'], ['onFailure']]),
-  compile,
+  compile: nothingToCompile,
   execute,
   describe,
 };
