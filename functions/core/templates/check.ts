@@ -144,6 +144,10 @@ export function checkJourneyTemplates(
   const problems: Problem[] = [];
   const saved = savedNames(journey.steps);
   journey.steps.forEach((step, index) => {
+    if (step.type === 'call' && 'http' in step && step.http.body !== undefined)
+      problems.push(
+        ...checkCallBody(step.http.body, ['steps', index, 'http', 'body'], saved, journeyFile.file, source),
+      );
     if (step.type !== 'send') return;
     const path = ['steps', index, 'template'];
     const at = (message: string): Problem => ({
@@ -174,6 +178,50 @@ export function checkJourneyTemplates(
           ),
         );
   });
+  return problems;
+}
+
+/** The roots a call's body may use: a message's, but `message` and `unsubscribeUrl` (runtime calls/render.ts). */
+const CALL_ROOTS = new Set(['profile', 'event', 'journey', 'saved']);
+
+/**
+ * A call step's HTTP body: Liquid syntax, the variables it may use, and the saved fields it reads, at the
+ * journey file's line and column of the body.
+ */
+function checkCallBody(
+  body: string,
+  path: PathSegment[],
+  saved: ReadonlySet<string>,
+  file: string,
+  source: ReturnType<typeof parseSource>,
+): Problem[] {
+  const at = (message: string): Problem => ({
+    file,
+    ...source.positionOf(path),
+    path: formatPath(path),
+    message,
+  });
+  let parsed: Template[];
+  try {
+    parsed = textLiquid.parse(body);
+  } catch (error) {
+    return [at(`template error: ${liquidMessage(error)}`)];
+  }
+  const problems: Problem[] = [];
+  for (const variable of Object.values(textLiquid.analyzeSync(parsed, { partials: false }).globals).flat()) {
+    const [root, name] = variable.segments;
+    if (typeof root !== 'string') continue;
+    if (!CALL_ROOTS.has(root))
+      problems.push(
+        at(`unknown variable "${root}" in the body; a call can use ${[...CALL_ROOTS].join(', ')}`),
+      );
+    else if (root === 'saved' && typeof name === 'string' && !saved.has(name))
+      problems.push(at(`the body reads saved.${name}, which no call step of this journey saves (saveAs)`));
+    else if (root !== 'saved') {
+      const message = checkReference(variable.segments);
+      if (message) problems.push(at(message));
+    }
+  }
   return problems;
 }
 

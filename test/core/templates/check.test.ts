@@ -110,6 +110,31 @@ steps:
     ]);
   });
 
+  it("checks a call step's body: its variables, and the saved fields it reads", () => {
+    // Prepare
+    const journey = `id: j
+name: J
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - { id: a, type: call, http: { url: "https://crm.example.com/x", body: "{{ message.id }} {{ saved.tier }} {{ profile.trait.x }}" } }
+`;
+
+    // Act
+    const problems = checkJourneyTemplates(
+      { file: 'j.yaml', text: journey },
+      journeyFromYaml(journey),
+      new Map(),
+      'tpl',
+    );
+
+    // Assess
+    expect(problems.map(formatProblem)).toEqual([
+      'j.yaml:5:74 steps[0].http.body: unknown variable "message" in the body; a call can use profile, event, journey, saved',
+      'j.yaml:5:74 steps[0].http.body: the body reads saved.tier, which no call step of this journey saves (saveAs)',
+      'j.yaml:5:74 steps[0].http.body: unknown field "profile.trait"; did you mean "traits"?',
+    ]);
+  });
+
   it('names a saved field a template reads that no call step of the journey saves', () => {
     // Prepare: a call saving `tier`, and a template reading `saved.tier` and `saved.owner`.
     const { templates: withSaved } = loadTemplateSet([
