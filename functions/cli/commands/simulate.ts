@@ -1,5 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
+import { CallStub } from '../../core/calls/stubs.ts';
+import { parseConfigFile } from '../../core/diagnostics/config-file.ts';
+import { formatProblem } from '../../core/diagnostics/problem.ts';
 import type { Observer } from '../../core/ports/observer.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
 import { simulateEventLines } from '../../core/simulate/run.ts';
@@ -9,7 +13,7 @@ import { describePolicies, policiesOptions, policiesUsage } from '../load-polici
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
-                      [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
+                      [--out result.json] [--user ID] [--timezone UTC] [--calls FILE] [--policies FILE] [--env NAME]
 
 Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
 and a virtual clock, and prints what happened per journey and step.
@@ -19,6 +23,8 @@ and a virtual clock, and prints what happened per journey and step.
   --out       write messages, enrollments, dead letters and counters as JSON (the shape npm start --out writes)
   --user      also print the timeline of this customer
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
+  --calls     a YAML or JSON list of call stubs that answer call steps, as in journey tests; without it
+              every call fails ("no stub answers ...")
 ${policiesUsage}`;
 
 const PROGRESS_EVERY = 250_000;
@@ -34,6 +40,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       out: { type: 'string' },
       user: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
+      calls: { type: 'string' },
       ...policiesOptions,
     },
     strict: true,
@@ -44,6 +51,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   }
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
+  const stubs = values.calls ? await loadCallStubs(values.calls, io) : undefined;
+  if (typeof stubs === 'number') return stubs;
   const { until, config, policies } = setup;
 
   const timeline: string[] = [];
@@ -62,6 +71,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       until,
       policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
       ...(user ? { observer } : {}),
+      ...(stubs ? { calls: stubs } : {}),
       onSkipped: (line, reason) => {
         if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${reason}`);
       },
@@ -110,4 +120,20 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.stdout(`Wrote ${values.out}`);
   }
   return rejected > 0 ? 1 : 0;
+}
+
+/** The call stubs of `--calls`: problems at file:line:col, exit code 1. */
+async function loadCallStubs(file: string, io: CliIo): Promise<CallStub[] | number> {
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (error) {
+    io.stderr(
+      `cairn simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+  const { value, problems } = parseConfigFile(z.array(CallStub), file, text);
+  for (const problem of problems) io.stderr(formatProblem(problem));
+  return value ?? 1;
 }
