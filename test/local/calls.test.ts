@@ -207,4 +207,12 @@ describe('call steps on the local stack, against an HTTP server on loopback', ()
     expect(JSON.stringify(items.Items)).toContain('CALL#');
     expect(reported).not.toContain(SECRET);
   });
+
+  it('counts the calls handled by what came of them, as the calls function does on AWS', () => {
+    // Assess: one answer, three failures (unknown, 500, timeout), two retries each for the 500 and the timeout.
+    expect(stack.tally.total('Calls', { status: 'answered' })).toBe(1);
+    expect(stack.tally.total('Calls', { status: 'failed' })).toBe(3);
+    expect(stack.tally.total('Calls', { status: 'retrying' })).toBe(4);
+    expect(stack.tally.total('Calls', { status: 'waiting' })).toBeGreaterThan(0);
+  });
 });
