@@ -75,6 +75,8 @@ const Concurrency = z.strictObject({
   /** The send rate's ceiling: see docs/deploy.md, "Sending rate". */
   deliver: z.number().int().min(2).max(1000),
   feedback: z.number().int().min(2).max(1000),
+  /** How many calls of call steps run at once, to every target together (docs/runtime.md, `calls`). */
+  calls: z.number().int().min(2).max(1000).default(2),
 });
 
 export const EnvironmentConfig = z.strictObject({

@@ -10,7 +10,7 @@ import { applyPorts, type RuntimeSetting } from '../core/runtime/use-case-ports.
 import { onTable, type TableAccess } from './table.ts';
 
 /** Where the effects of an input leave the machine: the SQS queues on AWS, the local stack's queues here. */
-export type EffectExits = Pick<EffectPorts, 'sends' | 'events' | 'deadLetters'>;
+export type EffectExits = Pick<EffectPorts, 'sends' | 'events' | 'deadLetters' | 'calls'>;
 
 export type ApplyComposition = {
   table: TableAccess;

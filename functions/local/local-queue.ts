@@ -1,4 +1,5 @@
 import type { CustomerEvent } from '../core/events/index.ts';
+import type { CallQueue, EnqueuedCall } from '../core/ports/call-queue.ts';
 import type { EventPublisher } from '../core/ports/event-publisher.ts';
 import type { Enqueued, SendQueue } from '../core/ports/send-queue.ts';
 import type { InMemoryQueue, QueueMessage } from '../core/runtime/in-memory-queue.ts';
@@ -21,6 +22,15 @@ export function localEventPublisher(queue: LocalQueue): EventPublisher {
   return {
     async publish(events: readonly CustomerEvent[]) {
       for (const event of events) queue.send(JSON.stringify(event));
+    },
+  };
+}
+
+/** The calls queue port over a local queue: the same body and delay as `SqsCallQueue`. */
+export function localCallQueue(queue: LocalQueue): CallQueue {
+  return {
+    async enqueue(messages: readonly EnqueuedCall[]) {
+      for (const message of messages) queue.send(JSON.stringify(message.call), message.delaySeconds);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { CHANNEL_CLIENT_CONFIG } from '../adapters/channels/index.ts';
+import { HttpCaller } from '../adapters/http/http-caller.ts';
 import { SesEmailChannel } from '../adapters/ses/email-channel.ts';
 import {
   type ApplyComposition,
@@ -10,12 +11,14 @@ import {
   tableCatalogRefresher,
   tableTimerStore,
 } from '../composition/apply.ts';
+import { composeCallPorts } from '../composition/calls.ts';
 import { composeDeliverPorts } from '../composition/deliver.ts';
 import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import type { MessageSummary } from '../core/channels/kind.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import { type CallPort, callRouter } from '../core/ports/call-port.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage, summaryOf } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
@@ -24,6 +27,7 @@ import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
 import { Tally } from '../core/simulate/tally.ts';
+import { callsHandler } from '../handlers/calls/index.ts';
 import { deliverHandler } from '../handlers/deliver/index.ts';
 import { feedbackHandler } from '../handlers/feedback/index.ts';
 import { ingestHandler } from '../handlers/ingest/index.ts';
@@ -36,8 +40,15 @@ import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
 import type { LocalClock } from './clock.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynalite.ts';
 import { type LocalEndpoint, startEndpoint } from './endpoint.ts';
-import { type LocalMessage, type LocalQueue, localEventPublisher, localSendQueue } from './local-queue.ts';
+import {
+  type LocalMessage,
+  type LocalQueue,
+  localCallQueue,
+  localEventPublisher,
+  localSendQueue,
+} from './local-queue.ts';
 import { ObservedTimerStore } from './observed-timers.ts';
+import { localSecrets } from './secrets.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
 import { localObservability, MetricTally } from './tally-metrics.ts';
 
@@ -57,6 +68,13 @@ export type LocalStackOptions = {
   pii?: PiiDisplay;
   /** The sender of local email. */
   emailFrom?: string;
+  /**
+   * Values of the secrets call steps name in headers (`{ secret: NAME }`); a name not here is read from the
+   * environment variable CAIRN_SECRET_<NAME> (upper case, other characters as _).
+   */
+  secrets?: Readonly<Record<string, string>>;
+  /** Wraps the calls function's HTTP caller, for tests that inject faults; calls go to real URLs otherwise. */
+  wrapCaller?: (caller: CallPort) => CallPort;
 };
 
 /** A message handed to a channel, at the stack's time, as the report lists it. */
@@ -152,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const ingestQueue: LocalQueue = new InMemoryQueue('ingest', clock, { onDeadLetter });
   const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
   const feedbackQueue: LocalQueue = new InMemoryQueue('feedback', clock, { onDeadLetter });
+  const callQueue: LocalQueue = new InMemoryQueue('calls', clock, { onDeadLetter });
   const results = new Tally(config.catalog);
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const timers = new ObservedTimerStore(
@@ -168,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const exits: EffectExits = {
     sends: localSendQueue(sendQueue),
     events: localEventPublisher(ingestQueue),
+    calls: localCallQueue(callQueue),
     deadLetters: {
       async put(letter) {
         deadLetters.push(letter);
@@ -253,6 +273,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deliverPorts = engineFunction(deliverObs, (composition) =>
     composeDeliverPorts({ ...composition, channel, unsubscribe: unsubscribeLinks }),
   );
+  // Real URLs (loopback in the tests); there is no local Lambda, so a Lambda call fails as not configured.
+  const http = new HttpCaller({ secrets: localSecrets(options.secrets ?? {}, process.env) });
+  const caller = callRouter({ http: options.wrapCaller ? options.wrapCaller(http) : http });
+  const callsObs = observability('calls');
+  const callsPorts = engineFunction(callsObs, (composition) => composeCallPorts({ ...composition, caller }));
   const stop = async () => {
     sesClient.destroy();
     await Promise.all([endpoint.stop(), ses.stop(), dynamo.stop()]);
@@ -261,7 +286,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // registry that cannot be read stops the start, not the first event. One after the other, so that the first
   // registers and the others find the versions stored.
   try {
-    for (const ports of [ingestPorts, timersPorts, deliverPorts]) await ports();
+    for (const ports of [ingestPorts, timersPorts, deliverPorts, callsPorts]) await ports();
   } catch (error) {
     await stop();
     throw error;
@@ -271,6 +296,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const feedbackPorts = composeFeedbackPorts({ table, events: exits.events, now });
   const feedback = feedbackHandler(async () => feedbackPorts, observability('feedback'));
   const deliver = deliverHandler(deliverPorts, deliverObs);
+  const calls = callsHandler(callsPorts, callsObs);
   // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
   const sweep = timersHandler(timersPorts, timersObs, { concurrency: 1 });
 
@@ -294,7 +320,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       while (
         (await runBatch(ingestQueue, ingest, LOCAL_BATCH.ingest)) ||
         (await runBatch(feedbackQueue, feedback, LOCAL_BATCH.feedback)) ||
-        (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver))
+        (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver)) ||
+        (await runBatch(callQueue, calls, LOCAL_BATCH.calls))
       ) {}
     });
 
@@ -335,6 +362,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ingestQueue.nextVisibleAt(),
         feedbackQueue.nextVisibleAt(),
         sendQueue.nextVisibleAt(),
+        callQueue.nextVisibleAt(),
       ]);
     },
     stop,

@@ -11,7 +11,7 @@ import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/han
 import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
-export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback';
+export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback' | 'calls';
 /** Every function CairnFunction builds: the runtime's, and the profile import's batch worker (profile-import.ts). */
 export type HandlerName = FunctionName | 'import';
 

@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Journey } from '../../functions/core/journeys/schema.ts';
 import { Channel } from '../../functions/core/journeys/schema-parts.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import type { CairnVariable, RuntimeGrant } from './cairn-function.ts';
@@ -61,7 +62,7 @@ export function tableGrant(
 
 type QueueVariable = Extract<
   CairnVariable,
-  'CAIRN_INGEST_QUEUE_URL' | 'CAIRN_SEND_QUEUE_URL' | 'CAIRN_DEAD_LETTER_QUEUE_URL'
+  'CAIRN_INGEST_QUEUE_URL' | 'CAIRN_SEND_QUEUE_URL' | 'CAIRN_DEAD_LETTER_QUEUE_URL' | 'CAIRN_CALLS_QUEUE_URL'
 >;
 
 /** Sending to a queue (SendMessageBatch is authorised by sqs:SendMessage too). */
@@ -83,6 +84,43 @@ export function unsubscribeSecretGrant(secret: ISecret): RuntimeGrant {
 }
 
 type Place = { account: string; region: string };
+
+/**
+ * What the calls function may reach, read from the journeys that ship: GetSecretValue on exactly the secrets
+ * their call headers name (by name: Secrets Manager appends six characters to a secret's ARN), and
+ * InvokeFunction on exactly the Lambda functions their call steps name. No call step, no statement.
+ */
+export function callTargetGrants(journeys: readonly Journey[], place: Place): RuntimeGrant[] {
+  const arn = arnIn(place);
+  const secrets = new Set<string>();
+  const functions = new Set<string>();
+  for (const journey of journeys)
+    for (const step of journey.steps) {
+      if (step.type !== 'call') continue;
+      if ('http' in step)
+        for (const value of Object.values(step.http.headers ?? {}))
+          if (typeof value !== 'string') secrets.add(value.secret);
+      if ('lambda' in step) functions.add(step.lambda.function);
+    }
+  const statements: PolicyStatement[] = [];
+  if (secrets.size > 0)
+    statements.push(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [...secrets].sort().map((name) => arn('secretsmanager', `secret:${name}-??????`)),
+      }),
+    );
+  if (functions.size > 0)
+    statements.push(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...functions]
+          .sort()
+          .map((fn) => (fn.startsWith('arn:') ? fn : arn('lambda', `function:${fn}`))),
+      }),
+    );
+  return statements.length > 0 ? [{ variables: {}, statements }] : [];
+}
 
 /**
  * The channels configured for the environment, each with the one send action its adapter calls, scoped to the

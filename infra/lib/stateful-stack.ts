@@ -25,6 +25,8 @@ export type DeadLetterQueues = {
   send: Queue;
   /** Provider feedback the feedback queue gave up on, and feedback EventBridge could not put on it. */
   feedback: Queue;
+  /** Calls of call steps the calls queue gave up on (a body that is not a QueuedCall is one). */
+  calls: Queue;
   /** Letters the runtime writes itself (CAIRN_DEAD_LETTER_QUEUE_URL): invalid events, undispatched effects... */
   letters: Queue;
 };
@@ -111,6 +113,7 @@ export class StatefulStack extends Stack {
       ingest: deadLetterQueue('IngestDeadLetters', 'ingest-dlq'),
       send: deadLetterQueue('SendDeadLetters', 'send-dlq'),
       feedback: deadLetterQueue('FeedbackDeadLetters', 'feedback-dlq'),
+      calls: deadLetterQueue('CallsDeadLetters', 'calls-dlq'),
       letters: deadLetterQueue('RuntimeDeadLetters', 'dead-letters'),
     };
     const rules = `arn:${partitionOf(this.region)}:events:${this.region}:${this.account}:rule`;

@@ -28,7 +28,14 @@ import { metricsNamespace } from '../../functions/handlers/shared/observability.
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
 import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings, type FeedbackRule } from './channels.ts';
-import { arnIn, channelGrants, queueGrant, tableGrant, unsubscribeSecretGrant } from './grants.ts';
+import {
+  arnIn,
+  callTargetGrants,
+  channelGrants,
+  queueGrant,
+  tableGrant,
+  unsubscribeSecretGrant,
+} from './grants.ts';
 import type { ShippedConfig } from './journeys.ts';
 import { Observability } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
@@ -70,6 +77,12 @@ const FUNCTIONS: Record<FunctionName, { memorySize: number; timeout: Duration; d
     timeout: Duration.seconds(10),
     description: 'The unsubscribe link endpoint',
   },
+  // Longer than the longest call a step may make (PT60S), so an attempt ends before the function does.
+  calls: {
+    memorySize: 256,
+    timeout: Duration.seconds(90),
+    description: 'Call steps: HTTPS and Lambda calls',
+  },
 };
 
 /**
@@ -79,7 +92,7 @@ const FUNCTIONS: Record<FunctionName, { memorySize: number; timeout: Duration; d
  */
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, CairnFunction>;
-  readonly queues: { ingest: Queue; send: Queue; feedback: Queue };
+  readonly queues: { ingest: Queue; send: Queue; feedback: Queue; calls: Queue };
   readonly observability: Observability;
   readonly profileImport: ProfileImport;
 
@@ -109,6 +122,7 @@ export class StatelessStack extends Stack {
       ingest: make('ingest', true),
       timers: make('timers', true),
       deliver: make('deliver', true),
+      calls: make('calls', true),
       feedback: make('feedback', false),
       unsubscribe: make('unsubscribe', false),
     };
@@ -127,6 +141,7 @@ export class StatelessStack extends Stack {
       ingest: workQueue('IngestQueue', 'ingest', 'ingest', deadLetters.ingest),
       send: workQueue('SendQueue', 'send', 'deliver', deadLetters.send),
       feedback: workQueue('FeedbackQueue', 'feedback', 'feedback', deadLetters.feedback),
+      calls: workQueue('CallsQueue', 'calls', 'calls', deadLetters.calls),
     };
     const { queues } = this;
 
@@ -170,7 +185,23 @@ export class StatelessStack extends Stack {
     for (const grant of channelGrants(config.channels, { account: this.account, region: this.region })) {
       functions.deliver.use(grant);
     }
-    for (const fn of [functions.ingest, functions.timers, functions.deliver]) runtimeSettings(fn);
+    // calls: the calls ledger (PutItem, UpdateItem, DeleteItem, GetItem), the customer's state, and the secrets and
+    // functions its journeys' call steps name, nothing else.
+    functions.calls
+      .use(tableGrant(table, tableKey, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']))
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest))
+      .use(queueGrant('CAIRN_SEND_QUEUE_URL', queues.send))
+      .use(queueGrant('CAIRN_DEAD_LETTER_QUEUE_URL', deadLetters.letters));
+    for (const grant of callTargetGrants(props.shipped.compiled.journeys, {
+      account: this.account,
+      region: this.region,
+    }))
+      functions.calls.use(grant);
+    // Every function that applies an input may run a call step, which puts its call on the calls queue.
+    for (const fn of [functions.ingest, functions.timers, functions.deliver, functions.calls])
+      fn.use(queueGrant('CAIRN_CALLS_QUEUE_URL', queues.calls));
+    for (const fn of [functions.ingest, functions.timers, functions.deliver, functions.calls])
+      runtimeSettings(fn);
     // A suppression is written to the address's item and copied into the state of every customer holding the
     // address, found through the address indexes (DynamoPolicyStore.suppress).
     const addressIndexes = Object.values(ADDRESS_INDEXES).map((index) => index.indexName);
@@ -202,6 +233,15 @@ export class StatelessStack extends Stack {
         batchSize: 10,
         reportBatchItemFailures: true,
         maxConcurrency: config.concurrency.deliver,
+      }),
+    );
+    // One call per invocation, so that a slow target holds up no other call; maxConcurrency bounds the calls in
+    // flight to all targets together (docs/runtime.md, `calls`).
+    functions.calls.function.addEventSource(
+      new SqsEventSource(queues.calls, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: config.concurrency.calls,
       }),
     );
     functions.feedback.function.addEventSource(

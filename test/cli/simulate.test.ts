@@ -152,3 +152,45 @@ describe('cairn start', () => {
     expect(err).toEqual(['cairn start: --days-after must be a whole number of days, 0 or more']);
   });
 });
+
+describe('cairn simulate --calls', () => {
+  const inquiry = JSON.stringify({
+    id: 'evt-1',
+    source: 'com.example.shop',
+    'detail-type': 'Wholesale Inquiry',
+    time: '2026-11-02T10:00:00Z',
+    detail: { userId: 'cafe', traits: { email: 'owner@cafe.example' }, properties: { company: 'Café Ada' } },
+  });
+
+  it('answers call steps with the stubs of the file, and reports a stub file problem at file:line:col', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const events = join(dir, 'events.ndjson');
+    const stubs = join(dir, 'calls.yaml');
+    const broken = join(dir, 'broken.yaml');
+    const result = join(dir, 'result.json');
+    await writeFile(events, `${inquiry}\n`);
+    await writeFile(
+      stubs,
+      '- step: post-lead\n  answer: { lead: { tier: key-account, owner: { name: Priya } } }\n',
+    );
+    await writeFile(broken, '- step: post-lead\n  anwser: {}\n');
+    const { io } = memoryIo();
+    const failing = memoryIo();
+
+    // Act
+    const code = await main(['simulate', '--events', events, '--calls', stubs, '--out', result], io);
+    const brokenCode = await main(['simulate', '--events', events, '--calls', broken], failing.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const { messages } = z
+      .object({ messages: z.array(z.object({ stepId: z.string() })) })
+      .parse(JSON.parse(await readFile(result, 'utf8')));
+    expect(messages.map((m) => m.stepId)).toEqual(['key-account-reply']);
+    expect(brokenCode).toBe(1);
+    expect(failing.err[0]).toMatch(
+      /broken\.yaml:2:3 \[0\]\.anwser: unknown key "anwser"; did you mean "answer"\?/,
+    );
+  });
+});

@@ -31,7 +31,7 @@ describe('cairn validate', () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out.at(-1)).toBe(
-      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 0 problem(s) in 0 file(s)',
+      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 0 problem(s) in 0 file(s)',
     );
     expect(out.join('\n')).toContain(
       'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
@@ -44,8 +44,8 @@ describe('cairn validate', () => {
     const code = await main(['validate', '--quiet', 'test/fixtures/journeys/broken'], io);
 
     expect(code).toBe(1);
-    expect(err.filter((l) => l.startsWith('test/fixtures/journeys/broken/'))).toHaveLength(25);
-    expect(err.at(-1)).toBe('16 journey file(s) checked: 0 valid, 25 problem(s) in 16 file(s)');
+    expect(err.filter((l) => l.startsWith('test/fixtures/journeys/broken/'))).toHaveLength(27);
+    expect(err.at(-1)).toBe('18 journey file(s) checked: 0 valid, 27 problem(s) in 18 file(s)');
   });
 
   it('names a path that does not exist and exits 2', async () => {
@@ -80,7 +80,7 @@ describe('cairn validate', () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out.at(-1)).toBe(
-      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 0 problem(s) in 0 file(s)',
+      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 0 problem(s) in 0 file(s)',
     );
     expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
@@ -92,7 +92,7 @@ describe('cairn validate', () => {
 
     expect(code).toBe(1);
     expect(err).toContain(
-      'test/fixtures/templates/journeys/templates/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, unsubscribeUrl',
+      'test/fixtures/templates/journeys/templates/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, saved, unsubscribeUrl',
     );
     expect(err).toContain(
       'test/fixtures/templates/journeys/uses-templates.yaml:10:15 steps[0].template: no template "welcom" in test/fixtures/templates/journeys/templates; did you mean "welcome"?',
@@ -131,7 +131,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} caps[0].max: expected a number > 0, got number -2`,
-      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 1 problem(s) in 1 file(s)',
+      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 
@@ -171,7 +171,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} rfm.recencyDays: expected 4 thresholds for scores 2 to 5 (days since the last order: at most the 1st gives 5, at most the 4th gives 2, more gives 1)`,
-      '9 journey file(s) and 3 segment file(s) checked: 9 valid, 1 problem(s) in 1 file(s)',
+      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 

@@ -148,7 +148,7 @@ export class Resolver {
   }
 }
 
-export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe'];
+export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
 /** Every function bundle: the runtime's and the profile import's (infra/lib/profile-import.ts). */
 export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import'];
 /** The import function's construct path, which is not `<Name>Function` as the runtime's are. */

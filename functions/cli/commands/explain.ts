@@ -6,6 +6,7 @@ import type { Policies } from '../../core/policies/config.ts';
 import { describeRule } from '../../core/policies/describe.ts';
 import type { DeliveryOutcome } from '../../core/policies/outcome.ts';
 import { resolveTimezone } from '../../core/profile/profile.ts';
+import { describeCallAttempt } from '../../core/simulate/report.ts';
 import { Simulation } from '../../core/simulate/simulation.ts';
 import { localParts } from '../../core/time/zoned.ts';
 import { streamEvents } from '../event-stream.ts';
@@ -72,6 +73,12 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
           const { intent, outcome, at } = observation;
           if (intent.userId !== user || (journey !== undefined && intent.journeyId !== journey)) return;
           lines.push(...explainSend(intent, outcome, at, loaded?.policies, zoneOf()));
+          return;
+        }
+        if (observation.type === 'called') {
+          const { intent, attempt, reason, at } = observation;
+          if (intent.userId !== user || (journey !== undefined && intent.journeyId !== journey)) return;
+          lines.push(`${new Date(at).toISOString()}  ${describeCallAttempt(intent, attempt, reason)}`);
           return;
         }
         if (observation.userId !== user) return;
@@ -174,6 +181,11 @@ export function explainEffect(effect: Effect): string[] {
       ];
     case 'segment-changed':
       return [`${at}  segments: ${effect.entered ? 'entered' : 'left'} ${effect.segment}`];
+    case 'call-answered':
+      return [
+        `${at}  ${effect.journeyId}: call at ${effect.stepId} ${effect.ok ? `answered${effect.saved.length ? ` (saved ${effect.saved.join(', ')})` : ''}` : `failed (${effect.reason ?? 'unknown'})`}`,
+      ];
+    case 'call':
     case 'moved':
     case 'timer-scheduled':
     case 'timer-cancelled':

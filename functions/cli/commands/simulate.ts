@@ -1,6 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
+import { CallStub } from '../../core/calls/stubs.ts';
+import { parseConfigFile } from '../../core/diagnostics/config-file.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
+import { formatProblem } from '../../core/diagnostics/problem.ts';
 import type { Observer } from '../../core/ports/observer.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
 import { simulateEventLines } from '../../core/simulate/run.ts';
@@ -10,7 +14,7 @@ import { describePolicies, policiesOptions, policiesUsage } from '../load-polici
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
-                      [--out result.json] [--user ID] [--timezone UTC] [--policies FILE] [--env NAME]
+                      [--out result.json] [--user ID] [--timezone UTC] [--calls FILE] [--policies FILE] [--env NAME]
                       [--show-pii]
 
 Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
@@ -23,6 +27,8 @@ and a virtual clock, and prints what happened per journey and step.
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
   --show-pii  print the email addresses and phone numbers that problems quote as they are (masked by default;
               --out files are not masked)
+  --calls     a YAML or JSON list of call stubs that answer call steps, as in journey tests; without it
+              every call fails ("no stub answers ...")
 ${policiesUsage}`;
 
 const PROGRESS_EVERY = 250_000;
@@ -39,6 +45,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       user: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
       'show-pii': { type: 'boolean', default: false },
+      calls: { type: 'string' },
       ...policiesOptions,
     },
     strict: true,
@@ -51,6 +58,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
+  const stubs = values.calls ? await loadCallStubs(values.calls, io) : undefined;
+  if (typeof stubs === 'number') return stubs;
   const { until, config, policies } = setup;
 
   const timeline: string[] = [];
@@ -70,6 +79,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
       ...(user ? { observer } : {}),
       wallClock: Date.now,
+      ...(stubs ? { calls: stubs } : {}),
       onSkipped: (line, reason) => {
         if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${quoted(reason)}`);
       },
@@ -120,4 +130,20 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.stdout(`Wrote ${values.out}`);
   }
   return rejected > 0 ? 1 : 0;
+}
+
+/** The call stubs of `--calls`: problems at file:line:col, exit code 1. */
+async function loadCallStubs(file: string, io: CliIo): Promise<CallStub[] | number> {
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (error) {
+    io.stderr(
+      `cairn simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+  const { value, problems } = parseConfigFile(z.array(CallStub), file, text);
+  for (const problem of problems) io.stderr(formatProblem(problem));
+  return value ?? 1;
 }

@@ -14,6 +14,7 @@ export type CompiledCondition = {
   engagement?: EngagementCondition;
   segment?: string;
   history?: CompiledHistory;
+  saved?: CompiledPattern;
 };
 
 /** Compiles a pattern the validator accepted; `where` names it if it was never validated after all. */
@@ -40,6 +41,7 @@ export function compileCondition(condition: Condition, where: string): CompiledC
     ...(condition.engagement ? { engagement: condition.engagement } : {}),
     ...(condition.segment ? { segment: condition.segment } : {}),
     ...(condition.history ? { history: compileHistory(condition.history) } : {}),
+    ...(condition.saved ? { saved: mustCompile(condition.saved, `${where}.saved`) } : {}),
   };
 }
 
@@ -87,6 +89,8 @@ export type ConditionSubject = {
   history: History | undefined;
   /** Whether the customer is in a segment now. */
   inSegment: (id: string) => boolean;
+  /** The enrollment's saved call answers; none before an enrollment exists (an audience). */
+  saved?: Record<string, unknown>;
 };
 
 export function holds(condition: CompiledCondition, subject: ConditionSubject): boolean {
@@ -111,6 +115,7 @@ export function holds(condition: CompiledCondition, subject: ConditionSubject): 
     return false;
   if (condition.segment !== undefined && !subject.inSegment(condition.segment)) return false;
   if (condition.history && !historyHolds(condition.history, subject.history, subject.now)) return false;
+  if (condition.saved && !matchesPattern(condition.saved, subject.saved ?? {})) return false;
   return true;
 }
 

@@ -1,3 +1,4 @@
+import type { CallIntent } from '../calls/intent.ts';
 import type { JsonValue } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema-parts.ts';
 import type { DateRefusal } from '../triggers/date.ts';
@@ -34,7 +35,7 @@ export type ExitReason =
 
 export type WithheldReason = 'holdout' | 'journey-daily-limit' | 'journey-total-limit';
 
-export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'unknown-enrollment';
+export type IgnoredReason = 'duplicate-input' | 'stale-timer' | 'stale-call' | 'unknown-enrollment';
 
 type Base = { at: number; userId: string };
 /** The fields every effect about one enrollment starts with. */
@@ -51,7 +52,17 @@ export type Effect =
   | (Base & {
       type: 'timer-cancelled';
       timerId: string;
-      reason: 'event-arrived' | 'engagement-seen' | 'enrollment-ended';
+      reason: 'event-arrived' | 'engagement-seen' | 'enrollment-ended' | 'call-answered';
+    })
+  | (Base & { type: 'call'; intent: CallIntent })
+  /** A call step's answer as the enrollment took it: `saved` names the fields it kept. */
+  | (OfEnrollment & {
+      type: 'call-answered';
+      stepId: string;
+      callId: string;
+      ok: boolean;
+      reason?: string;
+      saved: string[];
     })
   | (OfEnrollment & { type: 'timer-deferred'; timer: WaitTimer; reason: 'journey-paused' | 'journey-draft' })
   | (OfEnrollment & { type: 'event-emitted'; detailType: string; properties: Record<string, JsonValue> })

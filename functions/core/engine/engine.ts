@@ -1,3 +1,4 @@
+import { type CallResult, MAX_SAVED_BYTES, savedSize } from '../calls/intent.ts';
 import { type CustomerEvent, dedupeKey } from '../events/index.ts';
 import {
   evaluateStage,
@@ -55,7 +56,9 @@ export type EngineContext = {
 export type EngineInput =
   | { kind: 'event'; event: CustomerEvent }
   | { kind: 'timer'; timer: Timer }
-  | { kind: 'send-dropped'; intent: SendIntent };
+  | { kind: 'send-dropped'; intent: SendIntent }
+  /** The answer of a call step's call (runtime/call.ts), or its failure. */
+  | { kind: 'call-result'; result: CallResult };
 export type EngineResult = { state: CustomerState; effects: Effect[] };
 
 /** How long a due timer of a paused journey waits before it is looked at again. */
@@ -69,6 +72,8 @@ export function inputKey(input: EngineInput): string {
       return `timer:${input.timer.id}`;
     case 'send-dropped':
       return `send-dropped:${input.intent.messageId}`;
+    case 'call-result':
+      return `call-result:${input.result.callId}`;
     default: {
       const unknown: never = input;
       throw new Error(`unknown input ${JSON.stringify(unknown)}`);
@@ -94,6 +99,7 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   const work = new Work(copyState(state), context);
   if (input.kind === 'event') work.onEvent(input.event);
   else if (input.kind === 'timer') work.onTimer(input.timer);
+  else if (input.kind === 'call-result') work.onCallResult(input.result);
   else work.onSendDropped(input.intent);
   work.finish(print);
   return { state: work.state, effects: work.effects };
@@ -372,12 +378,69 @@ class Work {
       return;
     }
     const step = journey.steps.get(enrollment.wait.stepId);
+    if (step?.type === 'call') {
+      // No answer within every attempt and backoff: the call failed as far as the journey is concerned.
+      this.takeCallAnswer(journey, enrollment, step, timer.id, { ok: false, reason: 'no_answer_in_time' });
+      return;
+    }
     let next: string | undefined;
     if (step?.type === 'wait') {
       const awaiting = enrollment.wait.kind === 'event' || enrollment.wait.kind === 'engagement';
       next = !awaiting ? step.next : 'onTimeout' in step ? step.onTimeout : undefined;
     }
     enrollment.wait = undefined;
+    if (next === undefined) this.complete(enrollment);
+    else this.steps.run(journey, enrollment, next);
+  }
+
+  /** A call's answer moves on the enrollment waiting for exactly that call; any other is stale. */
+  onCallResult(result: CallResult): void {
+    const enrollment = this.state.enrollments.find((e) => e.id === result.enrollmentId);
+    const waiting = enrollment?.wait?.kind === 'call' && enrollment.wait.timerId === result.callId;
+    if (!enrollment?.wait || !waiting) {
+      const reason = enrollment ? 'stale-call' : 'unknown-enrollment';
+      const inputKey = `call-result:${result.callId}`;
+      this.effects.push({ at: this.now, userId: this.state.userId, type: 'ignored', reason, inputKey });
+      return;
+    }
+    const journey = this.journeyOf(enrollment);
+    const step = journey?.steps.get(enrollment.wait.stepId);
+    if (!journey || step?.type !== 'call') return;
+    this.effects.push({
+      at: this.now,
+      userId: this.state.userId,
+      type: 'timer-cancelled',
+      timerId: enrollment.wait.timerId,
+      reason: 'call-answered',
+    });
+    this.takeCallAnswer(journey, enrollment, step, result.callId, result.answer);
+  }
+
+  /** Keeps the saved fields (bounded) and goes on to `next`, or to `onFailure` when the call failed. */
+  private takeCallAnswer(
+    journey: CompiledJourney,
+    enrollment: Enrollment,
+    step: { id: string; next?: string | undefined; onFailure?: string | undefined },
+    callId: string,
+    answer: CallResult['answer'],
+  ): void {
+    enrollment.wait = undefined;
+    let outcome = answer;
+    if (answer.ok) {
+      const saved = { ...enrollment.saved, ...answer.saved };
+      if (savedSize(saved) > MAX_SAVED_BYTES) outcome = { ok: false, reason: 'answer_too_large' };
+      else if (Object.keys(answer.saved).length > 0) enrollment.saved = saved;
+    }
+    this.effects.push({
+      ...this.of(enrollment),
+      type: 'call-answered',
+      stepId: step.id,
+      callId,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { reason: outcome.reason }),
+      saved: outcome.ok ? Object.keys(outcome.saved) : [],
+    });
+    const next = outcome.ok ? step.next : step.onFailure;
     if (next === undefined) this.complete(enrollment);
     else this.steps.run(journey, enrollment, next);
   }

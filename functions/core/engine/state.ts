@@ -19,7 +19,7 @@ export type TriggerRef = z.infer<typeof TriggerRef>;
  * timer takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event or engagement wait whose
  * awaited input arrived while its journey was paused becomes a `duration` wait, so that its end takes `next`.
  */
-export const WaitKind = z.enum(['duration', 'until', 'event', 'engagement']);
+export const WaitKind = z.enum(['duration', 'until', 'event', 'engagement', 'call']);
 export type WaitKind = z.infer<typeof WaitKind>;
 
 /** The wait an enrollment is in: the wait step, the timer that ends it and when. */
@@ -68,6 +68,8 @@ export const Enrollment = z.object({
    * Bounded by the journey's send steps; absent until the first send.
    */
   engagement: z.record(z.string(), StepEngagement).optional(),
+  /** Fields saved from call answers (`saveAs`), for branch conditions and templates; bounded (MAX_SAVED_BYTES). */
+  saved: z.record(z.string(), z.json()).optional(),
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 
@@ -240,5 +242,7 @@ export const SendIntent = z.object({
   at: z.number(),
   /** The enrollment's trigger event, for the template's `event` variables (absent in intents queued before). */
   trigger: TriggerRef.optional(),
+  /** The enrollment's saved call answers, for the template's `saved` variables (absent when none). */
+  saved: z.record(z.string(), z.json()).optional(),
 });
 export type SendIntent = z.infer<typeof SendIntent>;

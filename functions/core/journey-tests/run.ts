@@ -8,10 +8,11 @@ import { noPolicies, type Policies } from '../policies/config.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
 import type { Segment } from '../segments/schema.ts';
 import { Simulation } from '../simulate/simulation.ts';
-import type { EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
+import type { CallRecord, EnrollmentRecord, MessageRecord } from '../simulate/tally.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
 import { engagementRecord, type HandedMessage } from './feedback.ts';
 import {
+  type ExpectedCall,
   type ExpectedEmitted,
   type ExpectedEnrollment,
   type ExpectedMessage,
@@ -131,6 +132,7 @@ export async function runTestCase(
       defaultTimezone: test.timezone,
     },
     profiles,
+    calls: [...(testCase.calls ?? []), ...(test.calls ?? [])],
     observer: {
       observe: (observation) => {
         if (observation.type !== 'applied') return;
@@ -193,6 +195,18 @@ export async function runTestCase(
         (e, a) => emittedMatches(e, a, start),
         (a) => showEmitted(a, start),
         showExpectedEmitted,
+      ),
+    );
+  }
+  if (expect.calls) {
+    failures.push(
+      ...compare(
+        'call',
+        expect.calls,
+        [...simulation.tally.calls.values()],
+        callMatches,
+        showCall,
+        showExpectedCall,
       ),
     );
   }
@@ -334,4 +348,31 @@ function showExpectedEnrollment(e: ExpectedEnrollment): string {
   if (e.variant !== undefined) parts.push(`variant ${e.variant}`);
   if (e.waitingAt !== undefined) parts.push(`waiting at ${e.waitingAt}`);
   return parts.join(', ');
+}
+
+function outcomeOf(a: CallRecord): ExpectedCall['outcome'] {
+  return a.ok === null ? 'waiting' : a.ok ? 'answered' : 'failed';
+}
+
+function callMatches(e: ExpectedCall, a: CallRecord): boolean {
+  return (
+    e.user === a.userId &&
+    e.step === a.stepId &&
+    e.outcome === outcomeOf(a) &&
+    (e.journey === undefined || e.journey === a.journeyId) &&
+    (e.reason === undefined || e.reason === a.reason) &&
+    (e.attempts === undefined || e.attempts === a.attempts) &&
+    (e.saved === undefined || [...e.saved].sort().join() === [...a.saved].sort().join())
+  );
+}
+
+function showCall(a: CallRecord): string {
+  const saved = a.saved.length > 0 ? ` saved ${a.saved.join(',')}` : '';
+  return `${a.userId} ${a.journeyId}/${a.stepId} ${outcomeOf(a)}${a.reason ? ` (${a.reason})` : ''} after ${a.attempts} attempt(s)${saved}`;
+}
+
+function showExpectedCall(e: ExpectedCall): string {
+  const attempts = e.attempts === undefined ? '' : ` after ${e.attempts} attempt(s)`;
+  const saved = e.saved ? ` saved ${e.saved.join(',')}` : '';
+  return `${e.user} ${e.journey ?? '*'}/${e.step} ${e.outcome}${e.reason ? ` (${e.reason})` : ''}${attempts}${saved}`;
 }

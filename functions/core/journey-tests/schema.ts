@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CallStub } from '../calls/stubs.ts';
 import { Channel, LifecycleStage } from '../journeys/schema.ts';
 import { Engaged } from '../journeys/schema-parts.ts';
 
@@ -104,6 +105,25 @@ export const NotEnrolled = z.strictObject({
   reason: z.string().min(1),
 });
 
+export const ExpectedCall = z.strictObject({
+  user: z.string().min(1),
+  journey: z.string().min(1).optional(),
+  step: z.string().min(1),
+  outcome: z
+    .enum(['answered', 'failed', 'waiting'])
+    .default('answered')
+    .describe('How the enrollment took it.'),
+  reason: z.string().optional().describe("Why it failed, e.g. unknown_outcome or the stub's reason."),
+  attempts: z.int().min(0).optional().describe('Requests made to the target, retries included.'),
+  saved: z.array(z.string()).optional().describe('The names of the fields it saved.'),
+});
+export type ExpectedCall = z.infer<typeof ExpectedCall>;
+
+const CallStubs = z
+  .array(CallStub)
+  .optional()
+  .describe('How calls are answered: the first stub that matches answers; a call none answers fails.');
+
 export const TestCase = z.strictObject({
   name: z.string().min(1),
   profiles: z.record(z.string(), TestProfile).default({}),
@@ -113,7 +133,9 @@ export const TestCase = z.strictObject({
     .default([])
     .describe('Provider feedback about messages sent, fed in among the events at their times.'),
   until: TestTime.optional().describe('Run the clock to here; default 30 days after the last event.'),
+  calls: CallStubs.describe("Stubs tried before the file's."),
   expect: z.strictObject({
+    calls: z.array(ExpectedCall).optional().describe('Exactly these calls, in any order.'),
     messages: z.array(ExpectedMessage).optional().describe('Exactly these messages, in any order.'),
     enrollments: z.array(ExpectedEnrollment).optional().describe('Exactly these enrollments, in any order.'),
     notEnrolled: z.array(NotEnrolled).optional().describe('At least these refusals to enter.'),
@@ -146,6 +168,7 @@ export const JourneyTestFile = z.strictObject({
       'Apply the delivery policies of journeys/policies.yaml (consent, quiet hours, caps) to every send, as ' +
         'the runtime does (the default); false: no caps or held sends, and consent not consulted.',
     ),
+  calls: CallStubs,
   cases: z.array(TestCase).min(1),
 });
 export type JourneyTestFile = z.infer<typeof JourneyTestFile>;

@@ -35,7 +35,45 @@ export function checkJourney(document: unknown): Finding[] {
     ...checkStepKinds(steps),
     ...checkPatterns(document, steps),
     ...checkEngagements(document, steps),
+    ...checkSavedReads(steps),
   ];
+}
+
+/** The names the journey's call steps save (`saveAs`), read from the raw steps. */
+export function savedNames(steps: readonly unknown[]): Set<string> {
+  const names = new Set<string>();
+  for (const step of steps) {
+    const saveAs = valueAt(step, ['saveAs']);
+    if (valueAt(step, ['type']) === 'call' && typeof saveAs === 'object' && saveAs !== null)
+      for (const name of Object.keys(saveAs)) names.add(name);
+  }
+  return names;
+}
+
+/** Every `saved` field a branch condition reads is saved by some call step of the journey. */
+function checkSavedReads(steps: StepNode[]): Finding[] {
+  const names = savedNames(steps.map((s) => s.raw));
+  const findings: Finding[] = [];
+  for (const step of steps) {
+    const branches = valueAt(step.raw, ['branches']);
+    if (valueAt(step.raw, ['type']) !== 'branch' || !Array.isArray(branches)) continue;
+    branches.forEach((_, i) => {
+      const path: PathSegment[] = ['branches', i, 'when', 'saved'];
+      const saved = valueAt(step.raw, path);
+      if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return;
+      for (const name of Object.keys(saved)) {
+        if (names.has(name)) continue;
+        const hint = didYouMean(name, [...names]);
+        const saving =
+          names.size > 0 ? `; the call steps save ${[...names].join(', ')}` : '; no call step saves any';
+        findings.push({
+          path: ['steps', step.index, ...path, name],
+          message: `saved field "${name}" is saved by no call step of this journey (saveAs)${hint || saving}`,
+        });
+      }
+    });
+  }
+  return findings;
 }
 
 function stepNodes(raw: unknown): StepNode[] {

@@ -13,6 +13,7 @@ export function describeCondition(condition: Condition): string {
   if (condition.engagement) parts.push(`${condition.engagement.step} ${condition.engagement.is}`);
   if (condition.segment) parts.push(`in segment ${condition.segment}`);
   if (condition.history) parts.push(describeHistory(condition.history));
+  if (condition.saved) parts.push(`saved ${JSON.stringify(condition.saved)}`);
   return parts.join(' and ');
 }
 

@@ -138,9 +138,12 @@ export const Condition = z
     ),
     segment: SegmentId.optional().describe('The customer is a member of this segment now.'),
     history: HistoryCondition.optional(),
+    saved: EventPattern.optional().describe(
+      "A pattern matched against the fields the enrollment's call steps saved (saveAs).",
+    ),
   })
   .refine((c) => Object.values(c).some((part) => part !== undefined), {
-    message: 'expected at least one of stages, profile, trigger, engagement, segment or history',
+    message: 'expected at least one of stages, profile, trigger, engagement, segment, history or saved',
   })
   .describe('All given parts must hold.');
 

@@ -1,3 +1,4 @@
+import type { CallIntent } from '../calls/intent.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome } from '../policies/outcome.ts';
@@ -10,7 +11,9 @@ import type { DeliveryOutcome } from '../policies/outcome.ts';
  */
 export type Observation =
   | { type: 'applied'; at: number; userId: string; origin: string; effects: readonly Effect[] }
-  | { type: 'delivered'; at: number; intent: SendIntent; outcome: DeliveryOutcome };
+  | { type: 'delivered'; at: number; intent: SendIntent; outcome: DeliveryOutcome }
+  /** One attempt of a call made (runtime/call.ts); `reason` when it failed. */
+  | { type: 'called'; at: number; intent: CallIntent; attempt: number; reason?: string };
 
 export interface Observer {
   /** Must not throw: an observer records, it never changes what the use case does. */

@@ -84,6 +84,7 @@ export function composeMessage(
       ...(intent.variant === undefined ? {} : { variant: intent.variant }),
     },
     message: { id: intent.messageId },
+    saved: intent.saved ?? {},
   };
   const topic = intent.category;
   const unsubscribeUrl = (on: Channel) =>

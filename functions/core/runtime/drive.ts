@@ -8,15 +8,16 @@ export const SWEEP_INTERVAL_MS = 60_000;
  * SQS event source mapping hands them (10), deliver one at a time, because on AWS deliver handles a batch's
  * records in parallel and one record per batch keeps a local run repeatable (docs/runtime.md, "One machine").
  * Feedback takes what its mapping hands (10): its records change no customer state, only publish and suppress.
+ * Calls one at a time, as the calls function's mapping hands them (one call per invocation).
  */
-export const LOCAL_BATCH = { ingest: 10, deliver: 1, feedback: 10 } as const;
+export const LOCAL_BATCH = { ingest: 10, deliver: 1, feedback: 10, calls: 1 } as const;
 
 /**
  * A runtime on virtual time, as the driver below moves it: the simulator (use cases on in-memory ports) and
  * the local stack (the Lambda handlers on dynalite) are both one.
  */
 export interface Machine {
-  /** Runs ingest, then deliver, until neither queue has a visible message. */
+  /** Runs ingest, then deliver, then calls, until no queue has a visible message. */
   drain(): Promise<void>;
   /** Fires the timers due now, as the per-minute schedule does, then drains. */
   sweepTimers(): Promise<void>;

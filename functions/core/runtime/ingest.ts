@@ -13,6 +13,7 @@ import {
 import type { DecidedSend } from '../policies/decided.ts';
 import type { DecidedOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ReachOptions } from '../policies/reach.ts';
+import type { CallQueue, EnqueuedCall } from '../ports/call-queue.ts';
 import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -32,6 +33,8 @@ export type EffectPorts = {
   sends: SendQueue;
   events: EventPublisher;
   deadLetters: DeadLetters;
+  /** Where call steps' calls go (runtime/call.ts); an input that makes a call without it is dead-lettered. */
+  calls?: CallQueue;
   /** Told what each input did and how each send ended (ports/observer.ts); none on AWS today. */
   observer?: Observer;
 };
@@ -266,6 +269,7 @@ export async function dispatchEffects(
   const cancel: Pick<Timer, 'id' | 'userId' | 'dueAt'>[] = [];
   const sends: Enqueued[] = [];
   const events: CustomerEvent[] = [];
+  const calls: EnqueuedCall[] = [];
   for (const effect of effects) {
     // Exhaustive: a new effect type does not compile until it says whether it needs I/O.
     switch (effect.type) {
@@ -283,6 +287,9 @@ export async function dispatchEffects(
       }
       case 'event-emitted':
         events.push(emittedEvent(effect));
+        break;
+      case 'call':
+        calls.push({ call: { intent: effect.intent, attempt: 1 }, delaySeconds: 0 });
         break;
       case 'timer-cancelled': {
         const dueAt = waitDueAt(before, effect.timerId);
@@ -303,6 +310,7 @@ export async function dispatchEffects(
       case 'stage-changed':
       case 'segment-changed':
       case 'ignored':
+      case 'call-answered':
         break;
       default: {
         const unknown: never = effect;
@@ -310,7 +318,10 @@ export async function dispatchEffects(
       }
     }
   }
+  if (calls.length > 0 && !ports.calls)
+    throw new Error('a call step made a call, and no calls queue is wired');
   await Promise.all([
+    calls.length > 0 ? ports.calls?.enqueue(calls) : undefined,
     ...schedule.map((t) => ports.timers.schedule(t)),
     ...cancel.map((t) => ports.timers.cancel(t)),
     sends.length > 0 ? ports.sends.enqueue(sends) : undefined,

@@ -1,3 +1,4 @@
+import type { CallIntent } from '../calls/intent.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome } from '../policies/outcome.ts';
@@ -58,6 +59,10 @@ export function formatTimelineEntry(observation: Observation, userId: string): s
     const { intent, outcome, at } = observation;
     return intent.userId === userId ? [`${iso(at)}  ${describeSend(intent, outcome)}`] : [];
   }
+  if (observation.type === 'called') {
+    const { intent, attempt, reason, at } = observation;
+    return intent.userId === userId ? [`${iso(at)}  ${describeCallAttempt(intent, attempt, reason)}`] : [];
+  }
   if (observation.userId !== userId) return [];
   return observation.effects.flatMap((effect) => {
     const text = describeEffect(effect);
@@ -100,6 +105,10 @@ function describeEffect(effect: Effect): string | undefined {
       return undefined;
     case 'event-emitted':
       return `${effect.journeyId}: emitted "${effect.detailType}"`;
+    case 'call':
+      return `${effect.intent.journeyId}: call at ${effect.intent.stepId} queued`;
+    case 'call-answered':
+      return `${effect.journeyId}: call at ${effect.stepId} ${effect.ok ? 'answered' : `failed (${effect.reason ?? 'unknown'})`}`;
     case 'profile-updated':
       return `${effect.journeyId}: profile updated (${[...Object.keys(effect.set), ...effect.unset].join(', ')})`;
     case 'split-assigned':
@@ -121,4 +130,11 @@ function describeEffect(effect: Effect): string | undefined {
       return String(unknown);
     }
   }
+}
+
+/** One attempt of a call, for timelines: where it went (never a header value), and how it failed if it did. */
+export function describeCallAttempt(intent: CallIntent, attempt: number, reason: string | undefined): string {
+  const { target } = intent;
+  const where = target.kind === 'http' ? `${target.method} ${target.url}` : `lambda ${target.function}`;
+  return `${intent.journeyId}: call at ${intent.stepId} (attempt ${attempt}) ${where}: ${reason === undefined ? 'answered' : `failed (${reason})`}`;
 }

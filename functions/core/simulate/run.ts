@@ -1,3 +1,4 @@
+import type { CallStub } from '../calls/stubs.ts';
 import type { EventLine } from '../events/event-line.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
@@ -18,6 +19,8 @@ export type SimulationRun = {
   observer?: Observer;
   /** Journey versions and statuses to follow (SimulationOptions.registry). */
   registry?: JourneyRegistry;
+  /** How call steps' calls are answered (SimulationOptions.calls). */
+  calls?: readonly CallStub[];
   /** Told after each event put, for progress. */
   onEvent?: (simulation: Simulation) => void;
   /** Told of each line that is not an event, as it is met. */
@@ -40,6 +43,7 @@ export async function simulateEventLines(
     ...(run.observer ? { observer: run.observer } : {}),
     ...(run.registry ? { registry: run.registry } : {}),
     ...(run.wallClock ? { wallClock: run.wallClock } : {}),
+    ...(run.calls ? { calls: run.calls } : {}),
   });
   const skipped: RunResult['skipped'] = [];
   const lines = new Map<string, number>();

@@ -1,18 +1,22 @@
+import { type CallStub, StubCaller } from '../calls/stubs.ts';
 import { type CustomerState, newCustomerState } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { replayArrival } from '../events/limits.ts';
+import type { QueuedCall } from '../ports/call-queue.ts';
 import { type ChannelPort, channelRouter } from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
 import type { QueuedSend } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
+import { type CallPorts, performCall } from '../runtime/call.ts';
 import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
+import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
@@ -43,10 +47,17 @@ export type SimulationOptions = {
    * Without it (journey tests, explain of a file's own timeline), every event arrives at its own time.
    */
   wallClock?: () => number;
+  /** How call steps' calls are answered (fixed answers, failures, timeouts); a call no stub answers fails. */
+  calls?: readonly CallStub[];
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
-type Catalogs = { ingest: CatalogSource; timers: CatalogSource; deliver: CatalogSource };
+type Catalogs = {
+  ingest: CatalogSource;
+  timers: CatalogSource;
+  deliver: CatalogSource;
+  calls: CatalogSource;
+};
 
 /** A message a queue gave up on after its last receive, like an SQS redrive to a dead-letter queue. */
 export type Redriven = { queue: string; messageId: string; receiveCount: number; error: string };
@@ -70,6 +81,9 @@ export class Simulation implements Machine {
   readonly policyStore: InMemoryPolicyStore;
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
+  readonly callLedger = new InMemoryCallLedger();
+  /** The calls made, as the stubs were asked. */
+  readonly caller: StubCaller;
   /** What each channel was handed, rendered. */
   readonly channels = {
     email: new RecordingChannel(),
@@ -80,6 +94,8 @@ export class Simulation implements Machine {
   lateEvents = 0;
   private readonly ingestQueue: InMemoryQueue<unknown>;
   private readonly sendQueue: InMemoryQueue<QueuedSend>;
+  private readonly callQueue: InMemoryQueue<QueuedCall>;
+  private readonly call: CallPorts;
   private readonly apply: ApplyPorts;
   private readonly applyTimers: ApplyPorts;
   private readonly deliver: DeliverPorts;
@@ -101,6 +117,8 @@ export class Simulation implements Machine {
       });
     this.ingestQueue = new InMemoryQueue('ingest', this.clock, { onDeadLetter });
     this.sendQueue = new InMemoryQueue<QueuedSend>('send', this.clock, { onDeadLetter });
+    this.callQueue = new InMemoryQueue<QueuedCall>('calls', this.clock, { onDeadLetter });
+    this.caller = new StubCaller(options.calls ?? []);
     this.states = new InMemoryCustomerStateStore({
       shareFrozen: true,
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
@@ -131,6 +149,11 @@ export class Simulation implements Machine {
           this.deadLetters.push(letter);
         },
       },
+      calls: {
+        enqueue: async (messages) => {
+          for (const { call, delaySeconds } of messages) this.callQueue.send(call, delaySeconds);
+        },
+      },
       observer,
     };
     const settingOf = (catalogs: CatalogSource): RuntimeSetting => ({ config, catalogs, now });
@@ -148,6 +171,12 @@ export class Simulation implements Machine {
       },
       settingOf(this.catalogs.deliver),
     );
+    this.call = {
+      apply: applyPorts(adapters, settingOf(this.catalogs.calls)),
+      ledger: this.callLedger,
+      caller: this.caller,
+      now,
+    };
   }
 
   get now(): number {
@@ -216,7 +245,7 @@ export class Simulation implements Machine {
 
   async drain(): Promise<void> {
     // Ingest first: a send is decided only after every event that could have ended its journey.
-    while ((await this.runIngest()) || (await this.runDeliver())) {}
+    while ((await this.runIngest()) || (await this.runDeliver()) || (await this.runCalls())) {}
   }
 
   async sweepTimers(): Promise<void> {
@@ -244,6 +273,7 @@ export class Simulation implements Machine {
       this.timers.nextDueAt(),
       this.ingestQueue.nextVisibleAt(),
       this.sendQueue.nextVisibleAt(),
+      this.callQueue.nextVisibleAt(),
     ]);
   }
 
@@ -256,6 +286,12 @@ export class Simulation implements Machine {
   private async runDeliver(): Promise<boolean> {
     return this.runBatch(this.sendQueue, LOCAL_BATCH.deliver, this.catalogs.deliver, (message) =>
       deliverSend(message.body, this.deliver, message.messageId),
+    );
+  }
+
+  private async runCalls(): Promise<boolean> {
+    return this.runBatch(this.callQueue, LOCAL_BATCH.calls, this.catalogs.calls, (message) =>
+      performCall(message.body, this.call, message.messageId),
     );
   }
 
@@ -288,7 +324,12 @@ export class Simulation implements Machine {
     if (this.seeded) return;
     this.seeded = true;
     // Each function registers its journeys and reads the registry at its cold start, one after the other.
-    for (const catalog of [this.catalogs.ingest, this.catalogs.timers, this.catalogs.deliver])
+    for (const catalog of [
+      this.catalogs.ingest,
+      this.catalogs.timers,
+      this.catalogs.deliver,
+      this.catalogs.calls,
+    ])
       await catalog.refreshIfStale?.();
     // A copy: the store freezes what it keeps, and the caller's profiles stay theirs.
     for (const [userId, profile] of this.options.profiles ?? [])
@@ -301,8 +342,8 @@ function catalogsOf(options: SimulationOptions, now: () => number): Catalogs {
   const { registry, config } = options;
   if (!registry) {
     const fixed = fixedCatalog(config.catalog);
-    return { ingest: fixed, timers: fixed, deliver: fixed };
+    return { ingest: fixed, timers: fixed, deliver: fixed, calls: fixed };
   }
   const refresher = () => new JourneyCatalogRefresher({ bundled: config.catalog, registry, clock: now });
-  return { ingest: refresher(), timers: refresher(), deliver: refresher() };
+  return { ingest: refresher(), timers: refresher(), deliver: refresher(), calls: refresher() };
 }

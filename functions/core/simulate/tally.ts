@@ -31,6 +31,22 @@ export type MessageRecord = {
   deferrals: number;
 };
 
+/** A call step's call: how many attempts were made, and what the enrollment took from it. */
+export type CallRecord = {
+  callId: string;
+  userId: string;
+  journeyId: string;
+  stepId: string;
+  /** Attempts made (requests sent to the target). */
+  attempts: number;
+  /** When the enrollment took the answer; null while it waits. */
+  answeredAt: string | null;
+  ok: boolean | null;
+  reason: string | null;
+  /** The saved fields' names. */
+  saved: string[];
+};
+
 export type EnrollmentRecord = {
   enrollmentId: string;
   userId: string;
@@ -81,6 +97,8 @@ const bump = (counter: Counter, key: string) => {
 export class Tally {
   readonly messages = new Map<string, MessageRecord>();
   readonly enrollments = new Map<string, EnrollmentRecord>();
+  /** Call steps' calls, by call id. */
+  readonly calls = new Map<string, CallRecord>();
   readonly journeys: Record<string, JourneyCounters> = {};
 
   constructor(catalog: JourneyCatalog) {
@@ -118,7 +136,28 @@ export class Tally {
 
   observe(observation: Observation): void {
     if (observation.type === 'applied') for (const effect of observation.effects) this.effect(effect);
+    else if (observation.type === 'called') this.call(observation.intent).attempts++;
     else this.outcome(observation.intent, observation.outcome, observation.at);
+  }
+
+  private call(of: { callId: string; userId: string; journeyId: string; stepId: string }): CallRecord {
+    let record = this.calls.get(of.callId);
+    if (!record) {
+      const { callId, userId, journeyId, stepId } = of;
+      record = {
+        callId,
+        userId,
+        journeyId,
+        stepId,
+        attempts: 0,
+        answeredAt: null,
+        ok: null,
+        reason: null,
+        saved: [],
+      };
+      this.calls.set(callId, record);
+    }
+    return record;
   }
 
   effect(effect: Effect): void {
@@ -184,6 +223,14 @@ export class Tally {
           e.waitingAt = null;
         });
         return;
+      case 'call-answered': {
+        const record = this.call(effect);
+        record.answeredAt = iso(effect.at);
+        record.ok = effect.ok;
+        record.reason = effect.reason ?? null;
+        record.saved = effect.saved;
+        return;
+      }
       default:
         return;
     }

@@ -34,6 +34,7 @@ function execute(step: BranchStep, conditions: CompiledCondition[], context: Ste
     now: context.now,
     history: context.state.history,
     inSegment: (id: string) => context.state.segments?.includes(id) ?? false,
+    saved: context.enrollment.saved ?? {},
   };
   const taken = step.branches.find((_, i) => {
     const condition = conditions[i];
@@ -53,6 +54,7 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
       [...when, 'profile'],
       [...when, 'trigger'],
       [...when, 'history', 'event'],
+      [...when, 'saved'],
     ]),
   engagements: (raw) => eachItem(raw, 'branches', 'when', 'engagement'),
   compile: (step, where) => step.branches.map((b, i) => compileCondition(b.when, `${where} branch ${i}`)),

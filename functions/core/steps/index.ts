@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { CompiledEventCondition } from '../engine/conditions.ts';
 import { branch } from './branch.ts';
+import { call } from './call.ts';
 import { emitEvent } from './emit-event.ts';
 import { exit } from './exit.ts';
 import { holdout } from './holdout.ts';
@@ -27,6 +28,7 @@ const KINDS = {
   holdout,
   'update-profile': updateProfile,
   'emit-event': emitEvent,
+  call,
   exit,
 };
 

@@ -82,6 +82,7 @@ function execute(step: SendStep, _compiled: undefined, context: StepContext): St
       at: now,
       // The message is rendered later, by deliver, when the enrollment may have ended: it carries its trigger.
       trigger: enrollment.trigger,
+      ...(enrollment.saved === undefined ? {} : { saved: enrollment.saved }),
     },
   });
   return { next: step.next };

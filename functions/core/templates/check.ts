@@ -8,6 +8,7 @@ import {
   sortProblems,
 } from '../diagnostics/problem.ts';
 import { parseSource } from '../diagnostics/yaml-source.ts';
+import { savedNames } from '../journeys/checks.ts';
 import { Channel, type Journey } from '../journeys/schema.ts';
 import { lifecycleView } from '../lifecycle/lifecycle.ts';
 import { emptyProfile } from '../profile/profile.ts';
@@ -37,6 +38,8 @@ const ROOT_FIELDS: Fields = {
   event: KNOWN_FIELDS.event,
   journey: KNOWN_FIELDS.journey,
   message: KNOWN_FIELDS.message,
+  // Any name a call step saves (saveAs); whether one does is the journey validator's check.
+  saved: null,
   unsubscribeUrl: true,
 };
 
@@ -139,7 +142,12 @@ export function checkJourneyTemplates(
 ): Problem[] {
   const source = parseSource(journeyFile.text);
   const problems: Problem[] = [];
+  const saved = savedNames(journey.steps);
   journey.steps.forEach((step, index) => {
+    if (step.type === 'call' && 'http' in step && step.http.body !== undefined)
+      problems.push(
+        ...checkCallBody(step.http.body, ['steps', index, 'http', 'body'], saved, journeyFile.file, source),
+      );
     if (step.type !== 'send') return;
     const path = ['steps', index, 'template'];
     const at = (message: string): Problem => ({
@@ -162,8 +170,81 @@ export function checkJourneyTemplates(
       if (!template.template[channel])
         problems.push(at(`template "${step.template}" has no ${channel} content (${template.file})`));
     }
+    for (const read of savedReads(template))
+      if (!saved.has(read.name))
+        problems.push(
+          at(
+            `template "${step.template}" reads saved.${read.name} (${read.where}), which no call step of this journey saves (saveAs)`,
+          ),
+        );
   });
   return problems;
+}
+
+/** The roots a call's body may use: a message's, but `message` and `unsubscribeUrl` (runtime calls/render.ts). */
+const CALL_ROOTS = new Set(['profile', 'event', 'journey', 'saved']);
+
+/**
+ * A call step's HTTP body: Liquid syntax, the variables it may use, and the saved fields it reads, at the
+ * journey file's line and column of the body.
+ */
+function checkCallBody(
+  body: string,
+  path: PathSegment[],
+  saved: ReadonlySet<string>,
+  file: string,
+  source: ReturnType<typeof parseSource>,
+): Problem[] {
+  const at = (message: string): Problem => ({
+    file,
+    ...source.positionOf(path),
+    path: formatPath(path),
+    message,
+  });
+  let parsed: Template[];
+  try {
+    parsed = textLiquid.parse(body);
+  } catch (error) {
+    return [at(`template error: ${liquidMessage(error)}`)];
+  }
+  const problems: Problem[] = [];
+  for (const variable of Object.values(textLiquid.analyzeSync(parsed, { partials: false }).globals).flat()) {
+    const [root, name] = variable.segments;
+    if (typeof root !== 'string') continue;
+    if (!CALL_ROOTS.has(root))
+      problems.push(
+        at(`unknown variable "${root}" in the body; a call can use ${[...CALL_ROOTS].join(', ')}`),
+      );
+    else if (root === 'saved' && typeof name === 'string' && !saved.has(name))
+      problems.push(at(`the body reads saved.${name}, which no call step of this journey saves (saveAs)`));
+    else if (root !== 'saved') {
+      const message = checkReference(variable.segments);
+      if (message) problems.push(at(message));
+    }
+  }
+  return problems;
+}
+
+/** The `saved.<name>` references of a template, each with the file:line:col of its first use. */
+function savedReads(template: LoadedTemplate): { name: string; where: string }[] {
+  const reads = new Map<string, string>();
+  for (const part of partsOf(template)) {
+    let parsed: Template[];
+    try {
+      parsed = part.engine.parse(part.liquid);
+    } catch {
+      continue; // checkTemplates reports it
+    }
+    const { globals } = part.engine.analyzeSync(parsed, { partials: false });
+    for (const variable of Object.values(globals).flat()) {
+      const [root, name] = variable.segments;
+      if (root !== 'saved' || typeof name !== 'string' || reads.has(name)) continue;
+      const { row, col } = variable.location;
+      const { line, column } = positionInFile(template, part.path, part.liquid, row, col);
+      reads.set(name, `${template.file}:${line}:${column}`);
+    }
+  }
+  return [...reads].map(([name, where]) => ({ name, where }));
 }
 
 function liquidPosition(error: unknown): [number, number] {

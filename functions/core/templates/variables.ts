@@ -1,4 +1,4 @@
-import type { Channel } from '../journeys/schema.ts';
+import type { Channel } from '../journeys/schema-parts.ts';
 
 /** The trigger event as templates see it: the EventBridge envelope flattened to what a message can use. */
 export type EventVariables = {
@@ -16,10 +16,12 @@ export type TemplateVariables = {
   event: EventVariables;
   journey: { id: string; name: string; stepId: string; variant?: string };
   message: { id: string };
+  /** The fields the enrollment's call steps saved (`saveAs`); empty when none. */
+  saved?: Record<string, unknown>;
 };
 
 /** The variable roots a template may start a reference with. */
-export const VARIABLE_ROOTS = ['profile', 'event', 'journey', 'message', 'unsubscribeUrl'] as const;
+export const VARIABLE_ROOTS = ['profile', 'event', 'journey', 'message', 'saved', 'unsubscribeUrl'] as const;
 
 /** Known fields of the non-profile roots; `null` marks an open map (any key). */
 export const KNOWN_FIELDS: Record<'event' | 'journey' | 'message', Record<string, null | true>> = {

@@ -9,6 +9,8 @@ export const RuntimeEnvironment = z.object({
   CAIRN_INGEST_QUEUE_URL: z.url(),
   CAIRN_SEND_QUEUE_URL: z.url(),
   CAIRN_DEAD_LETTER_QUEUE_URL: z.url(),
+  /** The calls queue, for call steps (docs/runtime.md, `calls`); without it a call is dead-lettered. */
+  CAIRN_CALLS_QUEUE_URL: z.url().optional(),
   /** The folder in the bundle holding cairn-config.json, compiled by `cdk synth` from journeys/ (compiled-config.ts). */
   CAIRN_CONFIG_DIR: z.string().min(1).default('journeys'),
   /** The environment of policies.yaml and lifecycle.yaml to apply (e.g. `eu`); their base values without. */

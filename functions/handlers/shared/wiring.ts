@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SqsCallQueue } from '../../adapters/sqs/call-queue.ts';
 import { SqsDeadLetters } from '../../adapters/sqs/dead-letters.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { SqsSendQueue } from '../../adapters/sqs/send-queue.ts';
@@ -66,6 +67,9 @@ export function engineFunctionOn(
         sends: new SqsSendQueue({ client: sqs, queueUrl: env.CAIRN_SEND_QUEUE_URL }),
         events: new SqsEventPublisher({ client: sqs, queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
         deadLetters: new SqsDeadLetters({ client: sqs, queueUrl: env.CAIRN_DEAD_LETTER_QUEUE_URL }),
+        ...(env.CAIRN_CALLS_QUEUE_URL
+          ? { calls: new SqsCallQueue({ client: sqs, queueUrl: env.CAIRN_CALLS_QUEUE_URL }) }
+          : {}),
       },
       setting: { config, catalogs: refresher, now: clock, limits: inputLimits(env) },
     },

@@ -19,7 +19,7 @@ const EXPECTED: Record<string, string[]> = {
     '10:5 steps[0].tempalte: unknown key "tempalte"; did you mean "template"?',
   ],
   'unknown-step-type.yaml': [
-    '8:11 steps[0].type: unknown type "sned"; expected one of send, wait, branch, split, holdout, update-profile, emit-event, exit; did you mean "send"?',
+    '8:11 steps[0].type: unknown type "sned"; expected one of send, wait, branch, split, holdout, update-profile, emit-event, call, exit; did you mean "send"?',
   ],
   'unknown-next-step.yaml': [
     '10:11 steps[0].next: unknown step "send-pus"; did you mean "send-push"?',
@@ -58,6 +58,12 @@ const EXPECTED: Record<string, string[]> = {
     '16:25 steps[1].engagement.step: engagement of step "pause", which is a wait step, not a send: only a send step\'s messages have engagement',
     '23:37 steps[2].branches[0].when.engagement.step: engagement of step "wait-opened", which is a wait step, not a send: only a send step\'s messages have engagement',
     '25:37 steps[2].branches[1].when.engagement.step: engagement of unknown step "welcom" (name a send step); did you mean "welcome"?',
+  ],
+  'call-without-target.yaml': [
+    '7:5 steps[0]: a call step needs exactly one target, http or lambda, found none',
+  ],
+  'saved-not-provided.yaml': [
+    '19:19 steps[1].branches[0].when.saved.teir: saved field "teir" is saved by no call step of this journey (saveAs); did you mean "tier"?',
   ],
   'broken.json': ['6:93 steps[0].priority: expected one of low, normal, high, got "urgent"'],
 };

@@ -69,6 +69,16 @@ const SAMPLES = {
     step: { id: 'me', type: 'emit-event', detailType: 'Welcomed', next: 'one' },
     edges: [['next']],
   },
+  call: {
+    step: {
+      id: 'me',
+      type: 'call',
+      http: { url: 'https://crm.example.com/hook' },
+      next: 'one',
+      onFailure: 'two',
+    },
+    edges: [['next'], ['onFailure']],
+  },
   exit: { step: { id: 'me', type: 'exit', reason: 'done' }, edges: [] },
 } satisfies {
   [T in StepType]: { step: { id: string; type: T; [field: string]: unknown }; edges: PathSegment[][] };

@@ -48,7 +48,7 @@ describe('checkReference', () => {
 
   it('names an unknown root, field or nested field, with a hint', () => {
     expect(checkReference(['user', 'name'])).toBe(
-      'unknown variable "user"; templates can use profile, event, journey, message, unsubscribeUrl',
+      'unknown variable "user"; templates can use profile, event, journey, message, saved, unsubscribeUrl',
     );
     expect(checkReference(['profil'])).toMatch(/did you mean "profile"\?$/);
     expect(checkReference(['profile', 'rfm', 'total'])).toBe(
@@ -91,9 +91,9 @@ describe('checkTemplates', () => {
       `${dir}/unknown-field.yaml:9:24 locales.fr.sms.body: unknown field "journey.step"; did you mean "stepId"?`,
       `${dir}/unknown-field.yaml:9:44 locales.fr.sms.body: unknown field "profile.daysSinceLastOrdr"; did you mean "daysSinceLastOrder"?`,
       `${dir}/unknown-filter.yaml:2:11 push.title: template error: undefined filter: shout`,
-      `${dir}/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, unsubscribeUrl`,
-      `${dir}/unknown-variable.yaml:7:26 email.text: unknown variable "customr"; templates can use profile, event, journey, message, unsubscribeUrl`,
-      `${dir}/unknown-variable.yaml:10:13 push.body: unknown variable "mesage"; templates can use profile, event, journey, message, unsubscribeUrl; did you mean "message"?`,
+      `${dir}/unknown-variable.yaml:6:24 email.html: unknown variable "customer"; templates can use profile, event, journey, message, saved, unsubscribeUrl`,
+      `${dir}/unknown-variable.yaml:7:26 email.text: unknown variable "customr"; templates can use profile, event, journey, message, saved, unsubscribeUrl`,
+      `${dir}/unknown-variable.yaml:10:13 push.body: unknown variable "mesage"; templates can use profile, event, journey, message, saved, unsubscribeUrl; did you mean "message"?`,
     ]);
   });
 });
@@ -120,6 +120,61 @@ steps:
     expect(problems.map(formatProblem)).toEqual([
       'j.yaml:6:59 steps[1].template: template "welcome" has no sms content (tpl/welcome.yaml)',
       'j.yaml:7:51 steps[2].template: no template "welcom" in tpl; did you mean "welcome"?',
+    ]);
+  });
+
+  it("checks a call step's body: its variables, and the saved fields it reads", () => {
+    // Prepare
+    const journey = `id: j
+name: J
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - { id: a, type: call, http: { url: "https://crm.example.com/x", body: "{{ message.id }} {{ saved.tier }} {{ profile.trait.x }}" } }
+`;
+
+    // Act
+    const problems = checkJourneyTemplates(
+      { file: 'j.yaml', text: journey },
+      journeyFromYaml(journey),
+      new Map(),
+      'tpl',
+    );
+
+    // Assess
+    expect(problems.map(formatProblem)).toEqual([
+      'j.yaml:5:74 steps[0].http.body: unknown variable "message" in the body; a call can use profile, event, journey, saved',
+      'j.yaml:5:74 steps[0].http.body: the body reads saved.tier, which no call step of this journey saves (saveAs)',
+      'j.yaml:5:74 steps[0].http.body: unknown field "profile.trait"; did you mean "traits"?',
+    ]);
+  });
+
+  it('names a saved field a template reads that no call step of the journey saves', () => {
+    // Prepare: a call saving `tier`, and a template reading `saved.tier` and `saved.owner`.
+    const { templates: withSaved } = loadTemplateSet([
+      {
+        file: 'tpl/lead.yaml',
+        text: 'email:\n  subject: "{{ saved.tier }}"\n  html: h\n  text: "Ask {{ saved.owner }}"\n',
+      },
+    ]);
+    const journey = `id: j
+name: J
+trigger: { event: { detail-type: [Signed Up] } }
+steps:
+  - { id: a, type: call, http: { url: "https://crm.example.com/x" }, saveAs: { tier: lead.tier }, next: b }
+  - { id: b, type: send, channel: email, template: lead }
+`;
+
+    // Act
+    const problems = checkJourneyTemplates(
+      { file: 'j.yaml', text: journey },
+      journeyFromYaml(journey),
+      withSaved,
+      'tpl',
+    );
+
+    // Assess
+    expect(problems.map(formatProblem)).toEqual([
+      'j.yaml:6:52 steps[1].template: template "lead" reads saved.owner (tpl/lead.yaml:4:17), which no call step of this journey saves (saveAs)',
     ]);
   });
 });
@@ -173,6 +228,8 @@ describe('the sample templates', () => {
                 event: eventVariables(trigger),
                 journey: { id: journey.id, name: journey.name, stepId: step.id },
                 message: { id: `msg_${step.id}` },
+                // What the wholesale-leads journey's CRM call saves (saveAs) before its key-account reply.
+                saved: { tier: 'key-account', owner: 'Priya' },
               },
               unsubscribeUrl: (c) => `https://unsubscribe.example.com/?c=${c}`,
               maxSmsSegments: 3,
@@ -186,7 +243,7 @@ describe('the sample templates', () => {
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
     // Four locales of 16 channels of the lifecycle journeys' send steps, 2 of the date journeys', 3 of the
-    // newsletter follow-up's and 1 of the frequent buyers' thanks.
-    expect(outcomes).toHaveLength(4 * (16 + 2 + 3 + 1));
+    // newsletter follow-up's, 1 of the frequent buyers' thanks and 2 of the wholesale leads'.
+    expect(outcomes).toHaveLength(4 * (16 + 2 + 3 + 1 + 2));
   });
 });

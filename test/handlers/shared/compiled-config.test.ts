@@ -44,7 +44,7 @@ describe('the configuration compiled at synth', () => {
     const versions = (config: typeof fromFile) =>
       [...config.catalog.latest()].map(({ id, version, journey }) => ({ id, version, journey }));
     expect(versions(fromFile)).toEqual(versions(fromFolder));
-    expect(versions(fromFile)).toHaveLength(9);
+    expect(versions(fromFile)).toHaveLength(10);
     // The segments travel too, so that the functions evaluate what cairn validate checked.
     expect(fromFile.catalog.segmentDefinitions).toEqual(fromFolder.catalog.segmentDefinitions);
     expect(fromFile.catalog.segmentDefinitions.map((s) => s.id).sort()).toEqual([

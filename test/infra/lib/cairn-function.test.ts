@@ -14,7 +14,7 @@ import { BUNDLED, bundlesOf, removeOutput, type Synthesized, synthesize } from '
 
 const run = promisify(execFile);
 
-const LOADS_JOURNEYS: HandlerName[] = ['ingest', 'timers', 'deliver'];
+const LOADS_JOURNEYS: HandlerName[] = ['ingest', 'timers', 'deliver', 'calls'];
 
 /** Every file under `folder`, relative to it. */
 function filesUnder(folder: string): string[] {
@@ -95,13 +95,13 @@ describe('the function bundles, built by the synth', () => {
     }
   });
 
-  it('bundles the template engine in deliver alone, and the journey registry in the functions that load journeys', () => {
+  it('bundles the template engine in deliver and calls alone, and the journey registry in the functions that load journeys', () => {
     for (const fn of BUNDLED) {
       // Act
       const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
 
       // Assess: liquidjs's error class, and an error of the registry adapter (adapters/dynamodb/journey-registry.ts)
-      expect([fn, code.includes('LiquidError')]).toEqual([fn, fn === 'deliver']);
+      expect([fn, code.includes('LiquidError')]).toEqual([fn, fn === 'deliver' || fn === 'calls']);
       expect([fn, code.includes('not an item this version of Cairn knows')]).toEqual([
         fn,
         LOADS_JOURNEYS.includes(fn),

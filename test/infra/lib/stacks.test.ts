@@ -69,12 +69,12 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       });
     });
 
-    it('keeps four encrypted dead-letter queues for the configured retention', () => {
+    it('keeps five encrypted dead-letter queues for the configured retention', () => {
       // Prepare
       const days = synthesized.config.retention.deadLetterDays;
 
       // Assess
-      for (const name of ['ingest-dlq', 'send-dlq', 'feedback-dlq', 'dead-letters']) {
+      for (const name of ['ingest-dlq', 'send-dlq', 'feedback-dlq', 'calls-dlq', 'dead-letters']) {
         synthesized.statefulTemplate.hasResource('AWS::SQS::Queue', {
           Properties: {
             QueueName: `cairn-${env}-${name}`,
@@ -84,7 +84,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
           DeletionPolicy: synthesized.config.retention.retainData ? 'Retain' : 'Delete',
         });
       }
-      expect(resourcesOf(synthesized.statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(4);
+      expect(resourcesOf(synthesized.statefulTemplate, 'AWS::SQS::Queue')).toHaveLength(5);
     });
 
     it('generates the unsubscribe signing key at deploy time: 64 alphanumerics, in Secrets Manager', () => {
@@ -133,8 +133,8 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function');
 
       // Assess
-      // The five of the runtime, and the profile import's (profile-import.test.ts).
-      expect(functions).toHaveLength(6);
+      // The six of the runtime, and the profile import's (profile-import.test.ts).
+      expect(functions).toHaveLength(7);
       for (const [, properties] of functions) {
         expect(properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -147,10 +147,9 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
         p.RetentionInDays,
       ]);
       expect(groups.sort()).toEqual(
-        ['deliver', 'feedback', 'import', 'import-profiles', 'ingest', 'timers', 'unsubscribe'].map((fn) => [
-          `/cairn-${env}/${fn}`,
-          synthesized.config.retention.logs,
-        ]),
+        ['calls', 'deliver', 'feedback', 'import', 'import-profiles', 'ingest', 'timers', 'unsubscribe'].map(
+          (fn) => [`/cairn-${env}/${fn}`, synthesized.config.retention.logs],
+        ),
       );
     });
 
@@ -180,12 +179,23 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const byQueue = Object.fromEntries(mappings.map(([, p]) => [resolver.name(p.EventSourceArn), p]));
 
       // Assess
-      expect(Object.keys(byQueue).sort()).toEqual(['FeedbackQueue.Arn', 'IngestQueue.Arn', 'SendQueue.Arn']);
+      expect(Object.keys(byQueue).sort()).toEqual([
+        'CallsQueue.Arn',
+        'FeedbackQueue.Arn',
+        'IngestQueue.Arn',
+        'SendQueue.Arn',
+      ]);
       const expected = {
         'IngestQueue.Arn': concurrency.ingest,
         'SendQueue.Arn': concurrency.deliver,
         'FeedbackQueue.Arn': concurrency.feedback,
       };
+      // One call per invocation, so that a slow target holds up no other call.
+      expect(byQueue['CallsQueue.Arn']).toMatchObject({
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: concurrency.calls },
+      });
       for (const [queue, maximum] of Object.entries(expected)) {
         expect(byQueue[queue]).toMatchObject({
           BatchSize: 10,
@@ -210,6 +220,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
 
       // Assess
       expect(redrives.sort()).toEqual([
+        ['CallsQueue', 'CallsDeadLetters.Arn', 5],
         ['FeedbackQueue', 'FeedbackDeadLetters.Arn', 5],
         ['IngestQueue', 'IngestDeadLetters.Arn', 5],
         ['SendQueue', 'SendDeadLetters.Arn', 5],
@@ -291,10 +302,10 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const names = alarms.map(([, p]) => String(p.AlarmName).replace(`cairn-${env}-`, ''));
 
       // Assess
-      const fns = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe'];
+      const fns = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
       expect(names.sort()).toEqual(
         [
-          ...['ingest', 'send', 'feedback', 'letters'].map((q) => `${q}-dead-letters`),
+          ...['ingest', 'send', 'feedback', 'calls', 'letters'].map((q) => `${q}-dead-letters`),
           ...fns.flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
           'timer-lag',
           'timers-not-running',
