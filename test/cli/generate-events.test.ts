@@ -168,7 +168,7 @@ describe('cairn generate-events', () => {
     expect(withOptIns.sms).toBeGreaterThan(0);
     expect(withOptIns.push).toBeGreaterThan(0);
     expect(without).toEqual({ sms: 0, push: 0 });
-  });
+  }, 60_000); // two simulations of a generated month: about 6 s alone, three times that on a busy machine
 });
 
 const SimulatedMessages = z.object({

@@ -167,7 +167,8 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       });
 
       // Assess
-      expect(pastDays).toEqual([expected, expected, expected]);
+      // ingest, timers, deliver and calls: each applies inputs to customers.
+      expect(pastDays).toEqual([expected, expected, expected, expected]);
     });
 
     it('feeds each work queue to its function with partial batch responses and a concurrency cap', () => {
