@@ -7,7 +7,11 @@ import { throughLocalStack, throughSimulator } from '../support/machines.ts';
 // correlates on the cart, through both machines.
 
 function line(id: string, time: string, type: string, properties: Record<string, unknown>): string {
-  const detail = { userId: 'ana', properties, traits: { email: 'ana@example.com', timezone: 'Europe/London' } };
+  const detail = {
+    userId: 'ana',
+    properties,
+    traits: { email: 'ana@example.com', timezone: 'Europe/London' },
+  };
   return JSON.stringify({ version: '0', id, source: 'com.example.shop', 'detail-type': type, time, detail });
 }
 

@@ -41,7 +41,10 @@ const criteriaCache = new WeakMap<CompiledJourney, Criterion[]>();
 
 /** The key of a criterion: the same pattern and correlation in any journey, in any key order, share it. */
 function criterionKey(condition: EventCondition): string {
-  return shortHash(stableJson({ pattern: condition.pattern, correlate: condition.correlate ?? [] })).slice(0, 8);
+  return shortHash(stableJson({ pattern: condition.pattern, correlate: condition.correlate ?? [] })).slice(
+    0,
+    8,
+  );
 }
 
 /** A journey's goal and exit criteria that correlate with the trigger; the goal first. */
