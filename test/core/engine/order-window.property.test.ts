@@ -13,11 +13,12 @@ import { testConfig } from '../../support/simulation.ts';
 //   subscription journey with a correlated exit; in both, the first message follows a wait. A journey that
 //   sends at entry, or whose goal or exit is not correlated, is not covered: its entry message goes out when
 //   its trigger arrives before the goal or exit event and not when it arrives after.
-// - the arrivals: one customer's events, spread over less than the order window in event time, all arrive
-//   late at one instant (a batch redelivered, a consumer back from an outage), in any order; fewer distinct
-//   carts and subscriptions than ORDER_MEMORY.
-// The messages (send intents: journey, step, template, the cart or subscription, when) are the same whatever the
-// order, and the same as in event-time order.
+// - the arrivals: one customer's events, spread over less than the order window in event time, arrive late
+//   in any order (a batch redelivered, a consumer back from an outage): all at one instant, or one after the
+//   other over less than the shortest wait (30 minutes), so that no wait ends between two arrivals; fewer
+//   distinct carts and subscriptions than ORDER_MEMORY.
+// The messages (send intents: journey, step, template, the cart or subscription, and, for arrivals at one
+// instant, when) are the same whatever the order, and the same as in event-time order.
 
 const CART = journeyFromYaml(readFileSync('journeys/cart-abandonment.yaml', 'utf8'));
 const SUBSCRIPTION = journeyFromYaml(`
@@ -65,8 +66,15 @@ function toEvents(drawn: readonly Drawn[]): CustomerEvent[] {
   );
 }
 
-/** The events put at one instant in the given order, then the clock run on; the send intents, sorted. */
-async function messages(events: readonly CustomerEvent[], arrival: number): Promise<string[]> {
+/**
+ * The events put in the given order, the i-th at `arrival(i)`, then the clock run on; the send intents, sorted,
+ * with their times unless `timed` is false.
+ */
+async function messages(
+  events: readonly CustomerEvent[],
+  arrival: (index: number) => number,
+  timed = true,
+): Promise<string[]> {
   const sends: string[] = [];
   const simulation = new Simulation({
     config: testConfig({ journeys: [CART, SUBSCRIPTION] }),
@@ -78,15 +86,31 @@ async function messages(events: readonly CustomerEvent[], arrival: number): Prom
         )) {
           const { journeyId, stepId, template, at, trigger } = effect.intent;
           const key = JSON.stringify(trigger?.detail.properties.cartId);
-          sends.push(`${journeyId}/${stepId}/${template} ${key} ${new Date(at).toISOString()}`);
+          const when = timed ? ` ${new Date(at).toISOString()}` : '';
+          sends.push(`${journeyId}/${stepId}/${template} ${key}${when}`);
         }
       },
     },
   });
-  for (const event of events) await simulation.put(event, arrival);
-  await simulation.finish(arrival + 2 * DAY);
+  for (const [index, event] of events.entries()) await simulation.put(event, arrival(index));
+  await simulation.finish(arrival(events.length) + 2 * DAY);
   return sends.sort();
 }
+
+/** A Fisher-Yates shuffle driven by fast-check's draws, so that a failure shrinks and replays. */
+function shuffle<T>(items: readonly T[], draws: fc.Stream<number>): T[] {
+  const shuffled = [...items];
+  let i = shuffled.length;
+  for (const pick of draws.take(shuffled.length)) {
+    const j = pick % i;
+    i--;
+    [shuffled[i], shuffled[j]] = [shuffled[j] as T, shuffled[i] as T];
+  }
+  return shuffled;
+}
+
+const inEventTime = (events: readonly CustomerEvent[]) =>
+  [...events].sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
 
 describe('arrival order', () => {
   it('gives the same messages for any order of a customer events arriving within the window', async () => {
@@ -100,28 +124,48 @@ describe('arrival order', () => {
           // Prepare: the events in event-time order, and a shuffle of them; they arrive after the last one
           // happened, and the first one at most the window late.
           const events = toEvents(drawn);
-          const inTime = [...events].sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+          const inTime = inEventTime(events);
           const last = Date.parse(inTime.at(-1)?.time ?? '');
           const arrival = last + lateMinutes * MINUTE;
           expect(arrival - Date.parse(inTime[0]?.time ?? '')).toBeLessThanOrEqual(ORDER_WINDOW_MS);
-          const shuffled = [...events];
-          const picks = draws.take(shuffled.length);
-          let i = shuffled.length;
-          for (const pick of picks) {
-            const j = pick % i;
-            i--;
-            [shuffled[i], shuffled[j]] = [shuffled[j] as CustomerEvent, shuffled[i] as CustomerEvent];
-          }
+          const shuffled = shuffle(events, draws);
 
           // Act
-          const ordered = await messages(inTime, arrival);
-          const arrived = await messages(shuffled, arrival);
+          const ordered = await messages(inTime, () => arrival);
+          const arrived = await messages(shuffled, () => arrival);
 
           // Assess
           expect(arrived).toEqual(ordered);
         },
       ),
       { numRuns: 120 },
+    );
+  });
+
+  it('gives the same messages, at other times, for arrivals spread over less than the shortest wait', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(drawnArb, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 2 * 60 }),
+        fc.infiniteStream(fc.nat()),
+        async (drawn, gapSeconds, draws) => {
+          // Prepare: the i-th arrival i gaps after the last event happened: at most 24 minutes in all, less
+          // than the cart's 30-minute wait, so no wait ends between two arrivals. The reminders then go out
+          // 30 minutes after their trigger arrived, which the order decides; what is sent does not depend on it.
+          const events = toEvents(drawn);
+          const inTime = inEventTime(events);
+          const last = Date.parse(inTime.at(-1)?.time ?? '');
+          const arrival = (index: number) => last + index * gapSeconds * 1000;
+
+          // Act
+          const ordered = await messages(inTime, arrival, false);
+          const arrived = await messages(shuffle(events, draws), arrival, false);
+
+          // Assess
+          expect(arrived).toEqual(ordered);
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 
@@ -136,7 +180,7 @@ describe('arrival order', () => {
     ]);
 
     // Act
-    const sent = await messages(events, T0 + 2 * HOUR);
+    const sent = await messages(events, () => T0 + 2 * HOUR);
 
     // Assess: only k2's reminder, 30 minutes after the batch arrived.
     expect(sent).toEqual(['cart-abandonment/remind/cart-reminder "k2" 2026-11-02T12:30:00.000Z']);
