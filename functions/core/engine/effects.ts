@@ -15,6 +15,8 @@ export type NotEnrolledReason =
   | 'entry-interval'
   | 'entry-max'
   | 'missing-dedupe-key'
+  | 'goal-before'
+  | 'exited-before'
   | DateRefusal;
 
 /** Why an enrollment ended. Exit criteria carry their name: `exit-criteria:<name>`. */

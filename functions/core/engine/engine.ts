@@ -22,6 +22,7 @@ import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementHolds, engagementSeen, recordEngagement } from './engagement.ts';
 import { forgetEntries } from './entries.ts';
+import { rememberSeen, seenBefore } from './order-window.ts';
 import {
   type CustomerState,
   type DateTimer,
@@ -199,8 +200,17 @@ class Work {
       if (!journey.journey.trigger.date && matchesPattern(journey.trigger, event))
         this.tryEnroll(journey, event);
     }
+    // After the journeys, so that an event that is both a trigger and its own goal does not refuse itself.
+    if (depth === 0) this.rememberSeen(event);
     if (stageChange) this.onEvent(stageChange, depth + 1);
     for (const change of segmentChanges) this.onEvent(change, depth + 1);
+  }
+
+  /** Remembers a goal or exit event for the triggers that arrive after it (engine/order-window.ts). */
+  private rememberSeen(event: CustomerEvent): void {
+    const seen = rememberSeen(this.state.seen, this.context.catalog.latest(), event, this.now);
+    if (seen) this.state.seen = seen;
+    else delete this.state.seen;
   }
 
   /** Counts a customer event in the event-history counters that some segment or journey uses. */
@@ -596,6 +606,8 @@ class Work {
       if (entry.maxEntries !== undefined && previous.count >= entry.maxEntries)
         return { refused: 'entry-max' };
     }
+    const before = seenBefore(this.state.seen, journey, event);
+    if (before) return { refused: before };
     const subject = {
       userId: this.state.userId,
       profile: this.state.profile,

@@ -142,6 +142,12 @@ export const CustomerState = z.object({
   history: z.record(z.string(), z.array(z.number())).optional(),
   /** The one pending timer at the customer's next time-driven segment boundary (a window's end...). */
   segmentTimer: z.object({ id: z.string(), dueAt: z.number() }).optional(),
+  /**
+   * Goal and exit events of the journeys' correlated criteria seen in the order window, as [fingerprint of the
+   * criterion and the correlated values, event time in epoch seconds], so that a trigger arriving after them
+   * does not enroll (engine/order-window.ts). Bounded: ORDER_MEMORY entries within ORDER_WINDOW_MS.
+   */
+  seen: z.array(z.tuple([z.number(), z.number()])).optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
 

@@ -93,6 +93,7 @@ const ways: Record<string, (s: CustomerState) => number> = {
   [`JSON, deflate + dictionary (**stored**, ${PROCESSED_MEMORY} fingerprints)`]: (s) =>
     itemSize(stateItem(s, 1)),
   'same, without the counted sends': (s) => itemSize(stateItem({ ...s, delivery: undefined }, 1)),
+  'same, without the order window (`seen`)': (s) => itemSize(stateItem({ ...s, seen: undefined }, 1)),
   'same, without the address attributes of the indexes': (s) => {
     const { em: _email, ph: _phone, ...item } = stateItem(s, 1);
     return itemSize(item);
@@ -110,6 +111,22 @@ const ways: Record<string, (s: CustomerState) => number> = {
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+/** What the order window (engine/order-window.ts) adds: how many states carry it, and its JSON bytes there. */
+function reportSeen(states: readonly CustomerState[]): void {
+  const carrying = states.flatMap((s) => (s.seen ? [s.seen] : []));
+  const bytes = carrying.map((seen) => JSON.stringify(seen).length + '"seen":,'.length).sort((a, b) => a - b);
+  const entries = carrying.map((seen) => seen.length).sort((a, b) => a - b);
+  const share = ((100 * carrying.length) / Math.max(1, states.length)).toFixed(1);
+  console.log(`\norder window: ${carrying.length} of ${states.length} states carry it (${share}%)`);
+  console.log('| in those states | p50 | p95 | p99 | max |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, sorted] of [
+    ['entries', entries],
+    ['JSON bytes', bytes],
+  ] as const)
+    console.log(`| ${name} | ${[0.5, 0.95, 0.99, 1].map((p) => percentile(sorted, p)).join(' | ')} |`);
 }
 
 function report(title: string, states: readonly CustomerState[]): void {
@@ -135,3 +152,4 @@ report('journeys/events/sample.ndjson', (await statesAfterEachEvent(setup, await
 const generated = await statesAfterEachEvent(setup, generatedEvents(users, days, seed));
 report(`generated: ${users} users, ${days} days, seed ${seed}`, generated.states);
 reportMemory(generated.inputs);
+reportSeen(generated.states);
