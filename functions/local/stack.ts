@@ -75,6 +75,11 @@ export type LocalStackOptions = {
   secrets?: Readonly<Record<string, string>>;
   /** Wraps the calls function's HTTP caller, for tests that inject faults; calls go to real URLs otherwise. */
   wrapCaller?: (caller: CallPort) => CallPort;
+  /**
+   * How many calls the calls function makes at once, as `concurrency.calls` instances do on AWS; 1 by default,
+   * so that a local run is repeatable. More shows a target's `maxConcurrent` at work.
+   */
+  callWorkers?: number;
 };
 
 /** A message handed to a channel, at the stack's time, as the report lists it. */
@@ -300,15 +305,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
   const sweep = timersHandler(timersPorts, timersObs, { concurrency: 1 });
 
+  /** Up to `workers` batches at once, as that many function instances would take them. */
   async function runBatch(
     queue: LocalQueue,
     handler: (event: unknown, context: Context) => Promise<BatchResponse | undefined>,
     size: number,
+    workers = 1,
   ): Promise<boolean> {
-    const batch = queue.receive(size);
-    if (batch.length === 0) return false;
-    const response = await handler(sqsEvent(queue.name, batch), LAMBDA_CONTEXT);
-    queue.settle(batch, new Set(response?.batchItemFailures.map((f) => f.itemIdentifier) ?? []));
+    const batches: ReturnType<LocalQueue['receive']>[] = [];
+    for (let batch = queue.receive(size); batch.length > 0; batch = queue.receive(size)) {
+      batches.push(batch);
+      if (batches.length >= workers) break;
+    }
+    if (batches.length === 0) return false;
+    await Promise.all(
+      batches.map(async (batch) => {
+        const response = await handler(sqsEvent(queue.name, batch), LAMBDA_CONTEXT);
+        queue.settle(batch, new Set(response?.batchItemFailures.map((f) => f.itemIdentifier) ?? []));
+      }),
+    );
     return true;
   }
 
@@ -321,7 +336,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         (await runBatch(ingestQueue, ingest, LOCAL_BATCH.ingest)) ||
         (await runBatch(feedbackQueue, feedback, LOCAL_BATCH.feedback)) ||
         (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver)) ||
-        (await runBatch(callQueue, calls, LOCAL_BATCH.calls))
+        (await runBatch(callQueue, calls, LOCAL_BATCH.calls, options.callWorkers ?? 1))
       ) {}
     });
 

@@ -185,8 +185,8 @@ export class StatelessStack extends Stack {
     for (const grant of channelGrants(config.channels, { account: this.account, region: this.region })) {
       functions.deliver.use(grant);
     }
-    // calls: the calls ledger (PutItem, UpdateItem, DeleteItem, GetItem), the customer's state, and the secrets and
-    // functions its journeys' call steps name, nothing else.
+    // calls: the calls ledger (PutItem, UpdateItem, DeleteItem, GetItem), the call targets' slots (UpdateItem,
+    // GetItem, PutItem), the customer's state, and the secrets and functions its journeys' call steps name.
     functions.calls
       .use(tableGrant(table, tableKey, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']))
       .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest))
@@ -236,7 +236,7 @@ export class StatelessStack extends Stack {
       }),
     );
     // One call per invocation, so that a slow target holds up no other call; maxConcurrency bounds the calls in
-    // flight to all targets together (docs/runtime.md, `calls`).
+    // flight to all targets together, and a target's maxConcurrent its own share (docs/runtime.md, `calls`).
     functions.calls.function.addEventSource(
       new SqsEventSource(queues.calls, {
         batchSize: 1,

@@ -24,6 +24,13 @@ export const CallTarget = z.discriminatedUnion('kind', [
 ]);
 export type CallTarget = z.infer<typeof CallTarget>;
 
+/**
+ * The bound on calls in flight to one target, across all calls function instances: `target` is the key the
+ * slots are counted under (calls/limits.ts, `callTargetKey`), `max` the step's `maxConcurrent`.
+ */
+export const CallLimit = z.object({ target: z.string().min(1), max: z.int().positive() });
+export type CallLimit = z.infer<typeof CallLimit>;
+
 /** What a call step leaves the calls function to do. `callId` is also the id of its safety timer. */
 export const CallIntent = z.object({
   callId: z.string(),
@@ -44,6 +51,8 @@ export const CallIntent = z.object({
   saveAs: z.record(z.string(), z.string()),
   /** What to do when a call was made but its answer was never recorded (a crash): report it, or call again. */
   onUnknown: z.enum(['fail', 'retry']),
+  /** The target's bound, when its step sets `maxConcurrent`. */
+  limit: CallLimit.optional(),
   at: z.number(),
   /** The enrollment's trigger event and saved fields, for the templates: the enrollment may have moved on. */
   trigger: TriggerRef.optional(),

@@ -2,6 +2,7 @@ import { syntaxProblems } from '../diagnostics/config-file.ts';
 import { formatPath, type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
 import { parseSource, type SourceDocument } from '../diagnostics/yaml-source.ts';
 import { describeIssues } from '../diagnostics/zod-problems.ts';
+import { CallBounds } from './call-bounds.ts';
 import { checkJourney } from './checks.ts';
 import { Journey } from './schema.ts';
 
@@ -38,11 +39,15 @@ export function loadJourneyFile({ file, text }: JourneyFile): FileResult {
   return { journey: parsed.success && problems.length === 0 ? parsed.data : undefined, problems, source };
 }
 
-/** Loads a set of journey files and adds the checks across files, such as one id used twice. */
+/**
+ * Loads a set of journey files and adds the checks across files: one id used twice, two bounds for one call
+ * target (call-bounds.ts).
+ */
 export function loadJourneySet(files: readonly JourneyFile[]): JourneySetResult {
   const journeys: LoadedJourney[] = [];
   const problems: Problem[] = [];
   const firstFileOfId = new Map<string, string>();
+  const bounds = new CallBounds();
   for (const input of files) {
     const result = loadJourneyFile(input);
     problems.push(...result.problems);
@@ -59,6 +64,10 @@ export function loadJourneySet(files: readonly JourneyFile[]): JourneySetResult 
       continue;
     }
     firstFileOfId.set(result.journey.id, input.file);
+    const conflicts = bounds.add(input.file, result.journey);
+    for (const { path, message } of conflicts)
+      problems.push({ file: input.file, ...result.source.positionOf(path), path: formatPath(path), message });
+    if (conflicts.length > 0) continue;
     journeys.push({ file: input.file, journey: result.journey });
   }
   return { journeys, problems: sortProblems(problems) };

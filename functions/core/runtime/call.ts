@@ -1,8 +1,9 @@
-import { type CallAnswer, type CallIntent, pickSaved } from '../calls/intent.ts';
+import { type CallAnswer, type CallIntent, type CallTarget, pickSaved } from '../calls/intent.ts';
 import { renderCallTarget } from '../calls/render.ts';
 import type { CallClaim, CallLedger } from '../ports/call-ledger.ts';
 import type { CallPort } from '../ports/call-port.ts';
 import { MAX_DELAY_SECONDS, type QueuedCall } from '../ports/call-queue.ts';
+import type { CallSlots } from '../ports/call-slots.ts';
 import { emptyProfile } from '../profile/profile.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
 
@@ -13,6 +14,8 @@ export type CallPorts = {
   ledger: CallLedger;
   /** Makes the call: HTTPS, Lambda, or stubs. */
   caller: CallPort;
+  /** The slots of targets with a bound (`maxConcurrent`), shared by every calls function instance. */
+  slots: CallSlots;
   now: () => number;
 };
 
@@ -21,6 +24,9 @@ export type CallPorts = {
  * function's time to record the answer. After that its outcome is unknown.
  */
 export const CALL_CLAIM_MARGIN_MS = 60_000;
+
+/** How long a call that found its target's slots all taken waits on the queue before it tries again. */
+export const CALL_SLOT_WAIT_MS = 2_000;
 
 export type CallStatus =
   /** Answered (or failed for good) now, and applied to the customer. */
@@ -32,6 +38,8 @@ export type CallStatus =
   | 'waiting'
   /** Arrived before its notBefore; put back. */
   | 'requeued'
+  /** Its target's bound was reached: put back shortly, with no attempt counted and nothing recorded. */
+  | 'throttled'
   /** Answered before: the recorded answer was applied again (a no-op when it was applied already). */
   | 'duplicate';
 
@@ -59,6 +67,10 @@ export type CallHandled = {
  *   an unknown send is reported and never resent; with `retry` it is made again with the same idempotency key.
  * - **Retries.** An attempt that may answer differently (5xx, 429, a timeout, a network error) releases the
  *   claim and goes back on the queue after the step's backoff (doubling), up to `retries` more attempts.
+ * - **Bound.** A target with `maxConcurrent` has that many slots (CallSlots). The slot is taken after the
+ *   claim (so only the worker making the call holds one) and given back after the request; with none free,
+ *   the claim is released and the call goes back on the queue for CALL_SLOT_WAIT_MS. A slot's lease lasts the
+ *   call's timeout and the claim margin, so a crashed worker's slot frees when its claim goes stale.
  */
 export async function performCall(
   queued: QueuedCall,
@@ -129,8 +141,34 @@ async function attemptCall(
     const applied = await applyAnswer(intent, answer, ports, origin);
     return { ...base, status: 'failed', reason: answer.reason, applied };
   }
+  const limit = intent.limit;
+  if (limit === undefined) return makeCall(queued, rendered.target, ports, now, origin);
+  const leaseEnd = now + intent.timeoutMs + CALL_CLAIM_MARGIN_MS;
+  if (!(await ports.slots.acquire(limit.target, intent.callId, limit.max, now, leaseEnd))) {
+    // Not made: no attempt counted. The claim goes, so that the call is claimed again when it comes back.
+    await ports.ledger.release(intent.callId);
+    await requeue(queued, now + CALL_SLOT_WAIT_MS, now, ports);
+    return { ...base, status: 'throttled' };
+  }
+  try {
+    return await makeCall(queued, rendered.target, ports, now, origin);
+  } finally {
+    await ports.slots.release(limit.target, intent.callId);
+  }
+}
+
+/** Makes the call through the CallPort and records and applies its answer, or puts it back for a retry. */
+async function makeCall(
+  queued: QueuedCall,
+  target: CallTarget,
+  ports: CallPorts,
+  now: number,
+  origin: string,
+): Promise<CallHandled> {
+  const { intent, attempt } = queued;
+  const base = { callId: intent.callId, userId: intent.userId, attempt };
   const response = await ports.caller.call({
-    target: rendered.target,
+    target,
     idempotencyKey: intent.idempotencyKey,
     timeoutMs: intent.timeoutMs,
     userId: intent.userId,

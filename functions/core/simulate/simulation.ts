@@ -17,6 +17,7 @@ import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
 import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
+import { InMemoryCallSlots } from '../runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
@@ -175,6 +176,7 @@ export class Simulation implements Machine {
       apply: applyPorts(adapters, settingOf(this.catalogs.calls)),
       ledger: this.callLedger,
       caller: this.caller,
+      slots: new InMemoryCallSlots(),
       now,
     };
   }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type CallIntent, type CallTarget, HeaderValue } from '../calls/intent.ts';
+import { type CallIntent, type CallLimit, type CallTarget, HeaderValue } from '../calls/intent.ts';
+import { callTargetKey, MAX_CONCURRENT_CALLS } from '../calls/limits.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import type { WaitTimer } from '../engine/state.ts';
 import { describeNext } from '../journeys/describe-parts.ts';
@@ -31,6 +32,16 @@ export const MAX_CALL_TIMEOUT_MS = 60_000;
 
 /** Plain HTTP only to this machine (the local stack's tests); anything else travels encrypted. */
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
+
+const MaxConcurrent = z
+  .int()
+  .min(1)
+  .max(MAX_CONCURRENT_CALLS)
+  .optional()
+  .describe(
+    'At most this many calls to this target (an HTTP origin, or a Lambda function) in flight at once, across ' +
+      'all journeys; every call step naming the target must state the same value.',
+  );
 
 /** The fields every form of a call step has besides its target. */
 const common = {
@@ -82,6 +93,7 @@ export const HttpCall = z
           .string()
           .optional()
           .describe('A Liquid template over the template variables (profile, event, journey, saved).'),
+        maxConcurrent: MaxConcurrent,
       })
       .describe('An HTTPS request; the Idempotency-Key header carries the call idempotency key.'),
   })
@@ -98,6 +110,7 @@ export const LambdaCall = z
           .record(z.string(), JsonValue)
           .optional()
           .describe('A JSON object; its strings are Liquid templates. `idempotencyKey` is added.'),
+        maxConcurrent: MaxConcurrent,
       })
       .describe('A Lambda function invoked synchronously with a JSON payload.'),
   })
@@ -126,6 +139,22 @@ function targetOf(step: CallStep): CallTarget {
   return { kind: 'lambda', function: step.lambda.function, payload: step.lambda.payload ?? {} };
 }
 
+/** The key the step's target is counted under (calls/limits.ts), and the step's bound on it, if any. */
+export function boundOf(step: CallStep): { target: string; max: number | undefined } {
+  if ('http' in step)
+    return { target: callTargetKey({ kind: 'http', url: step.http.url }), max: step.http.maxConcurrent };
+  return {
+    target: callTargetKey({ kind: 'lambda', function: step.lambda.function }),
+    max: step.lambda.maxConcurrent,
+  };
+}
+
+/** The step's bound on its target, when it sets one. */
+export function limitOf(step: CallStep): CallLimit | undefined {
+  const { target, max } = boundOf(step);
+  return max === undefined ? undefined : { target, max };
+}
+
 /** How long the enrollment waits for the answer at most: every attempt and backoff, and a margin for the queue. */
 export const CALL_QUEUE_MARGIN_MS = 15 * 60_000;
 
@@ -143,6 +172,7 @@ export function safetyTimeoutMs(intent: Pick<CallIntent, 'timeoutMs' | 'retries'
 function execute(step: CallStep, _compiled: undefined, context: StepContext): StepOutcome {
   const { now, state, journey, enrollment } = context;
   const callId = `${enrollment.id}:${step.id}:${enrollment.visits}`;
+  const limit = limitOf(step);
   const intent: CallIntent = {
     callId,
     idempotencyKey: callId,
@@ -157,6 +187,7 @@ function execute(step: CallStep, _compiled: undefined, context: StepContext): St
     backoffMs: durationMs(step.backoff),
     saveAs: step.saveAs ?? {},
     onUnknown: step.onUnknown,
+    ...(limit === undefined ? {} : { limit }),
     at: now,
     // Rendered later, by the calls function, when the enrollment may have moved on: it carries what it needs.
     trigger: enrollment.trigger,
@@ -181,7 +212,9 @@ function execute(step: CallStep, _compiled: undefined, context: StepContext): St
 function describe(step: CallStep): string {
   const target = 'http' in step ? `${step.http.method} ${step.http.url}` : `lambda ${step.lambda.function}`;
   const saves = step.saveAs ? ` saving ${Object.keys(step.saveAs).join(', ')}` : '';
-  return `call ${target}${saves}${describeNext(step.next)}; on failure${describeNext(step.onFailure)}`;
+  const limit = limitOf(step);
+  const bound = limit ? ` (at most ${limit.max} at once to ${limit.target})` : '';
+  return `call ${target}${bound}${saves}${describeNext(step.next)}; on failure${describeNext(step.onFailure)}`;
 }
 
 export const call: StepKind<typeof CallStep, undefined> = {

@@ -10,7 +10,7 @@ import { wireCalls } from './wiring.ts';
 
 /**
  * Call steps' calls from the calls queue, one record at a time per invocation of the batch (the queue's event
- * source mapping bounds how many run at once, and so the load on the targets). A record that throws is retried
+ * source mapping bounds how many run at once, and a target's `maxConcurrent` its share, through CallSlots). A record that throws is retried
  * by SQS; the calls ledger keeps a retry from calling twice. A body that is not a QueuedCall is our own bug: it
  * throws, and the redrive policy moves it to the dead-letter queue.
  */

@@ -4,6 +4,7 @@ import type { CallPort } from '../../../functions/core/ports/call-port.ts';
 import type { EnqueuedCall } from '../../../functions/core/ports/call-queue.ts';
 import { performCall } from '../../../functions/core/runtime/call.ts';
 import { InMemoryCallLedger } from '../../../functions/core/runtime/in-memory-call-ledger.ts';
+import { InMemoryCallSlots } from '../../../functions/core/runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
 import { applyInput } from '../../../functions/core/runtime/ingest.ts';
@@ -139,7 +140,13 @@ describe('performCall', () => {
     const fired = await applyInput('ana', { kind: 'timer', timer }, apply, 'test');
     const late = await performCall(
       call.call,
-      { apply, ledger: new InMemoryCallLedger(), caller: stub(), now: () => now },
+      {
+        apply,
+        ledger: new InMemoryCallLedger(),
+        caller: stub(),
+        slots: new InMemoryCallSlots(),
+        now: () => now,
+      },
       'test',
     );
 
@@ -165,7 +172,7 @@ describe('performCall', () => {
     await ledger.claim(ana.intent.callId, T0);
     await ledger.claim(ben.intent.callId, T0);
     const caller = stub();
-    const ports = { apply, ledger, caller, now: () => now };
+    const ports = { apply, ledger, caller, slots: new InMemoryCallSlots(), now: () => now };
 
     // Act
     const failed = await performCall(ana, ports, 'test');
@@ -189,7 +196,13 @@ describe('performCall', () => {
     const [ana] = queued.map((q) => q.call);
     if (!ana) throw new Error('no call queued');
     const caller = stub();
-    const ports = { apply, ledger: new InMemoryCallLedger(), caller, now: () => T0 };
+    const ports = {
+      apply,
+      ledger: new InMemoryCallLedger(),
+      caller,
+      slots: new InMemoryCallSlots(),
+      now: () => T0,
+    };
 
     // Act
     const first = await performCall(ana, ports, 'test');
