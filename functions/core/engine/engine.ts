@@ -429,6 +429,7 @@ class Work {
         eventId: event.id,
         holdout: enrollment.holdout,
         variant: enrollment.variant,
+        ...goalRevenue(event),
       });
       this.end(enrollment, 'goal');
       return;
@@ -639,4 +640,10 @@ class Work {
       enrollmentId: enrollment.id,
     };
   }
+}
+
+/** The revenue a goal event carries, as the Order Completed contract puts it (docs/events.md). */
+function goalRevenue(event: CustomerEvent): { revenue?: number } {
+  const revenue = event.detail.properties.revenue;
+  return typeof revenue === 'number' && Number.isFinite(revenue) ? { revenue } : {};
 }

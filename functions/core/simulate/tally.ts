@@ -3,6 +3,8 @@ import type { Effect } from '../engine/effects.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
+import { declaredGroups } from '../results/declared.ts';
+import type { DeclaredGroup } from '../results/group-results.ts';
 
 export type MessageRecord = {
   messageId: string;
@@ -42,6 +44,8 @@ export type EnrollmentRecord = {
   exitedAt: string | null;
   exitReason: string | null;
   goalReachedAt: string | null;
+  /** The revenue the goal event carried, when it did. */
+  goalRevenue: number | null;
   /** Where it is waiting when the simulation ends, if it is. */
   waitingAt: string | null;
 };
@@ -82,9 +86,14 @@ export class Tally {
   readonly messages = new Map<string, MessageRecord>();
   readonly enrollments = new Map<string, EnrollmentRecord>();
   readonly journeys: Record<string, JourneyCounters> = {};
+  /** The groups each journey declares (holdout, variants) and their shares, for the results' checks. */
+  readonly declared: Record<string, DeclaredGroup[]> = {};
 
   constructor(catalog: JourneyCatalog) {
-    for (const journey of catalog.latest()) this.journey(journey.id);
+    for (const journey of catalog.latest()) {
+      this.journey(journey.id);
+      this.declared[journey.id] = declaredGroups(journey.journey);
+    }
   }
 
   private journey(id: string): JourneyCounters {
@@ -136,6 +145,7 @@ export class Tally {
           exitedAt: null,
           exitReason: null,
           goalReachedAt: null,
+          goalRevenue: null,
           waitingAt: null,
         });
         return;
@@ -173,6 +183,7 @@ export class Tally {
         this.journey(effect.journeyId).goalReached++;
         this.updateEnrollment(effect.enrollmentId, (e) => {
           e.goalReachedAt = iso(effect.at);
+          e.goalRevenue = effect.revenue ?? null;
           e.waitingAt = null;
         });
         return;

@@ -1,0 +1,33 @@
+import { type CustomerFact, groupResults, type JourneyResults } from '../results/group-results.ts';
+import type { Tally } from './tally.ts';
+
+/** The group an enrollment is counted in: the control group first, as the tally's goal counts do. */
+const groupOf = (e: { holdout: boolean; variant: string | null }) =>
+  e.holdout ? 'holdout' : (e.variant ?? 'all');
+
+/**
+ * Each journey's results per customer (results/group-results.ts) from what the run observed: its enrollments,
+ * the goals they reached with the revenue, and whether the journey sent the customer anything. Only journeys
+ * that declare groups (a holdout or a split) are compared.
+ */
+export function journeyResults(tally: Tally): Record<string, JourneyResults> {
+  const sentTo = new Set<string>();
+  for (const m of tally.messages.values())
+    if (m.status === 'SENT') sentTo.add(`${m.journeyId}\u0000${m.userId}`);
+  const facts = new Map<string, CustomerFact[]>();
+  for (const e of tally.enrollments.values()) {
+    const list = facts.get(e.journeyId) ?? [];
+    list.push({
+      customer: e.userId,
+      group: groupOf(e),
+      sent: sentTo.has(`${e.journeyId}\u0000${e.userId}`),
+      goalReached: e.goalReachedAt !== null,
+      revenue: e.goalRevenue,
+    });
+    facts.set(e.journeyId, list);
+  }
+  const results: Record<string, JourneyResults> = {};
+  for (const [journeyId, declared] of Object.entries(tally.declared))
+    if (declared.length > 0) results[journeyId] = groupResults(facts.get(journeyId) ?? [], declared);
+  return results;
+}
