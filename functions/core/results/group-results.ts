@@ -151,7 +151,7 @@ function sampleRatio(
   };
 }
 
-const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 export const formatP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`);
 
 function warnings(
@@ -189,7 +189,7 @@ function warnings(
         group: c.group,
         text:
           `${c.group} vs ${c.against}: no detectable difference (${formatP(c.pValue)}, ${c.test}); ` +
-          `the difference of ${percent(c.absolute.estimate)} points may be chance.`,
+          `the difference of ${points(c.absolute.estimate)} points may be chance.`,
       });
   if (ratio?.mismatch)
     found.push({

@@ -7,7 +7,7 @@ const groupOf = (e: { holdout: boolean; variant: string | null }) =>
 
 /**
  * Each journey's results per customer (results/group-results.ts) from what the run observed: its enrollments,
- * the goals they reached with the revenue, and whether the journey sent the customer anything. Only journeys
+ * the goals they reached with their revenue (each goal event's once), and whether the journey sent the customer anything. Only journeys
  * that declare groups (a holdout or a split) are compared.
  */
 export function journeyResults(tally: Tally): Record<string, JourneyResults> {
@@ -15,14 +15,19 @@ export function journeyResults(tally: Tally): Record<string, JourneyResults> {
   for (const m of tally.messages.values())
     if (m.status === 'SENT') sentTo.add(`${m.journeyId}\u0000${m.userId}`);
   const facts = new Map<string, CustomerFact[]>();
+  // One order that ends several enrollments (one per cart, say) is revenue once.
+  const counted = new Set<string>();
   for (const e of tally.enrollments.values()) {
+    const goal = e.goalEventId === null ? null : `${e.journeyId}\u0000${e.goalEventId}`;
+    const revenue = goal === null || counted.has(goal) ? null : e.goalRevenue;
+    if (goal !== null) counted.add(goal);
     const list = facts.get(e.journeyId) ?? [];
     list.push({
       customer: e.userId,
       group: groupOf(e),
       sent: sentTo.has(`${e.journeyId}\u0000${e.userId}`),
       goalReached: e.goalReachedAt !== null,
-      revenue: e.goalRevenue,
+      revenue,
     });
     facts.set(e.journeyId, list);
   }

@@ -44,7 +44,8 @@ export type EnrollmentRecord = {
   exitedAt: string | null;
   exitReason: string | null;
   goalReachedAt: string | null;
-  /** The revenue the goal event carried, when it did. */
+  /** The goal event's id, and its revenue when it carried one (several enrollments may share one order). */
+  goalEventId: string | null;
   goalRevenue: number | null;
   /** Where it is waiting when the simulation ends, if it is. */
   waitingAt: string | null;
@@ -145,6 +146,7 @@ export class Tally {
           exitedAt: null,
           exitReason: null,
           goalReachedAt: null,
+          goalEventId: null,
           goalRevenue: null,
           waitingAt: null,
         });
@@ -183,6 +185,7 @@ export class Tally {
         this.journey(effect.journeyId).goalReached++;
         this.updateEnrollment(effect.enrollmentId, (e) => {
           e.goalReachedAt = iso(effect.at);
+          e.goalEventId = effect.eventId;
           e.goalRevenue = effect.revenue ?? null;
           e.waitingAt = null;
         });
