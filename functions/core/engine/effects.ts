@@ -65,6 +65,8 @@ export type Effect =
       variant: string | undefined;
       /** The goal event's `detail.properties.revenue`, when it is a number: revenue per customer in reports. */
       revenue?: number;
+      /** Its `detail.properties.currency`, when it is a string: amounts in different currencies are not added. */
+      currency?: string;
     })
   | (OfEnrollment & { type: 'exited'; stepId: string; reason: ExitReason })
   | (Base & { type: 'stage-changed'; from: LifecycleStage | null; to: LifecycleStage | null; reason: string })

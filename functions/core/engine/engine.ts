@@ -643,7 +643,8 @@ class Work {
 }
 
 /** The revenue a goal event carries, as the Order Completed contract puts it (docs/events.md). */
-function goalRevenue(event: CustomerEvent): { revenue?: number } {
-  const revenue = event.detail.properties.revenue;
-  return typeof revenue === 'number' && Number.isFinite(revenue) ? { revenue } : {};
+function goalRevenue(event: CustomerEvent): { revenue?: number; currency?: string } {
+  const { revenue, currency } = event.detail.properties;
+  if (typeof revenue !== 'number' || !Number.isFinite(revenue)) return {};
+  return typeof currency === 'string' ? { revenue, currency } : { revenue };
 }

@@ -6,13 +6,19 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const signed = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(digits)}`;
 const range = (i: Interval | null) => (i ? `${pct(i.low)} to ${pct(i.high)}` : '-');
 
-function groupLine(g: GroupFigures, width: number, comparison: Comparison | undefined): string {
+function groupLine(
+  g: GroupFigures,
+  width: number,
+  comparison: Comparison | undefined,
+  currency: string | null,
+): string {
   const rate = g.rate === null ? '-' : `${pct(g.rate)} (${range(g.interval)})`;
   const parts = [
     `${g.group.padEnd(width)}  ${fmt(g.reached)}/${fmt(g.customers)} customers ${rate}`,
     `sent to ${fmt(g.sent)}`,
   ];
-  if (g.revenuePerCustomer !== null) parts.push(`revenue per customer ${g.revenuePerCustomer.toFixed(2)}`);
+  if (g.revenuePerCustomer !== null)
+    parts.push(`revenue per customer ${g.revenuePerCustomer.toFixed(2)}${currency ? ` ${currency}` : ''}`);
   if (comparison) {
     const { absolute, relative } = comparison;
     const points = absolute.interval
@@ -30,7 +36,8 @@ function groupLine(g: GroupFigures, width: number, comparison: Comparison | unde
 
 /** The lines of a journey's results: per customer, 95% intervals, uplift with p-values, the checks, warnings. */
 export function formatResults(results: JourneyResults): string[] {
-  if (results.groups.length === 0) return [];
+  // A journey nobody entered has nothing to report (its declared groups are all empty).
+  if (results.groups.every((g) => g.customers === 0)) return [];
   const width = Math.max(...results.groups.map((g) => g.group.length));
   const lines = ['  goal per customer (95% interval):'];
   for (const g of results.groups)
@@ -39,6 +46,7 @@ export function formatResults(results: JourneyResults): string[] {
         g,
         width,
         results.comparisons.find((c) => c.group === g.group),
+        results.currency,
       ),
     );
   const ratio = results.sampleRatio;

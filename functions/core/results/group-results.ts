@@ -17,8 +17,9 @@ export type CustomerFact = {
   /** Whether a message of the journey was sent to them. */
   sent: boolean;
   goalReached: boolean;
-  /** The revenue of the goal event, when it carries one. */
+  /** The revenue of the goal event, when it carries one, and its currency when it says. */
   revenue: number | null;
+  currency: string | null;
 };
 
 /** A group the journey declares and the share of its customers it should get, in percent. */
@@ -33,7 +34,7 @@ export type GroupFigures = {
   reached: number;
   rate: number | null;
   interval: Interval | null;
-  /** Goal revenue per customer of the group, when any goal event carried revenue. */
+  /** Goal revenue per customer of the group, when goal events carried revenue, all in one currency. */
   revenuePerCustomer: number | null;
 };
 
@@ -48,7 +49,13 @@ export type Comparison = {
 export type SampleRatio = GoodnessOfFit & { expectedPercent: Record<string, number>; mismatch: boolean };
 
 export type Warning = {
-  kind: 'sent-nothing' | 'too-small' | 'no-difference' | 'sample-ratio-mismatch' | 'no-customers';
+  kind:
+    | 'sent-nothing'
+    | 'too-small'
+    | 'no-difference'
+    | 'sample-ratio-mismatch'
+    | 'no-customers'
+    | 'currencies';
   group: string | null;
   text: string;
 };
@@ -56,6 +63,8 @@ export type Warning = {
 export type JourneyResults = {
   groups: GroupFigures[];
   baseline: string | null;
+  /** The currency of revenuePerCustomer, when the goal events name one. */
+  currency: string | null;
   comparisons: Comparison[];
   sampleRatio: SampleRatio | null;
   warnings: Warning[];
@@ -71,7 +80,7 @@ const SAMPLE_RATIO_ALPHA = 0.001;
 /** The success-failure condition of introductory texts (OpenIntro Statistics, 6.1): 10 of each to conclude. */
 const AT_LEAST = 10;
 
-type Tally = { holdout: boolean; customers: Map<string, Omit<CustomerFact, 'customer'>> };
+type Tally = { holdout: boolean; customers: Map<string, Omit<CustomerFact, 'customer' | 'currency'>> };
 
 /** Counts per customer: a customer's first group stands, goal and sent are any of theirs, revenue adds up. */
 function byCustomer(facts: readonly CustomerFact[], declared: readonly DeclaredGroup[]): Map<string, Tally> {
@@ -213,7 +222,10 @@ export function groupResults(
   declared: readonly DeclaredGroup[],
 ): JourneyResults {
   const tallies = byCustomer(facts, declared);
-  const withRevenue = facts.some((f) => f.revenue !== null);
+  const currencies = [
+    ...new Set(facts.flatMap((f) => (f.revenue !== null && f.currency ? [f.currency] : []))),
+  ];
+  const withRevenue = facts.some((f) => f.revenue !== null) && currencies.length <= 1;
   const groups = [...tallies].map(([group, tally]) => figures(group, tally, withRevenue));
   const baseline =
     groups.find((g) => g.holdout && g.customers > 0) ?? groups.find((g) => !g.holdout && g.customers > 0);
@@ -221,11 +233,19 @@ export function groupResults(
     ? groups.filter((g) => g !== baseline && g.customers > 0).map((g) => compare(g, baseline))
     : [];
   const ratio = sampleRatio(groups, declared);
+  const found = warnings(groups, comparisons, ratio);
+  if (currencies.length > 1)
+    found.push({
+      kind: 'currencies',
+      group: null,
+      text: `goal revenue is in ${currencies.length} currencies (${currencies.sort().join(', ')}): not added up per customer.`,
+    });
   return {
     groups,
     baseline: baseline?.group ?? null,
+    currency: withRevenue ? (currencies[0] ?? null) : null,
     comparisons,
     sampleRatio: ratio,
-    warnings: warnings(groups, comparisons, ratio),
+    warnings: found,
   };
 }

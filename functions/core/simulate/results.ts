@@ -28,6 +28,7 @@ export function journeyResults(tally: Tally): Record<string, JourneyResults> {
       sent: sentTo.has(`${e.journeyId}\u0000${e.userId}`),
       goalReached: e.goalReachedAt !== null,
       revenue,
+      currency: revenue === null ? null : e.goalCurrency,
     });
     facts.set(e.journeyId, list);
   }

@@ -47,6 +47,7 @@ export type EnrollmentRecord = {
   /** The goal event's id, and its revenue when it carried one (several enrollments may share one order). */
   goalEventId: string | null;
   goalRevenue: number | null;
+  goalCurrency: string | null;
   /** Where it is waiting when the simulation ends, if it is. */
   waitingAt: string | null;
 };
@@ -148,6 +149,7 @@ export class Tally {
           goalReachedAt: null,
           goalEventId: null,
           goalRevenue: null,
+          goalCurrency: null,
           waitingAt: null,
         });
         return;
@@ -187,6 +189,7 @@ export class Tally {
           e.goalReachedAt = iso(effect.at);
           e.goalEventId = effect.eventId;
           e.goalRevenue = effect.revenue ?? null;
+          e.goalCurrency = effect.currency ?? null;
           e.waitingAt = null;
         });
         return;

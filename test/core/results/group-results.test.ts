@@ -25,6 +25,7 @@ function customers(
     sent: group !== 'holdout',
     goalReached: i < reached,
     revenue: null,
+    currency: null,
     ...extra,
   }));
 }
@@ -33,10 +34,10 @@ describe('groupResults', () => {
   it('counts customers, not enrollments: a customer who enters three times and converts once is one of one', () => {
     // Prepare
     const facts: CustomerFact[] = [
-      { customer: 'ana', group: 'a', sent: true, goalReached: false, revenue: null },
-      { customer: 'ana', group: 'a', sent: false, goalReached: true, revenue: 20 },
-      { customer: 'ana', group: 'a', sent: false, goalReached: true, revenue: 5 },
-      { customer: 'ben', group: 'a', sent: false, goalReached: false, revenue: null },
+      { customer: 'ana', group: 'a', sent: true, goalReached: false, revenue: null, currency: null },
+      { customer: 'ana', group: 'a', sent: false, goalReached: true, revenue: 20, currency: 'EUR' },
+      { customer: 'ana', group: 'a', sent: false, goalReached: true, revenue: 5, currency: 'EUR' },
+      { customer: 'ben', group: 'a', sent: false, goalReached: false, revenue: null, currency: null },
     ];
 
     // Act
@@ -45,6 +46,24 @@ describe('groupResults', () => {
     // Assess
     expect(a).toMatchObject({ customers: 2, reached: 1, sent: 1, rate: 0.5, revenuePerCustomer: 12.5 });
     expect(a?.interval).toEqual(wilsonInterval(1, 2));
+    expect(groupResults(facts, DECLARED).currency).toBe('EUR');
+  });
+
+  it('does not add up revenue in different currencies, and says so', () => {
+    // Prepare
+    const facts: CustomerFact[] = [
+      { customer: 'ana', group: 'a', sent: true, goalReached: true, revenue: 20, currency: 'EUR' },
+      { customer: 'ben', group: 'a', sent: true, goalReached: true, revenue: 3000, currency: 'JPY' },
+    ];
+
+    // Act
+    const results = groupResults(facts, DECLARED);
+
+    // Assess
+    expect(results.groups.find((g) => g.group === 'a')?.revenuePerCustomer).toBeNull();
+    expect(results.warnings.find((w) => w.kind === 'currencies')?.text).toBe(
+      'goal revenue is in 2 currencies (EUR, JPY): not added up per customer.',
+    );
   });
 
   it('compares every group with the holdout, with the test named and its p-value', () => {
@@ -113,6 +132,7 @@ describe('groupResults', () => {
     expect(results.comparisons).toEqual([]);
     expect(results.sampleRatio).toBeNull();
     expect(results.warnings.map((w) => w.kind)).toEqual(['no-customers', 'no-customers', 'no-customers']);
+    expect(formatResults(results)).toEqual([]);
   });
 
   it('prints rates with intervals, uplift with p-values, the sample-ratio check and the warnings', () => {
