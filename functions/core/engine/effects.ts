@@ -71,7 +71,16 @@ export type Effect =
   | (OfEnrollment & { type: 'profile-updated'; set: Record<string, JsonValue>; unset: string[] })
   | (OfEnrollment & { type: 'split-assigned'; stepId: string; variant: string })
   | (OfEnrollment & { type: 'held-out'; stepId: string })
-  | (OfEnrollment & { type: 'goal-reached'; eventId: string; holdout: boolean; variant: string | undefined })
+  | (OfEnrollment & {
+      type: 'goal-reached';
+      eventId: string;
+      holdout: boolean;
+      variant: string | undefined;
+      /** The goal event's `detail.properties.revenue`, when it is a number: revenue per customer in reports. */
+      revenue?: number;
+      /** Its `detail.properties.currency`, when it is a string: amounts in different currencies are not added. */
+      currency?: string;
+    })
   | (OfEnrollment & { type: 'exited'; stepId: string; reason: ExitReason })
   | (Base & { type: 'stage-changed'; from: LifecycleStage | null; to: LifecycleStage | null; reason: string })
   | (Base & { type: 'segment-changed'; segment: string; entered: boolean })

@@ -502,6 +502,7 @@ class Work {
         eventId: event.id,
         holdout: enrollment.holdout,
         variant: enrollment.variant,
+        ...goalRevenue(event),
       });
       this.end(enrollment, 'goal');
       return;
@@ -714,4 +715,11 @@ class Work {
       enrollmentId: enrollment.id,
     };
   }
+}
+
+/** The revenue a goal event carries, as the Order Completed contract puts it (docs/events.md). */
+function goalRevenue(event: CustomerEvent): { revenue?: number; currency?: string } {
+  const { revenue, currency } = event.detail.properties;
+  if (typeof revenue !== 'number' || !Number.isFinite(revenue)) return {};
+  return typeof currency === 'string' ? { revenue, currency } : { revenue };
 }

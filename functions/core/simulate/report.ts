@@ -3,6 +3,9 @@ import type { Effect } from '../engine/effects.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
+import { formatResults } from '../results/format.ts';
+import type { JourneyResults } from '../results/group-results.ts';
+import { journeyResults } from './results.ts';
 import type { JourneyCounters, Tally } from './tally.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -16,13 +19,14 @@ function counts(counter: Record<string, number>): string {
 /** The per-journey, per-step summary the simulator prints. */
 export function formatSummary(tally: Tally): string[] {
   const lines: string[] = [];
+  const results = journeyResults(tally);
   for (const [id, journey] of Object.entries(tally.journeys).sort((a, b) => a[0].localeCompare(b[0]))) {
-    lines.push(...formatJourney(id, journey), '');
+    lines.push(...formatJourney(id, journey, results[id]), '');
   }
   return lines;
 }
 
-function formatJourney(id: string, journey: JourneyCounters): string[] {
+function formatJourney(id: string, journey: JourneyCounters, results: JourneyResults | undefined): string[] {
   const lines = [
     `${id}`,
     `  entered      ${fmt(journey.entered)}   not entered: ${counts(journey.notEntered)}`,
@@ -46,8 +50,12 @@ function formatJourney(id: string, journey: JourneyCounters): string[] {
     const byGroup = groups.map(
       ([name, g]) => `${name} ${fmt(g.reached)}/${fmt(g.entered)} (${pct(g.reached, g.entered)})`,
     );
-    lines.push(`  goal reached ${fmt(journey.goalReached)}: ${byGroup.join(', ')}`);
+    // With groups to compare, the per-customer results below are the figures to read: a customer who enters
+    // again counts once there, not once per enrollment as here.
+    const label = results ? 'goal reached (enrollments)' : 'goal reached';
+    lines.push(`  ${label} ${fmt(journey.goalReached)}: ${byGroup.join(', ')}`);
   }
+  if (results) lines.push(...formatResults(results));
   return lines;
 }
 

@@ -3,6 +3,8 @@ import type { Effect } from '../engine/effects.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
+import { declaredGroups } from '../results/declared.ts';
+import type { DeclaredGroup } from '../results/group-results.ts';
 
 export type MessageRecord = {
   messageId: string;
@@ -58,6 +60,10 @@ export type EnrollmentRecord = {
   exitedAt: string | null;
   exitReason: string | null;
   goalReachedAt: string | null;
+  /** The goal event's id, and its revenue when it carried one (several enrollments may share one order). */
+  goalEventId: string | null;
+  goalRevenue: number | null;
+  goalCurrency: string | null;
   /** Where it is waiting when the simulation ends, if it is. */
   waitingAt: string | null;
 };
@@ -100,9 +106,14 @@ export class Tally {
   /** Call steps' calls, by call id. */
   readonly calls = new Map<string, CallRecord>();
   readonly journeys: Record<string, JourneyCounters> = {};
+  /** The groups each journey declares (holdout, variants) and their shares, for the results' checks. */
+  readonly declared: Record<string, DeclaredGroup[]> = {};
 
   constructor(catalog: JourneyCatalog) {
-    for (const journey of catalog.latest()) this.journey(journey.id);
+    for (const journey of catalog.latest()) {
+      this.journey(journey.id);
+      this.declared[journey.id] = declaredGroups(journey.journey);
+    }
   }
 
   private journey(id: string): JourneyCounters {
@@ -175,6 +186,9 @@ export class Tally {
           exitedAt: null,
           exitReason: null,
           goalReachedAt: null,
+          goalEventId: null,
+          goalRevenue: null,
+          goalCurrency: null,
           waitingAt: null,
         });
         return;
@@ -212,6 +226,9 @@ export class Tally {
         this.journey(effect.journeyId).goalReached++;
         this.updateEnrollment(effect.enrollmentId, (e) => {
           e.goalReachedAt = iso(effect.at);
+          e.goalEventId = effect.eventId;
+          e.goalRevenue = effect.revenue ?? null;
+          e.goalCurrency = effect.currency ?? null;
           e.waitingAt = null;
         });
         return;

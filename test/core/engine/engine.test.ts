@@ -235,6 +235,24 @@ describe('processInput: cart abandonment, correlation and goals', () => {
     expect(of(h.effects, 'goal-reached')).toHaveLength(1);
   });
 
+  it("carries the goal order's revenue and currency on goal-reached, for revenue per customer", () => {
+    // Prepare
+    const h = new Harness(catalog());
+    h.event(customerEvent('Product Added', 'u1', T0, { cartId: 'c1' }));
+
+    // Act
+    const effects = h.event(
+      customerEvent('Order Completed', 'u1', T0 + 10 * MINUTE, {
+        cartId: 'c1',
+        revenue: 42.5,
+        currency: 'EUR',
+      }),
+    );
+
+    // Assess
+    expect(of(effects, 'goal-reached').map((e) => [e.revenue, e.currency])).toEqual([[42.5, 'EUR']]);
+  });
+
   it('ignores an order of another cart while waiting', () => {
     const h = new Harness(catalog());
     h.event(customerEvent('Product Added', 'u1', T0, { cartId: 'c1' }));
