@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../../core/diagnostics/problem.ts';
 import { Population } from '../../core/lifecycle/population.ts';
-import { type BatchMember, batchMembers } from '../../core/segments/batch.ts';
+import { type BatchMember, batchMembers, memberRow } from '../../core/segments/batch.ts';
 import { forEachEvent } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
@@ -105,13 +105,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
 }
 
 function printMembers(members: readonly BatchMember[], format: Format, io: CliIo): void {
-  const rows = members.map(({ state, segments }) => ({
-    userId: state.userId,
-    email: state.profile.email ?? null,
-    phone: state.profile.phone ?? null,
-    stage: state.profile.stage ?? null,
-    segments,
-  }));
+  const rows = members.map(memberRow);
   if (format === 'jsonl') {
     for (const row of rows) io.stdout(JSON.stringify(row));
     return;
