@@ -1,23 +1,31 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../../core/diagnostics/problem.ts';
 import { Population } from '../../core/lifecycle/population.ts';
-import { type BatchMember, batchMembers, memberRow } from '../../core/segments/batch.ts';
+import { batchMembers, type MemberRow, memberRow } from '../../core/segments/batch.ts';
+import { SCAN_SEGMENTS } from '../../core/segments/scan.ts';
 import { forEachEvent } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
+import { type AwsSegmentOptions, segmentsOnAws } from './segments-aws.ts';
 
 export const segmentsUsage = `Usage: cairn segments estimate ID --events FILE [--as-of ISO-time] [--journeys journeys/] [--env NAME]
        cairn segments export ID --events FILE [--as-of ISO-time] [--format csv|jsonl] [--journeys journeys/]
+       cairn segments estimate|export ID --env ENV [--as-of ISO-time] [--total-segments N] [--region R] [--state-machine ARN]
 
 Evaluates the segment ID of journeys/segments/ over the customers of an event file as of a time, with the
-one evaluator the running system uses after every event (docs/audiences.md).
+one evaluator the running system uses after every event (docs/audiences.md). Without --events, over the
+customer states of the environment's table in AWS: a Step Functions Distributed Map scans the table in
+parallel, one worker per Segment of the Scan, and writes the members to S3; this starts the run and follows it.
   estimate   print how many customers are in the segment, of how many
   export     print the members: userId, email, phone, stage and every segment they are in
-  --events   NDJSON customer events (required), e.g. from "cairn import cdnow FILE"
-  --as-of    the time of the evaluation; later events are ignored (default: the last event)
+  --events   NDJSON customer events, e.g. from "cairn import cdnow FILE"
+  --as-of    the time of the evaluation; later events are ignored (default: the last event; on AWS, now)
   --format   export only: csv (default) or jsonl
   --journeys the folder holding the journeys, segments/ and lifecycle.yaml (default journeys/)
-  --env      use that environment's fitted model from lifecycle.yaml`;
+  --env      with --events: use that environment's fitted model from lifecycle.yaml;
+             without: evaluate the table of the deployed environment (cairn-ENV)
+  --total-segments  AWS: the Scan's TotalSegments (default: one per 100,000 items of the table, at most 1,000)
+  --region, --state-machine  AWS: where the run is (default: the SDK's region, cairn-ENV-segment-scan)`;
 
 const NAME = 'cairn segments';
 const ACTIONS = ['estimate', 'export'] as const;
@@ -37,6 +45,9 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
       format: { type: 'string', default: 'csv' },
       journeys: { type: 'string', default: 'journeys' },
       env: { type: 'string' },
+      'total-segments': { type: 'string' },
+      region: { type: 'string' },
+      'state-machine': { type: 'string' },
     },
     strict: true,
   });
@@ -49,7 +60,14 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     return fail(`expected estimate or export, got ${action ? `"${action}"` : 'nothing'}`);
   if (!id) return fail(`${action} needs a segment id, e.g. "cairn segments ${action} frequent-buyers"`);
   if (extra.length > 0) return fail(`unexpected argument "${extra[0]}"`);
-  if (!values.events) return fail('--events is required, e.g. --events cdnow.ndjson');
+  if (!values.events && !values.env)
+    return fail(
+      '--events FILE is required, or --env ENV to evaluate the deployed table, e.g. --events cdnow.ndjson',
+    );
+  const totalSegments = parseTotalSegments(values['total-segments']);
+  if (typeof totalSegments === 'string') return fail(totalSegments);
+  if (values.events && (totalSegments !== undefined || values.region || values['state-machine']))
+    return fail('--total-segments, --region and --state-machine go with --env, without --events');
   if (!isFormat(values.format))
     return fail(`--format "${values.format}" is not one of ${FORMATS.join(', ')}`);
   if (action === 'estimate' && values.format !== 'csv') return fail('--format only goes with export');
@@ -58,8 +76,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     return fail(`--as-of "${values['as-of']}" is not an ISO-8601 time such as 1998-06-30T23:59:59Z`);
 
   const catalog = await loadCatalog([values.journeys], io, 'segments');
-  const lifecycle = await loadLifecycle(values.journeys, io, 'segments', values.env);
-  if (!catalog || lifecycle === undefined) return 1;
+  if (!catalog) return 1;
   const known = catalog.segmentDefinitions.map((s) => s.id);
   if (!known.includes(id)) {
     io.stderr(
@@ -67,6 +84,20 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     );
     return 2;
   }
+  if (!values.events) {
+    const options = {
+      action,
+      segment: id,
+      env: values.env ?? '',
+      at: at ?? Date.now(),
+      region: values.region,
+      stateMachine: values['state-machine'],
+      totalSegments,
+    };
+    return onAws(options, values.format, io);
+  }
+  const lifecycle = await loadLifecycle(values.journeys, io, 'segments', values.env);
+  if (lifecycle === undefined) return 1;
 
   const population = new Population(lifecycle ?? undefined, 'UTC', catalog);
   let ignored = 0;
@@ -90,22 +121,45 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
   }
   const when = at ?? (Number.isFinite(lastEventAt) ? lastEventAt : Date.now());
   const members = batchMembers(population.customers(), catalog.segments, id, when, lifecycle ?? undefined);
-  const total = population.size;
-  const share = total > 0 ? ((100 * members.length) / total).toFixed(1) : '0.0';
   const summary =
-    `${id}: ${members.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} customer(s) (${share}%) as of ${new Date(when).toISOString()}` +
+    summaryLine(id, members.length, population.size, when) +
     (ignored > 0 ? ` (${ignored.toLocaleString('en-US')} later event(s) ignored)` : '') +
     (read.rejected > 0 ? ` (${read.rejected} rejected)` : '');
   if (action === 'estimate') io.stdout(summary);
   else {
-    printMembers(members, values.format, io);
+    printMembers(members.map(memberRow), values.format, io);
     io.stderr(summary);
   }
   return read.rejected > 0 ? 1 : 0;
 }
 
-function printMembers(members: readonly BatchMember[], format: Format, io: CliIo): void {
-  const rows = members.map(memberRow);
+/** The run on AWS, printed as the local evaluation prints its own. */
+async function onAws(options: AwsSegmentOptions, format: Format, io: CliIo): Promise<number> {
+  const outcome = await segmentsOnAws(options, io);
+  if (!outcome.ok) return outcome.code;
+  const summary = summaryLine(options.segment, outcome.members, outcome.customers, options.at);
+  if (options.action === 'estimate') io.stdout(summary);
+  else {
+    printMembers(outcome.rows, format, io);
+    io.stderr(summary);
+  }
+  return 0;
+}
+
+function summaryLine(id: string, members: number, total: number, when: number): string {
+  const share = total > 0 ? ((100 * members) / total).toFixed(1) : '0.0';
+  return `${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} customer(s) (${share}%) as of ${new Date(when).toISOString()}`;
+}
+
+function parseTotalSegments(text: string | undefined): number | undefined | string {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= SCAN_SEGMENTS.max
+    ? n
+    : `--total-segments "${text}" is not a whole number from 1 to ${SCAN_SEGMENTS.max}`;
+}
+
+function printMembers(rows: readonly MemberRow[], format: Format, io: CliIo): void {
   if (format === 'jsonl') {
     for (const row of rows) io.stdout(JSON.stringify(row));
     return;
