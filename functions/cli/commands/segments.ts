@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../../core/diagnostics/problem.ts';
+import type { JourneyCatalog } from '../../core/engine/catalog.ts';
 import { Population } from '../../core/lifecycle/population.ts';
 import { batchMembers, type MemberRow, memberRow } from '../../core/segments/batch.ts';
 import { SCAN_SEGMENTS } from '../../core/segments/scan.ts';
@@ -96,7 +97,27 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     };
     return onAws(options, values.format, io);
   }
-  const lifecycle = await loadLifecycle(values.journeys, io, 'segments', values.env);
+  const local = { file: values.events, journeys: values.journeys, env: values.env, at, id, action };
+  return onEventFile(local, catalog, values.format, io);
+}
+
+type EventFileRun = {
+  file: string;
+  journeys: string;
+  env: string | undefined;
+  at: number | undefined;
+  id: string;
+  action: Action;
+};
+
+/** The evaluation over an event file: the events folded into states by the engine, then the one evaluator. */
+async function onEventFile(
+  { file, journeys, env, at, id, action }: EventFileRun,
+  catalog: JourneyCatalog,
+  format: Format,
+  io: CliIo,
+): Promise<number> {
+  const lifecycle = await loadLifecycle(journeys, io, 'segments', env);
   if (lifecycle === undefined) return 1;
 
   const population = new Population(lifecycle ?? undefined, 'UTC', catalog);
@@ -104,7 +125,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
   let lastEventAt = Number.NEGATIVE_INFINITY;
   let read: { rejected: number };
   try {
-    read = await forEachEvent(values.events, io, (event) => {
+    read = await forEachEvent(file, io, (event) => {
       const time = Date.parse(event.time);
       if (at !== undefined && time > at) {
         ignored++;
@@ -114,9 +135,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
       population.add(event);
     });
   } catch (error) {
-    io.stderr(
-      `${NAME}: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    io.stderr(`${NAME}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
   const when = at ?? (Number.isFinite(lastEventAt) ? lastEventAt : Date.now());
@@ -127,7 +146,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     (read.rejected > 0 ? ` (${read.rejected} rejected)` : '');
   if (action === 'estimate') io.stdout(summary);
   else {
-    printMembers(members.map(memberRow), values.format, io);
+    printMembers(members.map(memberRow), format, io);
     io.stderr(summary);
   }
   return read.rejected > 0 ? 1 : 0;

@@ -1,0 +1,62 @@
+// npm run bench -- segments: the batch segment evaluation's profiles/s on one core, as the segment scan's
+// worker does it per Segment (functions/handlers/segments/index.ts) once DynamoDB has returned the items.
+
+import {
+  STATE_ATTRIBUTES,
+  stateItem,
+  storedState,
+} from '../functions/adapters/dynamodb/customer-state-store.ts';
+import type { CustomerState } from '../functions/core/engine/state.ts';
+import { generateEvents } from '../functions/core/generate/index.ts';
+import { Population } from '../functions/core/lifecycle/population.ts';
+import { batchMembers } from '../functions/core/segments/batch.ts';
+import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * Customer states folded by the engine from generated events (the sample journeys, segments and lifecycle
+ * model), stored as the table stores them; then timed: decoding the items (the codec and the schema, as the
+ * Scan's pages are read) and evaluating every sample segment with the one evaluator, as of the period's end.
+ */
+export async function segmentEvaluation(
+  users = Number(process.env.CAIRN_BENCH_SEGMENT_USERS ?? 20_000),
+): Promise<void> {
+  const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
+  const days = 90;
+  const population = new Population(config.lifecycle, 'UTC', config.catalog);
+  for (const event of generateEvents({ users, days, seed: 1, start: '2026-01-01' })) population.add(event);
+  const items = population.customers().map((state) => stateItem(state, 1));
+  const at = Date.parse('2026-01-01T00:00:00Z') + days * 86_400_000;
+  const catalog = config.catalog.segments;
+  const ids = catalog.definitions.map((s) => s.id);
+  const stored = items.reduce((n, item) => {
+    const state = item[STATE_ATTRIBUTES.state];
+    return n + (state instanceof Uint8Array ? state.byteLength : 0);
+  }, 0);
+
+  // A warm-up pass, so the figures are of the optimised code, as in a warm Lambda.
+  evaluate(items.slice(0, 2_000).map((item) => storedState(item).state));
+  const started = performance.now();
+  const states = items.map((item) => storedState(item).state);
+  const decoded = performance.now();
+  const counts = evaluate(states);
+  const done = performance.now();
+
+  const perSecond = (ms: number) => (items.length * 1000) / ms;
+  console.log(
+    `segments: ${fmt(items.length)} customer states (compressed state ${fmt(stored / items.length)} bytes on average), ${ids.length} segments, one core`,
+  );
+  console.log(
+    `segments: decode ${fmt(perSecond(decoded - started))} states/s; evaluate ${fmt(perSecond(done - decoded))} profiles/s per segment; both ${fmt(perSecond(done - started))} profiles/s`,
+  );
+  console.log(
+    `segments: members as of the period's end: ${ids.map((id, i) => `${id} ${counts[i]}`).join(', ')}`,
+  );
+
+  function evaluate(batch: CustomerState[]): number[] {
+    // One segment per run, as the scan evaluates one: the figure is per segment evaluated.
+    return ids.map((id) => batchMembers(batch, catalog, id, at, config.lifecycle).length);
+  }
+}
