@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../../core/diagnostics/problem.ts';
 import type { JourneyCatalog } from '../../core/engine/catalog.ts';
+import type { CustomerState } from '../../core/engine/state.ts';
 import { Population } from '../../core/lifecycle/population.ts';
 import { batchMembers, type MemberRow, memberRow } from '../../core/segments/batch.ts';
 import { SCAN_SEGMENTS } from '../../core/segments/scan.ts';
@@ -8,10 +9,12 @@ import { forEachEvent } from '../event-stream.ts';
 import type { CliIo } from '../io.ts';
 import { loadCatalog, loadLifecycle } from '../load-catalog.ts';
 import { type AwsSegmentOptions, segmentsOnAws } from './segments-aws.ts';
+import { statesOfTable } from './segments-table.ts';
 
 export const segmentsUsage = `Usage: cairn segments estimate ID --events FILE [--as-of ISO-time] [--journeys journeys/] [--env NAME]
        cairn segments export ID --events FILE [--as-of ISO-time] [--format csv|jsonl] [--journeys journeys/]
        cairn segments estimate|export ID --env ENV [--as-of ISO-time] [--total-segments N] [--region R] [--state-machine ARN]
+       cairn segments estimate|export ID --table NAME [--as-of ISO-time] [--region R]
 
 Evaluates the segment ID of journeys/segments/ over the customers of an event file as of a time, with the
 one evaluator the running system uses after every event (docs/audiences.md). Without --events, over the
@@ -25,6 +28,8 @@ parallel, one worker per Segment of the Scan, and writes the members to S3; this
   --journeys the folder holding the journeys, segments/ and lifecycle.yaml (default journeys/)
   --env      with --events: use that environment's fitted model from lifecycle.yaml;
              without: evaluate the table of the deployed environment (cairn-ENV)
+  --table    the customer states of the table NAME, scanned from this machine: the local stack's (with
+             AWS_ENDPOINT_URL_DYNAMODB, as npm start -- --serve prints it) or a small one (default as-of: now)
   --total-segments  AWS: the Scan's TotalSegments (default: one per 100,000 items of the table, at most 1,000)
   --region, --state-machine  AWS: where the run is (default: the SDK's region, cairn-ENV-segment-scan)`;
 
@@ -47,6 +52,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
       journeys: { type: 'string', default: 'journeys' },
       env: { type: 'string' },
       'total-segments': { type: 'string' },
+      table: { type: 'string' },
       region: { type: 'string' },
       'state-machine': { type: 'string' },
     },
@@ -61,14 +67,17 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     return fail(`expected estimate or export, got ${action ? `"${action}"` : 'nothing'}`);
   if (!id) return fail(`${action} needs a segment id, e.g. "cairn segments ${action} frequent-buyers"`);
   if (extra.length > 0) return fail(`unexpected argument "${extra[0]}"`);
-  if (!values.events && !values.env)
+  if (!values.events && !values.env && !values.table)
     return fail(
       '--events FILE is required, or --env ENV to evaluate the deployed table, e.g. --events cdnow.ndjson',
     );
+  if (values.events && values.table) return fail('--events and --table are two sources: give one');
   const totalSegments = parseTotalSegments(values['total-segments']);
   if (typeof totalSegments === 'string') return fail(totalSegments);
-  if (values.events && (totalSegments !== undefined || values.region || values['state-machine']))
-    return fail('--total-segments, --region and --state-machine go with --env, without --events');
+  const local = values.events ?? values.table;
+  if (local && (totalSegments !== undefined || values['state-machine']))
+    return fail('--total-segments and --state-machine go with --env, without --events or --table');
+  if (values.events && values.region) return fail('--region goes with --env or --table');
   if (!isFormat(values.format))
     return fail(`--format "${values.format}" is not one of ${FORMATS.join(', ')}`);
   if (action === 'estimate' && values.format !== 'csv') return fail('--format only goes with export');
@@ -85,7 +94,7 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     );
     return 2;
   }
-  if (!values.events) {
+  if (!local) {
     const options = {
       action,
       segment: id,
@@ -97,12 +106,20 @@ export async function segmentsCommand(args: string[], io: CliIo): Promise<number
     };
     return onAws(options, values.format, io);
   }
-  const local = { file: values.events, journeys: values.journeys, env: values.env, at, id, action };
-  return onEventFile(local, catalog, values.format, io);
+  const source: StateSource = values.table
+    ? { kind: 'table', table: values.table, region: values.region }
+    : { kind: 'events', file: local };
+  const run = { source, journeys: values.journeys, env: values.env, at, id, action };
+  return onLocalStates(run, catalog, values.format, io);
 }
 
-type EventFileRun = {
-  file: string;
+/** Where the local evaluation takes its customer states from. */
+type StateSource =
+  | { kind: 'events'; file: string }
+  | { kind: 'table'; table: string; region: string | undefined };
+
+type LocalRun = {
+  source: StateSource;
   journeys: string;
   env: string | undefined;
   at: number | undefined;
@@ -110,9 +127,12 @@ type EventFileRun = {
   action: Action;
 };
 
-/** The evaluation over an event file: the events folded into states by the engine, then the one evaluator. */
-async function onEventFile(
-  { file, journeys, env, at, id, action }: EventFileRun,
+/**
+ * The evaluation on this machine: over an event file (the events folded into states by the engine), or over
+ * the states of a table; then the one evaluator.
+ */
+async function onLocalStates(
+  { source, journeys, env, at, id, action }: LocalRun,
   catalog: JourneyCatalog,
   format: Format,
   io: CliIo,
@@ -120,6 +140,22 @@ async function onEventFile(
   const lifecycle = await loadLifecycle(journeys, io, 'segments', env);
   if (lifecycle === undefined) return 1;
 
+  if (source.kind === 'table') {
+    let states: CustomerState[];
+    try {
+      states = await statesOfTable(source.table, source.region);
+    } catch (error) {
+      io.stderr(
+        `${NAME}: cannot scan ${source.table}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return 1;
+    }
+    const when = at ?? Date.now();
+    const members = batchMembers(states, catalog.segments, id, when, lifecycle ?? undefined);
+    print(action, members.map(memberRow), summaryLine(id, members.length, states.length, when), format, io);
+    return 0;
+  }
+  const file = source.file;
   const population = new Population(lifecycle ?? undefined, 'UTC', catalog);
   let ignored = 0;
   let lastEventAt = Number.NEGATIVE_INFINITY;
@@ -144,12 +180,17 @@ async function onEventFile(
     summaryLine(id, members.length, population.size, when) +
     (ignored > 0 ? ` (${ignored.toLocaleString('en-US')} later event(s) ignored)` : '') +
     (read.rejected > 0 ? ` (${read.rejected} rejected)` : '');
+  print(action, members.map(memberRow), summary, format, io);
+  return read.rejected > 0 ? 1 : 0;
+}
+
+/** estimate: the summary line; export: the members, and the summary on stderr. */
+function print(action: Action, rows: readonly MemberRow[], summary: string, format: Format, io: CliIo): void {
   if (action === 'estimate') io.stdout(summary);
   else {
-    printMembers(members.map(memberRow), format, io);
+    printMembers(rows, format, io);
     io.stderr(summary);
   }
-  return read.rejected > 0 ? 1 : 0;
 }
 
 /** The run on AWS, printed as the local evaluation prints its own. */
@@ -157,11 +198,7 @@ async function onAws(options: AwsSegmentOptions, format: Format, io: CliIo): Pro
   const outcome = await segmentsOnAws(options, io);
   if (!outcome.ok) return outcome.code;
   const summary = summaryLine(options.segment, outcome.members, outcome.customers, options.at);
-  if (options.action === 'estimate') io.stdout(summary);
-  else {
-    printMembers(outcome.rows, format, io);
-    io.stderr(summary);
-  }
+  print(options.action, outcome.rows, summary, format, io);
   return 0;
 }
 
