@@ -4,7 +4,12 @@ import type { CustomerState } from '../../core/engine/state.ts';
 import { storedState } from './customer-state-store.ts';
 import { customerKeys, SORT_KEY } from './table.ts';
 
-export type StateScanOptions = { client: DynamoDBDocumentClient; tableName: string };
+export type StateScanOptions = {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Items read per page at most (DynamoDB's Limit, before the filter); by default a page is 1 MB. */
+  pageLimit?: number;
+};
 
 /** One Segment of a parallel Scan: `segment` of `totalSegments` (DynamoDB's Segment/TotalSegments). */
 export type ScanSegment = { segment: number; totalSegments: number };
@@ -41,6 +46,7 @@ export async function* scanStates(
           ExpressionAttributeNames: { '#sk': SORT_KEY },
           ExpressionAttributeValues: { ':state': customerKeys.state },
           ...(start ? { ExclusiveStartKey: start } : {}),
+          ...(options.pageLimit === undefined ? {} : { Limit: options.pageLimit }),
           ReturnConsumedCapacity: 'TOTAL',
         }),
       ),
