@@ -14,6 +14,7 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { functionBundles } from './bundles.ts';
 import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
+import { segmentEvaluation } from './segments.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -99,7 +100,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|simulate|import` runs only those figures.
+// `npm run bench -- engine|local|bundles|simulate|import|segments` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
@@ -109,3 +110,4 @@ if (only === undefined || only === 'local') await localStackIngest();
 if (only === undefined || only === 'bundles') await functionBundles();
 if (only === undefined || only === 'simulate') await millionEventSimulation();
 if (only === undefined || only === 'import') await importThroughput();
+if (only === undefined || only === 'segments') await segmentEvaluation();

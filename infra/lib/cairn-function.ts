@@ -12,8 +12,11 @@ import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
 export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback' | 'calls';
-/** Every function CairnFunction builds: the runtime's, and the profile import's batch worker (profile-import.ts). */
-export type HandlerName = FunctionName | 'import';
+/**
+ * Every function CairnFunction builds: the runtime's, the profile import's batch worker (profile-import.ts) and
+ * the segment scan's worker (segment-scan.ts).
+ */
+export type HandlerName = FunctionName | 'import' | 'segments';
 
 /** A variable Cairn's runtime reads, named as its zod schemas (functions/handlers/shared/environment.ts) name it. */
 export type CairnVariable =

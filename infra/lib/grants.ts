@@ -11,7 +11,14 @@ import type { CairnVariable, RuntimeGrant } from './cairn-function.ts';
 import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings } from './channels.ts';
 
 /** The DynamoDB requests the adapters in functions/adapters/dynamodb/ make. */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem';
+export type TableAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'Scan';
 
 /**
  * What DynamoDB calls on the caller's behalf on a table encrypted with a customer managed key: the families

@@ -14,12 +14,22 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
-export type RowsMapProps = {
+/** The rows of an S3 object, read by the service. */
+export type ObjectRows = {
   /** How the object is read: CSV with its header on the first row, or JSON Lines. */
   reader: 'csv' | 'jsonl';
   /** The bucket the object is in; its key is read from the state input at `keyPath`. */
   bucket: IBucket;
   keyPath: string;
+};
+
+/**
+ * A JSON array in the state input (at most the 256 KiB payload), such as the Segment numbers of a parallel
+ * Scan; each batch gets the input at `requestPath` as its request.
+ */
+export type StateItems = { reader: 'state'; itemsPath: string; requestPath: string };
+
+export type RowsMapProps = (ObjectRows | StateItems) & {
   /** The function each batch of rows goes to, as `{ BatchInput: { request: <state input> }, Items: [{ index, value }] }`. */
   worker: IFunction;
   /** Batches worked at once: with the worker's own fan-out, the ceiling of the write rate it causes. */
@@ -37,28 +47,26 @@ export type RowsMapProps = {
  * A Step Functions Distributed Map over the rows of one S3 object: the ItemReader reads the object in the
  * service (no function holds the file), batches of rows go to a worker function, at most `maxConcurrency` at
  * a time, each batch retried on throttling and transient errors, and the results written to S3. The profile
- * import uses one per reader (infra/lib/profile-import.ts); a segment scan can use the same.
+ * import uses one per reader (infra/lib/profile-import.ts). Over `StateItems` it maps an array of the state
+ * input instead: the segment scan's Segment numbers (infra/lib/segment-scan.ts).
  */
 export class RowsMap extends Construct {
   readonly state: DistributedMap;
 
   constructor(scope: Construct, id: string, props: RowsMapProps) {
     super(scope, id);
-    const key = JsonPath.stringAt(props.keyPath);
-    const itemReader: IItemReader =
-      props.reader === 'csv'
-        ? new S3CsvItemReader({ bucket: props.bucket, key, csvHeaders: CsvHeaders.useFirstRow() })
-        : new S3JsonLItemReader({ bucket: props.bucket, key });
+    const source =
+      props.reader === 'state' ? { itemsPath: props.itemsPath } : { itemReader: objectReader(props) };
     this.state = new DistributedMap(this, 'Map', {
       // State names are unique in a state machine: the construct's id names its states.
       stateName: id,
-      itemReader,
+      ...source,
       // Each item with its index in the object: the worker numbers rows (and so makes ids) from it.
       itemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value' },
       itemBatcher: new ItemBatcher({
         maxItemsPerBatch: props.maxItemsPerBatch,
         maxInputBytesPerBatch: props.maxInputBytesPerBatch,
-        batchInput: { 'request.$': '$' },
+        batchInput: { 'request.$': props.reader === 'state' ? props.requestPath : '$' },
       }),
       maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: props.toleratedFailurePercentage,
@@ -86,4 +94,11 @@ export class RowsMap extends Construct {
     });
     this.state.itemProcessor(work);
   }
+}
+
+function objectReader(props: ObjectRows): IItemReader {
+  const key = JsonPath.stringAt(props.keyPath);
+  return props.reader === 'csv'
+    ? new S3CsvItemReader({ bucket: props.bucket, key, csvHeaders: CsvHeaders.useFirstRow() })
+    : new S3JsonLItemReader({ bucket: props.bucket, key });
 }

@@ -39,6 +39,7 @@ import {
 import type { ShippedConfig } from './journeys.ts';
 import { Observability } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
+import { SegmentScan } from './segment-scan.ts';
 import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
 
 /** How long the work queues keep a message: an event may wait this long in the ingest queue during an outage. */
@@ -95,6 +96,7 @@ export class StatelessStack extends Stack {
   readonly queues: { ingest: Queue; send: Queue; feedback: Queue; calls: Queue };
   readonly observability: Observability;
   readonly profileImport: ProfileImport;
+  readonly segmentScan: SegmentScan;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -289,6 +291,21 @@ export class StatelessStack extends Stack {
       bucketName: importBucketNameOf(name, this.account, this.region),
       ingestQueue: queues.ingest,
       projectRoot: props.projectRoot,
+      metricsNamespace: namespace,
+      logRetention: config.retention.logs,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    // The batch segment evaluation: a parallel Scan of the table, one Segment per worker (docs/audiences.md).
+    this.segmentScan = new SegmentScan(this, 'SegmentScan', {
+      prefix,
+      bucketName: importBucketNameOf(name, this.account, this.region),
+      table,
+      tableKey,
+      shipped: props.shipped,
+      projectRoot: props.projectRoot,
+      policyEnvironment: config.policyEnvironment,
+      defaultTimezone: config.defaultTimezone,
       metricsNamespace: namespace,
       logRetention: config.retention.logs,
       logRemovalPolicy: removalPolicy,

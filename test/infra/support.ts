@@ -149,10 +149,16 @@ export class Resolver {
 }
 
 export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
-/** Every function bundle: the runtime's and the profile import's (infra/lib/profile-import.ts). */
-export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import'];
-/** The import function's construct path, which is not `<Name>Function` as the runtime's are. */
-const IMPORT_FUNCTION_ID = 'ProfileImportImportFunction';
+/**
+ * Every function bundle: the runtime's, the profile import's (infra/lib/profile-import.ts) and the segment
+ * scan's (infra/lib/segment-scan.ts).
+ */
+export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import', 'segments'];
+/** The construct paths of the functions that are not `<Name>Function` as the runtime's are. */
+const NESTED_FUNCTION_IDS: Partial<Record<HandlerName, string>> = {
+  import: 'ProfileImportImportFunction',
+  segments: 'SegmentScanSegmentsFunction',
+};
 
 const AssetTemplate = z.object({
   Resources: z.record(
@@ -168,12 +174,11 @@ export function bundlesOf(synthesized: Synthesized): Map<HandlerName, string> {
     Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
       .map(([id, r]): [HandlerName, string] => {
-        const name =
-          withoutHash(id) === IMPORT_FUNCTION_ID
-            ? 'import'
-            : FUNCTIONS.find(
-                (fn) => withoutHash(id) === `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Function`,
-              );
+        const name = BUNDLED.find(
+          (fn) =>
+            withoutHash(id) ===
+            (NESTED_FUNCTION_IDS[fn] ?? `${fn.charAt(0).toUpperCase()}${fn.slice(1)}Function`),
+        );
         const asset = r.Metadata?.['aws:asset:path'];
         if (!name || !asset) throw new Error(`no bundle for ${id}`);
         return [name, join(synthesized.outdir, asset)];

@@ -48,7 +48,8 @@ function stateKey(userId: string) {
   return { [PARTITION_KEY]: customerKeys.partition(userId), [SORT_KEY]: customerKeys.state };
 }
 
-function storedState(raw: Record<string, unknown>): StoredCustomerState {
+/** A customer state item as read (GetItem, BatchGetItem, a Scan): parsed, then its state decoded. */
+export function storedState(raw: Record<string, unknown>): StoredCustomerState {
   const item = StateItem.parse(raw);
   return { state: decodeState(item[STATE_ATTRIBUTES.state]), version: item[STATE_ATTRIBUTES.version] };
 }

@@ -25,3 +25,22 @@ export function batchMembers(
   }
   return members;
 }
+
+/** A member as `cairn segments export` prints it and the segment scan writes it (one JSON line each). */
+export type MemberRow = {
+  userId: string;
+  email: string | null;
+  phone: string | null;
+  stage: string | null;
+  segments: string[];
+};
+
+export function memberRow({ state, segments }: BatchMember): MemberRow {
+  return {
+    userId: state.userId,
+    email: state.profile.email ?? null,
+    phone: state.profile.phone ?? null,
+    stage: state.profile.stage ?? null,
+    segments,
+  };
+}

@@ -71,9 +71,10 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
   beforeAll(async () => {
     synthesized = await synthesize(env);
     resolver = new Resolver(synthesized);
-    // The profile import's function has its own exact-IAM test (profile-import.test.ts).
+    // The profile import's and the segment scan's functions have their own exact-IAM tests
+    // (profile-import.test.ts, segment-scan.test.ts).
     const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function')
-      .filter(([id]) => !id.startsWith('ProfileImport'))
+      .filter(([id]) => !id.startsWith('ProfileImport') && !id.startsWith('SegmentScan'))
       .map(([id, p]) => {
         const name = FUNCTIONS.find((fn) => withoutHash(id) === `${titled(fn)}Function`);
         if (!name) throw new Error(`unexpected function ${id}`);
@@ -175,8 +176,8 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
       .flatMap(([, p]) => PolicyProperties.parse(p).PolicyDocument.Statement)
       .filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
 
-    // Assess
-    expect(keyStatements).toHaveLength(5);
+    // Assess: the five functions with table access (ingest, timers, deliver, feedback, calls) and the segment scan's worker.
+    expect(keyStatements).toHaveLength(6);
     for (const statement of keyStatements) {
       expect(statement.Condition).toEqual({
         StringEquals: {

@@ -133,8 +133,9 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function');
 
       // Assess
-      // The six of the runtime, and the profile import's (profile-import.test.ts).
-      expect(functions).toHaveLength(7);
+      // The six of the runtime, the profile import's (profile-import.test.ts) and the segment scan's
+      // (segment-scan.test.ts).
+      expect(functions).toHaveLength(8);
       for (const [, properties] of functions) {
         expect(properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -147,9 +148,18 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
         p.RetentionInDays,
       ]);
       expect(groups.sort()).toEqual(
-        ['calls', 'deliver', 'feedback', 'import', 'import-profiles', 'ingest', 'timers', 'unsubscribe'].map(
-          (fn) => [`/cairn-${env}/${fn}`, synthesized.config.retention.logs],
-        ),
+        [
+          'calls',
+          'deliver',
+          'feedback',
+          'import',
+          'import-profiles',
+          'ingest',
+          'segment-scan',
+          'segments',
+          'timers',
+          'unsubscribe',
+        ].map((fn) => [`/cairn-${env}/${fn}`, synthesized.config.retention.logs]),
       );
     });
 
@@ -159,11 +169,14 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const expected = String(Math.max(synthesized.config.retention.eventArchiveDays, 14));
 
       // Act
-      const pastDays = functions.flatMap(([, p]) => {
+      // The segment scan ships the configuration too, but reads states and takes no events.
+      const pastDays = functions.flatMap(([id, p]) => {
         const variables = z
           .object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }).optional() })
           .parse(p).Environment?.Variables;
-        return variables && 'CAIRN_CONFIG_DIR' in variables ? [variables.CAIRN_EVENT_PAST_DAYS] : [];
+        return variables && 'CAIRN_CONFIG_DIR' in variables && !id.startsWith('SegmentScan')
+          ? [variables.CAIRN_EVENT_PAST_DAYS]
+          : [];
       });
 
       // Assess
