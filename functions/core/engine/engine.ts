@@ -21,6 +21,7 @@ import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementHolds, engagementSeen, recordEngagement } from './engagement.ts';
 import { forgetEntries } from './entries.ts';
+import { alreadySeen, rememberInput } from './seen.ts';
 import {
   type CustomerState,
   type DateTimer,
@@ -29,7 +30,6 @@ import {
   type Enrollment,
   type EnrollmentWait,
   type LifecycleTimer,
-  PROCESSED_MEMORY,
   type SegmentTimer,
   type SendIntent,
   type Timer,
@@ -46,6 +46,11 @@ export type EngineContext = {
   defaultTimezone: string;
   /** Purchases, derived fields and lifecycle stages; without it stages change only by stage-change events. */
   lifecycle?: LifecycleModel;
+  /**
+   * How long applied inputs are remembered, by their time: the event-time window's past (InputLimits.pastMs,
+   * default 90 days), since an event older than that is refused before it reaches the engine.
+   */
+  rememberMs?: number;
 };
 
 /**
@@ -83,7 +88,7 @@ export function inputKey(input: EngineInput): string {
 export function processInput(state: CustomerState, input: EngineInput, context: EngineContext): EngineResult {
   const key = inputKey(input);
   const print = fingerprint(key);
-  if (state.processed.includes(print)) {
+  if (alreadySeen(state, print)) {
     return {
       state,
       effects: [
@@ -95,7 +100,7 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   if (input.kind === 'event') work.onEvent(input.event);
   else if (input.kind === 'timer') work.onTimer(input.timer);
   else work.onSendDropped(input.intent);
-  work.finish(print);
+  work.finish(print, inputTime(input, context.now));
   return { state: work.state, effects: work.effects };
 }
 
@@ -108,6 +113,13 @@ export function enrollmentEnded(state: CustomerState, enrollmentId: string): boo
   if (!state.ended || state.enrollments.some((e) => e.id === enrollmentId)) return false;
   const print = fingerprint(enrollmentId);
   return state.ended.some(([ended]) => ended === print);
+}
+
+/** The time an input is remembered by: an event's own time; a timer's or a dropped send's processing time. */
+function inputTime(input: EngineInput, now: number): number {
+  if (input.kind !== 'event') return now;
+  const at = Date.parse(input.event.time);
+  return Number.isFinite(at) ? at : now;
 }
 
 function copyState(state: CustomerState): CustomerState {
@@ -388,11 +400,10 @@ class Work {
     if (enrollment?.status === 'active') this.end(enrollment, 'send-dropped');
   }
 
-  finish(print: number): void {
+  finish(print: number, at: number): void {
     this.scheduleDates();
-    const { processed } = this.state;
-    processed.push(print);
-    if (processed.length > PROCESSED_MEMORY) processed.splice(0, processed.length - PROCESSED_MEMORY);
+    this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
+    this.state.processed = [];
     this.state.enrollments = this.state.enrollments.filter((e) => e.status === 'active' || this.goalOpen(e));
     const dayAgo = this.now - 86_400_000;
     for (const [id, sends] of Object.entries(this.state.journeySends)) {

@@ -9,7 +9,8 @@
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, WRITE_UNIT_BYTES, writeUnits } from '../../../functions/adapters/dynamodb/item-size.ts';
-import { type CustomerState, PROCESSED_MEMORY } from '../../../functions/core/engine/state.ts';
+import { PRINT_CHARS } from '../../../functions/core/engine/seen.ts';
+import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import {
@@ -53,58 +54,48 @@ async function statesAfterEachEvent(setup: SampleSetup, events: readonly Custome
   return { states, inputs: fired };
 }
 
-/**
- * How long a re-delivered input is still recognised depends on how many newer inputs of its customer came
- * in between: per input, how many of its customer's inputs followed within a window.
- */
-function reportMemory(inputs: readonly number[][]): void {
-  console.log('\n| window | inputs of the customer after an input, p50 | p99 | p99.9 | max |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const hours of [1, 6, 24]) {
-    const after: number[] = [];
-    for (const times of inputs) {
-      const sorted = [...times].sort((a, b) => a - b);
-      let last = 0;
-      sorted.forEach((t, i) => {
-        last = Math.max(last, i);
-        while ((sorted[last + 1] ?? Number.POSITIVE_INFINITY) <= t + hours * 3_600_000) last++;
-        after.push(last - i);
-      });
-    }
-    const sorted = after.sort((a, b) => a - b);
-    const cells = [0.5, 0.99, 0.999, 1].map((p) => percentile(sorted, p));
-    console.log(`| ${hours} h | ${cells.join(' | ')} |`);
-  }
+/** How many applied inputs a written state remembers (`seen`, engine/seen.ts), per write. */
+function reportSeen(states: readonly CustomerState[]): void {
+  const counts = states
+    .map((s) => Object.values(s.seen ?? {}).reduce((sum, prints) => sum + prints.length / PRINT_CHARS, 0))
+    .sort((a, b) => a - b);
+  const mean = counts.reduce((sum, n) => sum + n, 0) / Math.max(1, counts.length);
+  console.log('\n| fingerprints remembered per write | p50 | p95 | p99 | max | mean |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const cells = [0.5, 0.95, 0.99, 1].map((p) => percentile(counts, p));
+  console.log(`| \`seen\` | ${cells.join(' | ')} | ${mean.toFixed(1)} |`);
 }
 
 /** The stored item's size if the state were stored another way, the keys and version included. */
 const keysAndVersion = (s: CustomerState) => itemSize({ ...stateItem(s, 1), s: new Uint8Array(0) });
 const json = (s: CustomerState) => Buffer.from(JSON.stringify(s));
-const lastPrints = (s: CustomerState, n: number) => ({
-  ...s,
-  processed: s.processed.slice(Math.max(0, s.processed.length - n)),
-});
+/** The state remembering only its latest `n` applied inputs, as the engine did before `seen` (32). */
+const lastPrints = (s: CustomerState, n: number): CustomerState => {
+  const all = Object.entries(s.seen ?? {})
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, prints]) => prints)
+    .join('');
+  const kept = all.slice(Math.max(0, all.length - n * PRINT_CHARS));
+  return { ...s, seen: kept ? { '0': kept } : undefined };
+};
 const ways: Record<string, (s: CustomerState) => number> = {
   'JSON, uncompressed': (s) => keysAndVersion(s) + json(s).length,
   'JSON, deflate': (s) => keysAndVersion(s) + deflateRawSync(json(s), { level: 9 }).length,
   'JSON, brotli (quality 11)': (s) =>
     keysAndVersion(s) +
     brotliCompressSync(json(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  [`JSON, deflate + dictionary (**stored**, ${PROCESSED_MEMORY} fingerprints)`]: (s) =>
-    itemSize(stateItem(s, 1)),
+  'JSON, deflate + dictionary (**stored**, every input within the window)': (s) => itemSize(stateItem(s, 1)),
   'same, without the counted sends': (s) => itemSize(stateItem({ ...s, delivery: undefined }, 1)),
   'same, without the address attributes of the indexes': (s) => {
     const { em: _email, ph: _phone, ...item } = stateItem(s, 1);
     return itemSize(item);
   },
   ...Object.fromEntries(
-    // Fewer than the engine keeps: what a smaller memory would save.
-    [48, 32, 24, 16, 0]
-      .filter((n) => n < PROCESSED_MEMORY)
-      .map((n) => [
-        `same, with the last ${n} fingerprints`,
-        (s: CustomerState) => itemSize(stateItem(lastPrints(s, n), 1)),
-      ]),
+    // What remembering only the latest inputs would save (32: the memory before `seen`).
+    [32, 0].map((n) => [
+      `same, with only the latest ${n} fingerprints`,
+      (s: CustomerState) => itemSize(stateItem(lastPrints(s, n), 1)),
+    ]),
   ),
 };
 
@@ -134,4 +125,4 @@ const setup = await sampleSetup();
 report('journeys/events/sample.ndjson', (await statesAfterEachEvent(setup, await sampleEvents())).states);
 const generated = await statesAfterEachEvent(setup, generatedEvents(users, days, seed));
 report(`generated: ${users} users, ${days} days, seed ${seed}`, generated.states);
-reportMemory(generated.inputs);
+reportSeen(generated.states);
