@@ -4,7 +4,7 @@
  * sample journeys and lifecycle and the shipped policies (journeys/policies.yaml), and each state carries the
  * sends counted against the caps at that moment, as the runtime keeps them in the state.
  *
- *   npx tsx test/adapters/dynamodb/measure-item-sizes.ts [users] [days] [seed]     (default 500 30 1)
+ *   npx tsx test/adapters/dynamodb/measure-item-sizes.ts [users] [days] [seed] [--no-brotli]  (default 500 30 1)
  */
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
@@ -21,7 +21,10 @@ import {
 } from '../../core/runtime/sample-states.ts';
 import { sampleConfig } from '../../handlers/support.ts';
 
-const [users = 500, days = 30, seed = 1] = process.argv.slice(2).map(Number);
+const args = process.argv.slice(2);
+const [users = 500, days = 30, seed = 1] = args.filter((a) => !a.startsWith('--')).map(Number);
+/** Brotli at quality 11 takes about 25 ms a state: `--no-brotli` leaves it out of long runs. */
+const brotli = !args.includes('--no-brotli');
 
 /**
  * The state of the event's customer after every event, with its counted sends still in a window; and, per
@@ -81,9 +84,13 @@ const lastPrints = (s: CustomerState, n: number): CustomerState => {
 const ways: Record<string, (s: CustomerState) => number> = {
   'JSON, uncompressed': (s) => keysAndVersion(s) + json(s).length,
   'JSON, deflate': (s) => keysAndVersion(s) + deflateRawSync(json(s), { level: 9 }).length,
-  'JSON, brotli (quality 11)': (s) =>
-    keysAndVersion(s) +
-    brotliCompressSync(json(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  ...(brotli
+    ? {
+        'JSON, brotli (quality 11)': (s: CustomerState) =>
+          keysAndVersion(s) +
+          brotliCompressSync(json(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      }
+    : {}),
   'JSON, deflate + dictionary (**stored**, every input within the window)': (s) => itemSize(stateItem(s, 1)),
   'same, without the counted sends': (s) => itemSize(stateItem({ ...s, delivery: undefined }, 1)),
   'same, without the address attributes of the indexes': (s) => {
