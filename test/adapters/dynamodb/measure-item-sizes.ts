@@ -26,35 +26,17 @@ const [users = 500, days = 30, seed = 1] = args.filter((a) => !a.startsWith('--'
 /** Brotli at quality 11 takes about 25 ms a state: `--no-brotli` leaves it out of long runs. */
 const brotli = !args.includes('--no-brotli');
 
-/**
- * The state of the event's customer after every event, with its counted sends still in a window; and, per
- * customer, the times of their inputs (events, and the timers that fell due by the last event).
- */
+/** The state of the event's customer after every event, with its counted sends still in a window. */
 async function statesAfterEachEvent(setup: SampleSetup, events: readonly CustomerEvent[]) {
-  const inputs = new Map<string, number[]>();
-  const input = (userId: string, at: number) => inputs.set(userId, [...(inputs.get(userId) ?? []), at]);
   // The shipped policies count sends in the state, as the runtime does.
-  const simulation = new Simulation({
-    config: { ...(await sampleConfig()), ...setup },
-    observer: {
-      observe: (observation) => {
-        if (observation.type !== 'applied') return;
-        for (const effect of observation.effects)
-          if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred')
-            input(effect.userId, effect.timer.dueAt);
-      },
-    },
-  });
+  const simulation = new Simulation({ config: { ...(await sampleConfig()), ...setup } });
   const states: CustomerState[] = [];
   for (const event of events) {
     await simulation.processEvent(event);
-    const { userId } = event.detail;
-    input(userId, Date.parse(event.time));
-    const state = simulation.stateOf(userId);
+    const state = simulation.stateOf(event.detail.userId);
     if (state) states.push(state);
   }
-  const fired = [...inputs.values()].map((times) => times.filter((t) => t <= simulation.now));
-  return { states, inputs: fired };
+  return { states };
 }
 
 /** How many applied inputs a written state remembers (`seen`, engine/seen.ts), per write. */
