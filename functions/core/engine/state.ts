@@ -128,7 +128,7 @@ export const CustomerState = z.object({
    * fingerprints of their dedupe keys as 9 base64url characters each, concatenated. Kept for the event-time
    * window (an older event is refused anyway) and at most SEEN_MAX fingerprints.
    */
-  seen: z.record(z.string(), z.string()).optional(),
+  seen: z.record(z.string().regex(/^\d+$/), z.string().regex(/^(?:[\w-]{9})*$/)).optional(),
   /**
    * Enrollments that ended before their steps ran out (goal, exit, dropped send...), as [fingerprint of the
    * enrollment id, when], so that a send they held is dropped when it comes back (`enrollment_ended`).

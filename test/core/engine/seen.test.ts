@@ -9,7 +9,7 @@ import {
   rememberInput,
   SEEN_MAX,
 } from '../../../functions/core/engine/seen.ts';
-import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
+import { CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import { customerEvent, DAY, HOUR } from '../../support/journeys.ts';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
@@ -130,5 +130,20 @@ describe('the inputs a customer remembers (seen)', () => {
     expect(encodePrint(straddling)).toBe('AAAABCAAA');
     expect(found).toBe(false);
     expect(alreadySeen(state, 1)).toBe(true);
+  });
+
+  it('reads back only a well-formed memory: day numbers, and whole 9-character fingerprints', () => {
+    // Prepare
+    const state = (seen: Record<string, string>) => ({ ...newCustomerState('u1'), seen });
+
+    // Act
+    const good = CustomerState.safeParse(state({ '20394': encodePrint(1) + encodePrint(2) }));
+    const badDay = CustomerState.safeParse(state({ today: encodePrint(1) }));
+    const cut = CustomerState.safeParse(state({ '20394': encodePrint(1).slice(1) }));
+
+    // Assess
+    expect(good.success).toBe(true);
+    expect(badDay.success).toBe(false);
+    expect(cut.success).toBe(false);
   });
 });
