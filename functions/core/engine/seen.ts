@@ -68,7 +68,9 @@ export function rememberInput(
     if (day >= firstKept) kept.set(day, (kept.get(day) ?? '') + code);
   };
   for (const legacy of state.processed) add(dayOf(now), encodePrint(legacy));
-  add(dayOf(at), encodePrint(print));
+  // An input older than the window reaches the engine only from a caller that applies no window: it is kept
+  // under the oldest day still kept, not forgotten at once.
+  add(Math.max(dayOf(at), firstKept), encodePrint(print));
   return capped([...kept.entries()].sort(([a], [b]) => a - b));
 }
 

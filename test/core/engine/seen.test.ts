@@ -146,4 +146,16 @@ describe('the inputs a customer remembers (seen)', () => {
     expect(badDay.success).toBe(false);
     expect(cut.success).toBe(false);
   });
+
+  it('remembers an input older than the window, applied by a caller without one, until the next day passes', () => {
+    // Prepare: an event 100 days old, which ingest would refuse, applied directly.
+    const old = customerEvent('Order Completed', 'u1', T0 - 100 * DAY, {}, { eventId: 'order-old' });
+    const applied = processInput(newCustomerState('u1'), { kind: 'event', event: old }, context(T0)).state;
+
+    // Act
+    const again = processInput(applied, { kind: 'event', event: old }, context(T0 + HOUR));
+
+    // Assess
+    expect(again.effects).toMatchObject([{ type: 'ignored', reason: 'duplicate-input' }]);
+  });
 });
