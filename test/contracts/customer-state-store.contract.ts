@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processInput } from '../../functions/core/engine/engine.ts';
+import { PRINT_CHARS } from '../../functions/core/engine/seen.ts';
 import { type CustomerState, newCustomerState } from '../../functions/core/engine/state.ts';
 import type { CustomerStateStore } from '../../functions/core/ports/customer-state-store.ts';
 import { readProcessWrite } from '../../functions/core/runtime/read-process-write.ts';
@@ -240,10 +241,41 @@ export function customerStateStoreContract(
       expect(Object.keys(stored?.state.profile.traits ?? {}).sort()).toEqual(
         events.map((_, i) => `seen${i}`).sort(),
       );
-      expect(stored?.state.processed).toHaveLength(20);
+      expect(Object.values(stored?.state.seen ?? {}).join('')).toHaveLength(20 * PRINT_CHARS);
       expect(results.map((r) => r.version).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
         Array.from({ length: 20 }, (_, i) => i + 1),
       );
+    });
+
+    it('remembers an applied input through saves, so that it is not applied again 60 inputs and 30 days later', async () => {
+      // Prepare: an order, then 60 other events over 30 days, each read, processed and written through the store.
+      const store = await makeStore();
+      const setup = await sampleSetup();
+      const apply = (event: ReturnType<typeof customerEvent>, now: number) =>
+        readProcessWrite(
+          'ana',
+          { kind: 'event', event },
+          {
+            store,
+            context: () => ({ now, defaultTimezone: 'UTC', ...setup }),
+          },
+        );
+      const order = customerEvent('Order Completed', 'ana', T0, { revenue: 600 }, { eventId: 'order-1' });
+      await apply(order, T0);
+      for (let i = 1; i <= 60; i++) {
+        const at = T0 + i * 12 * 60 * MINUTE;
+        await apply(customerEvent('Product Viewed', 'ana', at, {}, { eventId: `view-${i}` }), at);
+      }
+      const before = await store.load('ana');
+
+      // Act
+      const again = await apply(order, T0 + 30 * 24 * 60 * MINUTE);
+
+      // Assess
+      expect(again.effects).toMatchObject([{ type: 'ignored', reason: 'duplicate-input' }]);
+      expect(again.written).toBe(false);
+      expect(await store.load('ana')).toEqual(before);
+      expect(before?.state.profile.purchases?.orders).toBe(1);
     });
 
     it('keeps customers apart', async () => {

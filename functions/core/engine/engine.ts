@@ -22,7 +22,8 @@ import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementHolds, engagementSeen, recordEngagement } from './engagement.ts';
 import { forgetEntries } from './entries.ts';
-import { rememberSeen, seenBefore } from './order-window.ts';
+import { endedBefore, rememberEndings } from './order-window.ts';
+import { alreadySeen, rememberInput } from './seen.ts';
 import {
   type CustomerState,
   type DateTimer,
@@ -31,7 +32,6 @@ import {
   type Enrollment,
   type EnrollmentWait,
   type LifecycleTimer,
-  PROCESSED_MEMORY,
   type SegmentTimer,
   type SendIntent,
   type Timer,
@@ -48,6 +48,11 @@ export type EngineContext = {
   defaultTimezone: string;
   /** Purchases, derived fields and lifecycle stages; without it stages change only by stage-change events. */
   lifecycle?: LifecycleModel;
+  /**
+   * How long applied inputs are remembered, by their time: the event-time window's past (InputLimits.pastMs,
+   * default 90 days), since an event older than that is refused before it reaches the engine.
+   */
+  rememberMs?: number;
 };
 
 /**
@@ -89,7 +94,7 @@ export function inputKey(input: EngineInput): string {
 export function processInput(state: CustomerState, input: EngineInput, context: EngineContext): EngineResult {
   const key = inputKey(input);
   const print = fingerprint(key);
-  if (state.processed.includes(print)) {
+  if (alreadySeen(state, print)) {
     return {
       state,
       effects: [
@@ -102,7 +107,7 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   else if (input.kind === 'timer') work.onTimer(input.timer);
   else if (input.kind === 'call-result') work.onCallResult(input.result);
   else work.onSendDropped(input.intent);
-  work.finish(print);
+  work.finish(print, inputTime(input, context.now));
   return { state: work.state, effects: work.effects };
 }
 
@@ -115,6 +120,13 @@ export function enrollmentEnded(state: CustomerState, enrollmentId: string): boo
   if (!state.ended || state.enrollments.some((e) => e.id === enrollmentId)) return false;
   const print = fingerprint(enrollmentId);
   return state.ended.some(([ended]) => ended === print);
+}
+
+/** The time an input is remembered by: an event's own time; a timer's or a dropped send's processing time. */
+function inputTime(input: EngineInput, now: number): number {
+  if (input.kind !== 'event') return now;
+  const at = Date.parse(input.event.time);
+  return Number.isFinite(at) ? at : now;
 }
 
 function copyState(state: CustomerState): CustomerState {
@@ -201,16 +213,16 @@ class Work {
         this.tryEnroll(journey, event);
     }
     // After the journeys, so that an event that is both a trigger and its own goal does not refuse itself.
-    if (depth === 0) this.rememberSeen(event);
+    if (depth === 0) this.rememberEndings(event);
     if (stageChange) this.onEvent(stageChange, depth + 1);
     for (const change of segmentChanges) this.onEvent(change, depth + 1);
   }
 
   /** Remembers a goal or exit event for the triggers that arrive after it (engine/order-window.ts). */
-  private rememberSeen(event: CustomerEvent): void {
-    const seen = rememberSeen(this.state.seen, this.context.catalog.latest(), event, this.now);
-    if (seen) this.state.seen = seen;
-    else delete this.state.seen;
+  private rememberEndings(event: CustomerEvent): void {
+    const endings = rememberEndings(this.state.endings, this.context.catalog.latest(), event, this.now);
+    if (endings) this.state.endings = endings;
+    else delete this.state.endings;
   }
 
   /** Counts a customer event in the event-history counters that some segment or journey uses. */
@@ -461,11 +473,10 @@ class Work {
     if (enrollment?.status === 'active') this.end(enrollment, 'send-dropped');
   }
 
-  finish(print: number): void {
+  finish(print: number, at: number): void {
     this.scheduleDates();
-    const { processed } = this.state;
-    processed.push(print);
-    if (processed.length > PROCESSED_MEMORY) processed.splice(0, processed.length - PROCESSED_MEMORY);
+    this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
+    this.state.processed = [];
     this.state.enrollments = this.state.enrollments.filter((e) => e.status === 'active' || this.goalOpen(e));
     const dayAgo = this.now - 86_400_000;
     for (const [id, sends] of Object.entries(this.state.journeySends)) {
@@ -607,7 +618,7 @@ class Work {
       if (entry.maxEntries !== undefined && previous.count >= entry.maxEntries)
         return { refused: 'entry-max' };
     }
-    const before = seenBefore(this.state.seen, journey, event);
+    const before = endedBefore(this.state.endings, journey, event);
     if (before) return { refused: before };
     const subject = {
       userId: this.state.userId,

@@ -85,7 +85,7 @@ function eventSeconds(event: { time: string }): number | undefined {
  * window (event time more than ORDER_WINDOW_MS before `now`) and all but the ORDER_MEMORY latest. Returns the
  * new list, undefined when empty. A configuration without correlated criteria keeps nothing.
  */
-export function rememberSeen(
+export function rememberEndings(
   seen: readonly SeenEvent[] | undefined,
   journeys: Iterable<CompiledJourney>,
   event: CustomerEvent,
@@ -113,7 +113,7 @@ export function rememberSeen(
  * order window before the trigger in event time or any time after it (it arrived first). The goal is looked at
  * first (`goal-before`), then the exits in their order (`exited-before`).
  */
-export function seenBefore(
+export function endedBefore(
   seen: readonly SeenEvent[] | undefined,
   journey: CompiledJourney,
   trigger: CustomerEvent,

@@ -119,8 +119,18 @@ export const CustomerState = z.object({
   entries: z.record(z.string(), EntryRecord),
   /** Per journey: messages sent ever, and send times in the last 24 hours, for the journey's limits. */
   journeySends: z.record(z.string(), z.object({ total: z.number(), recent: z.array(z.number()) })),
-  /** Fingerprints of the latest inputs' dedupe keys, so a re-delivered event changes nothing. Bounded. */
+  /**
+   * Fingerprints of inputs applied before `seen` existed (no time kept): still checked, and moved into `seen`
+   * on the customer's next write. Always empty in states written since.
+   */
   processed: z.array(z.number()),
+  /**
+   * The inputs applied, so that one delivered again at any delay changes nothing (engine/seen.ts): per UTC day
+   * of the input's time (an event's own time, a timer's or dropped send's processing time), the 53-bit
+   * fingerprints of their dedupe keys as 9 base64url characters each, concatenated. Kept for the event-time
+   * window (an older event is refused anyway) and at most SEEN_MAX fingerprints.
+   */
+  seen: z.record(z.string().regex(/^\d+$/), z.string().regex(/^(?:[\w-]{9})*$/)).optional(),
   /**
    * Enrollments that ended before their steps ran out (goal, exit, dropped send...), as [fingerprint of the
    * enrollment id, when], so that a send they held is dropped when it comes back (`enrollment_ended`).
@@ -147,19 +157,9 @@ export const CustomerState = z.object({
    * criterion and the correlated values, event time in epoch seconds], so that a trigger arriving after them
    * does not enroll (engine/order-window.ts). Bounded: ORDER_MEMORY entries within ORDER_WINDOW_MS.
    */
-  seen: z.array(z.tuple([z.number(), z.number()])).optional(),
+  endings: z.array(z.tuple([z.number(), z.number()])).optional(),
 });
 export type CustomerState = z.infer<typeof CustomerState>;
-
-/**
- * How many inputs a customer remembers, to drop re-deliveries. Re-deliveries come within minutes to hours (SQS
- * retries, a second EventBridge delivery, a timer fired again by the next sweep). Measured on 500 generated
- * customers over 30 days, no input had more than 24 newer inputs of its customer within 6 hours, and 99.9% had
- * at most 32 within 24 hours; 32 random 53-bit fingerprints cost about 0.2 KB of every state write (64 did
- * 0.45 KB, which put 1 write in 6 over 1 KB). docs/data-model.md has the measurements. Shrinking it is safe for
- * stored states: a longer list is cut to the newest on the next write.
- */
-export const PROCESSED_MEMORY = 32;
 
 /**
  * How long and how many ended enrollments a customer remembers. A held send comes back at the latest when

@@ -58,6 +58,9 @@ export class Population {
       { kind: 'event', event },
       {
         now: this.clock,
+        // A batch over history applies no event-time window (a 1997 file replays as it was), so nothing it
+        // applied may be forgotten: a re-delivery any number of days late is still recognised.
+        rememberMs: Number.POSITIVE_INFINITY,
         catalog: this.catalog,
         defaultTimezone: this.defaultTimezone,
         ...(this.model ? { lifecycle: this.model } : {}),

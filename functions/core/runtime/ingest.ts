@@ -163,7 +163,8 @@ export async function applyInput(
         await ports.findVersions?.(unknown);
         context = ports.context();
       }
-      const result = processInput(before, input, context);
+      // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
+      const result = processInput(before, input, { rememberMs: limits.pastMs, ...context });
       // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
       const modified =
         result.state === before || !ports.delivery

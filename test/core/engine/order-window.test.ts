@@ -101,7 +101,7 @@ describe('order window', () => {
     ]);
 
     // Assess
-    expect(state.seen).toBeUndefined();
+    expect(state.endings).toBeUndefined();
     expect(enrolled(effects)).toBe(1);
   });
 
@@ -138,9 +138,9 @@ describe('order window', () => {
     );
 
     // Assess: c0's order was forgotten (its trigger enrolls), the latest is still known.
-    expect(full.state.seen).toHaveLength(ORDER_MEMORY);
-    expect(JSON.stringify(full.state.seen).length).toBeLessThan(500);
-    expect(later.state.seen).toBeUndefined();
+    expect(full.state.endings).toHaveLength(ORDER_MEMORY);
+    expect(JSON.stringify(full.state.endings).length).toBeLessThan(500);
+    expect(later.state.endings).toBeUndefined();
     expect(refusals(lateTriggers.effects)).toEqual(['goal-before']);
     expect(enrolled(lateTriggers.effects)).toBe(1);
   });

@@ -1,0 +1,87 @@
+import { DEFAULT_INPUT_LIMITS } from '../events/limits.ts';
+import type { CustomerState } from './state.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Characters of one fingerprint: 9 base64url digits hold 54 bits, one more than a fingerprint's 53. */
+export const PRINT_CHARS = 9;
+
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The most fingerprints a customer remembers, whatever their times. Beyond it the oldest are forgotten first,
+ * so a customer with more inputs than this within the window (a bot, a shared test account) is protected for
+ * their latest SEEN_MAX inputs only. At 9 characters each it keeps the state under 40 KB of fingerprints, far
+ * from the state limit (events/limits.ts, maxStateBytes); docs/data-model.md has what real customers carry.
+ */
+export const SEEN_MAX = 4096;
+
+/** A 53-bit fingerprint (engine/bucket.ts) as 9 base64url characters: the same length whatever its value. */
+export function encodePrint(print: number): string {
+  let rest = print;
+  let text = '';
+  for (let i = 0; i < PRINT_CHARS; i++) {
+    text = DIGITS.charAt(rest % 64) + text;
+    rest = Math.floor(rest / 64);
+  }
+  return text;
+}
+
+/** The UTC day an input is remembered under: the day of its time. */
+export function dayOf(at: number): number {
+  return Math.floor(at / DAY_MS);
+}
+
+function holds(prints: string, code: string): boolean {
+  for (let at = prints.indexOf(code); at !== -1; at = prints.indexOf(code, at + 1))
+    if (at % PRINT_CHARS === 0) return true;
+  return false;
+}
+
+/** Whether the customer already applied the input with this fingerprint (in `seen`, or the older `processed`). */
+export function alreadySeen(state: CustomerState, print: number): boolean {
+  if (state.processed.includes(print)) return true;
+  if (!state.seen) return false;
+  const code = encodePrint(print);
+  return Object.values(state.seen).some((prints) => holds(prints, code));
+}
+
+/**
+ * The fingerprints to keep after applying an input: its own under the day of its time, and every other one
+ * whose day can still hold a time the event-time window accepts (`windowMs` before `now`). An event dated
+ * before that window is refused before the state is read (events/limits.ts, eventTimeProblem), so a forgotten
+ * fingerprint can only belong to an input that would be refused anyway. Fingerprints of the older `processed`
+ * list (no time kept) move to the day of `now`.
+ */
+export function rememberInput(
+  state: CustomerState,
+  print: number,
+  at: number,
+  now: number,
+  windowMs: number = DEFAULT_INPUT_LIMITS.pastMs,
+): Record<string, string> {
+  const firstKept = dayOf(now - windowMs);
+  const kept = new Map<number, string>();
+  for (const [day, prints] of Object.entries(state.seen ?? {}))
+    if (Number(day) >= firstKept) kept.set(Number(day), prints);
+  const add = (day: number, code: string) => {
+    if (day >= firstKept) kept.set(day, (kept.get(day) ?? '') + code);
+  };
+  for (const legacy of state.processed) add(dayOf(now), encodePrint(legacy));
+  // An input older than the window reaches the engine only from a caller that applies no window: it is kept
+  // under the oldest day still kept, not forgotten at once.
+  add(Math.max(dayOf(at), firstKept), encodePrint(print));
+  return capped([...kept.entries()].sort(([a], [b]) => a - b));
+}
+
+/** At most SEEN_MAX fingerprints, the oldest days' first-added forgotten first. */
+function capped(days: [number, string][]): Record<string, string> {
+  let excess = days.reduce((sum, [, prints]) => sum + prints.length / PRINT_CHARS, 0) - SEEN_MAX;
+  const seen: Record<string, string> = {};
+  for (const [day, prints] of days) {
+    const drop = Math.min(Math.max(excess, 0), prints.length / PRINT_CHARS);
+    excess -= drop;
+    if (drop * PRINT_CHARS < prints.length) seen[String(day)] = prints.slice(drop * PRINT_CHARS);
+  }
+  return seen;
+}
