@@ -191,7 +191,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Shards spread a busy hour's writes over partitions on AWS; here they would only multiply the queries
     // of a replay that sweeps weeks of virtual time in seconds.
     shards: 1,
-    firstSweepFrom: now(),
+    // A table kept on disk may hold timers scheduled before a crash and due since: the first sweep of all starts
+    // where the folder was first used, not at this start.
+    firstSweepFrom: await firstStart(dataDir, now()),
   });
   // A replay jumps from one due timer to the next, so it remembers when each is due; a serving stack sweeps
   // every minute and keeps none of them in memory.
@@ -409,6 +411,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** Resolves once the queue holds fewer than `backlog` messages (checked every few milliseconds). */
 async function room(queue: LocalQueue, backlog: number): Promise<void> {
   while (queue.depth >= backlog) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** When the stack first ran on `dataDir` (kept in `DIR/first-start`); `now` without a folder or on first use. */
+async function firstStart(dataDir: string | undefined, now: number): Promise<number> {
+  if (dataDir === undefined) return now;
+  const file = join(dataDir, 'first-start');
+  const stored = Number(await readFile(file, 'utf8').catch(() => ''));
+  if (Number.isSafeInteger(stored) && stored > 0) return stored;
+  await writeFile(file, String(now));
+  return now;
 }
 
 /**
