@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommand, stateBanner } from '../../functions/cli/commands/start.ts';
 import { localEventBridge } from '../../functions/local/replay.ts';
 import { killServingProcesses, type ServingProcess, startServingProcess } from './serve-process.ts';
 
@@ -82,4 +83,37 @@ describe('npm start -- --serve --data DIR', () => {
     ]);
     expect(third.lines.filter((line) => line.error)).toEqual([]);
   }, 120_000);
+});
+
+describe('where a served stack says its state lives', () => {
+  it('says the state is in memory without --data, and names the folder with it', () => {
+    // Act
+    const inMemory = stateBanner(undefined);
+    const kept = stateBanner('/var/cairn');
+
+    // Assess
+    expect(inMemory).toContain(
+      'in memory: stopping the stack loses customer state, timers and queued events',
+    );
+    expect(kept).toContain('kept in /var/cairn');
+    expect(kept).toContain('/var/cairn/table');
+  });
+
+  it('refuses --data without --serve, naming the option', async () => {
+    // Prepare
+    const errors: string[] = [];
+
+    // Act
+    const code = await startCommand(['--data', 'somewhere'], {
+      stdout: () => {},
+      stderr: (line) => errors.push(line),
+      readFile: async () => '',
+    });
+
+    // Assess
+    expect(code).toBe(2);
+    expect(errors).toEqual([
+      'cairn start: --data DIR keeps the state of a served stack; use it with --serve',
+    ]);
+  });
 });
