@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
@@ -35,6 +33,7 @@ import type { Observability } from '../handlers/shared/observability.ts';
 import { timersHandler } from '../handlers/timers/index.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
 import type { LocalClock } from './clock.ts';
+import { firstStart, openDataDir, unsubscribeKey } from './data-dir.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynalite.ts';
 import { type LocalEndpoint, startEndpoint } from './endpoint.ts';
 import { JournaledQueue } from './journaled-queue.ts';
@@ -161,7 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   const keep = options.serving ? SERVE_KEEP_LATEST : undefined;
   const { dataDir } = options;
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  if (dataDir !== undefined) await openDataDir(dataDir);
   const [dynamo, ses] = await Promise.all([
     startDynalite(0, dataDir === undefined ? undefined : join(dataDir, 'table')),
     startSesLocal(options.sesPort, keep),
@@ -411,30 +410,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** Resolves once the queue holds fewer than `backlog` messages (checked every few milliseconds). */
 async function room(queue: LocalQueue, backlog: number): Promise<void> {
   while (queue.depth >= backlog) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
-/** When the stack first ran on `dataDir` (kept in `DIR/first-start`); `now` without a folder or on first use. */
-async function firstStart(dataDir: string | undefined, now: number): Promise<number> {
-  if (dataDir === undefined) return now;
-  const file = join(dataDir, 'first-start');
-  const stored = Number(await readFile(file, 'utf8').catch(() => ''));
-  if (Number.isSafeInteger(stored) && stored > 0) return stored;
-  await writeFile(file, String(now));
-  return now;
-}
-
-/**
- * The key of unsubscribe links: a new one per run in memory; with `--data DIR`, kept in `DIR/unsubscribe.key`,
- * so that links in emails sent before a restart still work.
- */
-async function unsubscribeKey(dataDir: string | undefined): Promise<Buffer> {
-  if (dataDir === undefined) return randomBytes(32);
-  const file = join(dataDir, 'unsubscribe.key');
-  const stored = await readFile(file, 'utf8').catch(() => undefined);
-  if (stored !== undefined && /^[0-9a-f]{64}$/.test(stored.trim())) return Buffer.from(stored.trim(), 'hex');
-  const key = randomBytes(32);
-  await writeFile(file, key.toString('hex'), { mode: 0o600 });
-  return key;
 }
 
 /** Runs tasks one after the other, in the order they were asked for. */
