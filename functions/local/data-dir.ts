@@ -8,6 +8,29 @@ import { join } from 'node:path';
  */
 export async function openDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
+  // Two stacks on one folder would corrupt each other's queues, and LevelDB refuses the second table by
+  // crashing dynalite: the folder records its process, and a live one keeps others out (a dead one, after a
+  // crash, does not).
+  const file = join(dataDir, 'stack.pid');
+  const holder = Number(await readFile(file, 'utf8').catch(() => ''));
+  if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder))
+    throw new DataDirError(
+      `${dataDir} is in use by another local stack (process ${holder}); stop it, or pass another --data folder`,
+    );
+  await writeFile(file, String(process.pid));
+}
+
+/** A `--data` folder that cannot be used: another running stack holds it, or a file in it is damaged. */
+export class DataDirError extends Error {}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
+  }
 }
 
 /** When the stack first ran on `dataDir` (kept in `DIR/first-start`); `now` without a folder or on first use. */

@@ -6,6 +6,7 @@ import {
   type InMemoryQueueOptions,
   type QueueMessage,
 } from '../core/runtime/in-memory-queue.ts';
+import { DataDirError } from './data-dir.ts';
 
 /** What the local stack asks of a queue: the in-memory one, or the one below that also keeps a journal on disk. */
 export type LocalQueue = Pick<
@@ -117,7 +118,9 @@ function readJournal(file: string): { body: string; visibleAt: number }[] {
       // Only the last line can be cut short, by a crash in the middle of a write: that message was never
       // acknowledged. Anything else is a damaged file, and guessing would lose or repeat messages.
       if (index >= lines.length - 2) return;
-      throw new Error(`${file}:${index + 1}: not a queue journal line; move the file away to start empty`);
+      throw new DataDirError(
+        `${file}:${index + 1}: not a queue journal line; move the file away to start empty`,
+      );
     }
     const line = parsed.data;
     if ('d' in line) live.delete(line.d);

@@ -161,11 +161,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const keep = options.serving ? SERVE_KEEP_LATEST : undefined;
   const { dataDir } = options;
   if (dataDir !== undefined) await openDataDir(dataDir);
-  const [dynamo, ses] = await Promise.all([
-    startDynalite(0, dataDir === undefined ? undefined : join(dataDir, 'table')),
-    startSesLocal(options.sesPort, keep),
-  ]);
-  const tableName = await dynamo.createTable('cairn-local');
   const tally = new MetricTally();
   const logLevel = options.logLevel ?? 'SILENT';
   const deadLetters: DeadLetter[] = [];
@@ -181,6 +176,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const ingestQueue = queue('ingest');
   const sendQueue = queue('send');
   const feedbackQueue = queue('feedback');
+  const [dynamo, ses] = await Promise.all([
+    startDynalite(0, dataDir === undefined ? undefined : join(dataDir, 'table')),
+    startSesLocal(options.sesPort, keep),
+  ]);
+  const tableName = await dynamo.createTable('cairn-local');
   const results = new Tally(config.catalog);
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const tableTimers = tableTimerStore(table, {

@@ -6,6 +6,7 @@ import { VirtualClock } from '../../core/runtime/clock.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
+import { DataDirError } from '../../local/data-dir.ts';
 import { entriesFromNdjson, replayStart, runEventFile } from '../../local/replay.ts';
 import { formatStackReport, servedLine } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
@@ -188,7 +189,8 @@ async function startStack(
   try {
     return await startLocalStack(options);
   } catch (error) {
-    if (error instanceof ConfigError) io.stderr(`cairn start: ${error.message}`);
+    if (error instanceof ConfigError || error instanceof DataDirError)
+      io.stderr(`cairn start: ${error.message}`);
     else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
       io.stderr(`cairn start: ${error.message}; pass --port or --ses-port with a free port`);
     else throw error;
