@@ -7,8 +7,8 @@ import { startCommand, stateBanner } from '../../functions/cli/commands/start.ts
 import { localEventBridge } from '../../functions/local/replay.ts';
 import { killServingProcesses, type ServingProcess, startServingProcess } from './serve-process.ts';
 
-/** 5 virtual minutes per real second: the 30-minute cart wait comes due 6 s after the cart. */
-const SPEED = '300';
+/** 2 virtual minutes per real second: the 30-minute cart wait comes due 15 s after the cart, well after the kill. */
+const SPEED = '120';
 
 let dir: string;
 let env: Record<string, string>;
@@ -57,7 +57,7 @@ describe('npm start -- --serve --data DIR', () => {
         Detail: JSON.stringify({ userId: 'usr_a', properties: { cartId: 'c1', name: 'Grinder', price: 90 } }),
       },
     ]);
-    await first.waitFor((line) => line.sent?.journeyId === 'welcome-series');
+    await first.waitFor((line) => line.sent?.journeyId === 'welcome-series', 60_000);
     await first.kill();
     expect(sends(first)).toEqual(['welcome-series usr_a']);
 
@@ -66,9 +66,9 @@ describe('npm start -- --serve --data DIR', () => {
     await put(second, [signUp('usr_q1'), signUp('usr_q2'), signUp('usr_q3')]);
     await second.kill();
     const third = await startServingProcess(env);
-    await third.waitFor((line) => line.sent?.journeyId === 'cart-abandonment', 40_000);
+    await third.waitFor((line) => line.sent?.journeyId === 'cart-abandonment', 90_000);
     for (const user of ['usr_q1', 'usr_q2', 'usr_q3'])
-      await third.waitFor((line) => line.sent?.userId === user);
+      await third.waitFor((line) => line.sent?.userId === user, 60_000);
     // Long enough for a second copy of anything to have gone out too.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await third.kill();
@@ -82,7 +82,7 @@ describe('npm start -- --serve --data DIR', () => {
       'welcome-series usr_q3',
     ]);
     expect(third.lines.filter((line) => line.error)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('where a served stack says its state lives', () => {

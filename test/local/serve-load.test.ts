@@ -3,13 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../../functions/local/clock.ts';
 import { localEventBridge } from '../../functions/local/replay.ts';
 import { serveStack } from '../../functions/local/serve.ts';
-import { type LocalStack, type SentMessage, startLocalStack } from '../../functions/local/stack.ts';
+import {
+  type LocalStack,
+  SERVE_INGEST_BACKLOG,
+  type SentMessage,
+  startLocalStack,
+} from '../../functions/local/stack.ts';
 
 /** 10 virtual minutes per real second: the 30-minute cart wait comes due after about 3 s of input. */
 const SPEED = 600;
 /** The input rate the issue names, and how long it lasts. */
 const EVENTS_PER_SECOND = 300;
 const INPUT_MS = 5_000;
+/**
+ * Events acknowledged and not yet sent, at most: the ingest backlog PutEvents admits, one more request's
+ * entries per waiting request let in as it empties, and the batches being handled. Independent of the input
+ * rate and of how fast this machine is, unlike a bound in seconds.
+ */
+const LAG_BOUND = SERVE_INGEST_BACKLOG + 60;
 
 let stack: LocalStack;
 let clock: ScaledClock;
@@ -29,7 +40,7 @@ const signUp = (userId: string) => ({
 });
 
 describe('npm start -- --serve under load', () => {
-  it('sends and fires timers while 300 events/s keep arriving, each send soon after its event was acknowledged', async () => {
+  it('sends and fires timers while 300 events/s keep arriving, with a bounded backlog of acknowledged events', async () => {
     // Prepare: a cart whose 30-minute timeout falls due while the input goes on.
     const heard: { message: SentMessage; wallAt: number }[] = [];
     const errors: unknown[] = [];
@@ -91,11 +102,16 @@ describe('npm start -- --serve under load', () => {
     const reminder = heard.find(({ message }) => message.journeyId === 'cart-abandonment');
     expect(reminder?.wallAt).toBeLessThan(inputEnded);
     const sentDuringInput = welcomes.filter(({ wallAt }) => wallAt < inputEnded).length;
-    expect(sentDuringInput).toBeGreaterThan(acknowledgedDuringInput / 2);
-    // The lag from acknowledgement to send is bounded by the backlog the endpoint admits, not by the input.
-    const lags = welcomes
-      .filter(({ message }) => acknowledged.has(message.userId))
-      .map(({ message, wallAt }) => wallAt - (acknowledged.get(message.userId) ?? 0));
-    expect(Math.max(...lags)).toBeLessThan(5_000);
+    expect(sentDuringInput).toBeGreaterThan(0);
+    expect(acknowledgedDuringInput - sentDuringInput).toBeLessThanOrEqual(LAG_BOUND);
+    // The lag is bounded by the backlog the endpoint admits, not by the input: whenever an event was
+    // acknowledged, fewer than the bound of the events acknowledged before it were still waiting for their send.
+    const sentAt = new Map(welcomes.map(({ message, wallAt }) => [message.userId, wallAt]));
+    const acks = [...acknowledged.values()];
+    const waiting = acks.map(
+      (at) =>
+        [...acknowledged].filter(([user, ack]) => ack <= at && (sentAt.get(user) ?? Infinity) > at).length,
+    );
+    expect(Math.max(...waiting)).toBeLessThanOrEqual(LAG_BOUND);
   }, 90_000);
 });
