@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { RequestCounter } from '../adapters/dynamodb/request-counter.ts';
@@ -11,7 +16,10 @@ export type LocalDynamo = {
   documents: DynamoDBDocumentClient;
   /** Counts every request the clients above send. */
   counter: RequestCounter;
-  /** Creates a new, empty table from the project's table definition and returns its name. */
+  /**
+   * Creates a new, empty table from the project's table definition and returns its name; with a `path`, a
+   * table of that name already on disk is kept as it is.
+   */
   createTable(name?: string): Promise<string>;
   stop(): Promise<void>;
 };
@@ -26,8 +34,14 @@ export const LOCAL_REGION = 'local';
  * Starts dynalite (an in-memory DynamoDB API) on a loopback port (a free one by default), with clients pointed
  * at it. The local stack runs on it, and the tests start one per file and give each test its own table.
  */
-export async function startDynalite(port = 0): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export async function startDynalite(port = 0, path?: string): Promise<LocalDynamo> {
+  // With a path, dynalite keeps its tables in LevelDB files there (`--data DIR`), so they outlive the process.
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path === undefined ? {} : { path }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -38,7 +52,12 @@ export async function startDynalite(port = 0): Promise<LocalDynamo> {
   const counter = new RequestCounter().attach(client);
 
   async function createTable(name = `cairn-test-${process.pid}-${++tables}`): Promise<string> {
-    await client.send(new CreateTableCommand(tableDefinition(name)));
+    try {
+      await client.send(new CreateTableCommand(tableDefinition(name)));
+    } catch (error) {
+      // A table kept on disk from an earlier run is used as it is.
+      if (!(error instanceof ResourceInUseException && path !== undefined)) throw error;
+    }
     // dynalite makes a table ACTIVE on a timer, even with createTableMs 0.
     for (let i = 0; i < 100; i++) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));

@@ -62,6 +62,11 @@ export type EndpointOptions = {
   now: () => number;
   /** Where an accepted event goes: on AWS, the bus's rule puts it on the ingest queue. */
   accept: (event: Record<string, unknown>) => void;
+  /**
+   * Awaited before a PutEvents request's entries are accepted: `--serve` holds the answer while the ingest
+   * backlog is full, so that a sender faster than the stack waits (backpressure) instead of filling memory.
+   */
+  admit?: () => Promise<void>;
   /** Function URL handlers served under a path, e.g. `/unsubscribe`. */
   mounts?: Record<string, (event: unknown) => Promise<unknown>>;
 };
@@ -112,8 +117,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   if (mount)
     return answerFunctionUrl(response, await mount(functionUrlEvent(request, url, body, options.now())));
   const target = request.headers['x-amz-target'];
-  if (request.method === 'POST' && target === 'AWSEvents.PutEvents')
+  if (request.method === 'POST' && target === 'AWSEvents.PutEvents') {
+    await options.admit?.();
     return send(response, ...putEvents(body, options, replayId(request)));
+  }
   if (request.method === 'GET' && url.pathname === '/')
     return send(response, 200, {
       service: 'Cairn local stack',

@@ -2,10 +2,14 @@ import type { CustomerEvent } from '../core/events/index.ts';
 import type { CallQueue, EnqueuedCall } from '../core/ports/call-queue.ts';
 import type { EventPublisher } from '../core/ports/event-publisher.ts';
 import type { Enqueued, SendQueue } from '../core/ports/send-queue.ts';
-import type { InMemoryQueue, QueueMessage } from '../core/runtime/in-memory-queue.ts';
+import type { QueueMessage } from '../core/runtime/in-memory-queue.ts';
+import type { LocalQueue } from './journaled-queue.ts';
 
-/** A local SQS queue: the simulator's in-memory queue, holding message bodies as text, as SQS does. */
-export type LocalQueue = InMemoryQueue<string>;
+/**
+ * A local SQS queue: the simulator's in-memory queue, holding message bodies as text, as SQS does (with
+ * `--data DIR`, journaled to a file as well: journaled-queue.ts).
+ */
+export type { LocalQueue };
 export type LocalMessage = QueueMessage<string>;
 
 /** The send queue port over a local queue: the same body and delay as `SqsSendQueue`. */

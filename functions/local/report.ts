@@ -42,7 +42,9 @@ export function formatStackReport(
   if (reasons.length === 0) lines.push('  (none)');
 
   const max = options.maxMessages ?? 20;
-  lines.push(`Messages (${stack.sent.length}${stack.sent.length > max ? `, first ${max}` : ''}):`);
+  // A serving stack keeps only the latest messages (sent-log.ts); the count is of all of them.
+  const kept = stack.sentTotal > stack.sent.length ? `, the latest ${stack.sent.length} kept` : '';
+  lines.push(`Messages (${stack.sentTotal}${kept}${stack.sent.length > max ? `, first ${max}` : ''}):`);
   for (const m of stack.sent.slice(0, max))
     lines.push(
       `  ${iso(m.at)}  ${m.channel.padEnd(5)} ${m.userId.padEnd(9)} ${m.journeyId.padEnd(17)} ${shownOrMasked(m, pii).text.slice(0, 60)}`,

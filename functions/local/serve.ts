@@ -2,6 +2,11 @@ import type { LocalClock } from './clock.ts';
 import type { LocalStack, SentMessage } from './stack.ts';
 
 const MINUTE = 60_000;
+/**
+ * The longest a round of queue work runs before the loop looks at the clock again: a new minute's timer sweep
+ * never waits longer than this for input that keeps coming.
+ */
+export const ROUND_MS = 200;
 
 export type Serving = {
   /** Stops the loop, waiting for a round in progress; the stack itself stays up. */
@@ -9,9 +14,11 @@ export type Serving = {
 };
 
 /**
- * Keeps the local stack working on its clock: every `intervalMs` of wall time it runs the queues, and at
- * each new minute of the stack's clock it runs the timer sweep first, as the per-minute schedule does on AWS.
- * `onSent` hears of every message handed to a channel.
+ * Keeps the local stack working on its clock: at each new minute of the stack's clock it fires the due timers,
+ * as the per-minute schedule does on AWS, then runs the queues fairly for at most `ROUND_MS` (stack.work);
+ * while work remains it goes on at once, otherwise it looks again after `intervalMs` of wall time. So under any
+ * input rate sends go out and timers fire while the input goes on. `onSent` hears of every message handed to a
+ * channel.
  */
 export function serveStack(
   stack: LocalStack,
@@ -20,32 +27,38 @@ export function serveStack(
   onError: (error: unknown) => void,
   intervalMs = 250,
 ): Serving {
-  let shown = stack.sent.length;
   let lastMinute = Math.floor(clock.now() / MINUTE);
+  let stopped = false;
+  let pending: ReturnType<typeof setTimeout> | undefined;
   let round: Promise<void> = Promise.resolve();
-  let busy = false;
-  const tick = async () => {
+  const unlisten = stack.onSent(onSent);
+  const tick = async (): Promise<boolean> => {
     const minute = Math.floor(clock.now() / MINUTE);
     if (minute > lastMinute) {
       lastMinute = minute;
-      await stack.sweepTimers();
-    } else await stack.drain();
-    for (const message of stack.sent.slice(shown)) onSent(message);
-    shown = stack.sent.length;
+      await stack.fireTimers();
+    }
+    return stack.work(Date.now() + ROUND_MS);
   };
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    round = tick()
-      .catch(onError)
-      .finally(() => {
-        busy = false;
-      });
-  }, intervalMs);
+  const next = (delayMs: number) => {
+    if (stopped) return;
+    pending = setTimeout(() => {
+      round = tick().then(
+        (more) => next(more ? 0 : intervalMs),
+        (error: unknown) => {
+          onError(error);
+          next(intervalMs);
+        },
+      );
+    }, delayMs);
+  };
+  next(intervalMs);
   return {
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(pending);
       await round;
+      unlisten();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import * as z from 'zod';
 import { portOf } from './dynalite.ts';
@@ -27,6 +28,8 @@ export type SesLocal = {
   emails(): Promise<StoredEmail[]>;
   /** Forgets every email stored so far. */
   clear(): Promise<void>;
+  /** Drops the oldest emails beyond the `keep` the server was started with (none without it). */
+  trim(): void;
   stop(): Promise<void>;
 };
 
@@ -47,8 +50,27 @@ function startFunction(): StartSes {
   throw new Error('aws-ses-v2-local exports no server function');
 }
 
-/** Starts aws-ses-v2-local (the SES v2 API and a web page of the emails sent) on a loopback port. */
-export async function startSesLocal(port = 0): Promise<SesLocal> {
+/**
+ * The package's email store (the array its page and `/store` read), from the same module instance its server
+ * uses: there is no API to drop old emails, only to clear them all.
+ */
+const PackageStore = z.object({
+  getStoreReadonly: z.custom<() => { emails: unknown[] }>((value) => typeof value === 'function'),
+});
+
+function emailStore(): { emails: unknown[] } | undefined {
+  const parsed = PackageStore.safeParse(createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js'));
+  const store: unknown = parsed.success ? parsed.data.getStoreReadonly() : undefined;
+  return typeof store === 'object' && store !== null && 'emails' in store && Array.isArray(store.emails)
+    ? { emails: store.emails }
+    : undefined;
+}
+
+/**
+ * Starts aws-ses-v2-local (the SES v2 API and a web page of the emails sent) on a loopback port. With `keep`,
+ * only the latest `keep` emails stay in its store (`--serve`: the page shows the latest, memory stays bounded).
+ */
+export async function startSesLocal(port = 0, keep?: number): Promise<SesLocal> {
   const server = await startFunction()({ host: '127.0.0.1', port });
   const url = `http://127.0.0.1:${portOf(server.address())}`;
   const clear = async () => {
@@ -56,9 +78,19 @@ export async function startSesLocal(port = 0): Promise<SesLocal> {
   };
   // The package keeps its emails in one store per process: a new stack starts with none.
   await clear();
+  const store = keep === undefined ? undefined : emailStore();
+  if (keep !== undefined && store === undefined)
+    throw new Error(
+      'aws-ses-v2-local keeps its emails where Cairn cannot bound them; update functions/local/ses-local.ts',
+    );
   return {
     url,
     clear,
+    trim() {
+      // The package replaces its array on clear, so it is read again each time.
+      const emails = emailStore()?.emails;
+      if (keep !== undefined && emails && emails.length > keep) emails.splice(0, emails.length - keep);
+    },
     async emails() {
       const response = await fetch(`${url}/store`);
       return Store.parse(await response.json()).emails;

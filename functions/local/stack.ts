@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { CHANNEL_CLIENT_CONFIG } from '../adapters/channels/index.ts';
@@ -16,10 +16,9 @@ import { composeDeliverPorts } from '../composition/deliver.ts';
 import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
-import type { MessageSummary } from '../core/channels/kind.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
 import { type CallPort, callRouter } from '../core/ports/call-port.ts';
-import { type ChannelPort, channelRouter, type OutboundMessage, summaryOf } from '../core/ports/channel.ts';
+import { channelRouter } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
@@ -38,8 +37,10 @@ import type { Observability } from '../handlers/shared/observability.ts';
 import { timersHandler } from '../handlers/timers/index.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe/index.ts';
 import type { LocalClock } from './clock.ts';
+import { firstStart, openDataDir, unsubscribeKey } from './data-dir.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynalite.ts';
 import { type LocalEndpoint, startEndpoint } from './endpoint.ts';
+import { JournaledQueue } from './journaled-queue.ts';
 import {
   type LocalMessage,
   type LocalQueue,
@@ -49,6 +50,7 @@ import {
 } from './local-queue.ts';
 import { ObservedTimerStore } from './observed-timers.ts';
 import { localSecrets } from './secrets.ts';
+import { keepLatest, observedChannel, SERVE_KEEP_LATEST, SentLog, type SentMessage } from './sent-log.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
 import { localObservability, MetricTally } from './tally-metrics.ts';
 
@@ -80,22 +82,23 @@ export type LocalStackOptions = {
    * so that a local run is repeatable. More shows a target's `maxConcurrent` at work.
    */
   callWorkers?: number;
+  /**
+   * The long-running mode (`--serve`): PutEvents waits while the ingest backlog is full (backpressure), and the
+   * stack keeps counters and the latest messages rather than everything, so that memory stays bounded. A
+   * replay keeps everything for its result.
+   */
+  serving?: boolean;
+  /**
+   * `--data DIR`: the table (customer state, ledger, timers, journey registry) in LevelDB files and each queue
+   * in a journal file there, so that a restart with the same folder loses nothing acknowledged.
+   */
+  dataDir?: string;
 };
 
-/** A message handed to a channel, at the stack's time, as the report lists it. */
-export type SentMessage = {
-  at: number;
-  channel: OutboundMessage['channel'];
-  userId: string;
-  journeyId: string;
-  to: string;
-  /** The subject, or the SMS body, or the push title. */
-  summary: string;
-  /** `to` and `summary` masked (the channel's descriptor says how): what the console shows by default. */
-  masked: MessageSummary;
-  /** The provider's answer: its message id, or why it refused. */
-  result: string;
-};
+/** The ingest backlog at which a serving stack's PutEvents waits: about two seconds of work on 2 cores. */
+export const SERVE_INGEST_BACKLOG = 200;
+
+export type { SentMessage };
 
 /** A message the local queues gave up on after its last receive, like an SQS redrive to a DLQ. */
 export type RedrivenMessage = { queue: string; message: LocalMessage };
@@ -118,8 +121,21 @@ export type LocalStack = Machine & {
   /** SMS and push have no local provider API: their messages are recorded here, rendered. */
   sms: RecordingChannel;
   push: RecordingChannel;
-  /** Every message handed to a channel, in order. */
+  /** Every message handed to a channel, in order (a serving stack: the latest `SERVE_KEEP_LATEST`). */
   sent: SentMessage[];
+  /** How many messages were handed to a channel in all. */
+  readonly sentTotal: number;
+  /** Hears of each message handed to a channel from now on; returns how to stop. */
+  onSent(listener: (message: SentMessage) => void): () => void;
+  /** Where the table and queues live: `memory`, or the `--data` folder. */
+  stateLocation: string;
+  /**
+   * Fair work for a long-running stack: a batch of ingest, of feedback and of deliver in turn, until the queues
+   * are empty (false) or the wall clock passes `deadline` (true), so that no queue waits for another to empty.
+   */
+  work(deadline: number): Promise<boolean>;
+  /** Fires the timers due now, as the per-minute schedule does, without draining the queues after. */
+  fireTimers(): Promise<void>;
   /**
    * The input of every SES v2 request, as sent: aws-ses-v2-local keeps subject, bodies and headers but not the
    * tags or the configuration set, so they are checked here.
@@ -165,30 +181,46 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     options.environment,
     options.defaultTimezone ?? 'UTC',
   );
-  const [dynamo, ses] = await Promise.all([startDynalite(), startSesLocal(options.sesPort)]);
-  const tableName = await dynamo.createTable('cairn-local');
+  const keep = options.serving ? SERVE_KEEP_LATEST : undefined;
+  const { dataDir } = options;
+  if (dataDir !== undefined) await openDataDir(dataDir);
   const tally = new MetricTally();
   const logLevel = options.logLevel ?? 'SILENT';
   const deadLetters: DeadLetter[] = [];
   const redriven: RedrivenMessage[] = [];
-  const onDeadLetter = (message: LocalMessage, queue: string) => redriven.push({ queue, message });
-  const ingestQueue: LocalQueue = new InMemoryQueue('ingest', clock, { onDeadLetter });
-  const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
-  const feedbackQueue: LocalQueue = new InMemoryQueue('feedback', clock, { onDeadLetter });
-  const callQueue: LocalQueue = new InMemoryQueue('calls', clock, { onDeadLetter });
+  const onDeadLetter = (message: LocalMessage, queue: string) => {
+    redriven.push({ queue, message });
+    keepLatest(redriven, keep);
+  };
+  const queue = (name: string): LocalQueue =>
+    dataDir === undefined
+      ? new InMemoryQueue(name, clock, { onDeadLetter })
+      : new JournaledQueue(name, clock, join(dataDir, `${name}-queue.jsonl`), { onDeadLetter });
+  const ingestQueue = queue('ingest');
+  const sendQueue = queue('send');
+  const feedbackQueue = queue('feedback');
+  const callQueue = queue('calls');
+  const [dynamo, ses] = await Promise.all([
+    startDynalite(0, dataDir === undefined ? undefined : join(dataDir, 'table')),
+    startSesLocal(options.sesPort, keep),
+  ]);
+  const tableName = await dynamo.createTable('cairn-local');
   const results = new Tally(config.catalog);
   const table: TableAccess = { documents: dynamo.documents, tableName };
-  const timers = new ObservedTimerStore(
-    tableTimerStore(table, {
-      clock: now,
-      // Handlers run one at a time here, so no timer write can be in flight during a sweep.
-      writeMarginMs: 0,
-      // Shards spread a busy hour's writes over partitions on AWS; here they would only multiply the queries
-      // of a replay that sweeps weeks of virtual time in seconds.
-      shards: 1,
-      firstSweepFrom: now(),
-    }),
-  );
+  const tableTimers = tableTimerStore(table, {
+    clock: now,
+    // Handlers run one at a time here, so no timer write can be in flight during a sweep.
+    writeMarginMs: 0,
+    // Shards spread a busy hour's writes over partitions on AWS; here they would only multiply the queries
+    // of a replay that sweeps weeks of virtual time in seconds.
+    shards: 1,
+    // A table kept on disk may hold timers scheduled before a crash and due since: the first sweep of all starts
+    // where the folder was first used, not at this start.
+    firstSweepFrom: await firstStart(dataDir, now()),
+  });
+  // A replay jumps from one due timer to the next, so it remembers when each is due; a serving stack sweeps
+  // every minute and keeps none of them in memory.
+  const timers = options.serving ? undefined : new ObservedTimerStore(tableTimers);
   const exits: EffectExits = {
     sends: localSendQueue(sendQueue),
     events: localEventPublisher(ingestQueue),
@@ -196,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     deadLetters: {
       async put(letter) {
         deadLetters.push(letter);
+        keepLatest(deadLetters, keep);
       },
     },
   };
@@ -212,8 +245,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ports: compose({
         table,
         exits,
-        timers,
-        observer: results,
+        timers: timers ?? tableTimers,
+        // A serving stack counts (the handlers' metrics) rather than keeping a result of every message.
+        ...(options.serving ? {} : { observer: results }),
         setting: { config, catalogs: refresher, now },
       }),
       refresher,
@@ -221,7 +255,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return refreshing(async () => wired, obs.logger);
   };
 
-  const unsubscribeKeys = { current: randomBytes(32) };
+  const unsubscribeKeys = { current: await unsubscribeKey(dataDir) };
   let stack: LocalStack | undefined;
   const unsubscribePorts = composeUnsubscribePorts({ keys: unsubscribeKeys, events: exits.events, now });
   const unsubscribe = unsubscribeHandler(async () => unsubscribePorts, observability('unsubscribe'));
@@ -235,14 +269,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ingestQueue.send(JSON.stringify(event));
       if (stack) stack.eventsPut++;
     },
+    ...(options.serving ? { admit: () => room(ingestQueue, SERVE_INGEST_BACKLOG) } : {}),
     mounts: {
       '/unsubscribe': (event) => serial(() => unsubscribe(event, LAMBDA_CONTEXT)),
     },
   });
 
-  const sent: SentMessage[] = [];
+  const sentLog = new SentLog(keep);
   const sms = new RecordingChannel();
   const push = new RecordingChannel();
+  if (keep !== undefined)
+    sentLog.listen(() => {
+      ses.trim();
+      keepLatest(sms.sent, keep);
+      keepLatest(push.sent, keep);
+    });
   const sesClient = new SESv2Client({
     ...CHANNEL_CLIENT_CONFIG,
     endpoint: ses.url,
@@ -250,14 +291,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     credentials: LOCAL_CREDENTIALS,
   });
   const sesRequests: unknown[] = [];
-  sesClient.middlewareStack.add(
-    (next) => async (args) => {
-      sesRequests.push(args.input);
-      return next(args);
-    },
-    { step: 'initialize', name: 'cairnLocalRecordRequests' },
-  );
-  const channel = observed(
+  if (!options.serving)
+    sesClient.middlewareStack.add(
+      (next) => async (args) => {
+        sesRequests.push(args.input);
+        return next(args);
+      },
+      { step: 'initialize', name: 'cairnLocalRecordRequests' },
+    );
+  const channel = observedChannel(
     channelRouter({
       email: new SesEmailChannel({
         client: sesClient,
@@ -267,7 +309,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       push,
     }),
     now,
-    sent,
+    sentLog,
   );
   const unsubscribeLinks = { baseUrl: `${endpoint.url}/unsubscribe`, keys: unsubscribeKeys };
   const ingestObs = observability('ingest');
@@ -304,6 +346,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const calls = callsHandler(callsPorts, callsObs);
   // One timer at a time, as the simulator sweeps, so that a local run is repeatable and equals the simulation.
   const sweep = timersHandler(timersPorts, timersObs, { concurrency: 1 });
+
+  /** Fires the timers due now; the sweep goes on within the minute until nothing more is due. */
+  const fireTimers = () =>
+    serial(async () => {
+      for (let more = true; more; ) {
+        const report = await sweep(
+          { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(now()).toISOString() },
+          LAMBDA_CONTEXT,
+        );
+        more = report.more && report.fired >= SWEEP_LIMIT;
+      }
+    });
 
   /** Up to `workers` batches at once, as that many function instances would take them. */
   async function runBatch(
@@ -352,28 +406,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     redriven,
     sms,
     push,
-    sent,
+    sent: sentLog.latest,
+    get sentTotal() {
+      return sentLog.total;
+    },
+    onSent: (listener) => sentLog.listen(listener),
+    stateLocation: dataDir ?? 'memory',
     sesRequests,
     eventsPut: 0,
     feedback(record) {
       feedbackQueue.send(JSON.stringify(record));
     },
     drain,
-    async sweepTimers() {
-      await serial(async () => {
-        for (let more = true; more; ) {
-          const report = await sweep(
-            { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(now()).toISOString() },
-            LAMBDA_CONTEXT,
-          );
-          more = report.more && report.fired >= SWEEP_LIMIT;
+    work: (deadline) =>
+      serial(async () => {
+        for (;;) {
+          const ingested = await runBatch(ingestQueue, ingest, LOCAL_BATCH.ingest);
+          const fed = await runBatch(feedbackQueue, feedback, LOCAL_BATCH.feedback);
+          // As many sends as ingest took events, one at a time, so sends keep pace with what ingest makes.
+          let delivered = 0;
+          while (delivered < LOCAL_BATCH.ingest && (await runBatch(sendQueue, deliver, LOCAL_BATCH.deliver)))
+            delivered++;
+          const called = await runBatch(callQueue, calls, LOCAL_BATCH.calls, options.callWorkers ?? 1);
+          if (!ingested && !fed && delivered === 0 && !called) return false;
+          if (Date.now() >= deadline) return true;
         }
-      });
+      }),
+    fireTimers,
+    async sweepTimers() {
+      await fireTimers();
       await drain();
     },
     nextWakeAt() {
       return earliest([
-        timers.nextDueAt(),
+        timers?.nextDueAt(),
         ingestQueue.nextVisibleAt(),
         feedbackQueue.nextVisibleAt(),
         sendQueue.nextVisibleAt(),
@@ -385,27 +451,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return stack;
 }
 
-/** The channel, recording what it was handed and what the provider answered. */
-function observed(inner: ChannelPort, now: () => number, sent: SentMessage[]): ChannelPort {
-  return {
-    async send(message) {
-      const result = await inner.send(message);
-      sent.push({
-        at: now(),
-        channel: message.channel,
-        userId: message.intent.userId,
-        journeyId: message.intent.journeyId,
-        ...shownAndMasked(message),
-        result: result.ok ? result.providerMessageId : `refused: ${result.reason}`,
-      });
-      return result;
-    },
-  };
-}
-
-function shownAndMasked(message: OutboundMessage): Pick<SentMessage, 'to' | 'summary' | 'masked'> {
-  const shown = summaryOf(message, 'shown');
-  return { to: shown.to, summary: shown.text, masked: summaryOf(message, 'masked') };
+/** Resolves once the queue holds fewer than `backlog` messages (checked every few milliseconds). */
+async function room(queue: LocalQueue, backlog: number): Promise<void> {
+  while (queue.depth >= backlog) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** Runs tasks one after the other, in the order they were asked for. */

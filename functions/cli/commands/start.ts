@@ -6,6 +6,7 @@ import { VirtualClock } from '../../core/runtime/clock.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
+import { DataDirError } from '../../local/data-dir.ts';
 import { entriesFromNdjson, replayStart, runEventFile } from '../../local/replay.ts';
 import { formatStackReport, servedLine } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
@@ -16,8 +17,8 @@ import { testJourneysCommand } from './test-journeys.ts';
 
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
                    [--env NAME] [--out result.json] [--verbose] [--show-pii]
-       cairn start --serve [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/] [--env NAME]
-                   [--verbose] [--show-pii]
+       cairn start --serve [--data DIR] [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/]
+                   [--env NAME] [--verbose] [--show-pii]
 
 Runs the serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers,
 against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API) and a local EventBridge PutEvents endpoint.
@@ -31,6 +32,10 @@ channel, outcomes by reason, dead letters.
 --serve keeps the stack running until Ctrl-C for events you send yourself, on the wall clock (or --speed
 times faster), and prints the endpoints: point @aws-sdk/client-eventbridge at the PutEvents endpoint, and
 open the SES page to read the emails. SMS and push have no local provider API; they are printed instead.
+It keeps up under any input rate: PutEvents waits while 200 events are queued, and sends and timers go on
+while events arrive. Without --data its state is in memory and is lost when it stops; --data DIR keeps the
+table (customer state, send ledger, timers, journey registry) and the queues in DIR, so that a restart with
+the same DIR, even after a crash, loses nothing PutEvents acknowledged (docs/runtime.md).
 --env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
 --out FILE writes messages, enrollments, dead letters and counters as JSON, in the shape "cairn simulate
 --out" writes, so that the two can be compared (docs/runtime.md).
@@ -59,6 +64,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       'days-after': { type: 'string', default: '30' },
       env: { type: 'string' },
       serve: { type: 'boolean', default: false },
+      data: { type: 'string' },
       port: { type: 'string', default: '4010' },
       'ses-port': { type: 'string', default: '8005' },
       speed: { type: 'string', default: '1' },
@@ -80,6 +86,10 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (![numbers.port, numbers.sesPort].every((p) => Number.isInteger(p) && p > 0 && p < 65536)) {
     io.stderr('cairn start: --port and --ses-port must be TCP port numbers (1-65535)');
+    return 2;
+  }
+  if (values.data !== undefined && !values.serve) {
+    io.stderr('cairn start: --data DIR keeps the state of a served stack; use it with --serve');
     return 2;
   }
   if (!(numbers.speed > 0)) {
@@ -104,7 +114,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     pii: values['show-pii'] ? ('shown' as const) : ('masked' as const),
   };
   const shown = (free: string) => (common.pii === 'shown' ? free : maskText(free));
-  if (values.serve) return serve(io, common, numbers, testsFailed);
+  if (values.serve)
+    return serve(
+      io,
+      { ...common, ...(values.data === undefined ? {} : { dataDir: values.data }) },
+      numbers,
+      testsFailed,
+    );
 
   const text = await readFile(values.events, 'utf8').catch((error: unknown) => {
     io.stderr(
@@ -173,12 +189,20 @@ async function startStack(
   try {
     return await startLocalStack(options);
   } catch (error) {
-    if (error instanceof ConfigError) io.stderr(`cairn start: ${error.message}`);
+    if (error instanceof ConfigError || error instanceof DataDirError)
+      io.stderr(`cairn start: ${error.message}`);
     else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
       io.stderr(`cairn start: ${error.message}; pass --port or --ses-port with a free port`);
     else throw error;
     return undefined;
   }
+}
+
+/** Where a served stack keeps its state, and what stopping it loses. */
+export function stateBanner(dataDir: string | undefined): string {
+  return dataDir === undefined
+    ? '  State                  in memory: stopping the stack loses customer state, timers and queued events (--data DIR keeps them)'
+    : `  State                  kept in ${dataDir}: the table in ${join(dataDir, 'table')}, the queues in ${join(dataDir, '*-queue.jsonl')}; a restart with --data ${dataDir} loses nothing acknowledged`;
 }
 
 function printEndpoints(io: CliIo, stack: LocalStack): void {
@@ -199,13 +223,20 @@ async function serve(
   const clock: LocalClock = new ScaledClock(numbers.speed);
   const pii = common.pii ?? 'masked';
   const text = (free: string) => (pii === 'shown' ? free : maskText(free));
-  const stack = await startStack(io, { ...common, clock, port: numbers.port, sesPort: numbers.sesPort });
+  const stack = await startStack(io, {
+    ...common,
+    clock,
+    port: numbers.port,
+    sesPort: numbers.sesPort,
+    serving: true,
+  });
   if (!stack) return 1;
   heading(
     io,
     `2. Local stack, serving${numbers.speed === 1 ? '' : ` at ${numbers.speed}x speed`} until Ctrl-C`,
   );
   printEndpoints(io, stack);
+  io.stdout(stateBanner(common.dataDir));
   io.stdout('\n  Send an event (any AWS SDK or the AWS CLI works the same way):');
   io.stdout(
     `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws events put-events --endpoint-url ${stack.endpoint} --region local \\`,

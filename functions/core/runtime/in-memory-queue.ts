@@ -38,11 +38,18 @@ export class InMemoryQueue<T> {
     this.maxReceiveCount = options.maxReceiveCount ?? 5;
   }
 
-  send(body: T, delaySeconds = 0): void {
+  /** Puts a message on the queue and returns its id. */
+  send(body: T, delaySeconds = 0): string {
     const messageId = `${this.name}-${++this.sequence}`;
     const message = { messageId, body, visibleAt: this.clock.now() + delaySeconds * 1000, receiveCount: 0 };
     this.live.set(messageId, message);
     this.place(message);
+    return messageId;
+  }
+
+  /** Whether a message is still on the queue (not yet deleted or moved to the dead letters). */
+  has(messageId: string): boolean {
+    return this.live.has(messageId);
   }
 
   /** Up to `max` visible messages, hidden for the visibility timeout and counted as received. */
