@@ -16,8 +16,10 @@ import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import type { MessageSummary } from '../core/channels/kind.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import { observeAll, outcomeObserver } from '../core/outcomes/observer.ts';
 import { type ChannelPort, channelRouter, type OutboundMessage, summaryOf } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
+import type { OutcomeLog } from '../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
@@ -57,6 +59,8 @@ export type LocalStackOptions = {
   pii?: PiiDisplay;
   /** The sender of local email. */
   emailFrom?: string;
+  /** Where the use cases' outcome records go (`--log DIR`), as Lambda's go to Firehose; none by default. */
+  outcomes?: OutcomeLog;
 };
 
 /** A message handed to a channel, at the stack's time, as the report lists it. */
@@ -153,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sendQueue: LocalQueue = new InMemoryQueue('send', clock, { onDeadLetter });
   const feedbackQueue: LocalQueue = new InMemoryQueue('feedback', clock, { onDeadLetter });
   const results = new Tally(config.catalog);
+  const observer = observeAll(results, options.outcomes && outcomeObserver(options.outcomes));
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const timers = new ObservedTimerStore(
     tableTimerStore(table, {
@@ -188,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         table,
         exits,
         timers,
-        observer: results,
+        observer,
         setting: { config, catalogs: refresher, now },
       }),
       refresher,
