@@ -46,6 +46,7 @@ function record(fields: RecordFields): OutcomeRecord {
     variant_group: null,
     message_id: null,
     channel: null,
+    provider_message_id: null,
     status: null,
     reason: null,
     detail: null,
@@ -169,12 +170,6 @@ function effectRecord(effect: Effect, id: string): OutcomeRecord | undefined {
  * A held send has a record per hold; its last record is its final outcome.
  */
 function sendRecord(intent: SendIntent, outcome: DeliveryOutcome, at: number): OutcomeRecord {
-  const detail =
-    'providerMessageId' in outcome && outcome.providerMessageId !== undefined
-      ? outcome.providerMessageId
-      : 'rule' in outcome && outcome.rule !== undefined
-        ? outcome.rule
-        : null;
   return record({
     id: `send:${intent.messageId}@${iso(at)}`,
     kind: 'send',
@@ -187,9 +182,10 @@ function sendRecord(intent: SendIntent, outcome: DeliveryOutcome, at: number): O
     variant_group: intent.variant ?? null,
     message_id: intent.messageId,
     channel: 'channel' in outcome ? (outcome.channel ?? null) : null,
+    provider_message_id: 'providerMessageId' in outcome ? (outcome.providerMessageId ?? null) : null,
     status: outcome.status,
     reason: outcome.reason,
-    detail,
+    detail: 'rule' in outcome ? (outcome.rule ?? null) : null,
   });
 }
 

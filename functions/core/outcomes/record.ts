@@ -58,11 +58,13 @@ export const OutcomeRecord = z.strictObject({
   variant_group: optionalText,
   message_id: optionalText,
   channel: optionalText,
+  /** `send` with SENT: the provider's id of the message (SES message id...), which its feedback names. */
+  provider_message_id: optionalText,
   /** `send`: SENT, DEFERRED, SKIPPED, DROPPED, FAILED, UNKNOWN; `feedback`: a FeedbackStatus; `stage_changed`: the new stage. */
   status: optionalText,
   /** Machine-readable, as the engine and the policies name it (docs/journeys.md and docs/policies.md, reason codes). */
   reason: optionalText,
-  /** What else the decision said: the policy rule, the previous step or stage, the provider's message id. */
+  /** What else the decision said: the policy rule, the previous step or stage, the enrollment key. */
   detail: optionalText,
 });
 export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
