@@ -91,6 +91,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  if (values.serve && values.log !== undefined) {
+    io.stderr('cairn start: --log is for a replay of --events; --serve does not write the outcome log yet');
+    return 2;
+  }
+
   heading(io, `1. Journeys in ${values.journeys}`);
   const catalog = await loadCatalog([values.journeys], io, 'start');
   if (!catalog) return 1;
