@@ -62,6 +62,8 @@ const Retention = z.strictObject({
   deadLetterDays: z.number().int().min(1).max(14),
   /** How long imported profile files and their runs' results stay in the import bucket; default 7 days. */
   importDays: z.number().int().min(1).optional(),
+  /** How long outcome records stay in the outcome bucket (infra/lib/outcome-log.ts); default 400 days. */
+  outcomeDays: z.number().int().min(1).optional(),
   /**
    * Deletion protection and RETAIN on the data (table, key, archive, dead letters, secret). Without it a
    * `cdk destroy` removes them, which suits a dev environment only.

@@ -17,9 +17,11 @@ import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import { observeAll, outcomeObserver } from '../core/outcomes/observer.ts';
 import { type CallPort, callRouter } from '../core/ports/call-port.ts';
 import { channelRouter } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
+import type { OutcomeLog } from '../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
@@ -93,6 +95,8 @@ export type LocalStackOptions = {
    * in a journal file there, so that a restart with the same folder loses nothing acknowledged.
    */
   dataDir?: string;
+  /** Where the use cases' outcome records go (`--log DIR`), as Lambda's go to Firehose; none by default. */
+  outcomes?: OutcomeLog;
 };
 
 /** The ingest backlog at which a serving stack's PutEvents waits: about two seconds of work on 2 cores. */
@@ -206,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ]);
   const tableName = await dynamo.createTable('cairn-local');
   const results = new Tally(config.catalog);
+  const observer = observeAll(results, options.outcomes && outcomeObserver(options.outcomes));
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const tableTimers = tableTimerStore(table, {
     clock: now,
@@ -247,7 +252,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         exits,
         timers: timers ?? tableTimers,
         // A serving stack counts (the handlers' metrics) rather than keeping a result of every message.
-        ...(options.serving ? {} : { observer: results }),
+        ...(options.serving ? {} : { observer }),
         setting: { config, catalogs: refresher, now },
       }),
       refresher,

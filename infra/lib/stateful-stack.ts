@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { partitionOf } from './grants.ts';
+import { DEFAULT_OUTCOME_DAYS, OutcomeLog } from './outcome-log.ts';
 import { tableShape } from './table.ts';
 
 export type StatefulStackProps = StackProps & { name: Env; config: EnvironmentConfig };
@@ -60,6 +61,8 @@ export class StatefulStack extends Stack {
   readonly emailConfigurationSet: ConfigurationSet | undefined;
   /** Profile files to import (docs/audiences.md): an object under imports/<format>/ starts an import. */
   readonly importBucket: Bucket;
+  /** The outcome log: Firehose stream, bucket, Glue table, Athena workgroup (docs/outcomes.md). */
+  readonly outcomes: OutcomeLog;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -156,6 +159,16 @@ export class StatefulStack extends Stack {
       removalPolicy,
       config.retention.importDays ?? DEFAULT_IMPORT_DAYS,
     );
+
+    this.outcomes = new OutcomeLog(this, 'Outcomes', {
+      prefix,
+      days: config.retention.outcomeDays ?? DEFAULT_OUTCOME_DAYS,
+      removalPolicy,
+    });
+    new CfnOutput(this, 'OutcomeStreamName', {
+      description: 'The functions put outcome records here; Athena reads them in the outcomes workgroup',
+      value: this.outcomes.stream.ref,
+    });
 
     new CfnOutput(this, 'CustomerEventsBusName', {
       description: 'Apps send customer events here (events:PutEvents)',

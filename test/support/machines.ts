@@ -1,7 +1,9 @@
 import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey-registry.ts';
 import { readEventLine } from '../../functions/core/events/event-line.ts';
 import type { StatusAction } from '../../functions/core/journeys/status-overrides.ts';
+import { outcomeObserver } from '../../functions/core/outcomes/observer.ts';
 import type { JourneyRegistry } from '../../functions/core/ports/journey-registry.ts';
+import type { OutcomeLog } from '../../functions/core/ports/outcome-log.ts';
 import { VirtualClock } from '../../functions/core/runtime/clock.ts';
 import { type Machine, runUntil } from '../../functions/core/runtime/drive.ts';
 import { InMemoryJourneyRegistry } from '../../functions/core/runtime/in-memory-journey-registry.ts';
@@ -22,6 +24,8 @@ export type MachineRun = {
   changes?: readonly StatusChangeAt[];
   /** The real clock both replays compare a far-future event with (core/events/limits.ts, replayArrival). */
   wallClock?: () => number;
+  /** Where the machine's outcome records go (core/outcomes/), as `--log DIR` sends them to files. */
+  outcomes?: OutcomeLog;
 };
 
 /**
@@ -57,6 +61,7 @@ export async function throughSimulator(text: string, run: MachineRun): Promise<R
     daysAfter: run.daysAfter,
     ...(registry ? { registry } : {}),
     ...(run.wallClock ? { wallClock: run.wallClock } : {}),
+    ...(run.outcomes ? { observer: outcomeObserver(run.outcomes) } : {}),
     ...(act ? { beforeEach: (simulation, at) => act(simulation, simulation.clock, at) } : {}),
   });
   return result;
@@ -69,7 +74,11 @@ export async function throughSimulator(text: string, run: MachineRun): Promise<R
 export async function throughLocalStack(text: string, run: MachineRun): Promise<RunResult> {
   const { entries, skipped } = entriesFromNdjson(text);
   const clock = new VirtualClock(replayStart(entries));
-  const stack = await startLocalStack({ journeysDir: run.journeysDir ?? 'journeys', clock });
+  const stack = await startLocalStack({
+    journeysDir: run.journeysDir ?? 'journeys',
+    clock,
+    ...(run.outcomes ? { outcomes: run.outcomes } : {}),
+  });
   const registry = new DynamoJourneyRegistry({ client: stack.dynamo.documents, tableName: stack.tableName });
   const act = operator(run.changes ?? [], registry);
   try {

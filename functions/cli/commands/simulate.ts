@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
 import { CallStub } from '../../core/calls/stubs.ts';
 import { parseConfigFile } from '../../core/diagnostics/config-file.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
 import { formatProblem } from '../../core/diagnostics/problem.ts';
+import { observeAll, outcomeObserver } from '../../core/outcomes/observer.ts';
 import type { Observer } from '../../core/ports/observer.ts';
 import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
 import { simulateEventLines } from '../../core/simulate/run.ts';
@@ -15,7 +17,7 @@ import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
                       [--out result.json] [--user ID] [--timezone UTC] [--calls FILE] [--policies FILE] [--env NAME]
-                      [--show-pii]
+                      [--log DIR] [--show-pii]
 
 Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
 and a virtual clock, and prints what happened per journey and step.
@@ -24,6 +26,8 @@ and a virtual clock, and prints what happened per journey and step.
   --until     keep the clock running to this time, firing due waits (default: 30 days after the last event)
   --out       write messages, enrollments, dead letters and counters as JSON (the shape npm start --out writes)
   --user      also print the timeline of this customer
+  --log       write the outcome log (one JSON line per enrollment, step, send, goal, exit...) under DIR, in
+              day folders dt=YYYY-MM-DD, the layout the S3 bucket has on AWS (docs/outcomes.md)
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
   --show-pii  print the email addresses and phone numbers that problems quote as they are (masked by default;
               --out files are not masked)
@@ -43,6 +47,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       until: { type: 'string' },
       out: { type: 'string' },
       user: { type: 'string' },
+      log: { type: 'string' },
       timezone: { type: 'string', default: 'UTC' },
       'show-pii': { type: 'boolean', default: false },
       calls: { type: 'string' },
@@ -69,6 +74,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       for (const line of formatTimelineEntry(observation, user ?? '')) timeline.push(line);
     },
   };
+  const log = values.log === undefined ? undefined : new OutcomeFiles({ dir: values.log, name: 'simulate' });
+  const observers = observeAll(user ? observer : undefined, log && outcomeObserver(log));
   let shown = 0;
   let run: Awaited<ReturnType<typeof simulateEventLines>>;
   try {
@@ -77,7 +84,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       lines: streamEventLines(values.events),
       until,
       policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-      ...(user ? { observer } : {}),
+      ...(user || log ? { observer: observers } : {}),
       wallClock: Date.now,
       ...(stubs ? { calls: stubs } : {}),
       onSkipped: (line, reason) => {
@@ -128,6 +135,17 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   if (values.out) {
     await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
     io.stdout(`Wrote ${values.out}`);
+  }
+  if (log) {
+    const written = await log.flush().then(
+      () => true,
+      (error: unknown) => {
+        io.stderr(`cairn simulate: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      },
+    );
+    if (!written) return 1;
+    io.stdout(`Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${values.log}`);
   }
   return rejected > 0 ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
 import { VirtualClock } from '../../core/runtime/clock.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
@@ -16,7 +17,7 @@ import { loadCatalog } from '../load-catalog.ts';
 import { testJourneysCommand } from './test-journeys.ts';
 
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
-                   [--env NAME] [--out result.json] [--verbose] [--show-pii]
+                   [--env NAME] [--out result.json] [--log DIR] [--verbose] [--show-pii]
        cairn start --serve [--data DIR] [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/]
                    [--env NAME] [--verbose] [--show-pii]
 
@@ -39,6 +40,8 @@ the same DIR, even after a crash, loses nothing PutEvents acknowledged (docs/run
 --env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
 --out FILE writes messages, enrollments, dead letters and counters as JSON, in the shape "cairn simulate
 --out" writes, so that the two can be compared (docs/runtime.md).
+--log DIR writes the outcome log of the replay under DIR (dt=YYYY-MM-DD/local.ndjson), the records
+"cairn simulate --log" writes and Lambda sends to Firehose (docs/outcomes.md).
 --verbose shows the handlers' own log lines (Powertools Logger), DEBUG ones included.
 --show-pii shows personal data as it is, for local debugging: by default email addresses and phone numbers
 are masked (m***@example.com, +44*******123) in what is printed and logged, and subjects, SMS bodies and
@@ -71,6 +74,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       verbose: { type: 'boolean', default: false },
       'show-pii': { type: 'boolean', default: false },
       out: { type: 'string' },
+      log: { type: 'string' },
     },
     strict: true,
   });
@@ -94,6 +98,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (!(numbers.speed > 0)) {
     io.stderr('cairn start: --speed must be a positive number (1 is the wall clock)');
+    return 2;
+  }
+
+  if (values.serve && values.log !== undefined) {
+    io.stderr('cairn start: --log is for a replay of --events; --serve does not write the outcome log yet');
     return 2;
   }
 
@@ -131,8 +140,10 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (text === undefined) return 2;
   const { entries, skipped } = entriesFromNdjson(text);
   const clock = new VirtualClock(replayStart(entries));
-  const stack = await startStack(io, { ...common, clock });
+  const log = values.log === undefined ? undefined : new OutcomeFiles({ dir: values.log, name: 'local' });
+  const stack = await startStack(io, { ...common, clock, ...(log ? { outcomes: log } : {}) });
   if (!stack) return 1;
+  let logFailed = false;
   try {
     heading(io, '2. Local stack');
     printEndpoints(io, stack);
@@ -160,6 +171,17 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
       io.stdout(`  Wrote ${values.out}`);
     }
+    if (log) {
+      logFailed = await log.flush().then(
+        () => false,
+        (error: unknown) => {
+          io.stderr(`cairn start: ${error instanceof Error ? error.message : String(error)}`);
+          return true;
+        },
+      );
+      if (!logFailed)
+        io.stdout(`  Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${values.log}`);
+    }
     io.stdout('\nNext: "npm start -- --serve" keeps the stack up for your own events and shows the emails;');
     io.stdout(
       '"npx cairn simulate --help" runs a synthetic population through the journeys; docs/runtime.md.',
@@ -167,7 +189,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     await stack.stop();
   }
-  return testsFailed || skipped.length > 0 || stack.deadLetters.length > 0 ? 1 : 0;
+  return testsFailed || logFailed || skipped.length > 0 || stack.deadLetters.length > 0 ? 1 : 0;
 }
 
 /** The policies file the stack applies, named as `cairn simulate` names it. */

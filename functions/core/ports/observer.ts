@@ -1,5 +1,6 @@
 import type { CallIntent } from '../calls/intent.ts';
 import type { Effect } from '../engine/effects.ts';
+import type { EngineInput } from '../engine/engine.ts';
 import type { SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome } from '../policies/outcome.ts';
 
@@ -10,7 +11,15 @@ import type { DeliveryOutcome } from '../policies/outcome.ts';
  * them report what the same code did.
  */
 export type Observation =
-  | { type: 'applied'; at: number; userId: string; origin: string; effects: readonly Effect[] }
+  | {
+      type: 'applied';
+      at: number;
+      userId: string;
+      origin: string;
+      /** What was applied: provider feedback is an event, whose name and ids the outcome log reads. */
+      input: EngineInput;
+      effects: readonly Effect[];
+    }
   | { type: 'delivered'; at: number; intent: SendIntent; outcome: DeliveryOutcome }
   /** One attempt of a call made (runtime/call.ts); `reason` when it failed. */
   | { type: 'called'; at: number; intent: CallIntent; attempt: number; reason?: string };

@@ -208,7 +208,7 @@ export async function applyInput(
     });
     result.deadLettered = true;
   }
-  ports.observer?.observe({ type: 'applied', at: ports.context().now, userId, origin, effects });
+  ports.observer?.observe({ type: 'applied', at: ports.context().now, userId, origin, input, effects });
   return result;
 }
 

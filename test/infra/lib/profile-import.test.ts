@@ -87,7 +87,9 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
 
   it('keeps the import bucket in the stateful stack: named, private, TLS only, sending its events to EventBridge, expiring files', () => {
     // Act
-    const buckets = resourcesOf(synthesized.statefulTemplate, 'AWS::S3::Bucket');
+    const buckets = resourcesOf(synthesized.statefulTemplate, 'AWS::S3::Bucket').filter(
+      ([id]) => !id.startsWith('Outcomes'),
+    );
 
     // Assess
     expect(buckets.map(([id]) => withoutHash(id))).toEqual(['ImportBucket']);

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { OUTCOME_COLUMNS } from '../../../functions/core/outcomes/record.ts';
+import { DEFAULT_OUTCOME_DAYS, outcomeDatabaseOf } from '../../../infra/lib/outcome-log.ts';
+import { removeOutput, resourcesOf, type Synthesized, synthesize } from '../support.ts';
+
+const ValidationReport = z.object({ pluginReports: z.array(z.object({ violations: z.array(z.unknown()) })) });
+
+describe.each([
+  ['dev', 'cairn-dev'],
+  ['prod', 'cairn-prod'],
+])('the outcome log in %s', (env, prefix) => {
+  let synthesized: Synthesized;
+  beforeAll(async () => {
+    synthesized = await synthesize(env);
+  }, 120_000);
+  afterAll(() => removeOutput(synthesized));
+
+  it('has a Firehose stream writing GZIP JSON lines to the outcome bucket by day, encrypted', () => {
+    synthesized.statefulTemplate.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: `${prefix}-outcomes`,
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: {
+        Prefix: 'outcomes/dt=!{timestamp:yyyy-MM-dd}/',
+        CompressionFormat: 'GZIP',
+      },
+    });
+  });
+
+  it('keeps the bucket private, encrypted, TLS only, and expires records after the retention', () => {
+    const buckets = resourcesOf(synthesized.statefulTemplate, 'AWS::S3::Bucket').filter(([id]) =>
+      id.startsWith('Outcomes'),
+    );
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.[1]).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: expect.arrayContaining([
+          expect.objectContaining({ Prefix: 'outcomes/', ExpirationInDays: DEFAULT_OUTCOME_DAYS }),
+        ]),
+      },
+    });
+  });
+
+  it('describes the records in a Glue table with the record schema as columns and the day as a projected partition', () => {
+    synthesized.statefulTemplate.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: outcomeDatabaseOf(prefix),
+      TableInput: {
+        Name: 'outcomes',
+        PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+        Parameters: { 'projection.enabled': 'true', 'projection.dt.type': 'date' },
+        StorageDescriptor: {
+          Columns: OUTCOME_COLUMNS.map((name) => ({ Name: name, Type: name === 'v' ? 'int' : 'string' })),
+          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+        },
+      },
+    });
+  });
+
+  it('has an Athena workgroup that enforces encrypted results and a scan limit', () => {
+    synthesized.statefulTemplate.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: `${prefix}-outcomes`,
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } },
+      },
+    });
+  });
+
+  it('lets the Firehose role write to the outcome bucket only, and cdk-nag finds nothing unacknowledged', () => {
+    const policies = resourcesOf(synthesized.statefulTemplate, 'AWS::IAM::Policy').filter(([id]) =>
+      id.startsWith('OutcomesDeliveryRole'),
+    );
+    expect(policies).toHaveLength(1);
+    const text = JSON.stringify(policies[0]?.[1]);
+    expect(text).toContain('s3:PutObject');
+    expect(text).not.toMatch(/s3:[A-Za-z]*\*/);
+    expect(text).not.toContain('ImportBucket');
+    const report = ValidationReport.parse(
+      JSON.parse(readFileSync(join(synthesized.outdir, 'validation-report.json'), 'utf8')),
+    );
+    expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+});
