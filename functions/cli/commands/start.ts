@@ -109,9 +109,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   heading(io, `1. Journeys in ${values.journeys}`);
   const catalog = await loadCatalog([values.journeys], io, 'start');
   if (!catalog) return 1;
-  for (const { journey } of catalog.latest())
+  const journeys = [...catalog.latest()];
+  const idWidth = Math.max(0, ...journeys.map(({ journey }) => journey.id.length));
+  for (const { journey } of journeys)
     io.stdout(
-      `  ${journey.id.padEnd(18)} ${journey.status.padEnd(7)} ${journey.category.padEnd(13)} ${journey.steps.length} steps  ${journey.name}`,
+      `  ${journey.id.padEnd(idWidth)} ${journey.status.padEnd(7)} ${journey.category.padEnd(13)} ${journey.steps.length} steps  ${journey.name}`,
     );
   io.stdout('  ("npx cairn validate" shows what each one does, step by step)');
   const testsFailed = (await testJourneysCommand(['--journeys', values.journeys], indent(io))) !== 0;
