@@ -3,19 +3,19 @@
  * import bucket and follows the run until it ends, then sums up its batches' results (bad rows with their row,
  * line and field). The work is done in the account (infra/lib/profile-import.ts); this only starts and watches.
  */
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  DescribeMapRunCommand,
-  ListMapRunsCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import type { ImportBatchSummary, ImportRequest } from '../../core/import/profiles/batch.ts';
 import type { ColumnMap, ProfileFormat } from '../../core/import/profiles/index.ts';
 import type { CliIo } from '../io.ts';
+import {
+  explainAwsError,
+  findStateMachine,
+  followRun,
+  MapOutput,
+  mapBatchOutputs,
+} from '../state-machine-run.ts';
 
 export type AwsImportOptions = {
   url: string;
@@ -31,8 +31,6 @@ export type AwsImportOptions = {
 export type AwsImportClients = { sfn: SFNClient; s3: S3Client; sleep: (ms: number) => Promise<void> };
 
 const NAME = 'cairn import profiles';
-/** How often the run is looked at while it goes. */
-export const POLL_MS = 5_000;
 
 function clientsFor(region: string | undefined): AwsImportClients {
   const config = region === undefined ? {} : { region };
@@ -51,30 +49,17 @@ export function parseS3Url(url: string): { bucket: string; key: string } | undef
 
 /** The state machine's ARN: as given, else the one named cairn-ENV-import-profiles in this account and region. */
 async function stateMachineArn(sfn: SFNClient, options: AwsImportOptions): Promise<string | undefined> {
-  if (options.stateMachine !== undefined) return options.stateMachine;
-  const name = `cairn-${options.env}-import-profiles`;
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
-    const found = page.stateMachines?.find((machine) => machine.name === name);
-    if (found?.stateMachineArn) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return undefined;
+  return options.stateMachine ?? (await findStateMachine(sfn, `cairn-${options.env}-import-profiles`));
 }
 
 /** What an AWS error means here, in one line, with how to fix it. */
 function explain(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message))
-    return 'no AWS credentials found: set AWS_PROFILE (after "aws sso login" or "aws configure"), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  if (/region is missing/i.test(message)) return 'no AWS region: pass --region or set AWS_REGION';
-  if (name === 'NotFound' || name === 'NoSuchKey')
-    return 'the object does not exist (check the bucket and key)';
-  return `${name || 'error'}: ${message}`;
+  return explainAwsError(error, (name) =>
+    name === 'NotFound' || name === 'NoSuchKey'
+      ? 'the object does not exist (check the bucket and key)'
+      : undefined,
+  );
 }
-
 export async function importProfilesOnAws(
   options: AwsImportOptions,
   io: CliIo,
@@ -113,48 +98,20 @@ export async function importProfilesOnAws(
   }
 }
 
-/** Polls the run, printing the rows done as they change, until it ends. */
+/** Follows the run until it ends, printing the rows done as they change, then sums up its batches. */
 async function follow(executionArn: string, io: CliIo, clients: AwsImportClients): Promise<number> {
-  let shown = '';
-  for (;;) {
-    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const progress = await mapProgress(executionArn, clients.sfn);
-    if (progress !== undefined && progress !== shown) {
-      io.stderr(`  ${progress}`);
-      shown = progress;
-    }
-    switch (execution.status) {
-      case 'RUNNING':
-      case 'PENDING_REDRIVE':
-        await clients.sleep(POLL_MS);
-        continue;
-      case 'SUCCEEDED':
-        io.stderr(await summarize(execution.output, clients.s3));
-        return 0;
-      default:
-        io.stderr(
-          `${NAME}: the run ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trimEnd(),
-        );
-        return 1;
-    }
-  }
+  const output = await followRun(executionArn, {
+    ...clients,
+    io,
+    command: NAME,
+    progress: (counts) =>
+      `rows: ${counts.succeeded ?? 0} done, ${counts.failed ?? 0} in failed batches, ${counts.total ?? 0} read so far`,
+  });
+  if (output === undefined) return 1;
+  io.stderr(await summarize(output, clients.s3));
+  return 0;
 }
 
-async function mapProgress(executionArn: string, sfn: SFNClient): Promise<string | undefined> {
-  const runs = await sfn.send(new ListMapRunsCommand({ executionArn }));
-  const mapRunArn = runs.mapRuns?.[0]?.mapRunArn;
-  if (mapRunArn === undefined) return undefined;
-  const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
-  const counts = run.itemCounts;
-  if (counts === undefined) return undefined;
-  return `rows: ${counts.succeeded ?? 0} done, ${counts.failed ?? 0} in failed batches, ${counts.total ?? 0} read so far`;
-}
-
-const MapOutput = z.object({ ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }) });
-const Manifest = z.object({
-  ResultFiles: z.object({ SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]) }).partial(),
-});
-const BatchResult = z.object({ Output: z.string() });
 const BatchSummary = z.object({
   rows: z.number(),
   imported: z.number(),
@@ -164,29 +121,21 @@ const BatchSummary = z.object({
   ),
 });
 
-async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return JSON.parse((await object.Body?.transformToString()) ?? 'null');
-}
-
 /** The run's batches summed up from the files its ResultWriter wrote. */
-async function summarize(output: string | undefined, s3: S3Client): Promise<string> {
-  const details = MapOutput.safeParse(JSON.parse(output ?? 'null'));
+async function summarize(output: string, s3: S3Client): Promise<string> {
+  const details = MapOutput.safeParse(JSON.parse(output));
   if (!details.success) return `${NAME}: the run succeeded (it wrote no results to sum up)`;
   const { Bucket, Key } = details.data.ResultWriterDetails;
-  const manifest = Manifest.parse(await readJson(s3, Bucket, Key));
   const total: ImportBatchSummary = { rows: 0, imported: 0, skipped: {}, examples: [] };
   const skipped = new Map<string, number>();
   const examples: z.infer<typeof BatchSummary>['examples'] = [];
-  for (const file of manifest.ResultFiles.SUCCEEDED ?? []) {
-    for (const result of z.array(BatchResult).parse(await readJson(s3, Bucket, file.Key))) {
-      const batch = BatchSummary.parse(JSON.parse(result.Output));
-      total.rows += batch.rows;
-      total.imported += batch.imported;
-      for (const [kind, count] of Object.entries(batch.skipped))
-        skipped.set(kind, (skipped.get(kind) ?? 0) + count);
-      examples.push(...batch.examples);
-    }
+  for (const output of await mapBatchOutputs(s3, { Bucket, Key })) {
+    const batch = BatchSummary.parse(output);
+    total.rows += batch.rows;
+    total.imported += batch.imported;
+    for (const [kind, count] of Object.entries(batch.skipped))
+      skipped.set(kind, (skipped.get(kind) ?? 0) + count);
+    examples.push(...batch.examples);
   }
   const lines = [`${NAME}: read ${total.rows} rows, imported ${total.imported}`];
   if (skipped.size === 0) lines.push('  skipped nothing');

@@ -4,19 +4,20 @@
  * the member files they wrote (export). The work is done in the account; this only starts and watches.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  DescribeMapRunCommand,
-  ListMapRunsCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import type { MemberRow } from '../../core/segments/batch.ts';
 import { SegmentScanResult, totalSegmentsFor } from '../../core/segments/scan.ts';
 import type { CliIo } from '../io.ts';
+import {
+  explainAwsError,
+  findStateMachine,
+  followRun,
+  MapOutput,
+  mapBatchOutputs,
+  readObjectText,
+} from '../state-machine-run.ts';
 
 export type AwsSegmentOptions = {
   action: 'estimate' | 'export';
@@ -42,8 +43,6 @@ export type AwsSegmentOutcome =
   | { ok: false; code: number };
 
 const NAME = 'cairn segments';
-/** How often the run is looked at while it goes. */
-export const POLL_MS = 5_000;
 
 function clientsFor(region: string | undefined): AwsSegmentClients {
   const config = region === undefined ? {} : { region };
@@ -57,14 +56,11 @@ function clientsFor(region: string | undefined): AwsSegmentClients {
 
 /** What an AWS error means here, in one line, with how to fix it. */
 function explain(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message))
-    return 'no AWS credentials found: set AWS_PROFILE (after "aws sso login" or "aws configure"), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  if (/region is missing/i.test(message)) return 'no AWS region: pass --region or set AWS_REGION';
-  if (name === 'ResourceNotFoundException')
-    return `${message} (check --env and --region, or pass --total-segments N)`;
-  return `${name || 'error'}: ${message}`;
+  return explainAwsError(error, (name, message) =>
+    name === 'ResourceNotFoundException'
+      ? `${message} (check --env and --region, or pass --total-segments N)`
+      : undefined,
+  );
 }
 
 /** Runs the scan and returns its count (and, for export, the members); prints progress and errors to stderr. */
@@ -101,16 +97,7 @@ export async function segmentsOnAws(
 
 /** The state machine's ARN: as given, else the one named cairn-ENV-segment-scan in this account and region. */
 async function stateMachineArn(sfn: SFNClient, options: AwsSegmentOptions): Promise<string | undefined> {
-  if (options.stateMachine !== undefined) return options.stateMachine;
-  const name = `cairn-${options.env}-segment-scan`;
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
-    const found = page.stateMachines?.find((machine) => machine.name === name);
-    if (found?.stateMachineArn) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return undefined;
+  return options.stateMachine ?? (await findStateMachine(sfn, `cairn-${options.env}-segment-scan`));
 }
 
 /** TotalSegments from the table's ItemCount (DynamoDB updates it about every six hours). */
@@ -119,50 +106,17 @@ async function segmentsOfTable(dynamodb: DynamoDBClient, env: string): Promise<n
   return totalSegmentsFor(table.Table?.ItemCount ?? 0);
 }
 
-/** Polls the run, printing the Segments done as they change, until it ends: its output, or undefined. */
-async function follow(
-  executionArn: string,
-  io: CliIo,
-  clients: AwsSegmentClients,
-): Promise<string | undefined> {
-  let shown = '';
-  for (;;) {
-    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const progress = await mapProgress(executionArn, clients.sfn);
-    if (progress !== undefined && progress !== shown) {
-      io.stderr(`  ${progress}`);
-      shown = progress;
-    }
-    switch (execution.status) {
-      case 'RUNNING':
-      case 'PENDING_REDRIVE':
-        await clients.sleep(POLL_MS);
-        continue;
-      case 'SUCCEEDED':
-        return execution.output ?? 'null';
-      default:
-        io.stderr(
-          `${NAME}: the run ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trimEnd(),
-        );
-        return undefined;
-    }
-  }
+/** Follows the run until it ends, printing the Segments done as they change: its output, or undefined. */
+function follow(executionArn: string, io: CliIo, clients: AwsSegmentClients): Promise<string | undefined> {
+  return followRun(executionArn, {
+    ...clients,
+    io,
+    command: NAME,
+    progress: (counts) =>
+      `Segments: ${counts.succeeded ?? 0} of ${counts.total ?? 0} done, ${counts.failed ?? 0} failed`,
+  });
 }
 
-async function mapProgress(executionArn: string, sfn: SFNClient): Promise<string | undefined> {
-  const runs = await sfn.send(new ListMapRunsCommand({ executionArn }));
-  const mapRunArn = runs.mapRuns?.[0]?.mapRunArn;
-  if (mapRunArn === undefined) return undefined;
-  const counts = (await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).itemCounts;
-  if (counts === undefined) return undefined;
-  return `Segments: ${counts.succeeded ?? 0} of ${counts.total ?? 0} done, ${counts.failed ?? 0} failed`;
-}
-
-const MapOutput = z.object({ ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }) });
-const Manifest = z.object({
-  ResultFiles: z.object({ SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]) }).partial(),
-});
-const BatchResult = z.object({ Output: z.string() });
 const MemberLine = z.object({
   userId: z.string(),
   email: z.string().nullable(),
@@ -171,34 +125,27 @@ const MemberLine = z.object({
   segments: z.array(z.string()),
 });
 
-async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return (await object.Body?.transformToString()) ?? '';
-}
-
 /** The workers' results summed from the files the map's ResultWriter wrote; for export, their member files read. */
 async function collect(
   output: string,
   action: AwsSegmentOptions['action'],
   s3: S3Client,
 ): Promise<AwsSegmentOutcome> {
-  const { Bucket, Key } = MapOutput.parse(JSON.parse(output)).ResultWriterDetails;
-  const manifest = Manifest.parse(JSON.parse(await readText(s3, Bucket, Key)));
+  const details = MapOutput.parse(JSON.parse(output)).ResultWriterDetails;
+  const { Bucket } = details;
   let members = 0;
   let customers = 0;
   const files: string[] = [];
-  for (const file of manifest.ResultFiles.SUCCEEDED ?? []) {
-    for (const result of z.array(BatchResult).parse(JSON.parse(await readText(s3, Bucket, file.Key)))) {
-      const worker = SegmentScanResult.parse(JSON.parse(result.Output));
-      members += worker.members;
-      customers += worker.customers;
-      files.push(...worker.files);
-    }
+  for (const batch of await mapBatchOutputs(s3, details)) {
+    const worker = SegmentScanResult.parse(batch);
+    members += worker.members;
+    customers += worker.customers;
+    files.push(...worker.files);
   }
   const rows: MemberRow[] = [];
   if (action === 'export')
     for (const file of files.sort())
-      for (const line of (await readText(s3, Bucket, file)).split('\n'))
+      for (const line of (await readObjectText(s3, Bucket, file)).split('\n'))
         if (line.trim() !== '') rows.push(MemberLine.parse(JSON.parse(line)));
   rows.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   return { ok: true, members, customers, rows };
