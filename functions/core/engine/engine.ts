@@ -70,6 +70,16 @@ export type EngineResult = { state: CustomerState; effects: Effect[] };
 /** How long a due timer of a paused journey waits before it is looked at again. */
 export const PAUSED_RETRY_MS = 15 * 60_000;
 
+/**
+ * The id of a paused journey's timer held again at `now`: the original id and the latest hold only. Ids must
+ * stay bounded: a timer held every 15 minutes through a long pause would otherwise grow past DynamoDB's
+ * 1,024-byte sort-key limit (the local stack refused it after 64 holds, the simulator's heap did not).
+ */
+export function heldTimerId(timerId: string, now: number): string {
+  const tilde = timerId.indexOf('~');
+  return `${tilde < 0 ? timerId : timerId.slice(0, tilde)}~${now}`;
+}
+
 export function inputKey(input: EngineInput): string {
   switch (input.kind) {
     case 'event':
@@ -387,7 +397,7 @@ class Work {
     if (status === 'paused' || status === 'draft') {
       const deferred: WaitTimer = {
         ...timer,
-        id: `${timer.id}~${this.now}`,
+        id: heldTimerId(timer.id, this.now),
         dueAt: this.now + PAUSED_RETRY_MS,
       };
       enrollment.wait = { ...enrollment.wait, timerId: deferred.id, dueAt: deferred.dueAt };
@@ -568,7 +578,7 @@ class Work {
       // Held, but not forgotten: from here the wait is a plain delay whose end takes the event's branch
       // (`next`), looked at as a paused journey's due waits are, and run once the journey is active again.
       const timer: WaitTimer = {
-        id: `${wait.timerId}~${this.now}`,
+        id: heldTimerId(wait.timerId, this.now),
         userId: this.state.userId,
         enrollmentId: enrollment.id,
         journeyId: enrollment.journeyId,

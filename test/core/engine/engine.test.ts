@@ -411,6 +411,24 @@ describe('processInput: journey status and versions', () => {
     expect(of(refused, 'not-enrolled').map((e) => e.reason)).toEqual(['journey-paused']);
   });
 
+  it('keeps a held timer id bounded through a long pause', () => {
+    // Prepare
+    const active = journeyFromYaml(WELCOME);
+    const catalog = new JourneyCatalog([active]);
+    const h = new Harness(catalog);
+    h.event(customerEvent('Signed Up', 'u1', T0));
+    const original = h.lastTimer().id;
+    catalog.add({ ...active, status: 'paused' });
+
+    // Act: three days paused, held every 15 minutes
+    for (let hold = 0; hold < (3 * DAY) / PAUSED_RETRY_MS; hold++) h.timer(h.lastTimer());
+
+    // Assess
+    const held = h.lastTimer();
+    expect(held.id).toBe(`${original}~${held.dueAt - PAUSED_RETRY_MS}`);
+    expect(held.id.length).toBeLessThan(original.length + 20);
+  });
+
   it('resumes a held wait once the journey is active again', () => {
     const active = journeyFromYaml(WELCOME);
     const catalog = new JourneyCatalog([active]);
