@@ -41,22 +41,20 @@ function recorded(): void {
   pinpoint
     .on(GetJourneyCommand)
     .callsFake((input) => ({ JourneyResponse: { Id: input.JourneyId, Name: 'full', ApplicationId: 'app' } }));
-  pinpoint
-    .on(GetSegmentsCommand)
-    .resolves({
-      SegmentsResponse: {
-        Item: [
-          {
-            Id: 's1',
-            ApplicationId: 'app',
-            Arn: 'a',
-            CreationDate: 'd',
-            SegmentType: 'DIMENSIONAL',
-            Version: 2,
-          },
-        ],
-      },
-    });
+  pinpoint.on(GetSegmentsCommand).resolves({
+    SegmentsResponse: {
+      Item: [
+        {
+          Id: 's1',
+          ApplicationId: 'app',
+          Arn: 'a',
+          CreationDate: 'd',
+          SegmentType: 'DIMENSIONAL',
+          Version: 2,
+        },
+      ],
+    },
+  });
   pinpoint.on(GetSegmentVersionsCommand).resolves({
     SegmentsResponse: {
       Item: [
@@ -88,46 +86,38 @@ function recorded(): void {
       ],
     },
   });
-  pinpoint
-    .on(GetEmailTemplateCommand)
-    .resolves({
-      EmailTemplateResponse: {
-        TemplateName: 'Welcome',
-        TemplateType: 'EMAIL',
-        Subject: 'Hi',
-        CreationDate: 'd',
-        LastModifiedDate: 'd',
-      },
-    });
-  pinpoint
-    .on(GetSmsTemplateCommand)
-    .resolves({
-      SMSTemplateResponse: {
-        TemplateName: 'Nudge',
-        TemplateType: 'SMS',
-        Body: 'Hey',
-        CreationDate: 'd',
-        LastModifiedDate: 'd',
-      },
-    });
-  pinpoint
-    .on(GetApplicationSettingsCommand)
-    .resolves({
-      ApplicationSettingsResource: { ApplicationId: 'app', QuietTime: { Start: '22:00', End: '07:00' } },
-    });
+  pinpoint.on(GetEmailTemplateCommand).resolves({
+    EmailTemplateResponse: {
+      TemplateName: 'Welcome',
+      TemplateType: 'EMAIL',
+      Subject: 'Hi',
+      CreationDate: 'd',
+      LastModifiedDate: 'd',
+    },
+  });
+  pinpoint.on(GetSmsTemplateCommand).resolves({
+    SMSTemplateResponse: {
+      TemplateName: 'Nudge',
+      TemplateType: 'SMS',
+      Body: 'Hey',
+      CreationDate: 'd',
+      LastModifiedDate: 'd',
+    },
+  });
+  pinpoint.on(GetApplicationSettingsCommand).resolves({
+    ApplicationSettingsResource: { ApplicationId: 'app', QuietTime: { Start: '22:00', End: '07:00' } },
+  });
   pinpoint.on(GetEventStreamCommand).rejects(Object.assign(new Error('none'), { name: 'NotFoundException' }));
-  pinpoint
-    .on(CreateExportJobCommand)
-    .resolves({
-      ExportJobResponse: {
-        Id: 'job-1',
-        ApplicationId: 'app',
-        CreationDate: 'd',
-        Definition: { RoleArn: 'r', S3UrlPrefix: 's3://b/p' },
-        JobStatus: 'CREATED',
-        Type: 'EXPORT',
-      },
-    });
+  pinpoint.on(CreateExportJobCommand).resolves({
+    ExportJobResponse: {
+      Id: 'job-1',
+      ApplicationId: 'app',
+      CreationDate: 'd',
+      Definition: { RoleArn: 'r', S3UrlPrefix: 's3://b/p' },
+      JobStatus: 'CREATED',
+      Type: 'EXPORT',
+    },
+  });
   pinpoint
     .on(GetExportJobCommand)
     .resolvesOnce({
