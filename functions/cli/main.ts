@@ -4,6 +4,7 @@ import { generateEventsCommand, generateEventsUsage } from './commands/generate-
 import { importCommand, importUsage } from './commands/import.ts';
 import { journeysCommand, journeysUsage } from './commands/journeys.ts';
 import { modelCommand, modelUsage } from './commands/model.ts';
+import { pinpointCommand, pinpointUsage } from './commands/pinpoint.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
 import { renderCommand, renderUsage } from './commands/render.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
@@ -55,6 +56,11 @@ const COMMANDS: Record<string, Command> = {
       'Turn CDNOW or Online Retail purchases, or profile files (CSV, JSON Lines, Pinpoint), into events',
     usage: importUsage,
     run: importCommand,
+  },
+  pinpoint: {
+    summary: 'Move off Amazon Pinpoint: import an exported project as Cairn files with a report',
+    usage: pinpointUsage,
+    run: pinpointCommand,
   },
   profiles: {
     summary: 'Profiles, RFM, pAlive and lifecycle stage of every customer as of a time',

@@ -1,0 +1,386 @@
+import type { Condition, Step } from '../journeys/schema.ts';
+import { parseDuration } from '../time/duration.ts';
+import { type ConditionContext, simpleCondition } from './conditions.ts';
+import { UniqueIds } from './names.ts';
+import type { ObjectFindings } from './report.ts';
+import type { Activity, WaitTime } from './source.ts';
+
+/** What an activity's steps need from the rest of the import. */
+export type ActivityContext = Omit<ConditionContext, 'sendStepOf' | 'window'> & {
+  /** The Cairn template of a Pinpoint template name, with the channels it has content for. */
+  templateOf: (name: string) => { id: string; channels: string[] } | undefined;
+};
+
+const KIND_NAMES: Record<string, string> = {
+  EMAIL: 'email',
+  SMS: 'sms',
+  PUSH: 'push',
+  CUSTOM: 'call',
+  Wait: 'wait',
+  ConditionalSplit: 'condition',
+  MultiCondition: 'multi-condition',
+  RandomSplit: 'random-split',
+  Holdout: 'holdout',
+  ContactCenter: 'contact-center',
+};
+
+function kindOf(activity: Activity): string | undefined {
+  return Object.keys(KIND_NAMES).find((k) =>
+    Object.entries(activity).some(([key, v]) => key === k && v !== undefined),
+  );
+}
+
+const END = 'end';
+
+/**
+ * Turns a journey's activities into steps, in the order a customer meets them from the start activity. Each
+ * activity gets a readable step id (its description, else its kind and number); an evaluation wait becomes a
+ * wait step before its split. Returns undefined when an activity cannot be mapped.
+ */
+export function activitySteps(
+  activities: Readonly<Record<string, Activity>>,
+  start: string,
+  context: ActivityContext,
+  findings: ObjectFindings,
+): { steps: Step[]; stepOf: ReadonlyMap<string, string> } | undefined {
+  const order = reachableOrder(activities, start);
+  for (const id of Object.keys(activities))
+    if (!order.includes(id)) findings.skip(`Activities.${id}`, 'not reachable from StartActivity');
+  const ids = new UniqueIds([END]);
+  const counters = new Map<string, number>();
+  const stepOf = new Map<string, string>();
+  for (const id of order) {
+    const activity = activities[id] ?? {};
+    const kind = KIND_NAMES[kindOf(activity) ?? ''] ?? 'step';
+    const n = (counters.get(kind) ?? 0) + 1;
+    counters.set(kind, n);
+    stepOf.set(id, ids.take(activity.Description ? activity.Description : `${kind}-${n}`));
+  }
+  const builder = new StepBuilder(activities, stepOf, context, findings);
+  const steps = order.flatMap((id) => builder.build(id));
+  if (builder.failed) return undefined;
+  if (builder.needsEnd) steps.push({ id: END, type: 'exit', reason: 'end-of-path' });
+  return { steps, stepOf };
+}
+
+/** Activity ids in breadth-first order from the start. */
+function reachableOrder(activities: Readonly<Record<string, Activity>>, start: string): string[] {
+  const order: string[] = [];
+  const queue = [start];
+  while (queue.length > 0) {
+    const id = queue.shift() ?? '';
+    if (order.includes(id) || activities[id] === undefined) continue;
+    order.push(id);
+    queue.push(...nextActivities(activities[id] ?? {}));
+  }
+  return order;
+}
+
+function nextActivities(a: Activity): string[] {
+  const all = [
+    a.EMAIL?.NextActivity,
+    a.SMS?.NextActivity,
+    a.PUSH?.NextActivity,
+    a.CUSTOM?.NextActivity,
+    a.Wait?.NextActivity,
+    a.Holdout?.NextActivity,
+    a.ContactCenter?.NextActivity,
+    a.ConditionalSplit?.TrueActivity,
+    a.ConditionalSplit?.FalseActivity,
+    ...(a.MultiCondition?.Branches ?? []).map((b) => b.NextActivity),
+    a.MultiCondition?.DefaultActivity,
+    ...(a.RandomSplit?.Branches ?? []).map((b) => b.NextActivity),
+  ];
+  return all.filter((n): n is string => n !== undefined);
+}
+
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:/;
+
+class StepBuilder {
+  failed = false;
+  needsEnd = false;
+
+  constructor(
+    private readonly activities: Readonly<Record<string, Activity>>,
+    private readonly stepOf: ReadonlyMap<string, string>,
+    private readonly context: ActivityContext,
+    private readonly findings: ObjectFindings,
+  ) {}
+
+  private fail(path: string, why: string): Step[] {
+    this.findings.skip(path, why);
+    this.failed = true;
+    return [];
+  }
+
+  /** The step that an activity id leads to: a contact-center activity is passed over. */
+  private target(next: string | undefined, seen: ReadonlySet<string> = new Set()): string | undefined {
+    if (next === undefined || seen.has(next)) return undefined;
+    const activity = this.activities[next];
+    if (activity?.ContactCenter)
+      return this.target(activity.ContactCenter.NextActivity, new Set([...seen, next]));
+    return this.stepOf.get(next);
+  }
+
+  /** A target that must exist (branches, variants): the end step when the activity has none. */
+  private required(next: string | undefined): string {
+    const step = this.target(next);
+    if (step !== undefined) return step;
+    this.needsEnd = true;
+    return END;
+  }
+
+  private nextOf(next: string | undefined): { next?: string } {
+    const step = this.target(next);
+    return step === undefined ? {} : { next: step };
+  }
+
+  build(activityId: string): Step[] {
+    const a = this.activities[activityId] ?? {};
+    const id = this.stepOf.get(activityId) ?? activityId;
+    const at = `Activities.${activityId}`;
+    if (a.ContactCenter) {
+      this.findings.skip(
+        `${at}.ContactCenter`,
+        'Amazon Connect calls have no Cairn step: passed over to its NextActivity',
+      );
+      return [];
+    }
+    if (a.EMAIL) return this.send(id, 'email', a.EMAIL, `${at}.EMAIL`);
+    if (a.SMS) return this.send(id, 'sms', a.SMS, `${at}.SMS`);
+    if (a.PUSH) return this.send(id, 'push', a.PUSH, `${at}.PUSH`);
+    if (a.CUSTOM) return this.call(id, a.CUSTOM, `${at}.CUSTOM`);
+    if (a.Wait) {
+      const wait = this.wait(id, a.Wait.WaitTime, `${at}.Wait.WaitTime`);
+      return wait ? [{ ...wait, ...this.nextOf(a.Wait.NextActivity) }] : [];
+    }
+    if (a.Holdout) return this.holdout(id, a.Holdout, `${at}.Holdout`);
+    if (a.RandomSplit) {
+      const branches = a.RandomSplit.Branches ?? [];
+      return [
+        {
+          id,
+          type: 'split',
+          variants: branches.map((b, i) => ({
+            name: `path-${i + 1}`,
+            percent: b.Percentage ?? 0,
+            next: this.required(b.NextActivity),
+          })),
+        },
+      ];
+    }
+    if (a.ConditionalSplit) return this.conditional(id, a.ConditionalSplit, at);
+    if (a.MultiCondition) return this.multi(id, a.MultiCondition, at);
+    return this.fail(
+      at,
+      'an activity needs one of EMAIL, SMS, PUSH, CUSTOM, Wait, ConditionalSplit, MultiCondition, RandomSplit, Holdout or ContactCenter',
+    );
+  }
+
+  private send(
+    id: string,
+    channel: 'email' | 'sms' | 'push',
+    activity: NonNullable<Activity['EMAIL' | 'SMS' | 'PUSH']>,
+    at: string,
+  ): Step[] {
+    const name = activity.TemplateName;
+    const template = name === undefined ? undefined : this.context.templateOf(name);
+    if (!template)
+      return this.fail(`${at}.TemplateName`, `template ${name ?? '(none)'} is not in the export`);
+    if (!template.channels.includes(channel))
+      return this.fail(`${at}.TemplateName`, `template ${name} has no ${channel} content`);
+    if (activity.TemplateVersion !== undefined)
+      this.findings.change(
+        `${at}.TemplateVersion`,
+        'Cairn templates have no versions: the exported (active) version is used',
+      );
+    if (activity.MessageConfig && Object.keys(activity.MessageConfig).length > 0)
+      this.findings.skip(
+        `${at}.MessageConfig`,
+        'sender identities (from address, origination number, sender id) are set per environment (docs/channels.md)',
+      );
+    this.findings.map(at, `send on ${channel} with template ${template.id} (step ${id})`);
+    return [
+      {
+        id,
+        type: 'send',
+        channel,
+        template: template.id,
+        priority: 'normal',
+        ...this.nextOf(activity.NextActivity),
+      },
+    ];
+  }
+
+  private call(id: string, custom: NonNullable<Activity['CUSTOM']>, at: string): Step[] {
+    const uri = custom.DeliveryUri ?? '';
+    const data = custom.MessageConfig?.Data;
+    const common = {
+      id,
+      type: 'call' as const,
+      timeout: 'PT10S',
+      retries: 2,
+      backoff: 'PT10S',
+      onUnknown: 'fail' as const,
+    };
+    this.findings.change(
+      at,
+      'Cairn calls the target once per customer, with the payload and an idempotency key; Pinpoint sent batches of endpoints',
+    );
+    if (custom.EndpointTypes)
+      this.findings.skip(
+        `${at}.EndpointTypes`,
+        'a call step is made once per customer, whatever their channels',
+      );
+    if (custom.TemplateName)
+      this.findings.skip(`${at}.TemplateName`, 'a call step has no template; its payload is the Data');
+    const next = this.nextOf(custom.NextActivity);
+    if (LAMBDA_ARN.test(uri))
+      return [{ ...common, lambda: { function: uri, ...(data ? { payload: { data } } : {}) }, ...next }];
+    if (uri.startsWith('https://'))
+      return [{ ...common, http: { url: uri, method: 'POST', ...(data ? { body: data } : {}) }, ...next }];
+    return this.fail(
+      `${at}.DeliveryUri`,
+      `expected a Lambda function ARN or an https:// URL, found "${uri}"`,
+    );
+  }
+
+  private holdout(id: string, holdout: NonNullable<Activity['Holdout']>, at: string): Step[] {
+    const percent = holdout.Percentage;
+    if (!(percent > 0 && percent < 100))
+      return this.fail(`${at}.Percentage`, `expected a percentage above 0 and below 100, found ${percent}`);
+    this.findings.change(
+      at,
+      'Pinpoint ended the journey for held-out customers; a Cairn holdout walks them through the remaining steps without ' +
+        'sending anything, so that the goal is measured for them too (docs/journeys.md, holdout). Messages are withheld as before; ' +
+        'call steps after it are still made for them',
+    );
+    return [{ id, type: 'holdout', percent, ...this.nextOf(holdout.NextActivity) }];
+  }
+
+  /** A wait step for a WaitTime (WaitFor: a duration, WaitUntil: an instant). */
+  private wait(
+    id: string,
+    time: WaitTime | undefined,
+    at: string,
+  ): Extract<Step, { type: 'wait' }> | undefined {
+    if (time?.WaitFor !== undefined) {
+      const parsed = parseDuration(time.WaitFor);
+      if (parsed.ok) return { id, type: 'wait', duration: time.WaitFor };
+      this.fail(`${at}.WaitFor`, `${parsed.message} (found "${time.WaitFor}")`);
+      return undefined;
+    }
+    if (time?.WaitUntil !== undefined) {
+      const at_ = time.WaitUntil.replace(/\.\d+(?=Z|[+-])/, '');
+      if (
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})$/.test(at_) &&
+        !Number.isNaN(Date.parse(at_))
+      )
+        return { id, type: 'wait', until: { at: at_ } };
+      this.fail(`${at}.WaitUntil`, `expected an ISO-8601 instant with its offset, found "${time.WaitUntil}"`);
+      return undefined;
+    }
+    this.fail(at, 'a wait needs WaitFor or WaitUntil');
+    return undefined;
+  }
+
+  /** The evaluation wait before a split, if any: the split's entry step is then the wait. */
+  private evaluation(
+    id: string,
+    time: WaitTime | undefined,
+    at: string,
+  ): { steps: Step[]; branchId: string; window?: string } {
+    if (time === undefined) return { steps: [], branchId: id };
+    const branchId = `${id}-check`;
+    const wait = this.wait(id, time, at);
+    return {
+      steps: wait ? [{ ...wait, next: branchId }] : [],
+      branchId,
+      ...(time.WaitFor ? { window: time.WaitFor } : {}),
+    };
+  }
+
+  private conditionContext(window: string | undefined): ConditionContext {
+    return {
+      ...this.context,
+      window,
+      sendStepOf: (activityId) => {
+        const a = this.activities[activityId];
+        return a && (a.EMAIL || a.SMS || a.PUSH) ? this.stepOf.get(activityId) : undefined;
+      },
+    };
+  }
+
+  private conditional(id: string, split: NonNullable<Activity['ConditionalSplit']>, at: string): Step[] {
+    const { steps, branchId, window } = this.evaluation(
+      id,
+      split.EvaluationWaitTime,
+      `${at}.ConditionalSplit.EvaluationWaitTime`,
+    );
+    const context = this.conditionContext(window);
+    const conditions = (split.Condition?.Conditions ?? []).map((c, i) =>
+      simpleCondition(c, `${at}.ConditionalSplit.Condition.Conditions[${i}]`, context, this.findings),
+    );
+    if (conditions.length === 0)
+      return this.fail(`${at}.ConditionalSplit.Condition`, 'a conditional split needs conditions');
+    if (conditions.some((c) => c === undefined))
+      return this.fail(`${at}.ConditionalSplit`, 'a condition could not be mapped');
+    const defined = conditions.filter((c): c is Condition => c !== undefined);
+    const yes = this.required(split.TrueActivity);
+    const no = this.required(split.FalseActivity);
+    if (split.Condition?.Operator === 'ANY' || defined.length === 1)
+      return [
+        ...steps,
+        {
+          id: branchId,
+          type: 'branch',
+          branches: defined.map((when) => ({ name: 'true', when, next: yes })),
+          default: no,
+        },
+      ];
+    // ALL: one branch per condition in a chain, each going on to the next only when its condition holds.
+    const chain = defined.map((_, i) => (i === 0 ? branchId : `${branchId}-${i + 1}`));
+    return [
+      ...steps,
+      ...defined.map((when, i) => ({
+        id: chain[i] ?? branchId,
+        type: 'branch' as const,
+        branches: [
+          { name: i === defined.length - 1 ? 'true' : `condition ${i + 1}`, when, next: chain[i + 1] ?? yes },
+        ],
+        default: no,
+      })),
+    ];
+  }
+
+  private multi(id: string, split: NonNullable<Activity['MultiCondition']>, at: string): Step[] {
+    const { steps, branchId, window } = this.evaluation(
+      id,
+      split.EvaluationWaitTime,
+      `${at}.MultiCondition.EvaluationWaitTime`,
+    );
+    const context = this.conditionContext(window);
+    const branches = (split.Branches ?? []).map((b, i) => {
+      const where = `${at}.MultiCondition.Branches[${i}]`;
+      const when = b.Condition
+        ? simpleCondition(b.Condition, `${where}.Condition`, context, this.findings)
+        : undefined;
+      return when === undefined
+        ? undefined
+        : { name: `branch ${i + 1}`, when, next: this.required(b.NextActivity) };
+    });
+    if (branches.length === 0)
+      return this.fail(`${at}.MultiCondition.Branches`, 'a multivariate split needs branches');
+    if (branches.some((b) => b === undefined))
+      return this.fail(`${at}.MultiCondition`, 'a branch condition could not be mapped');
+    return [
+      ...steps,
+      {
+        id: branchId,
+        type: 'branch',
+        branches: branches.filter((b) => b !== undefined),
+        default: this.required(split.DefaultActivity),
+      },
+    ];
+  }
+}

@@ -1,0 +1,203 @@
+import { stringify } from 'yaml';
+import type * as z from 'zod';
+import { parseConfigFile } from '../diagnostics/config-file.ts';
+import { formatProblem } from '../diagnostics/problem.ts';
+import type { ActivityContext } from './activities.ts';
+import { dimensionsExpr } from './dimensions.ts';
+import { journeyTest } from './journey-tests.ts';
+import { importJourney } from './journeys.ts';
+import { slug, UniqueIds } from './names.ts';
+import { ObjectFindings, type ObjectReport, reportMarkdown } from './report.ts';
+import { type SegmentOut, SegmentWriter, segmentExpr } from './segments.ts';
+import { importPolicies } from './settings.ts';
+import { ApplicationSettings, PinpointJourney, PinpointSegment, PinpointTemplate } from './source.ts';
+import { importTemplate } from './templates.ts';
+
+/** One file of an export folder, its path relative to the folder (`journeys/abc.json`). */
+export type ExportFile = { file: string; text: string };
+/** One file to write, its path relative to the output folder. */
+export type OutputFile = { path: string; text: string };
+
+export type ImportResult =
+  | { ok: true; files: OutputFile[]; reports: ObjectReport[] }
+  | { ok: false; problems: string[] };
+
+const HEADER = '# Written by cairn pinpoint import; see IMPORT-REPORT.md.\n';
+
+function yamlFile(path: string, value: unknown, schemaPath?: string): OutputFile {
+  const schema = schemaPath ? `# yaml-language-server: $schema=${schemaPath}\n` : '';
+  return {
+    path,
+    text: `${schema}${HEADER}${stringify(value, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+  };
+}
+
+/** Parses every file of a kind; the problems name the file and the path in it. */
+function parseAll<S extends z.ZodType>(
+  schema: S,
+  files: readonly ExportFile[],
+  problems: string[],
+): { file: string; value: z.output<S> }[] {
+  const out: { file: string; value: z.output<S> }[] = [];
+  for (const { file, text } of files) {
+    const parsed = parseConfigFile(schema, file, text);
+    if (parsed.value !== undefined) out.push({ file, value: parsed.value });
+    problems.push(...parsed.problems.map(formatProblem));
+  }
+  return out;
+}
+
+const under = (files: readonly ExportFile[], folder: string) =>
+  files.filter(
+    (f) => f.file.startsWith(`${folder}/`) && f.file.endsWith('.json') && f.file.split('/').length === 2,
+  );
+
+/**
+ * `cairn pinpoint import`: a Pinpoint export folder to Cairn files, offline and pure. Unknown or malformed
+ * input stops it with every problem's file and path; otherwise it writes what it could map and says, per
+ * object, what it mapped, what changed meaning and what it did not map.
+ */
+export function importPinpointExport(files: readonly ExportFile[]): ImportResult {
+  const problems: string[] = [];
+  const journeys = parseAll(PinpointJourney, under(files, 'journeys'), problems);
+  const segments = parseAll(PinpointSegment, under(files, 'segments'), problems);
+  const templates = parseAll(PinpointTemplate, under(files, 'templates'), problems);
+  const settingsFile = files.filter((f) => f.file === 'application-settings.json');
+  const [settings] = parseAll(ApplicationSettings, settingsFile, problems);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const reports: ObjectReport[] = [];
+  const out: OutputFile[] = [];
+  const templateIds = new UniqueIds();
+  const templateOf = new Map<string, { id: string; channels: string[] }>();
+  for (const { file, value } of templates) {
+    const findings = new ObjectFindings();
+    const template = importTemplate(value, findings);
+    const id = templateIds.take(value.TemplateName);
+    const path = `templates/${id}.yaml`;
+    if (template) {
+      const channels = ['email', 'sms', 'push'].filter((c) => c in template);
+      const known = templateOf.get(value.TemplateName);
+      // A Pinpoint template name may hold an email, an SMS and a push template: one Cairn file with each part.
+      if (known) {
+        const existing = out.find((o) => o.path === `templates/${known.id}.yaml`);
+        known.channels.push(...channels);
+        if (existing)
+          existing.text += stringify(
+            Object.fromEntries(Object.entries(template).filter(([k]) => k !== 'description')),
+            { lineWidth: 0 },
+          );
+        reports.push(
+          findings.report(`${value.TemplateType} template`, value.TemplateName, file, [
+            `templates/${known.id}.yaml`,
+          ]),
+        );
+        continue;
+      }
+      templateOf.set(value.TemplateName, { id, channels });
+      out.push(yamlFile(path, template));
+    }
+    reports.push(
+      findings.report(`${value.TemplateType} template`, value.TemplateName, file, template ? [path] : []),
+    );
+  }
+
+  const segmentIds = new UniqueIds();
+  const idOfSegment = new Map(
+    segments.map(({ value }) => [value.Id, segmentIds.take(value.Name ?? value.Id)]),
+  );
+  const writtenSegments: SegmentOut[] = [];
+  for (const { file, value } of segments) {
+    const findings = new ObjectFindings();
+    const id = idOfSegment.get(value.Id) ?? value.Id;
+    const expr = segmentExpr(value, id, idOfSegment, findings);
+    const writer = new SegmentWriter(segmentIds);
+    if (expr) writer.write(id, value.Name ?? id, `Imported from Pinpoint segment ${value.Id}.`, expr);
+    else idOfSegment.delete(value.Id);
+    writtenSegments.push(...writer.files);
+    reports.push(
+      findings.report(
+        'segment',
+        value.Name ?? value.Id,
+        file,
+        writer.files.map((s) => `segments/${s.id}.yaml`),
+      ),
+    );
+  }
+
+  const policyFindings = new ObjectFindings();
+  const policies = importPolicies(
+    settings?.value,
+    journeys.map((j) => j.value),
+    policyFindings,
+  );
+  out.push(yamlFile('policies.yaml', policies));
+  reports.push(
+    policyFindings.report(
+      'application settings',
+      settings?.value.ApplicationId ?? '(none exported)',
+      settings?.file ?? 'application-settings.json',
+      ['policies.yaml'],
+    ),
+  );
+
+  const journeyIds = new UniqueIds();
+  for (const { file, value } of journeys) {
+    const findings = new ObjectFindings();
+    const id = journeyIds.take(value.Name);
+    const helpers = new SegmentWriter(segmentIds);
+    const context: ActivityContext & { applicationTotalCap?: number } = {
+      segmentOf: (pinpointId) => idOfSegment.get(pinpointId),
+      templateOf: (name) => templateOf.get(name),
+      dimensionSegment: (dims, where) => {
+        const expr = dimensionsExpr(dims, where, findings);
+        return expr
+          ? helpers.write(
+              segmentIds.take(`${id}-${slug(where.split('.')[1] ?? 'condition')}`),
+              `${value.Name}: ${where}`,
+              `A condition of Pinpoint journey ${value.Id}.`,
+              expr,
+            )
+          : undefined;
+      },
+      ...(settings?.value.JourneyLimits?.TotalCap
+        ? { applicationTotalCap: settings.value.JourneyLimits.TotalCap }
+        : {}),
+    };
+    const journey = importJourney(value, id, context, findings);
+    const written: string[] = [];
+    if (journey) {
+      writtenSegments.push(...helpers.files);
+      written.push(`${id}.yaml`, ...helpers.files.map((s) => `segments/${s.id}.yaml`));
+      out.push(yamlFile(`${id}.yaml`, journey, './schema.json'));
+      const bySegment = new Map(writtenSegments.map((s) => [s.id, s]));
+      const test = journeyTest(journey, bySegment);
+      for (const skipped of test.skipped) findings.skip('(journey test)', `no case for the path ${skipped}`);
+      if (test.file) {
+        // A journey test runs active journeys only: an inactive one's test waits beside the others.
+        const path = journey.status === 'active' ? `tests/${id}.test.yaml` : `tests/inactive/${id}.test.yaml`;
+        if (journey.status !== 'active')
+          findings.change(
+            'State',
+            `the journey is ${journey.status}: move ${path} to tests/ when you make it active`,
+          );
+        out.push(yamlFile(path, test.file));
+        written.push(path);
+      }
+    }
+    reports.push(findings.report('journey', value.Name, file, written));
+  }
+  for (const segment of writtenSegments)
+    out.push(yamlFile(`segments/${segment.id}.yaml`, segment, './schema.json'));
+  for (const other of files.filter((f) => f.file.startsWith('campaigns/')))
+    reports.push(new ObjectFindings().report('campaign', other.file, other.file, []));
+  const campaignCount = files.filter((f) => f.file.startsWith('campaigns/')).length;
+  if (campaignCount > 0)
+    for (const r of reports.filter((r) => r.kind === 'campaign'))
+      r.unmapped.push({
+        path: '(campaign)',
+        note: 'campaigns are not imported yet: Cairn campaign files are being built',
+      });
+  out.push({ path: 'IMPORT-REPORT.md', text: `${reportMarkdown(reports)}\n` });
+  return { ok: true, files: out, reports };
+}

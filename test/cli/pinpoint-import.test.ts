@@ -1,0 +1,86 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../functions/cli/main.ts';
+import { memoryIo, tempDir } from './support.ts';
+
+const EXPORT = 'test/fixtures/pinpoint/export';
+
+async function cli(args: string[]) {
+  const { io, out, err } = memoryIo();
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cairn pinpoint import', () => {
+  it('turns the export into files that validate, with journey tests that pass and a report', async () => {
+    // Prepare
+    const dir = await tempDir();
+    // Act
+    const imported = await cli(['pinpoint', 'import', EXPORT, '--out', dir]);
+    const validated = await cli(['validate', dir, '--quiet']);
+    const tested = await cli(['test', '--journeys', dir]);
+    const report = await readFile(join(dir, 'IMPORT-REPORT.md'), 'utf8');
+    // Assess
+    expect(imported.code).toBe(0);
+    expect(validated.err).toBe('');
+    expect(validated.code).toBe(0);
+    expect(tested.out).toContain('8 passed, 0 failed');
+    expect(tested.code).toBe(0);
+    expect(report).toContain('`Activities.a7.ContactCenter`: Amazon Connect calls have no Cairn step');
+    expect(report).toContain('Pinpoint ended the journey for held-out customers');
+    expect(report).toContain('`Schedule`: Cairn journeys have no start and end times');
+    expect(report).toContain('`Limits.MessagesPerSecond`');
+    expect(report).toContain('`Dimensions.Behavior.Recency`: active means');
+  });
+
+  it('maps each activity type to its step', async () => {
+    // Prepare
+    const dir = await tempDir();
+    // Act
+    await cli(['pinpoint', 'import', EXPORT, '--out', dir]);
+    const welcome = await readFile(join(dir, 'welcome-series.yaml'), 'utf8');
+    const vip = await readFile(join(dir, 'vip-offers.yaml'), 'utf8');
+    // Assess
+    for (const type of ['send', 'wait', 'branch', 'holdout', 'call'])
+      expect(welcome).toContain(`type: ${type}`);
+    for (const type of ['split', 'branch', 'call']) expect(vip).toContain(`type: ${type}`);
+    expect(welcome).toContain('id: welcome-email');
+    expect(welcome).toContain('is: opened');
+    expect(welcome).toContain('function: arn:aws:lambda:eu-west-1:123456789012:function:crm-sync');
+    expect(vip).toContain('at: 2026-12-01T09:00:00Z');
+    expect(vip).toContain('Segment Entered');
+  });
+
+  it('rejects a key Pinpoint never had with the file and the path, and writes nothing', async () => {
+    // Prepare
+    const source = await tempDir();
+    const dir = await tempDir();
+    await cp(EXPORT, source, { recursive: true });
+    const file = join(source, 'journeys', 'j-welcome.json');
+    const journey = JSON.parse(await readFile(file, 'utf8'));
+    journey.Activities.a2.Wait.WaitTime.WaitFour = 'P1D';
+    await writeFile(file, JSON.stringify(journey, null, 2));
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', dir]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /journeys\/j-welcome\.json:\d+:\d+ Activities\.a2\.Wait\.WaitTime\.WaitFour: unknown key "WaitFour"; did you mean "WaitFor"\?/,
+    );
+    await expect(readFile(join(dir, 'IMPORT-REPORT.md'), 'utf8')).rejects.toThrow();
+  });
+
+  it('rejects a malformed value with its path', async () => {
+    // Prepare
+    const source = await tempDir();
+    await cp(EXPORT, source, { recursive: true });
+    const file = join(source, 'segments', 's-uk.json');
+    await writeFile(file, '{ "ApplicationId": "app-1", "Id": "s-uk", "SegmentType": "DYNAMIC" }');
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', await tempDir()]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/segments\/s-uk\.json:1:\d+ SegmentType: /);
+  });
+});
