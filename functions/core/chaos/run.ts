@@ -52,8 +52,11 @@ export type ChaosReport = {
 };
 
 const DAY_MS = 86_400_000;
-/** Redrives after the end, each after running on: a redriven send may be throttled again. */
-const MAX_REDRIVE_ROUNDS = 20;
+/**
+ * How soon a dead-lettered send is redriven: an operator's alarm on the DLQ and its automated redrive, within a
+ * quarter of an hour. A send redriven much later is decided again then, when its enrollment may have ended.
+ */
+const REDRIVE_EVERY_MS = 15 * 60_000;
 
 /**
  * The chaos harness: the same population through a machine twice, without faults and with a seeded schedule
@@ -95,22 +98,35 @@ async function drive(
   if (options.daysAfter * DAY_MS <= DUPLICATE_DELAY_MS.max)
     throw new RangeError(`chaos: daysAfter must be more than ${DUPLICATE_DELAY_MS.max / DAY_MS} days`);
   const every = options.progressEvery ?? 100_000;
+  let clock = Number.NEGATIVE_INFINITY;
   for (const { event, at } of arrivals) {
     if (machine.restart && plan?.strikes('restart')) await machine.restart();
+    // Sends dead-lettered while the clock runs to this arrival are redriven within REDRIVE_EVERY_MS.
+    if (clock !== Number.NEGATIVE_INFINITY) await runRedriving(machine, clock, at, redriven);
+    clock = Math.max(clock, at);
     await machine.put(event, at);
     // The end is measured from the events' own times, not their arrivals, so both runs end together.
     last = Math.max(last, Date.parse(event.time));
     await redrive(machine, redriven);
     if (++inputs % every === 0) options.onProgress?.({ run: name, inputs });
   }
-  const until = last + options.daysAfter * DAY_MS;
-  for (let round = 0; round < MAX_REDRIVE_ROUNDS; round++) {
-    await machine.runTo(until);
-    const before = redriven.sends;
-    await redrive(machine, redriven);
-    if (redriven.sends === before) break;
-  }
+  await runRedriving(machine, clock, last + options.daysAfter * DAY_MS, redriven);
   return { inputs, redriven: redriven.sends };
+}
+
+/** Runs the machine from `from` to `to`, redriving the undelivered sends every REDRIVE_EVERY_MS on the way. */
+async function runRedriving(
+  machine: ChaosMachine,
+  from: number,
+  to: number,
+  redriven: { seen: number; sends: number },
+): Promise<void> {
+  for (let at = from + REDRIVE_EVERY_MS; at < to; at += REDRIVE_EVERY_MS) {
+    await machine.runTo(at);
+    await redrive(machine, redriven);
+  }
+  await machine.runTo(to);
+  await redrive(machine, redriven);
 }
 
 /** Redrives the undelivered sends dead-lettered since the letters `redriven` has seen, and counts them there. */
