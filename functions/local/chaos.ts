@@ -21,6 +21,7 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
     const dataDir = await mkdtemp(join(tmpdir(), 'cairn-chaos-'));
     let clock: VirtualClock | undefined;
     let stack: LocalStack | undefined;
+    let restarted = false;
     // Letters of the stacks before a restart: a new stack starts with none.
     const earlier: DeadLetter[] = [];
     const start = (on: VirtualClock) => startLocalStack({ journeysDir, clock: on, dataDir, wrap });
@@ -45,6 +46,9 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
       async runTo(at) {
         const machine = await running(at);
         await runUntil(machine.stack, machine.clock, at);
+        // A replay knows when its timers are due only from those it scheduled (observed-timers.ts); after a
+        // restart, the ones scheduled before it are in the table alone, so each step sweeps for them.
+        if (restarted) await machine.stack.sweepTimers();
       },
       deadLetters: () =>
         earlier.length === 0 ? (stack?.deadLetters ?? []) : [...earlier, ...(stack?.deadLetters ?? [])],
@@ -54,6 +58,7 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
         earlier.push(...stack.deadLetters);
         await stack.stop();
         stack = await start(clock);
+        restarted = true;
       },
       async stop() {
         await stack?.stop();
