@@ -5,8 +5,10 @@ import type { ChaosMachine } from '../core/chaos/run.ts';
 import type { CustomerEvent } from '../core/events/index.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { PortWrappers } from '../core/ports/port-wrappers.ts';
+import type { TimerStore } from '../core/ports/timer-store.ts';
 import { VirtualClock } from '../core/runtime/clock.ts';
-import { runUntil } from '../core/runtime/drive.ts';
+import { runUntil, SWEEP_INTERVAL_MS } from '../core/runtime/drive.ts';
+import { ObservedTimerStore } from './observed-timers.ts';
 import { replayEntries } from './replay.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
@@ -21,10 +23,24 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
     const dataDir = await mkdtemp(join(tmpdir(), 'cairn-chaos-'));
     let clock: VirtualClock | undefined;
     let stack: LocalStack | undefined;
-    let restarted = false;
+    // Due times of the timers in the table, kept across restarts (the table keeps the timers themselves).
+    const due = new Map<string, number>();
+    let observed = new ObservedTimerStore(noTimers, due);
     // Letters of the stacks before a restart: a new stack starts with none.
     const earlier: DeadLetter[] = [];
-    const start = (on: VirtualClock) => startLocalStack({ journeysDir, clock: on, dataDir, wrap });
+    const start = (on: VirtualClock) =>
+      startLocalStack({
+        journeysDir,
+        clock: on,
+        dataDir,
+        wrap: {
+          ...wrap,
+          timers: (store) => {
+            observed = new ObservedTimerStore(store, due);
+            return observed;
+          },
+        },
+      });
     const running = async (at: number): Promise<{ stack: LocalStack; clock: VirtualClock }> => {
       // The clock starts at the first event, as a replay's does.
       clock ??= new VirtualClock(at);
@@ -45,10 +61,18 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
       },
       async runTo(at) {
         const machine = await running(at);
+        // A replay's stack knows when timers are due only from those it scheduled (observed-timers.ts); the
+        // harness follows them across restarts too, and sweeps at each one's minute, as the schedule would.
+        for (let due = observed.nextDueAt(); due !== undefined; ) {
+          const minute = Math.ceil(due / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS;
+          if (minute > at) break;
+          await runUntil(machine.stack, machine.clock, minute);
+          await machine.stack.sweepTimers();
+          const next = observed.nextDueAt();
+          // A timer that failed stays pending: it is tried again at the next step, not in a loop here.
+          due = next === due ? undefined : next;
+        }
         await runUntil(machine.stack, machine.clock, at);
-        // A replay knows when its timers are due only from those it scheduled (observed-timers.ts); after a
-        // restart, the ones scheduled before it are in the table alone, so each step sweeps for them.
-        if (restarted) await machine.stack.sweepTimers();
       },
       deadLetters: () =>
         earlier.length === 0 ? (stack?.deadLetters ?? []) : [...earlier, ...(stack?.deadLetters ?? [])],
@@ -58,7 +82,6 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
         earlier.push(...stack.deadLetters);
         await stack.stop();
         stack = await start(clock);
-        restarted = true;
       },
       async stop() {
         await stack?.stop();
@@ -67,6 +90,14 @@ export function localMachine(journeysDir: string): (wrap: PortWrappers) => Promi
     };
   };
 }
+
+/** No timers: what the harness follows before the first stack starts. */
+const noTimers: TimerStore = {
+  schedule: async () => {},
+  cancel: async () => {},
+  due: async () => [],
+  done: async () => {},
+};
 
 /** The event as an app puts it: its own id rides along as a replay does (functions/local/endpoint.ts). */
 function entryOf(event: CustomerEvent, at: number) {

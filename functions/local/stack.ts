@@ -258,7 +258,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ports: compose({
         table,
         exits,
-        timers: timers ?? tableTimers,
+        timers: wrap.timers ? wrap.timers(timers ?? tableTimers) : (timers ?? tableTimers),
         // A serving stack counts (the handlers' metrics) rather than keeping a result of every message.
         ...(options.serving ? {} : { observer }),
         ...(wrap.states ? { wrapStates: wrap.states } : {}),

@@ -3,6 +3,7 @@ import type { CustomerStateStore } from './customer-state-store.ts';
 import type { PolicyStore } from './policy-store.ts';
 import type { SendQueue } from './send-queue.ts';
 import type { StateWithSuppressions } from './state-with-suppressions.ts';
+import type { TimerStore } from './timer-store.ts';
 
 /** The customer state store as the use cases are handed it (runtime/ingest.ts, ApplyPorts). */
 export type StateStorePort = CustomerStateStore & Partial<StateWithSuppressions>;
@@ -19,4 +20,6 @@ export type PortWrappers = {
   /** The provider side of deliver: the channel router over every channel's adapter. */
   channel?: (channel: ChannelPort) => ChannelPort;
   sends?: (queue: SendQueue) => SendQueue;
+  /** The timer store (the local stack's; the chaos harness follows when timers are due across restarts). */
+  timers?: (store: TimerStore) => TimerStore;
 };
