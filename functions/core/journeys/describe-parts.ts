@@ -34,3 +34,33 @@ export function describeEvent(condition: EventCondition): string {
 export function describeNext(next: string | undefined): string {
   return next ? ` -> ${next}` : ' -> (end)';
 }
+
+/**
+ * An event condition in a few words, for diagrams: its detail-type names, and the other fields it tests by their
+ * last name (`Product Added, cartId exists`; `Segment Entered, segment = frequent-buyers`). The source is left
+ * out: the names say what the event is.
+ */
+export function eventInWords(condition: EventCondition): string {
+  const { 'detail-type': names, source: _source, ...rest } = condition.pattern;
+  const named = Array.isArray(names) && names.every((n) => typeof n === 'string') ? names.join(' or ') : '';
+  const tests = fieldTests(rest, undefined);
+  const correlate = condition.correlate
+    ? [`same ${condition.correlate.map((path) => path.split('.').at(-1)).join(', ')}`]
+    : [];
+  const parts = [named, ...tests, ...correlate].filter((part) => part !== '');
+  return parts.length === 0 ? 'any event' : parts.join(', ');
+}
+
+/** The leaf tests of an event pattern, each named by its field's last name. */
+function fieldTests(pattern: unknown, name: string | undefined): string[] {
+  if (Array.isArray(pattern)) {
+    const field = name ?? 'event';
+    if (pattern.every((value) => typeof value === 'string' || typeof value === 'number'))
+      return [`${field} = ${pattern.join(' or ')}`];
+    if (pattern.length === 1 && JSON.stringify(pattern[0]) === '{"exists":true}') return [`${field} exists`];
+    return [`${field} ${JSON.stringify(pattern.length === 1 ? pattern[0] : pattern)}`];
+  }
+  if (typeof pattern === 'object' && pattern !== null)
+    return Object.entries(pattern).flatMap(([key, value]) => fieldTests(value, key));
+  return [];
+}
