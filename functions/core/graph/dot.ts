@@ -44,9 +44,9 @@ export function toDot(graph: JourneyGraph): string {
 /** A node with an HTML-like label: its title in bold, then what it does, then its counts. */
 function nodeLine(node: GraphNode): string {
   const lines = [
-    `<B>${escapeHtml(node.title)}</B>`,
-    ...labelLines(node).map(escapeHtml),
-    ...countLines(node.counts).map((line) => `<FONT POINT-SIZE="10">${escapeHtml(line)}</FONT>`),
+    `<B>${htmlText(node.title)}</B>`,
+    ...labelLines(node).map(htmlText),
+    ...countLines(node.counts).map((line) => `<FONT POINT-SIZE="10">${htmlText(line)}</FONT>`),
   ];
   return `  ${quoted(node.id)} [label=<${lines.join('<BR/>')}>, ${NODE_STYLES[node.kind]}];`;
 }
@@ -63,4 +63,12 @@ function edgeLine(edge: GraphEdge): string {
 /** A DOT double-quoted string; a newline is a line break, a backslash only itself. */
 function quoted(text: string): string {
   return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
+/**
+ * Text inside an HTML-like label. Graphviz reads backslash escapes there too (`\N` is the node's name), so a
+ * backslash is doubled.
+ */
+function htmlText(text: string): string {
+  return escapeHtml(text).replaceAll('\\', '\\\\');
 }

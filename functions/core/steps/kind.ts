@@ -128,7 +128,10 @@ export type WayKind = 'next' | 'choice' | 'timeout' | 'failure';
 /** One way out of a step: the step it goes to (undefined: the enrollment completes), and its label if any. */
 export type StepWay = { to: string | undefined; kind: WayKind; label?: string };
 
-/** A step as a diagram shows it: a short label, and every way out of it, in the order of its `edges`. */
+/**
+ * A step as a diagram shows it: a short label, and every way out of it (each target of its `edges`, and
+ * undefined where the enrollment completes).
+ */
 export type StepDrawing = { label: string; ways: StepWay[] };
 
 /** The part of a kind that reads raw documents only: what the validator uses, whatever the kind. */
