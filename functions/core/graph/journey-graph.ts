@@ -1,4 +1,4 @@
-import { describeCondition, eventInWords } from '../journeys/describe-parts.ts';
+import { describeCondition, describeEntry, eventInWords } from '../journeys/describe-parts.ts';
 import type { Journey, StepType, Trigger } from '../journeys/schema.ts';
 import { drawStep } from '../steps/index.ts';
 import type { WayKind } from '../steps/kind.ts';
@@ -118,17 +118,10 @@ function watchedNodes(journey: Journey): { node: Omit<GraphNode, 'counts'>; when
 
 /** The trigger, the audience and the entry rule, one per line. */
 function entryInWords(journey: Journey): string {
-  const { reentry, maxEntries, dedupeBy } = journey.entry;
-  const rule =
-    reentry === 'never'
-      ? 'once'
-      : reentry === 'always'
-        ? 'again when not enrolled'
-        : `again after ${durationInWords(reentry)}`;
   return [
     triggerInWords(journey.trigger),
     ...(journey.audience ? [`if ${describeCondition(journey.audience)}`] : []),
-    `enters ${rule}${dedupeBy === undefined ? '' : ` per ${dedupeBy.split('.').at(-1)}`}${maxEntries === undefined ? '' : `, at most ${maxEntries} times`}`,
+    `enters ${describeEntry(journey.entry, journey.trigger.date !== undefined, durationInWords)}`,
   ].join('\n');
 }
 

@@ -30,6 +30,26 @@ export function describeEvent(condition: EventCondition): string {
   return `${JSON.stringify(condition.pattern)}${correlate}`;
 }
 
+/**
+ * Who may enter again and how often: `once`, `again after P30D, at most 3 times`, `once, per
+ * detail.properties.cartId`. A date trigger without dedupeBy is once per occurrence. `duration` words a
+ * duration (as written, unless given).
+ */
+export function describeEntry(
+  entry: { reentry: string; maxEntries?: number | undefined; dedupeBy?: string | undefined },
+  dated: boolean,
+  duration: (text: string) => string = (text) => text,
+): string {
+  const { reentry, maxEntries, dedupeBy } = entry;
+  const rule =
+    reentry === 'never'
+      ? 'once'
+      : reentry === 'always'
+        ? 'again whenever not enrolled'
+        : `again after ${duration(reentry)}`;
+  return `${rule}${dated && !dedupeBy ? ' per occurrence' : ''}${maxEntries ? `, at most ${maxEntries} times` : ''}${dedupeBy ? `, per ${dedupeBy}` : ''}`;
+}
+
 /** Where a step goes next; without a next step the enrollment ends there. */
 export function describeNext(next: string | undefined): string {
   return next ? ` -> ${next}` : ' -> (end)';

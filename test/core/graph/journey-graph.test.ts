@@ -122,7 +122,7 @@ describe('journeyGraph over the sample journeys', () => {
       update: expect.stringMatching(/^update profile set /),
       call: 'call POST https://crm.example.com/hooks/leads',
       failed: { from: 'post-lead', to: 'standard-reply', kind: 'failure', label: 'failed' },
-      entry: 'Product Added, cartId exists\nenters once per cartId',
+      entry: 'Product Added, cartId exists\nenters once, per detail.properties.cartId',
       goal: 'Order Completed',
       exitOn: 'Order Completed',
     });
@@ -199,7 +199,7 @@ describe('journeyGraph on an inline journey', () => {
 
     // Assess
     expect(graph.nodes.find((n) => n.id === TRIGGER_NODE)?.label).toBe(
-      'stage becomes vip from active\nif stage in vip\nenters again when not enrolled, at most 3 times',
+      'stage becomes vip from active\nif stage in vip\nenters again whenever not enrolled, at most 3 times',
     );
     expect(graph.edges.filter((e) => e.kind === 'watch')).toEqual([
       { from: TRIGGER_NODE, to: GOAL_NODE, kind: 'watch', label: 'within 2 days' },

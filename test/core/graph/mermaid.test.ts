@@ -1,15 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { edgeKey, journeyGraph } from '../../../functions/core/graph/journey-graph.ts';
+import { journeyGraph } from '../../../functions/core/graph/journey-graph.ts';
 import { toMermaid } from '../../../functions/core/graph/mermaid.ts';
-import { loadJourneyFile } from '../../../functions/core/journeys/load.ts';
 import { journeyFromYaml } from '../../support/journeys.ts';
+import { countedJourney, sampleJourney } from './support.ts';
 
 const CART_ABANDONMENT = `---
 title: "Cart abandonment"
 ---
 flowchart TD
-  x_trigger(["entry<br/>Product Added, cartId exists<br/>enters once per cartId"])
+  x_trigger(["entry<br/>Product Added, cartId exists<br/>enters once, per detail.properties.cartId"])
   s_wait_for_order("wait-for-order<br/>wait for Order Completed, same cartId")
   s_remind["remind<br/>send push or sms or email: cart-reminder"]
   s_ordered(["ordered<br/>exit: ordered-before-reminder"])
@@ -25,9 +24,7 @@ flowchart TD
 describe('toMermaid', () => {
   it('draws the cart abandonment journey as it always has', async () => {
     // Prepare
-    const file = 'journeys/cart-abandonment.yaml';
-    const { journey } = loadJourneyFile({ file, text: await readFile(file, 'utf8') });
-    if (!journey) throw new Error(`${file} does not load`);
+    const journey = await sampleJourney('cart-abandonment');
 
     // Act
     const text = toMermaid(journeyGraph(journey));
@@ -57,17 +54,7 @@ steps:
 
   it('draws counts under a node and on an edge', () => {
     // Prepare
-    const journey = journeyFromYaml(`
-id: counted
-name: Counted
-trigger: { event: { detail-type: [A] } }
-steps:
-  - { id: hello, type: send, channel: email, template: hello }
-`);
-    const counts = {
-      nodes: new Map([['hello', { entered: 1200, sent: 1180 }]]),
-      edges: new Map([[edgeKey('hello', ':end'), 1180]]),
-    };
+    const { journey, counts } = countedJourney();
 
     // Act
     const text = toMermaid(journeyGraph(journey, counts));

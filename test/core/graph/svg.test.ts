@@ -1,19 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { toDot } from '../../../functions/core/graph/dot.ts';
 import { graphPage } from '../../../functions/core/graph/html.ts';
-import { edgeKey, journeyGraph } from '../../../functions/core/graph/journey-graph.ts';
+import { journeyGraph } from '../../../functions/core/graph/journey-graph.ts';
 import { renderSvg } from '../../../functions/core/graph/svg.ts';
-import { loadJourneyFile } from '../../../functions/core/journeys/load.ts';
-import type { Journey } from '../../../functions/core/journeys/schema.ts';
 import { journeyFromYaml } from '../../support/journeys.ts';
-
-async function sample(id: string): Promise<Journey> {
-  const file = `journeys/${id}.yaml`;
-  const { journey } = loadJourneyFile({ file, text: await readFile(file, 'utf8') });
-  if (!journey) throw new Error(`${file} does not load`);
-  return journey;
-}
+import { countedJourney, sampleJourney } from './support.ts';
 
 /** The text of each <title> of a kind of group in the SVG (Graphviz titles a node by its id, an edge by from->to). */
 function titles(svg: string, kind: 'node' | 'edge'): string[] {
@@ -25,7 +16,7 @@ function titles(svg: string, kind: 'node' | 'edge'): string[] {
 describe('renderSvg', () => {
   it('lays out a node per step, the entry and the end, an edge per edge, and labels the edges', async () => {
     // Prepare
-    const journey = await sample('newsletter-follow-up');
+    const journey = await sampleJourney('newsletter-follow-up');
     const graph = journeyGraph(journey);
 
     // Act
@@ -43,7 +34,7 @@ describe('renderSvg', () => {
 
   it('draws each kind of node of win-back, with its goal and exit criterion', async () => {
     // Prepare
-    const graph = journeyGraph(await sample('win-back'));
+    const graph = journeyGraph(await sampleJourney('win-back'));
 
     // Act
     const svg = await renderSvg(graph);
@@ -56,17 +47,7 @@ describe('renderSvg', () => {
 
   it('draws the counts given', async () => {
     // Prepare
-    const journey = journeyFromYaml(`
-id: counted
-name: Counted
-trigger: { event: { detail-type: [A] } }
-steps:
-  - { id: hello, type: send, channel: email, template: hello }
-`);
-    const counts = {
-      nodes: new Map([['hello', { entered: 1200, sent: 1180 }]]),
-      edges: new Map([[edgeKey(':trigger', 'hello'), 1200]]),
-    };
+    const { journey, counts } = countedJourney();
 
     // Act
     const svg = await renderSvg(journeyGraph(journey, counts));
@@ -101,7 +82,7 @@ steps:
 describe('graphPage', () => {
   it('is a page with the SVG inline and nothing to fetch', async () => {
     // Prepare
-    const graph = journeyGraph(await sample('win-back'));
+    const graph = journeyGraph(await sampleJourney('win-back'));
     const svg = await renderSvg(graph);
 
     // Act
