@@ -125,25 +125,16 @@ describe('FirehoseOutcomeLog', () => {
 
   it('throws with the codes once the attempts run out, and keeps the records for the next flush', async () => {
     // Prepare
+    const refused = {
+      FailedPutCount: 1,
+      RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
+    };
     firehose
       .on(PutRecordBatchCommand)
-      .resolves({
-        FailedPutCount: 1,
-        RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
-      })
-      .resolvesOnce({
-        FailedPutCount: 1,
-        RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
-      })
-      .resolvesOnce({
-        FailedPutCount: 1,
-        RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
-      })
-      .resolvesOnce({
-        FailedPutCount: 1,
-        RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
-      })
-      .resolvesOnce({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r1' }] });
+      .resolvesOnce(refused)
+      .resolvesOnce(refused)
+      .resolvesOnce(refused)
+      .resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r1' }] });
     const outcomes = log();
     outcomes.append(records(1));
 
