@@ -19,7 +19,7 @@ export type ApplyComposition = {
   setting: RuntimeSetting;
   /** The timer store, when not the table's with its defaults (the local stack observes its own). */
   timers?: TimerStore;
-  /** Told what each input did (the local stack's tally); none on AWS. */
+  /** Told what each input did: the local stack's tally and outcome log, the per-journey counts and outcome log on AWS. */
   observer?: Observer;
   /** A decorator around the table's state store (the local stack's chaos harness, core/chaos/); none on AWS. */
   wrapStates?: PortWrappers['states'];

@@ -216,7 +216,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ]);
   const tableName = await dynamo.createTable('cairn-local');
   const results = new Tally(config.catalog);
-  const observer = observeAll(results, options.outcomes && outcomeObserver(options.outcomes));
+  const outcomes = options.outcomes && outcomeObserver(options.outcomes);
+  // A serving stack counts (the handlers' metrics) rather than keeping a result of every message; the outcome
+  // log, when asked for, is written either way.
+  const observer = options.serving ? outcomes : observeAll(results, outcomes);
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const tableTimers = tableTimerStore(table, {
     clock: now,
@@ -259,8 +262,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         table,
         exits,
         timers: wrap.timers ? wrap.timers(timers ?? tableTimers) : (timers ?? tableTimers),
-        // A serving stack counts (the handlers' metrics) rather than keeping a result of every message.
-        ...(options.serving ? {} : { observer }),
+        ...(observer ? { observer } : {}),
         ...(wrap.states ? { wrapStates: wrap.states } : {}),
         setting: { config, catalogs: refresher, now },
       }),
