@@ -119,7 +119,7 @@ export async function deliverSend(
     result.deadLettered = true;
   }
 
-  if (outcome.status === 'DROPPED' && outcome.reason === 'duplicate') {
+  if (isRepeat(outcome)) {
     // Claimed before: completed (a re-delivery, nothing to do), in flight, or abandoned by a crash.
     const claim = await ports.policyStore.claimOf(intent.messageId);
     const decision = claim && decideOnClaimed(claim, { category: intent.category, retryUnknown: false, now });
@@ -147,7 +147,10 @@ export async function deliverSend(
     const until = outcome.until ?? now + MAX_DELAY_SECONDS * 1000;
     result.requeued = await requeue({ intent }, until, now, ports);
   }
-  if (result.outcome)
+  // A re-delivery of a send that completed is not an outcome: the message's was told when it completed, and
+  // telling `DROPPED duplicate` now would make it the message's last (its final outcome, in the results and
+  // the outcome log's `sends`), as a re-delivered input has no records (outcomes/derive.ts).
+  if (result.outcome && !isRepeat(result.outcome))
     ports.apply.observer?.observe({ type: 'delivered', at: now, intent, outcome: result.outcome });
   if (outcome.status !== 'FAILED' && outcome.status !== 'UNKNOWN' && outcome.endsEnrollment) {
     result.enrollmentEnded = await applyInput(
@@ -159,6 +162,8 @@ export async function deliverSend(
   }
   return result;
 }
+
+const isRepeat = (outcome: DeliveryOutcome) => outcome.status === 'DROPPED' && outcome.reason === 'duplicate';
 
 type Answer = { channel: Channel; result: ChannelResult };
 

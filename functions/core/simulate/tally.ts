@@ -280,7 +280,7 @@ export class Tally {
       deferrals: (previous?.deferrals ?? 0) + (previous?.status === 'DEFERRED' ? 1 : 0),
     });
     // Every hold is counted; a message's final outcome only once, at finalize (a held message is observed
-    // again when it comes back; a later re-delivery of a finished one is observed as a duplicate).
+    // again when it comes back; a later re-delivery of a finished one is not observed: runtime/deliver.ts).
     if (outcome.status === 'DEFERRED') bump(this.journey(intent.journeyId).held, outcome.reason);
   }
 

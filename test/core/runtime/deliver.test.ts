@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Observation } from '../../../functions/core/ports/observer.ts';
 import { MAX_DELAY_SECONDS, type QueuedSend } from '../../../functions/core/ports/send-queue.ts';
 import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
 import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
@@ -140,6 +141,22 @@ describe('deliverSend', () => {
     expect(await ports.policyStore.claimOf(queued.intent.messageId)).toMatchObject({ state: 'FAILED' });
     expect(again.outcome).toMatchObject({ status: 'DROPPED', reason: 'duplicate' });
     expect(again.requeued).toBeUndefined();
+  });
+
+  it('tells the outcome of a sent message once, not again as a duplicate when it is re-delivered', async () => {
+    // Prepare
+    const { apply, queued } = await welcomeEmail();
+    const observed: Observation[] = [];
+    const ports = await deliverPorts({ ...apply, observer: { observe: (o) => observed.push(o) } });
+
+    // Act
+    await deliverSend(queued, ports, 'msg-1');
+    const again = await deliverSend(queued, ports, 'msg-1-again');
+
+    // Assess
+    expect(again.outcome).toMatchObject({ status: 'DROPPED', reason: 'duplicate' });
+    const delivered = observed.flatMap((o) => (o.type === 'delivered' ? [o.outcome.status] : []));
+    expect(delivered).toEqual(['SENT']);
   });
 
   it('counts an undecided send in the customer state, once however often it is retried', async () => {
