@@ -2,12 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB } from '../../core/outcomes/queries.ts';
-import { OUTCOME_COLUMNS } from '../../core/outcomes/record.ts';
+import { OUTCOME_COLUMNS, outcomeColumnType } from '../../core/outcomes/record.ts';
 
 export type OutcomeRow = Record<string, string | number | boolean | null>;
 
-/** Every column as the Glue table declares it (infra/lib/outcome-log.ts): `v` a number, the rest text. */
-const COLUMNS = `{${OUTCOME_COLUMNS.map((c) => `${c}: '${c === 'v' ? 'INTEGER' : 'VARCHAR'}'`).join(', ')}}`;
+const DUCKDB_TYPES = { int: 'INTEGER', double: 'DOUBLE', string: 'VARCHAR' } as const;
+/** Every column as the Glue table declares it (infra/lib/outcome-log.ts). */
+const COLUMNS = `{${OUTCOME_COLUMNS.map((c) => `${c}: '${DUCKDB_TYPES[outcomeColumnType(c)]}'`).join(', ')}}`;
 
 /**
  * SQL over an outcome log folder (adapters/files/outcome-files.ts) with DuckDB, embedded: the folder's
