@@ -53,7 +53,16 @@ export class OutcomeFolderSql implements OutcomeSql {
     return sql;
   }
 
-  async query(sql: string): Promise<OutcomeRow[]> {
+  /** One query at a time on the connection: a report asks for several at once. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  query(sql: string): Promise<OutcomeRow[]> {
+    const answer = this.queue.then(() => this.run(sql));
+    this.queue = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async run(sql: string): Promise<OutcomeRow[]> {
     const reader = await this.connection.runAndReadAll(sql);
     return reader
       .getRowObjectsJS()

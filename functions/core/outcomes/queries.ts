@@ -41,7 +41,7 @@ export const ALL_TIME: Period = { from: null, to: null };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function checkPeriod(period: Period): void {
+export function checkPeriod(period: Period): void {
   for (const [name, day] of Object.entries(period))
     if (day !== null && (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))))
       throw new Error(`--${name} must be a day as YYYY-MM-DD, got "${day}"`);
@@ -145,6 +145,14 @@ FROM moves m
 LEFT JOIN ended x ON x.enrollment_id = m.enrollment_id
 GROUP BY m.journey_id, m.step_id
 ORDER BY m.journey_id, m.step_id`,
+
+  /** Per journey: the moves between steps (`from_step` null for the first), for the diagram's edges. */
+  moves: (d, p) => `WITH ${once(d, p)}
+SELECT journey_id, detail AS from_step, step_id AS to_step, count(*) AS moves
+FROM once
+WHERE kind = 'step'
+GROUP BY journey_id, detail, step_id
+ORDER BY journey_id, from_step, to_step`,
 
   /** Per journey and step: enrollments that exited there, by reason (`completed` is the end of the journey). */
   exits: (d, p) => `WITH ${once(d, p)}
@@ -266,6 +274,7 @@ export const OUTCOME_QUERIES: readonly OutcomeQueryName[] = [
   'entered',
   'not_entered',
   'steps',
+  'moves',
   'exits',
   'sends',
   'holds',
