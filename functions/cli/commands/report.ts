@@ -88,6 +88,10 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     io.stderr(`${NAME}: --format must be table or json, not "${values.format}"`);
     return 2;
   }
+  if (values.env !== undefined && !/^[a-z0-9-]+$/.test(values.env)) {
+    io.stderr(`${NAME}: --env "${values.env}" is not an environment name (a-z, 0-9 and -)`);
+    return 2;
+  }
   const period: Period = { from: values.from ?? null, to: values.to ?? null };
   try {
     checkPeriod(period);

@@ -41,10 +41,13 @@ export const ALL_TIME: Period = { from: null, to: null };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day as YYYY-MM-DD (not 2026-02-30). */
+const isDay = (day: string) =>
+  DAY.test(day) && !Number.isNaN(Date.parse(day)) && new Date(Date.parse(day)).toISOString().startsWith(day);
+
 export function checkPeriod(period: Period): void {
   for (const [name, day] of Object.entries(period))
-    if (day !== null && (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))))
-      throw new Error(`--${name} must be a day as YYYY-MM-DD, got "${day}"`);
+    if (day !== null && !isDay(day)) throw new Error(`--${name} must be a day as YYYY-MM-DD, got "${day}"`);
   if (period.from !== null && period.to !== null && period.from > period.to)
     throw new Error(`--from ${period.from} is after --to ${period.to}`);
 }

@@ -37,6 +37,14 @@ LEFT JOIN ended x ON x.enrollment_id = m.enrollment_id
 GROUP BY m.journey_id, m.step_id
 ORDER BY m.journey_id, m.step_id;
 
+-- moves
+WITH once AS (SELECT DISTINCT * FROM "cairn_prod_outcomes"."outcomes")
+SELECT journey_id, detail AS from_step, step_id AS to_step, count(*) AS moves
+FROM once
+WHERE kind = 'step'
+GROUP BY journey_id, detail, step_id
+ORDER BY journey_id, from_step, to_step;
+
 -- exits
 WITH once AS (SELECT DISTINCT * FROM "cairn_prod_outcomes"."outcomes")
 SELECT journey_id, step_id, reason, count(*) AS enrollments

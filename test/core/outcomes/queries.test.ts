@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OutcomeFolderSql, queryOutcomeFolder } from '../../../functions/adapters/duckdb/outcome-sql.ts';
+import { queryOutcomeFolder } from '../../../functions/adapters/duckdb/outcome-sql.ts';
 import { OutcomeFiles } from '../../../functions/adapters/files/outcome-files.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
 import {
@@ -13,6 +13,7 @@ import {
   outcomeQuery,
 } from '../../../functions/core/outcomes/queries.ts';
 import type { RunResult } from '../../../functions/core/simulate/result.ts';
+import { athenaOnDuckDb } from '../../support/athena-on-duckdb.ts';
 import { throughSimulator } from '../../support/machines.ts';
 
 // The SQL of the outcome log, run by DuckDB on the files a simulation wrote, must count what the simulator's
@@ -183,11 +184,8 @@ describe('outcome queries on Athena', () => {
 
   it("run on DuckDB as they are, where the dialects agree, and give the DuckDB texts' rows", async () => {
     // Prepare: the Glue database as a schema, and Athena's one function that DuckDB lacks as a macro.
-    const sql = await OutcomeFolderSql.open(dir);
+    const sql = await athenaOnDuckDb(dir, 'cairn_prod_outcomes');
     try {
-      await sql.query('CREATE SCHEMA cairn_prod_outcomes');
-      await sql.query('CREATE VIEW cairn_prod_outcomes.outcomes AS SELECT * FROM main.outcomes');
-      await sql.query('CREATE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)');
       for (const period of [ALL_TIME, PERIOD, { from: '2026-03-01', to: null }])
         for (const name of OUTCOME_QUERIES) {
           // Act
