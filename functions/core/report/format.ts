@@ -5,7 +5,7 @@ import type { JourneyReport, Report, StepReport } from './model.ts';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** `a 3, b 1`, largest first; `-` for none. */
-function counts(counter: Record<string, number>): string {
+export function counts(counter: Record<string, number>): string {
   const entries = Object.entries(counter).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
 }
@@ -35,9 +35,23 @@ export const feedback = (step: StepReport, status: string) =>
 
 export const FEEDBACK_COLUMNS = ['delivered', 'opened', 'clicked', 'bounced', 'unsubscribed'] as const;
 
-function stepTable(journey: JourneyReport): string[] {
-  const header = ['step', 'type', 'entered', 'active', 'exited', 'sent', 'not sent', 'held', 'withheld'];
-  const rows = journey.steps.map((s) => [
+/** The step table's columns, for the terminal and the HTML page. */
+export const STEP_COLUMNS = [
+  'step',
+  'type',
+  'entered',
+  'active',
+  'exited',
+  'sent',
+  'not sent',
+  'held',
+  'withheld',
+  ...FEEDBACK_COLUMNS,
+] as const;
+
+/** A step's row of the step table, in the order of STEP_COLUMNS. */
+export function stepRow(s: StepReport): (string | number)[] {
+  return [
     s.stepId,
     s.type ?? '?',
     s.entered,
@@ -48,8 +62,11 @@ function stepTable(journey: JourneyReport): string[] {
     sum(Object.values(s.held)),
     sum(Object.values(s.withheld)),
     ...FEEDBACK_COLUMNS.map((status) => feedback(s, status)),
-  ]);
-  return table([...header, ...FEEDBACK_COLUMNS], rows).map((l) => `  ${l}`);
+  ];
+}
+
+function stepTable(journey: JourneyReport): string[] {
+  return table(STEP_COLUMNS, journey.steps.map(stepRow)).map((l) => `  ${l}`);
 }
 
 /** Per step: what its messages came to, by status, reason and channel; its exits and holds by reason. */

@@ -2,15 +2,14 @@ import { formatP } from '../results/group-results.ts';
 import type { JourneyResults } from '../results/schema.ts';
 import { describePeriod } from './build.ts';
 import { type JourneyCharts, journeyCharts } from './charts.ts';
-import { FEEDBACK_COLUMNS, feedback, notSent, sent } from './format.ts';
+import { counts, STEP_COLUMNS, stepRow } from './format.ts';
 import type { JourneyReport, Report } from './model.ts';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`;
-const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
 
 /** Nothing is fetched: no script, no font, no image from anywhere but the page itself. */
 const POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -25,50 +24,18 @@ th { text-align: left; background: #f4f4f4; } td.n { text-align: right; font-var
 `;
 
 function tableHtml(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const head = header.map((h) => `<th>${escape(h)}</th>`).join('');
+  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows
     .map(
       (row) =>
-        `<tr>${row.map((c) => (typeof c === 'number' ? `<td class="n">${fmt(c)}</td>` : `<td>${escape(c)}</td>`)).join('')}</tr>`,
+        `<tr>${row.map((c) => (typeof c === 'number' ? `<td class="n">${fmt(c)}</td>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`,
     )
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-const counts = (counter: Record<string, number>) =>
-  Object.entries(counter)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([k, v]) => `${k} ${fmt(v)}`)
-    .join(', ') || '-';
-
 function stepsHtml(journey: JourneyReport): string {
-  const header = [
-    'step',
-    'type',
-    'entered',
-    'active',
-    'exited',
-    'sent',
-    'not sent',
-    'held',
-    'withheld',
-    ...FEEDBACK_COLUMNS,
-  ];
-  return tableHtml(
-    header,
-    journey.steps.map((s) => [
-      s.stepId,
-      s.type ?? '?',
-      s.entered,
-      s.active,
-      sum(Object.values(s.exited)),
-      sent(s),
-      notSent(s),
-      sum(Object.values(s.held)),
-      sum(Object.values(s.withheld)),
-      ...FEEDBACK_COLUMNS.map((status) => feedback(s, status)),
-    ]),
-  );
+  return tableHtml(STEP_COLUMNS, journey.steps.map(stepRow));
 }
 
 function sendsHtml(journey: JourneyReport): string {
@@ -98,9 +65,9 @@ function resultsHtml(results: JourneyResults): string {
   });
   const ratio = results.sampleRatio;
   const check = ratio
-    ? `<p>Sample ratio against the declared split: <b>${ratio.mismatch ? 'MISMATCH' : 'ok'}</b> (${escape(ratio.test)}, ${escape(formatP(ratio.pValue))}).</p>`
+    ? `<p>Sample ratio against the declared split: <b>${ratio.mismatch ? 'MISMATCH' : 'ok'}</b> (${escapeHtml(ratio.test)}, ${escapeHtml(formatP(ratio.pValue))}).</p>`
     : '';
-  const warnings = results.warnings.map((w) => `<p class="warning">${escape(w.text)}</p>`).join('\n');
+  const warnings = results.warnings.map((w) => `<p class="warning">${escapeHtml(w.text)}</p>`).join('\n');
   return `<h3>Per customer, per group</h3>
 ${tableHtml(['group', 'customers', 'sent to', 'reached goal', 'rate', '95% interval', 'uplift', 'relative', 'p-value', 'revenue per customer'], rows)}
 ${check}
@@ -113,10 +80,10 @@ function journeyHtml(journey: JourneyReport, charts: JourneyCharts, diagram: str
     .filter((svg): svg is string => svg !== null)
     .map((svg) => `<figure class="chart">${svg}</figure>`)
     .join('\n');
-  return `<section class="journey" id="${escape(journey.journeyId)}">
-<h2>${escape(title)}</h2>
+  return `<section class="journey" id="${escapeHtml(journey.journeyId)}">
+<h2>${escapeHtml(title)}</h2>
 <p>Entered ${fmt(journey.entered)} enrollment(s) of ${fmt(journey.customers)} customer(s); active ${fmt(journey.active)}; completed ${fmt(journey.completed)}.
-Exited: ${escape(counts(journey.exited))}. Not entered: ${escape(counts(journey.notEntered))}.</p>
+Exited: ${escapeHtml(counts(journey.exited))}. Not entered: ${escapeHtml(counts(journey.notEntered))}.</p>
 ${diagram ? `<figure class="diagram">${diagram}</figure>` : ''}
 ${stepsHtml(journey)}
 ${sendsHtml(journey)}
@@ -151,7 +118,7 @@ export async function reportHtml(
 </head>
 <body>
 <h1>Cairn outcome report</h1>
-<p>From ${escape(report.source.location)} (${engine})${escape(describePeriod(report.period))}.</p>
+<p>From ${escapeHtml(report.source.location)} (${engine})${escapeHtml(describePeriod(report.period))}.</p>
 ${sections.length === 0 ? '<p>No journey has records in the log for this period.</p>' : sections.join('\n')}
 </body>
 </html>
