@@ -15,7 +15,7 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Every record of a log folder, in day order, parsed. */
-async function readLog(dir: string): Promise<OutcomeRecord[]> {
+export async function readLog(dir: string): Promise<OutcomeRecord[]> {
   const records: OutcomeRecord[] = [];
   for (const day of (await readdir(dir)).sort())
     for (const file of await readdir(join(dir, day))) {
@@ -26,7 +26,7 @@ async function readLog(dir: string): Promise<OutcomeRecord[]> {
 }
 
 /** The files writer alone: the records appended as the observer appends them (a few per input), then flushed. */
-async function writerThroughput(records: readonly OutcomeRecord[], dir: string): Promise<number> {
+export async function writerThroughput(records: readonly OutcomeRecord[], dir: string): Promise<number> {
   const files = new OutcomeFiles({ dir, name: 'bench' });
   const started = performance.now();
   for (let i = 0; i < records.length; i += 4) files.append(records.slice(i, i + 4));
