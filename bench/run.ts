@@ -1,6 +1,5 @@
 // npm run bench: measures what the docs/benchmarks.md figures come from, and prints them.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,8 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { functionBundles } from './bundles.ts';
 import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
+import { writeMillionEvents } from './million-events.ts';
+import { reportOverMillionEvents } from './report.ts';
 import { segmentEvaluation } from './segments.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -61,15 +62,7 @@ async function millionEventSimulation(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-'));
   const file = join(dir, 'events.ndjson');
   try {
-    const out = createWriteStream(file);
-    let count = 0;
-    for (const event of generateEvents({ users: 40_000, days: 60, seed: 42, start: '2026-09-01' })) {
-      if (count === 1_000_000) break;
-      if (!out.write(`${JSON.stringify(event)}\n`))
-        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      count++;
-    }
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const count = await writeMillionEvents(file);
     console.log(`simulate: generated ${fmt(count)} events into a temporary file`);
     const run = (...args: string[]) => {
       const raw = execFileSync(
@@ -100,7 +93,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|simulate|import|segments` runs only those figures.
+// `npm run bench -- engine|local|bundles|simulate|import|segments|report` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
@@ -111,3 +104,4 @@ if (only === undefined || only === 'bundles') await functionBundles();
 if (only === undefined || only === 'simulate') await millionEventSimulation();
 if (only === undefined || only === 'import') await importThroughput();
 if (only === undefined || only === 'segments') await segmentEvaluation();
+if (only === undefined || only === 'report') await reportOverMillionEvents();

@@ -4,8 +4,8 @@
 import { simulateCommand } from '../functions/cli/commands/simulate.ts';
 import { streamEvents } from '../functions/cli/event-stream.ts';
 
-const [file, mode] = process.argv.slice(2);
-if (!file) throw new Error('usage: simulate-file.ts EVENTS.ndjson [--parse-only]');
+const [file, mode, logDir] = process.argv.slice(2);
+if (!file) throw new Error('usage: simulate-file.ts EVENTS.ndjson [--parse-only | --log DIR]');
 const started = performance.now();
 if (mode === '--parse-only') {
   let valid = 0;
@@ -17,12 +17,15 @@ if (mode === '--parse-only') {
   process.exit(0);
 }
 const lines: string[] = [];
-const code = await simulateCommand(['--events', file], {
-  stdout: (s) => lines.push(s),
-  stderr: () => {},
-  readFile: async () => '',
-});
+const code = await simulateCommand(
+  ['--events', file, ...(mode === '--log' && logDir ? ['--log', logDir] : [])],
+  {
+    stdout: (s) => lines.push(s),
+    stderr: () => {},
+    readFile: async () => '',
+  },
+);
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
-  `${JSON.stringify({ code, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, summary: lines[0] })}\n`,
+  `${JSON.stringify({ code, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, summary: lines[0], written: lines.at(-1) })}\n`,
 );

@@ -8,6 +8,7 @@ import { modelCommand, modelUsage } from './commands/model.ts';
 import { pinpointCommand, pinpointUsage } from './commands/pinpoint.ts';
 import { profilesCommand, profilesUsage } from './commands/profiles.ts';
 import { renderCommand, renderUsage } from './commands/render.ts';
+import { reportCommand, reportUsage } from './commands/report.ts';
 import { schemaCommand, schemaUsage } from './commands/schema.ts';
 import { segmentsCommand, segmentsUsage } from './commands/segments.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
@@ -41,6 +42,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Run journeys over events with a virtual clock and report',
     usage: simulateUsage,
     run: simulateCommand,
+  },
+  report: {
+    summary: 'Report the outcome log per journey, step, variant and holdout (table, JSON, HTML)',
+    usage: reportUsage,
+    run: reportCommand,
   },
   explain: {
     summary: 'Why was (or was not) a message sent? Every decision for one customer',

@@ -52,6 +52,8 @@ function record(fields: RecordFields): OutcomeRecord {
     status: null,
     reason: null,
     detail: null,
+    revenue: null,
+    currency: null,
     ...rest,
     occurred_at: iso(at),
   } satisfies OutcomeRecord;
@@ -130,6 +132,8 @@ function effectRecord(effect: Effect, id: string): OutcomeRecord | undefined {
         ...ofEnrollment(effect),
         variant_group: effect.holdout ? 'holdout' : (effect.variant ?? null),
         detail: effect.eventId,
+        revenue: effect.revenue ?? null,
+        currency: effect.revenue === undefined ? null : (effect.currency ?? null),
       });
     case 'exited':
       return record({

@@ -70,11 +70,22 @@ export const OutcomeRecord = z.strictObject({
   reason: optionalText,
   /** What else the decision said: the policy rule, the previous step or stage, the enrollment key. */
   detail: optionalText,
+  // Added after version 1's first records, so a line without them reads as null (version 1 still).
+  /** `goal_reached`: the goal event's `detail.properties.revenue`, when it is a number (revenue per customer). */
+  revenue: z.number().nullable().default(null),
+  /** `goal_reached` with revenue: the goal event's `detail.properties.currency`, when it names one. */
+  currency: optionalText.default(null),
 });
 export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
 
 /** The columns in order: the Glue table's, and the order a record's JSON keys are written in. */
 export const OUTCOME_COLUMNS = OutcomeRecord.keyof().options;
+
+/** A column's type as the Glue table declares it (Hive names); DuckDB's view maps them to its own. */
+export function outcomeColumnType(column: (typeof OUTCOME_COLUMNS)[number]): 'int' | 'double' | 'string' {
+  if (column === 'v') return 'int';
+  return column === 'revenue' ? 'double' : 'string';
+}
 
 /** The UTC day of a record, the partition it is filed under (`dt=YYYY-MM-DD`), locally and on S3. */
 export function outcomeDay(record: Pick<OutcomeRecord, 'occurred_at'>): string {

@@ -1,13 +1,13 @@
+import type { Comparison, GroupFigures, JourneyResults, SampleRatio, Warning } from './schema.ts';
 import {
   chiSquareGoodnessOfFit,
   compareProportions,
   differenceInterval,
-  type GoodnessOfFit,
-  type Interval,
-  type ProportionTest,
   relativeUplift,
   wilsonInterval,
 } from './statistics.ts';
+
+export type { Comparison, GroupFigures, JourneyResults, SampleRatio, Warning } from './schema.ts';
 
 /** What one enrollment (or one customer) of a journey came to; several for one customer are merged. */
 export type CustomerFact = {
@@ -25,51 +25,6 @@ export type CustomerFact = {
 /** A group the journey declares and the share of its customers it should get, in percent. */
 export type DeclaredGroup = { group: string; percent: number; holdout: boolean };
 
-export type GroupFigures = {
-  group: string;
-  holdout: boolean;
-  customers: number;
-  /** Customers sent at least one message of the journey. */
-  sent: number;
-  reached: number;
-  rate: number | null;
-  interval: Interval | null;
-  /** Goal revenue per customer of the group, when goal events carried revenue, all in one currency. */
-  revenuePerCustomer: number | null;
-};
-
-export type Comparison = {
-  group: string;
-  against: string;
-  /** Difference of rates, in proportion (0.019 is 1.9 points), with Newcombe's interval. */
-  absolute: { estimate: number; interval: Interval | null };
-  relative: { estimate: number; low: number; high: number } | null;
-} & ProportionTest;
-
-export type SampleRatio = GoodnessOfFit & { expectedPercent: Record<string, number>; mismatch: boolean };
-
-export type Warning = {
-  kind:
-    | 'sent-nothing'
-    | 'too-small'
-    | 'no-difference'
-    | 'sample-ratio-mismatch'
-    | 'no-customers'
-    | 'currencies';
-  group: string | null;
-  text: string;
-};
-
-export type JourneyResults = {
-  groups: GroupFigures[];
-  baseline: string | null;
-  /** The currency of revenuePerCustomer, when the goal events name one. */
-  currency: string | null;
-  comparisons: Comparison[];
-  sampleRatio: SampleRatio | null;
-  warnings: Warning[];
-};
-
 /** Conventional significance level for "no detectable difference". */
 const ALPHA = 0.05;
 /**
@@ -80,51 +35,65 @@ const SAMPLE_RATIO_ALPHA = 0.001;
 /** The success-failure condition of introductory texts (OpenIntro Statistics, 6.1): 10 of each to conclude. */
 const AT_LEAST = 10;
 
-type Tally = { holdout: boolean; customers: Map<string, Omit<CustomerFact, 'customer' | 'currency'>> };
+/**
+ * A group's counts, per customer: how many customers it has, how many were sent a message and how many reached
+ * the goal, and the sum of their goal revenue (null when none of their goal events carried revenue). The
+ * report's SQL (core/outcomes/queries.ts, `customer_groups`) counts the same from the outcome log.
+ */
+export type GroupCounts = {
+  group: string;
+  customers: number;
+  sent: number;
+  reached: number;
+  revenue: number | null;
+};
+
+type Customer = Pick<CustomerFact, 'sent' | 'goalReached' | 'revenue'>;
 
 /** Counts per customer: a customer's first group stands, goal and sent are any of theirs, revenue adds up. */
-function byCustomer(facts: readonly CustomerFact[], declared: readonly DeclaredGroup[]): Map<string, Tally> {
-  const seen = new Map<string, string>();
-  const groups = new Map<string, Tally>(
-    declared.map((d) => [d.group, { holdout: d.holdout, customers: new Map() }]),
-  );
+function countsOf(facts: readonly CustomerFact[]): GroupCounts[] {
+  const groupOf = new Map<string, string>();
+  const groups = new Map<string, Map<string, Customer>>();
   for (const fact of facts) {
-    const group = seen.get(fact.customer) ?? fact.group;
-    seen.set(fact.customer, group);
-    let tally = groups.get(group);
-    if (!tally) {
-      tally = { holdout: group === 'holdout', customers: new Map() };
-      groups.set(group, tally);
-    }
-    const before = tally.customers.get(fact.customer);
+    const group = groupOf.get(fact.customer) ?? fact.group;
+    groupOf.set(fact.customer, group);
+    const customers = groups.get(group) ?? new Map<string, Customer>();
+    groups.set(group, customers);
+    const before = customers.get(fact.customer);
     const revenue =
       before?.revenue === null || before?.revenue === undefined
         ? fact.revenue
         : before.revenue + (fact.revenue ?? 0);
-    tally.customers.set(fact.customer, {
-      group,
+    customers.set(fact.customer, {
       sent: (before?.sent ?? false) || fact.sent,
       goalReached: (before?.goalReached ?? false) || fact.goalReached,
       revenue,
     });
   }
-  return groups;
+  return [...groups].map(([group, customers]) => {
+    const all = [...customers.values()];
+    const withRevenue = all.filter((c) => c.revenue !== null);
+    return {
+      group,
+      customers: all.length,
+      sent: all.filter((c) => c.sent).length,
+      reached: all.filter((c) => c.goalReached).length,
+      revenue: withRevenue.length === 0 ? null : withRevenue.reduce((sum, c) => sum + (c.revenue ?? 0), 0),
+    };
+  });
 }
 
-function figures(group: string, tally: Tally, withRevenue: boolean): GroupFigures {
-  const all = [...tally.customers.values()];
-  const customers = all.length;
-  const reached = all.filter((c) => c.goalReached).length;
-  const revenue = all.reduce((sum, c) => sum + (c.revenue ?? 0), 0);
+function figures(counts: GroupCounts, holdout: boolean, withRevenue: boolean): GroupFigures {
+  const { group, customers, sent, reached } = counts;
   return {
     group,
-    holdout: tally.holdout,
+    holdout,
     customers,
-    sent: all.filter((c) => c.sent).length,
+    sent,
     reached,
     rate: customers === 0 ? null : reached / customers,
     interval: wilsonInterval(reached, customers),
-    revenuePerCustomer: withRevenue && customers > 0 ? revenue / customers : null,
+    revenuePerCustomer: withRevenue && customers > 0 ? (counts.revenue ?? 0) / customers : null,
   };
 }
 
@@ -221,12 +190,29 @@ export function groupResults(
   facts: readonly CustomerFact[],
   declared: readonly DeclaredGroup[],
 ): JourneyResults {
-  const tallies = byCustomer(facts, declared);
-  const currencies = [
-    ...new Set(facts.flatMap((f) => (f.revenue !== null && f.currency ? [f.currency] : []))),
+  const currencies = new Set(facts.flatMap((f) => (f.revenue !== null && f.currency ? [f.currency] : [])));
+  return groupResultsOfCounts(countsOf(facts), declared, [...currencies]);
+}
+
+/**
+ * The same results from each group's counts (`GroupCounts`) and the currencies of the goal revenue, as the
+ * report's SQL gives them. The declared groups come first, in their order, with no customers if none came.
+ */
+export function groupResultsOfCounts(
+  counts: readonly GroupCounts[],
+  declared: readonly DeclaredGroup[],
+  currencies: readonly string[],
+): JourneyResults {
+  const withRevenue = counts.some((c) => c.revenue !== null) && currencies.length <= 1;
+  const none = (group: string): GroupCounts => ({ group, customers: 0, sent: 0, reached: 0, revenue: null });
+  const groups = [
+    ...declared.map((d) =>
+      figures(counts.find((c) => c.group === d.group) ?? none(d.group), d.holdout, withRevenue),
+    ),
+    ...counts
+      .filter((c) => !declared.some((d) => d.group === c.group))
+      .map((c) => figures(c, c.group === 'holdout', withRevenue)),
   ];
-  const withRevenue = facts.some((f) => f.revenue !== null) && currencies.length <= 1;
-  const groups = [...tallies].map(([group, tally]) => figures(group, tally, withRevenue));
   const baseline =
     groups.find((g) => g.holdout && g.customers > 0) ?? groups.find((g) => !g.holdout && g.customers > 0);
   const comparisons = baseline
@@ -238,7 +224,7 @@ export function groupResults(
     found.push({
       kind: 'currencies',
       group: null,
-      text: `goal revenue is in ${currencies.length} currencies (${currencies.sort().join(', ')}): not added up per customer.`,
+      text: `goal revenue is in ${currencies.length} currencies (${[...currencies].sort().join(', ')}): not added up per customer.`,
     });
   return {
     groups,

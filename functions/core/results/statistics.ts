@@ -9,7 +9,9 @@ import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 
-export type Interval = { low: number; high: number };
+import type { GoodnessOfFit, Interval, ProportionTest } from './schema.ts';
+
+export type { GoodnessOfFit, Interval, ProportionTest } from './schema.ts';
 
 /** The two-sided critical value of the standard normal for a confidence level, 1.959964 for 0.95. */
 export function zFor(confidence: number): number {
@@ -42,13 +44,6 @@ export function wilsonInterval(successes: number, trials: number, confidence = 0
     high: successes === trials ? 1 : Math.min(1, centre + half),
   };
 }
-
-export type ProportionTest = {
-  test: 'two-proportion z-test' | "Fisher's exact test";
-  pValue: number;
-  /** The z statistic (z-test only). */
-  statistic: number | null;
-};
 
 /**
  * The pooled two-proportion z-test, two-sided: the same as R's `prop.test(x, n, correct = FALSE)` (whose
@@ -154,13 +149,6 @@ export function relativeUplift(
     high: Math.exp(Math.log(ratio) + z * se) - 1,
   };
 }
-
-export type GoodnessOfFit = {
-  test: 'chi-square goodness of fit';
-  statistic: number;
-  degreesOfFreedom: number;
-  pValue: number;
-};
 
 /**
  * Pearson's chi-square goodness-of-fit test of observed counts against expected shares (rescaled to sum to

@@ -127,6 +127,51 @@ describe('outcome records of provider feedback', () => {
   });
 });
 
+describe('outcome records of goals', () => {
+  const goal = {
+    type: 'goal-reached',
+    at: AT,
+    userId: 'ana',
+    journeyId: 'cart-offer',
+    version: 'v1',
+    enrollmentId: 'e1',
+    eventId: 'order-1',
+    holdout: false,
+    variant: 'discount',
+  } as const;
+
+  it("records the goal event's revenue and currency, for revenue per customer in the report", () => {
+    // Prepare
+    const event = feedbackEvent('Order Completed', 'com.example.shop');
+
+    // Act
+    const [withRevenue] = outcomeRecords(applied(event, [{ ...goal, revenue: 42.5, currency: 'EUR' }]));
+    const [without] = outcomeRecords(applied(event, [{ ...goal, currency: 'EUR' }]));
+
+    // Assess
+    expect(withRevenue).toMatchObject({
+      kind: 'goal_reached',
+      variant_group: 'discount',
+      detail: 'order-1',
+      revenue: 42.5,
+      currency: 'EUR',
+    });
+    expect(without).toMatchObject({ kind: 'goal_reached', revenue: null, currency: null });
+  });
+
+  it('reads a line written before the revenue columns existed with them null', () => {
+    // Prepare
+    const [record] = outcomeRecords(applied(feedbackEvent('Order Completed', 'com.example.shop'), [goal]));
+    const { revenue: _revenue, currency: _currency, ...older } = record ?? {};
+
+    // Act
+    const parsed = OutcomeRecord.parse(older);
+
+    // Assess
+    expect(parsed).toEqual(record);
+  });
+});
+
 describe('outcome records of call steps', () => {
   const answered = {
     type: 'call-answered',

@@ -5,12 +5,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryOutcomeFolder } from '../../../functions/adapters/duckdb/outcome-sql.ts';
 import { OutcomeFiles } from '../../../functions/adapters/files/outcome-files.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
-import { athena, DUCKDB, OUTCOME_QUERIES, outcomeQuery } from '../../../functions/core/outcomes/queries.ts';
+import {
+  ALL_TIME,
+  athena,
+  DUCKDB,
+  OUTCOME_QUERIES,
+  outcomeQuery,
+} from '../../../functions/core/outcomes/queries.ts';
 import type { RunResult } from '../../../functions/core/simulate/result.ts';
+import { athenaOnDuckDb } from '../../support/athena-on-duckdb.ts';
 import { throughSimulator } from '../../support/machines.ts';
 
 // The SQL of the outcome log, run by DuckDB on the files a simulation wrote, must count what the simulator's
 // Tally counted from the same observations: two readings of one source that have to agree.
+
+const PERIOD = { from: '2026-02-01', to: '2026-02-28' };
 
 let dir: string;
 let result: RunResult;
@@ -107,6 +116,22 @@ describe('outcome queries on DuckDB', () => {
     }
   });
 
+  it("counts a period's cohort: the enrollments that began in it, with their goals reached after it", async () => {
+    // Act
+    const entered = await queryOutcomeFolder(dir, outcomeQuery('entered', DUCKDB, PERIOD));
+    const goals = await queryOutcomeFolder(dir, outcomeQuery('goals', DUCKDB, PERIOD));
+
+    // Assess
+    const cohort = result.enrollments.filter(
+      (e) => e.enteredAt.slice(0, 10) >= '2026-02-01' && e.enteredAt.slice(0, 10) <= '2026-02-28',
+    );
+    const total = (rows: typeof entered, column: string) =>
+      rows.reduce((sum, r) => sum + Number(r[column]), 0);
+    expect(cohort.length).toBeGreaterThan(20);
+    expect(total(entered, 'entered')).toBe(cohort.length);
+    expect(total(goals, 'reached')).toBe(cohort.filter((e) => e.goalReachedAt !== null).length);
+  });
+
   it('reads the day partition of each record as a column, as Athena reads the S3 prefix', async () => {
     // Act
     const rows = await queryOutcomeFolder(
@@ -133,8 +158,8 @@ describe('outcome queries on Athena', () => {
   it('differ from the DuckDB texts only in the table and the timestamp function', () => {
     for (const name of OUTCOME_QUERIES) {
       // Act
-      const athenaText = outcomeQuery(name, athena('cairn_prod_outcomes'));
-      const duckText = outcomeQuery(name, DUCKDB);
+      const athenaText = outcomeQuery(name, athena('cairn_prod_outcomes'), PERIOD);
+      const duckText = outcomeQuery(name, DUCKDB, PERIOD);
 
       // Assess
       const normalised = athenaText
@@ -146,12 +171,46 @@ describe('outcome queries on Athena', () => {
 
   it('are these texts (golden copies: a change to a query shows here)', async () => {
     // Act
-    const texts = OUTCOME_QUERIES.map(
-      (name) => `-- ${name}\n${outcomeQuery(name, athena('cairn_prod_outcomes'))};\n`,
-    ).join('\n');
+    const prod = athena('cairn_prod_outcomes');
+    const texts = [
+      ...OUTCOME_QUERIES.map((name) => `-- ${name}\n${outcomeQuery(name, prod)};\n`),
+      `-- entered from 2026-02-01 to 2026-02-28\n${outcomeQuery('entered', prod, PERIOD)};\n`,
+      `-- sends from 2026-02-01\n${outcomeQuery('sends', prod, { from: '2026-02-01', to: null })};\n`,
+    ].join('\n');
 
     // Assess
     expect(texts).toBe(await readFile('test/core/outcomes/athena-queries.golden.sql', 'utf8'));
+  });
+
+  it("run on DuckDB as they are, where the dialects agree, and give the DuckDB texts' rows", async () => {
+    // Prepare: the Glue database as a schema, and Athena's one function that DuckDB lacks as a macro.
+    const sql = await athenaOnDuckDb(dir, 'cairn_prod_outcomes');
+    try {
+      for (const period of [ALL_TIME, PERIOD, { from: '2026-03-01', to: null }])
+        for (const name of OUTCOME_QUERIES) {
+          // Act
+          const fromAthenaText = await sql.query(outcomeQuery(name, athena('cairn_prod_outcomes'), period));
+          const fromDuckText = await sql.query(outcomeQuery(name, DUCKDB, period));
+
+          // Assess
+          expect(fromAthenaText, name).toEqual(fromDuckText);
+          if (name === 'entered') expect(fromDuckText.length).toBeGreaterThan(2);
+        }
+    } finally {
+      sql.close();
+    }
+  });
+
+  it('refuses a day that is not YYYY-MM-DD, and a period that ends before it starts, naming the option', () => {
+    expect(() => outcomeQuery('entered', DUCKDB, { from: '2026-13-45', to: null })).toThrow(
+      '--from must be a day as YYYY-MM-DD, got "2026-13-45"',
+    );
+    expect(() => outcomeQuery('entered', DUCKDB, { from: null, to: "2026-01-01' OR 1=1" })).toThrow(
+      '--to must be a day as YYYY-MM-DD',
+    );
+    expect(() => outcomeQuery('entered', DUCKDB, { from: '2026-03-01', to: '2026-02-01' })).toThrow(
+      '--from 2026-03-01 is after --to 2026-02-01',
+    );
   });
 
   it('refuses a database name that is not a Glue name, since it is written into the SQL', () => {

@@ -65,7 +65,10 @@ describe.each([
         PartitionKeys: [{ Name: 'dt', Type: 'string' }],
         Parameters: { 'projection.enabled': 'true', 'projection.dt.type': 'date' },
         StorageDescriptor: {
-          Columns: OUTCOME_COLUMNS.map((name) => ({ Name: name, Type: name === 'v' ? 'int' : 'string' })),
+          Columns: OUTCOME_COLUMNS.map((name) => ({
+            Name: name,
+            Type: name === 'v' ? 'int' : name === 'revenue' ? 'double' : 'string',
+          })),
           SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
         },
       },
