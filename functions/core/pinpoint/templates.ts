@@ -59,10 +59,11 @@ function toLiquid(text: string, defaults: Record<string, string>, where: string,
       );
       return whole;
     }
-    // Pinpoint printed a missing value as nothing; a multi-valued attribute as its values joined with ", ".
+    // Pinpoint printed a missing value as nothing. Its templates are Handlebars.js, which prints a list as
+    // JavaScript does (Array#toString: values joined with ","); Pinpoint documents no other rendering.
     // default comes first: the only filter that may read a missing value (templates/liquid.ts, lenientIf).
     const fallback = defaults[inner] ?? '';
-    return `{{ ${variable} | default: ${quoted(fallback)} | join: ", " }}`;
+    return `{{ ${variable} | default: ${quoted(fallback)} | join: "," }}`;
   });
 }
 
