@@ -1,4 +1,4 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
@@ -82,5 +82,27 @@ describe('cairn pinpoint import', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/segments\/s-uk\.json:1:\d+ SegmentType: /);
+  });
+
+  it('tells the exact profile import for the endpoint files the export downloaded, which imports them', async () => {
+    // Prepare
+    const source = await tempDir();
+    await cp(EXPORT, source, { recursive: true });
+    await mkdir(join(source, 'endpoints'));
+    await writeFile(
+      join(source, 'endpoints', 'job-1_part-0.jsonl'),
+      '{"ChannelType":"EMAIL","Address":"ana@example.com","User":{"UserId":"ana"}}\n',
+    );
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', await tempDir()]);
+    const command = result.out.split('\n').find((line) => line.includes('cairn import profiles'));
+    const args = command?.trim().split(' ').slice(1, -2) ?? [];
+    const profiles = await cli(args);
+    // Assess
+    expect(command?.trim()).toBe(
+      `cairn import profiles ${join(source, 'endpoints', 'job-1_part-0.jsonl')} --format pinpoint > profiles-job-1_part-0.ndjson`,
+    );
+    expect(profiles.code).toBe(0);
+    expect(JSON.parse(profiles.out).detail.userId).toBe('ana');
   });
 });
