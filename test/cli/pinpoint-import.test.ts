@@ -105,4 +105,45 @@ describe('cairn pinpoint import', () => {
     expect(profiles.code).toBe(0);
     expect(JSON.parse(profiles.out).detail.userId).toBe('ana');
   });
+
+  it('rejects the invented shapes seen in public Pinpoint snippets, each with its path', async () => {
+    // Prepare: keys Pinpoint never had, as blog posts and generated snippets write them (a Send* activity, the
+    // NextActivity beside the activity instead of in it, EventPastDays, a ComparisonOperator on a dimension).
+    const source = await tempDir();
+    await mkdir(join(source, 'journeys'));
+    const invented = {
+      ApplicationId: 'app-1',
+      Id: 'j-invented',
+      Name: 'Invented',
+      StartActivity: 'remind',
+      StartCondition: { EventStartCondition: { EventPastDays: 0 } },
+      Activities: {
+        remind: { SendEmail: { MessageType: 'PROMOTIONAL' } },
+        welcome: { EMAIL: { TemplateName: 'welcome' }, NextActivity: 'check' },
+        check: {
+          ConditionalSplit: {
+            Condition: {
+              Conditions: [
+                {
+                  EventCondition: { Dimensions: { EventType: { Values: ['x'], ComparisonOperator: 'IN' } } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    };
+    await writeFile(join(source, 'journeys', 'j-invented.json'), JSON.stringify(invented, null, 2));
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', await tempDir()]);
+    // Assess
+    expect(result.code).toBe(1);
+    for (const path of [
+      'StartCondition.EventStartCondition.EventPastDays: unknown key',
+      'Activities.remind.SendEmail: unknown key',
+      'Activities.welcome.NextActivity: unknown key',
+      'Activities.check.ConditionalSplit.Condition.Conditions[0].EventCondition.Dimensions.EventType.ComparisonOperator: unknown key',
+    ])
+      expect(result.err).toContain(path);
+  });
 });
