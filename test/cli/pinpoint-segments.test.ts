@@ -392,4 +392,14 @@ describe('imported Pinpoint segments select the customers Pinpoint did', () => {
       expect(run.report).toContain(`\`Dimensions.Demographic.${key}\`: device details are not imported`);
     expect(run.report).toContain('`Dimensions.Location.GPSPoint`: Cairn profiles keep no coordinates');
   });
+
+  it('names helper segments after their owner and what they hold', async () => {
+    // Prepare: the pipeline (beforeAll)
+    // Act
+    const notFree = await readFile(join(run.journeys, 'segments', 'not-free.yaml'), 'utf8');
+    const helper = await readFile(join(run.journeys, 'segments', 'not-free-excluded-plan.yaml'), 'utf8');
+    // Assess
+    expect(notFree).toContain('exclude:\n  - not-free-excluded-plan');
+    expect(helper).toContain('name: "not-free: left out, plan"');
+  });
 });
