@@ -156,4 +156,27 @@ describe('imported Pinpoint templates render what Pinpoint sent', () => {
     // Assess
     expect(result.ok && result.content).toMatchObject({ body: PINPOINT[userId]?.sms });
   });
+
+  it('makes one file of the email and SMS templates of one name, with both parts', () => {
+    // Prepare
+    const sameName = { ...NUDGE, TemplateName: 'Welcome' };
+    const result = importPinpointExport(
+      [WELCOME, sameName].map((t) => ({
+        file: `templates/${t.TemplateName}-${t.TemplateType}.json`,
+        text: JSON.stringify(t),
+      })),
+    );
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    // Act
+    const files = result.files.filter((f) => f.path.startsWith('templates/'));
+    const { templates, problems } = loadTemplateSet(
+      files.map((f) => ({ file: `journeys/${f.path}`, text: f.text })),
+    );
+    // Assess
+    expect(files.map((f) => f.path)).toEqual(['templates/welcome.yaml']);
+    expect(problems).toEqual([]);
+    expect(Object.keys(templates.get('welcome')?.template ?? {})).toEqual(
+      expect.arrayContaining(['email', 'sms']),
+    );
+  });
 });
