@@ -128,5 +128,10 @@ export function importTemplate(t: PinpointTemplate, findings: ObjectFindings): T
     findings.skip(problem.split(':')[0] ?? '', problem.slice(problem.indexOf(':') + 2));
   if (refused.length > 0) return undefined;
   findings.map('DefaultSubstitutions', "each default as the variable's Liquid default");
+  if (/\{\{\s*(User\.UserAttributes|Attributes)\./.test(JSON.stringify(t)))
+    findings.change(
+      '(variables)',
+      'an attribute with several values prints them joined with "," (as Handlebars.js prints a list; Pinpoint documents lists only with {{#each}}): change the join where you want another separator',
+    );
   return file;
 }

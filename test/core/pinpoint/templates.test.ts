@@ -174,6 +174,7 @@ describe('imported Pinpoint templates render what Pinpoint sent', () => {
     );
     // Assess
     expect(files.map((f) => f.path)).toEqual(['templates/welcome.yaml']);
+    expect(result.reports[0]?.changed.map((c) => c.path)).toContain('(variables)');
     expect(problems).toEqual([]);
     expect(Object.keys(templates.get('welcome')?.template ?? {})).toEqual(
       expect.arrayContaining(['email', 'sms']),
