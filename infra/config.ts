@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import type { Channel } from '../functions/core/journeys/schema-parts.ts';
+import { DEFAULT_JOURNEY_METRICS_LIMIT } from '../functions/core/outcomes/journey-counts.ts';
 
 /**
  * The deployments of Cairn, one per environment, each in the account and Region it names. `cdk synth -c env=dev`
@@ -103,6 +104,11 @@ export const EnvironmentConfig = z.strictObject({
   } satisfies Record<Channel, z.ZodOptional>),
   retention: Retention,
   concurrency: Concurrency,
+  /**
+   * How many active journeys get metrics and a dashboard row of their own (`JourneyId`); the rest are counted as
+   * `other`. Each one costs about five custom metrics (docs/outcomes.md, "Per-journey metrics"); default 20.
+   */
+  journeyMetrics: z.number().int().min(0).max(100).default(DEFAULT_JOURNEY_METRICS_LIMIT),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { explainCommand, explainUsage } from './commands/explain.ts';
 import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
+import { graphCommand, graphUsage } from './commands/graph.ts';
 import { importCommand, importUsage } from './commands/import.ts';
 import { journeysCommand, journeysUsage } from './commands/journeys.ts';
 import { modelCommand, modelUsage } from './commands/model.ts';
@@ -45,6 +46,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Why was (or was not) a message sent? Every decision for one customer',
     usage: explainUsage,
     run: explainCommand,
+  },
+  graph: {
+    summary: 'Draw a journey as a diagram: Mermaid, DOT, SVG or an HTML page',
+    usage: graphUsage,
+    run: graphCommand,
   },
   'generate-events': {
     summary: 'Write a deterministic synthetic event timeline as NDJSON',

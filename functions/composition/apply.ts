@@ -3,6 +3,7 @@ import { DynamoJourneyRegistry } from '../adapters/dynamodb/journey-registry.ts'
 import { DynamoTimerStore, type DynamoTimerStoreOptions } from '../adapters/dynamodb/timer-store.ts';
 import type { JourneyCatalog } from '../core/engine/catalog.ts';
 import type { Observer } from '../core/ports/observer.ts';
+import type { PortWrappers } from '../core/ports/port-wrappers.ts';
 import type { TimerStore } from '../core/ports/timer-store.ts';
 import type { ApplyPorts, EffectPorts } from '../core/runtime/ingest.ts';
 import { JourneyCatalogRefresher } from '../core/runtime/journey-catalog.ts';
@@ -18,8 +19,10 @@ export type ApplyComposition = {
   setting: RuntimeSetting;
   /** The timer store, when not the table's with its defaults (the local stack observes its own). */
   timers?: TimerStore;
-  /** Told what each input did (the local stack's tally); none on AWS. */
+  /** Told what each input did: the local stack's tally and outcome log, the per-journey counts and outcome log on AWS. */
   observer?: Observer;
+  /** A decorator around the table's state store (the local stack's chaos harness, core/chaos/); none on AWS. */
+  wrapStates?: PortWrappers['states'];
 };
 
 /** Timers in the table's due-time index (docs/data-model.md, "Timers"). */
@@ -43,10 +46,12 @@ export function tableCatalogRefresher(
 }
 
 /** The ports that apply an input to a customer on the table, its effects leaving by `exits`. */
-export function composeApplyPorts({ table, exits, setting, timers, observer }: ApplyComposition): ApplyPorts {
+export function composeApplyPorts(composition: ApplyComposition): ApplyPorts {
+  const { table, exits, setting, timers, observer, wrapStates } = composition;
+  const states = new DynamoCustomerStateStore(onTable(table));
   return applyPorts(
     {
-      states: new DynamoCustomerStateStore(onTable(table)),
+      states: wrapStates ? wrapStates(states) : states,
       timers: timers ?? tableTimerStore(table, { clock: setting.now }),
       ...exits,
       ...(observer ? { observer } : {}),

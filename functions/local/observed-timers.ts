@@ -7,9 +7,14 @@ import type { TimerStore } from '../core/ports/timer-store.ts';
  * the wrapped store (DynamoDB on dynalite), which the sweep reads exactly as on AWS.
  */
 export class ObservedTimerStore implements TimerStore {
-  private readonly pending = new Map<string, number>();
-
-  constructor(private readonly inner: TimerStore) {}
+  /**
+   * `pending` may be shared by the stores of successive stacks on one `--data` folder (the chaos harness's
+   * restarts, functions/local/chaos.ts), so that the due times outlive the stack that scheduled the timers.
+   */
+  constructor(
+    private readonly inner: TimerStore,
+    private readonly pending = new Map<string, number>(),
+  ) {}
 
   async schedule(timer: Timer): Promise<void> {
     await this.inner.schedule(timer);

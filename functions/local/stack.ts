@@ -17,11 +17,13 @@ import { composeFeedbackPorts } from '../composition/feedback.ts';
 import type { TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
+import type { SendIntent } from '../core/engine/state.ts';
 import { observeAll, outcomeObserver } from '../core/outcomes/observer.ts';
 import { type CallPort, callRouter } from '../core/ports/call-port.ts';
 import { channelRouter } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { OutcomeLog } from '../core/ports/outcome-log.ts';
+import type { PortWrappers } from '../core/ports/port-wrappers.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
@@ -97,6 +99,8 @@ export type LocalStackOptions = {
   dataDir?: string;
   /** Where the use cases' outcome records go (`--log DIR`), as Lambda's go to Firehose; none by default. */
   outcomes?: OutcomeLog;
+  /** Decorators around the state store, the send queue and the channels (the chaos harness, core/chaos/). */
+  wrap?: PortWrappers;
 };
 
 /** The ingest backlog at which a serving stack's PutEvents waits: about two seconds of work on 2 cores. */
@@ -152,6 +156,8 @@ export type LocalStack = Machine & {
    * queue, as the providers' feedback rules do on AWS; the next drain hands it to the feedback handler.
    */
   feedback(record: unknown): void;
+  /** Puts a dead-lettered send's intent back on the send queue, undecided, as a redrive of the DLQ does. */
+  redriveSend(intent: SendIntent): void;
   stop(): Promise<void>;
 };
 
@@ -210,7 +216,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ]);
   const tableName = await dynamo.createTable('cairn-local');
   const results = new Tally(config.catalog);
-  const observer = observeAll(results, options.outcomes && outcomeObserver(options.outcomes));
+  const outcomes = options.outcomes && outcomeObserver(options.outcomes);
+  // A serving stack counts (the handlers' metrics) rather than keeping a result of every message; the outcome
+  // log, when asked for, is written either way.
+  const observer = options.serving ? outcomes : observeAll(results, outcomes);
   const table: TableAccess = { documents: dynamo.documents, tableName };
   const tableTimers = tableTimerStore(table, {
     clock: now,
@@ -226,8 +235,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // A replay jumps from one due timer to the next, so it remembers when each is due; a serving stack sweeps
   // every minute and keeps none of them in memory.
   const timers = options.serving ? undefined : new ObservedTimerStore(tableTimers);
+  const wrap = options.wrap ?? {};
+  const sends = localSendQueue(sendQueue);
   const exits: EffectExits = {
-    sends: localSendQueue(sendQueue),
+    sends: wrap.sends ? wrap.sends(sends) : sends,
     events: localEventPublisher(ingestQueue),
     calls: localCallQueue(callQueue),
     deadLetters: {
@@ -250,9 +261,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ports: compose({
         table,
         exits,
-        timers: timers ?? tableTimers,
-        // A serving stack counts (the handlers' metrics) rather than keeping a result of every message.
-        ...(options.serving ? {} : { observer }),
+        timers: wrap.timers ? wrap.timers(timers ?? tableTimers) : (timers ?? tableTimers),
+        ...(observer ? { observer } : {}),
+        ...(wrap.states ? { wrapStates: wrap.states } : {}),
         setting: { config, catalogs: refresher, now },
       }),
       refresher,
@@ -304,18 +315,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       { step: 'initialize', name: 'cairnLocalRecordRequests' },
     );
-  const channel = observedChannel(
-    channelRouter({
-      email: new SesEmailChannel({
-        client: sesClient,
-        from: options.emailFrom ?? 'Cairn Local <cairn@example.com>',
-      }),
-      sms,
-      push,
+  const router = channelRouter({
+    email: new SesEmailChannel({
+      client: sesClient,
+      from: options.emailFrom ?? 'Cairn Local <cairn@example.com>',
     }),
-    now,
-    sentLog,
-  );
+    sms,
+    push,
+  });
+  const channel = observedChannel(wrap.channel ? wrap.channel(router) : router, now, sentLog);
   const unsubscribeLinks = { baseUrl: `${endpoint.url}/unsubscribe`, keys: unsubscribeKeys };
   const ingestObs = observability('ingest');
   const ingestPorts = engineFunction(ingestObs, composeApplyPorts);
@@ -421,6 +429,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventsPut: 0,
     feedback(record) {
       feedbackQueue.send(JSON.stringify(record));
+    },
+    redriveSend(intent) {
+      sendQueue.send(JSON.stringify({ intent }));
     },
     drain,
     work: (deadline) =>

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -77,6 +78,14 @@ export function queueGrant(variable: QueueVariable, queue: IQueue): RuntimeGrant
   return {
     variables: { [variable]: queue.queueUrl },
     statements: [new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] })],
+  };
+}
+
+/** Putting outcome records on the outcome log's Firehose stream (docs/outcomes.md), that stream only. */
+export function outcomeStreamGrant(stream: CfnDeliveryStream): RuntimeGrant {
+  return {
+    variables: { CAIRN_OUTCOME_STREAM: stream.ref },
+    statements: [new PolicyStatement({ actions: ['firehose:PutRecordBatch'], resources: [stream.attrArn] })],
   };
 }
 

@@ -14,7 +14,17 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Channel } from '../../functions/core/journeys/schema-parts.ts';
+import { OTHER_JOURNEYS } from '../../functions/core/outcomes/journey-counts.ts';
 import type { CairnFunction, FunctionName } from './cairn-function.ts';
+
+/** The functions whose use cases observe outcomes, and so write the outcome log (docs/outcomes.md). */
+export const OUTCOME_WRITERS = [
+  'ingest',
+  'timers',
+  'deliver',
+  'calls',
+] as const satisfies readonly FunctionName[];
 
 /** A timer firing later than this after its due time pages someone (issue 8). */
 export const TIMER_LAG_ALARM_MS = 5 * 60_000;
@@ -38,6 +48,8 @@ export type ObservabilityProps = {
   alarmTopic: ITopic;
   /** Whether email is configured: its reputation alarms only mean something then. */
   email: boolean;
+  /** The journeys counted under their own `JourneyId` (journeysWithMetrics): one dashboard row each. */
+  journeys: readonly string[];
 };
 
 /**
@@ -113,6 +125,27 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.BREACHING,
+    });
+    alarm('OutcomeLogFailures', {
+      alarmName: `${prefix}-outcome-log-failures`,
+      alarmDescription:
+        'Firehose refused outcome records after the retries: they wait in the function instances for the next flush (docs/outcomes.md)',
+      // Alarms take no SEARCH: the functions that write the log, named.
+      metric: new MathExpression({
+        expression: `SUM([${OUTCOME_WRITERS.join(',')}])`,
+        usingMetrics: Object.fromEntries(
+          OUTCOME_WRITERS.map((fn) => [
+            fn,
+            cairnMetric(props.namespace, 'OutcomeLogFailures', fn, 'Sum', Duration.minutes(5)),
+          ]),
+        ),
+        label: 'OutcomeLogFailures',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     if (props.email) {
       alarm('SesBounceRate', {
@@ -241,6 +274,8 @@ export class Observability extends Construct {
         }),
       );
     }
+    for (const journeyId of [...props.journeys, OTHER_JOURNEYS])
+      this.dashboard.addWidgets(...journeyRow(props.namespace, journeyId));
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
   }
 }
@@ -261,6 +296,32 @@ function cairnMetric(
     period,
     label: metricName,
   });
+}
+
+/**
+ * One journey's row: enrollments, messages sent by channel, goals reached (the functions publish them with the
+ * `JourneyId` dimension and no `service`, once per invocation; functions/handlers/shared/outcomes.ts).
+ */
+function journeyRow(namespace: string, journeyId: string): GraphWidget[] {
+  const title = journeyId === OTHER_JOURNEYS ? 'other journeys' : journeyId;
+  const metric = (metricName: string, label: string, dimensions: Record<string, string> = {}) =>
+    new Metric({
+      namespace,
+      metricName,
+      dimensionsMap: { JourneyId: journeyId, ...dimensions },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      label,
+    });
+  return [
+    graph(`${title}: enrollments`, [metric('JourneyEnrollments', 'enrollments')], 8),
+    graph(
+      `${title}: messages sent, by channel`,
+      Channel.options.map((channel) => metric('JourneySends', channel, { channel })),
+      8,
+    ),
+    graph(`${title}: goals reached`, [metric('JourneyGoals', 'goals reached')], 8),
+  ];
 }
 
 function sesMetric(metricName: string): Metric {

@@ -24,6 +24,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ADDRESS_INDEXES } from '../../functions/adapters/dynamodb/table.ts';
 import { Channel } from '../../functions/core/journeys/schema-parts.ts';
+import { journeysWithMetrics } from '../../functions/core/outcomes/journey-counts.ts';
 import { metricsNamespace } from '../../functions/handlers/shared/observability.ts';
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
@@ -32,12 +33,13 @@ import {
   arnIn,
   callTargetGrants,
   channelGrants,
+  outcomeStreamGrant,
   queueGrant,
   tableGrant,
   unsubscribeSecretGrant,
 } from './grants.ts';
 import type { ShippedConfig } from './journeys.ts';
-import { Observability } from './observability.ts';
+import { Observability, OUTCOME_WRITERS } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
 import { SegmentScan } from './segment-scan.ts';
 import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
@@ -202,8 +204,13 @@ export class StatelessStack extends Stack {
     // Every function that applies an input may run a call step, which puts its call on the calls queue.
     for (const fn of [functions.ingest, functions.timers, functions.deliver, functions.calls])
       fn.use(queueGrant('CAIRN_CALLS_QUEUE_URL', queues.calls));
-    for (const fn of [functions.ingest, functions.timers, functions.deliver, functions.calls])
+    // The functions whose use cases observe outcomes write the outcome log and count per journey; feedback and
+    // unsubscribe only put events on the ingest queue, whose applying ingest records.
+    for (const fn of OUTCOME_WRITERS.map((writer) => functions[writer])) {
       runtimeSettings(fn);
+      fn.use(outcomeStreamGrant(stateful.outcomes.stream));
+      fn.setting('CAIRN_JOURNEY_METRICS', String(config.journeyMetrics));
+    }
     // A suppression is written to the address's item and copied into the state of every customer holding the
     // address, found through the address indexes (DynamoPolicyStore.suppress).
     const addressIndexes = Object.values(ADDRESS_INDEXES).map((index) => index.indexName);
@@ -351,6 +358,8 @@ export class StatelessStack extends Stack {
       deadLetters: { ...deadLetters },
       alarmTopic: stateful.alarmTopic,
       email: config.channels.email !== undefined,
+      // The journeys the functions count under their own JourneyId: the same list, from the same bundle.
+      journeys: journeysWithMetrics(props.shipped.compiled.journeys, config.journeyMetrics),
     });
 
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });

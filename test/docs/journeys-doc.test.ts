@@ -450,6 +450,30 @@ describe('docs/journeys.md commands and their output', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('shows each diagram ("```mermaid" after "<!-- $ npx cairn graph ... -->") as the command prints it now', async () => {
+    // Prepare
+    const doc = await readFile(DOC, 'utf8');
+    const lines = doc.split('\n');
+    const diagrams = codeBlocks(doc).filter((b) => b.lang === 'mermaid');
+
+    // Act
+    const wrong: string[] = [];
+    for (const block of diagrams) {
+      const command = /^<!-- \$ (npx cairn graph .*) -->$/.exec(lines[block.line - 2] ?? '')?.[1];
+      if (command === undefined) {
+        wrong.push(`${DOC}:${block.line} a mermaid block without its "<!-- $ npx cairn graph ... -->" line`);
+        continue;
+      }
+      const actual = (await runCli(command.split(/\s+/).slice(2))).join('\n').trimEnd();
+      if (block.lines.join('\n').trimEnd() !== actual)
+        wrong.push(`${DOC}:${block.line} ${command}:\n${actual}`);
+    }
+
+    // Assess
+    expect(diagrams.length).toBeGreaterThanOrEqual(3);
+    expect(wrong).toEqual([]);
+  });
+
   it('uses only cairn commands, options and npm scripts that exist', async () => {
     // Prepare
     const doc = await readFile(DOC, 'utf8');

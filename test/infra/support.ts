@@ -23,7 +23,10 @@ export type Synthesized = CairnApp & {
  * functions are not bundled (CDK's own switch for it): a few seconds instead of a dozen, for the tests that look
  * at templates only.
  */
-export async function synthesize(env: string, { bundle = false } = {}): Promise<Synthesized> {
+export async function synthesize(
+  env: string,
+  { bundle = false, configs }: { bundle?: boolean; configs?: Record<string, unknown> } = {},
+): Promise<Synthesized> {
   const outdir = mkdtempSync(join(tmpdir(), `cairn-${env}-`));
   const app = new App({
     outdir,
@@ -34,7 +37,7 @@ export async function synthesize(env: string, { bundle = false } = {}): Promise<
       ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
-  const cairn = await addCairn({ app, env, overrides: {} });
+  const cairn = await addCairn({ app, env, overrides: {}, ...(configs ? { configs } : {}) });
   app.synth();
   return {
     ...cairn,
@@ -125,6 +128,7 @@ export class Resolver {
         case 'AWS::SQS::Queue':
           return `https://sqs.${this.region}.amazonaws.com/${this.account}/${id}`;
         case 'AWS::DynamoDB::Table':
+        case 'AWS::KinesisFirehose::DeliveryStream':
           return id;
         case 'AWS::SecretsManager::Secret':
           return `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${id}-AbCdEf`;

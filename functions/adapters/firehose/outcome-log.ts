@@ -1,4 +1,8 @@
-import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import {
+  type FirehoseClient,
+  PutRecordBatchCommand,
+  type PutRecordBatchCommandOutput,
+} from '@aws-sdk/client-firehose';
 import { type OutcomeRecord, outcomeLine } from '../../core/outcomes/record.ts';
 import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
 import { backoffDelay, DEFAULT_RETRY, type RetryOptions } from '../channels/retry.ts';
@@ -13,21 +17,31 @@ export const PACKED_RECORD_BYTES = 5_000;
 export const FIREHOSE_BATCH_RECORDS = 500;
 export const FIREHOSE_BATCH_BYTES = 4 * 1024 * 1024;
 
+/**
+ * How many bytes of refused records a log keeps for its next flush (see `flush`): about 40,000 records, which
+ * a Lambda instance holds easily; beyond it the oldest are dropped, and the error says how many.
+ */
+export const RETAINED_BYTES = 16 * 1024 * 1024;
+
 export type FirehoseOutcomeLogOptions = {
   client: FirehoseClient;
   streamName: string;
   retry?: RetryOptions;
+  retainedBytes?: number;
 };
 
 /**
  * The outcome log on AWS: records go to an Amazon Data Firehose stream (infra/lib/outcome-log.ts), which
  * writes them compressed to the outcome bucket by day. `append` only buffers; the handler flushes at the end
  * of each invocation. PutRecordBatch can accept a call and refuse some of its records (`FailedPutCount`):
- * only those are sent again, with a jittered backoff; when attempts run out, `flush` throws, so the
- * invocation fails and its batch is retried (the records' ids let the SQL count a record stored twice once).
+ * only those are sent again, with a jittered backoff. When attempts run out, `flush` keeps what was not
+ * stored (up to `retainedBytes`), sends it first at the next flush, and throws. A retried input cannot make
+ * its records again (a re-delivered input has none: docs/outcomes.md), so keeping them is what saves them.
  */
 export class FirehoseOutcomeLog implements OutcomeLog {
   private lines: string[] = [];
+  /** Packed records a flush could not store, sent first by the next one. */
+  private retained: Uint8Array[] = [];
   private readonly retry: RetryOptions;
 
   constructor(private readonly options: FirehoseOutcomeLogOptions) {
@@ -39,23 +53,50 @@ export class FirehoseOutcomeLog implements OutcomeLog {
   }
 
   async flush(): Promise<void> {
-    const packed = pack(this.lines);
+    const packed = [...this.retained, ...pack(this.lines)];
     this.lines = [];
-    for (const batch of batches(packed)) await this.put(batch);
+    this.retained = [];
+    const all = batches(packed);
+    for (const [index, batch] of all.entries()) {
+      const refused = await this.put(batch);
+      if (refused.pending.length === 0) continue;
+      const dropped = this.retain([...refused.pending, ...all.slice(index + 1).flat()]);
+      throw new Error(
+        `Firehose stream ${this.options.streamName} refused ${refused.pending.length} record(s) after ${this.retry.maxAttempts} attempts: ${refused.errors.join('; ')}; ${this.retained.length} record(s) kept for the next flush${dropped > 0 ? `, ${dropped} dropped` : ''}`,
+      );
+    }
   }
 
-  private async put(records: readonly Uint8Array[]): Promise<void> {
+  /** Keeps the newest records that fit in `retainedBytes`; returns how many older ones were dropped. */
+  private retain(records: readonly Uint8Array[]): number {
+    const limit = this.options.retainedBytes ?? RETAINED_BYTES;
+    let bytes = 0;
+    let first = records.length;
+    while (first > 0) {
+      const size = records[first - 1]?.byteLength ?? 0;
+      if (bytes + size > limit) break;
+      bytes += size;
+      first--;
+    }
+    this.retained = records.slice(first);
+    return first;
+  }
+
+  /** One PutRecordBatch, retrying the records Firehose refused; what it still refused after the last attempt. */
+  private async put(
+    records: readonly Uint8Array[],
+  ): Promise<{ pending: readonly Uint8Array[]; errors: string[] }> {
     let pending = records;
     let errors: string[] = [];
     for (let attempt = 1; attempt <= this.retry.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) await this.retry.sleep(backoffDelay(attempt - 2, this.retry));
-      const output = await this.options.client.send(
-        new PutRecordBatchCommand({
-          DeliveryStreamName: this.options.streamName,
-          Records: pending.map((Data) => ({ Data })),
-        }),
-      );
-      if (!output.FailedPutCount) return;
+      const output = await this.send(pending);
+      // A refused request (throttled past the SDK's own retries, the stream missing, no permission): all again.
+      if (output instanceof Error) {
+        errors = [`${output.name}: ${output.message}`];
+        continue;
+      }
+      if (!output.FailedPutCount) return { pending: [], errors: [] };
       const responses = output.RequestResponses ?? [];
       errors = [];
       pending = pending.filter((_, i) => {
@@ -64,10 +105,20 @@ export class FirehoseOutcomeLog implements OutcomeLog {
         return code !== undefined;
       });
     }
-    if (pending.length > 0)
-      throw new Error(
-        `Firehose stream ${this.options.streamName} refused ${pending.length} record(s) after ${this.retry.maxAttempts} attempts: ${[...new Set(errors)].join('; ')}`,
+    return { pending, errors: [...new Set(errors)] };
+  }
+
+  private async send(records: readonly Uint8Array[]): Promise<PutRecordBatchCommandOutput | Error> {
+    try {
+      return await this.options.client.send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: this.options.streamName,
+          Records: records.map((Data) => ({ Data })),
+        }),
       );
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 }
 

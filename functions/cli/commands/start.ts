@@ -19,7 +19,7 @@ import { testJourneysCommand } from './test-journeys.ts';
 export const startUsage = `Usage: cairn start [--journeys journeys/] [--events journeys/events/sample.ndjson] [--days-after 30]
                    [--env NAME] [--out result.json] [--log DIR] [--verbose] [--show-pii]
        cairn start --serve [--data DIR] [--port 4010] [--ses-port 8005] [--speed 1] [--journeys journeys/]
-                   [--env NAME] [--verbose] [--show-pii]
+                   [--env NAME] [--log DIR] [--verbose] [--show-pii]
 
 Runs the serverless runtime on this machine: the real ingest, deliver, timers and unsubscribe handlers,
 against dynalite (DynamoDB API), aws-ses-v2-local (SES v2 API) and a local EventBridge PutEvents endpoint.
@@ -40,8 +40,9 @@ the same DIR, even after a crash, loses nothing PutEvents acknowledged (docs/run
 --env NAME applies that environment of policies.yaml and lifecycle.yaml (docs/policies.md).
 --out FILE writes messages, enrollments, dead letters and counters as JSON, in the shape "cairn simulate
 --out" writes, so that the two can be compared (docs/runtime.md).
---log DIR writes the outcome log of the replay under DIR (dt=YYYY-MM-DD/local.ndjson), the records
-"cairn simulate --log" writes and Lambda sends to Firehose (docs/outcomes.md).
+--log DIR writes the outcome log under DIR (dt=YYYY-MM-DD/local.ndjson for a replay; serve-<start>.ndjson,
+written every few seconds, for --serve), the records "cairn simulate --log" writes and Lambda sends to
+Firehose (docs/outcomes.md).
 --verbose shows the handlers' own log lines (Powertools Logger), DEBUG ones included.
 --show-pii shows personal data as it is, for local debugging: by default email addresses and phone numbers
 are masked (m***@example.com, +44*******123) in what is printed and logged, and subjects, SMS bodies and
@@ -101,11 +102,6 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
-  if (values.serve && values.log !== undefined) {
-    io.stderr('cairn start: --log is for a replay of --events; --serve does not write the outcome log yet');
-    return 2;
-  }
-
   heading(io, `1. Journeys in ${values.journeys}`);
   const catalog = await loadCatalog([values.journeys], io, 'start');
   if (!catalog) return 1;
@@ -131,6 +127,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       { ...common, ...(values.data === undefined ? {} : { dataDir: values.data }) },
       numbers,
       testsFailed,
+      values.log,
     );
 
   const text = await readFile(values.events, 'utf8').catch((error: unknown) => {
@@ -243,16 +240,22 @@ async function serve(
   common: Common,
   numbers: { port: number; sesPort: number; speed: number },
   testsFailed: boolean,
+  logDir: string | undefined,
 ): Promise<number> {
   const clock: LocalClock = new ScaledClock(numbers.speed);
   const pii = common.pii ?? 'masked';
   const text = (free: string) => (pii === 'shown' ? free : maskText(free));
+  // A file of its own per start: a restart on the same --data goes on with the same customers, and must not
+  // replace the records of the run before it.
+  const log =
+    logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: `serve-${Date.now()}` });
   const stack = await startStack(io, {
     ...common,
     clock,
     port: numbers.port,
     sesPort: numbers.sesPort,
     serving: true,
+    ...(log ? { outcomes: log } : {}),
   });
   if (!stack) return 1;
   heading(
@@ -283,11 +286,13 @@ async function serve(
     (m) => io.stdout(`  ${servedLine(m, pii)}`),
     (error) => io.stderr(`cairn start: ${text(error instanceof Error ? error.message : String(error))}`),
   );
+  const flushed = log && flushEvery(log, SERVE_FLUSH_MS, (error) => io.stderr(`cairn start: ${error}`));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   await serving.stop();
+  const logFailed = flushed ? !(await flushed.stop()) : false;
   heading(io, 'Report');
   stack.results.finalize();
   const result = runResult({
@@ -300,6 +305,35 @@ async function serve(
     lines: new Map(),
   });
   for (const line of formatStackReport(stack, result, { pii })) io.stdout(`  ${line}`);
+  if (log && !logFailed)
+    io.stdout(`  Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${logDir}`);
   await stack.stop();
-  return testsFailed ? 1 : 0;
+  return testsFailed || logFailed ? 1 : 0;
+}
+
+/** How often a served stack writes the outcome records it has, so the folder can be queried while it runs. */
+const SERVE_FLUSH_MS = 5_000;
+
+/**
+ * Flushes `log` every `everyMs` of wall time until stopped; `stop` flushes once more and tells whether every
+ * flush wrote. A failure is reported once, when it first happens.
+ */
+function flushEvery(log: OutcomeFiles, everyMs: number, report: (message: string) => void) {
+  let failed = false;
+  const flush = () =>
+    log.flush().then(
+      () => true,
+      (error: unknown) => {
+        if (!failed) report(error instanceof Error ? error.message : String(error));
+        failed = true;
+        return false;
+      },
+    );
+  const timer = setInterval(() => void flush(), everyMs);
+  return {
+    async stop(): Promise<boolean> {
+      clearInterval(timer);
+      return (await flush()) && !failed;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { describeStep } from '../steps/index.ts';
 import { describeDateTrigger } from '../triggers/date.ts';
-import { describeCondition, describeEvent } from './describe-parts.ts';
+import { describeCondition, describeEntry, describeEvent } from './describe-parts.ts';
 import type { Journey, Trigger } from './schema.ts';
 
 /** A plain-text account of what a journey does, for people reviewing it in a terminal. */
@@ -8,16 +8,7 @@ export function describeJourney(journey: Journey, file: string): string[] {
   const lines = [`${journey.id}: ${journey.name} [${journey.status}, ${journey.category}] (${file})`];
   lines.push(`  trigger  ${describeTrigger(journey.trigger)}`);
   if (journey.audience) lines.push(`  audience ${describeCondition(journey.audience)}`);
-  const { reentry, maxEntries, dedupeBy } = journey.entry;
-  const rule =
-    reentry === 'never'
-      ? 'once'
-      : reentry === 'always'
-        ? 'again whenever not enrolled'
-        : `again after ${reentry}`;
-  lines.push(
-    `  entry    ${rule}${journey.trigger.date && !dedupeBy ? ' per occurrence' : ''}${maxEntries ? `, at most ${maxEntries} times` : ''}${dedupeBy ? `, per ${dedupeBy}` : ''}`,
-  );
+  lines.push(`  entry    ${describeEntry(journey.entry, journey.trigger.date !== undefined)}`);
   if (journey.goal) lines.push(`  goal     ${describeEvent(journey.goal)} within ${journey.goal.within}`);
   for (const exit of journey.exit ?? []) lines.push(`  exit on  ${describeEvent(exit)}`);
   if (journey.limits) lines.push(`  limits   ${describeLimits(journey.limits.perDay, journey.limits.total)}`);

@@ -35,7 +35,7 @@ export type EffectPorts = {
   deadLetters: DeadLetters;
   /** Where call steps' calls go (runtime/call.ts); an input that makes a call without it is dead-lettered. */
   calls?: CallQueue;
-  /** Told what each input did and how each send ended (ports/observer.ts); none on AWS today. */
+  /** Told what each input did and how each send ended (ports/observer.ts). */
   observer?: Observer;
 };
 

@@ -1,7 +1,8 @@
+import { stableJson } from '../collections/stable-json.ts';
 import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, processInput } from '../engine/engine.ts';
 import { type CustomerState, newCustomerState } from '../engine/state.ts';
-import type { CustomerStateStore } from '../ports/customer-state-store.ts';
+import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
 
 export type ReadProcessWriteOptions = {
   store: CustomerStateStore;
@@ -83,17 +84,54 @@ export async function readModifyWrite<T>(
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoff = options.backoff ?? jitteredBackoff();
   const sleep = options.sleep ?? sleepFor;
+  // A save that reported a conflict, which may be this writer's own earlier write (a retried request).
+  let refused: Written<T> | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await sleep(backoff(attempt));
     const stored = await store.load(userId);
+    if (refused && landed(stored, refused))
+      return { ...refused.modified, version: refused.version, written: true, attempts: attempt - 1 };
     const before = stored?.state ?? newCustomerState(userId);
     const modified = await modify(before);
     if (modified.state === before)
       return { ...modified, version: stored?.version, written: false, attempts: attempt };
-    const saved = await store.save(modified.state, stored?.version);
+    const written: Written<T> = { modified, version: (stored?.version ?? 0) + 1 };
+    const saved = await saveOrReadBack(store, userId, written, stored?.version);
     if (saved.ok) return { ...modified, version: saved.version, written: true, attempts: attempt };
+    refused = written;
   }
   throw new StateConflictError(userId, maxAttempts);
+}
+
+/** A state this writer saved, or tried to, and the version it gets if the save landed. */
+type Written<T> = { modified: Modified<T>; version: number };
+
+/**
+ * Saves; when the save throws, its outcome is unknown (a timeout after the store took the write, a crash of the
+ * connection), so the state is read back: found there as written, under the next version, the write landed
+ * and the input goes on to hand its effects on. Otherwise the error stands and the input is retried whole. Without
+ * this, the retry would find the input applied (a duplicate, engine/seen.ts) and its effects would be lost.
+ * One extra read, only when a save throws.
+ */
+async function saveOrReadBack<T>(
+  store: CustomerStateStore,
+  userId: string,
+  written: Written<T>,
+  expectedVersion: number | undefined,
+): Promise<SaveResult> {
+  try {
+    return await store.save(written.modified.state, expectedVersion);
+  } catch (error) {
+    if (landed(await store.load(userId), written)) return { ok: true, version: written.version };
+    throw error;
+  }
+}
+
+/** Whether the stored state is `written`'s, under its version: that write landed. */
+function landed<T>(stored: StoredCustomerState | undefined, written: Written<T>): boolean {
+  if (stored?.version !== written.version) return false;
+  const state = written.modified.state;
+  return stored.state === state || stableJson(stored.state) === stableJson(state);
 }
 
 /**

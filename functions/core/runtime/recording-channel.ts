@@ -8,17 +8,22 @@ export type RecordedSend = { message: OutboundMessage; providerMessageId: string
  */
 export class RecordingChannel implements ChannelPort {
   readonly sent: RecordedSend[] = [];
+  private accepted = 0;
 
   constructor(
     private readonly answer?: (message: OutboundMessage) => ChannelResult | Promise<ChannelResult>,
+    /** `keep: false` records nothing (a long run that counts messages elsewhere); kept by default. */
+    private readonly options: { keep: boolean } = { keep: true },
   ) {}
 
   async send(message: OutboundMessage): Promise<ChannelResult> {
     const result = (await this.answer?.(message)) ?? {
       ok: true,
-      providerMessageId: `recorded-${this.sent.length + 1}`,
+      providerMessageId: `recorded-${this.accepted + 1}`,
     };
-    if (result.ok) this.sent.push({ message, providerMessageId: result.providerMessageId });
+    if (!result.ok) return result;
+    this.accepted++;
+    if (this.options.keep) this.sent.push({ message, providerMessageId: result.providerMessageId });
     return result;
   }
 }

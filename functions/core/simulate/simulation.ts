@@ -1,5 +1,5 @@
 import { type CallStub, StubCaller } from '../calls/stubs.ts';
-import { type CustomerState, newCustomerState } from '../engine/state.ts';
+import { type CustomerState, newCustomerState, type SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { replayArrival } from '../events/limits.ts';
 import type { QueuedCall } from '../ports/call-queue.ts';
@@ -7,7 +7,8 @@ import { type ChannelPort, channelRouter } from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
-import type { QueuedSend } from '../ports/send-queue.ts';
+import type { PortWrappers } from '../ports/port-wrappers.ts';
+import type { QueuedSend, SendQueue } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
 import { VirtualClock } from '../runtime/clock.ts';
@@ -50,6 +51,13 @@ export type SimulationOptions = {
   wallClock?: () => number;
   /** How call steps' calls are answered (fixed answers, failures, timeouts); a call no stub answers fails. */
   calls?: readonly CallStub[];
+  /** Decorators around the adapters (the chaos harness's faults, core/chaos/); none by default. */
+  wrap?: PortWrappers;
+  /**
+   * Whether the channels keep every message they are handed (`channels.*.sent`); true by default. A long run
+   * that watches the provider through `wrap.channel` keeps none, so that memory does not grow with messages.
+   */
+  keepSent?: boolean;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -86,11 +94,7 @@ export class Simulation implements Machine {
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
   /** What each channel was handed, rendered. */
-  readonly channels = {
-    email: new RecordingChannel(),
-    sms: new RecordingChannel(),
-    push: new RecordingChannel(),
-  };
+  readonly channels: { email: RecordingChannel; sms: RecordingChannel; push: RecordingChannel };
   eventsIn = 0;
   lateEvents = 0;
   private readonly ingestQueue: InMemoryQueue<unknown>;
@@ -106,7 +110,13 @@ export class Simulation implements Machine {
   private seeded = false;
 
   constructor(private readonly options: SimulationOptions) {
-    const { config } = options;
+    const { config, wrap = {} } = options;
+    const keep = { keep: options.keepSent ?? true };
+    this.channels = {
+      email: new RecordingChannel(undefined, keep),
+      sms: new RecordingChannel(undefined, keep),
+      push: new RecordingChannel(undefined, keep),
+    };
     this.tally = new Tally(config.catalog);
     const now = () => this.clock.now();
     const onDeadLetter = (message: QueueMessage<unknown>, queue: string) =>
@@ -132,14 +142,15 @@ export class Simulation implements Machine {
       },
     };
     this.catalogs = catalogsOf(options, now);
-    const adapters: ApplyAdapters = {
-      states: this.states,
-      timers: this.timers,
-      sends: {
-        enqueue: async (messages) => {
-          for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
-        },
+    const sends: SendQueue = {
+      enqueue: async (messages) => {
+        for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
       },
+    };
+    const adapters: ApplyAdapters = {
+      states: wrap.states ? wrap.states(this.states) : this.states,
+      timers: this.timers,
+      sends: wrap.sends ? wrap.sends(sends) : sends,
       events: {
         publish: async (events) => {
           for (const event of events) this.ingestQueue.send(event);
@@ -158,22 +169,27 @@ export class Simulation implements Machine {
       observer,
     };
     const settingOf = (catalogs: CatalogSource): RuntimeSetting => ({ config, catalogs, now });
-    this.apply = applyPorts(adapters, settingOf(this.catalogs.ingest));
-    this.applyTimers = applyPorts(adapters, settingOf(this.catalogs.timers));
+    // Virtual time: a write lost to a concurrent one (only ever an injected fault here) is retried at once.
+    const portsOf = (catalogs: CatalogSource): ApplyPorts => ({
+      ...applyPorts(adapters, settingOf(catalogs)),
+      retry: { sleep: async () => {} },
+    });
+    this.apply = portsOf(this.catalogs.ingest);
+    this.applyTimers = portsOf(this.catalogs.timers);
     // As the feedback function: suppressions to the policy store, customer events onto the ingest queue.
     this.feedbackPorts = { policyStore: this.policyStore, events: adapters.events, now };
-    const channel: ChannelPort = channelRouter(this.channels);
+    const router: ChannelPort = channelRouter(this.channels);
     this.deliver = deliverPorts(
-      applyPorts(adapters, settingOf(this.catalogs.deliver)),
+      portsOf(this.catalogs.deliver),
       {
-        policyStore: this.policyStore,
-        channel,
+        policyStore: wrap.policyStore ? wrap.policyStore(this.policyStore) : this.policyStore,
+        channel: wrap.channel ? wrap.channel(router) : router,
         unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
       },
       settingOf(this.catalogs.deliver),
     );
     this.call = {
-      apply: applyPorts(adapters, settingOf(this.catalogs.calls)),
+      apply: portsOf(this.catalogs.calls),
       ledger: this.callLedger,
       caller: this.caller,
       slots: new InMemoryCallSlots(),
@@ -218,6 +234,14 @@ export class Simulation implements Machine {
     const report = await handleFeedback(record, this.feedbackPorts);
     await this.drain();
     return report;
+  }
+
+  /**
+   * Puts a dead-lettered send's intent back on the send queue, undecided, as a redrive of the dead-letter
+   * queue does once the provider is back (docs/runtime.md, `deliver`).
+   */
+  redriveSend(intent: SendIntent): void {
+    this.sendQueue.send({ intent });
   }
 
   /** Runs everything due up to and including `at`, without closing the tally (see finish). */

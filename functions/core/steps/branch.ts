@@ -61,4 +61,15 @@ export const branch: StepKind<typeof BranchStep, CompiledCondition[]> = {
   execute,
   describe: (step) =>
     `branch: ${step.branches.map((b) => `${b.name ?? describeCondition(b.when)}${describeNext(b.next)}`).join('; ')}; otherwise${describeNext(step.default)}`,
+  draw: (step) => ({
+    label: 'branch',
+    ways: [
+      ...step.branches.map((b) => ({
+        to: b.next,
+        kind: 'choice' as const,
+        label: b.name ?? describeCondition(b.when),
+      })),
+      { to: step.default, kind: 'choice', label: 'otherwise' },
+    ],
+  }),
 };

@@ -10,6 +10,7 @@ import {
   edgesAt,
   nothingToCompile,
   type StepContext,
+  type StepDrawing,
   type StepKind,
   type StepOutcome,
   stepForms,
@@ -217,6 +218,21 @@ function describe(step: CallStep): string {
   return `call ${target}${bound}${saves}${describeNext(step.next)}; on failure${describeNext(step.onFailure)}`;
 }
 
+/** The call's target in a few words: the method and the URL without its query, or the function. */
+function draw(step: CallStep): StepDrawing {
+  const target =
+    'http' in step
+      ? `${step.http.method} ${step.http.url.replace(/[?#].*$/, '')}`
+      : `lambda ${step.lambda.function}`;
+  return {
+    label: `call ${target}`,
+    ways: [
+      { to: step.next, kind: 'next', label: 'answered' },
+      { to: step.onFailure, kind: 'failure', label: 'failed' },
+    ],
+  };
+}
+
 export const call: StepKind<typeof CallStep, undefined> = {
   type: 'call',
   schema: CallStep,
@@ -225,4 +241,5 @@ export const call: StepKind<typeof CallStep, undefined> = {
   compile: nothingToCompile,
   execute,
   describe,
+  draw,
 };

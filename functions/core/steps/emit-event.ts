@@ -36,4 +36,5 @@ export const emitEvent: StepKind<typeof EmitEventStep, undefined> = {
   compile: nothingToCompile,
   execute,
   describe: (step) => `emit "${step.detailType}"${describeNext(step.next)}`,
+  draw: (step) => ({ label: `emit ${step.detailType}`, ways: [{ to: step.next, kind: 'next' }] }),
 };

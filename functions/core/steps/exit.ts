@@ -25,4 +25,5 @@ export const exit: StepKind<typeof ExitStep, undefined> = {
   compile: nothingToCompile,
   execute,
   describe: (step) => `exit${step.reason ? ` (${step.reason})` : ''}`,
+  draw: (step) => ({ label: `exit${step.reason ? `: ${step.reason}` : ''}`, ways: [] }),
 };

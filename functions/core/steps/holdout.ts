@@ -32,4 +32,9 @@ export const holdout: StepKind<typeof HoldoutStep, undefined> = {
   compile: nothingToCompile,
   execute,
   describe: (step) => `hold out ${step.percent}% as control${describeNext(step.next)}`,
+  // Held-out customers go on too: their sends are withheld, so one way out.
+  draw: (step) => ({
+    label: `hold out ${step.percent}% (no messages)`,
+    ways: [{ to: step.next, kind: 'next' }],
+  }),
 };

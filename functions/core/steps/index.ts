@@ -5,7 +5,7 @@ import { call } from './call.ts';
 import { emitEvent } from './emit-event.ts';
 import { exit } from './exit.ts';
 import { holdout } from './holdout.ts';
-import type { RawStepKind, StepContext, StepKind, StepOutcome } from './kind.ts';
+import type { RawStepKind, StepContext, StepDrawing, StepKind, StepOutcome } from './kind.ts';
 import { send } from './send.ts';
 import { split } from './split.ts';
 import { updateProfile } from './update-profile.ts';
@@ -97,4 +97,13 @@ export function describeStep(step: Step): string {
 
 function describeAs<T extends StepType>(type: T, step: StepOf<T>): string {
   return TABLE[type].describe(step);
+}
+
+/** How the step is drawn in its journey's diagram (functions/core/graph/). */
+export function drawStep(step: Step): StepDrawing {
+  return drawAs(step.type, step);
+}
+
+function drawAs<T extends StepType>(type: T, step: StepOf<T>): StepDrawing {
+  return TABLE[type].draw(step);
 }

@@ -115,7 +115,24 @@ export type StepKind<Schema extends StepSchema, Compiled> = {
   readonly execute: (step: z.output<Schema>, compiled: Compiled, context: StepContext) => StepOutcome;
   /** One line for the account of the journey that `cairn validate` prints, after the step id. */
   readonly describe: (step: z.output<Schema>) => string;
+  /** How the step is drawn in the journey's diagram (`cairn graph`, functions/core/graph/). */
+  readonly draw: (step: z.output<Schema>) => StepDrawing;
 };
+
+/**
+ * What a way out of a step means, for a diagram's style: the ordinary next step, one of several choices (a
+ * branch, a split variant), or what a waiting step does when its time runs out or its call fails.
+ */
+export type WayKind = 'next' | 'choice' | 'timeout' | 'failure';
+
+/** One way out of a step: the step it goes to (undefined: the enrollment completes), and its label if any. */
+export type StepWay = { to: string | undefined; kind: WayKind; label?: string };
+
+/**
+ * A step as a diagram shows it: a short label, and every way out of it (each target of its `edges`, and
+ * undefined where the enrollment completes).
+ */
+export type StepDrawing = { label: string; ways: StepWay[] };
 
 /** The part of a kind that reads raw documents only: what the validator uses, whatever the kind. */
 export type RawStepKind = Pick<

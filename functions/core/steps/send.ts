@@ -26,6 +26,11 @@ export type SendStep = z.infer<typeof SendStep>;
 
 const DAY_MS = 86_400_000;
 
+/** The step's channels in order of preference. */
+function channelsOf(step: SendStep): Channel[] {
+  return Array.isArray(step.channel) ? step.channel : [step.channel];
+}
+
 /**
  * Hands a message to delivery as a send intent, unless the enrollment is held out or the journey's own limits
  * forbid it. Delivery (consent, caps, quiet hours) happens later, outside the engine.
@@ -72,7 +77,7 @@ function execute(step: SendStep, _compiled: undefined, context: StepContext): St
       journeyVersion: journey.version,
       enrollmentId: enrollment.id,
       stepId: step.id,
-      channels: Array.isArray(step.channel) ? step.channel : [step.channel],
+      channels: channelsOf(step),
       template: step.template,
       priority: step.priority,
       category: journey.journey.category,
@@ -95,8 +100,10 @@ export const send: StepKind<typeof SendStep, undefined> = {
   edges: (raw) => edgesAt(raw, [['next']]),
   compile: nothingToCompile,
   execute,
-  describe: (step) => {
-    const channels = Array.isArray(step.channel) ? step.channel.join(' > ') : step.channel;
-    return `send ${channels} "${step.template}" (${step.priority} priority)${describeNext(step.next)}`;
-  },
+  describe: (step) =>
+    `send ${channelsOf(step).join(' > ')} "${step.template}" (${step.priority} priority)${describeNext(step.next)}`,
+  draw: (step) => ({
+    label: `send ${channelsOf(step).join(' or ')}: ${step.template}`,
+    ways: [{ to: step.next, kind: 'next' }],
+  }),
 };

@@ -72,4 +72,8 @@ export const split: StepKind<typeof SplitStep, undefined> = {
   execute,
   describe: (step) =>
     `split: ${step.variants.map((v) => `${v.name} ${v.percent}%${describeNext(v.next)}`).join('; ')}`,
+  draw: (step) => ({
+    label: `split ${step.variants.map((v) => v.percent).join('/')}`,
+    ways: step.variants.map((v) => ({ to: v.next, kind: 'choice', label: `${v.name} ${v.percent}%` })),
+  }),
 };

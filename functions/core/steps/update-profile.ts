@@ -36,6 +36,11 @@ export const updateProfile: StepKind<typeof UpdateProfileStep, undefined> = {
   edges: (raw) => edgesAt(raw, [['next']]),
   compile: nothingToCompile,
   execute,
-  describe: (step) =>
-    `update profile${step.set ? ` set ${Object.keys(step.set).join(', ')}` : ''}${step.unset ? ` unset ${step.unset.join(', ')}` : ''}${describeNext(step.next)}`,
+  describe: (step) => `update profile${changesOf(step)}${describeNext(step.next)}`,
+  draw: (step) => ({ label: `update profile${changesOf(step)}`, ways: [{ to: step.next, kind: 'next' }] }),
 };
+
+/** ` set a, b unset c`: the traits the step changes. */
+function changesOf(step: UpdateProfileStep): string {
+  return `${step.set ? ` set ${Object.keys(step.set).join(', ')}` : ''}${step.unset ? ` unset ${step.unset.join(', ')}` : ''}`;
+}

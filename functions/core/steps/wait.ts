@@ -3,7 +3,7 @@ import { valueAt } from '../diagnostics/zod-problems.ts';
 import { type CompiledEventCondition, compileEventCondition, valueAtPath } from '../engine/conditions.ts';
 import { engagementHolds } from '../engine/engagement.ts';
 import type { TriggerRef, WaitKind, WaitTimer } from '../engine/state.ts';
-import { describeEvent, describeNext } from '../journeys/describe-parts.ts';
+import { describeEvent, describeNext, eventInWords } from '../journeys/describe-parts.ts';
 import {
   CalendarOffset,
   DatePath,
@@ -27,9 +27,16 @@ import {
   parseCalendarOffset,
   shiftDate,
 } from '../time/calendar.ts';
-import { durationMs } from '../time/duration.ts';
+import { durationInWords, durationMs } from '../time/duration.ts';
 import { nextLocalTime, zoneOr } from '../time/zoned.ts';
-import { edgesAt, type StepContext, type StepKind, type StepOutcome, stepForms } from './kind.ts';
+import {
+  edgesAt,
+  type StepContext,
+  type StepDrawing,
+  type StepKind,
+  type StepOutcome,
+  stepForms,
+} from './kind.ts';
 
 export const DurationWait = z
   .strictObject({
@@ -271,6 +278,24 @@ function describe(step: WaitStep): string {
   return `wait for ${awaited}${describeNext(step.next)}; after ${step.timeout}${describeNext(step.onTimeout)}`;
 }
 
+function draw(step: WaitStep): StepDrawing {
+  if ('duration' in step)
+    return { label: `wait ${durationInWords(step.duration)}`, ways: [{ to: step.next, kind: 'next' }] };
+  if ('until' in step)
+    return { label: `wait until ${describeUntil(step.until)}`, ways: [{ to: step.next, kind: 'next' }] };
+  const [label, arrived] =
+    'event' in step
+      ? [`wait for ${eventInWords(step.event)}`, 'arrived']
+      : [`wait for ${step.engagement.step} ${step.engagement.is}`, step.engagement.is];
+  return {
+    label,
+    ways: [
+      { to: step.next, kind: 'next', label: arrived },
+      { to: step.onTimeout, kind: 'timeout', label: `not within ${durationInWords(step.timeout)}` },
+    ],
+  };
+}
+
 export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined> = {
   type: 'wait',
   schema: WaitStep,
@@ -282,4 +307,5 @@ export const wait: StepKind<typeof WaitStep, CompiledEventCondition | undefined>
   awaits: (awaited) => awaited,
   execute,
   describe,
+  draw,
 };

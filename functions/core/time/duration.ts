@@ -34,3 +34,16 @@ export function durationMs(text: string): number {
   if (!parsed.ok) throw new Error(parsed.message);
   return parsed.ms;
 }
+
+const UNIT_WORDS = ['week', 'day', 'hour', 'minute', 'second'] as const;
+
+/** A duration as people say it, for diagrams: `P1D` is `1 day`, `PT1H30M` is `1 hour 30 minutes`. */
+export function durationInWords(text: string): string {
+  const match = DURATION.exec(text);
+  if (!match) return text;
+  const words = UNIT_WORDS.flatMap((unit, i) => {
+    const count = Number(match[i + 1] ?? 0);
+    return count === 0 ? [] : [`${count} ${unit}${count === 1 ? '' : 's'}`];
+  });
+  return words.length === 0 ? text : words.join(' ');
+}

@@ -6,6 +6,7 @@ import { type BatchResponse, SqsBatch } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
 import { countBy, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
+import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
 import { wireCalls } from './wiring.ts';
 
 /**
@@ -14,18 +15,24 @@ import { wireCalls } from './wiring.ts';
  * by SQS; the calls ledger keeps a retry from calling twice. A body that is not a QueuedCall is our own bug: it
  * throws, and the redrive policy moves it to the dead-letter queue.
  */
-export function callsHandler(ports: () => Promise<CallPorts>, obs: Observability = observability('calls')) {
+export function callsHandler(
+  ports: () => Promise<CallPorts>,
+  obs: Observability = observability('calls'),
+  settle?: Settle,
+) {
   return withObservability(async (event: unknown): Promise<BatchResponse> => {
     const batch = SqsBatch.parse(event);
     const resolved = await ports();
-    return processSqsBatch(
-      batch,
-      async (record) => {
-        const queued = QueuedCall.parse(JSON.parse(record.body));
-        report(await performCall(queued, resolved, record.messageId), obs);
-      },
-      { logger: obs.logger, parallel: false },
-    );
+    const work = () =>
+      processSqsBatch(
+        batch,
+        async (record) => {
+          const queued = QueuedCall.parse(JSON.parse(record.body));
+          report(await performCall(queued, resolved, record.messageId), obs);
+        },
+        { logger: obs.logger, parallel: false },
+      );
+    return settled(work, settle, obs);
   }, obs);
 }
 
@@ -42,10 +49,5 @@ function report(result: CallHandled, obs: Observability): void {
 }
 
 const instance = observability('calls');
-export const handler = callsHandler(
-  refreshing(
-    once(() => wireCalls()),
-    instance.logger,
-  ),
-  instance,
-);
+const wired = once(() => wireCalls());
+export const handler = callsHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

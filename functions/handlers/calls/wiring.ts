@@ -16,10 +16,10 @@ import { awsRuntime, engineFunctionOn } from '../shared/wiring.ts';
 export async function wireCalls(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Refreshing<CallPorts>> {
-  const { composition, refresher } = engineFunctionOn(await awsRuntime(environment));
+  const { composition, refresher, settle } = engineFunctionOn(await awsRuntime(environment));
   const caller = callRouter({
     http: new HttpCaller({ secrets: new SecretsManagerSecrets(new SecretsManagerClient({})) }),
     lambda: new LambdaCaller({ client: new LambdaClient({}) }),
   });
-  return { ports: composeCallPorts({ ...composition, caller }), refresher };
+  return { ports: composeCallPorts({ ...composition, caller }), refresher, settle };
 }

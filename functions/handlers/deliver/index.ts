@@ -13,6 +13,7 @@ import {
   withObservability,
 } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
+import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
 import { wireDeliver } from './wiring.ts';
 
 /**
@@ -25,18 +26,21 @@ import { wireDeliver } from './wiring.ts';
 export function deliverHandler(
   ports: () => Promise<DeliverPorts>,
   obs: Observability = observability('deliver'),
+  settle?: Settle,
 ) {
   return withObservability(async (event: unknown): Promise<BatchResponse> => {
     const batch = SqsBatch.parse(event);
     const resolved = await ports();
-    return processSqsBatch(
-      batch,
-      async (record) => {
-        const queued = QueuedSend.parse(JSON.parse(record.body));
-        report(await deliverSend(queued, resolved, record.messageId), obs);
-      },
-      { logger: obs.logger, parallel: true },
-    );
+    const work = () =>
+      processSqsBatch(
+        batch,
+        async (record) => {
+          const queued = QueuedSend.parse(JSON.parse(record.body));
+          report(await deliverSend(queued, resolved, record.messageId), obs);
+        },
+        { logger: obs.logger, parallel: true },
+      );
+    return settled(work, settle, obs);
   }, obs);
 }
 
@@ -70,10 +74,5 @@ function report(result: DeliveryResult, obs: Observability): void {
 
 const instance = observability('deliver');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-export const handler = deliverHandler(
-  refreshing(
-    once(() => wireDeliver()),
-    instance.logger,
-  ),
-  instance,
-);
+const wired = once(() => wireDeliver());
+export const handler = deliverHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

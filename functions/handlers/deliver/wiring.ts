@@ -18,7 +18,7 @@ export async function wireDeliver(
 ): Promise<Refreshing<DeliverPorts>> {
   const runtime = await awsRuntime(environment);
   const channels = ChannelEnvironment.parse(environment);
-  const { composition, refresher } = engineFunctionOn(runtime);
+  const { composition, refresher, settle } = engineFunctionOn(runtime);
   const keys = await loadUnsubscribeKeys(new SecretsManagerClient({}), channels.CAIRN_UNSUBSCRIBE_SECRET_ID);
   const ports = composeDeliverPorts({
     ...composition,
@@ -29,5 +29,5 @@ export async function wireDeliver(
       ? {}
       : { maxSmsSegments: channels.CAIRN_MAX_SMS_SEGMENTS }),
   });
-  return { ports, refresher };
+  return { ports, refresher, settle };
 }

@@ -11,6 +11,7 @@ import {
   withObservability,
 } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
+import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
 import { wireIngest } from './wiring.ts';
 
 /**
@@ -25,19 +26,26 @@ import { wireIngest } from './wiring.ts';
 export function ingestHandler(
   ports: () => Promise<ApplyPorts>,
   obs: Observability = observability('ingest'),
+  settle?: Settle,
 ) {
   return withObservability(async (event: unknown): Promise<BatchResponse | undefined> => {
     const envelope = IngestEnvelope.parse(event);
     const resolved = await ports();
-    if (envelope.route === 'sqs') {
-      return processSqsBatch(
-        envelope.batch,
-        async (record) => report(await ingest(record.body, resolved, record.messageId), obs),
-        { logger: obs.logger, parallel: false },
-      );
-    }
-    report(await ingest(envelope.event, resolved, 'direct'), obs);
-    return undefined;
+    return settled(
+      async () => {
+        if (envelope.route === 'sqs') {
+          return processSqsBatch(
+            envelope.batch,
+            async (record) => report(await ingest(record.body, resolved, record.messageId), obs),
+            { logger: obs.logger, parallel: false },
+          );
+        }
+        report(await ingest(envelope.event, resolved, 'direct'), obs);
+        return undefined;
+      },
+      settle,
+      obs,
+    );
   }, obs);
 }
 
@@ -57,10 +65,5 @@ function report(outcome: IngestOutcome, obs: Observability): void {
 
 const instance = observability('ingest');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-export const handler = ingestHandler(
-  refreshing(
-    once(() => wireIngest()),
-    instance.logger,
-  ),
-  instance,
-);
+const wired = once(() => wireIngest());
+export const handler = ingestHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

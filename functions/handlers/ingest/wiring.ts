@@ -10,6 +10,6 @@ import { awsRuntime, engineFunctionOn } from '../shared/wiring.ts';
 export async function wireIngest(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Refreshing<ApplyPorts>> {
-  const { composition, refresher } = engineFunctionOn(await awsRuntime(environment));
-  return { ports: composeApplyPorts(composition), refresher };
+  const { composition, refresher, settle } = engineFunctionOn(await awsRuntime(environment));
+  return { ports: composeApplyPorts(composition), refresher, settle };
 }

@@ -20,6 +20,10 @@ export const RuntimeEnvironment = z.object({
   CAIRN_EVENT_PAST_DAYS: z.coerce.number().int().positive().optional(),
   /** How many days after the function's clock an event's time may be (events/limits.ts; default 7). */
   CAIRN_EVENT_FUTURE_DAYS: z.coerce.number().int().positive().optional(),
+  /** The Firehose stream of the outcome log (docs/outcomes.md); without it no outcome record is written. */
+  CAIRN_OUTCOME_STREAM: z.string().min(1).optional(),
+  /** How many active journeys get a `JourneyId` metric dimension of their own (docs/runtime.md, "Metrics"). */
+  CAIRN_JOURNEY_METRICS: z.coerce.number().int().nonnegative().optional(),
 });
 export type RuntimeEnvironment = z.infer<typeof RuntimeEnvironment>;
 

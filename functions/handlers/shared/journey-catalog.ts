@@ -1,10 +1,16 @@
 import type { CatalogRefresh } from '../../core/runtime/journey-catalog.ts';
+import type { Settle } from './outcomes.ts';
 
 /**
  * A handler's ports with what keeps their catalog current: the JourneyCatalogRefresher their use cases read
  * the catalog from (core/runtime/journey-catalog.ts).
  */
-export type Refreshing<P> = { ports: P; refresher: { refreshIfStale(): Promise<CatalogRefresh> } };
+export type Refreshing<P> = {
+  ports: P;
+  refresher: { refreshIfStale(): Promise<CatalogRefresh> };
+  /** What the handler does at the end of each invocation with what the use cases observed (outcomes.ts). */
+  settle?: Settle;
+};
 
 /** Where a refresh is reported: Powertools' Logger fits. */
 export type RefreshLog = {

@@ -7,6 +7,7 @@ import { ScheduledEvent } from '../shared/envelopes.ts';
 import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
+import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
 import { wireTimers } from './wiring.ts';
 
 /**
@@ -17,27 +18,29 @@ import { wireTimers } from './wiring.ts';
 export function timersHandler(
   ports: () => Promise<ApplyPorts>,
   obs: Observability = observability('timers'),
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; settle?: Settle } = {},
 ) {
   return withObservability(async (event: unknown): Promise<SweepReport> => {
     const scheduled = ScheduledEvent.parse(event);
     const resolved = await ports();
     const now = resolved.context().now;
-    const report = await fireDueTimers({
-      timers: resolved.timers,
-      now,
-      limit: SWEEP_LIMIT,
-      ...options,
-      fire: async (timer) => {
-        const applied = await applyInput(
-          timer.userId,
-          { kind: 'timer', timer },
-          resolved,
-          `timer:${scheduled.time}`,
-        );
-        reportAppliedInput(applied, obs);
-      },
-    });
+    const sweep = () =>
+      fireDueTimers({
+        timers: resolved.timers,
+        now,
+        limit: SWEEP_LIMIT,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        fire: async (timer) => {
+          const applied = await applyInput(
+            timer.userId,
+            { kind: 'timer', timer },
+            resolved,
+            `timer:${scheduled.time}`,
+          );
+          reportAppliedInput(applied, obs);
+        },
+      });
+    const report = await settled(sweep, options.settle, obs);
     count(obs.metrics, 'TimersFired', report.fired);
     count(obs.metrics, 'TimersFailed', report.failed);
     if (report.fired > 0) obs.metrics.addMetric('TimerLagMaxMs', MetricUnit.Milliseconds, report.maxLagMs);
@@ -49,10 +52,7 @@ export function timersHandler(
 
 const instance = observability('timers');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-export const handler = timersHandler(
-  refreshing(
-    once(() => wireTimers()),
-    instance.logger,
-  ),
-  instance,
-);
+const wired = once(() => wireTimers());
+export const handler = timersHandler(refreshing(wired, instance.logger), instance, {
+  settle: settleOf(wired),
+});

@@ -7,6 +7,6 @@ import { awsRuntime, engineFunctionOn } from '../shared/wiring.ts';
 export async function wireTimers(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Refreshing<ApplyPorts>> {
-  const { composition, refresher } = engineFunctionOn(await awsRuntime(environment));
-  return { ports: composeApplyPorts(composition), refresher };
+  const { composition, refresher, settle } = engineFunctionOn(await awsRuntime(environment));
+  return { ports: composeApplyPorts(composition), refresher, settle };
 }

@@ -123,21 +123,50 @@ describe('FirehoseOutcomeLog', () => {
     expect(linesPut(calls.slice(1)).map((l) => JSON.parse(l).id)).toEqual(['input-1#0']);
   });
 
-  it('throws with the codes once the attempts run out, and a later flush does not send them again', async () => {
+  it('throws with the codes once the attempts run out, and keeps the records for the next flush', async () => {
     // Prepare
-    firehose.on(PutRecordBatchCommand).resolves({
+    const refused = {
       FailedPutCount: 1,
       RequestResponses: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try later' }],
-    });
+    };
+    firehose
+      .on(PutRecordBatchCommand)
+      .resolvesOnce(refused)
+      .resolvesOnce(refused)
+      .resolvesOnce(refused)
+      .resolves({ FailedPutCount: 0, RequestResponses: [{ RecordId: 'r1' }] });
     const outcomes = log();
     outcomes.append(records(1));
 
+    // Act
+    const failed = outcomes.flush();
+    await expect(failed).rejects.toThrow(
+      'Firehose stream cairn-dev-outcomes refused 1 record(s) after 3 attempts: InternalFailure: try later; 1 record(s) kept for the next flush',
+    );
+    outcomes.append(records(2).slice(1));
+    await outcomes.flush();
+
+    // Assess: the kept record goes first, with the new one, in the next flush's one call.
+    const calls = firehose.commandCalls(PutRecordBatchCommand);
+    expect(calls).toHaveLength(4);
+    expect(linesPut(calls.slice(3)).map((l) => JSON.parse(l).id)).toEqual(['input-0#0', 'input-1#0']);
+  });
+
+  it('counts a request that throws as refused, and drops the oldest kept records beyond its bound', async () => {
+    // Prepare: 30 records pack into 2 Firehose records of up to 5,000 bytes; room to keep one of them.
+    firehose.on(PutRecordBatchCommand).rejects(new Error('ResourceNotFoundException: no such stream'));
+    const outcomes = new FirehoseOutcomeLog({
+      client: new FirehoseClient({ region: 'eu-west-1' }),
+      streamName: 'cairn-dev-outcomes',
+      retry: NO_WAIT,
+      retainedBytes: PACKED_RECORD_BYTES,
+    });
+    outcomes.append(records(30));
+
     // Act / Assess
     await expect(outcomes.flush()).rejects.toThrow(
-      'Firehose stream cairn-dev-outcomes refused 1 record(s) after 3 attempts: InternalFailure: try later',
+      /refused 2 record\(s\) after 3 attempts: Error: ResourceNotFoundException: no such stream; 1 record\(s\) kept for the next flush, 1 dropped$/,
     );
-    expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(3);
-    await outcomes.flush();
     expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(3);
   });
 });

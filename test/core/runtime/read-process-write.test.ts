@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
-import type { EngineContext } from '../../../functions/core/engine/engine.ts';
+import type { EngineContext, EngineInput } from '../../../functions/core/engine/engine.ts';
 import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import type { CustomerStateStore, SaveResult } from '../../../functions/core/ports/customer-state-store.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
@@ -158,6 +158,69 @@ describe('readProcessWrite', () => {
     const stored = await store.inner.load('ana');
     expect(stored?.version).toBe(3);
     expect(stored?.state.enrollments).toEqual([]);
+  });
+});
+
+/** A store whose next saves do what `fault` says: land and then throw, throw without landing, or land and conflict. */
+class AmbiguousStore implements CustomerStateStore {
+  readonly inner = new InMemoryCustomerStateStore();
+  constructor(private faults: ('landed-then-threw' | 'threw' | 'landed-then-conflict')[]) {}
+  load(userId: string) {
+    return this.inner.load(userId);
+  }
+  async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
+    const fault = this.faults.shift();
+    if (fault === 'threw') throw new Error('connection reset');
+    const saved = await this.inner.save(state, expectedVersion);
+    if (fault === 'landed-then-threw') throw new Error('timed out');
+    // A retried request whose first try landed: the condition now fails against its own write.
+    if (fault === 'landed-then-conflict') return { ok: false, reason: 'conflict' };
+    return saved;
+  }
+}
+
+describe('readProcessWrite when a save fails after it landed', () => {
+  const signUp: EngineInput = { kind: 'event', event: customerEvent('Signed Up', 'ana', T0) };
+
+  it('reads the state back and keeps the effects of a write that landed before the save threw', async () => {
+    // Prepare
+    const store = new AmbiguousStore(['landed-then-threw']);
+
+    // Act
+    const result = await readProcessWrite('ana', signUp, { store, context: () => context() });
+
+    // Assess: applied once, its send handed back, not lost to a retry that would find it a duplicate.
+    expect(result).toMatchObject({ version: 1, written: true, attempts: 1 });
+    expect(result.effects.filter((e) => e.type === 'send')).toHaveLength(1);
+    expect((await store.inner.load('ana'))?.state).toEqual(result.state);
+  });
+
+  it('takes a conflict with its own earlier write as the write landing', async () => {
+    // Prepare
+    const store = new AmbiguousStore(['landed-then-conflict']);
+
+    // Act
+    const result = await readProcessWrite('ana', signUp, {
+      store,
+      context: () => context(),
+      sleep: async () => {},
+    });
+
+    // Assess
+    expect(result).toMatchObject({ version: 1, written: true, attempts: 1 });
+    expect(result.effects.filter((e) => e.type === 'send')).toHaveLength(1);
+  });
+
+  it('throws the error of a save that did not land, so the input is retried whole', async () => {
+    // Prepare
+    const store = new AmbiguousStore(['threw']);
+
+    // Act
+    const attempt = readProcessWrite('ana', signUp, { store, context: () => context() });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('connection reset');
+    expect(await store.inner.load('ana')).toBeUndefined();
   });
 });
 

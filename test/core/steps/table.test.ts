@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { PathSegment } from '../../../functions/core/diagnostics/problem.ts';
 import { checkJourney } from '../../../functions/core/journeys/checks.ts';
 import { Step, type StepType } from '../../../functions/core/journeys/schema.ts';
-import { describeStep, STEP_KINDS, STEP_TABLE } from '../../../functions/core/steps/index.ts';
+import { describeStep, drawStep, STEP_KINDS, STEP_TABLE } from '../../../functions/core/steps/index.ts';
 import { WaitStep } from '../../../functions/core/steps/wait.ts';
 
 /**
@@ -152,7 +152,7 @@ describe('the step table', () => {
       const problems: string[] = [];
       if (kind.type !== key) problems.push(`${key}: its module says type "${kind.type}"`);
       if (typeConstant(kind.schema) !== key) problems.push(`${key}: its schema says another type`);
-      for (const piece of ['edges', 'compile', 'execute', 'describe'] as const)
+      for (const piece of ['edges', 'compile', 'execute', 'describe', 'draw'] as const)
         if (typeof kind[piece] !== 'function') problems.push(`${key}: no ${piece}`);
       if (typeof kind.waits !== 'boolean') problems.push(`${key}: no waits`);
       return problems;
@@ -192,5 +192,19 @@ describe.each(Object.entries(SAMPLES))('the %s kind', (type, sample) => {
     // Assess
     expect(edges?.map((e) => e.path)).toEqual(sample.edges);
     expect(findings.map((f) => f.path)).toEqual(sample.edges.map((path) => ['steps', 0, ...path]));
+  });
+
+  it('draws a way out to every step it goes to, and a short label', () => {
+    // Prepare
+    const parsed = Step.parse(sample.step);
+    const targets = kind?.edges(sample.step).map((e) => e.target) ?? [];
+
+    // Act
+    const drawing = drawStep(parsed);
+
+    // Assess
+    expect(drawing.label).toMatch(/^\S.*\S$/);
+    expect(drawing.label.length).toBeLessThanOrEqual(60);
+    expect(drawing.ways.flatMap((w) => (w.to === undefined ? [] : [w.to])).sort()).toEqual(targets.sort());
   });
 });

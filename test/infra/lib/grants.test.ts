@@ -62,6 +62,8 @@ const consume = (queue: string) =>
   ].map((a) => `${a} ${queue}.Arn`);
 const RUNTIME_QUEUES = sendTo('IngestQueue', 'SendQueue', 'RuntimeDeadLetters', 'CallsQueue');
 const SECRET = ['secretsmanager:GetSecretValue UnsubscribeKeys'];
+/** The outcome log's stream, for the functions whose use cases observe outcomes. */
+const OUTCOMES = ['firehose:PutRecordBatch OutcomesStream.Arn'];
 
 describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment', (env) => {
   let synthesized: Synthesized;
@@ -133,15 +135,22 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
         ...logs('ingest'),
         ...table('BatchGetItem', 'GetItem', 'PutItem', 'DeleteItem', 'Query'),
         ...RUNTIME_QUEUES,
+        ...OUTCOMES,
         ...consume('IngestQueue'),
       ],
-      timers: [...logs('timers'), ...table('GetItem', 'PutItem', 'DeleteItem', 'Query'), ...RUNTIME_QUEUES],
+      timers: [
+        ...logs('timers'),
+        ...table('GetItem', 'PutItem', 'DeleteItem', 'Query'),
+        ...RUNTIME_QUEUES,
+        ...OUTCOMES,
+      ],
       deliver: [
         ...logs('deliver'),
         ...table('BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'),
         ...RUNTIME_QUEUES,
         ...SECRET,
         ...channelPermissions(),
+        ...OUTCOMES,
         ...consume('SendQueue'),
       ],
       feedback: [
@@ -158,6 +167,7 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
         ...table('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'),
         ...RUNTIME_QUEUES,
         `secretsmanager:GetSecretValue arn:aws:secretsmanager:${synthesized.config.region}:${synthesized.config.account}:secret:crm-webhook-token-??????`,
+        ...OUTCOMES,
         ...consume('CallsQueue'),
       ],
     };
@@ -276,5 +286,13 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
     expect('CAIRN_PUSH_APPLICATION_ID' in (pointers.deliver ?? {})).toBe(channels.push !== undefined);
     for (const fn of ['feedback', 'unsubscribe'] as const)
       expect(pointers[fn]?.CAIRN_CONFIG_DIR).toBeUndefined();
+    // The functions whose use cases observe outcomes write the outcome log; feedback and unsubscribe do not.
+    for (const fn of ['ingest', 'timers', 'deliver', 'calls'] as const)
+      expect(pointers[fn]).toMatchObject({
+        CAIRN_OUTCOME_STREAM: 'OutcomesStream',
+        CAIRN_JOURNEY_METRICS: String(synthesized.config.journeyMetrics),
+      });
+    for (const fn of ['feedback', 'unsubscribe'] as const)
+      expect(pointers[fn]?.CAIRN_OUTCOME_STREAM).toBeUndefined();
   });
 });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as z from 'zod';
+import { journeysWithMetrics, OTHER_JOURNEYS } from '../../../functions/core/outcomes/journey-counts.ts';
 import { OUTCOME_COLUMNS } from '../../../functions/core/outcomes/record.ts';
+import { environments } from '../../../infra/config.ts';
 import { DEFAULT_OUTCOME_DAYS, outcomeDatabaseOf } from '../../../infra/lib/outcome-log.ts';
 import { removeOutput, resourcesOf, type Synthesized, synthesize } from '../support.ts';
 
@@ -10,6 +13,7 @@ const ValidationReport = z.object({ pluginReports: z.array(z.object({ violations
 
 describe.each([
   ['dev', 'cairn-dev'],
+  ['staging', 'cairn-staging'],
   ['prod', 'cairn-prod'],
 ])('the outcome log in %s', (env, prefix) => {
   let synthesized: Synthesized;
@@ -92,4 +96,60 @@ describe.each([
     );
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
   });
+
+  it('draws a row per journey with metrics of its own, and one for the others, of what the functions publish', () => {
+    // Prepare
+    const [dashboard] = resourcesOf(synthesized.statelessTemplate, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.[1].DashboardBody).replaceAll('\\', '');
+    const named = journeysWithMetrics(
+      synthesized.shipped.compiled.journeys,
+      synthesized.config.journeyMetrics,
+    );
+
+    // Assess: the ten sample journeys are all active and under the default bound of 20.
+    expect(named).toHaveLength(10);
+    for (const journeyId of named) {
+      for (const widget of ['enrollments', 'messages sent, by channel', 'goals reached'])
+        expect(body).toContain(`"title":"${journeyId}: ${widget}"`);
+      expect(body).toContain(`"JourneyEnrollments","JourneyId","${journeyId}"`);
+      expect(body).toContain(`"JourneySends","JourneyId","${journeyId}","channel","email"`);
+      expect(body).toContain(`"JourneyGoals","JourneyId","${journeyId}"`);
+    }
+    expect(body).toContain(`"JourneyEnrollments","JourneyId","${OTHER_JOURNEYS}"`);
+  });
+
+  it('alarms when Firehose refuses outcome records, summing the four functions that write them', () => {
+    synthesized.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${prefix}-outcome-log-failures`,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'SUM([ingest,timers,deliver,calls])' }),
+        Match.objectLike({
+          Id: 'deliver',
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: `Cairn/${env}`,
+              MetricName: 'OutcomeLogFailures',
+              Dimensions: [{ Name: 'service', Value: 'deliver' }],
+            },
+          }),
+        }),
+      ]),
+    });
+  });
+});
+
+describe('the per-journey metrics bound', () => {
+  it('gives at most the configured number of journeys a row and a dimension', async () => {
+    // Prepare / Act
+    const configs = { ...environments, dev: { ...environments.dev, journeyMetrics: 3 } };
+    const synthesized = await synthesize('dev', { configs });
+    onTestFinished(() => removeOutput(synthesized));
+
+    // Assess
+    const [dashboard] = resourcesOf(synthesized.statelessTemplate, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.[1].DashboardBody);
+    const rows = [...body.matchAll(/: enrollments/g)];
+    expect(rows).toHaveLength(4);
+    expect(body).toContain('other journeys: enrollments');
+  }, 120_000);
 });

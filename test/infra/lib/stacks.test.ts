@@ -323,6 +323,7 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
           ...fns.flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
           'timer-lag',
           'timers-not-running',
+          'outcome-log-failures',
           'ses-bounce-rate',
           'ses-complaint-rate',
         ].sort(),
