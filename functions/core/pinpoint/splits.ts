@@ -49,20 +49,23 @@ export function waitOf(
   return { ok: false, path: at, why: 'a wait needs WaitFor or WaitUntil' };
 }
 
-/** The evaluation wait before a split, if any: the split's entry step is then the wait. */
-function evaluation(
+/**
+ * Where a split begins: its evaluation wait, if any (the split's entry step is then the wait, the branch
+ * `<id>-check` after it), and the context its conditions are read in (the wait's window for event conditions).
+ */
+function splitStart(
   tools: StepTools,
   id: string,
   time: WaitTime | undefined,
-  at: string,
-): { steps: Step[]; branchId: string; window?: string } {
-  if (time === undefined) return { steps: [], branchId: id };
+  where: string,
+): { steps: Step[]; branchId: string; context: ConditionContext } {
+  if (time === undefined) return { steps: [], branchId: id, context: tools.conditionContext(undefined) };
   const branchId = `${id}-check`;
-  const wait = tools.waitStep(id, time, at);
+  const wait = tools.waitStep(id, time, `${where}.EvaluationWaitTime`);
   return {
     steps: wait ? [{ ...wait, next: branchId }] : [],
     branchId,
-    ...(time.WaitFor ? { window: time.WaitFor } : {}),
+    context: tools.conditionContext(time.WaitFor),
   };
 }
 
@@ -74,13 +77,7 @@ export function conditionalSplitSteps(
   at: string,
 ): Step[] {
   const where = `${at}.ConditionalSplit`;
-  const { steps, branchId, window } = evaluation(
-    tools,
-    id,
-    split.EvaluationWaitTime,
-    `${where}.EvaluationWaitTime`,
-  );
-  const context = tools.conditionContext(window);
+  const { steps, branchId, context } = splitStart(tools, id, split.EvaluationWaitTime, where);
   const conditions = (split.Condition?.Conditions ?? []).map((c, i) =>
     simpleCondition(c, `${where}.Condition.Conditions[${i}]`, context, tools.findings),
   );
@@ -121,13 +118,7 @@ export function multiConditionSteps(
   at: string,
 ): Step[] {
   const where = `${at}.MultiCondition`;
-  const { steps, branchId, window } = evaluation(
-    tools,
-    id,
-    split.EvaluationWaitTime,
-    `${where}.EvaluationWaitTime`,
-  );
-  const context = tools.conditionContext(window);
+  const { steps, branchId, context } = splitStart(tools, id, split.EvaluationWaitTime, where);
   const branches = (split.Branches ?? []).map((b, i) => {
     const path = `${where}.Branches[${i}]`;
     const when = b.Condition
