@@ -1,4 +1,4 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
@@ -82,5 +82,68 @@ describe('cairn pinpoint import', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/segments\/s-uk\.json:1:\d+ SegmentType: /);
+  });
+
+  it('tells the exact profile import for the endpoint files the export downloaded, which imports them', async () => {
+    // Prepare
+    const source = await tempDir();
+    await cp(EXPORT, source, { recursive: true });
+    await mkdir(join(source, 'endpoints'));
+    await writeFile(
+      join(source, 'endpoints', 'job-1_part-0.jsonl'),
+      '{"ChannelType":"EMAIL","Address":"ana@example.com","User":{"UserId":"ana"}}\n',
+    );
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', await tempDir()]);
+    const command = result.out.split('\n').find((line) => line.includes('cairn import profiles'));
+    const args = command?.trim().split(' ').slice(1, -2) ?? [];
+    const profiles = await cli(args);
+    // Assess
+    expect(command?.trim()).toBe(
+      `cairn import profiles ${join(source, 'endpoints', 'job-1_part-0.jsonl')} --format pinpoint > profiles-job-1_part-0.ndjson`,
+    );
+    expect(profiles.code).toBe(0);
+    expect(JSON.parse(profiles.out).detail.userId).toBe('ana');
+  });
+
+  it('rejects the invented shapes seen in public Pinpoint snippets, each with its path', async () => {
+    // Prepare: keys Pinpoint never had, as blog posts and generated snippets write them (a Send* activity, the
+    // NextActivity beside the activity instead of in it, EventPastDays, a ComparisonOperator on a dimension).
+    const source = await tempDir();
+    await mkdir(join(source, 'journeys'));
+    const invented = {
+      ApplicationId: 'app-1',
+      Id: 'j-invented',
+      Name: 'Invented',
+      StartActivity: 'remind',
+      StartCondition: { EventStartCondition: { EventPastDays: 0 } },
+      Activities: {
+        remind: { SendEmail: { MessageType: 'PROMOTIONAL' } },
+        welcome: { EMAIL: { TemplateName: 'welcome' }, NextActivity: 'check' },
+        check: {
+          ConditionalSplit: {
+            Condition: {
+              Conditions: [
+                {
+                  EventCondition: { Dimensions: { EventType: { Values: ['x'], ComparisonOperator: 'IN' } } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    };
+    await writeFile(join(source, 'journeys', 'j-invented.json'), JSON.stringify(invented, null, 2));
+    // Act
+    const result = await cli(['pinpoint', 'import', source, '--out', await tempDir()]);
+    // Assess
+    expect(result.code).toBe(1);
+    for (const path of [
+      'StartCondition.EventStartCondition.EventPastDays: unknown key',
+      'Activities.remind.SendEmail: unknown key',
+      'Activities.welcome.NextActivity: unknown key',
+      'Activities.check.ConditionalSplit.Condition.Conditions[0].EventCondition.Dimensions.EventType.ComparisonOperator: unknown key',
+    ])
+      expect(result.err).toContain(path);
   });
 });

@@ -12,6 +12,24 @@ lists per object what was mapped, what changed meaning and what was not mapped. 
 stops it with the file and the path in it. Then: cairn validate OUT, cairn test --journeys OUT.
   --out DIR  where to write (created; files of the same name are replaced)`;
 
+/** The endpoint files `cairn pinpoint export` downloaded (endpoints/*.jsonl), relative to the export folder. */
+async function endpointFiles(root: string): Promise<string[]> {
+  const entries = await readdir(join(root, 'endpoints')).catch(() => []);
+  return entries.filter((name) => name.endsWith('.jsonl')).sort();
+}
+
+/** What to run to import the endpoints as profiles: one `cairn import profiles` per file the export downloaded. */
+function profileImportLines(dir: string, files: readonly string[]): string[] {
+  if (files.length === 0) return [];
+  return [
+    `Endpoints: import the ${files.length} file(s) the export downloaded as profiles (docs/audiences.md):`,
+    ...files.map(
+      (name) =>
+        `  cairn import profiles ${join(dir, 'endpoints', name)} --format pinpoint > profiles-${name.replace(/\.jsonl$/, '')}.ndjson`,
+    ),
+  ];
+}
+
 async function jsonFiles(root: string, folder = root): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const nested = await Promise.all(
@@ -60,5 +78,6 @@ export async function pinpointImportCommand(args: string[], io: CliIo): Promise<
     `${result.reports.length} Pinpoint object(s): ${imported} imported, ${result.reports.length - imported} not; ` +
       `${attention} need a look (${join(values.out, 'IMPORT-REPORT.md')}). Next: cairn validate ${values.out}`,
   );
+  for (const line of profileImportLines(dir, await endpointFiles(dir))) io.stdout(line);
   return 0;
 }

@@ -1,9 +1,15 @@
-import type { Condition, Step } from '../journeys/schema.ts';
-import { parseDuration } from '../time/duration.ts';
-import { type ConditionContext, simpleCondition } from './conditions.ts';
+import type { Step } from '../journeys/schema.ts';
+import type { ConditionContext } from './conditions.ts';
 import { UniqueIds } from './names.ts';
 import type { ObjectFindings } from './report.ts';
 import type { Activity, WaitTime } from './source.ts';
+import {
+  conditionalSplitSteps,
+  multiConditionSteps,
+  type StepTools,
+  type WaitStep,
+  waitOf,
+} from './splits.ts';
 
 /** What an activity's steps need from the rest of the import. */
 export type ActivityContext = Omit<ConditionContext, 'sendStepOf' | 'window'> & {
@@ -96,7 +102,7 @@ function nextActivities(a: Activity): string[] {
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:/;
 
-class StepBuilder {
+class StepBuilder implements StepTools {
   failed = false;
   needsEnd = false;
 
@@ -104,10 +110,10 @@ class StepBuilder {
     private readonly activities: Readonly<Record<string, Activity>>,
     private readonly stepOf: ReadonlyMap<string, string>,
     private readonly context: ActivityContext,
-    private readonly findings: ObjectFindings,
+    readonly findings: ObjectFindings,
   ) {}
 
-  private fail(path: string, why: string): Step[] {
+  fail(path: string, why: string): Step[] {
     this.findings.skip(path, why);
     this.failed = true;
     return [];
@@ -123,7 +129,7 @@ class StepBuilder {
   }
 
   /** A target that must exist (branches, variants): the end step when the activity has none. */
-  private required(next: string | undefined): string {
+  required(next: string | undefined): string {
     const step = this.target(next);
     if (step !== undefined) return step;
     this.needsEnd = true;
@@ -151,7 +157,7 @@ class StepBuilder {
     if (a.PUSH) return this.send(id, 'push', a.PUSH, `${at}.PUSH`);
     if (a.CUSTOM) return this.call(id, a.CUSTOM, `${at}.CUSTOM`);
     if (a.Wait) {
-      const wait = this.wait(id, a.Wait.WaitTime, `${at}.Wait.WaitTime`);
+      const wait = this.waitStep(id, a.Wait.WaitTime, `${at}.Wait.WaitTime`);
       return wait ? [{ ...wait, ...this.nextOf(a.Wait.NextActivity) }] : [];
     }
     if (a.Holdout) return this.holdout(id, a.Holdout, `${at}.Holdout`);
@@ -169,8 +175,8 @@ class StepBuilder {
         },
       ];
     }
-    if (a.ConditionalSplit) return this.conditional(id, a.ConditionalSplit, at);
-    if (a.MultiCondition) return this.multi(id, a.MultiCondition, at);
+    if (a.ConditionalSplit) return conditionalSplitSteps(this, id, a.ConditionalSplit, at);
+    if (a.MultiCondition) return multiConditionSteps(this, id, a.MultiCondition, at);
     return this.fail(
       at,
       'an activity needs one of EMAIL, SMS, PUSH, CUSTOM, Wait, ConditionalSplit, MultiCondition, RandomSplit, Holdout or ContactCenter',
@@ -258,49 +264,15 @@ class StepBuilder {
     return [{ id, type: 'holdout', percent, ...this.nextOf(holdout.NextActivity) }];
   }
 
-  /** A wait step for a WaitTime (WaitFor: a duration, WaitUntil: an instant). */
-  private wait(
-    id: string,
-    time: WaitTime | undefined,
-    at: string,
-  ): Extract<Step, { type: 'wait' }> | undefined {
-    if (time?.WaitFor !== undefined) {
-      const parsed = parseDuration(time.WaitFor);
-      if (parsed.ok) return { id, type: 'wait', duration: time.WaitFor };
-      this.fail(`${at}.WaitFor`, `${parsed.message} (found "${time.WaitFor}")`);
-      return undefined;
-    }
-    if (time?.WaitUntil !== undefined) {
-      const at_ = time.WaitUntil.replace(/\.\d+(?=Z|[+-])/, '');
-      if (
-        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})$/.test(at_) &&
-        !Number.isNaN(Date.parse(at_))
-      )
-        return { id, type: 'wait', until: { at: at_ } };
-      this.fail(`${at}.WaitUntil`, `expected an ISO-8601 instant with its offset, found "${time.WaitUntil}"`);
-      return undefined;
-    }
-    this.fail(at, 'a wait needs WaitFor or WaitUntil');
+  /** A wait step for a WaitTime, or undefined (the activity then fails, said in the findings). */
+  waitStep(id: string, time: WaitTime | undefined, at: string): WaitStep | undefined {
+    const wait = waitOf(id, time, at);
+    if (wait.ok) return wait.step;
+    this.fail(wait.path, wait.why);
     return undefined;
   }
 
-  /** The evaluation wait before a split, if any: the split's entry step is then the wait. */
-  private evaluation(
-    id: string,
-    time: WaitTime | undefined,
-    at: string,
-  ): { steps: Step[]; branchId: string; window?: string } {
-    if (time === undefined) return { steps: [], branchId: id };
-    const branchId = `${id}-check`;
-    const wait = this.wait(id, time, at);
-    return {
-      steps: wait ? [{ ...wait, next: branchId }] : [],
-      branchId,
-      ...(time.WaitFor ? { window: time.WaitFor } : {}),
-    };
-  }
-
-  private conditionContext(window: string | undefined): ConditionContext {
+  conditionContext(window: string | undefined): ConditionContext {
     return {
       ...this.context,
       window,
@@ -309,78 +281,5 @@ class StepBuilder {
         return a && (a.EMAIL || a.SMS || a.PUSH) ? this.stepOf.get(activityId) : undefined;
       },
     };
-  }
-
-  private conditional(id: string, split: NonNullable<Activity['ConditionalSplit']>, at: string): Step[] {
-    const { steps, branchId, window } = this.evaluation(
-      id,
-      split.EvaluationWaitTime,
-      `${at}.ConditionalSplit.EvaluationWaitTime`,
-    );
-    const context = this.conditionContext(window);
-    const conditions = (split.Condition?.Conditions ?? []).map((c, i) =>
-      simpleCondition(c, `${at}.ConditionalSplit.Condition.Conditions[${i}]`, context, this.findings),
-    );
-    if (conditions.length === 0)
-      return this.fail(`${at}.ConditionalSplit.Condition`, 'a conditional split needs conditions');
-    if (conditions.some((c) => c === undefined))
-      return this.fail(`${at}.ConditionalSplit`, 'a condition could not be mapped');
-    const defined = conditions.filter((c): c is Condition => c !== undefined);
-    const yes = this.required(split.TrueActivity);
-    const no = this.required(split.FalseActivity);
-    if (split.Condition?.Operator === 'ANY' || defined.length === 1)
-      return [
-        ...steps,
-        {
-          id: branchId,
-          type: 'branch',
-          branches: defined.map((when) => ({ name: 'true', when, next: yes })),
-          default: no,
-        },
-      ];
-    // ALL: one branch per condition in a chain, each going on to the next only when its condition holds.
-    const chain = defined.map((_, i) => (i === 0 ? branchId : `${branchId}-${i + 1}`));
-    return [
-      ...steps,
-      ...defined.map((when, i) => ({
-        id: chain[i] ?? branchId,
-        type: 'branch' as const,
-        branches: [
-          { name: i === defined.length - 1 ? 'true' : `condition ${i + 1}`, when, next: chain[i + 1] ?? yes },
-        ],
-        default: no,
-      })),
-    ];
-  }
-
-  private multi(id: string, split: NonNullable<Activity['MultiCondition']>, at: string): Step[] {
-    const { steps, branchId, window } = this.evaluation(
-      id,
-      split.EvaluationWaitTime,
-      `${at}.MultiCondition.EvaluationWaitTime`,
-    );
-    const context = this.conditionContext(window);
-    const branches = (split.Branches ?? []).map((b, i) => {
-      const where = `${at}.MultiCondition.Branches[${i}]`;
-      const when = b.Condition
-        ? simpleCondition(b.Condition, `${where}.Condition`, context, this.findings)
-        : undefined;
-      return when === undefined
-        ? undefined
-        : { name: `branch ${i + 1}`, when, next: this.required(b.NextActivity) };
-    });
-    if (branches.length === 0)
-      return this.fail(`${at}.MultiCondition.Branches`, 'a multivariate split needs branches');
-    if (branches.some((b) => b === undefined))
-      return this.fail(`${at}.MultiCondition`, 'a branch condition could not be mapped');
-    return [
-      ...steps,
-      {
-        id: branchId,
-        type: 'branch',
-        branches: branches.filter((b) => b !== undefined),
-        default: this.required(split.DefaultActivity),
-      },
-    ];
   }
 }

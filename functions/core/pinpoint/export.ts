@@ -29,12 +29,22 @@ export type ExportStore = {
   has(path: string): Promise<boolean>;
   write(path: string, value: unknown): Promise<void>;
   read(path: string): Promise<unknown>;
+  /** Writes a file from its bytes as they come, gunzipped when they are gzip; all or nothing. */
+  writeBytes(path: string, bytes: AsyncIterable<Uint8Array>): Promise<void>;
+};
+
+/** The objects an endpoint export job wrote (in S3): the adapter is functions/adapters/s3/export-objects.ts. */
+export type ExportObjects = {
+  /** One page of the keys under an `s3://bucket/prefix/` URL. */
+  list(s3UrlPrefix: string, token?: string): Promise<{ keys: string[]; next?: string }>;
+  /** The bytes of one object, by its key in the prefix's bucket. */
+  read(s3UrlPrefix: string, key: string): AsyncIterable<Uint8Array>;
 };
 
 export type ExportOptions = {
   sleep: (ms: number) => Promise<void>;
   progress: (line: string) => void;
-  endpoints?: { roleArn: string; s3UrlPrefix: string };
+  endpoints?: { roleArn: string; s3UrlPrefix: string; objects: ExportObjects };
   /** Attempts per call when Pinpoint throttles (TooManyRequestsException, HTTP 429). */
   attempts?: number;
 };
@@ -158,7 +168,12 @@ export async function exportProject(
   }
   await save('application-settings.json', () => project.applicationSettings());
   await save('event-stream.json', () => project.eventStream());
-  if (options.endpoints) await exportEndpoints(project, store, options, options.endpoints);
+  if (options.endpoints) {
+    const endpointFiles = await exportEndpoints(project, store, options, options.endpoints);
+    files.push(...endpointFiles.files);
+    written += endpointFiles.written;
+    kept += endpointFiles.kept;
+  }
   await store.write('manifest.json', {
     files: [...files].sort(),
     endpoints: options.endpoints ? await store.read('endpoints/job.json') : undefined,
@@ -167,8 +182,55 @@ export async function exportProject(
   return { written, kept, files };
 }
 
-/** Starts the endpoint export once (its id kept, so a resumed run follows the same job) and follows it to the end. */
+/**
+ * The local name of an object the export job wrote: its key under the prefix, `/` as `_`, as JSON Lines
+ * (`endpoints/<job>_<part>.jsonl`), since each holds one endpoint per line once gunzipped.
+ */
+export function endpointFileOf(s3UrlPrefix: string, key: string): string {
+  const prefix = s3UrlPrefix.replace(/^s3:\/\/[^/]+\/?/, '');
+  const relative = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const base = safe(relative.replace(/^\/+/, '').replaceAll('/', '_')).replace(/(\.jsonl?)?(\.gz)?$/, '');
+  return `endpoints/${base}.jsonl`;
+}
+
+type EndpointFiles = { files: string[]; written: number; kept: number };
+
+/**
+ * Starts the endpoint export once (its id kept, so a resumed run follows the same job), follows it to the end,
+ * then downloads every object it wrote into `endpoints/`; a file already downloaded is kept.
+ */
 async function exportEndpoints(
+  project: PinpointProject,
+  store: ExportStore,
+  options: ExportOptions,
+  where: { roleArn: string; s3UrlPrefix: string; objects: ExportObjects },
+): Promise<EndpointFiles> {
+  await followEndpointJob(project, store, options, where);
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withRetries(() => where.objects.list(where.s3UrlPrefix, token), options);
+    // A job writes its endpoint files and nothing else; folders (keys ending in /) hold nothing.
+    keys.push(...page.keys.filter((k) => !k.endsWith('/')));
+    token = page.next;
+  } while (token);
+  const result: EndpointFiles = { files: [], written: 0, kept: 0 };
+  for (const [i, key] of keys.entries()) {
+    const path = endpointFileOf(where.s3UrlPrefix, key);
+    result.files.push(path);
+    if (await store.has(path)) result.kept++;
+    else {
+      await withRetries(() => store.writeBytes(path, where.objects.read(where.s3UrlPrefix, key)), options);
+      result.written++;
+    }
+    options.progress(`endpoint files ${i + 1}/${keys.length}`);
+  }
+  if (keys.length === 0) options.progress(`endpoint export: no files under ${where.s3UrlPrefix}`);
+  return result;
+}
+
+/** Starts the endpoint export job once and follows it until it is done. */
+async function followEndpointJob(
   project: PinpointProject,
   store: ExportStore,
   options: ExportOptions,

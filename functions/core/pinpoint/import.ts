@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type * as z from 'zod';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import { formatProblem } from '../diagnostics/problem.ts';
+import type { TemplateFile } from '../templates/schema.ts';
 import type { ActivityContext } from './activities.ts';
 import { dimensionsExpr } from './dimensions.ts';
 import { journeyTest } from './journey-tests.ts';
@@ -52,6 +53,117 @@ const under = (files: readonly ExportFile[], folder: string) =>
     (f) => f.file.startsWith(`${folder}/`) && f.file.endsWith('.json') && f.file.split('/').length === 2,
   );
 
+type TemplateRef = { id: string; channels: string[] };
+
+/**
+ * The templates as Cairn template files. A Pinpoint template name may hold an email, an SMS and a push
+ * template: they become one Cairn file with each channel's part.
+ */
+function importTemplates(
+  templates: readonly { file: string; value: PinpointTemplate }[],
+  reports: ObjectReport[],
+): { files: OutputFile[]; templateOf: Map<string, TemplateRef> } {
+  const ids = new UniqueIds();
+  const templateOf = new Map<string, TemplateRef>();
+  const content = new Map<string, TemplateFile>();
+  for (const { file, value } of templates) {
+    const findings = new ObjectFindings();
+    const template = importTemplate(value, findings);
+    const known = templateOf.get(value.TemplateName);
+    const ref = known ?? { id: ids.take(value.TemplateName), channels: [] };
+    const path = `templates/${ref.id}.yaml`;
+    if (template) {
+      ref.channels.push(...['email', 'sms', 'push'].filter((c) => c in template));
+      templateOf.set(value.TemplateName, ref);
+      const { description, ...parts } = template;
+      content.set(ref.id, { ...(content.get(ref.id) ?? { description }), ...parts });
+    }
+    reports.push(
+      findings.report(`${value.TemplateType} template`, value.TemplateName, file, template ? [path] : []),
+    );
+  }
+  const files = [...content].map(([id, template]) => yamlFile(`templates/${id}.yaml`, template));
+  return { files, templateOf };
+}
+
+/** The segments as segment files (with their helpers); a segment not mapped is left out of `idOfSegment`. */
+function importSegments(
+  segments: readonly { file: string; value: PinpointSegment }[],
+  segmentIds: UniqueIds,
+  reports: ObjectReport[],
+): { idOfSegment: Map<string, string>; written: SegmentOut[] } {
+  const idOfSegment = new Map(
+    segments.map(({ value }) => [value.Id, segmentIds.take(value.Name ?? value.Id)]),
+  );
+  const written: SegmentOut[] = [];
+  for (const { file, value } of segments) {
+    const findings = new ObjectFindings();
+    const id = idOfSegment.get(value.Id) ?? value.Id;
+    const expr = segmentExpr(value, id, idOfSegment, findings);
+    const writer = new SegmentWriter(segmentIds);
+    if (expr) writer.write(id, value.Name ?? id, `Imported from Pinpoint segment ${value.Id}.`, expr);
+    else idOfSegment.delete(value.Id);
+    written.push(...writer.files);
+    const outputs = writer.files.map((s) => `segments/${s.id}.yaml`);
+    reports.push(findings.report('segment', value.Name ?? value.Id, file, outputs));
+  }
+  return { idOfSegment, written };
+}
+
+/** What every journey's import shares: the segments and templates imported, and the application's cap. */
+type JourneyImport = {
+  segmentIds: UniqueIds;
+  idOfSegment: ReadonlyMap<string, string>;
+  templateOf: ReadonlyMap<string, TemplateRef>;
+  /** The segments written so far; a journey's condition segments are added when the journey is written. */
+  writtenSegments: SegmentOut[];
+  applicationTotalCap?: number;
+};
+
+/** One journey, its condition segments and its journey test; returns the files written for it. */
+function importOneJourney(
+  value: PinpointJourney,
+  id: string,
+  shared: JourneyImport,
+  findings: ObjectFindings,
+  out: OutputFile[],
+): string[] {
+  const helpers = new SegmentWriter(shared.segmentIds);
+  const context: ActivityContext & { applicationTotalCap?: number } = {
+    segmentOf: (pinpointId) => shared.idOfSegment.get(pinpointId),
+    templateOf: (name) => shared.templateOf.get(name),
+    dimensionSegment: (dims, where) => {
+      const expr = dimensionsExpr(dims, where, findings);
+      return expr
+        ? helpers.write(
+            shared.segmentIds.take(`${id}-${slug(where.split('.')[1] ?? 'condition')}`),
+            `${value.Name}: ${where}`,
+            `A condition of Pinpoint journey ${value.Id}.`,
+            expr,
+          )
+        : undefined;
+    },
+    ...(shared.applicationTotalCap ? { applicationTotalCap: shared.applicationTotalCap } : {}),
+  };
+  const journey = importJourney(value, id, context, findings);
+  if (!journey) return [];
+  shared.writtenSegments.push(...helpers.files);
+  const written = [`${id}.yaml`, ...helpers.files.map((s) => `segments/${s.id}.yaml`)];
+  out.push(yamlFile(`${id}.yaml`, journey, './schema.json'));
+  const test = journeyTest(journey, new Map(shared.writtenSegments.map((s) => [s.id, s])));
+  for (const skipped of test.skipped) findings.skip('(journey test)', `no case for the path ${skipped}`);
+  if (!test.file) return written;
+  // A journey test runs active journeys only: an inactive one's test waits beside the others.
+  const path = journey.status === 'active' ? `tests/${id}.test.yaml` : `tests/inactive/${id}.test.yaml`;
+  if (journey.status !== 'active')
+    findings.change(
+      'State',
+      `the journey is ${journey.status}: move ${path} to tests/ when you make it active`,
+    );
+  out.push(yamlFile(path, test.file));
+  return [...written, path];
+}
+
 /**
  * `cairn pinpoint import`: a Pinpoint export folder to Cairn files, offline and pure. Unknown or malformed
  * input stops it with every problem's file and path; otherwise it writes what it could map and says, per
@@ -68,62 +180,11 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
 
   const reports: ObjectReport[] = [];
   const out: OutputFile[] = [];
-  const templateIds = new UniqueIds();
-  const templateOf = new Map<string, { id: string; channels: string[] }>();
-  for (const { file, value } of templates) {
-    const findings = new ObjectFindings();
-    const template = importTemplate(value, findings);
-    const id = templateIds.take(value.TemplateName);
-    const path = `templates/${id}.yaml`;
-    if (template) {
-      const channels = ['email', 'sms', 'push'].filter((c) => c in template);
-      const known = templateOf.get(value.TemplateName);
-      // A Pinpoint template name may hold an email, an SMS and a push template: one Cairn file with each part.
-      if (known) {
-        const existing = out.find((o) => o.path === `templates/${known.id}.yaml`);
-        known.channels.push(...channels);
-        if (existing)
-          existing.text += stringify(
-            Object.fromEntries(Object.entries(template).filter(([k]) => k !== 'description')),
-            { lineWidth: 0 },
-          );
-        reports.push(
-          findings.report(`${value.TemplateType} template`, value.TemplateName, file, [
-            `templates/${known.id}.yaml`,
-          ]),
-        );
-        continue;
-      }
-      templateOf.set(value.TemplateName, { id, channels });
-      out.push(yamlFile(path, template));
-    }
-    reports.push(
-      findings.report(`${value.TemplateType} template`, value.TemplateName, file, template ? [path] : []),
-    );
-  }
+  const { files: templateFiles, templateOf } = importTemplates(templates, reports);
+  out.push(...templateFiles);
 
   const segmentIds = new UniqueIds();
-  const idOfSegment = new Map(
-    segments.map(({ value }) => [value.Id, segmentIds.take(value.Name ?? value.Id)]),
-  );
-  const writtenSegments: SegmentOut[] = [];
-  for (const { file, value } of segments) {
-    const findings = new ObjectFindings();
-    const id = idOfSegment.get(value.Id) ?? value.Id;
-    const expr = segmentExpr(value, id, idOfSegment, findings);
-    const writer = new SegmentWriter(segmentIds);
-    if (expr) writer.write(id, value.Name ?? id, `Imported from Pinpoint segment ${value.Id}.`, expr);
-    else idOfSegment.delete(value.Id);
-    writtenSegments.push(...writer.files);
-    reports.push(
-      findings.report(
-        'segment',
-        value.Name ?? value.Id,
-        file,
-        writer.files.map((s) => `segments/${s.id}.yaml`),
-      ),
-    );
-  }
+  const { idOfSegment, written: writtenSegments } = importSegments(segments, segmentIds, reports);
 
   const policyFindings = new ObjectFindings();
   const policies = importPolicies(
@@ -142,62 +203,27 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
   );
 
   const journeyIds = new UniqueIds();
+  const shared: JourneyImport = {
+    segmentIds,
+    idOfSegment,
+    templateOf,
+    writtenSegments,
+    ...(settings?.value.JourneyLimits?.TotalCap
+      ? { applicationTotalCap: settings.value.JourneyLimits.TotalCap }
+      : {}),
+  };
   for (const { file, value } of journeys) {
     const findings = new ObjectFindings();
-    const id = journeyIds.take(value.Name);
-    const helpers = new SegmentWriter(segmentIds);
-    const context: ActivityContext & { applicationTotalCap?: number } = {
-      segmentOf: (pinpointId) => idOfSegment.get(pinpointId),
-      templateOf: (name) => templateOf.get(name),
-      dimensionSegment: (dims, where) => {
-        const expr = dimensionsExpr(dims, where, findings);
-        return expr
-          ? helpers.write(
-              segmentIds.take(`${id}-${slug(where.split('.')[1] ?? 'condition')}`),
-              `${value.Name}: ${where}`,
-              `A condition of Pinpoint journey ${value.Id}.`,
-              expr,
-            )
-          : undefined;
-      },
-      ...(settings?.value.JourneyLimits?.TotalCap
-        ? { applicationTotalCap: settings.value.JourneyLimits.TotalCap }
-        : {}),
-    };
-    const journey = importJourney(value, id, context, findings);
-    const written: string[] = [];
-    if (journey) {
-      writtenSegments.push(...helpers.files);
-      written.push(`${id}.yaml`, ...helpers.files.map((s) => `segments/${s.id}.yaml`));
-      out.push(yamlFile(`${id}.yaml`, journey, './schema.json'));
-      const bySegment = new Map(writtenSegments.map((s) => [s.id, s]));
-      const test = journeyTest(journey, bySegment);
-      for (const skipped of test.skipped) findings.skip('(journey test)', `no case for the path ${skipped}`);
-      if (test.file) {
-        // A journey test runs active journeys only: an inactive one's test waits beside the others.
-        const path = journey.status === 'active' ? `tests/${id}.test.yaml` : `tests/inactive/${id}.test.yaml`;
-        if (journey.status !== 'active')
-          findings.change(
-            'State',
-            `the journey is ${journey.status}: move ${path} to tests/ when you make it active`,
-          );
-        out.push(yamlFile(path, test.file));
-        written.push(path);
-      }
-    }
+    const written = importOneJourney(value, journeyIds.take(value.Name), shared, findings, out);
     reports.push(findings.report('journey', value.Name, file, written));
   }
   for (const segment of writtenSegments)
     out.push(yamlFile(`segments/${segment.id}.yaml`, segment, './schema.json'));
-  for (const other of files.filter((f) => f.file.startsWith('campaigns/')))
-    reports.push(new ObjectFindings().report('campaign', other.file, other.file, []));
-  const campaignCount = files.filter((f) => f.file.startsWith('campaigns/')).length;
-  if (campaignCount > 0)
-    for (const r of reports.filter((r) => r.kind === 'campaign'))
-      r.unmapped.push({
-        path: '(campaign)',
-        note: 'campaigns are not imported yet: Cairn campaign files are being built',
-      });
+  for (const campaign of under(files, 'campaigns')) {
+    const findings = new ObjectFindings();
+    findings.skip('(campaign)', 'campaigns are not imported yet: Cairn campaign files are being built');
+    reports.push(findings.report('campaign', campaign.file, campaign.file, []));
+  }
   out.push({ path: 'IMPORT-REPORT.md', text: `${reportMarkdown(reports)}\n` });
   return { ok: true, files: out, reports };
 }

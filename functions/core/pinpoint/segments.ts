@@ -4,6 +4,7 @@ import { dimensionsExpr, type Mapped, type SegmentExpr } from './dimensions.ts';
 import type { UniqueIds } from './names.ts';
 import type { ObjectFindings } from './report.ts';
 import type { PinpointSegment, SegmentGroup } from './source.ts';
+import { recordOf } from './witness.ts';
 
 /** A segment file's content, without defaults filled in. */
 export type SegmentOut = Pick<Segment, 'id' | 'name'> &
@@ -43,13 +44,12 @@ function mergeConditions(a: Condition, b: Condition): Condition | undefined {
 }
 
 /**
- * Writes expressions as segment files: the main one under its own id, and helper segments (`<id>--<n>`) where
+ * Writes expressions as segment files: the main one under its own id, and helper segments (`<id>-<what they hold>`) where
  * a NOT, an OR inside an AND or an AND of segments needs one. Exact: a Cairn segment is `when AND (any of
  * include) AND NOT (any of exclude)`.
  */
 export class SegmentWriter {
   readonly files: SegmentOut[] = [];
-  private helpers = 0;
 
   constructor(private readonly ids: UniqueIds) {}
 
@@ -60,15 +60,21 @@ export class SegmentWriter {
     return id;
   }
 
-  /** A segment id that holds exactly the expression's members (a helper when it is not a reference). */
-  private idOf(owner: string, expr: SegmentExpr): string {
+  /**
+   * A segment id that holds exactly the expression's members (a helper when it is not a reference), named
+   * after the owner and what it holds: `vip-plan`, or `vip-excluded-plan` for a part the owner leaves out.
+   */
+  private idOf(owner: string, expr: SegmentExpr, excluded = false): string {
     if (expr.kind === 'ref') return expr.id;
-    this.helpers++;
-    const id = this.ids.take(`${owner}--${this.helpers}`);
+    const words = describe(expr);
+    // A long description (groups of groups) gives way to the kind of part, so that ids stay readable.
+    const what = words.length <= 30 ? words : `${expr.kind === 'when' ? 'condition' : expr.kind}-of-parts`;
+    const part = `${excluded ? 'excluded-' : ''}${what}`;
+    const id = this.ids.take(`${owner}-${part}`);
     this.write(
       id,
-      `${owner}: part ${this.helpers}`,
-      `A part of segment ${owner}, written by cairn pinpoint import.`,
+      `${owner}: ${excluded ? 'left out, ' : ''}${what.replaceAll('-', ' ')}`,
+      `A part of segment ${owner}${excluded ? ' (its members are left out of it)' : ''}, written by cairn pinpoint import.`,
       expr,
     );
     return id;
@@ -83,7 +89,7 @@ export class SegmentWriter {
       case 'any':
         return { include: expr.items.map((item) => this.idOf(owner, item)) };
       case 'none':
-        return { when: EVERYONE, exclude: expr.items.map((item) => this.idOf(owner, item)) };
+        return { when: EVERYONE, exclude: expr.items.map((item) => this.idOf(owner, item, true)) };
       case 'all':
         return this.allOf(owner, expr.items);
     }
@@ -97,7 +103,7 @@ export class SegmentWriter {
     const exclude: string[] = [];
     const rest: SegmentExpr[] = [];
     for (const item of items) {
-      if (item.kind === 'none') exclude.push(...item.items.map((i) => this.idOf(owner, i)));
+      if (item.kind === 'none') exclude.push(...item.items.map((i) => this.idOf(owner, i, true)));
       else if (item.kind === 'when') {
         const merged = condition ? mergeConditions(condition, item.condition) : item.condition;
         if (merged) condition = merged;
@@ -113,10 +119,8 @@ export class SegmentWriter {
           : [this.idOf(owner, first)];
     // The further positive parts are one segment condition (a helper holding all of them).
     if (others.length > 0) {
-      const segment = this.idOf(
-        owner,
-        others.length === 1 ? (others[0] as SegmentExpr) : { kind: 'all', items: others },
-      );
+      const [only, ...more] = others;
+      const segment = this.idOf(owner, only && more.length === 0 ? only : { kind: 'all', items: others });
       const merged = condition ? mergeConditions(condition, { segment }) : { segment };
       condition = merged ?? {
         segment: this.idOf(owner, {
@@ -132,6 +136,44 @@ export class SegmentWriter {
       ...(exclude.length > 0 ? { exclude } : {}),
     };
   }
+}
+
+/** Expressions combined: one alone is itself, except under NONE. */
+function combined(kind: 'all' | 'any' | 'none', items: SegmentExpr[]): SegmentExpr {
+  const [only, ...more] = items;
+  return only && more.length === 0 && kind !== 'none' ? only : { kind, items };
+}
+
+/** What an expression holds, in a few words for a helper segment's id: `plan`, `email-or-sms`, `activity`. */
+function describe(expr: SegmentExpr): string {
+  switch (expr.kind) {
+    case 'ref':
+      return expr.id;
+    case 'when':
+      return conditionWords(expr.condition);
+    case 'none':
+      return `not-${expr.items.map(describe).join('-or-')}`;
+    case 'any':
+      return expr.items.map(describe).join('-or-');
+    case 'all':
+      return expr.items.map(describe).join('-and-');
+  }
+}
+
+/** The fields a condition reads: the last key of each profile path (`traits.plan` is `plan`), or its kind. */
+function conditionWords(condition: Condition): string {
+  if (condition.history) return 'activity';
+  if (condition.segment) return condition.segment;
+  const leaves: string[] = [];
+  const visit = (pattern: Record<string, unknown>): void => {
+    for (const [key, value] of Object.entries(pattern)) {
+      if (key === '$or' && Array.isArray(value)) for (const part of value) visit(recordOf(part));
+      else if (Array.isArray(value)) leaves.push(key);
+      else visit(recordOf(value));
+    }
+  };
+  visit(condition.profile ?? {});
+  return leaves.length > 0 ? [...new Set(leaves)].join('-') : 'everyone';
 }
 
 /** How a segment group's members are found: its source segments, then its dimension filters (Type). */
@@ -160,19 +202,10 @@ function groupExpr(
   const refs: SegmentExpr[] = sourceIds.map((id) => ({ kind: 'ref', id: id ?? '' }));
   const filters = dims.filter((d): d is SegmentExpr => d !== undefined);
   const parts: SegmentExpr[] = [];
-  if (refs.length > 0)
-    parts.push(
-      refs.length === 1
-        ? (refs[0] as SegmentExpr)
-        : { kind: group.SourceType === 'ALL' ? 'all' : 'any', items: refs },
-    );
+  if (refs.length > 0) parts.push(combined(group.SourceType === 'ALL' ? 'all' : 'any', refs));
   if (filters.length > 0) {
     const type = group.Type ?? 'ALL';
-    parts.push(
-      filters.length === 1 && type !== 'NONE'
-        ? (filters[0] as SegmentExpr)
-        : { kind: type === 'ANY' ? 'any' : type === 'NONE' ? 'none' : 'all', items: filters },
-    );
+    parts.push(combined(type === 'ANY' ? 'any' : type === 'NONE' ? 'none' : 'all', filters));
   }
   if (parts.length === 0) return { kind: 'when', condition: EVERYONE };
   return parts.length === 1 ? parts[0] : { kind: 'all', items: parts };
@@ -204,7 +237,7 @@ export function segmentExpr(
     else {
       const items = each.filter((g): g is SegmentExpr => g !== undefined);
       const kind = groups.Include === 'ALL' ? 'all' : groups.Include === 'NONE' ? 'none' : 'any';
-      parts.push(items.length === 1 && kind !== 'none' ? items[0] : { kind, items });
+      parts.push(combined(kind, items));
       findings.map('SegmentGroups', `groups combined with Include ${groups.Include}`);
     }
   }

@@ -59,10 +59,11 @@ function toLiquid(text: string, defaults: Record<string, string>, where: string,
       );
       return whole;
     }
-    // Pinpoint printed a missing value as nothing; a multi-valued attribute as its values joined with ", ".
+    // Pinpoint printed a missing value as nothing. Its templates are Handlebars.js, which prints a list as
+    // JavaScript does (Array#toString: values joined with ","); Pinpoint documents no other rendering.
     // default comes first: the only filter that may read a missing value (templates/liquid.ts, lenientIf).
     const fallback = defaults[inner] ?? '';
-    return `{{ ${variable} | default: ${quoted(fallback)} | join: ", " }}`;
+    return `{{ ${variable} | default: ${quoted(fallback)} | join: "," }}`;
   });
 }
 
@@ -127,5 +128,10 @@ export function importTemplate(t: PinpointTemplate, findings: ObjectFindings): T
     findings.skip(problem.split(':')[0] ?? '', problem.slice(problem.indexOf(':') + 2));
   if (refused.length > 0) return undefined;
   findings.map('DefaultSubstitutions', "each default as the variable's Liquid default");
+  if (/\{\{\s*(User\.UserAttributes|Attributes)\./.test(JSON.stringify(t)))
+    findings.change(
+      '(variables)',
+      'an attribute with several values prints them joined with "," (as Handlebars.js prints a list; Pinpoint documents lists only with {{#each}}): change the join where you want another separator',
+    );
   return file;
 }
