@@ -71,7 +71,7 @@ export function formatTimelineEntry(observation: Observation, userId: string): s
     const { intent, attempt, reason, at } = observation;
     return intent.userId === userId ? [`${iso(at)}  ${describeCallAttempt(intent, attempt, reason)}`] : [];
   }
-  if (observation.userId !== userId) return [];
+  if (observation.type !== 'applied' || observation.userId !== userId) return [];
   return observation.effects.flatMap((effect) => {
     const text = describeEffect(effect);
     return text === undefined ? [] : [`${iso(effect.at)}  ${text}`];
@@ -106,6 +106,8 @@ function describeEffect(effect: Effect): string | undefined {
         return `${effect.timer.journeyId}: next date ${effect.timer.occurrence} at ${new Date(effect.timer.dueAt).toISOString()}`;
       if (effect.timer.kind === 'segments')
         return `segments: next membership check at ${new Date(effect.timer.dueAt).toISOString()}`;
+      if (effect.timer.kind === 'entry')
+        return `${effect.timer.journeyId}: entry of run ${effect.timer.run} at ${new Date(effect.timer.dueAt).toISOString()}`;
       return `${effect.timer.journeyId}: waiting at ${effect.timer.stepId} until ${new Date(effect.timer.dueAt).toISOString()} (${effect.timer.kind})`;
     case 'timer-deferred':
       return `${effect.journeyId}: wait held (${effect.reason}) until ${new Date(effect.timer.dueAt).toISOString()}`;

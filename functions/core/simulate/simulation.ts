@@ -9,6 +9,7 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
 import type { QueuedSend } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
+import { type AudienceRunPorts, ScheduledRuns } from '../runtime/audience-runs.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
 import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
@@ -16,6 +17,7 @@ import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
+import { InMemoryAudienceRunStore } from '../runtime/in-memory-audience-run-store.ts';
 import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
 import { InMemoryCallSlots } from '../runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
@@ -50,6 +52,8 @@ export type SimulationOptions = {
   wallClock?: () => number;
   /** How call steps' calls are answered (fixed answers, failures, timeouts); a call no stub answers fails. */
   calls?: readonly CallStub[];
+  /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
+  wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -83,6 +87,10 @@ export class Simulation implements Machine {
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
   readonly callLedger = new InMemoryCallLedger();
+  /** The runs of scheduled journeys, as recorded. */
+  readonly runs = new InMemoryAudienceRunStore();
+  private scheduled: ScheduledRuns | undefined;
+  private readonly runPorts: AudienceRunPorts;
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
   /** What each channel was handed, rendered. */
@@ -172,6 +180,18 @@ export class Simulation implements Machine {
       },
       settingOf(this.catalogs.deliver),
     );
+    const runPorts: AudienceRunPorts = {
+      runs: this.runs,
+      customers: { pages: () => this.states.pages() },
+      events: adapters.events,
+      timers: this.timers,
+      catalogs: this.catalogs.timers,
+      lifecycle: config.lifecycle,
+      defaultTimezone: config.defaultTimezone,
+      now,
+      observer,
+    };
+    this.runPorts = options.wrapRunPorts ? options.wrapRunPorts(runPorts) : runPorts;
     this.call = {
       apply: applyPorts(adapters, settingOf(this.catalogs.calls)),
       ledger: this.callLedger,
@@ -251,6 +271,9 @@ export class Simulation implements Machine {
   }
 
   async sweepTimers(): Promise<void> {
+    // As EventBridge Scheduler starts a run's state machine at its minute, before that minute's timers.
+    await this.scheduled?.startDue();
+    await this.drain();
     const origin = `timer:${new Date(this.now).toISOString()}`;
     for (let more = true; more; ) {
       // As a timers invocation does before it sweeps (handlers/shared/journey-catalog.ts, refreshing).
@@ -272,6 +295,7 @@ export class Simulation implements Machine {
 
   nextWakeAt(): number | undefined {
     return earliest([
+      this.scheduled?.nextAt(),
       this.timers.nextDueAt(),
       this.ingestQueue.nextVisibleAt(),
       this.sendQueue.nextVisibleAt(),
@@ -336,6 +360,13 @@ export class Simulation implements Machine {
     // A copy: the store freezes what it keeps, and the caller's profiles stay theirs.
     for (const [userId, profile] of this.options.profiles ?? [])
       await this.states.save({ ...newCustomerState(userId), profile: structuredClone(profile) }, undefined);
+    // Runs start from the clock's start on: a schedule's runs before it are not this simulation's.
+    this.scheduled = new ScheduledRuns(this.runPorts, this.clock.now() - 1);
+  }
+
+  /** Errors of runs that failed and are tried again at the next minute. */
+  get runErrors(): readonly { journeyId: string; run: string; error: string }[] {
+    return this.scheduled?.errors ?? [];
   }
 }
 
