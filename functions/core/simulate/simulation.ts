@@ -15,7 +15,7 @@ import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
-import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
+import { earliest, LOCAL_BATCH, type Machine, PacedTimes, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
 import { InMemoryAudienceRunStore } from '../runtime/in-memory-audience-run-store.ts';
 import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
@@ -23,6 +23,7 @@ import { InMemoryCallSlots } from '../runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
+import { InMemorySendRateCounters } from '../runtime/in-memory-send-rate.ts';
 import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
 import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
 import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../runtime/journey-catalog.ts';
@@ -90,6 +91,7 @@ export class Simulation implements Machine {
   /** The runs of scheduled journeys, as recorded. */
   readonly runs = new InMemoryAudienceRunStore();
   private scheduled: ScheduledRuns | undefined;
+  private readonly paced = new PacedTimes();
   private readonly runPorts: AudienceRunPorts;
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
@@ -145,7 +147,10 @@ export class Simulation implements Machine {
       timers: this.timers,
       sends: {
         enqueue: async (messages) => {
-          for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
+          for (const { send, delaySeconds } of messages) {
+            this.sendQueue.send(send, delaySeconds);
+            if (send.slot !== undefined) this.paced.note(send.slot * 1000);
+          }
         },
       },
       events: {
@@ -177,6 +182,7 @@ export class Simulation implements Machine {
         policyStore: this.policyStore,
         channel,
         unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
+        rates: new InMemorySendRateCounters(),
       },
       settingOf(this.catalogs.deliver),
     );
@@ -291,6 +297,10 @@ export class Simulation implements Machine {
       more = report.more && report.fired >= SWEEP_LIMIT;
     }
     await this.drain();
+  }
+
+  nextPacedAt(): number | undefined {
+    return this.paced.nextAfter(this.now);
   }
 
   nextWakeAt(): number | undefined {
