@@ -9,6 +9,7 @@ import type { CustomerScan } from '../ports/customer-scan.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
+import { resolveTimezone } from '../profile/profile.ts';
 import { asOf, membershipAt } from '../segments/evaluate.ts';
 import { isValidTimezone } from '../time/zoned.ts';
 import { nextRunAfter, runsStartingIn, type ScheduledRun } from '../triggers/schedule.ts';
