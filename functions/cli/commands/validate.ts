@@ -90,7 +90,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     folderGiven && (segmentSet.segments.length > 0 || segmentSet.problems.length > 0)
       ? ` and ${new Set([...segmentSet.segments.map((s) => s.file), ...segmentSet.problems.map((p) => p.file)]).size} segment file(s)`
       : '';
-  const summary = `${files.length} journey file(s)${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
+  const campaignsChecked = campaignFiles.length > 0 ? `, ${campaignFiles.length} campaign file(s)` : '';
+  const summary = `${files.length} journey file(s)${campaignsChecked}${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
   if (problems.length > 0) {
     io.stderr(summary);
     return 1;

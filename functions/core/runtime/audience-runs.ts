@@ -127,6 +127,7 @@ function audienceMember(
 export class ScheduledRuns {
   private checkedUpTo: number;
   private readonly failed = new Map<string, { journeyId: string; run: ScheduledRun }>();
+  private nextKnown: { upTo: number; catalog: object; at: number | undefined } | undefined;
   readonly errors: { journeyId: string; run: string; error: string }[] = [];
 
   constructor(
@@ -139,6 +140,16 @@ export class ScheduledRuns {
   /** When the next run is due: the next start of a scheduled journey, or the next minute for a retry. */
   nextAt(): number | undefined {
     if (this.failed.size > 0) return this.checkedUpTo + SWEEP_INTERVAL_MS;
+    // Asked at every stop of the driver: worked out again only when the clock's checks or the catalog moved.
+    const catalog = this.ports.catalogs.current();
+    const known = this.nextKnown;
+    if (known?.upTo === this.checkedUpTo && known.catalog === catalog) return known.at;
+    const at = this.findNext();
+    this.nextKnown = { upTo: this.checkedUpTo, catalog, at };
+    return at;
+  }
+
+  private findNext(): number | undefined {
     let next: number | undefined;
     for (const journey of this.scheduledJourneys()) {
       if (!journey.schedule) continue;
