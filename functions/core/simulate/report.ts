@@ -28,7 +28,7 @@ export function formatSummary(tally: Tally): string[] {
 }
 
 /** One run of a scheduled journey: its record (audience, entries, skips) and what the engine made of them. */
-function formatRun(run: RunTally): string {
+export function formatRun(run: RunTally): string {
   const record = run.record;
   const handed = record
     ? `audience ${fmt(record.audience)}, entry inputs ${fmt(record.entries)} (${fmt(record.timers)} at local time), skipped ${counts(record.skipped)}${record.attempts > 1 ? `, ${record.attempts} attempts` : ''}`
