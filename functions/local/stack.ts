@@ -25,6 +25,7 @@ import { type CallPort, callRouter } from '../core/ports/call-port.ts';
 import { channelRouter } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { OutcomeLog } from '../core/ports/outcome-log.ts';
+import type { QueuedSend } from '../core/ports/send-queue.ts';
 import { type AudienceRunPorts, ScheduledRuns } from '../core/runtime/audience-runs.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
 import { earliest, LOCAL_BATCH, type Machine, PacedTimes } from '../core/runtime/drive.ts';
@@ -148,6 +149,8 @@ export type LocalStack = Machine & {
   fireTimers(): Promise<void>;
   /** The runs of scheduled journeys, as recorded in the table. */
   runs: AudienceRunStore;
+  /** Puts a send on the send queue, as ingest does; the next drain hands it to deliver (campaign test sends). */
+  enqueueSend(send: QueuedSend): Promise<void>;
   /** Runs that failed, each tried again at the next minute. */
   runErrors: readonly { journeyId: string; run: string; error: string }[];
   /**
@@ -481,6 +484,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fireTimers,
     runs: runPorts.runs,
     runErrors: scheduled.errors,
+    enqueueSend: (send) => exits.sends.enqueue([{ send, delaySeconds: 0 }]),
     async sweepTimers() {
       await fireTimers();
       await drain();
