@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { Goal, JourneyStatus } from '../journeys/schema.ts';
-import { Category, Channel, Priority, SegmentId } from '../journeys/schema-parts.ts';
+import { Goal, Journey } from '../journeys/schema.ts';
+import { Channel, Priority, SegmentId } from '../journeys/schema-parts.ts';
 import { ScheduleTrigger } from '../triggers/schedule.ts';
 
 /**
@@ -55,17 +55,16 @@ export const CampaignSchedule = ScheduleTrigger.describe(
   'When the campaign runs: once (at) or recurring (cron, or rate from start), in local time or a zone.',
 );
 
-export const Campaign = z
-  .strictObject({
-    $schema: z.string().optional(),
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a campaign id of lower-case letters, digits and dashes')
-      .describe('Stable id, shared with journeys: no journey may have it.'),
-    name: z.string().min(1),
-    description: z.string().default(''),
-    category: Category.default('marketing'),
-    status: JourneyStatus.default('draft'),
+// The fields a campaign shares with the journey it compiles to, as the journey language has them.
+export const Campaign = Journey.pick({
+  $schema: true,
+  id: true,
+  name: true,
+  description: true,
+  category: true,
+  status: true,
+})
+  .extend({
     audience: z
       .strictObject({ segment: SegmentId })
       .optional()
