@@ -112,9 +112,10 @@ function audienceMember(
     const current = asOf(state, lifecycle, now);
     if (!membershipAt(segments, current, now, lifecycle).includes(segment)) return undefined;
   }
-  const zone = state.profile.timezone;
-  return zone !== undefined && isValidTimezone(zone)
-    ? { userId: state.userId, zone }
+  // The zone the delivery policies use (the profile's fallback chain), so that a run and quiet hours agree.
+  const zone = resolveTimezone(state.profile, '');
+  return zone.source !== 'default' && isValidTimezone(zone.zone)
+    ? { userId: state.userId, zone: zone.zone }
     : { userId: state.userId };
 }
 
