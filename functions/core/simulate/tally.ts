@@ -1,12 +1,13 @@
 import type { AudienceRunRecord } from '../audience-runs/record.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
+import type { EngineInput } from '../engine/engine.ts';
 import { isWaitTimer, type SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
-import { scheduledEntryOf } from '../triggers/schedule.ts';
+import { runOf } from '../triggers/schedule.ts';
 
 export type MessageRecord = {
   messageId: string;
@@ -350,4 +351,16 @@ export class Tally {
     const record = this.enrollments.get(id);
     if (record) change(record);
   }
+}
+
+/** The journey and run an engine input enters for, when it is a scheduled entry (an event or a timer). */
+export function scheduledEntryOf(input: EngineInput): { journeyId: string; run: string } | undefined {
+  if (input.kind === 'timer')
+    return input.timer.kind === 'entry'
+      ? { journeyId: input.timer.journeyId, run: input.timer.run }
+      : undefined;
+  if (input.kind !== 'event') return undefined;
+  const run = runOf(input.event);
+  const journeyId = input.event.detail.properties.journeyId;
+  return run !== undefined && typeof journeyId === 'string' ? { journeyId, run } : undefined;
 }

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { EngineInput } from '../engine/engine.ts';
 import type { EntryTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { Duration, SegmentId } from '../journeys/schema-parts.ts';
@@ -265,18 +264,6 @@ export function entryTimer(journeyId: string, run: string, userId: string, dueAt
 export function runOf(event: CustomerEvent): string | undefined {
   const run = event.detail.properties.run;
   return event.source === SCHEDULE_SOURCE && typeof run === 'string' ? run : undefined;
-}
-
-/** The journey and run an engine input enters for, when it is a scheduled entry (an event or a timer). */
-export function scheduledEntryOf(input: EngineInput): { journeyId: string; run: string } | undefined {
-  if (input.kind === 'timer')
-    return input.timer.kind === 'entry'
-      ? { journeyId: input.timer.journeyId, run: input.timer.run }
-      : undefined;
-  if (input.kind !== 'event') return undefined;
-  const run = runOf(input.event);
-  const journeyId = input.event.detail.properties.journeyId;
-  return run !== undefined && typeof journeyId === 'string' ? { journeyId, run } : undefined;
 }
 
 /** The pattern that stands for a schedule trigger in the catalog: the journey's own scheduled entries. */
