@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readCampaignFiles } from '../adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../adapters/files/journey-files.ts';
 import { readSegmentFiles } from '../adapters/files/segment-files.ts';
+import { withCampaigns } from '../core/campaigns/load.ts';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
@@ -23,7 +25,8 @@ export async function loadCatalog(
     );
     return undefined;
   }
-  const loaded = loadJourneySet(files);
+  const campaignFiles = await readCampaignFiles(paths[0] ?? 'journeys');
+  const loaded = withCampaigns(loadJourneySet(files), campaignFiles);
   const { journeys } = loaded;
   const segmentSet = loadSegmentSet(await readSegmentFiles(paths[0] ?? 'journeys'));
   const problems = [
@@ -31,7 +34,7 @@ export async function loadCatalog(
     ...segmentSet.problems,
     ...(segmentSet.problems.length === 0
       ? unknownSegmentReferences(
-          files,
+          [...files, ...campaignFiles],
           segmentSet.segments.map((s) => s.segment.id),
         )
       : []),

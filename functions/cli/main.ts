@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { campaignsCommand, campaignsUsage } from './commands/campaigns.ts';
 import { explainCommand, explainUsage } from './commands/explain.ts';
 import { generateEventsCommand, generateEventsUsage } from './commands/generate-events.ts';
 import { graphCommand, graphUsage } from './commands/graph.ts';
@@ -93,6 +94,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Print what a template would send for a profile and event (email, SMS or push)',
     usage: renderUsage,
     run: renderCommand,
+  },
+  campaigns: {
+    summary: "Send a campaign's messages to a test list through the local stack's deliver path",
+    usage: campaignsUsage,
+    run: campaignsCommand,
   },
   journeys: {
     summary: 'List, pause, resume or archive journeys in a deployed environment; their audit trail',

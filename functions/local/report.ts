@@ -1,4 +1,5 @@
 import { maskText, type PiiDisplay } from '../core/diagnostics/mask.ts';
+import { formatRun } from '../core/simulate/report.ts';
 import type { RunResult } from '../core/simulate/result.ts';
 import type { LocalStack, SentMessage } from './stack.ts';
 
@@ -22,6 +23,14 @@ export function formatStackReport(
     `Events in: ${count('EventsIn')} (put ${stack.eventsPut}; invalid ${count('InvalidEvents')}; duplicates dropped ${count('DuplicateEvents')})`,
   );
   lines.push(`Enrollments: ${count('Enrollments')}    Timers fired: ${count('TimersFired')}`);
+  // The runs of scheduled journeys and campaigns that fell in the period (a serving stack keeps no tally).
+  const runs = [...stack.results.runs.values()];
+  if (runs.length > 0) {
+    lines.push(`Scheduled runs: ${runs.length}`);
+    for (const run of runs) lines.push(`  ${run.journeyId}${formatRun(run)}`);
+  }
+  for (const error of stack.runErrors)
+    lines.push(`  run failed, tried again: ${error.journeyId} ${error.run}: ${text(error.error)}`);
   const outcomes = tally.series('SendOutcomes');
   const byChannel = new Map<string, number>();
   for (const { dimensions, value } of outcomes)

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { CHANNEL_CLIENT_CONFIG } from '../adapters/channels/index.ts';
+import { DynamoAudienceRunStore } from '../adapters/dynamodb/audience-run-store.ts';
+import { scanStates } from '../adapters/dynamodb/state-scan.ts';
 import { HttpCaller } from '../adapters/http/http-caller.ts';
 import { SesEmailChannel } from '../adapters/ses/email-channel.ts';
 import {
@@ -14,18 +16,21 @@ import {
 import { composeCallPorts } from '../composition/calls.ts';
 import { composeDeliverPorts } from '../composition/deliver.ts';
 import { composeFeedbackPorts } from '../composition/feedback.ts';
-import type { TableAccess } from '../composition/table.ts';
+import { onTable, type TableAccess } from '../composition/table.ts';
 import { composeUnsubscribePorts } from '../composition/unsubscribe.ts';
 import type { PiiDisplay } from '../core/diagnostics/mask.ts';
 import type { SendIntent } from '../core/engine/state.ts';
 import { observeAll, outcomeObserver } from '../core/outcomes/observer.ts';
+import type { AudienceRunStore } from '../core/ports/audience-run-store.ts';
 import { type CallPort, callRouter } from '../core/ports/call-port.ts';
 import { channelRouter } from '../core/ports/channel.ts';
 import type { DeadLetter } from '../core/ports/dead-letters.ts';
 import type { OutcomeLog } from '../core/ports/outcome-log.ts';
 import type { PortWrappers } from '../core/ports/port-wrappers.ts';
+import type { QueuedSend, SendQueue } from '../core/ports/send-queue.ts';
+import { type AudienceRunPorts, ScheduledRuns } from '../core/runtime/audience-runs.ts';
 import type { RuntimeConfig } from '../core/runtime/config.ts';
-import { earliest, LOCAL_BATCH, type Machine } from '../core/runtime/drive.ts';
+import { earliest, LOCAL_BATCH, type Machine, PacedTimes } from '../core/runtime/drive.ts';
 import { InMemoryQueue } from '../core/runtime/in-memory-queue.ts';
 import { RecordingChannel } from '../core/runtime/recording-channel.ts';
 import { SWEEP_LIMIT } from '../core/runtime/timers.ts';
@@ -101,6 +106,8 @@ export type LocalStackOptions = {
   outcomes?: OutcomeLog;
   /** Decorators around the state store, the send queue and the channels (the chaos harness, core/chaos/). */
   wrap?: PortWrappers;
+  /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
+  wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
 };
 
 /** The ingest backlog at which a serving stack's PutEvents waits: about two seconds of work on 2 cores. */
@@ -142,8 +149,14 @@ export type LocalStack = Machine & {
    * are empty (false) or the wall clock passes `deadline` (true), so that no queue waits for another to empty.
    */
   work(deadline: number): Promise<boolean>;
-  /** Fires the timers due now, as the per-minute schedule does, without draining the queues after. */
+  /** Starts the scheduled runs due now, then fires the timers due now, without draining the queues after. */
   fireTimers(): Promise<void>;
+  /** The runs of scheduled journeys, as recorded in the table. */
+  runs: AudienceRunStore;
+  /** Puts a send on the send queue, as ingest does; the next drain hands it to deliver (campaign test sends). */
+  enqueueSend(send: QueuedSend): Promise<void>;
+  /** Runs that failed, each tried again at the next minute. */
+  runErrors: readonly { journeyId: string; run: string; error: string }[];
   /**
    * The input of every SES v2 request, as sent: aws-ses-v2-local keeps subject, bodies and headers but not the
    * tags or the configuration set, so they are checked here.
@@ -236,7 +249,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // every minute and keeps none of them in memory.
   const timers = options.serving ? undefined : new ObservedTimerStore(tableTimers);
   const wrap = options.wrap ?? {};
-  const sends = localSendQueue(sendQueue);
+  const paced = new PacedTimes();
+  const localSends = localSendQueue(sendQueue);
+  const sends: SendQueue = {
+    // A send paced by its journey's send-rate limit is due at its second: the driver stops there.
+    async enqueue(messages) {
+      await localSends.enqueue(messages);
+      for (const { send } of messages) if (send.slot !== undefined) paced.note(send.slot * 1000);
+    },
+  };
   const exits: EffectExits = {
     sends: wrap.sends ? wrap.sends(sends) : sends,
     events: localEventPublisher(ingestQueue),
@@ -351,6 +372,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+  const runPorts: AudienceRunPorts = {
+    runs: new DynamoAudienceRunStore(onTable(table)),
+    customers: {
+      async *pages() {
+        const scan = { client: table.documents, tableName };
+        for await (const page of scanStates(scan, { segment: 0, totalSegments: 1 })) yield page.states;
+      },
+    },
+    events: exits.events,
+    timers: timers ?? tableTimers,
+    catalogs: tableCatalogRefresher(table, config.catalog, now),
+    lifecycle: config.lifecycle,
+    defaultTimezone: config.defaultTimezone,
+    now,
+    ...(options.serving ? {} : { observer }),
+  };
+  // As EventBridge Scheduler starts a run's state machine on AWS: from this start on, at each run's minute.
+  const scheduled = new ScheduledRuns(
+    options.wrapRunPorts ? options.wrapRunPorts(runPorts) : runPorts,
+    now() - 1,
+  );
   const ingest = ingestHandler(ingestPorts, ingestObs);
   // Feedback reads no journeys and no customer state: suppressions to the table, events onto ingest.
   const feedbackPorts = composeFeedbackPorts({ table, events: exits.events, now });
@@ -363,6 +405,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   /** Fires the timers due now; the sweep goes on within the minute until nothing more is due. */
   const fireTimers = () =>
     serial(async () => {
+      await runPorts.catalogs.refreshIfStale?.();
+      await scheduled.startDue();
       for (let more = true; more; ) {
         const report = await sweep(
           { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(now()).toISOString() },
@@ -449,12 +493,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       }),
     fireTimers,
+    runs: runPorts.runs,
+    runErrors: scheduled.errors,
+    enqueueSend: (send) => exits.sends.enqueue([{ send, delaySeconds: 0 }]),
     async sweepTimers() {
       await fireTimers();
       await drain();
     },
+    nextPacedAt() {
+      return paced.nextAfter(now());
+    },
     nextWakeAt() {
       return earliest([
+        scheduled.nextAt(),
         timers?.nextDueAt(),
         ingestQueue.nextVisibleAt(),
         feedbackQueue.nextVisibleAt(),

@@ -31,7 +31,7 @@ describe('cairn validate', () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out.at(-1)).toBe(
-      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 0 problem(s) in 0 file(s)',
+      '11 journey file(s), 1 campaign file(s) and 3 segment file(s) checked: 12 valid, 0 problem(s) in 0 file(s)',
     );
     expect(out.join('\n')).toContain(
       'cart-abandonment: Cart abandonment [active, marketing] (journeys/cart-abandonment.yaml)',
@@ -80,7 +80,7 @@ describe('cairn validate', () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out.at(-1)).toBe(
-      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 0 problem(s) in 0 file(s)',
+      '11 journey file(s), 1 campaign file(s) and 3 segment file(s) checked: 12 valid, 0 problem(s) in 0 file(s)',
     );
     expect(out.slice(0, -1).every((line) => line.startsWith('note: journeys/templates/'))).toBe(true);
   });
@@ -131,7 +131,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} caps[0].max: expected a number > 0, got number -2`,
-      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 1 problem(s) in 1 file(s)',
+      '11 journey file(s), 1 campaign file(s) and 3 segment file(s) checked: 12 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 
@@ -171,7 +171,7 @@ describe('cairn validate', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       `${file}:${at} rfm.recencyDays: expected 4 thresholds for scores 2 to 5 (days since the last order: at most the 1st gives 5, at most the 4th gives 2, more gives 1)`,
-      '10 journey file(s) and 3 segment file(s) checked: 10 valid, 1 problem(s) in 1 file(s)',
+      '11 journey file(s), 1 campaign file(s) and 3 segment file(s) checked: 12 valid, 1 problem(s) in 1 file(s)',
     ]);
   });
 

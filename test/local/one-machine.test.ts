@@ -152,4 +152,39 @@ describe('one machine', () => {
       'kenji birthday/birthday-email SENT sent 2026-11-04T00:00:00.000Z',
     ]);
   }, 60_000);
+
+  it('runs a scheduled journey at each local time of its customers, everywhere', async () => {
+    // Prepare: a local-time broadcast at 10:00 on 3 November to everyone known by then.
+    const journeys = await journeysWith({});
+    await writeFile(
+      join(journeys, 'morning-note.yaml'),
+      [
+        'id: morning-note',
+        'name: Morning note',
+        'status: active',
+        'trigger:',
+        '  schedule: { at: "2026-11-03T10:00", timezone: local, withoutTimezone: skip }',
+        'steps:',
+        '  - { id: note, type: send, channel: email, template: welcome }',
+        '',
+      ].join('\n'),
+    );
+    const events = [
+      line('e1', '2026-11-02T08:00:00Z', 'Identify', { userId: 'ana', traits: ANA }),
+      line('e2', '2026-11-02T08:01:00Z', 'Identify', {
+        userId: 'kenji',
+        traits: { email: 'kenji@example.com', timezone: 'Asia/Kolkata' },
+      }),
+      line('e3', '2026-11-02T08:02:00Z', 'Identify', { userId: 'zed', traits: { email: 'zed@example.com' } }),
+    ].join('\n');
+
+    // Act
+    const result = await bothMachines(events, journeys);
+
+    // Assess: 10:00 in Kolkata (+05:30) is 04:30 UTC; in London (winter) 10:00 UTC; zed has no zone: skipped.
+    expect(sent(result).filter((m) => m.includes('morning-note'))).toEqual([
+      'kenji morning-note/note SENT sent 2026-11-03T04:30:00.000Z',
+      'ana morning-note/note SENT sent 2026-11-03T10:00:00.000Z',
+    ]);
+  }, 60_000);
 });

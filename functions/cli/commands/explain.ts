@@ -81,7 +81,7 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
           lines.push(`${new Date(at).toISOString()}  ${describeCallAttempt(intent, attempt, reason)}`);
           return;
         }
-        if (observation.userId !== user) return;
+        if (observation.type !== 'applied' || observation.userId !== user) return;
         for (const effect of observation.effects)
           if (journey === undefined || journeyOf(effect) === journey) lines.push(...explainEffect(effect));
       },

@@ -1,12 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { campaignJsonSchema } from '../../core/campaigns/schema.ts';
 import { journeyJsonSchema } from '../../core/journeys/json-schema.ts';
 import { segmentJsonSchema } from '../../core/segments/json-schema.ts';
 import type { CliIo } from '../io.ts';
 
 export const SCHEMA_FILE = 'journeys/schema.json';
 export const SEGMENT_SCHEMA_FILE = 'journeys/segments/schema.json';
+export const CAMPAIGN_SCHEMA_FILE = 'journeys/campaigns/schema.json';
 
 export const schemaUsage = `Usage: cairn schema [--write | --check] [--file journeys/schema.json] [--segments]
                     [--segments-file journeys/segments/schema.json]
@@ -32,6 +34,7 @@ export async function schemaCommand(args: string[], io: CliIo): Promise<number> 
   const outputs: [string, string][] = [
     [values.file, journeyJsonSchema()],
     [values['segments-file'], segmentJsonSchema()],
+    [CAMPAIGN_SCHEMA_FILE, campaignJsonSchema()],
   ];
   if (values.write) {
     for (const [file, generated] of outputs) {

@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCampaignFiles } from '../../adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readSegmentFiles } from '../../adapters/files/segment-files.ts';
 import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
+import { withCampaigns } from '../../core/campaigns/load.ts';
 import { formatProblem, type Problem, sortProblems } from '../../core/diagnostics/problem.ts';
 import { describeJourney } from '../../core/journeys/describe.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
@@ -42,7 +44,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`cairn validate: no journey files (.yaml, .yml, .json) in ${paths.join(', ')}`);
     return 2;
   }
-  const loaded = loadJourneySet(files);
+  const campaignFiles = await readCampaignFiles(paths[0] ?? 'journeys');
+  const loaded = withCampaigns(loadJourneySet(files), campaignFiles);
   const templatesDir = values.templates ?? (await defaultTemplatesDir(paths[0] ?? 'journeys'));
   const templateSet = loadTemplateSet(await readTemplateFiles(templatesDir));
   const { journeys } = loaded;
@@ -52,7 +55,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     ...segmentSet.problems,
     ...(segmentSet.problems.length === 0
       ? unknownSegmentReferences(
-          files,
+          [...files, ...campaignFiles],
           segmentSet.segments.map((s) => s.segment.id),
         )
       : []),
@@ -87,7 +90,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     folderGiven && (segmentSet.segments.length > 0 || segmentSet.problems.length > 0)
       ? ` and ${new Set([...segmentSet.segments.map((s) => s.file), ...segmentSet.problems.map((p) => p.file)]).size} segment file(s)`
       : '';
-  const summary = `${files.length} journey file(s)${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
+  const campaignsChecked = campaignFiles.length > 0 ? `, ${campaignFiles.length} campaign file(s)` : '';
+  const summary = `${files.length} journey file(s)${campaignsChecked}${segmentsChecked} checked: ${journeys.length} valid, ${problems.length} problem(s) in ${badFiles} file(s)`;
   if (problems.length > 0) {
     io.stderr(summary);
     return 1;

@@ -5,9 +5,11 @@ import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { SegmentCatalog } from '../segments/evaluate.ts';
 import type { Segment } from '../segments/schema.ts';
+import { SEGMENT_ENTERED, SEGMENT_SOURCE } from '../segments/schema.ts';
 import { type CompiledStep, compileStep } from '../steps/index.ts';
 import { durationMs } from '../time/duration.ts';
 import { dateTriggerPattern } from '../triggers/date.ts';
+import { type CompiledSchedule, compileSchedule, scheduleTriggerPattern } from '../triggers/schedule.ts';
 import {
   type CompiledCondition,
   type CompiledEventCondition,
@@ -36,6 +38,10 @@ export type CompiledJourney = {
   /** For each step that waits for an event, that event: engine.ts ends the wait when one matches. */
   waitConditions: ReadonlyMap<Step, CompiledEventCondition>;
   start: string;
+  /** A schedule trigger, ready for its arithmetic (triggers/schedule.ts). */
+  schedule?: CompiledSchedule;
+  /** The `schedule` window, in epoch ms. */
+  window?: { start?: number; end?: number };
 };
 
 /**
@@ -105,9 +111,16 @@ export function journeyVersion(journey: Journey): string {
 
 /** A stage trigger is the stage-change event that the lifecycle emits, so it is matched like any event. */
 function triggerPattern(journey: Journey): unknown {
-  const { event, stage, date } = journey.trigger;
+  const { event, stage, date, segment, schedule } = journey.trigger;
   if (event) return event;
   if (date) return dateTriggerPattern(journey.id);
+  if (schedule) return scheduleTriggerPattern(journey.id);
+  if (segment)
+    return {
+      source: [SEGMENT_SOURCE],
+      'detail-type': [SEGMENT_ENTERED],
+      detail: { properties: { segment: [segment.id] } },
+    };
   const properties: Record<string, unknown> = { to: stage?.to ?? [] };
   if (stage?.from) properties.from = stage.from;
   return { source: [LIFECYCLE_SOURCE], 'detail-type': [STAGE_CHANGED], detail: { properties } };
@@ -143,5 +156,17 @@ export function compileJourney(journey: Journey): CompiledJourney {
     compiledSteps,
     waitConditions,
     start: journey.start ?? firstStep.id,
+    ...(journey.trigger.schedule ? { schedule: compileSchedule(journey.trigger.schedule) } : {}),
+    ...(journey.schedule ? { window: windowOf(journey.schedule) } : {}),
+  };
+}
+
+function windowOf({ start, end }: { start?: string | undefined; end?: string | undefined }): {
+  start?: number;
+  end?: number;
+} {
+  return {
+    ...(start !== undefined ? { start: Date.parse(start) } : {}),
+    ...(end !== undefined ? { end: Date.parse(end) } : {}),
   };
 }

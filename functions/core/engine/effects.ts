@@ -17,6 +17,13 @@ export type NotEnrolledReason =
   | 'missing-dedupe-key'
   | 'goal-before'
   | 'exited-before'
+  /** The journey's `schedule` window: before its start, or after its end. */
+  | 'before-schedule'
+  | 'after-schedule'
+  /** A scheduled journey: this run enrolled the customer already (a retried or repeated run). */
+  | 'run-entered'
+  /** A scheduled journey with `members: new`: an earlier run enrolled the customer. */
+  | 'entered-earlier-run'
   | DateRefusal;
 
 /** Why an enrollment ended. Exit criteria carry their name: `exit-criteria:<name>`. */

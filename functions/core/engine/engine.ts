@@ -16,6 +16,7 @@ import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { durationMs } from '../time/duration.ts';
 import { zoneOr } from '../time/zoned.ts';
 import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/date.ts';
+import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
@@ -31,6 +32,7 @@ import {
   ENDED_MEMORY_MS,
   type Enrollment,
   type EnrollmentWait,
+  type EntryTimer,
   type LifecycleTimer,
   type SegmentTimer,
   type SendIntent,
@@ -313,7 +315,22 @@ class Work {
     if (timer.kind === 'lifecycle') this.onLifecycleTimer(timer);
     else if (timer.kind === 'date') this.onDateTimer(timer);
     else if (timer.kind === 'segments') this.onSegmentTimer(timer);
+    else if (timer.kind === 'entry') this.onEntryTimer(timer);
     else this.onWaitTimer(timer);
+  }
+
+  /**
+   * A member's local time for a scheduled run came: they enter as the run's entry event would enter them
+   * (the same event, so the same enrollment id). Nothing in the state names the timer: the run set it, and
+   * `runs` in the state keeps a second firing from enrolling twice.
+   */
+  private onEntryTimer(timer: EntryTimer): void {
+    const journey = this.context.catalog.latestOf(timer.journeyId);
+    if (!journey?.journey.trigger.schedule) {
+      this.ignoredTimer(timer, 'stale-timer');
+      return;
+    }
+    this.tryEnroll(journey, scheduledEntryEvent(timer.journeyId, timer.run, timer.userId, this.now));
   }
 
   /** A customer's date came: enter its journey (keyed by the occurrence); finish() sets the next timer. */
@@ -607,6 +624,16 @@ class Work {
   ): { refused: NotEnrolledReason } | { key: string } {
     const { status, entry, audience } = journey.journey;
     if (status !== 'active') return { refused: `journey-${status}` };
+    if (journey.window?.start !== undefined && this.now < journey.window.start)
+      return { refused: 'before-schedule' };
+    if (journey.window?.end !== undefined && this.now > journey.window.end)
+      return { refused: 'after-schedule' };
+    const schedule = journey.journey.trigger.schedule;
+    if (schedule) {
+      const last = this.state.runs?.[journey.id];
+      if (last !== undefined && last === runOf(event)) return { refused: 'run-entered' };
+      if (last !== undefined && schedule.members === 'new') return { refused: 'entered-earlier-run' };
+    }
     // A date journey's entries are per occurrence (a birthday once a year), unless dedupeBy says otherwise.
     let key = journey.journey.trigger.date ? (occurrenceKey(event) ?? '') : '';
     if (entry.dedupeBy) {
@@ -657,6 +684,8 @@ class Work {
       return;
     }
     const { key } = decision;
+    const run = journey.journey.trigger.schedule ? runOf(event) : undefined;
+    if (run !== undefined) this.state.runs = { ...this.state.runs, [journey.id]: run };
     const entryKey = `${journey.id}|${key}`;
     const previous = this.state.entries[entryKey];
     this.state.entries[entryKey] = { count: (previous?.count ?? 0) + 1, lastAt: this.now };

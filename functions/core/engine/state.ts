@@ -142,6 +142,11 @@ export const CustomerState = z.object({
   delivery: CustomerDelivery.optional(),
   /** Per journey with a date trigger: the customer's next occurrence (triggers/date.ts). */
   dates: z.record(z.string(), DateSchedule).optional(),
+  /**
+   * Per journey with a schedule trigger: the latest run that enrolled the customer, so that a run retried or
+   * delivered twice enrolls nobody twice, and `members: new` refuses whoever an earlier run enrolled.
+   */
+  runs: z.record(z.string(), z.string()).optional(),
   /** The ids of the segments the customer is in, sorted, as of the latest input (functions/core/segments/). */
   segments: z.array(z.string()).optional(),
   /**
@@ -214,6 +219,21 @@ export const DateTimer = z.object({
 });
 export type DateTimer = z.infer<typeof DateTimer>;
 
+/**
+ * A member's entry in a scheduled journey's run, at their own local time (triggers/schedule.ts): it belongs to
+ * no enrollment yet, and its id is the entry input's (`entry:<journey>:<run>:<user>`), so that a retried run
+ * sets the same timer again.
+ */
+export const EntryTimer = z.object({
+  id: z.string(),
+  userId: z.string(),
+  journeyId: z.string(),
+  run: z.string(),
+  dueAt: z.number(),
+  kind: z.literal('entry'),
+});
+export type EntryTimer = z.infer<typeof EntryTimer>;
+
 /** The timer at a customer's next time-driven segment boundary: it belongs to no enrollment. */
 export const SegmentTimer = z.object({
   id: z.string(),
@@ -224,11 +244,22 @@ export const SegmentTimer = z.object({
 export type SegmentTimer = z.infer<typeof SegmentTimer>;
 
 /**
- * A timer: the end of an enrollment's wait, a lifecycle-stage or a segment boundary, or a date; told apart by
- * `kind`.
+ * A timer: the end of an enrollment's wait, a lifecycle-stage or a segment boundary, a date, or a scheduled
+ * entry; told apart by `kind`.
  */
-export const Timer = z.discriminatedUnion('kind', [WaitTimer, LifecycleTimer, DateTimer, SegmentTimer]);
+export const Timer = z.discriminatedUnion('kind', [
+  WaitTimer,
+  LifecycleTimer,
+  DateTimer,
+  SegmentTimer,
+  EntryTimer,
+]);
 export type Timer = z.infer<typeof Timer>;
+
+/** Whether a timer ends an enrollment's wait (and not a boundary, a date or a scheduled entry). */
+export function isWaitTimer(timer: Timer): timer is WaitTimer {
+  return 'enrollmentId' in timer;
+}
 
 export const SendIntent = z.object({
   messageId: z.string(),

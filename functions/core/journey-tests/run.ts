@@ -154,6 +154,8 @@ export async function runTestCase(
     ),
   ].sort((a, b) => a.at - b.at);
   const failures: string[] = [];
+  // The machine starts at the test's start, so that a scheduled journey's runs from then on are its runs.
+  await simulation.runTo(start);
   for (const input of inputs) {
     if ('event' in input) await simulation.processEvent(input.event);
     else failures.push(...(await feedEngagement(simulation, input.engagement, input.at, start)));

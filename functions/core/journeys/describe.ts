@@ -1,5 +1,6 @@
 import { describeStep } from '../steps/index.ts';
 import { describeDateTrigger } from '../triggers/date.ts';
+import { describeScheduleTrigger } from '../triggers/schedule.ts';
 import { describeCondition, describeEntry, describeEvent } from './describe-parts.ts';
 import type { Journey, Trigger } from './schema.ts';
 
@@ -12,6 +13,9 @@ export function describeJourney(journey: Journey, file: string): string[] {
   if (journey.goal) lines.push(`  goal     ${describeEvent(journey.goal)} within ${journey.goal.within}`);
   for (const exit of journey.exit ?? []) lines.push(`  exit on  ${describeEvent(exit)}`);
   if (journey.limits) lines.push(`  limits   ${describeLimits(journey.limits.perDay, journey.limits.total)}`);
+  if (journey.schedule)
+    lines.push(`  window   ${journey.schedule.start ?? 'any time'} to ${journey.schedule.end ?? 'no end'}`);
+  if (journey.sendRate) lines.push(`  rate     at most ${journey.sendRate.perSecond} messages a second`);
   lines.push('  steps');
   const width = Math.max(...journey.steps.map((s) => s.id.length));
   for (const step of journey.steps) lines.push(`    ${step.id.padEnd(width)}  ${describeStep(step)}`);
@@ -26,6 +30,8 @@ function describeLimits(perDay: number | undefined, total: number | undefined): 
 
 function describeTrigger(trigger: Trigger): string {
   if (trigger.date) return describeDateTrigger(trigger.date);
+  if (trigger.schedule) return describeScheduleTrigger(trigger.schedule);
+  if (trigger.segment) return `entering segment ${trigger.segment.id}`;
   if (trigger.stage) {
     const from = trigger.stage.from ? ` from ${trigger.stage.from.join('|')}` : '';
     return `lifecycle stage change to ${trigger.stage.to.join('|')}${from}`;

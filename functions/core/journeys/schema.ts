@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Step } from '../steps/index.ts';
 import { DateTrigger } from '../triggers/date.ts';
+import { ScheduleTrigger, SegmentTrigger } from '../triggers/schedule.ts';
 import {
   Category,
   Condition,
@@ -8,6 +9,7 @@ import {
   EventCondition,
   EventPath,
   EventPattern,
+  Instant,
   JourneyLimits,
   LifecycleStage,
   OnCap,
@@ -64,11 +66,38 @@ export const Trigger = z
       .optional()
       .describe('Enter on a lifecycle stage change (the "Lifecycle Stage Changed" event).'),
     date: DateTrigger.optional(),
+    segment: SegmentTrigger.optional(),
+    schedule: ScheduleTrigger.optional(),
   })
-  .refine((t) => [t.event, t.stage, t.date].filter((form) => form !== undefined).length === 1, {
-    message: 'expected exactly one of event, stage or date',
+  .refine(
+    (t) =>
+      [t.event, t.stage, t.date, t.segment, t.schedule].filter((form) => form !== undefined).length === 1,
+    { message: 'expected exactly one of event, stage, date, segment or schedule' },
+  )
+  .describe(
+    'What enrolls a customer: an event pattern, a lifecycle stage change, a date in the profile, entering a ' +
+      'segment, or a schedule over an audience.',
+  );
+
+export const JourneySchedule = z
+  .strictObject({
+    start: Instant.optional().describe('No entry before this instant.'),
+    end: Instant.optional().describe('No entry after this instant.'),
   })
-  .describe('What enrolls a customer: an event pattern, a lifecycle stage change, or a date in the profile.');
+  .refine((s) => s.start === undefined || s.end === undefined || Date.parse(s.start) < Date.parse(s.end), {
+    message: 'expected start before end',
+  })
+  .describe('The window in which customers may enter; outside it entries are refused, whatever the trigger.');
+
+export const SendRate = z
+  .strictObject({
+    perSecond: z
+      .int()
+      .positive()
+      .max(100_000)
+      .describe('At most this many messages of this journey per second, across all instances.'),
+  })
+  .describe('A send-rate limit: sends over it wait for the next free second, never dropped.');
 
 export const EntryRules = z
   .strictObject({
@@ -119,6 +148,8 @@ export const Journey = z
     goal: Goal.optional(),
     exit: z.array(ExitCriterion).optional().describe('Events that end the enrollment at any step.'),
     limits: JourneyLimits.optional(),
+    schedule: JourneySchedule.optional(),
+    sendRate: SendRate.optional(),
     onCap: OnCap.default('skip'),
     start: StepId.optional().describe('The first step; defaults to the first in the list.'),
     steps: z.array(Step).min(1, 'a journey needs at least one step'),
@@ -131,3 +162,5 @@ export type EntryRules = z.infer<typeof EntryRules>;
 export type Goal = z.infer<typeof Goal>;
 export type ExitCriterion = z.infer<typeof ExitCriterion>;
 export type Journey = z.infer<typeof Journey>;
+export type JourneySchedule = z.infer<typeof JourneySchedule>;
+export type SendRate = z.infer<typeof SendRate>;

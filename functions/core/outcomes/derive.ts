@@ -22,6 +22,8 @@ export function outcomeRecords(observation: Observation): OutcomeRecord[] {
     return [sendRecord(observation.intent, observation.outcome, observation.at)];
   // One attempt of a call: the enrollment's `call` record is made when it takes the answer (call-answered).
   if (observation.type === 'called') return [];
+  // A run's record is a report of the run, not an outcome: its entries have their own (the enrollments).
+  if (observation.type === 'audience-run') return [];
   const { input, effects, userId, at } = observation;
   // A re-delivered input changed nothing and decided nothing: it has no records (its first delivery had them).
   if (effects.some((e) => e.type === 'ignored' && e.reason === 'duplicate-input')) return [];

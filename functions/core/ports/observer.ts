@@ -1,3 +1,4 @@
+import type { AudienceRunRecord } from '../audience-runs/record.ts';
 import type { CallIntent } from '../calls/intent.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { EngineInput } from '../engine/engine.ts';
@@ -22,7 +23,9 @@ export type Observation =
     }
   | { type: 'delivered'; at: number; intent: SendIntent; outcome: DeliveryOutcome }
   /** One attempt of a call made (runtime/call.ts); `reason` when it failed. */
-  | { type: 'called'; at: number; intent: CallIntent; attempt: number; reason?: string };
+  | { type: 'called'; at: number; intent: CallIntent; attempt: number; reason?: string }
+  /** A run of a scheduled journey completed: its audience, entries and skips (runtime/audience-runs.ts). */
+  | { type: 'audience-run'; at: number; record: AudienceRunRecord };
 
 export interface Observer {
   /** Must not throw: an observer records, it never changes what the use case does. */

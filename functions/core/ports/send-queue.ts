@@ -12,6 +12,11 @@ export const QueuedSend = z.object({
   notBefore: z.number().optional(),
   /** The policies' decision, when ingest made it; absent, deliver decides (policies/decided.ts). */
   decided: DecidedSend.optional(),
+  /**
+   * The second (epoch seconds) the send reserved under its journey's send-rate limit (policies/send-rate.ts):
+   * it goes out then, without reserving again.
+   */
+  slot: z.number().int().optional(),
 });
 export type QueuedSend = z.infer<typeof QueuedSend>;
 

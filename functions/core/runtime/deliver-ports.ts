@@ -1,5 +1,7 @@
+import type { SendIntent } from '../engine/state.ts';
 import type { ChannelPort } from '../ports/channel.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';
+import type { SendRateCounters } from '../ports/send-rate.ts';
 import type { UnsubscribeKeys } from '../unsubscribe/token.ts';
 import { type MessageComposer, messageComposer } from './compose.ts';
 import type { DeliverPorts } from './deliver.ts';
@@ -13,12 +15,14 @@ export type DeliverAdapters = {
   /** Where unsubscribe links point, and the keys that sign them. */
   unsubscribe: { baseUrl: string; keys: UnsubscribeKeys };
   maxSmsSegments?: number;
+  /** The journeys' send-rate counters (policies/send-rate.ts). */
+  rates?: SendRateCounters;
 };
 
 /** The ports that take a send intent through the delivery policies to the channel. */
 export function deliverPorts(
   apply: ApplyPorts,
-  { policyStore, channel, unsubscribe, maxSmsSegments }: DeliverAdapters,
+  { policyStore, channel, unsubscribe, maxSmsSegments, rates }: DeliverAdapters,
   setting: RuntimeSetting,
 ): DeliverPorts {
   const { config, now } = setting;
@@ -30,6 +34,16 @@ export function deliverPorts(
     composer: composerOf(setting, messageComposer(config, { ...unsubscribe, now }, maxSmsSegments)),
     channel,
     now,
+    ...(rates ? { rates, sendRateOf: sendRateOf(setting) } : {}),
+  };
+}
+
+/** The send-rate limit of the version a send was made by (the latest, when that version is not known). */
+function sendRateOf({ catalogs }: RuntimeSetting): (intent: SendIntent) => number | undefined {
+  return (intent) => {
+    const catalog = catalogs.current();
+    const journey = catalog.version(intent.journeyVersion) ?? catalog.latestOf(intent.journeyId);
+    return journey?.journey.sendRate?.perSecond;
   };
 }
 

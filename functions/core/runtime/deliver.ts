@@ -9,6 +9,7 @@ import type { DeliveryOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';
+import type { SendRateCounters } from '../ports/send-rate.ts';
 import { claimAndSend } from './claim-and-send.ts';
 import { composeMessage, type MessageComposer } from './compose.ts';
 import { deviceChangeEvents } from './device-changes.ts';
@@ -30,6 +31,10 @@ export type DeliverPorts = {
   composer: MessageComposer;
   channel: ChannelPort;
   now: () => number;
+  /** The journeys' send-rate counters; without them, no journey's limit is kept. */
+  rates?: SendRateCounters;
+  /** The send-rate limit of the intent's journey (messages a second), if it has one. */
+  sendRateOf?: (intent: SendIntent) => number | undefined;
 };
 
 export type DeliveryResult = {
@@ -75,6 +80,10 @@ export async function deliverSend(
   }
 
   const verdict = await decide(queued, ports, now);
+  if (verdict.pass) {
+    const paced = await pace(queued, verdict, ports, now);
+    if (paced) return { ...base, outcome: undefined, requeued: paced };
+  }
   let answer: Answer | undefined;
   const decided = verdict.pass
     ? await claimAndSend(
@@ -167,6 +176,31 @@ const isRepeat = (outcome: DeliveryOutcome) => outcome.status === 'DROPPED' && o
 
 type Answer = { channel: Channel; result: ChannelResult };
 
+/**
+ * A passed send of a journey with a send-rate limit reserves its second (policies/send-rate.ts); one whose
+ * second is later goes back on the queue until then, with the decision and the second, so that it is neither
+ * decided nor counted again. Undefined: send now.
+ */
+async function pace(
+  queued: QueuedSend,
+  verdict: Extract<Verdict, { pass: true }>,
+  ports: DeliverPorts,
+  now: number,
+): Promise<{ notBefore: number; delaySeconds: number } | undefined> {
+  const { intent } = queued;
+  const perSecond = ports.sendRateOf?.(intent);
+  if (perSecond === undefined || !ports.rates || queued.slot !== undefined) return undefined;
+  const second = await ports.rates.reserve(intent.journeyId, Math.floor(now / 1000), perSecond);
+  if (second * 1000 <= now) return undefined;
+  const decided: DecidedSend = {
+    kind: 'send',
+    channel: verdict.channel,
+    profile: verdict.state.profile,
+    ...verdict.extras,
+  };
+  return requeue({ intent, decided, slot: second }, second * 1000, now, ports);
+}
+
 /** A decision, with the state a passed send is composed from. */
 type Verdict =
   | Extract<StateDecision, { pass: false }>
@@ -232,8 +266,11 @@ async function requeue(
   ports: DeliverPorts,
 ): Promise<{ notBefore: number; delaySeconds: number }> {
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((notBefore - now) / 1000)));
-  const { intent, decided } = queued;
-  const message: Enqueued = { send: { intent, notBefore, ...(decided ? { decided } : {}) }, delaySeconds };
+  const { intent, decided, slot } = queued;
+  const message: Enqueued = {
+    send: { intent, notBefore, ...(decided ? { decided } : {}), ...(slot !== undefined ? { slot } : {}) },
+    delaySeconds,
+  };
   await ports.apply.sends.enqueue([message]);
   return { notBefore, delaySeconds };
 }

@@ -23,6 +23,39 @@ export interface Machine {
   sweepTimers(): Promise<void>;
   /** The earliest time something is due: a timer, or a delayed or retried queue message. */
   nextWakeAt(): number | undefined;
+  /**
+   * The earliest second a send reserved under a journey's send-rate limit is due, if any: the driver stops
+   * there exactly (not at the minute), so that a paced send goes out in its own second, as SQS's delay makes it
+   * visible on AWS.
+   */
+  nextPacedAt?(): number | undefined;
+}
+
+/**
+ * The seconds paced sends are due at (Machine.nextPacedAt): noted as they are put on the send queue, forgotten
+ * once the clock has passed them.
+ */
+export class PacedTimes {
+  private readonly times: number[] = [];
+
+  note(at: number): void {
+    let low = 0;
+    let high = this.times.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((this.times[mid] ?? 0) < at) low = mid + 1;
+      else high = mid;
+    }
+    if (this.times[low] !== at) this.times.splice(low, 0, at);
+  }
+
+  /** The earliest noted time after `now`, dropping the ones before it. */
+  nextAfter(now: number): number | undefined {
+    let drop = 0;
+    while (drop < this.times.length && (this.times[drop] ?? 0) <= now) drop++;
+    if (drop > 0) this.times.splice(0, drop);
+    return this.times[0];
+  }
 }
 
 /** The earliest of some due times; undefined when none is due. */
@@ -43,13 +76,22 @@ export async function runUntil(machine: Machine, clock: VirtualClock, target: nu
   let lastSweep = Number.NEGATIVE_INFINITY;
   for (;;) {
     const next = machine.nextWakeAt();
-    if (next === undefined || next > target) break;
+    const paced = machine.nextPacedAt?.();
+    if ((next === undefined || next > target) && (paced === undefined || paced > target)) break;
     // A timer that failed stays pending; it is tried at the next minute, not in a loop at the same instant.
-    const wake = Math.max(
-      Math.ceil(next / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS,
-      lastSweep + SWEEP_INTERVAL_MS,
-      clock.now(),
-    );
+    const wake =
+      next === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.max(
+            Math.ceil(next / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS,
+            lastSweep + SWEEP_INTERVAL_MS,
+            clock.now(),
+          );
+    if (paced !== undefined && paced <= target && paced < wake) {
+      clock.advanceTo(Math.max(paced, clock.now()));
+      await machine.drain();
+      continue;
+    }
     if (wake > target) break;
     clock.advanceTo(wake);
     lastSweep = wake;

@@ -44,6 +44,19 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     return record ? read(record.kept) : undefined;
   }
 
+  /** Every stored state, a page at a time, as a Scan of the table reads them (ports/customer-scan.ts). */
+  async *pages(pageSize = 1_000): AsyncGenerator<readonly CustomerState[]> {
+    let page: CustomerState[] = [];
+    for (const record of this.records.values()) {
+      page.push(read(record.kept));
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
   async loadWithSuppressions(
     userId: string,
     addresses: readonly string[],

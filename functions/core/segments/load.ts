@@ -133,7 +133,10 @@ function conditionSegmentPaths(node: unknown, path: PathSegment[]): PathSegment[
   if (node === null || typeof node !== 'object') return [];
   const found: PathSegment[][] = [];
   const last = path.at(-1);
-  if ((last === 'audience' || last === 'when') && 'segment' in node) found.push([...path, 'segment']);
+  if ((last === 'audience' || last === 'when' || last === 'schedule') && 'segment' in node)
+    found.push([...path, 'segment']);
+  if (last === 'trigger' && typeof valueAt(node, ['segment', 'id']) === 'string')
+    found.push([...path, 'segment', 'id']);
   const source = valueAt(node, ['source']);
   const ids = valueAt(node, ['detail', 'properties', 'segment']);
   if (Array.isArray(source) && source.includes(SEGMENT_SOURCE) && Array.isArray(ids))

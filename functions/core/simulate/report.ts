@@ -6,7 +6,7 @@ import type { Observation } from '../ports/observer.ts';
 import { formatResults } from '../results/format.ts';
 import type { JourneyResults } from '../results/group-results.ts';
 import { journeyResults } from './results.ts';
-import type { JourneyCounters, Tally } from './tally.ts';
+import type { JourneyCounters, RunTally, Tally } from './tally.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
@@ -21,9 +21,19 @@ export function formatSummary(tally: Tally): string[] {
   const lines: string[] = [];
   const results = journeyResults(tally);
   for (const [id, journey] of Object.entries(tally.journeys).sort((a, b) => a[0].localeCompare(b[0]))) {
-    lines.push(...formatJourney(id, journey, results[id]), '');
+    const runs = [...tally.runs.values()].filter((r) => r.journeyId === id);
+    lines.push(...formatJourney(id, journey, results[id]), ...runs.map(formatRun), '');
   }
   return lines;
+}
+
+/** One run of a scheduled journey: its record (audience, entries, skips) and what the engine made of them. */
+export function formatRun(run: RunTally): string {
+  const record = run.record;
+  const handed = record
+    ? `audience ${fmt(record.audience)}, entry inputs ${fmt(record.entries)} (${fmt(record.timers)} at local time), skipped ${counts(record.skipped)}${record.attempts > 1 ? `, ${record.attempts} attempts` : ''}`
+    : 'not completed';
+  return `  run ${run.run}  ${handed}; entered ${fmt(run.entered)}, not entered: ${counts(run.notEntered)}`;
 }
 
 function formatJourney(id: string, journey: JourneyCounters, results: JourneyResults | undefined): string[] {
@@ -71,7 +81,7 @@ export function formatTimelineEntry(observation: Observation, userId: string): s
     const { intent, attempt, reason, at } = observation;
     return intent.userId === userId ? [`${iso(at)}  ${describeCallAttempt(intent, attempt, reason)}`] : [];
   }
-  if (observation.userId !== userId) return [];
+  if (observation.type !== 'applied' || observation.userId !== userId) return [];
   return observation.effects.flatMap((effect) => {
     const text = describeEffect(effect);
     return text === undefined ? [] : [`${iso(effect.at)}  ${text}`];
@@ -106,6 +116,8 @@ function describeEffect(effect: Effect): string | undefined {
         return `${effect.timer.journeyId}: next date ${effect.timer.occurrence} at ${new Date(effect.timer.dueAt).toISOString()}`;
       if (effect.timer.kind === 'segments')
         return `segments: next membership check at ${new Date(effect.timer.dueAt).toISOString()}`;
+      if (effect.timer.kind === 'entry')
+        return `${effect.timer.journeyId}: entry of run ${effect.timer.run} at ${new Date(effect.timer.dueAt).toISOString()}`;
       return `${effect.timer.journeyId}: waiting at ${effect.timer.stepId} until ${new Date(effect.timer.dueAt).toISOString()} (${effect.timer.kind})`;
     case 'timer-deferred':
       return `${effect.journeyId}: wait held (${effect.reason}) until ${new Date(effect.timer.dueAt).toISOString()}`;

@@ -10,18 +10,21 @@ import type { Observation, Observer } from '../ports/observer.ts';
 import type { PortWrappers } from '../ports/port-wrappers.ts';
 import type { QueuedSend, SendQueue } from '../ports/send-queue.ts';
 import type { Profile } from '../profile/profile.ts';
+import { type AudienceRunPorts, ScheduledRuns } from '../runtime/audience-runs.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
 import { VirtualClock } from '../runtime/clock.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
 import { deliverPorts } from '../runtime/deliver-ports.ts';
-import { earliest, LOCAL_BATCH, type Machine, runUntil } from '../runtime/drive.ts';
+import { earliest, LOCAL_BATCH, type Machine, PacedTimes, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
+import { InMemoryAudienceRunStore } from '../runtime/in-memory-audience-run-store.ts';
 import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
 import { InMemoryCallSlots } from '../runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
+import { InMemorySendRateCounters } from '../runtime/in-memory-send-rate.ts';
 import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
 import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
 import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../runtime/journey-catalog.ts';
@@ -58,6 +61,8 @@ export type SimulationOptions = {
    * that watches the provider through `wrap.channel` keeps none, so that memory does not grow with messages.
    */
   keepSent?: boolean;
+  /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
+  wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -91,6 +96,11 @@ export class Simulation implements Machine {
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
   readonly callLedger = new InMemoryCallLedger();
+  /** The runs of scheduled journeys, as recorded. */
+  readonly runs = new InMemoryAudienceRunStore();
+  private scheduled: ScheduledRuns | undefined;
+  private readonly paced = new PacedTimes();
+  private readonly runPorts: AudienceRunPorts;
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
   /** What each channel was handed, rendered. */
@@ -144,7 +154,10 @@ export class Simulation implements Machine {
     this.catalogs = catalogsOf(options, now);
     const sends: SendQueue = {
       enqueue: async (messages) => {
-        for (const { send, delaySeconds } of messages) this.sendQueue.send(send, delaySeconds);
+        for (const { send, delaySeconds } of messages) {
+          this.sendQueue.send(send, delaySeconds);
+          if (send.slot !== undefined) this.paced.note(send.slot * 1000);
+        }
       },
     };
     const adapters: ApplyAdapters = {
@@ -185,9 +198,22 @@ export class Simulation implements Machine {
         policyStore: wrap.policyStore ? wrap.policyStore(this.policyStore) : this.policyStore,
         channel: wrap.channel ? wrap.channel(router) : router,
         unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
+        rates: new InMemorySendRateCounters(),
       },
       settingOf(this.catalogs.deliver),
     );
+    const runPorts: AudienceRunPorts = {
+      runs: this.runs,
+      customers: { pages: () => this.states.pages() },
+      events: adapters.events,
+      timers: this.timers,
+      catalogs: this.catalogs.timers,
+      lifecycle: config.lifecycle,
+      defaultTimezone: config.defaultTimezone,
+      now,
+      observer,
+    };
+    this.runPorts = options.wrapRunPorts ? options.wrapRunPorts(runPorts) : runPorts;
     this.call = {
       apply: portsOf(this.catalogs.calls),
       ledger: this.callLedger,
@@ -275,6 +301,9 @@ export class Simulation implements Machine {
   }
 
   async sweepTimers(): Promise<void> {
+    // As EventBridge Scheduler starts a run's state machine at its minute, before that minute's timers.
+    await this.scheduled?.startDue();
+    await this.drain();
     const origin = `timer:${new Date(this.now).toISOString()}`;
     for (let more = true; more; ) {
       // As a timers invocation does before it sweeps (handlers/shared/journey-catalog.ts, refreshing).
@@ -294,8 +323,13 @@ export class Simulation implements Machine {
     await this.drain();
   }
 
+  nextPacedAt(): number | undefined {
+    return this.paced.nextAfter(this.now);
+  }
+
   nextWakeAt(): number | undefined {
     return earliest([
+      this.scheduled?.nextAt(),
       this.timers.nextDueAt(),
       this.ingestQueue.nextVisibleAt(),
       this.sendQueue.nextVisibleAt(),
@@ -360,6 +394,13 @@ export class Simulation implements Machine {
     // A copy: the store freezes what it keeps, and the caller's profiles stay theirs.
     for (const [userId, profile] of this.options.profiles ?? [])
       await this.states.save({ ...newCustomerState(userId), profile: structuredClone(profile) }, undefined);
+    // Runs start from the clock's start on: a schedule's runs before it are not this simulation's.
+    this.scheduled = new ScheduledRuns(this.runPorts, this.clock.now() - 1);
+  }
+
+  /** Errors of runs that failed and are tried again at the next minute. */
+  get runErrors(): readonly { journeyId: string; run: string; error: string }[] {
+    return this.scheduled?.errors ?? [];
   }
 }
 

@@ -1,10 +1,13 @@
+import type { AudienceRunRecord } from '../audience-runs/record.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
-import type { SendIntent } from '../engine/state.ts';
+import type { EngineInput } from '../engine/engine.ts';
+import { isWaitTimer, type SendIntent } from '../engine/state.ts';
 import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
+import { runOf } from '../triggers/schedule.ts';
 
 export type MessageRecord = {
   messageId: string;
@@ -91,6 +94,15 @@ export type JourneyCounters = {
   steps: Record<string, StepCounters>;
 };
 
+/** One run of a scheduled journey: its record (once it completed) and the entries the engine took or refused. */
+export type RunTally = {
+  journeyId: string;
+  run: string;
+  record?: AudienceRunRecord;
+  entered: number;
+  notEntered: Counter;
+};
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const bump = (counter: Counter, key: string) => {
   counter[key] = (counter[key] ?? 0) + 1;
@@ -108,6 +120,8 @@ export class Tally {
   readonly journeys: Record<string, JourneyCounters> = {};
   /** The groups each journey declares (holdout, variants) and their shares, for the results' checks. */
   readonly declared: Record<string, DeclaredGroup[]> = {};
+  /** The runs of scheduled journeys: each run's record, and what the engine made of its entries. */
+  readonly runs = new Map<string, RunTally>();
 
   constructor(catalog: JourneyCatalog) {
     for (const journey of catalog.latest()) {
@@ -146,9 +160,34 @@ export class Tally {
   }
 
   observe(observation: Observation): void {
-    if (observation.type === 'applied') for (const effect of observation.effects) this.effect(effect);
-    else if (observation.type === 'called') this.call(observation.intent).attempts++;
+    if (observation.type === 'applied') {
+      for (const effect of observation.effects) this.effect(effect);
+      const entry = scheduledEntryOf(observation.input);
+      if (entry) this.runEntry(entry, observation.effects);
+    } else if (observation.type === 'called') this.call(observation.intent).attempts++;
+    else if (observation.type === 'audience-run')
+      this.run(observation.record.journeyId, observation.record.run).record = observation.record;
     else this.outcome(observation.intent, observation.outcome, observation.at);
+  }
+
+  private run(journeyId: string, run: string): RunTally {
+    const key = `${journeyId}|${run}`;
+    let tally = this.runs.get(key);
+    if (!tally) {
+      tally = { journeyId, run, entered: 0, notEntered: {} };
+      this.runs.set(key, tally);
+    }
+    return tally;
+  }
+
+  /** What the engine made of a run's entry input: enrolled, or not and why. */
+  private runEntry(entry: { journeyId: string; run: string }, effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      if (effect.type === 'enrolled' && effect.journeyId === entry.journeyId)
+        this.run(entry.journeyId, entry.run).entered++;
+      if (effect.type === 'not-enrolled' && effect.journeyId === entry.journeyId)
+        bump(this.run(entry.journeyId, entry.run).notEntered, effect.reason);
+    }
   }
 
   private call(of: { callId: string; userId: string; journeyId: string; stepId: string }): CallRecord {
@@ -203,7 +242,7 @@ export class Tally {
         return;
       case 'timer-scheduled': {
         const { timer } = effect;
-        if (timer.kind !== 'lifecycle' && timer.kind !== 'date' && timer.kind !== 'segments')
+        if (isWaitTimer(timer))
           this.updateEnrollment(timer.enrollmentId, (e) => {
             e.waitingAt = timer.stepId;
           });
@@ -312,4 +351,16 @@ export class Tally {
     const record = this.enrollments.get(id);
     if (record) change(record);
   }
+}
+
+/** The journey and run an engine input enters for, when it is a scheduled entry (an event or a timer). */
+export function scheduledEntryOf(input: EngineInput): { journeyId: string; run: string } | undefined {
+  if (input.kind === 'timer')
+    return input.timer.kind === 'entry'
+      ? { journeyId: input.timer.journeyId, run: input.timer.run }
+      : undefined;
+  if (input.kind !== 'event') return undefined;
+  const run = runOf(input.event);
+  const journeyId = input.event.detail.properties.journeyId;
+  return run !== undefined && typeof journeyId === 'string' ? { journeyId, run } : undefined;
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { readCampaignFiles } from '../../adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../adapters/files/journey-files.ts';
 import { readSegmentFiles } from '../../adapters/files/segment-files.ts';
 import { loadSettingsFiles } from '../../adapters/files/settings-files.ts';
 import { readTemplateFiles } from '../../adapters/files/template-files.ts';
+import { withCampaigns } from '../../core/campaigns/load.ts';
 import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
@@ -31,7 +33,8 @@ export async function compileConfigFolder(
   // The same reader as `cairn validate`, so a function loads exactly the files the CLI checks.
   const { files, missing } = await readJourneyFiles([folder]);
   if (missing.length > 0) throw new Error(`the journeys folder ${folder} does not exist (CAIRN_CONFIG_DIR)`);
-  const { journeys, problems } = loadJourneySet(files);
+  const campaignFiles = await readCampaignFiles(folder);
+  const { journeys, problems } = withCampaigns(loadJourneySet(files), campaignFiles);
   if (problems.length > 0) throw new ConfigError(problems);
   const segmentSet = loadSegmentSet(await readSegmentFiles(folder));
   const segmentProblems = [
@@ -39,7 +42,7 @@ export async function compileConfigFolder(
     // Unknown references are only told apart from a broken segment file once the segments load.
     ...(segmentSet.problems.length === 0
       ? unknownSegmentReferences(
-          files,
+          [...files, ...campaignFiles],
           segmentSet.segments.map((s) => s.segment.id),
         )
       : []),

@@ -59,7 +59,9 @@ describe('validation of the date trigger', () => {
     const misspelt = problems(journeyWith('  date: { attribute: traits.birthday, recurence: yearly }'));
 
     // Assess
-    expect(both).toEqual(['j.yaml:5:3 trigger: expected exactly one of event, stage or date']);
+    expect(both).toEqual([
+      'j.yaml:5:3 trigger: expected exactly one of event, stage, date, segment or schedule',
+    ]);
     expect(misspelt).toMatchInlineSnapshot(`
       [
         "j.yaml:5:9 trigger.date.recurrence: expected one of yearly, monthly, once, got nothing",

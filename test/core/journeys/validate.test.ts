@@ -140,7 +140,7 @@ describe('journey validation of valid journeys', () => {
     });
 
     expect(result.problems.map(formatProblem)).toEqual([
-      'j.yaml:4:3 trigger: expected exactly one of event, stage or date',
+      'j.yaml:4:3 trigger: expected exactly one of event, stage, date, segment or schedule',
     ]);
   });
 

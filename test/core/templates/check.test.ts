@@ -243,7 +243,8 @@ describe('the sample templates', () => {
     // Assess
     expect(outcomes.filter((o) => !o.endsWith(': ok'))).toEqual([]);
     // Four locales of 16 channels of the lifecycle journeys' send steps, 2 of the date journeys', 3 of the
-    // newsletter follow-up's, 1 of the frequent buyers' thanks and 2 of the wholesale leads'.
-    expect(outcomes).toHaveLength(4 * (16 + 2 + 3 + 1 + 2));
+    // newsletter follow-up's, 1 of the frequent buyers' thanks, 2 of the wholesale leads' and 1 of the weekly
+    // newsletter's.
+    expect(outcomes).toHaveLength(4 * (16 + 2 + 3 + 1 + 2 + 1));
   });
 });

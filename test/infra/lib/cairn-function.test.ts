@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCampaignFiles } from '../../../functions/adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
 import {
   COMPILED_CONFIG_FILE,
@@ -68,6 +69,8 @@ describe('the function bundles, built by the synth', () => {
     // Prepare
     const folder = join(bundleOf.get('deliver') ?? '', BUNDLED_CONFIG_DIR);
     const { files: journeyFiles } = await readJourneyFiles([join(PROJECT_ROOT, 'journeys')]);
+    // Campaigns (journeys/campaigns/) ship compiled to journeys, beside the journey files.
+    const campaignFiles = await readCampaignFiles(join(PROJECT_ROOT, 'journeys'));
     const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates'));
 
     // Act
@@ -78,7 +81,7 @@ describe('the function bundles, built by the synth', () => {
     );
 
     // Assess
-    expect([...config.catalog.latest()]).toHaveLength(journeyFiles.length);
+    expect([...config.catalog.latest()]).toHaveLength(journeyFiles.length + campaignFiles.length);
     expect(config.templates.size).toBe(templates.length);
     expect(config.lifecycle).toBeDefined();
   });

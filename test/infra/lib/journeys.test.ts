@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { readCampaignFiles } from '../../../functions/adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
 import { loadPolicies } from '../../../functions/core/policies/policy-file.ts';
 import { addCairn, PROJECT_ROOT } from '../../../infra/lib/app.ts';
@@ -30,6 +31,8 @@ describe('validateConfigFolder', () => {
   it('compiles the journeys, the settings beside them and the templates into one file under the build folder', async () => {
     // Prepare
     const { files: journeyFiles } = await readJourneyFiles([join(PROJECT_ROOT, 'journeys')]);
+    // Campaigns (journeys/campaigns/) ship compiled to journeys, beside the journey files.
+    const campaignFiles = await readCampaignFiles(join(PROJECT_ROOT, 'journeys'));
     const templates = readdirSync(join(PROJECT_ROOT, 'journeys', 'templates'));
     const policies = loadPolicies(
       'journeys/policies.yaml',
@@ -45,7 +48,7 @@ describe('validateConfigFolder', () => {
     expect(dirname(shipped.file)).toBe(join(PROJECT_ROOT, BUILD_DIR));
     expect(JSON.parse(readFileSync(shipped.file, 'utf8'))).toEqual(shipped.compiled);
     expect(shipped.compiled.environment).toBe('eu');
-    expect(shipped.compiled.journeys).toHaveLength(journeyFiles.length);
+    expect(shipped.compiled.journeys).toHaveLength(journeyFiles.length + campaignFiles.length);
     expect(shipped.compiled.templates.map((t) => t.id).sort()).toEqual(
       templates.map((name) => name.replace(/\.yaml$/, '')).sort(),
     );
