@@ -122,7 +122,8 @@ describe('cairn start', () => {
     expect(text).toMatch(/email usr_1004 {2}cart-abandonment {2}\[subject: 38 chars\]/);
     expect(text).not.toContain('Sofia');
     expect(text).toContain('Dead letters: 0');
-  });
+    // The journey tests, then the local stack over 9 days of the sample: about 8 s alone on 2 cores.
+  }, 90_000);
 
   it('counts as many enrollments as the simulator on the same events, stage-triggered ones included', async () => {
     // Prepare: the sample's vip-appreciation enrollment starts at a lifecycle boundary (a timer), not an event.
@@ -138,7 +139,7 @@ describe('cairn start', () => {
     expect(code).toBe(0);
     expect(enrollments).toBeDefined();
     expect(out.join('\n')).toContain(`Enrollments: ${enrollments} `);
-  });
+  }, 90_000);
 
   it('says what is wrong with an option and exits 2', async () => {
     // Prepare
