@@ -153,7 +153,8 @@ describe('FirehoseOutcomeLog', () => {
   });
 
   it('counts a request that throws as refused, and drops the oldest kept records beyond its bound', async () => {
-    // Prepare: 30 records pack into 2 Firehose records of up to 5,000 bytes; room to keep one of them.
+    // Prepare: records for 2 Firehose records of up to 5,000 bytes (the second one short); room to keep one.
+    const perPacked = Math.floor(PACKED_RECORD_BYTES / (JSON.stringify(records(1)[0]).length + 1));
     firehose.on(PutRecordBatchCommand).rejects(new Error('ResourceNotFoundException: no such stream'));
     const outcomes = new FirehoseOutcomeLog({
       client: new FirehoseClient({ region: 'eu-west-1' }),
@@ -161,7 +162,7 @@ describe('FirehoseOutcomeLog', () => {
       retry: NO_WAIT,
       retainedBytes: PACKED_RECORD_BYTES,
     });
-    outcomes.append(records(30));
+    outcomes.append(records(perPacked + 2));
 
     // Act / Assess
     await expect(outcomes.flush()).rejects.toThrow(
