@@ -1,6 +1,5 @@
-import ct from 'countries-and-timezones';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import * as z from 'zod';
+import { countryZonesLibrary, phoneNumberLibrary } from './phone-library.ts';
 
 const Email = z.email();
 
@@ -14,7 +13,7 @@ export function normalizeEmail(raw: string): string | undefined {
 
 /** E.164 for a valid international number (`+` and country code required); undefined otherwise. */
 export function normalizePhone(raw: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(raw.trim());
+  const parsed = phoneNumberLibrary().parsePhoneNumberFromString(raw.trim());
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
@@ -23,9 +22,9 @@ export function normalizePhone(raw: string): string | undefined {
  * several zones (US, Brazil, Australia, ...) a number does not say where its owner is, so none is guessed.
  */
 export function phoneTimezone(e164: string): string | undefined {
-  const country = parsePhoneNumberFromString(e164)?.country;
+  const country = phoneNumberLibrary().parsePhoneNumberFromString(e164)?.country;
   if (!country) return undefined;
-  const zones = ct.getTimezonesForCountry(country) ?? [];
+  const zones = countryZonesLibrary().getTimezonesForCountry(country) ?? [];
   const canonical = zones.filter((z) => !z.aliasOf);
   return canonical.length === 1 ? canonical[0]?.name : undefined;
 }
