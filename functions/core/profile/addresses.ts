@@ -1,5 +1,6 @@
+import ct from 'countries-and-timezones';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import * as z from 'zod';
-import { countryZonesLibrary, phoneNumberLibrary } from './phone-library.ts';
 
 const Email = z.email();
 
@@ -13,7 +14,7 @@ export function normalizeEmail(raw: string): string | undefined {
 
 /** E.164 for a valid international number (`+` and country code required); undefined otherwise. */
 export function normalizePhone(raw: string): string | undefined {
-  const parsed = phoneNumberLibrary().parsePhoneNumberFromString(raw.trim());
+  const parsed = parsePhoneNumberFromString(raw.trim());
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
@@ -22,9 +23,9 @@ export function normalizePhone(raw: string): string | undefined {
  * several zones (US, Brazil, Australia, ...) a number does not say where its owner is, so none is guessed.
  */
 export function phoneTimezone(e164: string): string | undefined {
-  const country = phoneNumberLibrary().parsePhoneNumberFromString(e164)?.country;
+  const country = parsePhoneNumberFromString(e164)?.country;
   if (!country) return undefined;
-  const zones = countryZonesLibrary().getTimezonesForCountry(country) ?? [];
+  const zones = ct.getTimezonesForCountry(country) ?? [];
   const canonical = zones.filter((z) => !z.aliasOf);
   return canonical.length === 1 ? canonical[0]?.name : undefined;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const LAZY = ['libphonenumber-js', 'countries-and-timezones', 'liquidjs'];
+const LAZY = ['liquidjs'];
 
 /** An ESM resolve hook that writes down every module it resolves, for imports the CJS cache never sees. */
 const RECORD_RESOLVED = `import { appendFileSync } from 'node:fs';
@@ -46,10 +46,9 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
 }
 
 describe('libraries loaded on first use', () => {
-  it('leaves the phone libraries and liquidjs unloaded when the modules that use them are imported', () => {
+  it('leaves liquidjs unloaded when the modules that render with it are imported', () => {
     // Prepare
-    const script = `await import('./functions/core/profile/addresses.ts');
-await import('./functions/core/templates/render.ts');
+    const script = `await import('./functions/core/templates/render.ts');
 await import('./functions/core/calls/render.ts');`;
 
     // Act
@@ -59,12 +58,9 @@ await import('./functions/core/calls/render.ts');`;
     expect(loaded).toEqual([]);
   });
 
-  it('loads the phone libraries on the first phone number, and liquidjs on the first render', () => {
+  it('loads liquidjs on the first render', () => {
     // Prepare
-    const script = `const addresses = await import('./functions/core/profile/addresses.ts');
-const { textLiquid } = await import('./functions/core/templates/liquid.ts');
-if (addresses.normalizePhone('+44 20 7946 0958') !== '+442079460958') throw new Error('phone not normalized');
-if (addresses.phoneTimezone('+442079460958') !== 'Europe/London') throw new Error('no zone');
+    const script = `const { textLiquid } = await import('./functions/core/templates/liquid.ts');
 if (textLiquid().parseAndRenderSync('Hi {{ n }}', { n: 'Ada' }) !== 'Hi Ada') throw new Error('not rendered');`;
 
     // Act
