@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import type { HandlerName } from '../infra/lib/cairn-function.ts';
 import { ESM_REQUIRE_SHIM, LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../infra/lib/cairn-function.ts';
 import { BUNDLED, bundlesOf, removeOutput, synthesize } from '../test/infra/support.ts';
 
@@ -16,6 +17,23 @@ const FLOORS = [
   ['floor: SDK clients', 'bench/floors/sdk.ts'],
   ['floor: SDK, zod, middy, Powertools', 'bench/floors/stack.ts'],
 ] as const;
+
+/**
+ * Each function's own floor: the libraries it loads at its start and the AWS clients it constructs, with no
+ * Cairn code (bench/floors/). What the function executes beyond it is Cairn's share, the goal of issue 15 part 3
+ * being at most 25% of the floor.
+ */
+const FUNCTION_FLOORS: Record<HandlerName, string> = {
+  ingest: 'bench/floors/engine.ts',
+  timers: 'bench/floors/engine.ts',
+  feedback: 'bench/floors/engine.ts',
+  deliver: 'bench/floors/deliver.ts',
+  calls: 'bench/floors/calls.ts',
+  unsubscribe: 'bench/floors/unsubscribe.ts',
+  import: 'bench/floors/import.ts',
+  segments: 'bench/floors/segments.ts',
+};
+const SHARE_GOAL = 0.25;
 
 const IMPORT = 'await import(process.argv[1]);';
 /** Only PATH: no NODE_OPTIONS or extra CA certificates of the shell, as in Lambda's clean environment. */
@@ -79,16 +97,26 @@ async function buildFloor(entry: string, outdir: string): Promise<string> {
 }
 
 /** One line per bundle: size, median load time, and the instructions of its import over an empty module's. */
-function measure(what: string, file: string, emptyInstructions: number | undefined): void {
+function measure(what: string, file: string, emptyInstructions: number | undefined): number | undefined {
   const kb = statSync(file).size / 1024;
   const instructions = importInstructions(file);
-  const counted =
+  const own =
     instructions !== undefined && emptyInstructions !== undefined
-      ? `, ${((instructions - emptyInstructions) / 1e6).toFixed(0).padStart(4)} M instructions`
-      : '';
+      ? instructions - emptyInstructions
+      : undefined;
+  const counted = own === undefined ? '' : `, ${(own / 1e6).toFixed(0).padStart(4)} M instructions`;
   console.log(
     `bundles: ${what.padEnd(35)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0).padStart(3)} ms${counted}`,
   );
+  return own;
+}
+
+/** "+N% over its floor (name, M)" and whether that meets the goal; empty without counts. */
+function shareOverFloor(own: number | undefined, floor: number | undefined, floorName: string): string {
+  if (own === undefined || floor === undefined) return '';
+  const share = (own - floor) / floor;
+  const verdict = share <= SHARE_GOAL ? 'meets' : 'misses';
+  return `${share >= 0 ? '+' : ''}${(share * 100).toFixed(0)}% over its floor (${floorName}, ${(floor / 1e6).toFixed(0)} M): ${verdict} the ${SHARE_GOAL * 100}% goal`;
 }
 
 export async function functionBundles(): Promise<void> {
@@ -107,8 +135,18 @@ export async function functionBundles(): Promise<void> {
     const emptyInstructions = importInstructions(empty);
     if (emptyInstructions === undefined) console.log('bundles: no valgrind here, so no instruction counts');
     for (const [what, entry] of FLOORS) measure(what, await buildFloor(entry, scratch), emptyInstructions);
+    const floors = new Map<string, number | undefined>();
+    for (const entry of new Set(Object.values(FUNCTION_FLOORS))) {
+      const name = `floor: ${basename(entry, '.ts')}`;
+      floors.set(entry, measure(name, await buildFloor(entry, scratch), emptyInstructions));
+    }
     const bundles = bundlesOf(synthesized);
-    for (const fn of BUNDLED) measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
+    for (const fn of BUNDLED) {
+      const own = measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
+      const floor = FUNCTION_FLOORS[fn];
+      const share = shareOverFloor(own, floors.get(floor), basename(floor, '.ts'));
+      if (share) console.log(`bundles: ${fn} ${share}`);
+    }
   } finally {
     removeOutput(synthesized);
     await rm(scratch, { recursive: true, force: true });

@@ -1,4 +1,3 @@
-import { UndefinedVariableError } from 'liquidjs';
 import type { JsonValue } from '../events/index.ts';
 import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
 import type { Profile } from '../profile/profile.ts';
@@ -27,7 +26,7 @@ export function renderCallTarget(
     journey: { id: intent.journeyId, stepId: intent.stepId },
     saved: intent.saved ?? {},
   };
-  const render = (text: string) => String(textLiquid.parseAndRenderSync(text, scope));
+  const render = (text: string) => String(textLiquid().parseAndRenderSync(text, scope));
   try {
     const { target } = intent;
     if (target.kind === 'http')
@@ -37,8 +36,7 @@ export function renderCallTarget(
       };
     return { ok: true, target: { ...target, payload: renderJson(target.payload, render) } };
   } catch (error) {
-    const detail =
-      error instanceof UndefinedVariableError || error instanceof Error ? error.message : String(error);
+    const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: `render-failed: ${detail}` };
   }
 }

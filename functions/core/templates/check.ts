@@ -1,4 +1,4 @@
-import { type Liquid, LiquidError, type Template } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
 import { CHANNELS, type ChannelParts, perChannel } from '../channels/index.ts';
 import {
   didYouMean,
@@ -12,7 +12,7 @@ import { savedNames } from '../journeys/checks.ts';
 import { Channel, type Journey } from '../journeys/schema.ts';
 import { lifecycleView } from '../lifecycle/lifecycle.ts';
 import { emptyProfile } from '../profile/profile.ts';
-import { htmlLiquid, textLiquid } from './liquid.ts';
+import { htmlLiquid, liquidLibrary, textLiquid } from './liquid.ts';
 import { type LoadedTemplate, positionInFile } from './load.ts';
 import type { TemplateVariant } from './schema.ts';
 import { KNOWN_FIELDS, VARIABLE_ROOTS } from './variables.ts';
@@ -54,7 +54,7 @@ function channelParts<C extends Channel>(channel: C, variant: ChannelParts, pref
   return CHANNELS[channel].liquidParts(parts).map((part) => ({
     path: [...prefix, channel, ...part.path],
     liquid: part.liquid,
-    engine: ENGINES[part.engine],
+    engine: ENGINES[part.engine](),
   }));
 }
 
@@ -203,12 +203,14 @@ function checkCallBody(
   });
   let parsed: Template[];
   try {
-    parsed = textLiquid.parse(body);
+    parsed = textLiquid().parse(body);
   } catch (error) {
     return [at(`template error: ${liquidMessage(error)}`)];
   }
   const problems: Problem[] = [];
-  for (const variable of Object.values(textLiquid.analyzeSync(parsed, { partials: false }).globals).flat()) {
+  for (const variable of Object.values(
+    textLiquid().analyzeSync(parsed, { partials: false }).globals,
+  ).flat()) {
     const [root, name] = variable.segments;
     if (typeof root !== 'string') continue;
     if (!CALL_ROOTS.has(root))
@@ -248,7 +250,7 @@ function savedReads(template: LoadedTemplate): { name: string; where: string }[]
 }
 
 function liquidPosition(error: unknown): [number, number] {
-  if (!(error instanceof LiquidError)) return [1, 1];
+  if (!(error instanceof liquidLibrary().LiquidError)) return [1, 1];
   const [line, column] = error.token.getPosition();
   return [line ?? 1, column ?? 1];
 }

@@ -1,4 +1,7 @@
-import { Liquid, type LiquidOptions } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Liquid, LiquidOptions } from 'liquidjs';
+
+type LiquidLibrary = typeof import('liquidjs');
 
 /**
  * Strict: an undefined variable or filter is an error, never a blank. `lenientIf` keeps one escape hatch that
@@ -17,8 +20,32 @@ const OPTIONS: LiquidOptions = {
   memoryLimit: 10_000_000,
 };
 
+let library: LiquidLibrary | undefined;
+let text: Liquid | undefined;
+let html: Liquid | undefined;
+
+/**
+ * liquidjs, loaded on the first message or call rendered rather than when a function starts: deliver's
+ * sends held by a policy, and every function that only bundles the template types, never pay for it
+ * (docs/benchmarks.md, "Function bundles"). Rendering stays synchronous. `require` with the package's name
+ * written out is what esbuild bundles as a module evaluated on first call; where ESM runs without it (tsx),
+ * Node's own `createRequire` loads the same package.
+ */
+export function liquidLibrary(): LiquidLibrary {
+  library ??=
+    typeof require === 'function' ? require('liquidjs') : createRequire(import.meta.url)('liquidjs');
+  if (!library) throw new Error('liquidjs did not load');
+  return library;
+}
+
 /** For everything but HTML: values are output as they are. */
-export const textLiquid = new Liquid(OPTIONS);
+export function textLiquid(): Liquid {
+  text ??= new (liquidLibrary().Liquid)(OPTIONS);
+  return text;
+}
 
 /** For HTML bodies: every output is HTML-escaped, so a trait holding markup cannot inject it. */
-export const htmlLiquid = new Liquid({ ...OPTIONS, outputEscape: 'escape' });
+export function htmlLiquid(): Liquid {
+  html ??= new (liquidLibrary().Liquid)({ ...OPTIONS, outputEscape: 'escape' });
+  return html;
+}

@@ -1,9 +1,9 @@
-import { type Liquid, LiquidError, UndefinedVariableError } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
 import { CHANNELS, type ChannelParts, type ContentOf } from '../channels/index.ts';
 import type { PartRenderer, RenderFailureReason } from '../channels/kind.ts';
 import { formatPath } from '../diagnostics/problem.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
-import { htmlLiquid, textLiquid } from './liquid.ts';
+import { htmlLiquid, liquidLibrary, textLiquid } from './liquid.ts';
 import { type LoadedTemplate, positionInFile } from './load.ts';
 import type { TemplateFile, TemplateVariant } from './schema.ts';
 import { type TemplateVariables, type UnsubscribeUrlFor, withoutBlanks } from './variables.ts';
@@ -108,7 +108,7 @@ export function renderTemplate(
       out = engine.renderSync(engine.parse(source), scope);
     } catch (error) {
       // Point at the file, line and column of the failing expression, as `cairn validate` does.
-      const [row, col] = error instanceof LiquidError ? error.token.getPosition() : [];
+      const [row, col] = error instanceof liquidLibrary().LiquidError ? error.token.getPosition() : [];
       const at = positionInFile(loaded, partPath(part), source, row ?? 1, col ?? 1);
       throw liquidFailure(error, `${loaded.file}:${at.line}:${at.column} ${formatPath(partPath(part))}`);
     }
@@ -117,15 +117,15 @@ export function renderTemplate(
   };
   const url = (part: string, source: string | undefined): string | undefined => {
     if (source === undefined) return undefined;
-    const out = render(textLiquid, part, source).trim();
+    const out = render(textLiquid(), part, source).trim();
     if (!URL.canParse(out))
       throw new RenderFailure('template-invalid-url', `${where(part)}: not a URL: ${out}`);
     return out;
   };
   const renderer: PartRenderer = {
     maxSmsSegments: request.maxSmsSegments,
-    text: (part, source) => render(textLiquid, part, source),
-    html: (part, source) => render(htmlLiquid, part, source),
+    text: (part, source) => render(textLiquid(), part, source),
+    html: (part, source) => render(htmlLiquid(), part, source),
     url,
     fail: (reason, part, message) => {
       throw new RenderFailure(reason, `${where(part)}: ${message}`);
@@ -148,7 +148,7 @@ function liquidFailure(error: unknown, where: string): RenderFailure {
   const message = error instanceof Error ? error.message : String(error);
   // liquidjs ends its messages with ", line:1, col:4" relative to the part; `where` has the file position.
   const text = message.replace(/, line:\d+, col:\d+$/, '');
-  if (error instanceof UndefinedVariableError)
+  if (error instanceof liquidLibrary().UndefinedVariableError)
     return new RenderFailure('template-missing-variable', `${where}: ${text}`);
   if (error instanceof Error && (error.name === 'ParseError' || error.name === 'TokenizationError'))
     return new RenderFailure('template-invalid', `${where}: ${text}`);

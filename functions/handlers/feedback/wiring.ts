@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { composeFeedbackPorts } from '../../composition/feedback.ts';
+import { CoalescingEventPublisher } from '../../core/runtime/coalescing-publisher.ts';
 import type { FeedbackPorts } from '../../core/runtime/feedback.ts';
 import { RuntimeEnvironment } from '../shared/environment.ts';
 
@@ -17,7 +18,7 @@ export const FeedbackEnvironment = RuntimeEnvironment.pick({
 });
 export type FeedbackEnvironment = z.infer<typeof FeedbackEnvironment>;
 
-/** feedback on AWS: suppressions in DynamoDB, events onto the ingest queue. */
+/** feedback on AWS: suppressions in DynamoDB, events onto the ingest queue, a batch's together. */
 export async function wireFeedback(environment: NodeJS.ProcessEnv = process.env): Promise<FeedbackPorts> {
   const env = FeedbackEnvironment.parse(environment);
   return composeFeedbackPorts({
@@ -25,7 +26,10 @@ export async function wireFeedback(environment: NodeJS.ProcessEnv = process.env)
       documents: DynamoDBDocumentClient.from(new DynamoDBClient({})),
       tableName: env.CAIRN_TABLE_NAME,
     },
-    events: new SqsEventPublisher({ client: new SQSClient({}), queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
+    // A batch's records publish together: up to 10 events per SQS request rather than one request per record.
+    events: new CoalescingEventPublisher(
+      new SqsEventPublisher({ client: new SQSClient({}), queueUrl: env.CAIRN_INGEST_QUEUE_URL }),
+    ),
     now: Date.now,
   });
 }
