@@ -89,7 +89,8 @@ describe('npm start -- --serve under load', () => {
     const inputEnded = Date.now();
     const acknowledgedDuringInput = acknowledged.size;
     await Promise.all(calls);
-    for (let waited = 0; waited < 60_000 && heard.length < acknowledged.size + 2; waited += 100)
+    // No bound in seconds is asserted: the machine may be busy (CI runs the other test files beside this one).
+    for (let waited = 0; waited < 180_000 && heard.length < acknowledged.size + 2; waited += 100)
       await new Promise((resolve) => setTimeout(resolve, 100));
     await serving.stop();
     client.destroy();
@@ -113,5 +114,5 @@ describe('npm start -- --serve under load', () => {
         [...acknowledged].filter(([user, ack]) => ack <= at && (sentAt.get(user) ?? Infinity) > at).length,
     );
     expect(Math.max(...waiting)).toBeLessThanOrEqual(LAG_BOUND);
-  }, 90_000);
+  }, 300_000);
 });

@@ -56,7 +56,9 @@ async function putSignUps(endpoint: string, from: number, count: number): Promis
 /** Puts sign-ups and waits for their welcomes. */
 async function signUps(stack: ServingProcess, from: number, count: number): Promise<void> {
   await putSignUps(stack.endpoint, from, count);
-  await stack.waitFor((line) => line.sent?.userId === `usr_${from + count - 1}`, 60_000);
+  // Every welcome so far, not the last user's: sends finish out of order, so the last may not be the latest.
+  const welcomes = () => stack.lines.filter((l) => l.sent?.journeyId === 'welcome-series').length;
+  await stack.waitFor(() => welcomes() >= from + count, 120_000);
 }
 
 async function heapAfterGc(stack: ServingProcess): Promise<number> {
@@ -87,7 +89,7 @@ describe('what a serving stack keeps', () => {
 
     // Act
     await putSignUps(stack.endpoint, 0, count);
-    for (let waited = 0; waited < 60_000 && stack.sentTotal < count; waited += 50)
+    for (let waited = 0; waited < 180_000 && stack.sentTotal < count; waited += 50)
       await new Promise((resolve) => setTimeout(resolve, 50));
     await serving.stop();
     const emails = await stack.ses.emails();
@@ -101,7 +103,7 @@ describe('what a serving stack keeps', () => {
     expect(stack.results.messages.size).toBe(0);
     expect(stack.results.enrollments.size).toBe(0);
     expect(stack.sesRequests).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
 
 describe('npm start -- --serve --data DIR over a long run', () => {
@@ -129,5 +131,5 @@ describe('npm start -- --serve --data DIR over a long run', () => {
     expect(stack.lines.filter((l) => l.sent?.journeyId === 'welcome-series')).toHaveLength(2 * EVENTS);
     expect(stack.lines.filter((l) => l.error)).toEqual([]);
     expect((after - before) / EVENTS).toBeLessThan(1024);
-  }, 120_000);
+  }, 300_000);
 });
