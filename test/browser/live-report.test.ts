@@ -5,21 +5,11 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import { localEventBridge } from '../../functions/local/replay.ts';
-import { memoryIo } from '../cli/support.ts';
+import { memoryIo, signUpEntry, waitForLine } from '../cli/support.ts';
 import { drawnSvgs, launchChromium, watchedTab } from '../support/chromium.ts';
 
 // The live report of `npm start -- --serve` in a real browser: the page the stack serves on its endpoint shows
 // what the stack did, and a sign-up put through PutEvents appears in it after the page refreshes itself.
-
-/** Waits, at most `timeoutMs`, until `lines` has one that `match` accepts. */
-async function waitForLine(lines: string[], match: RegExp, timeoutMs = 60_000): Promise<string> {
-  for (let waited = 0; waited < timeoutMs; waited += 50) {
-    const found = lines.find((line) => match.test(line));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no line matching ${match} in ${timeoutMs} ms:\n${lines.join('\n')}`);
-}
 
 /** Waits for the page's own refreshes until its text has `wanted`; at most `times` of them. */
 async function refreshedUntil(tab: Page, wanted: string, times = 10): Promise<string> {
@@ -57,17 +47,7 @@ describe('the live report of the served stack in Chromium', () => {
     const client = localEventBridge(endpoint);
     await client.send(
       new PutEventsCommand({
-        Entries: [
-          {
-            Source: 'com.example.shop',
-            DetailType: 'Signed Up',
-            Detail: JSON.stringify({
-              userId: 'usr_live',
-              eventId: 'usr_live-signed-up',
-              traits: { email: 'live@example.com', timezone: 'Europe/London' },
-            }),
-          },
-        ],
+        Entries: [signUpEntry('usr_live')],
       }),
     );
     client.destroy();
