@@ -10,14 +10,13 @@ import type { Report } from '../core/report/model.ts';
 export const LIVE_REPORT_PATH = '/report';
 /** How often the page asks for itself again. */
 export const LIVE_REPORT_REFRESH_SECONDS = 3;
-/** How long a computed page is served as it is: a refresh from several tabs reads the log once. */
-const CACHE_MS = 1_000;
-
 export type LiveReportOptions = {
   /** The outcome log folder the served stack writes (its `--log DIR`, or a temporary one). */
   dir: string;
   /** Writes the records the stack has queued, so that the page shows every event PutEvents acknowledged. */
   flush: () => Promise<void>;
+  /** How many records the stack has written: while it stays the same, so does the report. */
+  records: () => number;
   journeys: readonly Journey[];
   /** Where the page says the records come from. */
   location: string;
@@ -25,24 +24,32 @@ export type LiveReportOptions = {
 
 /**
  * The report of the served local stack, as `cairn report --log DIR --html` makes it (the same queries on
- * DuckDB, core/report/build.ts, the same page, core/report/html.ts), recomputed when asked, at most once per
- * second, and refreshed by the browser every few seconds. Answers as a function URL does, for the endpoint's
- * mounts (local/endpoint.ts).
+ * DuckDB, core/report/build.ts, the same page, core/report/html.ts), refreshed by the browser every few
+ * seconds. Each request writes the records the stack has queued; the page is made again only when there are
+ * new ones, one request at a time, so that tabs left open cost the stack nothing while nothing happens.
+ * Answers as a function URL does, for the endpoint's mounts (local/endpoint.ts).
  */
 export function liveReport(options: LiveReportOptions): () => Promise<unknown> {
-  let cached: { at: number; page: Promise<string> } | undefined;
-  return async () => {
-    if (!cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), page: livePage(options) };
-    const page = cached.page;
-    try {
-      return answer(200, await page);
-    } catch (error) {
-      if (cached.page === page) cached = undefined;
-      return answer(
-        503,
-        `The report could not be made: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+  let last: { records: number; page: string } | undefined;
+  const current = async (): Promise<string> => {
+    await options.flush();
+    const records = options.records();
+    if (last?.records === records) return last.page;
+    last = { records, page: await livePage(options) };
+    return last.page;
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  return () => {
+    const page = queue.then(current);
+    queue = page.catch(() => undefined);
+    return page.then(
+      (html) => answer(200, html),
+      (error: unknown) =>
+        answer(
+          503,
+          `The report could not be made: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
   };
 }
 
@@ -56,7 +63,6 @@ function answer(statusCode: number, body: string) {
 }
 
 async function livePage(options: LiveReportOptions): Promise<string> {
-  await options.flush();
   // A write of the stack's may land while DuckDB reads the folder, and leave it half a line: read once more.
   const report = await readReport(options).catch(async () => {
     await options.flush();

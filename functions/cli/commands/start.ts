@@ -259,6 +259,7 @@ async function serve(
   const report = liveReport({
     dir,
     flush: flushed.flush,
+    records: () => log.count,
     journeys: run.journeys,
     location: logDir ?? 'the served local stack',
   });
