@@ -1,31 +1,25 @@
 import { readFile, rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { OutcomeFiles } from '../../functions/adapters/files/outcome-files.ts';
-import type { OutcomeRecord } from '../../functions/core/outcomes/record.ts';
+import { OUTCOME_COLUMNS, OutcomeRecord } from '../../functions/core/outcomes/record.ts';
 import { liveReport } from '../../functions/local/live-report.ts';
 import { tempDir } from '../cli/support.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
 
-const record = (n: number, kind: OutcomeRecord['kind'], step: string | null): OutcomeRecord => ({
-  v: 1,
-  id: `evt_${n}#0`,
-  kind,
-  occurred_at: '2026-12-06T08:00:00.000Z',
-  user_id: `usr_${n}`,
-  journey_id: 'welcome-series',
-  journey_version: '1',
-  enrollment_id: `enr_${n}`,
-  step_id: step,
-  variant_group: null,
-  message_id: null,
-  channel: null,
-  provider_message_id: null,
-  status: null,
-  reason: null,
-  detail: null,
-  revenue: null,
-  currency: null,
-});
+/** A record of welcome-series; every column it does not name is null. */
+const record = (n: number, kind: OutcomeRecord['kind'], step: string | null): OutcomeRecord =>
+  OutcomeRecord.parse({
+    ...Object.fromEntries(OUTCOME_COLUMNS.map((column) => [column, null])),
+    v: 1,
+    id: `evt_${n}#0`,
+    kind,
+    occurred_at: '2026-12-06T08:00:00.000Z',
+    user_id: `usr_${n}`,
+    journey_id: 'welcome-series',
+    journey_version: '1',
+    enrollment_id: `enr_${n}`,
+    step_id: step,
+  });
 
 const body = (answer: unknown): string =>
   typeof answer === 'object' && answer !== null && 'body' in answer && typeof answer.body === 'string'
