@@ -247,34 +247,18 @@ async function serve(
   const clock: LocalClock = new ScaledClock(numbers.speed);
   const pii = common.pii ?? 'masked';
   const text = (free: string) => (pii === 'shown' ? free : maskText(free));
-  // The live report reads the outcome log as "cairn report --log" does: without --log, from a folder of its own
-  // that goes when the stack stops.
-  const dir = logDir ?? (await mkdtemp(join(tmpdir(), 'cairn-serve-log-')));
-  const removeDir = () =>
-    logDir === undefined ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
-  // A file of its own per start: a restart on the same --data goes on with the same customers, and must not
-  // replace the records of the run before it.
-  const log = new OutcomeFiles({ dir, name: `serve-${Date.now()}` });
-  const flushed = flushEvery(log, SERVE_FLUSH_MS, (error) => io.stderr(`cairn start: ${error}`));
-  const report = liveReport({
-    dir,
-    flush: flushed.flush,
-    records: () => log.count,
-    journeys: run.journeys,
-    location: logDir ?? 'the served local stack',
-  });
+  const outcomes = await servedLog(io, logDir, run.journeys);
   const stack = await startStack(io, {
     ...common,
     clock,
     port: numbers.port,
     sesPort: numbers.sesPort,
     serving: true,
-    outcomes: log,
-    pages: { [LIVE_REPORT_PATH]: report },
+    outcomes: outcomes.log,
+    pages: { [LIVE_REPORT_PATH]: outcomes.page },
   });
   if (!stack) {
-    await flushed.stop();
-    await removeDir();
+    await outcomes.close();
     return 1;
   }
   heading(
@@ -313,7 +297,7 @@ async function serve(
     process.once('SIGTERM', () => resolve());
   });
   await serving.stop();
-  const logFailed = !(await flushed.stop());
+  const logFailed = !(await outcomes.close());
   heading(io, 'Report');
   stack.results.finalize();
   const result = runResult({
@@ -327,10 +311,38 @@ async function serve(
   });
   for (const line of formatStackReport(stack, result, { pii })) io.stdout(`  ${line}`);
   if (logDir !== undefined && !logFailed)
-    io.stdout(`  Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${logDir}`);
+    io.stdout(`  Wrote ${outcomes.log.count.toLocaleString('en-US')} outcome record(s) under ${logDir}`);
   await stack.stop();
-  await removeDir();
   return testsFailed || logFailed ? 1 : 0;
+}
+
+/**
+ * The served stack's outcome log, written every few seconds, and its live report (local/live-report.ts), which
+ * reads the log as "cairn report --log" does: `--log DIR`, or without it a folder of its own that `close`
+ * removes. `close` stops the timer, writes once more and tells whether every write went.
+ */
+async function servedLog(io: CliIo, logDir: string | undefined, journeys: readonly Journey[]) {
+  const dir = logDir ?? (await mkdtemp(join(tmpdir(), 'cairn-serve-log-')));
+  // A file of its own per start: a restart on the same --data goes on with the same customers, and must not
+  // replace the records of the run before it.
+  const log = new OutcomeFiles({ dir, name: `serve-${Date.now()}` });
+  const flushed = flushEvery(log, SERVE_FLUSH_MS, (error) => io.stderr(`cairn start: ${error}`));
+  const page = liveReport({
+    dir,
+    flush: flushed.flush,
+    records: () => log.count,
+    journeys,
+    location: logDir ?? 'the served local stack',
+  });
+  return {
+    log,
+    page,
+    async close(): Promise<boolean> {
+      const written = await flushed.stop();
+      if (logDir === undefined) await rm(dir, { recursive: true, force: true });
+      return written;
+    },
+  };
 }
 
 /** How often a served stack writes the outcome records it has, so the folder can be queried while it runs. */
