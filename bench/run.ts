@@ -16,6 +16,7 @@ import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
 import { writeMillionEvents } from './million-events.ts';
 import { reportOverMillionEvents } from './report.ts';
+import { reportPageParts } from './report-page.ts';
 import { segmentEvaluation } from './segments.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -94,7 +95,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|simulate|import|segments|report|runs` runs only those figures.
+// `npm run bench -- engine|local|bundles|simulate|import|segments|report|report-page|runs` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
@@ -107,3 +108,4 @@ if (only === undefined || only === 'import') await importThroughput();
 if (only === undefined || only === 'segments') await segmentEvaluation();
 if (only === undefined || only === 'report') await reportOverMillionEvents();
 if (only === undefined || only === 'runs') await audienceRunFanOut();
+if (only === undefined || only === 'report-page') await reportPageParts();

@@ -104,6 +104,8 @@ export type LocalStackOptions = {
   dataDir?: string;
   /** Where the use cases' outcome records go (`--log DIR`), as Lambda's go to Firehose; none by default. */
   outcomes?: OutcomeLog;
+  /** More function-URL-style handlers on the endpoint, by path: the served stack's live report (`/report`). */
+  pages?: Record<string, (event: unknown) => Promise<unknown>>;
   /** Decorators around the state store, the send queue and the channels (the chaos harness, core/chaos/). */
   wrap?: PortWrappers;
   /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
@@ -308,6 +310,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     ...(options.serving ? { admit: () => room(ingestQueue, SERVE_INGEST_BACKLOG) } : {}),
     mounts: {
+      ...options.pages,
       '/unsubscribe': (event) => serial(() => unsubscribe(event, LAMBDA_CONTEXT)),
     },
   });

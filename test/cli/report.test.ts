@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AthenaClient,
@@ -138,6 +138,40 @@ describe('cairn report', () => {
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<svg');
     expect(page).not.toMatch(/<script|src="http|href="http|@import|url\(http/);
+  });
+
+  it("draws each journey's diagram with the report's counts, and a note for a journey no file holds", async () => {
+    // Prepare: the journeys folder holds welcome-series only; the log has every sample journey.
+    const html = join(dir, 'diagrams.html');
+    const only = join(dir, 'only-welcome');
+    await mkdir(only, { recursive: true });
+    await copyFile('journeys/welcome-series.yaml', join(only, 'welcome-series.yaml'));
+    const { out: json } = await report('--log', simulated, '--format', 'json');
+    const figures = Report.parse(JSON.parse(json));
+    const welcome = figures.journeys.find((j) => j.journeyId === 'welcome-series');
+    if (!welcome) throw new Error('no welcome-series in the report');
+
+    // Act
+    const { code, err } = await report('--log', simulated, '--journeys', only, '--html', html);
+
+    // Assess
+    expect(code, err).toBe(0);
+    const page = await readFile(html, 'utf8');
+    const diagrams = [...page.matchAll(/<figure class="diagram">([\s\S]*?)<\/figure>/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(diagrams).toHaveLength(1);
+    const diagram = diagrams[0] ?? '';
+    expect(diagram).toMatch(/^<svg /);
+    expect(diagram).toContain(`entered ${welcome.entered}`);
+    for (const step of welcome.steps)
+      expect(diagram).toContain(`entered ${step.entered} · active ${step.active}`);
+    const first = welcome.moves.find((m) => m.from === null);
+    expect(diagram).toContain(`>${first?.moves}</text>`);
+    const others = figures.journeys.filter((j) => j.journeyId !== 'welcome-series');
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others)
+      expect(page).toContain(`No diagram: the journeys folder has no journey ${other.journeyId}.`);
   });
 
   it('counts a period as the cohort of enrollments that began in it', async () => {

@@ -5,17 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import { OutcomeRecord } from '../../functions/core/outcomes/record.ts';
 import { localEventBridge } from '../../functions/local/replay.ts';
-import { memoryIo, tempDir } from './support.ts';
-
-/** Waits, at most `timeoutMs`, until `lines` has one that `match` accepts. */
-async function waitForLine(lines: string[], match: RegExp, timeoutMs = 60_000): Promise<string> {
-  for (let waited = 0; waited < timeoutMs; waited += 50) {
-    const found = lines.find((line) => match.test(line));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no line matching ${match} in ${timeoutMs} ms:\n${lines.join('\n')}`);
-}
+import { memoryIo, signUpEntry, tempDir, waitForLine } from './support.ts';
 
 /** Every record under the folder, by the layout the S3 bucket has (dt=YYYY-MM-DD/*.ndjson). */
 async function recordsUnder(dir: string): Promise<{ files: string[]; records: OutcomeRecord[] }> {
@@ -63,17 +53,7 @@ describe('cairn start --serve --log', () => {
     // held by quiet hours: the clock is the wall clock).
     await client.send(
       new PutEventsCommand({
-        Entries: [
-          {
-            Source: 'com.example.shop',
-            DetailType: 'Signed Up',
-            Detail: JSON.stringify({
-              userId: 'usr_log',
-              eventId: 'usr_log-signed-up',
-              traits: { email: 'log@example.com', timezone: 'Europe/London' },
-            }),
-          },
-        ],
+        Entries: [signUpEntry('usr_log')],
       }),
     );
     client.destroy();

@@ -17,3 +17,26 @@ export function memoryIo(): { io: CliIo; out: string[]; err: string[] } {
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'cairn-test-'));
 }
+
+/** Waits, at most `timeoutMs`, until `lines` has one that `match` accepts (a served stack's banner line). */
+export async function waitForLine(lines: string[], match: RegExp, timeoutMs = 60_000): Promise<string> {
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    const found = lines.find((line) => match.test(line));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no line matching ${match} in ${timeoutMs} ms:\n${lines.join('\n')}`);
+}
+
+/** A PutEvents entry of a sign-up, as the sample app sends it: welcome-series enrolls the customer. */
+export function signUpEntry(userId: string) {
+  return {
+    Source: 'com.example.shop',
+    DetailType: 'Signed Up',
+    Detail: JSON.stringify({
+      userId,
+      eventId: `${userId}-signed-up`,
+      traits: { email: `${userId}@example.com`, timezone: 'Europe/London' },
+    }),
+  };
+}

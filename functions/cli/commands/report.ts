@@ -7,7 +7,7 @@ import type { Journey } from '../../core/journeys/schema.ts';
 import { checkPeriod, type Period } from '../../core/outcomes/queries.ts';
 import type { OutcomeSql } from '../../core/ports/outcome-sql.ts';
 import { buildReport } from '../../core/report/build.ts';
-import { diagramSvg } from '../../core/report/diagram.ts';
+import { reportDiagrams } from '../../core/report/diagram.ts';
 import { formatReport } from '../../core/report/format.ts';
 import { reportHtml } from '../../core/report/html.ts';
 import type { Report } from '../../core/report/model.ts';
@@ -113,19 +113,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     if (values.format === 'json') io.stdout(JSON.stringify(report, null, 2));
     else for (const line of formatReport(report)) io.stdout(line);
     if (values.html !== undefined) {
-      const diagrams = await Promise.all(
-        report.journeys.map(
-          async (j) =>
-            [
-              j.journeyId,
-              await diagramSvg(
-                j,
-                journeys.find((d) => d.id === j.journeyId),
-              ),
-            ] as const,
-        ),
-      );
-      await writeFile(values.html, await reportHtml(report, Object.fromEntries(diagrams)));
+      const diagrams = await reportDiagrams(report.journeys, journeys);
+      await writeFile(values.html, await reportHtml(report, diagrams));
       io.stderr(`${NAME}: wrote ${values.html}`);
     }
     return 0;

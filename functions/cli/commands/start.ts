@@ -1,13 +1,16 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
+import type { Journey } from '../../core/journeys/schema.ts';
 import { VirtualClock } from '../../core/runtime/clock.ts';
 import { type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
 import { DataDirError } from '../../local/data-dir.ts';
+import { LIVE_REPORT_PATH, LIVE_REPORT_REFRESH_SECONDS, liveReport } from '../../local/live-report.ts';
 import { entriesFromNdjson, replayStart, runEventFile } from '../../local/replay.ts';
 import { formatStackReport, servedLine } from '../../local/report.ts';
 import { serveStack } from '../../local/serve.ts';
@@ -32,7 +35,8 @@ channel, outcomes by reason, dead letters.
 
 --serve keeps the stack running until Ctrl-C for events you send yourself, on the wall clock (or --speed
 times faster), and prints the endpoints: point @aws-sdk/client-eventbridge at the PutEvents endpoint, and
-open the SES page to read the emails. SMS and push have no local provider API; they are printed instead.
+open the SES page to read the emails, and the live report (PORT/report: "cairn report"'s page of what the
+stack did, refreshed every few seconds). SMS and push have no local provider API; they are printed instead.
 It keeps up under any input rate: PutEvents waits while 200 events are queued, and sends and timers go on
 while events arrive. Without --data its state is in memory and is lost when it stops; --data DIR keeps the
 table (customer state, send ledger, timers, journey registry) and the queues in DIR, so that a restart with
@@ -122,13 +126,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   };
   const shown = (free: string) => (common.pii === 'shown' ? free : maskText(free));
   if (values.serve)
-    return serve(
-      io,
-      { ...common, ...(values.data === undefined ? {} : { dataDir: values.data }) },
-      numbers,
+    return serve(io, { ...common, ...(values.data === undefined ? {} : { dataDir: values.data }) }, numbers, {
       testsFailed,
-      values.log,
-    );
+      logDir: values.log,
+      journeys: journeys.map(({ journey }) => journey),
+    });
 
   const text = await readFile(values.events, 'utf8').catch((error: unknown) => {
     io.stderr(
@@ -239,30 +241,34 @@ async function serve(
   io: CliIo,
   common: Common,
   numbers: { port: number; sesPort: number; speed: number },
-  testsFailed: boolean,
-  logDir: string | undefined,
+  run: { testsFailed: boolean; logDir: string | undefined; journeys: readonly Journey[] },
 ): Promise<number> {
+  const { testsFailed, logDir } = run;
   const clock: LocalClock = new ScaledClock(numbers.speed);
   const pii = common.pii ?? 'masked';
   const text = (free: string) => (pii === 'shown' ? free : maskText(free));
-  // A file of its own per start: a restart on the same --data goes on with the same customers, and must not
-  // replace the records of the run before it.
-  const log =
-    logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: `serve-${Date.now()}` });
+  const outcomes = await servedLog(io, logDir, run.journeys);
   const stack = await startStack(io, {
     ...common,
     clock,
     port: numbers.port,
     sesPort: numbers.sesPort,
     serving: true,
-    ...(log ? { outcomes: log } : {}),
+    outcomes: outcomes.log,
+    pages: { [LIVE_REPORT_PATH]: outcomes.page },
   });
-  if (!stack) return 1;
+  if (!stack) {
+    await outcomes.close();
+    return 1;
+  }
   heading(
     io,
     `2. Local stack, serving${numbers.speed === 1 ? '' : ` at ${numbers.speed}x speed`} until Ctrl-C`,
   );
   printEndpoints(io, stack);
+  io.stdout(
+    `  Live report            ${stack.endpoint}${LIVE_REPORT_PATH}   (the outcome report, refreshed every ${LIVE_REPORT_REFRESH_SECONDS} s)`,
+  );
   io.stdout(stateBanner(common.dataDir));
   io.stdout('\n  Send an event (any AWS SDK or the AWS CLI works the same way):');
   io.stdout(
@@ -286,13 +292,12 @@ async function serve(
     (m) => io.stdout(`  ${servedLine(m, pii)}`),
     (error) => io.stderr(`cairn start: ${text(error instanceof Error ? error.message : String(error))}`),
   );
-  const flushed = log && flushEvery(log, SERVE_FLUSH_MS, (error) => io.stderr(`cairn start: ${error}`));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   await serving.stop();
-  const logFailed = flushed ? !(await flushed.stop()) : false;
+  const logFailed = !(await outcomes.close());
   heading(io, 'Report');
   stack.results.finalize();
   const result = runResult({
@@ -305,10 +310,39 @@ async function serve(
     lines: new Map(),
   });
   for (const line of formatStackReport(stack, result, { pii })) io.stdout(`  ${line}`);
-  if (log && !logFailed)
-    io.stdout(`  Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${logDir}`);
+  if (logDir !== undefined && !logFailed)
+    io.stdout(`  Wrote ${outcomes.log.count.toLocaleString('en-US')} outcome record(s) under ${logDir}`);
   await stack.stop();
   return testsFailed || logFailed ? 1 : 0;
+}
+
+/**
+ * The served stack's outcome log, written every few seconds, and its live report (local/live-report.ts), which
+ * reads the log as "cairn report --log" does: `--log DIR`, or without it a folder of its own that `close`
+ * removes. `close` stops the timer, writes once more and tells whether every write went.
+ */
+async function servedLog(io: CliIo, logDir: string | undefined, journeys: readonly Journey[]) {
+  const dir = logDir ?? (await mkdtemp(join(tmpdir(), 'cairn-serve-log-')));
+  // A file of its own per start: a restart on the same --data goes on with the same customers, and must not
+  // replace the records of the run before it.
+  const log = new OutcomeFiles({ dir, name: `serve-${Date.now()}` });
+  const flushed = flushEvery(log, SERVE_FLUSH_MS, (error) => io.stderr(`cairn start: ${error}`));
+  const page = liveReport({
+    dir,
+    flush: flushed.flush,
+    records: () => log.count,
+    journeys,
+    location: logDir ?? 'the served local stack',
+  });
+  return {
+    log,
+    page,
+    async close(): Promise<boolean> {
+      const written = await flushed.stop();
+      if (logDir === undefined) await rm(dir, { recursive: true, force: true });
+      return written;
+    },
+  };
 }
 
 /** How often a served stack writes the outcome records it has, so the folder can be queried while it runs. */
@@ -331,6 +365,10 @@ function flushEvery(log: OutcomeFiles, everyMs: number, report: (message: string
     );
   const timer = setInterval(() => void flush(), everyMs);
   return {
+    /** Writes what is queued now; a failure is reported as the timer's are. */
+    async flush(): Promise<void> {
+      await flush();
+    },
     async stop(): Promise<boolean> {
       clearInterval(timer);
       return (await flush()) && !failed;

@@ -84,7 +84,7 @@ function journeyHtml(journey: JourneyReport, charts: JourneyCharts, diagram: str
 <h2>${escapeHtml(title)}</h2>
 <p>Entered ${fmt(journey.entered)} enrollment(s) of ${fmt(journey.customers)} customer(s); active ${fmt(journey.active)}; completed ${fmt(journey.completed)}.
 Exited: ${escapeHtml(counts(journey.exited))}. Not entered: ${escapeHtml(counts(journey.notEntered))}.</p>
-${diagram ? `<figure class="diagram">${diagram}</figure>` : ''}
+${diagram ? `<figure class="diagram">${diagram}</figure>` : `<p class="note">No diagram: the journeys folder has no journey ${escapeHtml(journey.journeyId)}.</p>`}
 ${stepsHtml(journey)}
 ${sendsHtml(journey)}
 ${journey.results ? resultsHtml(journey.results) : ''}
@@ -98,10 +98,13 @@ ${figures}
  * The report as one self-contained HTML page: tables, the charts as inline SVG (core/report/charts.ts), and
  * each journey's diagram (SVG, by journey id; null for none). It holds no script and loads nothing: its
  * Content-Security-Policy forbids any fetch. Deterministic: no clock, no I/O, the same page for the same report.
+ * With `refreshSeconds` (the live page of `npm start -- --serve`) the browser asks for it again that often, by
+ * a `<meta http-equiv="refresh">`: still no script.
  */
 export async function reportHtml(
   report: Report,
   diagrams: Readonly<Record<string, string | null>>,
+  options: { refreshSeconds?: number } = {},
 ): Promise<string> {
   const sections: string[] = [];
   for (const journey of report.journeys)
@@ -113,7 +116,7 @@ export async function reportHtml(
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cairn outcome report</title>
+${options.refreshSeconds === undefined ? '' : `<meta http-equiv="refresh" content="${options.refreshSeconds}">\n`}<title>Cairn outcome report</title>
 <style>${STYLE}</style>
 </head>
 <body>
