@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -109,8 +109,11 @@ describe.each([
       synthesized.config.journeyMetrics,
     );
 
-    // Assess: the ten sample journeys are all active and under the default bound of 20.
-    expect(named).toHaveLength(10);
+    // Assess: every sample journey and campaign is active, and they are under the default bound of 20.
+    const settings = ['lifecycle.yaml', 'policies.yaml'];
+    const samples = readdirSync('journeys').filter((f) => f.endsWith('.yaml') && !settings.includes(f));
+    const campaigns = readdirSync('journeys/campaigns').filter((f) => f.endsWith('.yaml'));
+    expect(named).toHaveLength(samples.length + campaigns.length);
     for (const journeyId of named) {
       for (const widget of ['enrollments', 'messages sent, by channel', 'goals reached'])
         expect(body).toContain(`"title":"${journeyId}: ${widget}"`);
