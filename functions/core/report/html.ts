@@ -1,3 +1,4 @@
+import { escapeHtml } from '../graph/labels.ts';
 import { formatP } from '../results/group-results.ts';
 import type { JourneyResults } from '../results/schema.ts';
 import { describePeriod } from './build.ts';
@@ -5,8 +6,6 @@ import { type JourneyCharts, journeyCharts } from './charts.ts';
 import { counts, STEP_COLUMNS, stepRow } from './format.ts';
 import type { JourneyReport, Report } from './model.ts';
 
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`;
