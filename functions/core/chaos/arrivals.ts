@@ -2,8 +2,11 @@ import { MinHeap } from '../collections/min-heap.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { FaultPlan } from './faults.ts';
 
-/** An event as it reaches the ingest queue: `at` is its arrival, which a fault may put after its own time. */
-export type Arrival = { event: CustomerEvent; at: number };
+/**
+ * An event as it reaches the ingest queue: `at` is its arrival, which a fault may put after its own time;
+ * `copy` marks a redelivery of an event that arrived before (duplicate-event).
+ */
+export type Arrival = { event: CustomerEvent; at: number; copy: boolean };
 
 /** How far a redelivered copy may come after the original: a week, well inside the 90-day duplicate window. */
 export const DUPLICATE_DELAY_MS = { min: 1_000, max: 7 * 86_400_000 } as const;
@@ -32,26 +35,31 @@ export function* arrivalsWithFaults(events: Iterable<CustomerEvent>, plan: Fault
       pending.push({
         event,
         at: time + plan.between(DUPLICATE_DELAY_MS.min, DUPLICATE_DELAY_MS.max),
+        copy: true,
         seq: seq++,
       });
     if (plan.strikes('reordered-event'))
       pending.push({
         event,
         at: time + plan.between(REORDER_DELAY_MS.min, REORDER_DELAY_MS.max),
+        copy: false,
         seq: seq++,
       });
-    else yield { event, at: time };
+    else yield { event, at: time, copy: false };
   }
   while (pending.size > 0) yield pop(pending);
 }
 
-/** The population as it arrives without faults: each event once, at its own time. */
-export function* arrivalsInOrder(events: Iterable<CustomerEvent>): Generator<Arrival> {
-  for (const event of events) yield { event, at: Date.parse(event.time) };
+/**
+ * The same arrivals without the redelivered copies: each event once, at the time `arrivalsWithFaults` gives it
+ * (held back or not), for a plan drawn from the same seed and stream.
+ */
+export function* arrivalsWithoutCopies(events: Iterable<CustomerEvent>, plan: FaultPlan): Generator<Arrival> {
+  for (const arrival of arrivalsWithFaults(events, plan)) if (!arrival.copy) yield arrival;
 }
 
 function pop(heap: MinHeap<Pending>): Arrival {
   const item = heap.pop();
   if (!item) throw new Error('arrivalsWithFaults: popped an empty heap');
-  return { event: item.event, at: item.at };
+  return { event: item.event, at: item.at, copy: item.copy };
 }

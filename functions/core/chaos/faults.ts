@@ -52,6 +52,11 @@ export class InjectedFault extends Error {
 
 /** A stream key of its own, so that the faults do not take numbers from the generated population's streams. */
 const CHAOS_STREAM = 0x6368_616f;
+/**
+ * The arrivals' own stream (arrivals.ts): drawn the same way for the run without faults, which takes the same
+ * arrival times without the redelivered copies, whatever the ports' faults draw in the other run.
+ */
+export const ARRIVALS_STREAM = 0x6172_7276;
 
 /**
  * Where every fault is drawn: one seeded stream (no Math.random), so a seed gives the same faults at the same
@@ -64,9 +69,10 @@ export class FaultPlan {
   constructor(
     seed: number,
     readonly rates: FaultRates = DEFAULT_FAULT_RATES,
+    stream: number = CHAOS_STREAM,
   ) {
     for (const kind of FAULT_KINDS) this.counts[kind] = 0;
-    this.random = keyedRandom(seed, CHAOS_STREAM);
+    this.random = keyedRandom(seed, stream);
   }
 
   /** Whether `kind` strikes here; counted when it does. */

@@ -51,7 +51,7 @@ describe('the chaos harness on the in-memory ports', () => {
     expect(comparison.withheld).toBeGreaterThan(0);
     expect(comparison.withheld).toBeLessThanOrEqual(report.faults['crash-after-claim']);
     expect(comparison.sent + comparison.withheld).toBe(comparison.expected);
-  }, 60_000);
+  }, 180_000);
 
   it('reports duplicates when the send ledger forgets its claims', async () => {
     // Prepare: a ledger that lets every claim through, so a redelivered send goes to the provider again.
@@ -64,7 +64,7 @@ describe('the chaos harness on the in-memory ports', () => {
     // Assess
     expect(report.comparison.duplicates).toBeGreaterThan(0);
     expect(report.comparison.examples.duplicates.length).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 
   it('reports lost messages when a channel answers sent without sending', async () => {
     // Prepare: one message in ten answered "sent" before it reaches the provider.
@@ -85,7 +85,7 @@ describe('the chaos harness on the in-memory ports', () => {
     // Assess
     expect(report.comparison.lost).toBeGreaterThan(0);
     expect(report.comparison.examples.lost.length).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 });
 
 /** The store's methods, bound, so that one can be replaced. */
