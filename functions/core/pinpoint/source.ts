@@ -7,7 +7,7 @@ import * as z from 'zod';
  * written from memory, a typo) is refused with its file and path instead of being guessed at.
  */
 
-const Tags = z.record(z.string(), z.string());
+export const Tags = z.record(z.string(), z.string());
 
 /** INCLUSIVE/EXCLUSIVE over values, as Pinpoint's SetDimension. */
 export const SetDimension = z.strictObject({
@@ -169,7 +169,7 @@ export const Activity = z.strictObject({
 });
 export type Activity = z.infer<typeof Activity>;
 
-const QuietTime = z.strictObject({ Start: z.string().optional(), End: z.string().optional() });
+export const QuietTime = z.strictObject({ Start: z.string().optional(), End: z.string().optional() });
 export type QuietTime = z.infer<typeof QuietTime>;
 
 const DayOfWeek = z.enum(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY']);
