@@ -53,7 +53,6 @@ function statusOf(c: PinpointCampaign, mustReview: boolean, findings: ObjectFind
         : state === 'COMPLETED' || state === 'DELETED'
           ? 'archived'
           : 'draft';
-  findings.map(c.IsPaused ? 'IsPaused' : 'State.CampaignStatus', `status: ${status}`);
   if (mustReview && status !== 'archived') {
     findings.change(
       'State',
@@ -61,6 +60,7 @@ function statusOf(c: PinpointCampaign, mustReview: boolean, findings: ObjectFind
     );
     return 'draft';
   }
+  findings.map(c.IsPaused ? 'IsPaused' : 'State.CampaignStatus', `status: ${status}`);
   if (status === 'active')
     findings.change('State', `${state} is imported as active: check the report before you deploy it`);
   return status;
@@ -85,7 +85,7 @@ function limitsOf(
   };
   const perDay = pick('Daily', 'perDay');
   const total = pick('Total', 'total');
-  const messagesPerSecond = pick('MessagesPerSecond', 'messagesPerSecond');
+  const messagesPerSecond = pick('MessagesPerSecond', 'messagesPerSecond (the send-rate limit)');
   if (perDay !== undefined || total !== undefined)
     findings.change(
       'Limits',
@@ -225,6 +225,8 @@ function eventJourney(
     'Schedule.EventFilter',
     'a journey (campaign files are scheduled) with trigger.event: EventType as detail-type, Attributes and Metrics as detail.properties',
   );
+  if (filter.FilterType === 'ENDPOINT')
+    findings.change('Schedule.EventFilter.FilterType', 'endpoint events are customer events in Cairn');
   const start = c.Schedule?.StartTime === 'IMMEDIATE' ? undefined : instantOf(c.Schedule?.StartTime ?? '');
   const end = instantOf(c.Schedule?.EndTime ?? '');
   if (start || end)
@@ -283,7 +285,12 @@ export function importCampaign(
     const journey = eventJourney(c, base, audience, sends, limits, findings);
     return journey ? { kind: 'journey', journey } : undefined;
   }
-  const times = { ...schedule, local: schedule.IsLocalTime === true, where: 'Schedule' };
+  const times = {
+    ...schedule,
+    local: schedule.IsLocalTime === true,
+    where: 'Schedule',
+    localPath: 'Schedule.IsLocalTime',
+  };
   const mapped = scheduleOf(times, recurrenceOf(schedule.Frequency), c.CreationDate, findings);
   if (!mapped) return undefined;
   findings.map(

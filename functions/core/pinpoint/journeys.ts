@@ -51,6 +51,7 @@ function segmentStart(
     Timezone: journey.Schedule?.Timezone,
     local: journey.LocalTime === true,
     where: 'Schedule',
+    localPath: 'LocalTime',
   };
   const refresh = journey.RefreshFrequency;
   if (refresh === undefined) {
@@ -216,7 +217,7 @@ function windowOf(journey: PinpointJourney, findings: ObjectFindings): JourneySc
   }
   findings.map(
     'Schedule.StartTime, Schedule.EndTime',
-    'schedule.start and schedule.end: no entry outside them',
+    'schedule.start and schedule.end: no entry outside them (an end already past lets no one in: remove it to run the journey on)',
   );
   if (journey.LocalTime === true)
     findings.change(
@@ -228,10 +229,22 @@ function windowOf(journey: PinpointJourney, findings: ObjectFindings): JourneySc
 
 /** Journey settings Cairn does not keep per journey, said once each. */
 function reportJourneySettings(journey: PinpointJourney, findings: ObjectFindings): void {
-  if (journey.QuietTime || journey.OpenHours || journey.ClosedDays)
+  const ignored = journey.SendingSchedule === false;
+  const kept = [
+    journey.QuietTime ? 'QuietTime' : undefined,
+    ...(ignored
+      ? []
+      : [journey.OpenHours ? 'OpenHours' : undefined, journey.ClosedDays ? 'ClosedDays' : undefined]),
+  ].filter((k) => k !== undefined);
+  if (kept.length > 0)
     findings.change(
-      'QuietTime, OpenHours, ClosedDays',
+      kept.join(', '),
       'written to policies.yaml, where they apply to the sends of every journey, not this one alone',
+    );
+  if (ignored && (journey.OpenHours || journey.ClosedDays))
+    findings.skip(
+      'OpenHours, ClosedDays',
+      'SendingSchedule is false: Pinpoint did not apply them, so they are not written',
     );
   if (journey.WaitForQuietTime === false)
     findings.change('WaitForQuietTime', 'a send in quiet time is dropped (behaviour: drop) in policies.yaml');

@@ -20,6 +20,8 @@ export type PinpointTimes = {
   local: boolean;
   /** Where these are in the Pinpoint object: `Schedule`. */
   where: string;
+  /** Where `local` is: `Schedule.IsLocalTime` (a campaign) or `LocalTime` (a journey). */
+  localPath: string;
 };
 
 /** How often it recurs: once, every fixed duration, or monthly on the start's day of the month. */
@@ -37,7 +39,7 @@ function zoneOf(times: PinpointTimes, findings: ObjectFindings): Zone | undefine
   }
   const fixed = given === undefined ? 'UTC' : zoneOfOffset(given);
   if (times.local) {
-    findings.map(`${times.where}.IsLocalTime`, "schedule.timezone: local (each customer's own zone)");
+    findings.map(times.localPath, "schedule.timezone: local (each customer's own zone)");
     const without = fixed ?? 'UTC';
     findings.change(
       `${times.where}.Timezone`,
