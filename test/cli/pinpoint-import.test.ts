@@ -6,6 +6,7 @@ import { main } from '../../functions/cli/main.ts';
 import { memoryIo, tempDir } from './support.ts';
 
 const EXPORT = 'test/fixtures/pinpoint/export';
+const API_SAMPLE = 'test/fixtures/pinpoint/api-sample';
 
 async function cli(args: string[]) {
   const { io, out, err } = memoryIo();
@@ -253,5 +254,41 @@ describe('cairn pinpoint import', () => {
       'Activities.check.ConditionalSplit.Condition.Conditions[0].EventCondition.Dimensions.EventType.ComparisonOperator: unknown key',
     ])
       expect(result.err).toContain(path);
+  });
+
+  it("imports the API reference's journey sample (an unfinished draft) into a journey that validates and whose test passes once active", async () => {
+    // Prepare
+    const dir = await tempDir();
+    // Act
+    const imported = await cli(['pinpoint', 'import', API_SAMPLE, '--out', dir]);
+    const validated = await cli(['validate', dir, '--quiet']);
+    const report = await readFile(join(dir, 'IMPORT-REPORT.md'), 'utf8');
+    const file = join(dir, 'example-corp-new-subscriber-journey.yaml');
+    const journey = await readFile(file, 'utf8');
+    await writeFile(file, journey.replace('status: draft', 'status: active'));
+    await mkdir(join(dir, 'tests'), { recursive: true });
+    const test = 'example-corp-new-subscriber-journey.test.yaml';
+    await cp(join(dir, 'tests', 'inactive', test), join(dir, 'tests', test));
+    const tested = await cli(['test', '--journeys', dir]);
+    // Assess
+    expect(imported.code).toBe(0);
+    expect(validated.code).toBe(0);
+    expect(tested.out).toContain('2 passed, 0 failed');
+    const notMapped =
+      report.split('## journey: Example Corp New Subscriber Journey')[1]?.split('**Not mapped**')[1] ?? '';
+    const paths = [...notMapped.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]);
+    expect(paths).toEqual([
+      'Activities.12LUtDeRst.Wait',
+      'Activities.0roHkysnX3.EMAIL.TemplateName',
+      'Activities.p1gOHvWOhc.ConditionalSplit.Condition',
+      'Activities.Viv6yKziaa.EMAIL.MessageConfig',
+      'Activities.1tvNWcuvXK.MultiCondition.Branches[2]',
+      'Activities.nMvVg72WFd.EMAIL.TemplateName',
+      'Activities.HSGfxJ6itl.EMAIL.TemplateName',
+      '(journey test)',
+      '(journey test)',
+    ]);
+    expect(journey).toContain('segment: new-subscribers');
+    expect(journey).toContain('default: email-4');
   });
 });

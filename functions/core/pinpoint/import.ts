@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import { formatProblem } from '../diagnostics/problem.ts';
 import type { TemplateFile } from '../templates/schema.ts';
-import type { ActivityContext } from './activities.ts';
+import type { ActivityContext, UnfinishedParts } from './activities.ts';
 import { PinpointCampaign } from './campaign-source.ts';
 import { dimensionsExpr } from './dimensions.ts';
 import { importCampaigns, newestVersions } from './import-campaigns.ts';
@@ -107,11 +107,44 @@ function importSegments(
   return { idOfSegment, written };
 }
 
+/** The template a draft's message activity without a template sends: written once, saying what to do. */
+function unfinishedTemplate(templates: ImportedTemplates): string {
+  const id = 'pinpoint-unfinished';
+  if (templates.content.has(id)) return id;
+  const text =
+    'No template was chosen for this message in Pinpoint: choose one before you activate the journey.';
+  templates.ids.take(id);
+  templates.content.set(id, {
+    description: 'A placeholder for the message activities of Pinpoint drafts that had no template yet.',
+    email: { subject: 'Unfinished message', html: `<p>${text}</p>`, text },
+    sms: { body: text },
+    push: { title: 'Unfinished message', body: text },
+  });
+  return id;
+}
+
+/** The segment a draft's split with no condition asks for: written once, it selects no one. */
+function unfinishedCondition(ids: UniqueIds, written: SegmentOut[]): string {
+  const id = 'pinpoint-unfinished-condition';
+  if (written.some((s) => s.id === id)) return id;
+  ids.take(id);
+  written.push({
+    id,
+    name: 'Unfinished condition',
+    description:
+      'A placeholder for the splits of Pinpoint drafts that had no condition yet: it selects no one. Write the condition.',
+    when: { profile: { userId: [{ exists: false }] } },
+  });
+  return id;
+}
+
 /** What every journey's import shares: the segments and templates imported, and the application's cap. */
 type JourneyImport = {
   segmentIds: UniqueIds;
   idOfSegment: ReadonlyMap<string, string>;
   templateOf: ReadonlyMap<string, TemplateRef>;
+  /** The placeholders of unfinished draft activities, each written once. */
+  unfinished: UnfinishedParts;
   /** The segments written so far; a journey's condition segments are added when the journey is written. */
   writtenSegments: SegmentOut[];
   applicationTotalCap?: number;
@@ -129,6 +162,7 @@ function importOneJourney(
   const context: ActivityContext & { applicationTotalCap?: number } = {
     segmentOf: (pinpointId) => shared.idOfSegment.get(pinpointId),
     templateOf: (name) => shared.templateOf.get(name),
+    ...(value.State === 'DRAFT' || value.State === undefined ? { unfinished: shared.unfinished } : {}),
     dimensionSegment: (dims, where) => {
       const expr = dimensionsExpr(dims, where, findings);
       return expr
@@ -196,6 +230,10 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
 
   const journeyIds = new UniqueIds();
   const shared: JourneyImport = {
+    unfinished: {
+      template: () => unfinishedTemplate(templatesImported),
+      condition: () => unfinishedCondition(segmentIds, writtenSegments),
+    },
     segmentIds,
     idOfSegment,
     templateOf,

@@ -38,7 +38,12 @@ export function walk(journey: JourneyOut, enteredAt = START): Path[] {
   const paths: Path[] = [];
   const go = (id: string | undefined, path: Path, seen: ReadonlySet<string>) => {
     const step = id === undefined ? undefined : byId.get(id);
-    if (step === undefined || seen.has(step.id)) {
+    // The path ends as its last step said (an exit step), else completed.
+    if (step === undefined) {
+      paths.push(path);
+      return;
+    }
+    if (seen.has(step.id)) {
       paths.push({ ...path, end: 'completed' });
       return;
     }
