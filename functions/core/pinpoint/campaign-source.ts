@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EventDimensions, QuietTime, Tags } from './source.ts';
+import { CampaignHook, CampaignLimits, EventDimensions, QuietTime, SmsConfig, Tags } from './source.ts';
 
 /**
  * A Pinpoint campaign as `cairn pinpoint export` writes it (`campaigns/<id>.json`, a CampaignResponse, and
@@ -10,20 +10,6 @@ import { EventDimensions, QuietTime, Tags } from './source.ts';
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-schedule.html
  *   https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/pinpoint/aws.sdk.kotlin.services.pinpoint.model/-schedule
  */
-
-/**
- * CampaignLimits: Daily (at most 100), MaximumDuration (seconds, at least 60), MessagesPerSecond (1 to 20,000),
- * Total, Session. https://www.rubydoc.info/gems/aws-sdk-pinpoint/1.83.0/Aws/Pinpoint/Types/CampaignLimits and
- * https://aws-amplify.github.io/aws-sdk-ios/docs/reference/AWSPinpoint/Classes/AWSPinpointTargetingCampaignLimits.html
- */
-export const CampaignLimits = z.strictObject({
-  Daily: z.number().optional(),
-  MaximumDuration: z.number().optional(),
-  MessagesPerSecond: z.number().optional(),
-  Total: z.number().optional(),
-  Session: z.number().optional(),
-});
-export type CampaignLimits = z.infer<typeof CampaignLimits>;
 
 /** Schedule: StartTime (`IMMEDIATE` or ISO 8601), Timezone `UTC`, `UTC+01`... (the URLs above). */
 export const CampaignSchedule = z.strictObject({
@@ -87,16 +73,7 @@ export const MessageConfiguration = z.strictObject({
     })
     .optional(),
   GCMMessage: PushMessage.optional(),
-  SMSMessage: z
-    .strictObject({
-      Body: z.string().optional(),
-      MessageType: z.enum(['TRANSACTIONAL', 'PROMOTIONAL']).optional(),
-      OriginationNumber: z.string().optional(),
-      SenderId: z.string().optional(),
-      EntityId: z.string().optional(),
-      TemplateId: z.string().optional(),
-    })
-    .optional(),
+  SMSMessage: SmsConfig.extend({ Body: z.string().optional() }).optional(),
   // In-app messages have no Cairn channel: their content is reported unmapped, so only its keys are checked.
   InAppMessage: z
     .strictObject({
@@ -164,13 +141,7 @@ export const PinpointCampaign = z.strictObject({
   DefaultState: CampaignState.optional(),
   Description: z.string().optional(),
   HoldoutPercent: z.number().optional(),
-  Hook: z
-    .strictObject({
-      LambdaFunctionName: z.string().optional(),
-      Mode: z.enum(['DELIVERY', 'FILTER']).optional(),
-      WebUrl: z.string().optional(),
-    })
-    .optional(),
+  Hook: CampaignHook.optional(),
   Id: z.string(),
   IsPaused: z.boolean().optional(),
   LastModifiedDate: z.string().optional(),

@@ -7,12 +7,13 @@ import type {
 } from '../campaigns/schema.ts';
 import type { JourneyStatus } from '../journeys/schema.ts';
 import { type MessageContext, type MessageOut, messageOf } from './campaign-messages.ts';
-import type { CampaignLimits, PinpointCampaign } from './campaign-source.ts';
+import type { PinpointCampaign } from './campaign-source.ts';
 import { eventPattern } from './dimensions.ts';
 import type { JourneyOut } from './journeys.ts';
 import { UniqueIds } from './names.ts';
 import type { ObjectFindings } from './report.ts';
 import { type Recurrence, type ScheduleOut, scheduleOf } from './schedules.ts';
+import type { CampaignLimits } from './source.ts';
 import { instantOf } from './zones.ts';
 
 type CairnLimits = z.input<typeof CairnLimitsSchema>;

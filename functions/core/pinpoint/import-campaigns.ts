@@ -1,12 +1,13 @@
 import { compileCampaign } from '../campaigns/compile.ts';
 import { Campaign } from '../campaigns/schema.ts';
 import type { TemplateFile } from '../templates/schema.ts';
-import type { CampaignLimits, PinpointCampaign } from './campaign-source.ts';
+import type { PinpointCampaign } from './campaign-source.ts';
 import { type CampaignContext, importCampaign } from './campaigns.ts';
 import type { UniqueIds } from './names.ts';
 import { type OutputFile, writeJourney, writeJourneyTest, yamlFile } from './output.ts';
 import { ObjectFindings, type ObjectReport } from './report.ts';
 import type { SegmentOut } from './segments.ts';
+import type { CampaignLimits } from './source.ts';
 
 type Parsed = { file: string; value: PinpointCampaign };
 
