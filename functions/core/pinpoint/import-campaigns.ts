@@ -72,15 +72,21 @@ export function importCampaigns(campaigns: readonly Parsed[], shared: CampaignsI
     if (imported?.kind === 'journey')
       written = writeJourney(imported.journey, shared.writtenSegments, findings, shared.out);
     else if (imported) {
-      const path = `campaigns/${imported.campaign.id}.yaml`;
-      shared.out.push(yamlFile(path, imported.campaign, './schema.json'));
+      // A file Cairn would refuse (a treatment's share rounded to nothing) is not written, and says why.
       const parsed = Campaign.safeParse(imported.campaign);
-      const test = parsed.success
-        ? writeJourneyTest(compileCampaign(parsed.data), shared.writtenSegments, findings, shared.out)
-        : [];
       if (!parsed.success)
         findings.skip('(campaign file)', parsed.error.issues.map((i) => i.message).join('; '));
-      written = [path, ...test];
+      else {
+        const path = `campaigns/${imported.campaign.id}.yaml`;
+        shared.out.push(yamlFile(path, imported.campaign, './schema.json'));
+        const test = writeJourneyTest(
+          compileCampaign(parsed.data),
+          shared.writtenSegments,
+          findings,
+          shared.out,
+        );
+        written = [path, ...test];
+      }
     }
     const version = value.Version !== undefined ? ` (version ${value.Version})` : '';
     shared.reports.push(findings.report('campaign', `${name}${version}`, file, written));

@@ -191,8 +191,21 @@ describe('Pinpoint campaigns as campaign files', () => {
         AdditionalTreatments: [{ Id: 't', SizePercent: 50, TreatmentName: 'b' }],
       }),
     );
+    const roundsToNothing = importWith(
+      campaign({
+        AdditionalTreatments: [
+          {
+            Id: 't',
+            SizePercent: 0.001,
+            TreatmentName: 'b',
+            TemplateConfiguration: { EmailTemplate: { Name: 'B' } },
+          },
+        ],
+      }),
+    );
     // Assess
-    for (const result of [inApp, noSegment, voiceOnly, tooMuch]) {
+    expect(roundsToNothing.notes).toContain('(campaign file): Too small: expected number to be >0');
+    for (const result of [inApp, noSegment, voiceOnly, tooMuch, roundsToNothing]) {
       expect(result.campaign).toBeUndefined();
       expect(result.report?.outputs).toEqual([]);
     }
