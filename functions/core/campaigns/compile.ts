@@ -1,13 +1,15 @@
 import type { Journey, Step } from '../journeys/schema.ts';
 import type { Campaign } from './schema.ts';
 
+/** What a campaign sends: its message or treatments, its holdout and its priority. */
+export type CampaignSends = Pick<Campaign, 'message' | 'treatments' | 'holdout' | 'priority'>;
+
 /**
- * A campaign as the journey it runs as: the schedule trigger over its audience, then a holdout step when it
- * has one, a split into its treatments when it has them, and one send step per message. Pure: the same file
- * gives the same journey, so the same version.
+ * The steps a campaign runs: a holdout step when it has one, a split into its treatments when it has them, and
+ * one send step per message. A campaign triggered by an event (an imported Pinpoint event campaign) runs the
+ * same steps.
  */
-export function compileCampaign(campaign: Campaign): Journey {
-  const { schedule } = campaign;
+export function campaignSteps(campaign: CampaignSends): Step[] {
   const steps: Step[] = [];
   const sends = campaign.treatments
     ? campaign.treatments.map((t) => ({ id: `send-${t.name}`, channel: t.channel, template: t.template }))
@@ -28,6 +30,16 @@ export function compileCampaign(campaign: Campaign): Journey {
       })),
     });
   for (const send of sends) steps.push({ ...send, type: 'send', priority: campaign.priority });
+  return steps;
+}
+
+/**
+ * A campaign as the journey it runs as: the schedule trigger over its audience, then its steps
+ * (campaignSteps). Pure: the same file gives the same journey, so the same version.
+ */
+export function compileCampaign(campaign: Campaign): Journey {
+  const { schedule } = campaign;
+  const steps = campaignSteps(campaign);
   const { perDay, total, messagesPerSecond } = campaign.limits ?? {};
   return {
     id: campaign.id,

@@ -15,7 +15,16 @@ import {
 export type ActivityContext = Omit<ConditionContext, 'sendStepOf' | 'window'> & {
   /** The Cairn template of a Pinpoint template name, with the channels it has content for. */
   templateOf: (name: string) => { id: string; channels: string[] } | undefined;
+  /**
+   * Set for a draft journey, which Pinpoint let be unfinished (it checked a journey when it was published):
+   * placeholders, each written once, for a message activity with no template chosen and a split with no
+   * condition set.
+   */
+  unfinished?: UnfinishedParts;
 };
+
+/** The ids of the placeholders of an unfinished draft: a template, and a segment that selects no one. */
+export type UnfinishedParts = { template: () => string; condition: () => string };
 
 const KIND_NAMES: Record<string, string> = {
   EMAIL: 'email',
@@ -52,21 +61,45 @@ export function activitySteps(
   const order = reachableOrder(activities, start);
   for (const id of Object.keys(activities))
     if (!order.includes(id)) findings.skip(`Activities.${id}`, 'not reachable from StartActivity');
+  const passOver = context.unfinished ? unfinishedPassOver(activities, order, findings) : new Map();
   const ids = new UniqueIds([END]);
   const counters = new Map<string, number>();
   const stepOf = new Map<string, string>();
   for (const id of order) {
     const activity = activities[id] ?? {};
+    if (activity.ContactCenter || passOver.has(id)) continue;
     const kind = KIND_NAMES[kindOf(activity) ?? ''] ?? 'step';
     const n = (counters.get(kind) ?? 0) + 1;
     counters.set(kind, n);
     stepOf.set(id, ids.take(activity.Description ? activity.Description : `${kind}-${n}`));
   }
-  const builder = new StepBuilder(activities, stepOf, context, findings);
+  const builder = new StepBuilder(activities, stepOf, passOver, context, findings);
   const steps = order.flatMap((id) => builder.build(id));
   if (builder.failed) return undefined;
   if (builder.needsEnd) steps.push({ id: END, type: 'exit', reason: 'end-of-path' });
   return { steps, stepOf };
+}
+
+const isEmpty = (value: object) => Object.values(value).every((v) => v === undefined);
+
+/** The unfinished waits of a draft (no wait time set), each with the activity its customers go straight on to. */
+function unfinishedPassOver(
+  activities: Readonly<Record<string, Activity>>,
+  order: readonly string[],
+  findings: ObjectFindings,
+): Map<string, string | undefined> {
+  const passOver = new Map<string, string | undefined>();
+  for (const id of order) {
+    const a = activities[id] ?? {};
+    if (a.Wait && (a.Wait.WaitTime === undefined || isEmpty(a.Wait.WaitTime))) {
+      passOver.set(id, a.Wait.NextActivity);
+      findings.skip(
+        `Activities.${id}.Wait`,
+        'no wait time set (the journey is an unfinished draft): left out, its customers go straight on',
+      );
+    }
+  }
+  return passOver;
 }
 
 /** Activity ids in breadth-first order from the start. */
@@ -109,6 +142,7 @@ class StepBuilder implements StepTools {
   constructor(
     private readonly activities: Readonly<Record<string, Activity>>,
     private readonly stepOf: ReadonlyMap<string, string>,
+    private readonly passOver: ReadonlyMap<string, string | undefined>,
     private readonly context: ActivityContext,
     readonly findings: ObjectFindings,
   ) {}
@@ -119,12 +153,13 @@ class StepBuilder implements StepTools {
     return [];
   }
 
-  /** The step that an activity id leads to: a contact-center activity is passed over. */
+  /** The step that an activity id leads to: a contact-center or unfinished activity is passed over. */
   private target(next: string | undefined, seen: ReadonlySet<string> = new Set()): string | undefined {
     if (next === undefined || seen.has(next)) return undefined;
     const activity = this.activities[next];
     if (activity?.ContactCenter)
       return this.target(activity.ContactCenter.NextActivity, new Set([...seen, next]));
+    if (this.passOver.has(next)) return this.target(this.passOver.get(next), new Set([...seen, next]));
     return this.stepOf.get(next);
   }
 
@@ -145,6 +180,7 @@ class StepBuilder implements StepTools {
     const a = this.activities[activityId] ?? {};
     const id = this.stepOf.get(activityId) ?? activityId;
     const at = `Activities.${activityId}`;
+    if (this.passOver.has(activityId)) return [];
     if (a.ContactCenter) {
       this.findings.skip(
         `${at}.ContactCenter`,
@@ -190,6 +226,24 @@ class StepBuilder implements StepTools {
     at: string,
   ): Step[] {
     const name = activity.TemplateName;
+    const unfinished = name === undefined ? this.context.unfinished : undefined;
+    if (unfinished) {
+      const placeholder = unfinished.template();
+      this.findings.skip(
+        `${at}.TemplateName`,
+        `no template chosen (the journey is an unfinished draft): the step sends the placeholder template ${placeholder}; choose one before you activate it`,
+      );
+      return [
+        {
+          id,
+          type: 'send',
+          channel,
+          template: placeholder,
+          priority: 'normal',
+          ...this.nextOf(activity.NextActivity),
+        },
+      ];
+    }
     const template = name === undefined ? undefined : this.context.templateOf(name);
     if (!template)
       return this.fail(`${at}.TemplateName`, `template ${name ?? '(none)'} is not in the export`);
@@ -270,6 +324,10 @@ class StepBuilder implements StepTools {
     if (wait.ok) return wait.step;
     this.fail(wait.path, wait.why);
     return undefined;
+  }
+
+  unfinishedCondition(): string | undefined {
+    return this.context.unfinished?.condition();
   }
 
   conditionContext(window: string | undefined): ConditionContext {

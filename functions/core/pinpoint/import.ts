@@ -1,13 +1,14 @@
-import { stringify } from 'yaml';
 import type * as z from 'zod';
 import { parseConfigFile } from '../diagnostics/config-file.ts';
 import { formatProblem } from '../diagnostics/problem.ts';
 import type { TemplateFile } from '../templates/schema.ts';
-import type { ActivityContext } from './activities.ts';
+import type { ActivityContext, UnfinishedParts } from './activities.ts';
+import { PinpointCampaign } from './campaign-source.ts';
 import { dimensionsExpr } from './dimensions.ts';
-import { journeyTest } from './journey-tests.ts';
+import { importCampaigns, newestVersions } from './import-campaigns.ts';
 import { importJourney } from './journeys.ts';
 import { slug, UniqueIds } from './names.ts';
+import { type OutputFile, writeJourney, yamlFile } from './output.ts';
 import { ObjectFindings, type ObjectReport, reportMarkdown } from './report.ts';
 import { type SegmentOut, SegmentWriter, segmentExpr } from './segments.ts';
 import { importPolicies } from './settings.ts';
@@ -16,22 +17,11 @@ import { importTemplate } from './templates.ts';
 
 /** One file of an export folder, its path relative to the folder (`journeys/abc.json`). */
 export type ExportFile = { file: string; text: string };
-/** One file to write, its path relative to the output folder. */
-export type OutputFile = { path: string; text: string };
+export type { OutputFile } from './output.ts';
 
 export type ImportResult =
   | { ok: true; files: OutputFile[]; reports: ObjectReport[] }
   | { ok: false; problems: string[] };
-
-const HEADER = '# Written by cairn pinpoint import; see IMPORT-REPORT.md.\n';
-
-function yamlFile(path: string, value: unknown, schemaPath?: string): OutputFile {
-  const schema = schemaPath ? `# yaml-language-server: $schema=${schemaPath}\n` : '';
-  return {
-    path,
-    text: `${schema}${HEADER}${stringify(value, { lineWidth: 0, aliasDuplicateObjects: false })}`,
-  };
-}
 
 /** Parses every file of a kind; the problems name the file and the path in it. */
 function parseAll<S extends z.ZodType>(
@@ -48,12 +38,20 @@ function parseAll<S extends z.ZodType>(
   return out;
 }
 
-const under = (files: readonly ExportFile[], folder: string) =>
+/** The JSON files of a folder of the export; `depth` 3 for the versions folders (`campaigns-versions/<id>/<n>.json`). */
+const under = (files: readonly ExportFile[], folder: string, depth = 2) =>
   files.filter(
-    (f) => f.file.startsWith(`${folder}/`) && f.file.endsWith('.json') && f.file.split('/').length === 2,
+    (f) => f.file.startsWith(`${folder}/`) && f.file.endsWith('.json') && f.file.split('/').length === depth,
   );
 
 type TemplateRef = { id: string; channels: string[] };
+
+/** The templates imported: by Pinpoint name, their content by Cairn id, and the ids taken. */
+export type ImportedTemplates = {
+  templateOf: Map<string, TemplateRef>;
+  content: Map<string, TemplateFile>;
+  ids: UniqueIds;
+};
 
 /**
  * The templates as Cairn template files. A Pinpoint template name may hold an email, an SMS and a push
@@ -62,7 +60,7 @@ type TemplateRef = { id: string; channels: string[] };
 function importTemplates(
   templates: readonly { file: string; value: PinpointTemplate }[],
   reports: ObjectReport[],
-): { files: OutputFile[]; templateOf: Map<string, TemplateRef> } {
+): ImportedTemplates {
   const ids = new UniqueIds();
   const templateOf = new Map<string, TemplateRef>();
   const content = new Map<string, TemplateFile>();
@@ -82,8 +80,7 @@ function importTemplates(
       findings.report(`${value.TemplateType} template`, value.TemplateName, file, template ? [path] : []),
     );
   }
-  const files = [...content].map(([id, template]) => yamlFile(`templates/${id}.yaml`, template));
-  return { files, templateOf };
+  return { templateOf, content, ids };
 }
 
 /** The segments as segment files (with their helpers); a segment not mapped is left out of `idOfSegment`. */
@@ -110,11 +107,44 @@ function importSegments(
   return { idOfSegment, written };
 }
 
+/** The template a draft's message activity without a template sends: written once, saying what to do. */
+function unfinishedTemplate(templates: ImportedTemplates): string {
+  const id = 'pinpoint-unfinished';
+  if (templates.content.has(id)) return id;
+  const text =
+    'No template was chosen for this message in Pinpoint: choose one before you activate the journey.';
+  templates.ids.take(id);
+  templates.content.set(id, {
+    description: 'A placeholder for the message activities of Pinpoint drafts that had no template yet.',
+    email: { subject: 'Unfinished message', html: `<p>${text}</p>`, text },
+    sms: { body: text },
+    push: { title: 'Unfinished message', body: text },
+  });
+  return id;
+}
+
+/** The segment a draft's split with no condition asks for: written once, it selects no one. */
+function unfinishedCondition(ids: UniqueIds, written: SegmentOut[]): string {
+  const id = 'pinpoint-unfinished-condition';
+  if (written.some((s) => s.id === id)) return id;
+  ids.take(id);
+  written.push({
+    id,
+    name: 'Unfinished condition',
+    description:
+      'A placeholder for the splits of Pinpoint drafts that had no condition yet: it selects no one. Write the condition.',
+    when: { profile: { userId: [{ exists: false }] } },
+  });
+  return id;
+}
+
 /** What every journey's import shares: the segments and templates imported, and the application's cap. */
 type JourneyImport = {
   segmentIds: UniqueIds;
   idOfSegment: ReadonlyMap<string, string>;
   templateOf: ReadonlyMap<string, TemplateRef>;
+  /** The placeholders of unfinished draft activities, each written once. */
+  unfinished: UnfinishedParts;
   /** The segments written so far; a journey's condition segments are added when the journey is written. */
   writtenSegments: SegmentOut[];
   applicationTotalCap?: number;
@@ -132,6 +162,7 @@ function importOneJourney(
   const context: ActivityContext & { applicationTotalCap?: number } = {
     segmentOf: (pinpointId) => shared.idOfSegment.get(pinpointId),
     templateOf: (name) => shared.templateOf.get(name),
+    ...(value.State === 'DRAFT' || value.State === undefined ? { unfinished: shared.unfinished } : {}),
     dimensionSegment: (dims, where) => {
       const expr = dimensionsExpr(dims, where, findings);
       return expr
@@ -148,20 +179,8 @@ function importOneJourney(
   const journey = importJourney(value, id, context, findings);
   if (!journey) return [];
   shared.writtenSegments.push(...helpers.files);
-  const written = [`${id}.yaml`, ...helpers.files.map((s) => `segments/${s.id}.yaml`)];
-  out.push(yamlFile(`${id}.yaml`, journey, './schema.json'));
-  const test = journeyTest(journey, new Map(shared.writtenSegments.map((s) => [s.id, s])));
-  for (const skipped of test.skipped) findings.skip('(journey test)', `no case for the path ${skipped}`);
-  if (!test.file) return written;
-  // A journey test runs active journeys only: an inactive one's test waits beside the others.
-  const path = journey.status === 'active' ? `tests/${id}.test.yaml` : `tests/inactive/${id}.test.yaml`;
-  if (journey.status !== 'active')
-    findings.change(
-      'State',
-      `the journey is ${journey.status}: move ${path} to tests/ when you make it active`,
-    );
-  out.push(yamlFile(path, test.file));
-  return [...written, path];
+  const [file = '', ...test] = writeJourney(journey, shared.writtenSegments, findings, out);
+  return [file, ...helpers.files.map((s) => `segments/${s.id}.yaml`), ...test];
 }
 
 /**
@@ -174,14 +193,20 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
   const journeys = parseAll(PinpointJourney, under(files, 'journeys'), problems);
   const segments = parseAll(PinpointSegment, under(files, 'segments'), problems);
   const templates = parseAll(PinpointTemplate, under(files, 'templates'), problems);
+  const campaigns = parseAll(
+    PinpointCampaign,
+    [...under(files, 'campaigns'), ...under(files, 'campaigns-versions', 3)],
+    problems,
+  );
   const settingsFile = files.filter((f) => f.file === 'application-settings.json');
   const [settings] = parseAll(ApplicationSettings, settingsFile, problems);
   if (problems.length > 0) return { ok: false, problems };
 
   const reports: ObjectReport[] = [];
   const out: OutputFile[] = [];
-  const { files: templateFiles, templateOf } = importTemplates(templates, reports);
-  out.push(...templateFiles);
+  const templatesImported = importTemplates(templates, reports);
+  const { templateOf } = templatesImported;
+  const newest = newestVersions(campaigns);
 
   const segmentIds = new UniqueIds();
   const { idOfSegment, written: writtenSegments } = importSegments(segments, segmentIds, reports);
@@ -190,6 +215,7 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
   const policies = importPolicies(
     settings?.value,
     journeys.map((j) => j.value),
+    newest.map((c) => c.value),
     policyFindings,
   );
   out.push(yamlFile('policies.yaml', policies));
@@ -204,6 +230,10 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
 
   const journeyIds = new UniqueIds();
   const shared: JourneyImport = {
+    unfinished: {
+      template: () => unfinishedTemplate(templatesImported),
+      condition: () => unfinishedCondition(segmentIds, writtenSegments),
+    },
     segmentIds,
     idOfSegment,
     templateOf,
@@ -217,13 +247,20 @@ export function importPinpointExport(files: readonly ExportFile[]): ImportResult
     const written = importOneJourney(value, journeyIds.take(value.Name), shared, findings, out);
     reports.push(findings.report('journey', value.Name, file, written));
   }
+  importCampaigns(newest, {
+    journeyIds,
+    idOfSegment,
+    segmentVersionOf: new Map(segments.map(({ value }) => [value.Id, value.Version])),
+    templates: templatesImported,
+    writtenSegments,
+    applicationLimits: settings?.value.Limits,
+    reports,
+    out,
+  });
+  for (const [id, template] of templatesImported.content)
+    out.push(yamlFile(`templates/${id}.yaml`, template));
   for (const segment of writtenSegments)
     out.push(yamlFile(`segments/${segment.id}.yaml`, segment, './schema.json'));
-  for (const campaign of under(files, 'campaigns')) {
-    const findings = new ObjectFindings();
-    findings.skip('(campaign)', 'campaigns are not imported yet: Cairn campaign files are being built');
-    reports.push(findings.report('campaign', campaign.file, campaign.file, []));
-  }
   out.push({ path: 'IMPORT-REPORT.md', text: `${reportMarkdown(reports)}\n` });
   return { ok: true, files: out, reports };
 }

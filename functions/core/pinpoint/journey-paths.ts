@@ -28,19 +28,27 @@ export type Path = {
 /** When the generated tests start: a fixed Monday morning, so that waits until a date are stable. */
 export const START = Date.parse('2026-11-02T09:00:00Z');
 
-/** Every path from the entry to an end, a step met twice on a path ending it (a loop is walked once). */
-export function walk(journey: JourneyOut): Path[] {
+/**
+ * Every path from the entry to an end, a step met twice on a path ending it (a loop is walked once).
+ * `enteredAt` is when the customer enters: a wait until a date waits from then.
+ */
+export function walk(journey: JourneyOut, enteredAt = START): Path[] {
   const byId = new Map(journey.steps.map((s) => [s.id, s]));
   const first = journey.start ?? journey.steps[0]?.id ?? '';
   const paths: Path[] = [];
   const go = (id: string | undefined, path: Path, seen: ReadonlySet<string>) => {
     const step = id === undefined ? undefined : byId.get(id);
-    if (step === undefined || seen.has(step.id)) {
+    // The path ends as its last step said (an exit step), else completed.
+    if (step === undefined) {
+      paths.push(path);
+      return;
+    }
+    if (seen.has(step.id)) {
       paths.push({ ...path, end: 'completed' });
       return;
     }
     const next = new Set([...seen, step.id]);
-    for (const [to, extended] of successors(step, path)) go(to, extended, next);
+    for (const [to, extended] of successors(step, path, enteredAt)) go(to, extended, next);
   };
   go(
     first,
@@ -60,7 +68,7 @@ export function walk(journey: JourneyOut): Path[] {
 }
 
 /** Where a step can lead, each with the path as it is after the step. */
-function successors(step: Step, path: Path): [string | undefined, Path][] {
+function successors(step: Step, path: Path, enteredAt: number): [string | undefined, Path][] {
   const at = path.elapsed;
   switch (step.type) {
     case 'send':
@@ -71,7 +79,7 @@ function successors(step: Step, path: Path): [string | undefined, Path][] {
         'duration' in step
           ? durationMs(step.duration)
           : 'until' in step && step.until.at
-            ? Math.max(0, Date.parse(step.until.at) - START - at)
+            ? Math.max(0, Date.parse(step.until.at) - enteredAt - at)
             : 0;
       return [[step.next, { ...path, elapsed: at + waited, waitedFrom: at }]];
     }

@@ -2,9 +2,10 @@ import type { CallStub } from '../calls/stubs.ts';
 import { percentileOf } from '../engine/bucket.ts';
 import type { ExpectedEnrollment, TestEngagement } from '../journey-tests/schema.ts';
 import type { Condition } from '../journeys/schema.ts';
-import { type Decision, type Path, START, walk } from './journey-paths.ts';
+import { type Decision, type Path, walk } from './journey-paths.ts';
 import type { JourneyOut } from './journeys.ts';
 import type { SegmentOut } from './segments.ts';
+import { type Timing, timingOf } from './test-timing.ts';
 import { matches, merge, recordOf, segmentOfTrigger, triggerEvent, witnessOf } from './witness.ts';
 
 /**
@@ -98,13 +99,13 @@ const ENGAGEMENT: Record<string, TestEngagement['is']> = {
 /** The event a history condition counts, sent just after the wait before the decision began. */
 function historyEvent(
   history: NonNullable<Condition['history']>,
-  since: number,
+  at: number,
   user: string,
 ): Record<string, unknown> | undefined {
   const type = witnessOf(history.event)['detail-type'];
   if (typeof type !== 'string') return undefined;
   const properties = recordOf(witnessOf(recordOf(history.event.detail)).properties);
-  return { at: relative(since + MINUTE), user, type, source: 'com.example.app', properties };
+  return { at: relative(at), user, type, source: 'com.example.app', properties };
 }
 
 /** What the path's conditions ask of its customer: traits (profile patterns), events and engagement. */
@@ -113,6 +114,7 @@ function needsOf(
   segments: ReadonlyMap<string, SegmentOut>,
   path: Path,
   user: string,
+  offset: number,
 ): Needs | { skipped: string } {
   const needs: Needs = { patterns: [], events: [], engagement: [] };
   for (const { condition, since } of conditions) {
@@ -122,7 +124,7 @@ function needsOf(
       needs.patterns.push(pattern);
     }
     if (condition.history) {
-      const event = historyEvent(condition.history, since, user);
+      const event = historyEvent(condition.history, offset + since + MINUTE, user);
       if (!event) return { skipped: 'no event type to send for a history condition' };
       needs.events.push(event);
     }
@@ -131,7 +133,7 @@ function needsOf(
       const sent = path.sends.findLast((s) => s.step === wanted.step);
       if (!sent || wanted.is.startsWith('not-')) return { skipped: `engagement ${wanted.is} cannot be fed` };
       needs.engagement.push({
-        at: relative(sent.at + MINUTE),
+        at: relative(offset + sent.at + MINUTE),
         user,
         step: sent.step,
         is: ENGAGEMENT[wanted.is] ?? 'delivered',
@@ -160,10 +162,17 @@ function takesAnotherBranch(
   return undefined;
 }
 
+/** The segment the trigger enrolls the members of, or that they enter. */
+function segmentOfEntry(journey: JourneyOut): string | undefined {
+  const { event, segment, schedule } = journey.trigger;
+  if (segment) return segment.id;
+  if (schedule) return schedule.segment;
+  return event?.source !== undefined ? segmentOfTrigger(event) : undefined;
+}
+
 /** The conditions a customer on the path must meet: the audience, the segment they enter, the branches taken. */
 function conditionsOf(journey: JourneyOut, path: Path): { condition: Condition; since: number }[] {
-  const trigger = journey.trigger.event ?? {};
-  const entered = trigger.source !== undefined ? segmentOfTrigger(trigger) : undefined;
+  const entered = segmentOfEntry(journey);
   return [
     ...(journey.audience ? [{ condition: journey.audience, since: 0 }] : []),
     ...(entered !== undefined ? [{ condition: { segment: entered }, since: 0 }] : []),
@@ -173,16 +182,34 @@ function conditionsOf(journey: JourneyOut, path: Path): { condition: Condition; 
   ];
 }
 
+/** The event the customer enters with: none when a run enrolls them, a profile update when joining a segment. */
+function entryEvent(
+  journey: JourneyOut,
+  timing: Timing,
+  user: string,
+  traits: Record<string, unknown>,
+): Record<string, unknown>[] | undefined {
+  if (timing.scheduled) return [];
+  const bySegment = segmentOfEntry(journey) !== undefined;
+  const trigger = bySegment
+    ? { type: 'Profile Updated', properties: {} }
+    : triggerEvent(journey.trigger.event ?? {});
+  if (!trigger) return undefined;
+  return [{ at: '+0m', user, source: 'com.example.app', ...trigger, ...(bySegment ? { traits } : {}) }];
+}
+
 function buildCase(
   journey: JourneyOut,
   segments: ReadonlyMap<string, SegmentOut>,
   path: Path,
   index: number,
+  timing: Timing,
 ): Built {
   const name = path.label.length > 0 ? path.label.join(', ') : 'the only path';
   const user = userFor(journey.id, index, path.decisions);
   if (user === undefined) return { skipped: `${name}: no user id lands in its split buckets` };
-  const needs = needsOf(conditionsOf(journey, path), segments, path, user);
+  const offset = timing.enteredAt - timing.start;
+  const needs = needsOf(conditionsOf(journey, path), segments, path, user, offset);
   if ('skipped' in needs) return { skipped: `${name}: ${needs.skipped}` };
   let traits: Record<string, unknown> = { ...BASE_TRAITS };
   for (const pattern of needs.patterns) traits = merge(traits, recordOf(witnessOf(pattern).traits));
@@ -191,17 +218,10 @@ function buildCase(
     return { skipped: `${name}: no profile matches its segment conditions` };
   const other = takesAnotherBranch(segments, path, view);
   if (other) return { skipped: `${name}: ${other}` };
-  const fixedTrigger = journey.trigger.event ?? {};
-  const entersBySegment = fixedTrigger.source !== undefined;
-  const trigger = entersBySegment ? { type: 'Profile Updated', properties: {} } : triggerEvent(fixedTrigger);
-  if (!trigger) return { skipped: `${name}: no event matches the trigger` };
-  const entry = {
-    at: '+0m',
-    user,
-    source: 'com.example.app',
-    ...trigger,
-    ...(entersBySegment ? { traits } : {}),
-  };
+  const entry = entryEvent(journey, timing, user, traits);
+  if (!entry) return { skipped: `${name}: no event matches the trigger` };
+  // Joining a segment: the traits come with the entry event, so that the customer joins then.
+  const joinsByEvent = entry.some((e) => 'traits' in e);
   const expected: ExpectedEnrollment = {
     user,
     journey: journey.id,
@@ -210,15 +230,19 @@ function buildCase(
     ...(path.variant ? { variant: path.variant } : {}),
   };
   const sent: CaseOut['expect']['messages'] = path.sends.map((s) => ({ user, step: s.step, status: 'SENT' }));
+  const until = Math.min(
+    offset + path.elapsed + 2 * 1440 * MINUTE,
+    (timing.latest ?? Infinity) - timing.start,
+  );
   return {
     case: {
       name,
       profiles: {
-        [user]: { traits: entersBySegment ? BASE_TRAITS : traits, timezone: 'UTC', context: DEVICE },
+        [user]: { traits: joinsByEvent ? BASE_TRAITS : traits, timezone: 'UTC', context: DEVICE },
       },
-      events: [entry, ...needs.events],
+      events: [...entry, ...needs.events],
       engagement: needs.engagement,
-      until: relative(path.elapsed + 2 * 1440 * MINUTE),
+      until: relative(until),
       expect: { messages: sent, enrollments: [expected] },
     },
   };
@@ -229,11 +253,13 @@ export function journeyTest(
   journey: JourneyOut,
   segments: ReadonlyMap<string, SegmentOut>,
 ): { file?: TestFileOut; skipped: string[] } {
-  const paths = walk(journey);
+  const timing = timingOf(journey);
+  if ('skipped' in timing) return { skipped: [`every path: ${timing.skipped}`] };
+  const paths = walk(journey, timing.enteredAt);
   const cases: CaseOut[] = [];
   const skipped: string[] = [];
   paths.forEach((path, i) => {
-    const built = buildCase(journey, segments, path, i);
+    const built = buildCase(journey, segments, path, i, timing);
     if ('case' in built) cases.push(built.case);
     else skipped.push(built.skipped);
   });
@@ -242,7 +268,7 @@ export function journeyTest(
   return {
     file: {
       journeys: [journey.id],
-      start: new Date(START).toISOString(),
+      start: new Date(timing.start).toISOString(),
       policies: false,
       ...(callSteps.length > 0 ? { calls: callSteps.map((step) => ({ step, answer: {} })) } : {}),
       cases,

@@ -1,23 +1,83 @@
+import type * as z from 'zod';
 import type {
   Condition,
   EntryRules,
   Journey,
   JourneyLimits,
+  JourneySchedule,
   JourneyStatus,
   Trigger,
 } from '../journeys/schema.ts';
-import { SEGMENT_ENTERED, SEGMENT_SOURCE } from '../segments/schema.ts';
 import { parseDuration } from '../time/duration.ts';
 import { type ActivityContext, activitySteps } from './activities.ts';
 import { eventPattern } from './dimensions.ts';
 import type { ObjectFindings } from './report.ts';
+import { rateOf, scheduleOf } from './schedules.ts';
 import type { PinpointJourney } from './source.ts';
+import { instantOf } from './zones.ts';
 
 /** A journey file's content as written (defaults left out where Pinpoint said nothing). */
-export type JourneyOut = Omit<Journey, 'entry' | 'onCap' | 'description' | 'category'> & {
+export type JourneyOut = Omit<Journey, 'entry' | 'onCap' | 'description' | 'category' | 'trigger'> & {
   description: string;
+  trigger: z.input<typeof Trigger>;
   entry?: EntryRules;
 };
+
+type Start = { trigger: z.input<typeof Trigger>; audience?: Condition; window?: boolean };
+
+/**
+ * A segment start. Pinpoint enrolled the segment's members when the journey started, then, every
+ * RefreshFrequency, those who had joined since: a schedule trigger over the segment, once at the start or
+ * every RefreshFrequency from it with members: new. Without a refresh but with RefreshOnSegmentUpdate,
+ * customers enter when they join the segment.
+ */
+function segmentStart(
+  journey: PinpointJourney,
+  segment: string,
+  findings: ObjectFindings,
+): Start | undefined {
+  const at = 'StartCondition.SegmentStartCondition';
+  if (journey.RefreshFrequency === undefined && journey.RefreshOnSegmentUpdate === true) {
+    findings.change(
+      `${at}, RefreshOnSegmentUpdate`,
+      `trigger.segment ${segment} (on-join): a customer enters when they join the segment. Pinpoint also enrolled the members it had when the ` +
+        'journey started; in Cairn a customer already in it enters when their membership is next evaluated after they were out of it',
+    );
+    return { trigger: { segment: { id: segment, enter: 'on-join' } }, window: true };
+  }
+  const times = {
+    StartTime: journey.Schedule?.StartTime,
+    EndTime: journey.Schedule?.EndTime,
+    Timezone: journey.Schedule?.Timezone,
+    local: journey.LocalTime === true,
+    where: 'Schedule',
+    localPath: 'LocalTime',
+  };
+  const refresh = journey.RefreshFrequency;
+  if (refresh === undefined) {
+    const once = scheduleOf(times, { kind: 'once' }, journey.CreationDate, findings);
+    if (!once) return undefined;
+    findings.map(at, `trigger.schedule over segment ${segment}: its members when the run starts enter, once`);
+    return { trigger: { schedule: { segment, ...once } } };
+  }
+  const rate = rateOf(refresh, 'RefreshFrequency', findings);
+  const recurring = rate
+    ? scheduleOf(times, { kind: 'rate', rate }, journey.CreationDate, findings)
+    : undefined;
+  if (!recurring) return undefined;
+  findings.change(
+    `${at}, RefreshFrequency`,
+    `trigger.schedule over segment ${segment}, every ${rate} from ${recurring.start} with members: new: each run resolves the segment as of ` +
+      'its start and enrolls the members no earlier run enrolled. Pinpoint refreshed every RefreshFrequency from when the journey was published; ' +
+      'Cairn runs at fixed times from schedule.start. A customer enters once however often they leave and rejoin the segment, whatever EndpointReentryCap says',
+  );
+  if (journey.RefreshOnSegmentUpdate !== undefined)
+    findings.change(
+      'RefreshOnSegmentUpdate',
+      'each run resolves the segment as it is then: an update is seen at the next run',
+    );
+  return { trigger: { schedule: { segment, ...recurring, members: 'new' } } };
+}
 
 const STATES: Record<NonNullable<PinpointJourney['State']>, JourneyStatus> = {
   DRAFT: 'draft',
@@ -33,7 +93,7 @@ function triggerOf(
   journey: PinpointJourney,
   context: ActivityContext,
   findings: ObjectFindings,
-): { trigger: Trigger; audience?: Condition } | undefined {
+): Start | undefined {
   const start = journey.StartCondition;
   if (start?.SegmentStartCondition) {
     const segment = context.segmentOf(start.SegmentStartCondition.SegmentId);
@@ -44,20 +104,7 @@ function triggerOf(
       );
       return undefined;
     }
-    findings.change(
-      'StartCondition.SegmentStartCondition',
-      `customers enter when they join segment ${segment} (its Segment Entered event): Pinpoint enrolled the segment's members ` +
-        'when the journey started and at each refresh; customers already in it when Cairn starts enter when their membership is next evaluated to true after not being so',
-    );
-    return {
-      trigger: {
-        event: {
-          source: [SEGMENT_SOURCE],
-          'detail-type': [SEGMENT_ENTERED],
-          detail: { properties: { segment: [segment] } },
-        },
-      },
-    };
+    return segmentStart(journey, segment, findings);
   }
   const eventStart = start?.EventStartCondition;
   const filter = eventStart?.EventFilter;
@@ -97,7 +144,7 @@ function triggerOf(
     audience = { segment };
     findings.map('StartCondition.EventStartCondition.SegmentId', `audience: members of segment ${segment}`);
   }
-  return { trigger: { event: pattern }, ...(audience ? { audience } : {}) };
+  return { trigger: { event: pattern }, ...(audience ? { audience } : {}), window: true };
 }
 
 /** EndpointReentryCap and EndpointReentryInterval as entry rules. */
@@ -132,11 +179,6 @@ function limitsOf(
     out.total = total;
     findings.map('Limits.TotalCap', `the application's JourneyLimits.TotalCap (${total}) as limits.total`);
   }
-  if (limits?.MessagesPerSecond)
-    findings.skip(
-      'Limits.MessagesPerSecond',
-      'Cairn sends at the rate the channels allow (docs/channels.md)',
-    );
   if (limits?.TimeframeCap)
     findings.skip(
       'Limits.TimeframeCap',
@@ -145,17 +187,64 @@ function limitsOf(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Limits.MessagesPerSecond as the send-rate limit. */
+function sendRateOf(
+  limits: PinpointJourney['Limits'],
+  findings: ObjectFindings,
+): { perSecond: number } | undefined {
+  const rate = limits?.MessagesPerSecond;
+  if (rate === undefined || rate < 1) return undefined;
+  const perSecond = Math.min(Math.round(rate), 100_000);
+  findings.map(
+    'Limits.MessagesPerSecond',
+    `sendRate.perSecond: ${perSecond} (sends over it wait for the next free second)`,
+  );
+  return { perSecond };
+}
+
+/**
+ * Schedule.StartTime and EndTime as the journey's window (no entry outside it), for a journey whose trigger
+ * does not already run at those times (a segment start's schedule trigger does).
+ */
+function windowOf(journey: PinpointJourney, findings: ObjectFindings): JourneySchedule | undefined {
+  const times = journey.Schedule;
+  if (!times?.StartTime && !times?.EndTime) return undefined;
+  const start = times.StartTime === undefined ? undefined : instantOf(times.StartTime);
+  const end = times.EndTime === undefined ? undefined : instantOf(times.EndTime);
+  if ((times.StartTime !== undefined && !start) || (times.EndTime !== undefined && !end)) {
+    findings.skip('Schedule', 'expected StartTime and EndTime as ISO 8601 instants with a zone');
+    return undefined;
+  }
+  findings.map(
+    'Schedule.StartTime, Schedule.EndTime',
+    'schedule.start and schedule.end: no entry outside them (an end already past lets no one in: remove it to run the journey on)',
+  );
+  if (journey.LocalTime === true)
+    findings.change(
+      'Schedule',
+      "the window is two instants: Pinpoint read them in each participant's local time",
+    );
+  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+}
+
 /** Journey settings Cairn does not keep per journey, said once each. */
 function reportJourneySettings(journey: PinpointJourney, findings: ObjectFindings): void {
-  if (journey.Schedule)
-    findings.skip(
-      'Schedule',
-      'Cairn journeys have no start and end times: set status active when it should begin and paused or archived when it should end',
-    );
-  if (journey.QuietTime || journey.OpenHours || journey.ClosedDays)
+  const ignored = journey.SendingSchedule === false;
+  const kept = [
+    journey.QuietTime ? 'QuietTime' : undefined,
+    ...(ignored
+      ? []
+      : [journey.OpenHours ? 'OpenHours' : undefined, journey.ClosedDays ? 'ClosedDays' : undefined]),
+  ].filter((k) => k !== undefined);
+  if (kept.length > 0)
     findings.change(
-      'QuietTime, OpenHours, ClosedDays',
+      kept.join(', '),
       'written to policies.yaml, where they apply to the sends of every journey, not this one alone',
+    );
+  if (ignored && (journey.OpenHours || journey.ClosedDays))
+    findings.skip(
+      'OpenHours, ClosedDays',
+      'SendingSchedule is false: Pinpoint did not apply them, so they are not written',
     );
   if (journey.WaitForQuietTime === false)
     findings.change('WaitForQuietTime', 'a send in quiet time is dropped (behaviour: drop) in policies.yaml');
@@ -164,10 +253,13 @@ function reportJourneySettings(journey: PinpointJourney, findings: ObjectFinding
       'LocalTime',
       "Cairn's quiet time and open hours are always in the customer's own time zone",
     );
-  if (journey.RefreshFrequency || journey.RefreshOnSegmentUpdate !== undefined)
+  if (
+    !journey.StartCondition?.SegmentStartCondition &&
+    (journey.RefreshFrequency || journey.RefreshOnSegmentUpdate !== undefined)
+  )
     findings.change(
       'RefreshFrequency',
-      "no refresh is needed: segment membership changes with each of the customer's events",
+      "an event start needs no refresh: segment membership changes with each of the customer's events",
     );
   if (journey.JourneyChannelSettings)
     findings.skip('JourneyChannelSettings', 'Amazon Connect campaigns have no Cairn equivalent');
@@ -176,8 +268,8 @@ function reportJourneySettings(journey: PinpointJourney, findings: ObjectFinding
       'TimezoneEstimationMethods',
       'the time zone comes from the profile, then the phone number (docs/profile.md)',
     );
-  if (journey.SendingSchedule !== undefined)
-    findings.skip('SendingSchedule', 'Cairn has no per-journey sending schedule');
+  if (journey.SendingSchedule === true)
+    findings.map('SendingSchedule', 'OpenHours and ClosedDays were in force: written to policies.yaml');
   if (journey.tags) findings.skip('tags', 'Cairn journeys have no tags');
 }
 
@@ -201,6 +293,9 @@ export function importJourney(
   if (!start || !entry || !mapped || mapped.steps.length === 0) return undefined;
   for (const [activity, step] of mapped.stepOf) findings.map(`Activities.${activity}`, `step ${step}`);
   const limits = limitsOf(journey.Limits, context.applicationTotalCap, findings);
+  const sendRate = sendRateOf(journey.Limits, findings);
+  const { window, ...entering } = start;
+  const schedule = window ? windowOf(journey, findings) : undefined;
   const status = journey.State ? STATES[journey.State] : 'draft';
   if (journey.State === 'ACTIVE')
     findings.change('State', 'ACTIVE is imported as active: check the report before you deploy it');
@@ -210,9 +305,11 @@ export function importJourney(
     name: journey.Name,
     description: `Imported from Pinpoint journey ${journey.Id} by cairn pinpoint import.`,
     status,
-    ...start,
+    ...entering,
     ...(entry ? { entry } : {}),
     ...(limits ? { limits } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(sendRate ? { sendRate } : {}),
     ...(first !== undefined && first !== mapped.steps[0]?.id ? { start: first } : {}),
     steps: mapped.steps,
   };

@@ -61,7 +61,7 @@ export function reportMarkdown(reports: readonly ObjectReport[]): string {
     '# Pinpoint import report',
     '',
     'Written by `cairn pinpoint import`. Every construct that needs a person is under "Changed meaning" or',
-    '"Not mapped", with its path in the Pinpoint object. Check these before you activate a journey.',
+    '"Not mapped", with its path in the Pinpoint object. Check these before you activate a journey or campaign.',
     '',
     '| object | Pinpoint name | Cairn files | changed meaning | not mapped |',
     '| --- | --- | --- | --- | --- |',

@@ -6,6 +6,7 @@ import type {
   QuietHours,
   SendWindow,
 } from '../policies/config.ts';
+import type { PinpointCampaign } from './campaign-source.ts';
 import type { ObjectFindings } from './report.ts';
 import type { ApplicationSettings, ClosedDays, OpenHours, PinpointJourney } from './source.ts';
 
@@ -124,13 +125,26 @@ function closedDaysOf(closed: ClosedDays, where: string, findings: ObjectFinding
   return dates;
 }
 
+/** One more quiet time (a journey's or a campaign's): written when none is yet, else said to differ. */
+function addQuietHours(
+  out: PoliciesOut,
+  own: Partial<Record<Channel, QuietHours>> | undefined,
+  where: string,
+  findings: ObjectFindings,
+): void {
+  if (own && !out.quietHours) out.quietHours = own;
+  else if (own && JSON.stringify(own) !== JSON.stringify(out.quietHours))
+    findings.skip(where, 'differs from the quiet time already written; Cairn has one quiet time per channel');
+}
+
 /**
- * The application's settings, and the timing settings of the journeys (which Cairn keeps for every journey
- * in policies.yaml), as the delivery policies.
+ * The application's settings, and the timing settings of the journeys and campaigns (which Cairn keeps for
+ * every journey in policies.yaml), as the delivery policies.
  */
 export function importPolicies(
   settings: ApplicationSettings | undefined,
   journeys: readonly PinpointJourney[],
+  campaigns: readonly PinpointCampaign[],
   findings: ObjectFindings,
 ): PoliciesOut {
   const caps: CapRule[] = [];
@@ -150,7 +164,10 @@ export function importPolicies(
   if (limits?.TotalCap)
     findings.map('JourneyLimits.TotalCap', "each journey's limits.total when it sets none");
   if (settings?.Limits)
-    findings.skip('Limits', 'campaign limits: imported with the campaigns (not yet supported)');
+    findings.map(
+      'Limits',
+      "the campaigns' default limits: each campaign that sets none takes them (see each campaign)",
+    );
   if (settings?.CampaignHook) findings.skip('CampaignHook', 'campaign hooks have no Cairn equivalent');
   const quiet = quietHoursOf(settings?.QuietTime, 'hold', 'QuietTime', findings);
   const out: PoliciesOut = {
@@ -175,12 +192,14 @@ export function importPolicies(
       `${where}: QuietTime`,
       findings,
     );
-    if (own && !out.quietHours) out.quietHours = own;
-    else if (own && JSON.stringify(own) !== JSON.stringify(out.quietHours))
+    addQuietHours(out, own, `${where}: QuietTime`, findings);
+    if (journey.SendingSchedule === false && (journey.OpenHours || journey.ClosedDays)) {
       findings.skip(
-        `${where}: QuietTime`,
-        'differs from the quiet time already written; Cairn has one quiet time per channel',
+        `${where}: OpenHours, ClosedDays`,
+        'SendingSchedule is false: Pinpoint did not apply them, so they are not written',
       );
+      continue;
+    }
     const windows = journey.OpenHours
       ? sendWindowsOf(journey.OpenHours, `${where}: OpenHours`, findings)
       : {};
@@ -194,6 +213,10 @@ export function importPolicies(
         behaviour: 'hold',
         overriddenBy: ['transactional'],
       };
+  }
+  for (const campaign of campaigns) {
+    const where = `campaign ${campaign.Name ?? campaign.Id}: Schedule.QuietTime`;
+    addQuietHours(out, quietHoursOf(campaign.Schedule?.QuietTime, 'hold', where, findings), where, findings);
   }
   if (out.sendWindows && Object.keys(out.sendWindows).length === 0) delete out.sendWindows;
   return out;

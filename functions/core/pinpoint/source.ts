@@ -7,7 +7,7 @@ import * as z from 'zod';
  * written from memory, a typo) is refused with its file and path instead of being guessed at.
  */
 
-const Tags = z.record(z.string(), z.string());
+export const Tags = z.record(z.string(), z.string());
 
 /** INCLUSIVE/EXCLUSIVE over values, as Pinpoint's SetDimension. */
 export const SetDimension = z.strictObject({
@@ -94,6 +94,15 @@ export const WaitTime = z.strictObject({ WaitFor: z.string().optional(), WaitUnt
 export type WaitTime = z.infer<typeof WaitTime>;
 
 const Next = z.string().optional();
+
+/** The sender settings of an SMS (a journey's SMS activity, a campaign's SMSMessage). */
+export const SmsConfig = z.strictObject({
+  MessageType: z.enum(['TRANSACTIONAL', 'PROMOTIONAL']).optional(),
+  OriginationNumber: z.string().optional(),
+  SenderId: z.string().optional(),
+  EntityId: z.string().optional(),
+  TemplateId: z.string().optional(),
+});
 const TemplateRef = { TemplateName: z.string().optional(), TemplateVersion: z.string().optional() };
 
 export const Activity = z.strictObject({
@@ -107,15 +116,7 @@ export const Activity = z.strictObject({
     .optional(),
   SMS: z
     .strictObject({
-      MessageConfig: z
-        .strictObject({
-          MessageType: z.enum(['TRANSACTIONAL', 'PROMOTIONAL']).optional(),
-          OriginationNumber: z.string().optional(),
-          SenderId: z.string().optional(),
-          EntityId: z.string().optional(),
-          TemplateId: z.string().optional(),
-        })
-        .optional(),
+      MessageConfig: SmsConfig.optional(),
       NextActivity: Next,
       ...TemplateRef,
     })
@@ -169,7 +170,7 @@ export const Activity = z.strictObject({
 });
 export type Activity = z.infer<typeof Activity>;
 
-const QuietTime = z.strictObject({ Start: z.string().optional(), End: z.string().optional() });
+export const QuietTime = z.strictObject({ Start: z.string().optional(), End: z.string().optional() });
 export type QuietTime = z.infer<typeof QuietTime>;
 
 const DayOfWeek = z.enum(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY']);
@@ -355,25 +356,33 @@ export const PinpointTemplate = z.discriminatedUnion('TemplateType', [
 export type PinpointTemplate = z.infer<typeof PinpointTemplate>;
 export type PushPlatformTemplate = z.infer<typeof PushPlatform>;
 
+/**
+ * CampaignLimits, of a campaign and the application's defaults for campaigns: Daily (at most 100),
+ * MaximumDuration (seconds, at least 60), MessagesPerSecond (1 to 20,000), Total, Session.
+ * https://www.rubydoc.info/gems/aws-sdk-pinpoint/1.83.0/Aws/Pinpoint/Types/CampaignLimits and
+ * https://aws-amplify.github.io/aws-sdk-ios/docs/reference/AWSPinpoint/Classes/AWSPinpointTargetingCampaignLimits.html
+ */
+export const CampaignLimits = z.strictObject({
+  Daily: z.number().optional(),
+  MaximumDuration: z.number().optional(),
+  MessagesPerSecond: z.number().optional(),
+  Total: z.number().optional(),
+  Session: z.number().optional(),
+});
+export type CampaignLimits = z.infer<typeof CampaignLimits>;
+
+/** CampaignHook: the Lambda function that filtered a campaign's segment (FILTER) or delivered it (DELIVERY). */
+export const CampaignHook = z.strictObject({
+  LambdaFunctionName: z.string().optional(),
+  Mode: z.enum(['DELIVERY', 'FILTER']).optional(),
+  WebUrl: z.string().optional(),
+});
+
 export const ApplicationSettings = z.strictObject({
   ApplicationId: z.string(),
-  CampaignHook: z
-    .strictObject({
-      LambdaFunctionName: z.string().optional(),
-      Mode: z.enum(['DELIVERY', 'FILTER']).optional(),
-      WebUrl: z.string().optional(),
-    })
-    .optional(),
+  CampaignHook: CampaignHook.optional(),
   LastModifiedDate: z.string().optional(),
-  Limits: z
-    .strictObject({
-      Daily: z.number().optional(),
-      MaximumDuration: z.number().optional(),
-      MessagesPerSecond: z.number().optional(),
-      Total: z.number().optional(),
-      Session: z.number().optional(),
-    })
-    .optional(),
+  Limits: CampaignLimits.optional(),
   QuietTime: QuietTime.optional(),
   JourneyLimits: z
     .strictObject({

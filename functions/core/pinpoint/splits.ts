@@ -19,6 +19,8 @@ export type StepTools = {
   /** The step an activity id leads to: the end step when it has none. */
   required(next: string | undefined): string;
   waitStep(id: string, time: WaitTime | undefined, at: string): WaitStep | undefined;
+  /** In a draft, the placeholder segment (it selects no one) for a split with no condition set. */
+  unfinishedCondition(): string | undefined;
   conditionContext(window: string | undefined): ConditionContext;
 };
 
@@ -78,9 +80,21 @@ export function conditionalSplitSteps(
 ): Step[] {
   const where = `${at}.ConditionalSplit`;
   const { steps, branchId, context } = splitStart(tools, id, split.EvaluationWaitTime, where);
-  const conditions = (split.Condition?.Conditions ?? []).map((c, i) =>
-    simpleCondition(c, `${where}.Condition.Conditions[${i}]`, context, tools.findings),
-  );
+  const given = split.Condition?.Conditions ?? [];
+  const placeholder = given.every((c) => Object.values(c).every((v) => v === undefined))
+    ? tools.unfinishedCondition()
+    : undefined;
+  if (placeholder !== undefined)
+    tools.findings.skip(
+      `${where}.Condition`,
+      `no condition set (the journey is an unfinished draft): the branch asks for segment ${placeholder}, which selects no one, so everyone goes down its FalseActivity path until you write the condition`,
+    );
+  const conditions =
+    placeholder !== undefined
+      ? [{ segment: placeholder }]
+      : given.map((c, i) =>
+          simpleCondition(c, `${where}.Condition.Conditions[${i}]`, context, tools.findings),
+        );
   if (conditions.length === 0)
     return tools.fail(`${where}.Condition`, 'a conditional split needs conditions');
   if (conditions.some((c) => c === undefined)) return tools.fail(where, 'a condition could not be mapped');
@@ -119,25 +133,45 @@ export function multiConditionSteps(
 ): Step[] {
   const where = `${at}.MultiCondition`;
   const { steps, branchId, context } = splitStart(tools, id, split.EvaluationWaitTime, where);
-  const branches = (split.Branches ?? []).map((b, i) => {
-    const path = `${where}.Branches[${i}]`;
-    const when = b.Condition
-      ? simpleCondition(b.Condition, `${path}.Condition`, context, tools.findings)
-      : undefined;
-    return when === undefined
-      ? undefined
-      : { name: `branch ${i + 1}`, when, next: tools.required(b.NextActivity) };
+  const otherwise = elsePath(tools, split, where);
+  const branches = (split.Branches ?? []).flatMap((b, i) => {
+    if (!b.Condition) return [];
+    const when = simpleCondition(b.Condition, `${where}.Branches[${i}].Condition`, context, tools.findings);
+    return [
+      when === undefined
+        ? undefined
+        : { name: `branch ${i + 1}`, when, next: tools.required(b.NextActivity) },
+    ];
   });
   if (branches.length === 0) return tools.fail(`${where}.Branches`, 'a multivariate split needs branches');
   if (branches.some((b) => b === undefined))
     return tools.fail(where, 'a branch condition could not be mapped');
   return [
     ...steps,
-    {
-      id: branchId,
-      type: 'branch',
-      branches: branches.filter((b) => b !== undefined),
-      default: tools.required(split.DefaultActivity),
-    },
+    { id: branchId, type: 'branch', branches: branches.filter((b) => b !== undefined), default: otherwise },
   ];
+}
+
+/**
+ * Where a multivariate split sends those no branch takes: its DefaultActivity, else its branch without a
+ * condition (the API reference's JourneyResponse sample has one: "two paths ... based on a segment condition").
+ * A branch with neither condition nor next activity (an unfinished one) is left out.
+ */
+function elsePath(tools: StepTools, split: NonNullable<Activity['MultiCondition']>, where: string): string {
+  const open = (split.Branches ?? []).flatMap((b, i) => (b.Condition ? [] : [{ b, i }]));
+  let otherwise = split.DefaultActivity;
+  for (const { b, i } of open) {
+    const path = `${where}.Branches[${i}]`;
+    if (b.NextActivity === undefined)
+      tools.findings.skip(path, 'a branch with no condition and no next activity (unfinished): left out');
+    else if (otherwise === undefined) {
+      otherwise = b.NextActivity;
+      tools.findings.map(
+        path,
+        'a branch without a condition: the default path, for those no other branch takes',
+      );
+    } else
+      tools.findings.skip(path, 'a branch without a condition, beside the default path: no one takes it');
+  }
+  return tools.required(otherwise);
 }
