@@ -1,20 +1,15 @@
-import { CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import {
-  DefinitionBody,
-  LogLevel,
-  Pass,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct, type IConstruct } from 'constructs';
+import { Pass, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import { CairnFunction } from './cairn-function.ts';
 import { tableGrant } from './grants.ts';
 import type { ShippedConfig } from './journeys.ts';
+import { loggedStateMachine } from './logged-state-machine.ts';
 import { RowsMap } from './rows-map.ts';
 
 /** Where the runs write their members (`<prefix>/<segment id>/<run>/<Segment>.jsonl`) and their batches' results. */
@@ -114,57 +109,25 @@ export class SegmentScan extends Construct {
       ...SEGMENT_SCAN_MAP,
       results: { bucket, prefix: SEGMENT_SCAN_RESULTS_PREFIX },
     }).state;
-    const logs = new LogGroup(this, 'Logs', {
-      logGroupName: `/${prefix}/segment-scan`,
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
-    });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    const machine = loggedStateMachine(this, {
       // A known name: `cairn segments estimate ID --env prod` finds it without a lookup.
       stateMachineName: `${prefix}-segment-scan`,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(plan.next(map)),
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      definition: plan.next(map),
+      logGroupName: `/${prefix}/segment-scan`,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      invokes: [this.worker],
+      distributedMap: true,
     });
-    this.acknowledgeWildcards(props.bucketName);
-  }
-
-  /** The wildcards of the worker's and the map's grants, each bounded to this scan's own resources. */
-  private acknowledgeWildcards(bucketName: string): void {
-    const stack = Stack.of(this);
-    const logicalId = (element: IConstruct | undefined) => {
-      if (!(element instanceof CfnElement)) throw new Error('no CloudFormation resource');
-      return stack.getLogicalId(element);
-    };
+    this.stateMachine = machine.stateMachine;
+    machine.acknowledge(
+      `arn:<AWS::Partition>:s3:::${props.bucketName}/*`,
+      "The Distributed Map writes its results under segment-scan-results/ (CDK grants the ResultWriter on the bucket's objects): objects of the import bucket only.",
+    );
     Validations.of(this.worker.role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName}/${SEGMENT_SCAN_PREFIX}/*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.bucketName}/${SEGMENT_SCAN_PREFIX}/*]`,
       reason:
         'The worker writes one member file per Segment under segment-scans/<segment>/<run>/, named at run time: objects under that prefix of the import bucket only, PutObject only.',
     });
-    const machine = logicalId(this.stateMachine.node.defaultChild);
-    const execution = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
-    const acknowledge = (resource: string, reason: string) =>
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
-        reason,
-      });
-    acknowledge(
-      `arn:<AWS::Partition>:s3:::${bucketName}/*`,
-      "The Distributed Map writes its results under segment-scan-results/ (CDK grants the ResultWriter on the bucket's objects): objects of the import bucket only.",
-    );
-    acknowledge(
-      `<${logicalId(this.worker.function.node.defaultChild)}.Arn>:*`,
-      "LambdaInvoke grants with Lambda's grantInvoke, which also names the function's versions and aliases (<arn>:*); they are versions of the segment function only, and the map invokes the unqualified function.",
-    );
-    acknowledge(
-      '*',
-      'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery and the other log-delivery actions) and X-Ray tracing (xray:PutTraceSegments...) take no resource-level permissions: AWS documents them on * only.',
-    );
-    for (const child of [`${execution}:*`, `${execution}/*:*`])
-      acknowledge(
-        child,
-        "A Distributed Map runs its batches as child executions of its own run: these are the executions of this state machine only, which it describes and stops (the map's own policy, written by CDK).",
-      );
   }
 }
