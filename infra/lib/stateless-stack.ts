@@ -27,6 +27,7 @@ import { Channel } from '../../functions/core/journeys/schema-parts.ts';
 import { journeysWithMetrics } from '../../functions/core/outcomes/journey-counts.ts';
 import { metricsNamespace } from '../../functions/handlers/shared/observability.ts';
 import type { Env, EnvironmentConfig } from '../config.ts';
+import { AudienceRuns } from './audience-runs.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
 import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings, type FeedbackRule } from './channels.ts';
 import {
@@ -99,6 +100,7 @@ export class StatelessStack extends Stack {
   readonly observability: Observability;
   readonly profileImport: ProfileImport;
   readonly segmentScan: SegmentScan;
+  readonly audienceRuns: AudienceRuns;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -309,6 +311,22 @@ export class StatelessStack extends Stack {
       bucketName: importBucketNameOf(name, this.account, this.region),
       table,
       tableKey,
+      shipped: props.shipped,
+      projectRoot: props.projectRoot,
+      policyEnvironment: config.policyEnvironment,
+      defaultTimezone: config.defaultTimezone,
+      metricsNamespace: namespace,
+      logRetention: config.retention.logs,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    // Scheduled journeys and campaigns: a schedule per journey, a launcher and the run's Distributed Map.
+    this.audienceRuns = new AudienceRuns(this, 'AudienceRuns', {
+      prefix,
+      table,
+      tableKey,
+      ingestQueue: queues.ingest,
+      scheduleGroup: stateful.scheduleGroup,
       shipped: props.shipped,
       projectRoot: props.projectRoot,
       policyEnvironment: config.policyEnvironment,

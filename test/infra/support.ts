@@ -154,14 +154,15 @@ export class Resolver {
 
 export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
 /**
- * Every function bundle: the runtime's, the profile import's (infra/lib/profile-import.ts) and the segment
- * scan's (infra/lib/segment-scan.ts).
+ * Every function bundle: the runtime's, the profile import's (infra/lib/profile-import.ts), the segment scan's
+ * (infra/lib/segment-scan.ts) and the scheduled runs' (infra/lib/audience-runs.ts).
  */
-export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import', 'segments'];
+export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import', 'segments', 'runs'];
 /** The construct paths of the functions that are not `<Name>Function` as the runtime's are. */
 const NESTED_FUNCTION_IDS: Partial<Record<HandlerName, string>> = {
   import: 'ProfileImportImportFunction',
   segments: 'SegmentScanSegmentsFunction',
+  runs: 'AudienceRunsRunsFunction',
 };
 
 const AssetTemplate = z.object({
