@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { compileSchedule, ScheduleTrigger } from '../../../functions/core/triggers/schedule.ts';
+import { RunsEnvironment } from '../../../functions/handlers/runs/wiring.ts';
 import { AUDIENCE_RUN_MAP, RUN_SCHEDULE_RETRY, runScheduleName } from '../../../infra/lib/audience-runs.ts';
 import { schedulerExpression } from '../../../infra/lib/run-schedules.ts';
 import {
@@ -241,6 +242,38 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
     expect(statements.filter((s) => s.startsWith('kms:')).every((s) => s.endsWith(' TableKey.Arn'))).toBe(
       true,
     );
+  });
+
+  it("sets the runs function's environment to exactly what its wiring reads, valid for the wiring's own schema", () => {
+    // Prepare
+    const [[, fn] = ['', {}]] = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function').filter(
+      ([id]) => withoutHash(id) === 'AudienceRunsRunsFunction',
+    );
+    const variables = z
+      .object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) })
+      .parse(fn).Environment.Variables;
+
+    // Act
+    const deployed = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [name, resolver.deployedValue(value)]),
+    );
+
+    // Assess
+    expect(RunsEnvironment.safeParse(deployed).error?.issues ?? []).toEqual([]);
+    expect(
+      Object.keys(deployed)
+        .filter((name) => name.startsWith('CAIRN_'))
+        .sort(),
+    ).toEqual(
+      [
+        'CAIRN_CONFIG_DIR',
+        'CAIRN_DEFAULT_TIMEZONE',
+        'CAIRN_INGEST_QUEUE_URL',
+        'CAIRN_TABLE_NAME',
+        ...(synthesized.config.policyEnvironment ? ['CAIRN_ENVIRONMENT'] : []),
+      ].sort(),
+    );
+    expect(deployed.POWERTOOLS_SERVICE_NAME).toBe('runs');
   });
 });
 

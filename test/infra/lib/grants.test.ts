@@ -73,10 +73,10 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
   beforeAll(async () => {
     synthesized = await synthesize(env);
     resolver = new Resolver(synthesized);
-    // The profile import's and the segment scan's functions have their own exact-IAM tests
-    // (profile-import.test.ts, segment-scan.test.ts).
+    // The profile import's, the segment scan's and the scheduled runs' functions have their own exact-IAM tests
+    // (profile-import.test.ts, segment-scan.test.ts, audience-runs.test.ts).
     const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function')
-      .filter(([id]) => !id.startsWith('ProfileImport') && !id.startsWith('SegmentScan'))
+      .filter(([id]) => !['ProfileImport', 'SegmentScan', 'AudienceRuns'].some((own) => id.startsWith(own)))
       .map(([id, p]) => {
         const name = FUNCTIONS.find((fn) => withoutHash(id) === `${titled(fn)}Function`);
         if (!name) throw new Error(`unexpected function ${id}`);
@@ -186,8 +186,9 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
       .flatMap(([, p]) => PolicyProperties.parse(p).PolicyDocument.Statement)
       .filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
 
-    // Assess: the five functions with table access (ingest, timers, deliver, feedback, calls) and the segment scan's worker.
-    expect(keyStatements).toHaveLength(6);
+    // Assess: the five functions with table access (ingest, timers, deliver, feedback, calls), the segment scan's
+    // worker and the runs function.
+    expect(keyStatements).toHaveLength(7);
     for (const statement of keyStatements) {
       expect(statement.Condition).toEqual({
         StringEquals: {
