@@ -1,5 +1,6 @@
+import { eachAtMost } from '../collections/at-most.ts';
 import type { CompiledJourney } from '../engine/catalog.ts';
-import type { CustomerState } from '../engine/state.ts';
+import type { CustomerState, EntryTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
 import type { AudienceRunStore } from '../ports/audience-run-store.ts';
@@ -103,9 +104,16 @@ export function runContext(
 export type MemberExits = { events: EventPublisher; timers: TimerStore };
 
 /**
+ * Requests in flight at once while a page's entry inputs are handed on: a Segment of 100,000 members is 100,000
+ * timer writes, which one after the other (5 ms each) would outlast the worker's 5 minutes.
+ */
+export const HAND_OFF_CONCURRENCY = 16;
+
+/**
  * Step 2: one page of customer states. Each state in the audience (the segment as of the run's start, or
  * everyone) is a member; the planner (plan.ts) gives each an entry input, put on the ingest path in batches of
- * ENTRY_BATCH or scheduled as a timer at their local time, or a skip with its reason.
+ * ENTRY_BATCH or scheduled as a timer at their local time, or a skip with its reason. The page's inputs are
+ * handed on HAND_OFF_CONCURRENCY requests at a time; a failure fails the page, whose retry hands on the same ids.
  */
 export async function enterMembers(
   states: Iterable<CustomerState>,
@@ -115,29 +123,24 @@ export async function enterMembers(
   const { journey, run, startedAt, defaultTimezone } = context;
   const entryOf = audienceRunPlanner(journey, run, startedAt, defaultTimezone);
   const tally = emptyTally();
-  let batch: CustomerEvent[] = [];
+  const events: CustomerEvent[] = [];
+  const timers: EntryTimer[] = [];
   for (const state of states) {
     const member = audienceMember(state, context);
     if (!member) continue;
     tally.audience++;
     const entry = entryOf(member);
-    if (entry.kind === 'skip') {
-      tally.skipped[entry.reason] = (tally.skipped[entry.reason] ?? 0) + 1;
-      continue;
-    }
-    tally.entries++;
-    if (entry.kind === 'later') {
-      await exits.timers.schedule(entry.timer);
-      tally.timers++;
-      continue;
-    }
-    batch.push(entry.event);
-    if (batch.length >= ENTRY_BATCH) {
-      await exits.events.publish(batch);
-      batch = [];
-    }
+    if (entry.kind === 'skip') tally.skipped[entry.reason] = (tally.skipped[entry.reason] ?? 0) + 1;
+    else if (entry.kind === 'later') timers.push(entry.timer);
+    else events.push(entry.event);
   }
-  if (batch.length > 0) await exits.events.publish(batch);
+  const batches = Array.from({ length: Math.ceil(events.length / ENTRY_BATCH) }, (_, i) =>
+    events.slice(i * ENTRY_BATCH, (i + 1) * ENTRY_BATCH),
+  );
+  await eachAtMost(batches, HAND_OFF_CONCURRENCY, (batch) => exits.events.publish(batch));
+  await eachAtMost(timers, HAND_OFF_CONCURRENCY, (timer) => exits.timers.schedule(timer));
+  tally.entries = events.length + timers.length;
+  tally.timers = timers.length;
   return tally;
 }
 
