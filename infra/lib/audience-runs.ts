@@ -1,8 +1,5 @@
-import { Duration, type RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
   type IScheduleGroup,
@@ -30,24 +27,15 @@ import { Construct } from 'constructs';
 import { shortHash } from '../../functions/core/engine/bucket.ts';
 import type { Journey } from '../../functions/core/journeys/schema.ts';
 import { compileSchedule, describeScheduleTrigger } from '../../functions/core/triggers/schedule.ts';
-import { CairnFunction } from './cairn-function.ts';
+import type { CairnFunction } from './cairn-function.ts';
 import { queueGrant, tableGrant } from './grants.ts';
-import type { ShippedConfig } from './journeys.ts';
 import { loggedStateMachine } from './logged-state-machine.ts';
 import { RowsMap } from './rows-map.ts';
 import { schedulerExpression } from './run-schedules.ts';
+import { SEGMENTS_MAP, type TableWorkersProps, tableWorker } from './table-workers.ts';
 
-/**
- * How a run's Distributed Map runs: one Segment of the parallel Scan per batch (about 100,000 items, SCAN_SEGMENTS
- * in functions/core/segments/scan.ts), 20 at a time, and no Segment may fail: a run missing a Segment would
- * leave its members out, so the run fails instead (after each batch's retries) and can be redriven.
- */
-export const AUDIENCE_RUN_MAP = {
-  maxItemsPerBatch: 1,
-  maxInputBytesPerBatch: 256 * 1024,
-  maxConcurrency: 20,
-  toleratedFailurePercentage: 0,
-} as const;
+/** How a run's Distributed Map runs (table-workers.ts): a run missing a Segment would miss its members. */
+export const AUDIENCE_RUN_MAP = SEGMENTS_MAP;
 
 /** Scheduler's own retries of a start it could not make; a duplicate start is refused by the execution's name. */
 export const RUN_SCHEDULE_RETRY = { retryAttempts: 5, maxEventAge: Duration.hours(1) } as const;
@@ -55,20 +43,7 @@ export const RUN_SCHEDULE_RETRY = { retryAttempts: 5, maxEventAge: Duration.hour
 /** Schedule names: letters, digits, `-`, `_`, `.`, at most 64. */
 const SCHEDULE_NAME_MAX = 64;
 
-export type AudienceRunsProps = {
-  prefix: string;
-  table: ITable;
-  tableKey: IKey;
-  ingestQueue: IQueue;
-  scheduleGroup: IScheduleGroup;
-  shipped: ShippedConfig;
-  projectRoot: string;
-  policyEnvironment: string | undefined;
-  defaultTimezone: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
-};
+export type AudienceRunsProps = TableWorkersProps & { ingestQueue: IQueue; scheduleGroup: IScheduleGroup };
 
 /**
  * The runs of scheduled journeys and campaigns on AWS (docs/runtime.md, "Scheduled runs"): one EventBridge
@@ -88,26 +63,20 @@ export class AudienceRuns extends Construct {
   constructor(scope: Construct, id: string, props: AudienceRunsProps) {
     super(scope, id);
     const { prefix } = props;
-    this.worker = new CairnFunction(this, 'RunsFunction', {
-      name: 'runs',
-      description: 'The steps of a scheduled run: its start, its record, one Segment of members',
-      projectRoot: props.projectRoot,
-      shipped: props.shipped,
-      // Decoding and evaluating states is CPU work: Lambda gives CPU in proportion to memory.
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
-      metricsNamespace: props.metricsNamespace,
-      logGroupName: `/${prefix}/runs`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
-    });
+    this.worker = tableWorker(
+      this,
+      'RunsFunction',
+      {
+        name: 'runs',
+        description: 'The steps of a scheduled run: its start, its record, one Segment of members',
+      },
+      props,
+    );
     // GetItem, PutItem, Query: the run's record and the journey registry; Scan and DescribeTable: the audience;
     // PutItem: the members' timers. Entries due now go on the ingest queue.
     this.worker
       .use(tableGrant(props.table, props.tableKey, ['GetItem', 'PutItem', 'Query', 'Scan', 'DescribeTable']))
-      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', props.ingestQueue))
-      .setting('CAIRN_DEFAULT_TIMEZONE', props.defaultTimezone);
-    if (props.policyEnvironment) this.worker.setting('CAIRN_ENVIRONMENT', props.policyEnvironment);
+      .use(queueGrant('CAIRN_INGEST_QUEUE_URL', props.ingestQueue));
 
     this.run = this.runMachine(prefix, props);
     this.launcher = this.launcherMachine(prefix, props);

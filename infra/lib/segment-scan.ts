@@ -1,47 +1,24 @@
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Pass, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CairnFunction } from './cairn-function.ts';
+import type { CairnFunction } from './cairn-function.ts';
 import { tableGrant } from './grants.ts';
-import type { ShippedConfig } from './journeys.ts';
 import { loggedStateMachine } from './logged-state-machine.ts';
 import { RowsMap } from './rows-map.ts';
+import { SEGMENTS_MAP, type TableWorkersProps, tableWorker } from './table-workers.ts';
 
 /** Where the runs write their members (`<prefix>/<segment id>/<run>/<Segment>.jsonl`) and their batches' results. */
 export const SEGMENT_SCAN_PREFIX = 'segment-scans';
 export const SEGMENT_SCAN_RESULTS_PREFIX = 'segment-scan-results';
 
-/**
- * How the scan runs: one Segment per batch (a Segment is about 100,000 items, SCAN_SEGMENTS in
- * functions/core/segments/scan.ts), 20 Segments at a time, and no Segment may fail: a count without one
- * would be short, so the run fails instead (after each Segment's retries).
- */
-export const SEGMENT_SCAN_MAP = {
-  maxItemsPerBatch: 1,
-  maxInputBytesPerBatch: 256 * 1024,
-  maxConcurrency: 20,
-  toleratedFailurePercentage: 0,
-} as const;
+/** How the scan's Distributed Map runs (table-workers.ts): no Segment may fail, since a count without it would be short. */
+export const SEGMENT_SCAN_MAP = SEGMENTS_MAP;
 
-export type SegmentScanProps = {
-  prefix: string;
+export type SegmentScanProps = TableWorkersProps & {
   /** The bucket the members are written to: the import bucket of the stateful stack, by name. */
   bucketName: string;
-  table: ITable;
-  tableKey: IKey;
-  shipped: ShippedConfig;
-  projectRoot: string;
-  /** The policy environment of policies.yaml and lifecycle.yaml the functions run with, if any. */
-  policyEnvironment: string | undefined;
-  defaultTimezone: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
 };
 
 /**
@@ -59,32 +36,24 @@ export class SegmentScan extends Construct {
     super(scope, id);
     const { prefix } = props;
     const bucket = Bucket.fromBucketName(this, 'Bucket', props.bucketName);
-    this.worker = new CairnFunction(this, 'SegmentsFunction', {
-      name: 'segments',
-      description: 'One Segment of a parallel Scan of the customer states into the members of a segment',
-      projectRoot: props.projectRoot,
-      shipped: props.shipped,
-      // Decoding and evaluating states is CPU work: Lambda gives CPU in proportion to memory.
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
-      metricsNamespace: props.metricsNamespace,
-      logGroupName: `/${prefix}/segments`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
+    this.worker = tableWorker(
+      this,
+      'SegmentsFunction',
+      {
+        name: 'segments',
+        description: 'One Segment of a parallel Scan of the customer states into the members of a segment',
+      },
+      props,
+    );
+    this.worker.use(tableGrant(props.table, props.tableKey, ['Scan'])).use({
+      variables: {},
+      statements: [
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects(`${SEGMENT_SCAN_PREFIX}/*`)],
+        }),
+      ],
     });
-    this.worker
-      .use(tableGrant(props.table, props.tableKey, ['Scan']))
-      .use({
-        variables: {},
-        statements: [
-          new PolicyStatement({
-            actions: ['s3:PutObject'],
-            resources: [bucket.arnForObjects(`${SEGMENT_SCAN_PREFIX}/*`)],
-          }),
-        ],
-      })
-      .setting('CAIRN_DEFAULT_TIMEZONE', props.defaultTimezone);
-    if (props.policyEnvironment) this.worker.setting('CAIRN_ENVIRONMENT', props.policyEnvironment);
 
     // The request each worker gets, and the Segment numbers to map over, from the run's input
     // ({ segment, at, totalSegments }, SegmentScanRequest without the bucket and the prefix, which are set here).

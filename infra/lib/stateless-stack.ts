@@ -44,6 +44,7 @@ import { Observability, OUTCOME_WRITERS } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
 import { SegmentScan } from './segment-scan.ts';
 import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
+import type { TableWorkersProps } from './table-workers.ts';
 
 /** How long the work queues keep a message: an event may wait this long in the ingest queue during an outage. */
 const QUEUE_RETENTION_DAYS = 14;
@@ -305,10 +306,9 @@ export class StatelessStack extends Stack {
       logRemovalPolicy: removalPolicy,
     });
 
-    // The batch segment evaluation: a parallel Scan of the table, one Segment per worker (docs/audiences.md).
-    this.segmentScan = new SegmentScan(this, 'SegmentScan', {
+    // The state machines whose workers read the customer states, one Segment of a parallel Scan each.
+    const tableWorkers: TableWorkersProps = {
       prefix,
-      bucketName: importBucketNameOf(name, this.account, this.region),
       table,
       tableKey,
       shipped: props.shipped,
@@ -318,22 +318,17 @@ export class StatelessStack extends Stack {
       metricsNamespace: namespace,
       logRetention: config.retention.logs,
       logRemovalPolicy: removalPolicy,
+    };
+    // The batch segment evaluation (docs/audiences.md).
+    this.segmentScan = new SegmentScan(this, 'SegmentScan', {
+      ...tableWorkers,
+      bucketName: importBucketNameOf(name, this.account, this.region),
     });
-
     // Scheduled journeys and campaigns: a schedule per journey, a launcher and the run's Distributed Map.
     this.audienceRuns = new AudienceRuns(this, 'AudienceRuns', {
-      prefix,
-      table,
-      tableKey,
+      ...tableWorkers,
       ingestQueue: queues.ingest,
       scheduleGroup: stateful.scheduleGroup,
-      shipped: props.shipped,
-      projectRoot: props.projectRoot,
-      policyEnvironment: config.policyEnvironment,
-      defaultTimezone: config.defaultTimezone,
-      metricsNamespace: namespace,
-      logRetention: config.retention.logs,
-      logRemovalPolicy: removalPolicy,
     });
 
     // Lambda's own retries of an asynchronous invocation would only run a sweep the next one repeats anyway.

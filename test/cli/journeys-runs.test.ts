@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAudienceRunStore } from '../../functions/adapters/dynamodb/audience-run-store.ts';
-import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey-registry.ts';
 import { main } from '../../functions/cli/main.ts';
 import type { AudienceRunRecord } from '../../functions/core/audience-runs/record.ts';
-import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
-import { JourneyCatalogRefresher } from '../../functions/core/runtime/journey-catalog.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
 import { useLocalAwsEnvironment } from '../support/local-aws-environment.ts';
-import { memoryIo } from './support.ts';
+import { deployedEnvironment, memoryIo } from './support.ts';
 
 const NEWSLETTER = journeyFromYaml(`
 id: newsletter
@@ -46,7 +43,6 @@ const RUNS: AudienceRunRecord[] = [
 ];
 
 let dynamo: LocalDynamo;
-let environments = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -58,10 +54,7 @@ useLocalAwsEnvironment(() => dynamo.endpoint, { AWS_REGION: 'local' });
 
 /** A deployed environment where a function bundling the newsletter has started, with the runs given. */
 async function environment(runs: AudienceRunRecord[]) {
-  const env = `r${process.pid}-${++environments}`;
-  const tableName = await dynamo.createTable(`cairn-${env}`);
-  const registry = new DynamoJourneyRegistry({ client: dynamo.documents, tableName });
-  await new JourneyCatalogRefresher({ bundled: new JourneyCatalog([NEWSLETTER]), registry }).refreshIfStale();
+  const { env, tableName } = await deployedEnvironment(dynamo, NEWSLETTER);
   const store = new DynamoAudienceRunStore({ client: dynamo.documents, tableName });
   for (const run of runs) await store.put(run);
   return env;

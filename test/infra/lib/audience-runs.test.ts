@@ -5,6 +5,9 @@ import { RunsEnvironment } from '../../../functions/handlers/runs/wiring.ts';
 import { AUDIENCE_RUN_MAP, RUN_SCHEDULE_RETRY, runScheduleName } from '../../../infra/lib/audience-runs.ts';
 import { schedulerExpression } from '../../../infra/lib/run-schedules.ts';
 import {
+  allowedTo,
+  definitionOf,
+  nameIn,
   Resolver,
   removeOutput,
   resourcesOf,
@@ -13,20 +16,6 @@ import {
   withoutHash,
 } from '../support.ts';
 
-const Statement = z.object({
-  Action: z.union([z.string(), z.array(z.string())]),
-  Effect: z.literal('Allow'),
-  Resource: z.unknown(),
-  Condition: z.unknown().optional(),
-});
-const PolicyProperties = z.object({
-  PolicyDocument: z.object({ Statement: z.array(Statement) }),
-  Roles: z.array(z.object({ Ref: z.string() })),
-});
-const Definition = z.object({
-  StartAt: z.string(),
-  States: z.record(z.string(), z.looseObject({ Type: z.string() })),
-});
 const ScheduleProperties = z.object({
   Name: z.string(),
   GroupName: z.string(),
@@ -50,43 +39,6 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
   }, 120_000);
   afterAll(() => removeOutput(synthesized));
 
-  /** The statements of the policies attached to a role of the stateless stack, as `action resource` lines. */
-  function allowed(rolePrefix: string): string[] {
-    return resourcesOf(synthesized.statelessTemplate, 'AWS::IAM::Policy')
-      .map(([, properties]) => PolicyProperties.parse(properties))
-      .filter((policy) => policy.Roles.some((role) => withoutHash(role.Ref).startsWith(rolePrefix)))
-      .flatMap((policy) => policy.PolicyDocument.Statement)
-      .flatMap((statement) =>
-        [statement.Action]
-          .flat()
-          .flatMap((action) =>
-            [statement.Resource].flat().map((resource) => `${action} ${nameOf(resource)}`),
-          ),
-      )
-      .sort();
-  }
-
-  function nameOf(value: unknown): string {
-    const join = z.object({ 'Fn::Join': z.tuple([z.literal(''), z.array(z.unknown())]) }).safeParse(value);
-    if (join.success) return join.data['Fn::Join'][1].map(nameOf).join('');
-    try {
-      return resolver.name(value);
-    } catch {
-      return JSON.stringify(value);
-    }
-  }
-
-  function definition(machine: string): z.infer<typeof Definition> {
-    const [[, properties] = ['', {}]] = resourcesOf(
-      synthesized.statelessTemplate,
-      'AWS::StepFunctions::StateMachine',
-    ).filter(([id]) => withoutHash(id) === `AudienceRuns${machine}StateMachine`);
-    const text = resolver.name(
-      z.object({ DefinitionString: z.unknown() }).parse(properties).DefinitionString,
-    );
-    return Definition.parse(JSON.parse(text));
-  }
-
   it('schedules each scheduled journey and campaign in the environment group, at its runs, starting the launcher', () => {
     // Act
     const schedules = resourcesOf(synthesized.statelessTemplate, 'AWS::Scheduler::Schedule')
@@ -103,8 +55,8 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
     for (const schedule of schedules) {
       expect(schedule.GroupName).toBe(`cairn-${env}`);
       expect(schedule.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
-      expect(nameOf(schedule.Target.Arn)).toBe('AudienceRunsLauncherStateMachine');
-      expect(nameOf(schedule.Target.RoleArn)).toBe('AudienceRunsScheduleRole.Arn');
+      expect(nameIn(resolver, schedule.Target.Arn)).toBe('AudienceRunsLauncherStateMachine');
+      expect(nameIn(resolver, schedule.Target.RoleArn)).toBe('AudienceRunsScheduleRole.Arn');
       expect(JSON.parse(schedule.Target.Input)).toEqual({
         step: 'begin',
         journeyId: schedule.Name.replace(`cairn-${env}-run-`, ''),
@@ -119,7 +71,7 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
 
   it('lets the schedules start the launcher and nothing else, for this account only', () => {
     // Act
-    const statements = allowed('AudienceRunsScheduleRole');
+    const statements = allowedTo(synthesized, resolver, 'AudienceRunsScheduleRole');
 
     // Assess
     expect(statements).toEqual(['states:StartExecution AudienceRunsLauncherStateMachine']);
@@ -139,7 +91,7 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
 
   it("begins with the runs function's decision and starts the run under its name, a name in use being a start made before", () => {
     // Act
-    const { StartAt, States } = definition('Launcher');
+    const { StartAt, States } = definitionOf(synthesized, resolver, 'AudienceRunsLauncherStateMachine');
 
     // Assess
     expect(StartAt).toBe('Begin');
@@ -163,7 +115,7 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
 
   it('opens the run, maps its Segments one per batch with no failure tolerated, and completes it with their tallies', () => {
     // Act
-    const { StartAt, States } = definition('Run');
+    const { StartAt, States } = definitionOf(synthesized, resolver, 'AudienceRunsRunStateMachine');
 
     // Assess
     expect(StartAt).toBe('Open');
@@ -206,8 +158,12 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
 
   it('lets the launcher invoke the runs function and start the run only; the run invoke it and its own children', () => {
     // Act
-    const launcher = allowed('AudienceRunsLauncherStateMachineRole').filter((s) => !/^(logs|xray):/.test(s));
-    const run = allowed('AudienceRunsRunStateMachineRole').filter((s) => !/^(logs|xray):/.test(s));
+    const launcher = allowedTo(synthesized, resolver, 'AudienceRunsLauncherStateMachineRole').filter(
+      (s) => !/^(logs|xray):/.test(s),
+    );
+    const run = allowedTo(synthesized, resolver, 'AudienceRunsRunStateMachineRole').filter(
+      (s) => !/^(logs|xray):/.test(s),
+    );
 
     // Assess
     expect(launcher).toEqual([
@@ -228,7 +184,7 @@ describe.each(['dev', 'staging', 'prod'])('the scheduled runs in %s', (env) => {
 
   it('lets the runs function read and write the table (through its key), put entries on the ingest queue, nothing else', () => {
     // Act
-    const statements = allowed('AudienceRunsRunsFunctionRole');
+    const statements = allowedTo(synthesized, resolver, 'AudienceRunsRunsFunctionRole');
 
     // Assess
     expect(statements.filter((s) => !s.startsWith('kms:'))).toEqual(

@@ -7,6 +7,7 @@ import { UnsubscribeEnvironment } from '../../../functions/handlers/unsubscribe/
 import type { FunctionName } from '../../../infra/lib/cairn-function.ts';
 import { TABLE_KEY_ACTIONS } from '../../../infra/lib/grants.ts';
 import {
+  PolicyProperties,
   Resolver,
   removeOutput,
   resourcesOf,
@@ -28,16 +29,6 @@ const ENVIRONMENTS: Record<FunctionName, z.ZodObject> = {
   calls: RuntimeEnvironment,
 };
 
-const Statement = z.object({
-  Effect: z.literal('Allow'),
-  Action: z.union([z.string(), z.array(z.string())]),
-  Resource: z.unknown(),
-  Condition: z.unknown().optional(),
-});
-const PolicyProperties = z.object({
-  PolicyDocument: z.object({ Statement: z.array(Statement) }),
-  Roles: z.array(z.object({ Ref: z.string() })),
-});
 const FunctionProperties = z.object({
   Role: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
   Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }),
