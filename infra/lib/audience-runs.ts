@@ -117,11 +117,9 @@ export class AudienceRuns extends Construct {
         .otherwise(new Succeed(scope, 'CompletedBefore', { stateName: 'Completed before' })),
     );
     return loggedStateMachine(scope, {
-      stateMachineName: `${prefix}-audience-run`,
+      named: { prefix, name: 'audience-run' },
+      logs: props,
       definition,
-      logGroupName: `/${prefix}/audience-run`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
       invokes: [this.worker],
       distributedMap: true,
     }).stateMachine;
@@ -152,11 +150,9 @@ export class AudienceRuns extends Construct {
         .otherwise(new Succeed(scope, 'Skipped', { stateName: 'Skipped' })),
     );
     return loggedStateMachine(scope, {
-      stateMachineName: `${prefix}-audience-run-start`,
+      named: { prefix, name: 'audience-run-start' },
+      logs: props,
       definition,
-      logGroupName: `/${prefix}/audience-run-start`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
       invokes: [this.worker],
       distributedMap: false,
     }).stateMachine;

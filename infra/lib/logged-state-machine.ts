@@ -11,12 +11,13 @@ import type { Construct, IConstruct } from 'constructs';
 import type { CairnFunction } from './cairn-function.ts';
 
 export type LoggedStateMachineProps = {
-  /** A known name, so the CLI and the schedules find it without a lookup. */
-  stateMachineName: string;
+  /**
+   * `cairn-<env>` and what it does (`segment-scan`): the state machine is `<prefix>-<name>`, a known name the CLI
+   * and the schedules find without a lookup, and its log group `/<prefix>/<name>`.
+   */
+  named: { prefix: string; name: string };
+  logs: { logRetention: RetentionDays; logRemovalPolicy: RemovalPolicy };
   definition: IChainable;
-  logGroupName: string;
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
   /** The functions its tasks invoke (LambdaInvoke). */
   invokes: readonly CairnFunction[];
   /** Whether it runs a Distributed Map, whose batches are child executions of its own runs. */
@@ -35,13 +36,14 @@ export function loggedStateMachine(
   scope: Construct,
   props: LoggedStateMachineProps,
 ): { stateMachine: StateMachine; acknowledge: (resource: string, reason: string) => void } {
+  const { prefix, name } = props.named;
   const logs = new LogGroup(scope, 'Logs', {
-    logGroupName: props.logGroupName,
-    retention: props.logRetention,
-    removalPolicy: props.logRemovalPolicy,
+    logGroupName: `/${prefix}/${name}`,
+    retention: props.logs.logRetention,
+    removalPolicy: props.logs.logRemovalPolicy,
   });
   const stateMachine = new StateMachine(scope, 'StateMachine', {
-    stateMachineName: props.stateMachineName,
+    stateMachineName: `${prefix}-${name}`,
     stateMachineType: StateMachineType.STANDARD,
     definitionBody: DefinitionBody.fromChainable(props.definition),
     logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },

@@ -83,13 +83,11 @@ export class ProfileImport extends Construct {
       .when(Condition.stringEquals('$.format', 'csv'), map('csv'))
       .otherwise(map('jsonl'));
     // Execution data holds customer rows: the log says what ran, not what it carried.
+    // `cairn import profiles s3://... --env prod` finds it by its name.
     const machine = loggedStateMachine(this, {
-      // A known name: `cairn import profiles s3://... --env prod` finds it without a lookup.
-      stateMachineName: `${prefix}-import-profiles`,
+      named: { prefix, name: 'import-profiles' },
+      logs: props,
       definition,
-      logGroupName: `/${prefix}/import-profiles`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
       invokes: [this.worker],
       distributedMap: true,
     });

@@ -78,13 +78,11 @@ export class SegmentScan extends Construct {
       ...SEGMENT_SCAN_MAP,
       results: { bucket, prefix: SEGMENT_SCAN_RESULTS_PREFIX },
     }).state;
+    // `cairn segments estimate ID --env prod` finds it by its name.
     const machine = loggedStateMachine(this, {
-      // A known name: `cairn segments estimate ID --env prod` finds it without a lookup.
-      stateMachineName: `${prefix}-segment-scan`,
+      named: { prefix, name: 'segment-scan' },
+      logs: props,
       definition: plan.next(map),
-      logGroupName: `/${prefix}/segment-scan`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
       invokes: [this.worker],
       distributedMap: true,
     });
