@@ -3,7 +3,10 @@
 // as the run's worker makes them once the audience is resolved.
 
 import { type AudienceMember, audienceRunPlanner } from '../functions/core/audience-runs/plan.ts';
+import { enterMembers, type RunContext } from '../functions/core/audience-runs/steps.ts';
+import { type CustomerState, newCustomerState } from '../functions/core/engine/state.ts';
 import { ScheduleTrigger } from '../functions/core/triggers/schedule.ts';
+import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -80,4 +83,68 @@ export async function audienceRunFanOut(members = Number(process.env.CAIRN_BENCH
   console.log(
     `local-time fan-out: median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} entry inputs/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
   );
+}
+
+/**
+ * `npm run bench -- runs`, second part: what one worker of a run's Distributed Map does with one Segment of the
+ * Scan once its states are read (`enterMembers`, functions/core/audience-runs/steps.ts): 100,000 customer states
+ * (a Segment's worth), each evaluated for the audience and given its entry input, handed to exits that only
+ * count (no network: the SQS and DynamoDB requests are not in this figure). Twice: an audience of everyone (each
+ * state planned and handed on), and the segment `vip` of the sample journeys (each state evaluated; these bare
+ * states are no VIPs).
+ */
+export async function audienceRunSegment(states = Number(process.env.CAIRN_BENCH_RUN_SEGMENT ?? 100_000)) {
+  const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
+  const page: CustomerState[] = Array.from({ length: states }, (_, i) => {
+    const state = newCustomerState(`usr_${i}`);
+    const zone = i % 20 === 0 ? undefined : ZONES[i % ZONES.length];
+    if (zone) state.profile = { ...state.profile, timezone: zone, timezoneSource: 'trait' };
+    return state;
+  });
+  let handedOn = 0;
+  const exits = {
+    events: {
+      publish: async (events: readonly unknown[]) => {
+        handedOn += events.length;
+      },
+    },
+    timers: {
+      schedule: async () => {
+        handedOn++;
+      },
+      cancel: async () => {},
+      due: async () => [],
+      done: async () => {},
+    },
+  };
+  for (const [what, segment] of [
+    ['everyone', undefined],
+    ['segment vip', 'vip'],
+  ] as const) {
+    const schedule = ScheduleTrigger.parse({
+      at: '2026-12-24T10:00',
+      timezone: 'local',
+      ...(segment ? { segment } : {}),
+    });
+    const context: RunContext = {
+      journey: { id: 'holiday-vip', schedule },
+      run: '2026-12-24T10:00',
+      startedAt: Date.parse('2026-12-23T20:00:00Z'),
+      segments: config.catalog.segments,
+      lifecycle: config.lifecycle,
+      defaultTimezone: 'UTC',
+    };
+    const rates: number[] = [];
+    let members = 0;
+    for (let round = 0; round < 4; round++) {
+      handedOn = 0;
+      const started = performance.now();
+      members = (await enterMembers(page, context, exits)).audience;
+      if (round > 0) rates.push(states / ((performance.now() - started) / 1000));
+    }
+    rates.sort((a, b) => a - b);
+    console.log(
+      `run worker, one Segment (${what}): ${fmt(states)} states -> ${fmt(members)} members, ${fmt(handedOn)} entry inputs; median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} states/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
+    );
+  }
 }

@@ -32,6 +32,8 @@ const FUNCTION_FLOORS: Record<HandlerName, string> = {
   unsubscribe: 'bench/floors/unsubscribe.ts',
   import: 'bench/floors/import.ts',
   segments: 'bench/floors/segments.ts',
+  // The runs function constructs the same clients as ingest: the DynamoDB document client and SQS.
+  runs: 'bench/floors/engine.ts',
 };
 const SHARE_GOAL = 0.25;
 

@@ -10,7 +10,7 @@ import { noPolicies } from '../functions/core/policies/config.ts';
 import type { RuntimeConfig } from '../functions/core/runtime/config.ts';
 import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
-import { audienceRunFanOut } from './audience-runs.ts';
+import { audienceRunFanOut, audienceRunSegment } from './audience-runs.ts';
 import { functionBundles } from './bundles.ts';
 import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
@@ -107,5 +107,8 @@ if (only === undefined || only === 'simulate') await millionEventSimulation();
 if (only === undefined || only === 'import') await importThroughput();
 if (only === undefined || only === 'segments') await segmentEvaluation();
 if (only === undefined || only === 'report') await reportOverMillionEvents();
-if (only === undefined || only === 'runs') await audienceRunFanOut();
+if (only === undefined || only === 'runs') {
+  await audienceRunFanOut();
+  await audienceRunSegment();
+}
 if (only === undefined || only === 'report-page') await reportPageParts();

@@ -13,10 +13,10 @@ import type { ShippedConfig } from './journeys.ts';
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
 export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'feedback' | 'calls';
 /**
- * Every function CairnFunction builds: the runtime's, the profile import's batch worker (profile-import.ts) and
- * the segment scan's worker (segment-scan.ts).
+ * Every function CairnFunction builds: the runtime's, the profile import's batch worker (profile-import.ts), the
+ * segment scan's worker (segment-scan.ts) and the steps of scheduled runs (audience-runs.ts).
  */
-export type HandlerName = FunctionName | 'import' | 'segments';
+export type HandlerName = FunctionName | 'import' | 'segments' | 'runs';
 
 /** A variable Cairn's runtime reads, named as its zod schemas (functions/handlers/shared/environment.ts) name it. */
 export type CairnVariable =

@@ -19,7 +19,8 @@ export type TableAction =
   | 'DeleteItem'
   | 'Query'
   | 'BatchGetItem'
-  | 'Scan';
+  | 'Scan'
+  | 'DescribeTable';
 
 /**
  * What DynamoDB calls on the caller's behalf on a table encrypted with a customer managed key: the families

@@ -1,21 +1,15 @@
-import { CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import {
-  Choice,
-  Condition,
-  DefinitionBody,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct, type IConstruct } from 'constructs';
+import { Choice, Condition, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import type { ProfileFormat } from '../../functions/core/import/profiles/imported-profile.ts';
 import { CairnFunction } from './cairn-function.ts';
 import { queueGrant } from './grants.ts';
+import { loggedStateMachine } from './logged-state-machine.ts';
 import { RowsMap } from './rows-map.ts';
 
 /** Where an object must be written to start an import in its format. */
@@ -88,20 +82,20 @@ export class ProfileImport extends Construct {
     const definition = new Choice(this, 'ByFormat')
       .when(Condition.stringEquals('$.format', 'csv'), map('csv'))
       .otherwise(map('jsonl'));
-    const logs = new LogGroup(this, 'Logs', {
-      logGroupName: `/${prefix}/import-profiles`,
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
+    // Execution data holds customer rows: the log says what ran, not what it carried.
+    // `cairn import profiles s3://... --env prod` finds it by its name.
+    const machine = loggedStateMachine(this, {
+      named: { prefix, name: 'import-profiles' },
+      logs: props,
+      definition,
+      invokes: [this.worker],
+      distributedMap: true,
     });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      // A known name: `cairn import profiles s3://... --env prod` finds it without a lookup.
-      stateMachineName: `${prefix}-import-profiles`,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(definition),
-      // Execution data holds customer rows: the log says what ran, not what it carried.
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
+    this.stateMachine = machine.stateMachine;
+    machine.acknowledge(
+      `arn:<AWS::Partition>:s3:::${props.bucketName}/*`,
+      'The Distributed Map reads the object the import was started on, whose key is known only at run time, and writes its results under import-results/: objects of the import bucket only.',
+    );
 
     for (const [format, keyPrefix] of Object.entries(IMPORT_PREFIXES)) {
       new Rule(this, `${format.charAt(0).toUpperCase()}${format.slice(1)}Uploaded`, {
@@ -124,39 +118,5 @@ export class ProfileImport extends Construct {
         ],
       });
     }
-    this.acknowledgeWildcards(props.bucketName);
-  }
-
-  /** The wildcards CDK's grants write for the Distributed Map, each bounded to this import's own resources. */
-  private acknowledgeWildcards(bucketName: string): void {
-    const stack = Stack.of(this);
-    const logicalId = (element: IConstruct | undefined) => {
-      if (!(element instanceof CfnElement)) throw new Error('no CloudFormation resource');
-      return stack.getLogicalId(element);
-    };
-    const machine = logicalId(this.stateMachine.node.defaultChild);
-    const execution = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
-    const acknowledge = (resource: string, reason: string) =>
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
-        reason,
-      });
-    acknowledge(
-      `arn:<AWS::Partition>:s3:::${bucketName}/*`,
-      'The Distributed Map reads the object the import was started on, whose key is known only at run time, and writes its results under import-results/: objects of the import bucket only.',
-    );
-    acknowledge(
-      `<${logicalId(this.worker.function.node.defaultChild)}.Arn>:*`,
-      "LambdaInvoke grants with Lambda's grantInvoke, which also names the function's versions and aliases (<arn>:*); they are versions of the import function only, and the map invokes the unqualified function.",
-    );
-    acknowledge(
-      '*',
-      'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery and the other log-delivery actions) and X-Ray tracing (xray:PutTraceSegments...) take no resource-level permissions: AWS documents them on * only.',
-    );
-    for (const child of [`${execution}:*`, `${execution}/*:*`])
-      acknowledge(
-        child,
-        "A Distributed Map runs its batches as child executions of its own run: these are the executions of this state machine only, which it describes and stops (the map's own policy, written by CDK).",
-      );
   }
 }

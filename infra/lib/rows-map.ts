@@ -39,8 +39,11 @@ export type RowsMapProps = (ObjectRows | StateItems) & {
   maxInputBytesPerBatch: number;
   /** Failed batches tolerated before the run fails; 0 fails it on the first (after the retries). */
   toleratedFailurePercentage: number;
-  /** Where the run writes its batches' results (one file per status), so none has to fit in a state payload. */
-  results: { bucket: IBucket; prefix: string };
+  /**
+   * Where the run writes its batches' results (one file per status), so none has to fit in a state payload; or,
+   * for results small enough to fit together (256 KiB), where in the state they go as an array.
+   */
+  results: { bucket: IBucket; prefix: string } | { resultPath: string };
 };
 
 /**
@@ -48,7 +51,8 @@ export type RowsMapProps = (ObjectRows | StateItems) & {
  * service (no function holds the file), batches of rows go to a worker function, at most `maxConcurrency` at
  * a time, each batch retried on throttling and transient errors, and the results written to S3. The profile
  * import uses one per reader (infra/lib/profile-import.ts). Over `StateItems` it maps an array of the state
- * input instead: the segment scan's Segment numbers (infra/lib/segment-scan.ts).
+ * input instead: the Segment numbers of the segment scan (infra/lib/segment-scan.ts) and of a scheduled run
+ * (infra/lib/audience-runs.ts).
  */
 export class RowsMap extends Construct {
   readonly state: DistributedMap;
@@ -70,7 +74,14 @@ export class RowsMap extends Construct {
       }),
       maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: props.toleratedFailurePercentage,
-      resultWriterV2: new ResultWriterV2({ bucket: props.results.bucket, prefix: props.results.prefix }),
+      ...('resultPath' in props.results
+        ? { resultPath: props.results.resultPath }
+        : {
+            resultWriterV2: new ResultWriterV2({
+              bucket: props.results.bucket,
+              prefix: props.results.prefix,
+            }),
+          }),
     });
     const work = new LambdaInvoke(this, 'Batch', {
       stateName: `${id} batch`,

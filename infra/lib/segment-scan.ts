@@ -1,52 +1,24 @@
-import { CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import {
-  DefinitionBody,
-  LogLevel,
-  Pass,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct, type IConstruct } from 'constructs';
-import { CairnFunction } from './cairn-function.ts';
+import { Pass, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { CairnFunction } from './cairn-function.ts';
 import { tableGrant } from './grants.ts';
-import type { ShippedConfig } from './journeys.ts';
+import { loggedStateMachine } from './logged-state-machine.ts';
 import { RowsMap } from './rows-map.ts';
+import { SEGMENTS_MAP, type TableWorkersProps, tableWorker } from './table-workers.ts';
 
 /** Where the runs write their members (`<prefix>/<segment id>/<run>/<Segment>.jsonl`) and their batches' results. */
 export const SEGMENT_SCAN_PREFIX = 'segment-scans';
 export const SEGMENT_SCAN_RESULTS_PREFIX = 'segment-scan-results';
 
-/**
- * How the scan runs: one Segment per batch (a Segment is about 100,000 items, SCAN_SEGMENTS in
- * functions/core/segments/scan.ts), 20 Segments at a time, and no Segment may fail: a count without one
- * would be short, so the run fails instead (after each Segment's retries).
- */
-export const SEGMENT_SCAN_MAP = {
-  maxItemsPerBatch: 1,
-  maxInputBytesPerBatch: 256 * 1024,
-  maxConcurrency: 20,
-  toleratedFailurePercentage: 0,
-} as const;
+/** How the scan's Distributed Map runs (table-workers.ts): no Segment may fail, since a count without it would be short. */
+export const SEGMENT_SCAN_MAP = SEGMENTS_MAP;
 
-export type SegmentScanProps = {
-  prefix: string;
+export type SegmentScanProps = TableWorkersProps & {
   /** The bucket the members are written to: the import bucket of the stateful stack, by name. */
   bucketName: string;
-  table: ITable;
-  tableKey: IKey;
-  shipped: ShippedConfig;
-  projectRoot: string;
-  /** The policy environment of policies.yaml and lifecycle.yaml the functions run with, if any. */
-  policyEnvironment: string | undefined;
-  defaultTimezone: string;
-  metricsNamespace: string;
-  logRetention: RetentionDays;
-  logRemovalPolicy: RemovalPolicy;
 };
 
 /**
@@ -64,32 +36,24 @@ export class SegmentScan extends Construct {
     super(scope, id);
     const { prefix } = props;
     const bucket = Bucket.fromBucketName(this, 'Bucket', props.bucketName);
-    this.worker = new CairnFunction(this, 'SegmentsFunction', {
-      name: 'segments',
-      description: 'One Segment of a parallel Scan of the customer states into the members of a segment',
-      projectRoot: props.projectRoot,
-      shipped: props.shipped,
-      // Decoding and evaluating states is CPU work: Lambda gives CPU in proportion to memory.
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
-      metricsNamespace: props.metricsNamespace,
-      logGroupName: `/${prefix}/segments`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
+    this.worker = tableWorker(
+      this,
+      'SegmentsFunction',
+      {
+        name: 'segments',
+        description: 'One Segment of a parallel Scan of the customer states into the members of a segment',
+      },
+      props,
+    );
+    this.worker.use(tableGrant(props.table, props.tableKey, ['Scan'])).use({
+      variables: {},
+      statements: [
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects(`${SEGMENT_SCAN_PREFIX}/*`)],
+        }),
+      ],
     });
-    this.worker
-      .use(tableGrant(props.table, props.tableKey, ['Scan']))
-      .use({
-        variables: {},
-        statements: [
-          new PolicyStatement({
-            actions: ['s3:PutObject'],
-            resources: [bucket.arnForObjects(`${SEGMENT_SCAN_PREFIX}/*`)],
-          }),
-        ],
-      })
-      .setting('CAIRN_DEFAULT_TIMEZONE', props.defaultTimezone);
-    if (props.policyEnvironment) this.worker.setting('CAIRN_ENVIRONMENT', props.policyEnvironment);
 
     // The request each worker gets, and the Segment numbers to map over, from the run's input
     // ({ segment, at, totalSegments }, SegmentScanRequest without the bucket and the prefix, which are set here).
@@ -114,57 +78,23 @@ export class SegmentScan extends Construct {
       ...SEGMENT_SCAN_MAP,
       results: { bucket, prefix: SEGMENT_SCAN_RESULTS_PREFIX },
     }).state;
-    const logs = new LogGroup(this, 'Logs', {
-      logGroupName: `/${prefix}/segment-scan`,
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
+    // `cairn segments estimate ID --env prod` finds it by its name.
+    const machine = loggedStateMachine(this, {
+      named: { prefix, name: 'segment-scan' },
+      logs: props,
+      definition: plan.next(map),
+      invokes: [this.worker],
+      distributedMap: true,
     });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      // A known name: `cairn segments estimate ID --env prod` finds it without a lookup.
-      stateMachineName: `${prefix}-segment-scan`,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(plan.next(map)),
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
-    this.acknowledgeWildcards(props.bucketName);
-  }
-
-  /** The wildcards of the worker's and the map's grants, each bounded to this scan's own resources. */
-  private acknowledgeWildcards(bucketName: string): void {
-    const stack = Stack.of(this);
-    const logicalId = (element: IConstruct | undefined) => {
-      if (!(element instanceof CfnElement)) throw new Error('no CloudFormation resource');
-      return stack.getLogicalId(element);
-    };
+    this.stateMachine = machine.stateMachine;
+    machine.acknowledge(
+      `arn:<AWS::Partition>:s3:::${props.bucketName}/*`,
+      "The Distributed Map writes its results under segment-scan-results/ (CDK grants the ResultWriter on the bucket's objects): objects of the import bucket only.",
+    );
     Validations.of(this.worker.role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName}/${SEGMENT_SCAN_PREFIX}/*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.bucketName}/${SEGMENT_SCAN_PREFIX}/*]`,
       reason:
         'The worker writes one member file per Segment under segment-scans/<segment>/<run>/, named at run time: objects under that prefix of the import bucket only, PutObject only.',
     });
-    const machine = logicalId(this.stateMachine.node.defaultChild);
-    const execution = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
-    const acknowledge = (resource: string, reason: string) =>
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
-        reason,
-      });
-    acknowledge(
-      `arn:<AWS::Partition>:s3:::${bucketName}/*`,
-      "The Distributed Map writes its results under segment-scan-results/ (CDK grants the ResultWriter on the bucket's objects): objects of the import bucket only.",
-    );
-    acknowledge(
-      `<${logicalId(this.worker.function.node.defaultChild)}.Arn>:*`,
-      "LambdaInvoke grants with Lambda's grantInvoke, which also names the function's versions and aliases (<arn>:*); they are versions of the segment function only, and the map invokes the unqualified function.",
-    );
-    acknowledge(
-      '*',
-      'Step Functions logging to CloudWatch Logs (logs:CreateLogDelivery and the other log-delivery actions) and X-Ray tracing (xray:PutTraceSegments...) take no resource-level permissions: AWS documents them on * only.',
-    );
-    for (const child of [`${execution}:*`, `${execution}/*:*`])
-      acknowledge(
-        child,
-        "A Distributed Map runs its batches as child executions of its own run: these are the executions of this state machine only, which it describes and stops (the map's own policy, written by CDK).",
-      );
   }
 }

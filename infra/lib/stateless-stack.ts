@@ -27,6 +27,7 @@ import { Channel } from '../../functions/core/journeys/schema-parts.ts';
 import { journeysWithMetrics } from '../../functions/core/outcomes/journey-counts.ts';
 import { metricsNamespace } from '../../functions/handlers/shared/observability.ts';
 import type { Env, EnvironmentConfig } from '../config.ts';
+import { AudienceRuns } from './audience-runs.ts';
 import { CairnFunction, type CairnFunctionProps, type FunctionName } from './cairn-function.ts';
 import { type ArnIn, CHANNEL_DEPLOYMENTS, type ChannelSettings, type FeedbackRule } from './channels.ts';
 import {
@@ -43,6 +44,7 @@ import { Observability, OUTCOME_WRITERS } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
 import { SegmentScan } from './segment-scan.ts';
 import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
+import type { TableWorkersProps } from './table-workers.ts';
 
 /** How long the work queues keep a message: an event may wait this long in the ingest queue during an outage. */
 const QUEUE_RETENTION_DAYS = 14;
@@ -99,6 +101,7 @@ export class StatelessStack extends Stack {
   readonly observability: Observability;
   readonly profileImport: ProfileImport;
   readonly segmentScan: SegmentScan;
+  readonly audienceRuns: AudienceRuns;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -303,10 +306,9 @@ export class StatelessStack extends Stack {
       logRemovalPolicy: removalPolicy,
     });
 
-    // The batch segment evaluation: a parallel Scan of the table, one Segment per worker (docs/audiences.md).
-    this.segmentScan = new SegmentScan(this, 'SegmentScan', {
+    // The state machines whose workers read the customer states, one Segment of a parallel Scan each.
+    const tableWorkers: TableWorkersProps = {
       prefix,
-      bucketName: importBucketNameOf(name, this.account, this.region),
       table,
       tableKey,
       shipped: props.shipped,
@@ -316,6 +318,17 @@ export class StatelessStack extends Stack {
       metricsNamespace: namespace,
       logRetention: config.retention.logs,
       logRemovalPolicy: removalPolicy,
+    };
+    // The batch segment evaluation (docs/audiences.md).
+    this.segmentScan = new SegmentScan(this, 'SegmentScan', {
+      ...tableWorkers,
+      bucketName: importBucketNameOf(name, this.account, this.region),
+    });
+    // Scheduled journeys and campaigns: a schedule per journey, a launcher and the run's Distributed Map.
+    this.audienceRuns = new AudienceRuns(this, 'AudienceRuns', {
+      ...tableWorkers,
+      ingestQueue: queues.ingest,
+      scheduleGroup: stateful.scheduleGroup,
     });
 
     // Lambda's own retries of an asynchronous invocation would only run a sweep the next one repeats anyway.

@@ -36,6 +36,20 @@ describe('cairn journeys with credentials but an endpoint it cannot reach', () =
     ]);
   });
 
+  it('says the same for the runs of a journey', async () => {
+    // Prepare
+    const { io, err } = memoryIo();
+
+    // Act
+    const code = await main(['journeys', 'runs', 'weekly-newsletter', '--env', 'dev'], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `cairn journeys: could not reach DynamoDB at ${endpoint}: ECONNREFUSED, nothing accepts connections there; check AWS_ENDPOINT_URL_DYNAMODB (${endpoint}), or unset it to use AWS`,
+    ]);
+  });
+
   it('explains a host that does not resolve (ENOTFOUND), wrapped as the SDK wraps it', () => {
     // Prepare: Node's error, as the SDK's HTTP handler passes it on
     const dns = Object.assign(new Error('getaddrinfo ENOTFOUND dynamodb.nowhere-1.amazonaws.com'), {

@@ -2,16 +2,14 @@ import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey-registry.ts';
 import { main } from '../../functions/cli/main.ts';
-import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
 import type { Journey } from '../../functions/core/journeys/schema.ts';
-import { CATALOG_MAX_AGE_MS, JourneyCatalogRefresher } from '../../functions/core/runtime/journey-catalog.ts';
+import { CATALOG_MAX_AGE_MS } from '../../functions/core/runtime/journey-catalog.ts';
 import { welcomeJourney } from '../contracts/journey-registry.contract.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
 import { useLocalAwsEnvironment } from '../support/local-aws-environment.ts';
-import { memoryIo } from './support.ts';
+import { deployedEnvironment, memoryIo } from './support.ts';
 
 const CART_DRAFT = journeyFromYaml(`
 id: cart
@@ -23,7 +21,6 @@ steps:
 `);
 
 let dynamo: LocalDynamo;
-let environments = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -34,19 +31,7 @@ afterAll(async () => {
 useLocalAwsEnvironment(() => dynamo.endpoint, { AWS_REGION: 'local' });
 
 /** A deployed environment: its table cairn-<env>, where a function bundling `journeys` has started. */
-async function environment(...journeys: Journey[]) {
-  const env = `t${process.pid}-${++environments}`;
-  const tableName = await dynamo.createTable(`cairn-${env}`);
-  const registry = new DynamoJourneyRegistry({ client: dynamo.documents, tableName });
-  const clock = { now: Date.now() };
-  const refresher = new JourneyCatalogRefresher({
-    bundled: new JourneyCatalog(journeys),
-    registry,
-    clock: () => clock.now,
-  });
-  await refresher.refreshIfStale();
-  return { env, tableName, registry, clock, refresher };
-}
+const environment = (...journeys: Journey[]) => deployedEnvironment(dynamo, ...journeys);
 
 async function cairn(...args: string[]) {
   const { io, out, err } = memoryIo();

@@ -1,7 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoJourneyRegistry } from '../../functions/adapters/dynamodb/journey-registry.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
+import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
+import type { Journey } from '../../functions/core/journeys/schema.ts';
+import { JourneyCatalogRefresher } from '../../functions/core/runtime/journey-catalog.ts';
+import type { LocalDynamo } from '../support/dynalite.ts';
 
 /** A CliIo that records what a command prints, for asserting on it. */
 export function memoryIo(): { io: CliIo; out: string[]; err: string[] } {
@@ -39,4 +44,24 @@ export function signUpEntry(userId: string) {
       traits: { email: `${userId}@example.com`, timezone: 'Europe/London' },
     }),
   };
+}
+
+let environments = 0;
+
+/**
+ * A deployed environment on a local DynamoDB: its table `cairn-<env>`, where a function bundling `journeys` has
+ * started (registered them), for the `cairn journeys` commands; its clock moves the function's refreshes.
+ */
+export async function deployedEnvironment(dynamo: LocalDynamo, ...journeys: Journey[]) {
+  const env = `t${process.pid}-${++environments}`;
+  const tableName = await dynamo.createTable(`cairn-${env}`);
+  const registry = new DynamoJourneyRegistry({ client: dynamo.documents, tableName });
+  const clock = { now: Date.now() };
+  const refresher = new JourneyCatalogRefresher({
+    bundled: new JourneyCatalog(journeys),
+    registry,
+    clock: () => clock.now,
+  });
+  await refresher.refreshIfStale();
+  return { env, tableName, registry, clock, refresher };
 }

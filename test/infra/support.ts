@@ -154,14 +154,15 @@ export class Resolver {
 
 export const FUNCTIONS: FunctionName[] = ['ingest', 'timers', 'deliver', 'feedback', 'unsubscribe', 'calls'];
 /**
- * Every function bundle: the runtime's, the profile import's (infra/lib/profile-import.ts) and the segment
- * scan's (infra/lib/segment-scan.ts).
+ * Every function bundle: the runtime's, the profile import's (infra/lib/profile-import.ts), the segment scan's
+ * (infra/lib/segment-scan.ts) and the scheduled runs' (infra/lib/audience-runs.ts).
  */
-export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import', 'segments'];
+export const BUNDLED: HandlerName[] = [...FUNCTIONS, 'import', 'segments', 'runs'];
 /** The construct paths of the functions that are not `<Name>Function` as the runtime's are. */
 const NESTED_FUNCTION_IDS: Partial<Record<HandlerName, string>> = {
   import: 'ProfileImportImportFunction',
   segments: 'SegmentScanSegmentsFunction',
+  runs: 'AudienceRunsRunsFunction',
 };
 
 const AssetTemplate = z.object({
@@ -188,4 +189,63 @@ export function bundlesOf(synthesized: Synthesized): Map<HandlerName, string> {
         return [name, join(synthesized.outdir, asset)];
       }),
   );
+}
+
+const PolicyStatement = z.object({
+  Effect: z.literal('Allow'),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.unknown(),
+  Condition: z.unknown().optional(),
+});
+/** An `AWS::IAM::Policy`'s properties: its statements and the roles it is attached to. */
+export const PolicyProperties = z.object({
+  PolicyDocument: z.object({ Statement: z.array(PolicyStatement) }),
+  Roles: z.array(z.object({ Ref: z.string() })),
+});
+
+/** A state machine's definition, with its states as the tests look at them. */
+export const StateMachineDefinition = z.object({
+  StartAt: z.string(),
+  States: z.record(z.string(), z.looseObject({ Type: z.string() })),
+});
+export type StateMachineDefinition = z.infer<typeof StateMachineDefinition>;
+
+/** As Resolver.name, and any other intrinsic (an Fn::Select in an execution ARN) as its JSON. */
+export function nameIn(resolver: Resolver, value: unknown): string {
+  const join = z.object({ 'Fn::Join': z.tuple([z.literal(''), z.array(z.unknown())]) }).safeParse(value);
+  if (join.success) return join.data['Fn::Join'][1].map((part) => nameIn(resolver, part)).join('');
+  try {
+    return resolver.name(value);
+  } catch {
+    return JSON.stringify(value);
+  }
+}
+
+/** The statements of the policies attached to the stateless stack's roles named `rolePrefix...`, as `action resource` lines. */
+export function allowedTo(synthesized: Synthesized, resolver: Resolver, rolePrefix: string): string[] {
+  return resourcesOf(synthesized.statelessTemplate, 'AWS::IAM::Policy')
+    .map(([, properties]) => PolicyProperties.parse(properties))
+    .filter((policy) => policy.Roles.some((role) => withoutHash(role.Ref).startsWith(rolePrefix)))
+    .flatMap((policy) => policy.PolicyDocument.Statement)
+    .flatMap((statement) => {
+      const resources = [statement.Resource].flat().map((resource) => nameIn(resolver, resource));
+      return [statement.Action]
+        .flat()
+        .flatMap((action) => resources.map((resource) => `${action} ${resource}`));
+    })
+    .sort();
+}
+
+/** The definition of the stateless stack's state machine whose logical id, without its hash, is `logicalId`. */
+export function definitionOf(
+  synthesized: Synthesized,
+  resolver: Resolver,
+  logicalId: string,
+): StateMachineDefinition {
+  const [[, properties] = ['', {}]] = resourcesOf(
+    synthesized.statelessTemplate,
+    'AWS::StepFunctions::StateMachine',
+  ).filter(([id]) => withoutHash(id) === logicalId);
+  const text = resolver.name(z.object({ DefinitionString: z.unknown() }).parse(properties).DefinitionString);
+  return StateMachineDefinition.parse(JSON.parse(text));
 }

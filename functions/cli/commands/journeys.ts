@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAudienceRunStore } from '../../adapters/dynamodb/audience-run-store.ts';
 import { DynamoJourneyRegistry } from '../../adapters/dynamodb/journey-registry.ts';
 import {
   effectiveStatus,
@@ -13,15 +14,19 @@ import type { JourneyRegistry, RegistryContents } from '../../core/ports/journey
 import { changeJourneyStatus } from '../../core/runtime/journey-status.ts';
 import type { CliIo } from '../io.ts';
 import { explainNetworkError } from '../network-errors.ts';
+import { columns, isRunFormat, printJourneyRuns } from './journey-runs.ts';
 
 export const journeysUsage = `Usage: cairn journeys list --env ENV [--table NAME] [--region R]
        cairn journeys history ID --env ENV [--table NAME] [--region R]
+       cairn journeys runs ID --env ENV [--format text|json] [--table NAME] [--region R]
        cairn journeys pause|resume|archive ID --env ENV [--reason TEXT] [--by NAME] [--table NAME] [--region R]
 
 Shows and changes the status of journeys in a deployed environment, without a redeploy. The functions honour
 a change within a minute. Every change is audited: who, when, the status before, and why.
   list            every journey the functions registered: the status that runs, the file's, the override
   history ID      the changes made to a journey, oldest first
+  runs ID         the runs of a scheduled journey or campaign, oldest first: due, started, completed, attempts,
+                  audience, entries (and how many as timers), skipped by reason
   pause ID        new entries refused, in-flight enrollments held
   resume ID       lifts a pause made here; a journey whose file says paused or draft stays so
   archive ID      final: new entries refused, in-flight enrollments end; to run it again, use a new id
@@ -30,6 +35,7 @@ a change within a minute. Every change is audited: who, when, the status before,
   --region R      the AWS region; default: the AWS SDK's (AWS_REGION, or your profile's)
   --reason TEXT   why, for the audit trail
   --by NAME       who, for the audit trail; default: your operating-system user name
+  --format F      runs only: text (default) or json
 AWS credentials come from the AWS SDK's default chain (AWS_PROFILE, environment variables, SSO...).
 Exit code: 0 done (or nothing to change), 1 refused or failed, 2 bad usage.`;
 
@@ -95,16 +101,6 @@ async function contentsKnowing(
   return undefined;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 async function list(registry: JourneyRegistry, tableName: string, io: CliIo): Promise<number> {
   const contents = await registry.load();
   const ids = knownIds(contents);
@@ -129,7 +125,7 @@ async function list(registry: JourneyRegistry, tableName: string, io: CliIo): Pr
     ]);
   }
   io.stdout(`Journeys in ${tableName}:`);
-  for (const line of table(rows)) io.stdout(`  ${line}`);
+  for (const line of columns(rows)) io.stdout(`  ${line}`);
   for (const problem of contents.problems) io.stderr(`${COMMAND}: ${problem}`);
   return 0;
 }
@@ -153,7 +149,7 @@ async function history(registry: JourneyRegistry, id: string, tableName: string,
     return 0;
   }
   io.stdout(`Status changes of ${id} in ${tableName}, oldest first:`);
-  for (const line of table(records.map(describeRecord))) io.stdout(`  ${line}`);
+  for (const line of columns(records.map(describeRecord))) io.stdout(`  ${line}`);
   return 0;
 }
 
@@ -203,15 +199,24 @@ export async function journeysCommand(args: string[], io: CliIo): Promise<number
       region: { type: 'string' },
       reason: { type: 'string' },
       by: { type: 'string' },
+      format: { type: 'string', default: 'text' },
     },
     strict: true,
   });
   const [subcommand, id, ...extra] = positionals;
   const action = StatusAction.safeParse(subcommand);
-  const wantsId = subcommand === 'history' || action.success;
+  const wantsId = subcommand === 'history' || subcommand === 'runs' || action.success;
   const known = subcommand === 'list' || wantsId;
   if (!known || (wantsId ? id === undefined || extra.length > 0 : id !== undefined)) {
-    io.stderr(`${COMMAND}: expected list, history ID, pause ID, resume ID or archive ID\n\n${journeysUsage}`);
+    io.stderr(
+      `${COMMAND}: expected list, history ID, runs ID, pause ID, resume ID or archive ID\n\n${journeysUsage}`,
+    );
+    return 2;
+  }
+  if (!isRunFormat(values.format) || (values.format !== 'text' && subcommand !== 'runs')) {
+    io.stderr(
+      `${COMMAND}: --format is text or json, for runs only, not "${values.format}"\n\n${journeysUsage}`,
+    );
     return 2;
   }
   if (values.env === undefined && values.table === undefined) {
@@ -234,6 +239,11 @@ export async function journeysCommand(args: string[], io: CliIo): Promise<number
     if (subcommand === 'list') return await list(registry, tableName, io);
     if (id === undefined) return 2; // unreachable: checked above; narrows the type
     if (subcommand === 'history') return await history(registry, id, tableName, io);
+    if (subcommand === 'runs') {
+      if (!(await contentsKnowing(registry, id, tableName, io))) return 1;
+      const runs = new DynamoAudienceRunStore({ client: DynamoDBDocumentClient.from(client), tableName });
+      return await printJourneyRuns(runs, id, tableName, values.format, io);
+    }
     if (!action.success) return 2;
     const request: StatusChange = {
       journeyId: id,

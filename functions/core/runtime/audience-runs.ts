@@ -1,23 +1,22 @@
-import { type AudienceMember, audienceRunPlanner } from '../audience-runs/plan.ts';
 import type { AudienceRunRecord } from '../audience-runs/record.ts';
+import { runnableJourney } from '../audience-runs/start.ts';
+import {
+  completeAudienceRun,
+  enterMembers,
+  openAudienceRun,
+  type RunTally,
+  runContext,
+} from '../audience-runs/steps.ts';
 import type { CompiledJourney } from '../engine/catalog.ts';
-import type { CustomerState } from '../engine/state.ts';
-import type { CustomerEvent } from '../events/index.ts';
 import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
 import type { AudienceRunStore } from '../ports/audience-run-store.ts';
 import type { CustomerScan } from '../ports/customer-scan.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import { resolveTimezone } from '../profile/profile.ts';
-import { asOf, membershipAt } from '../segments/evaluate.ts';
-import { isValidTimezone } from '../time/zoned.ts';
 import { nextRunAfter, runsStartingIn, type ScheduledRun } from '../triggers/schedule.ts';
 import { SWEEP_INTERVAL_MS } from './drive.ts';
 import type { CatalogSource } from './journey-catalog.ts';
-
-/** Entry events put on the ingest path per request: what one SQS SendMessageBatch (and PutEvents) takes. */
-export const ENTRY_BATCH = 10;
 
 export type AudienceRunPorts = {
   runs: AudienceRunStore;
@@ -37,86 +36,33 @@ export type AudienceRunPorts = {
 };
 
 /**
- * One run of a scheduled journey (the use case the simulator, the local stack and, on AWS, each batch of the
- * Distributed Map run): the audience resolved once, by the batch evaluation of segments (segments/evaluate.ts)
- * on each state as of now; each member given an entry input, at once on the ingest path or as a timer at
- * their local time (audience-runs/plan.ts); the run recorded before and after. A run already completed does
- * nothing; one that crashed is done again whole, and enrolls nobody twice: its entry inputs have the same ids,
- * ingest drops an event it applied, the timer store keeps one timer per id, and the customer's state
- * remembers the run that enrolled them.
+ * One run of a scheduled journey, in-process (the simulator and the local stack): the pieces of
+ * audience-runs/steps.ts one after the other, as the run's state machine runs them on AWS, where each page is
+ * a Segment of a parallel Scan handled by a Distributed Map's worker. The audience is resolved once, by the
+ * batch evaluation of segments (segments/evaluate.ts) on each state as of the run's start; each member is
+ * given an entry input, at once on the ingest path or as a timer at their local time (audience-runs/plan.ts);
+ * the run is recorded before and after. A run already completed does nothing; one that crashed is done again
+ * whole, and enrolls nobody twice: its entry inputs have the same ids, ingest drops an event it applied, the
+ * timer store keeps one timer per id, and the customer's state remembers the run that enrolled them.
  */
 export async function performAudienceRun(
   journey: CompiledJourney,
   scheduled: ScheduledRun,
   ports: AudienceRunPorts,
 ): Promise<AudienceRunRecord> {
-  const { schedule } = journey.journey.trigger;
-  if (!schedule) throw new Error(`journey ${journey.id} has no schedule trigger`);
-  const before = await ports.runs.get(journey.id, scheduled.run);
-  if (before?.completedAt !== undefined) return before;
-  const now = ports.now();
-  const record: AudienceRunRecord = {
-    journeyId: journey.id,
-    run: scheduled.run,
-    dueAt: scheduled.at,
-    startedAt: now,
-    attempts: (before?.attempts ?? 0) + 1,
-    audience: 0,
-    entries: 0,
-    timers: 0,
-    skipped: {},
-  };
-  await ports.runs.put(record);
-  const entryOf = audienceRunPlanner({ id: journey.id, schedule }, scheduled.run, now, ports.defaultTimezone);
-  const catalog = ports.catalogs.current();
-  let batch: CustomerEvent[] = [];
-  for await (const page of ports.customers.pages()) {
-    for (const state of page) {
-      const member = audienceMember(state, schedule.segment, catalog.segments, ports.lifecycle, now);
-      if (!member) continue;
-      record.audience++;
-      const entry = entryOf(member);
-      if (entry.kind === 'skip') {
-        record.skipped[entry.reason] = (record.skipped[entry.reason] ?? 0) + 1;
-        continue;
-      }
-      record.entries++;
-      if (entry.kind === 'later') {
-        await ports.timers.schedule(entry.timer);
-        record.timers++;
-        continue;
-      }
-      batch.push(entry.event);
-      if (batch.length >= ENTRY_BATCH) {
-        await ports.events.publish(batch);
-        batch = [];
-      }
-    }
-  }
-  if (batch.length > 0) await ports.events.publish(batch);
-  const done = { ...record, completedAt: ports.now() };
+  const opened = await openAudienceRun(journey.id, scheduled, ports);
+  if (opened.kind === 'completed') return opened.record;
+  const context = runContext(journey, opened.record, {
+    segments: ports.catalogs.current().segments,
+    lifecycle: ports.lifecycle,
+    defaultTimezone: ports.defaultTimezone,
+  });
+  const tallies: RunTally[] = [];
+  for await (const page of ports.customers.pages()) tallies.push(await enterMembers(page, context, ports));
+  const done = completeAudienceRun(opened.record, tallies, ports.now());
   await ports.runs.put(done);
   ports.observer?.observe({ type: 'audience-run', at: done.completedAt, record: done });
   return done;
-}
-
-/** The member a state is, when it is in the audience (the segment, or everyone) as of now. */
-function audienceMember(
-  state: CustomerState,
-  segment: string | undefined,
-  segments: Parameters<typeof membershipAt>[0],
-  lifecycle: LifecycleModel | undefined,
-  now: number,
-): AudienceMember | undefined {
-  if (segment !== undefined) {
-    const current = asOf(state, lifecycle, now);
-    if (!membershipAt(segments, current, now, lifecycle).includes(segment)) return undefined;
-  }
-  // The zone the delivery policies use (the profile's fallback chain), so that a run and quiet hours agree.
-  const zone = resolveTimezone(state.profile, '');
-  return zone.source !== 'default' && isValidTimezone(zone.zone)
-    ? { userId: state.userId, zone: zone.zone }
-    : { userId: state.userId };
 }
 
 /**
@@ -172,10 +118,10 @@ export class ScheduledRuns {
     this.checkedUpTo = Math.max(this.checkedUpTo, now);
     const done: AudienceRunRecord[] = [];
     for (const { journeyId, run } of due) {
-      const journey = this.ports.catalogs.current().latestOf(journeyId);
-      if (journey?.journey.status !== 'active') continue;
+      const runnable = runnableJourney(this.ports.catalogs.current(), journeyId);
+      if (!('journey' in runnable)) continue;
       try {
-        done.push(await performAudienceRun(journey, run, this.ports));
+        done.push(await performAudienceRun(runnable.journey, run, this.ports));
       } catch (error) {
         this.failed.set(`${journeyId}|${run.run}`, { journeyId, run });
         this.errors.push({

@@ -31,7 +31,7 @@ export type SweepReport = {
 
 export const DEFAULT_FIRE_CONCURRENCY = 8;
 
-/** Timers fired per sweep; the rest wait for the next minute (the report's `more` says so). */
+/** Timers fired per sweep; a caller with time left sweeps again (`sweepWhileDue`), else the next minute does. */
 export const SWEEP_LIMIT = 500;
 
 /**
@@ -71,4 +71,41 @@ export async function fireDueTimers(options: FireDueTimersOptions): Promise<Swee
     maxLagMs: lagsMs.reduce((max, lag) => Math.max(max, lag), 0),
     more: limit > 0 && batch.length >= limit,
   };
+}
+
+/** How long a caller may sweep: its time left, and how much of it to keep for the last sweep and the flush. */
+export type SweepBudget = { remainingMs: () => number; reserveMs: number };
+
+/** Several sweeps' reports as one, with how many sweeps ran. */
+export type SweepsReport = SweepReport & { sweeps: number };
+
+/**
+ * Sweeps again while timers remain due and the budget lasts, so that a backlog (a million members' entries due
+ * at 10:00 in one zone) is fired in one invocation rather than 500 a minute. A sweep with a failure ends it:
+ * failures are throttling or an outage more often than not, and the next minute's invocation tries again.
+ */
+export async function sweepWhileDue(
+  options: FireDueTimersOptions,
+  budget: SweepBudget,
+): Promise<SweepsReport> {
+  const total: SweepsReport = {
+    due: 0,
+    fired: 0,
+    failed: 0,
+    lagsMs: [],
+    maxLagMs: 0,
+    more: false,
+    sweeps: 0,
+  };
+  for (;;) {
+    const report = await fireDueTimers(options);
+    total.sweeps++;
+    total.due += report.due;
+    total.fired += report.fired;
+    total.failed += report.failed;
+    for (const lag of report.lagsMs) total.lagsMs.push(lag);
+    total.maxLagMs = Math.max(total.maxLagMs, report.maxLagMs);
+    total.more = report.more;
+    if (!report.more || report.failed > 0 || budget.remainingMs() < budget.reserveMs) return total;
+  }
 }

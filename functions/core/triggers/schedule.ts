@@ -5,7 +5,7 @@ import { Duration, SegmentId } from '../journeys/schema-parts.ts';
 import { localInstant } from '../time/calendar.ts';
 import { type Cron, cronDay, cronMinutesOfDay, parseCron } from '../time/cron.ts';
 import { parseDuration } from '../time/duration.ts';
-import { isValidTimezone } from '../time/zoned.ts';
+import { isValidTimezone, localClock } from '../time/zoned.ts';
 
 /**
  * The schedule trigger: the members of an audience (a segment, or everyone) enter at a time, once or
@@ -216,6 +216,29 @@ export function nextRunAfter(
     const [first] = runsStartingIn(schedule, after, after + days * DAY_MS);
     if (first || days >= horizonDays) return first;
   }
+}
+
+/**
+ * The zone whose wall clock a schedule's runs start on: the schedule's own, or, in local time, the first zone of
+ * the world (UTC+14, no daylight saving time), where each occurrence's run starts (`runStart`). EventBridge
+ * Scheduler evaluates a journey's schedule in this zone on AWS.
+ */
+export function runStartZone(schedule: CompiledSchedule): string {
+  return schedule.trigger.timezone === 'local' ? 'Pacific/Kiritimati' : schedule.trigger.timezone;
+}
+
+/**
+ * The run that starts at `instant`, as EventBridge Scheduler starts it on AWS (its scheduled time): the
+ * occurrence whose wall-clock date-time that instant is in `runStartZone`, or undefined when the instant is no
+ * run's start (before `start`, after `end`, or a time the Scheduler's expression names and the schedule does
+ * not). The run id is the occurrence's date-time, as `runsStartingIn` gives it locally; a time that exists twice
+ * when the clocks go back is one run, whichever of the two instants it starts at.
+ */
+export function runStartingAt(schedule: CompiledSchedule, instant: number): ScheduledRun | undefined {
+  const offsetMinutes = localClock(instant, runStartZone(schedule)).offset;
+  const wall = Math.floor((instant + offsetMinutes * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  if (occurrencesIn(schedule, wall, wall).length === 0) return undefined;
+  return { run: formatWall(wall), at: runStart(schedule, wall) };
 }
 
 /**

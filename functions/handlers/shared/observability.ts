@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { maskingReplacer, type PiiDisplay } from '../../core/diagnostics/mask.ts';
 
 /** The CloudWatch namespace of Cairn's metrics where no environment says otherwise (tests, the local stack). */
@@ -34,7 +35,7 @@ export function observability(service: string): Observability {
  * invocation flushed as one EMF document when it ends (also when it throws).
  */
 export function withObservability<Event, Result>(
-  handler: (event: Event) => Promise<Result>,
+  handler: (event: Event, context: Context) => Promise<Result>,
   { logger, metrics }: Observability,
 ) {
   return middy(handler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

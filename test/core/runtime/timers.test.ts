@@ -6,7 +6,7 @@ import type { TimerStore } from '../../../functions/core/ports/timer-store.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
 import { readProcessWrite } from '../../../functions/core/runtime/read-process-write.ts';
-import { fireDueTimers } from '../../../functions/core/runtime/timers.ts';
+import { fireDueTimers, sweepWhileDue } from '../../../functions/core/runtime/timers.ts';
 import { CONTRACT_T0 as T0, timer } from '../../contracts/timer-store.contract.ts';
 import { customerEvent, MINUTE } from '../../support/journeys.ts';
 import { type SampleSetup, sampleSetup } from './sample-states.ts';
@@ -273,5 +273,62 @@ describe('fireDueTimers through the engine (cart abandonment)', () => {
     // Assess
     expect(report).toMatchObject({ fired: 1, failed: 0 });
     expect(effects).toEqual([expect.objectContaining({ type: 'ignored', reason: 'duplicate-input' })]);
+  });
+});
+
+describe('sweepWhileDue', () => {
+  /** 1,200 timers due, and a sweeper of 500 a sweep whose time left is counted down by `spent` a sweep. */
+  async function backlog(spentPerSweepMs: number, failing: Set<string> = new Set()) {
+    const store = new InMemoryTimerStore();
+    for (let i = 0; i < 1_200; i++) await store.schedule(timer(`u${i}`, 'entry', T0 - i));
+    let remaining = 60_000;
+    const fired = new Set<string>();
+    const report = await sweepWhileDue(
+      {
+        timers: store,
+        now: T0,
+        limit: 500,
+        fire: async (t) => {
+          if (failing.has(t.userId)) throw new Error('throttled');
+          fired.add(t.userId);
+        },
+      },
+      {
+        remainingMs: () => {
+          remaining -= spentPerSweepMs;
+          return remaining;
+        },
+        reserveMs: 20_000,
+      },
+    );
+    return { report, fired, pending: store.size };
+  }
+
+  it('sweeps again while timers are due and time is left, firing a backlog of 1,200 in one call', async () => {
+    // Act
+    const { report, fired, pending } = await backlog(1_000);
+
+    // Assess
+    expect(report).toMatchObject({ sweeps: 3, due: 1_200, fired: 1_200, failed: 0, more: false });
+    expect(fired.size).toBe(1_200);
+    expect(pending).toBe(0);
+  });
+
+  it('stops when the time left falls under the reserve, leaving the rest for the next minute', async () => {
+    // Act: each sweep takes 25 s of the 60 s: after the first, 35 s are left (a second sweep), then 10 s.
+    const { report, pending } = await backlog(25_000);
+
+    // Assess
+    expect(report).toMatchObject({ sweeps: 2, fired: 1_000, more: true });
+    expect(pending).toBe(200);
+  });
+
+  it('stops after a sweep with a failure, which the next minute tries again', async () => {
+    // Act
+    const { report, pending } = await backlog(1_000, new Set(['u1199']));
+
+    // Assess
+    expect(report).toMatchObject({ sweeps: 1, fired: 499, failed: 1, more: true });
+    expect(pending).toBe(701);
   });
 });

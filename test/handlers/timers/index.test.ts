@@ -96,4 +96,22 @@ describe('timers handler', () => {
     expect(ports.sends.messages.length).toBeGreaterThan(0);
     expect(metrics.total('SendIntents')).toBe(ports.sends.messages.length);
   });
+
+  it.each([
+    ['sweeps on while its time lasts, firing a backlog of 600 waits in one invocation', 20_000, 600, 2],
+    ['leaves the rest for the next minute when its time left is under the reserve', 40_000, 500, 1],
+  ])('%s', async (_, reserveMs, fired, sweeps) => {
+    // Prepare: 600 sign-ups whose welcome waits all fall due; the context says 30 s are left.
+    let now = T0;
+    const ports = await memoryPorts({ now: () => now });
+    for (let i = 0; i < 600; i++) await ingest(JSON.stringify(signedUp(`usr_${i}`)), ports, `msg-${i}`);
+    now = T0 + DAY + 60_000;
+    const handler = timersHandler(async () => ports, observability('timers-test'), { reserveMs });
+
+    // Act
+    const report = await handler(scheduled(now), lambdaContext);
+
+    // Assess
+    expect(report).toMatchObject({ fired, sweeps, failed: 0, more: fired < 600 });
+  });
 });

@@ -15,7 +15,8 @@ import { BUNDLED, bundlesOf, removeOutput, type Synthesized, synthesize } from '
 
 const run = promisify(execFile);
 
-const LOADS_JOURNEYS: HandlerName[] = ['ingest', 'timers', 'deliver', 'calls'];
+/** The functions whose catalog reads the journey registry: the engine's, and the runs' (a paused journey's run is skipped). */
+const LOADS_JOURNEYS: HandlerName[] = ['ingest', 'timers', 'deliver', 'calls', 'runs'];
 /** The segment scan reads the segments and the lifecycle of the same configuration, but no journey registry. */
 const SHIPS_CONFIG: HandlerName[] = [...LOADS_JOURNEYS, 'segments'];
 

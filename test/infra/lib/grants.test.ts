@@ -7,6 +7,7 @@ import { UnsubscribeEnvironment } from '../../../functions/handlers/unsubscribe/
 import type { FunctionName } from '../../../infra/lib/cairn-function.ts';
 import { TABLE_KEY_ACTIONS } from '../../../infra/lib/grants.ts';
 import {
+  PolicyProperties,
   Resolver,
   removeOutput,
   resourcesOf,
@@ -28,16 +29,6 @@ const ENVIRONMENTS: Record<FunctionName, z.ZodObject> = {
   calls: RuntimeEnvironment,
 };
 
-const Statement = z.object({
-  Effect: z.literal('Allow'),
-  Action: z.union([z.string(), z.array(z.string())]),
-  Resource: z.unknown(),
-  Condition: z.unknown().optional(),
-});
-const PolicyProperties = z.object({
-  PolicyDocument: z.object({ Statement: z.array(Statement) }),
-  Roles: z.array(z.object({ Ref: z.string() })),
-});
 const FunctionProperties = z.object({
   Role: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
   Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }),
@@ -73,10 +64,10 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
   beforeAll(async () => {
     synthesized = await synthesize(env);
     resolver = new Resolver(synthesized);
-    // The profile import's and the segment scan's functions have their own exact-IAM tests
-    // (profile-import.test.ts, segment-scan.test.ts).
+    // The profile import's, the segment scan's and the scheduled runs' functions have their own exact-IAM tests
+    // (profile-import.test.ts, segment-scan.test.ts, audience-runs.test.ts).
     const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function')
-      .filter(([id]) => !id.startsWith('ProfileImport') && !id.startsWith('SegmentScan'))
+      .filter(([id]) => !['ProfileImport', 'SegmentScan', 'AudienceRuns'].some((own) => id.startsWith(own)))
       .map(([id, p]) => {
         const name = FUNCTIONS.find((fn) => withoutHash(id) === `${titled(fn)}Function`);
         if (!name) throw new Error(`unexpected function ${id}`);
@@ -186,8 +177,9 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
       .flatMap(([, p]) => PolicyProperties.parse(p).PolicyDocument.Statement)
       .filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
 
-    // Assess: the five functions with table access (ingest, timers, deliver, feedback, calls) and the segment scan's worker.
-    expect(keyStatements).toHaveLength(6);
+    // Assess: the five functions with table access (ingest, timers, deliver, feedback, calls), the segment scan's
+    // worker and the runs function.
+    expect(keyStatements).toHaveLength(7);
     for (const statement of keyStatements) {
       expect(statement.Condition).toEqual({
         StringEquals: {

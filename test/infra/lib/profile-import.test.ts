@@ -4,6 +4,8 @@ import * as z from 'zod';
 import { IMPORT_MAP, IMPORT_PREFIXES, IMPORT_RESULTS_PREFIX } from '../../../infra/lib/profile-import.ts';
 import { importBucketNameOf } from '../../../infra/lib/stateful-stack.ts';
 import {
+  allowedTo,
+  definitionOf,
   Resolver,
   removeOutput,
   resourcesOf,
@@ -11,16 +13,6 @@ import {
   synthesize,
   withoutHash,
 } from '../support.ts';
-
-const Statement = z.object({
-  Action: z.union([z.string(), z.array(z.string())]),
-  Effect: z.literal('Allow'),
-  Resource: z.unknown(),
-});
-const PolicyProperties = z.object({
-  PolicyDocument: z.object({ Statement: z.array(Statement) }),
-  Roles: z.array(z.object({ Ref: z.string() })),
-});
 
 const MapState = z.looseObject({
   Type: z.literal('Map'),
@@ -33,11 +25,6 @@ const MapState = z.looseObject({
     States: z.record(z.string(), z.looseObject({ Retry: z.array(z.looseObject({})) })),
   }),
 });
-const Definition = z.object({
-  StartAt: z.string(),
-  States: z.record(z.string(), z.looseObject({ Type: z.string() })),
-});
-
 describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
   let synthesized: Synthesized;
   let resolver: Resolver;
@@ -48,42 +35,6 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
     bucketName = importBucketNameOf(env as 'dev', resolver.account, resolver.region);
   }, 120_000);
   afterAll(() => removeOutput(synthesized));
-
-  /** The statements of the policies attached to a role of the stateless stack, as `action resource` lines. */
-  function allowed(rolePrefix: string): string[] {
-    return resourcesOf(synthesized.statelessTemplate, 'AWS::IAM::Policy')
-      .map(([, properties]) => PolicyProperties.parse(properties))
-      .filter((policy) => policy.Roles.some((role) => withoutHash(role.Ref).startsWith(rolePrefix)))
-      .flatMap((policy) => policy.PolicyDocument.Statement)
-      .flatMap((statement) => {
-        const actions = [statement.Action].flat();
-        const resources = [statement.Resource].flat().map(nameOf);
-        return actions.flatMap((action) => resources.map((resource) => `${action} ${resource}`));
-      })
-      .sort();
-  }
-
-  /** As Resolver.name, and any other intrinsic (an Fn::Select in an execution ARN) as its JSON. */
-  function nameOf(value: unknown): string {
-    const join = z.object({ 'Fn::Join': z.tuple([z.literal(''), z.array(z.unknown())]) }).safeParse(value);
-    if (join.success) return join.data['Fn::Join'][1].map(nameOf).join('');
-    try {
-      return resolver.name(value);
-    } catch {
-      return JSON.stringify(value);
-    }
-  }
-
-  function definition(): z.infer<typeof Definition> {
-    const [[, properties] = ['', {}]] = resourcesOf(
-      synthesized.statelessTemplate,
-      'AWS::StepFunctions::StateMachine',
-    );
-    const text = resolver.name(
-      z.object({ DefinitionString: z.unknown() }).parse(properties).DefinitionString,
-    );
-    return Definition.parse(JSON.parse(text));
-  }
 
   it('keeps the import bucket in the stateful stack: named, private, TLS only, sending its events to EventBridge, expiring files', () => {
     // Act
@@ -123,7 +74,7 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
 
   it('reads the object with a Distributed Map per reader, batching rows, bounded, failing on a failed batch after retries', () => {
     // Act
-    const { StartAt, States } = definition();
+    const { StartAt, States } = definitionOf(synthesized, resolver, 'ProfileImportStateMachine');
 
     // Assess
     expect(StartAt).toBe('ByFormat');
@@ -180,7 +131,7 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
 
   it('gives the state machine exactly what it calls: the bucket, the import function, its own child runs, logs and traces', () => {
     // Act
-    const statements = allowed('ProfileImportStateMachineRole');
+    const statements = allowedTo(synthesized, resolver, 'ProfileImportStateMachineRole');
 
     // Assess
     const execution = `arn:AWS::Partition:states:${resolver.region}:${resolver.account}:execution:`;
@@ -216,7 +167,7 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
 
   it('lets the import function send to the ingest queue and write its logs, nothing else, and tells it only the queue', () => {
     // Act
-    const statements = allowed('ProfileImportImportFunctionRole');
+    const statements = allowedTo(synthesized, resolver, 'ProfileImportImportFunctionRole');
     const [[, fn] = ['', {}]] = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function').filter(
       ([id]) => id.startsWith('ProfileImportImportFunction'),
     );
@@ -242,7 +193,7 @@ describe.each(['dev', 'prod'])('the profile import in %s', (env) => {
 
     // Assess
     expect(rules).toHaveLength(3);
-    expect(allowed('ProfileImportStateMachineEventsRole')).toEqual([
+    expect(allowedTo(synthesized, resolver, 'ProfileImportStateMachineEventsRole')).toEqual([
       'states:StartExecution ProfileImportStateMachine',
     ]);
     for (const [format, prefix] of Object.entries(IMPORT_PREFIXES)) {

@@ -3,28 +3,15 @@ import * as z from 'zod';
 import { SEGMENT_SCAN_MAP, SEGMENT_SCAN_RESULTS_PREFIX } from '../../../infra/lib/segment-scan.ts';
 import { importBucketNameOf } from '../../../infra/lib/stateful-stack.ts';
 import {
+  allowedTo,
+  definitionOf,
   Resolver,
   removeOutput,
   resourcesOf,
   type Synthesized,
   synthesize,
-  withoutHash,
 } from '../support.ts';
 
-const Statement = z.object({
-  Action: z.union([z.string(), z.array(z.string())]),
-  Effect: z.literal('Allow'),
-  Resource: z.unknown(),
-  Condition: z.unknown().optional(),
-});
-const PolicyProperties = z.object({
-  PolicyDocument: z.object({ Statement: z.array(Statement) }),
-  Roles: z.array(z.object({ Ref: z.string() })),
-});
-const Definition = z.object({
-  StartAt: z.string(),
-  States: z.record(z.string(), z.looseObject({ Type: z.string() })),
-});
 const MapState = z.looseObject({
   Type: z.literal('Map'),
   ItemsPath: z.string(),
@@ -48,44 +35,9 @@ describe.each(['dev', 'prod'])('the segment scan in %s', (env) => {
   }, 120_000);
   afterAll(() => removeOutput(synthesized));
 
-  /** The statements of the policies attached to a role of the stateless stack, as `action resource` lines. */
-  function allowed(rolePrefix: string): string[] {
-    return resourcesOf(synthesized.statelessTemplate, 'AWS::IAM::Policy')
-      .map(([, properties]) => PolicyProperties.parse(properties))
-      .filter((policy) => policy.Roles.some((role) => withoutHash(role.Ref).startsWith(rolePrefix)))
-      .flatMap((policy) => policy.PolicyDocument.Statement)
-      .flatMap((statement) => {
-        const actions = [statement.Action].flat();
-        const resources = [statement.Resource].flat().map(nameOf);
-        return actions.flatMap((action) => resources.map((resource) => `${action} ${resource}`));
-      })
-      .sort();
-  }
-
-  function nameOf(value: unknown): string {
-    const join = z.object({ 'Fn::Join': z.tuple([z.literal(''), z.array(z.unknown())]) }).safeParse(value);
-    if (join.success) return join.data['Fn::Join'][1].map(nameOf).join('');
-    try {
-      return resolver.name(value);
-    } catch {
-      return JSON.stringify(value);
-    }
-  }
-
-  function definition(): z.infer<typeof Definition> {
-    const [[, properties] = ['', {}]] = resourcesOf(
-      synthesized.statelessTemplate,
-      'AWS::StepFunctions::StateMachine',
-    ).filter(([id]) => id.startsWith('SegmentScan'));
-    const text = resolver.name(
-      z.object({ DefinitionString: z.unknown() }).parse(properties).DefinitionString,
-    );
-    return Definition.parse(JSON.parse(text));
-  }
-
   it('maps the Segment numbers 0..TotalSegments-1 of the run, one per batch, bounded, failing on a failed Segment', () => {
     // Act
-    const { StartAt, States } = definition();
+    const { StartAt, States } = definitionOf(synthesized, resolver, 'SegmentScanStateMachine');
 
     // Assess: the item source is the array the Plan state makes from the input's totalSegments.
     expect(StartAt).toBe('Plan');
@@ -142,7 +94,7 @@ describe.each(['dev', 'prod'])('the segment scan in %s', (env) => {
 
   it('gives the state machine exactly what it calls: the worker, the results prefix, its child runs, logs and traces', () => {
     // Act
-    const statements = allowed('SegmentScanStateMachineRole');
+    const statements = allowedTo(synthesized, resolver, 'SegmentScanStateMachineRole');
 
     // Assess
     const execution = `arn:AWS::Partition:states:${resolver.region}:${resolver.account}:execution:`;
@@ -177,7 +129,7 @@ describe.each(['dev', 'prod'])('the segment scan in %s', (env) => {
 
   it('lets the worker Scan the table (through its key), write member files and its logs, nothing else', () => {
     // Act
-    const statements = allowed('SegmentScanSegmentsFunctionRole');
+    const statements = allowedTo(synthesized, resolver, 'SegmentScanSegmentsFunctionRole');
     const [[, fn] = ['', {}]] = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function').filter(
       ([id]) => id.startsWith('SegmentScanSegmentsFunction'),
     );

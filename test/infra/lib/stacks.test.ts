@@ -133,9 +133,9 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const functions = resourcesOf(synthesized.statelessTemplate, 'AWS::Lambda::Function');
 
       // Assess
-      // The six of the runtime, the profile import's (profile-import.test.ts) and the segment scan's
-      // (segment-scan.test.ts).
-      expect(functions).toHaveLength(8);
+      // The six of the runtime, the profile import's (profile-import.test.ts), the segment scan's
+      // (segment-scan.test.ts) and the scheduled runs' (audience-runs.test.ts).
+      expect(functions).toHaveLength(9);
       for (const [, properties] of functions) {
         expect(properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -149,12 +149,15 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       ]);
       expect(groups.sort()).toEqual(
         [
+          'audience-run',
+          'audience-run-start',
           'calls',
           'deliver',
           'feedback',
           'import',
           'import-profiles',
           'ingest',
+          'runs',
           'segment-scan',
           'segments',
           'timers',
@@ -169,12 +172,15 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       const expected = String(Math.max(synthesized.config.retention.eventArchiveDays, 14));
 
       // Act
-      // The segment scan ships the configuration too, but reads states and takes no events.
+      // The segment scan and the runs function ship the configuration too, but read states and take no events.
       const pastDays = functions.flatMap(([id, p]) => {
         const variables = z
           .object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }).optional() })
           .parse(p).Environment?.Variables;
-        return variables && 'CAIRN_CONFIG_DIR' in variables && !id.startsWith('SegmentScan')
+        return variables &&
+          'CAIRN_CONFIG_DIR' in variables &&
+          !id.startsWith('SegmentScan') &&
+          !id.startsWith('AudienceRuns')
           ? [variables.CAIRN_EVENT_PAST_DAYS]
           : [];
       });
@@ -278,7 +284,9 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
 
     it('sweeps timers each minute with the envelope the timers handler parses', () => {
       // Prepare
-      const [schedule] = resourcesOf(synthesized.statelessTemplate, 'AWS::Scheduler::Schedule');
+      const [schedule] = resourcesOf(synthesized.statelessTemplate, 'AWS::Scheduler::Schedule').filter(
+        ([, properties]) => properties.Name === `cairn-${env}-timer-sweep`,
+      );
       const Target = z.object({
         Arn: z.unknown(),
         Input: z.string(),
