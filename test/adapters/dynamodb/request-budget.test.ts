@@ -53,12 +53,14 @@ describe('DynamoDB requests per input through read-process-write', () => {
     // Assess
     expect(result.effects.filter((e) => e.type !== 'ignored')).toEqual([]);
     expect(dynamo.counter.take()).toEqual({
-      byOperation: { GetItem: 1, PutItem: 1 },
+      byOperation: { Query: 1, PutItem: 1 },
       errors: {},
       reads: 1,
       writes: 1,
       // One strongly consistent read of up to 4 KB, one write of up to 1 KB.
       capacityUnits: 2,
+      readUnits: 1,
+      writeUnits: 1,
     });
     expect(itemSize(stateItem(result.state, 2))).toBeLessThanOrEqual(WRITE_UNIT_BYTES);
   });
@@ -76,7 +78,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
 
     // Assess
     expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { GetItem: 1, PutItem: 1 },
+      byOperation: { Query: 1, PutItem: 1 },
       reads: 1,
       writes: 1,
     });
@@ -95,7 +97,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
 
     // Assess
     expect(again.written).toBe(false);
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 1 }, reads: 1, writes: 0 });
+    expect(dynamo.counter.take()).toMatchObject({ byOperation: { Query: 1 }, reads: 1, writes: 0 });
   });
 
   it('costs one more read and write, and one failed conditional write, when two events of a customer race', async () => {
@@ -110,7 +112,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
     // Assess
     expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
     expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { GetItem: 3, PutItem: 3 },
+      byOperation: { Query: 3, PutItem: 3 },
       errors: { ConditionalCheckFailedException: 1 },
     });
     expect((await store.load('ana'))?.version).toBe(3);
