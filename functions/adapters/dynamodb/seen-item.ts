@@ -28,9 +28,11 @@ export const SEEN_FROM_ATTRIBUTE = 'sf';
 
 /**
  * Fingerprints the state item may hold beyond the seen item before a save flushes them into it, whatever
- * their size: about 7 bytes each stored, so at most about 0.45 KB of the state item.
+ * their size: about 7 bytes each stored, so at most about 0.22 KB of the state item. With FLUSH_MIN_PRINTS,
+ * chosen by `npm run bench -- cost` (docs/deploy.md): 32 and 8 wrote 6,665 units where 64 and 16 wrote 6,727
+ * and 16 and 4 wrote 6,789, for the same 2,721 events.
  */
-export const FLUSH_AT_PRINTS = 64;
+export const FLUSH_AT_PRINTS = 32;
 
 /** What one fingerprint adds to the stored state, about: 54 random bits, deflated (docs/data-model.md). */
 export const STORED_PRINT_BYTES = 7;
@@ -40,7 +42,7 @@ export const STORED_PRINT_BYTES = 7;
  * flush writes the seen item (up to 2 KB, 2 units, at 90 days of a busy customer), which only pays when the
  * state's writes after it save a unit each for as many inputs.
  */
-export const FLUSH_MIN_PRINTS = 16;
+export const FLUSH_MIN_PRINTS = 8;
 
 const SEEN_FORMAT = 1;
 
