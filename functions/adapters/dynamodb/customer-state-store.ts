@@ -157,7 +157,10 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     if (stateRaw === undefined) return undefined;
     const seenRaw = items.find((item) => SortKey.parse(item)[SORT_KEY] === SEEN_SORT_KEY);
     const parsed = StateItem.parse(stateRaw);
-    const stored = storedState(stateRaw);
+    const stored = {
+      state: decodeState(parsed[STATE_ATTRIBUTES.state]),
+      version: parsed[STATE_ATTRIBUTES.version],
+    };
     const seenItem = seenRaw === undefined ? undefined : SeenItem.parse(seenRaw);
     const item = seenItem === undefined ? undefined : decodeSeen(seenItem.s);
     const applied = mergeSeen(stored.state.seen, item, parsed[SEEN_FROM_ATTRIBUTE]);
