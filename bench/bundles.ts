@@ -26,7 +26,7 @@ const FLOORS = [
 const FUNCTION_FLOORS: Record<HandlerName, string> = {
   ingest: 'bench/floors/engine.ts',
   timers: 'bench/floors/engine.ts',
-  feedback: 'bench/floors/engine.ts',
+  feedback: 'bench/floors/feedback.ts',
   deliver: 'bench/floors/deliver.ts',
   calls: 'bench/floors/calls.ts',
   unsubscribe: 'bench/floors/unsubscribe.ts',

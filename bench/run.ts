@@ -12,6 +12,7 @@ import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { audienceRunFanOut, audienceRunSegment } from './audience-runs.ts';
 import { functionBundles } from './bundles.ts';
+import { costPerMillionEvents } from './cost.ts';
 import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
 import { writeMillionEvents } from './million-events.ts';
@@ -95,7 +96,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|simulate|import|segments|report|report-page|runs` runs only those figures.
+// `npm run bench -- engine|local|bundles|cost|simulate|import|segments|report|report-page|runs` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineThroughput(false);
@@ -103,6 +104,7 @@ if (only === undefined || only === 'engine') {
 }
 if (only === undefined || only === 'local') await localStackIngest();
 if (only === undefined || only === 'bundles') await functionBundles();
+if (only === undefined || only === 'cost') await costPerMillionEvents();
 if (only === undefined || only === 'simulate') await millionEventSimulation();
 if (only === undefined || only === 'import') await importThroughput();
 if (only === undefined || only === 'segments') await segmentEvaluation();

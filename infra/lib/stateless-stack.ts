@@ -215,10 +215,11 @@ export class StatelessStack extends Stack {
       fn.setting('CAIRN_JOURNEY_METRICS', String(config.journeyMetrics));
     }
     // A suppression is written to the address's item and copied into the state of every customer holding the
-    // address, found through the address indexes (DynamoPolicyStore.suppress).
+    // address, found through the address indexes (DynamoPolicyStore.suppress); a holder's state is read with
+    // its seen item in one Query (DynamoCustomerStateStore.load).
     const addressIndexes = Object.values(ADDRESS_INDEXES).map((index) => index.indexName);
     functions.feedback
-      .use(tableGrant(table, tableKey, ['GetItem', 'PutItem'], addressIndexes))
+      .use(tableGrant(table, tableKey, ['PutItem', 'Query'], addressIndexes))
       .use(queueGrant('CAIRN_INGEST_QUEUE_URL', queues.ingest));
     functions.unsubscribe
       .use(unsubscribeSecretGrant(stateful.unsubscribeKeys))

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CustomerState } from '../../core/engine/state.ts';
 import type { SuppressionReason } from '../../core/policies/config.ts';
@@ -12,6 +12,20 @@ import type {
 import type { StateWithSuppressions } from '../../core/ports/state-with-suppressions.ts';
 import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
 import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
+import { itemSize, writeUnits } from './item-size.ts';
+import {
+  decodeSeen,
+  encodeSeen,
+  mergeSeen,
+  planSeen,
+  SEEN_FROM_ATTRIBUTE,
+  SEEN_SORT_KEY,
+  type SeenAsLoaded,
+  type SeenDays,
+  SeenItem,
+  type SeenPlan,
+  STORED_PRINT_BYTES,
+} from './seen-item.ts';
 import { decodeState, encodeState } from './state-codec.ts';
 import { parseSuppression, suppressionKey } from './suppression-item.ts';
 import { ADDRESS_INDEXES, customerKeys, PARTITION_KEY, SORT_KEY } from './table.ts';
@@ -23,14 +37,19 @@ export const STATE_ATTRIBUTES = { version: 'v', state: 's' } as const;
 const StateItem = z.object({
   [STATE_ATTRIBUTES.version]: z.number().int().positive(),
   [STATE_ATTRIBUTES.state]: z.instanceof(Uint8Array),
+  [SEEN_FROM_ATTRIBUTE]: z.number().int().optional(),
 });
 
 export type DynamoCustomerStateStoreOptions = { client: DynamoDBDocumentClient; tableName: string };
 
-/** The item that holds a customer's state at a version, as written. Exported for size measurements. */
+/**
+ * The item that holds a customer's state at a version, as written; with `seenFrom`, its `seen` holds only the
+ * fingerprints beyond the seen item's days from `seenFrom` on (seen-item.ts). Exported for size measurements.
+ */
 export function stateItem(
   state: CustomerState,
   version: number,
+  seenFrom?: number,
 ): Record<string, string | number | Uint8Array> {
   const { email, phone } = state.profile;
   return {
@@ -38,6 +57,7 @@ export function stateItem(
     [SORT_KEY]: customerKeys.state,
     [STATE_ATTRIBUTES.version]: version,
     [STATE_ATTRIBUTES.state]: encodeState(state),
+    ...(seenFrom === undefined ? {} : { [SEEN_FROM_ATTRIBUTE]: seenFrom }),
     // Outside the compressed state, for the address indexes (table.ts).
     ...(email === undefined ? {} : { [ADDRESS_INDEXES.email.attribute]: email }),
     ...(phone === undefined ? {} : { [ADDRESS_INDEXES.phone.attribute]: phone }),
@@ -48,7 +68,15 @@ function stateKey(userId: string) {
   return { [PARTITION_KEY]: customerKeys.partition(userId), [SORT_KEY]: customerKeys.state };
 }
 
-/** A customer state item as read (GetItem, BatchGetItem, a Scan): parsed, then its state decoded. */
+function seenKey(userId: string) {
+  return { [PARTITION_KEY]: customerKeys.partition(userId), [SORT_KEY]: SEEN_SORT_KEY };
+}
+
+/**
+ * A customer state item as read (GetItem, BatchGetItem, a Scan): parsed, then its state decoded. Its `seen`
+ * is the state item's part only: `load` adds the seen item's (seen-item.ts); a Scan, which reads no seen item,
+ * gives states for reading, not for saving.
+ */
 export function storedState(raw: Record<string, unknown>): StoredCustomerState {
   const item = StateItem.parse(raw);
   return { state: decodeState(item[STATE_ATTRIBUTES.state]), version: item[STATE_ATTRIBUTES.version] };
@@ -59,17 +87,25 @@ const Page = z.object({
   Items: z.array(z.record(z.string(), z.unknown())).optional(),
   LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
 });
+const SortKey = z.object({ [SORT_KEY]: z.string() });
+
+/** Loads whose save has not come: a load with no save (an input seen before) must not keep memory growing. */
+const LOADS_KEPT = 1024;
 
 /**
- * Customer states in DynamoDB: one item per customer (pk `USER#<userId>`, sk `STATE`) holding the compressed
- * state and a numeric version. A load is one strongly consistent GetItem (a stale read would only cost a failed
- * write and a retry, which costs more than the consistent read); a save is one PutItem conditional on the
- * version that was read. The profile's addresses are also plain attributes of the item, indexed, so that the
- * customers holding an address can be found (`holdersOf`).
+ * Customer states in DynamoDB: per customer a state item (pk `USER#<userId>`, sk `STATE`) holding the
+ * compressed state and a numeric version, and beside it the seen item (sk `STATE#SEEN`) holding the older part
+ * of the state's remembered inputs (seen-item.ts). A load is one strongly consistent Query of both (a stale
+ * read would only cost a failed write and a retry, which costs more than the consistent read); a save is one
+ * PutItem of the state item conditional on the version that was read, and now and then first one of the seen
+ * item, conditional on its own. The profile's addresses are also plain attributes of the state item, indexed,
+ * so that the customers holding an address can be found (`holdersOf`).
  */
 export class DynamoCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /** What each load read of the seen item, by user id and state version, for its save. */
+  private readonly loads = new Map<string, SeenAsLoaded>();
 
   constructor(options: DynamoCustomerStateStoreOptions) {
     this.client = options.client;
@@ -78,40 +114,96 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
 
   async load(userId: string): Promise<StoredCustomerState | undefined> {
     const output = await this.client.send(
-      new GetCommand({
+      new QueryCommand({
         TableName: this.tableName,
-        Key: stateKey(userId),
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :state)',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': customerKeys.partition(userId), ':state': customerKeys.state },
         ConsistentRead: true,
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    return output.Item ? storedState(output.Item) : undefined;
+    return this.assemble(userId, Page.parse(output).Items ?? []);
   }
 
-  /** The state and the addresses' suppression items in one BatchGetItem (strongly consistent). */
+  /** The state, its seen item and the addresses' suppression items in one BatchGetItem (strongly consistent). */
   async loadWithSuppressions(
     userId: string,
     addresses: readonly string[],
   ): Promise<{ stored: StoredCustomerState | undefined; suppressed: [string, SuppressionReason][] }> {
-    const unique = [...new Set(addresses)].slice(0, BATCH_GET_LIMIT - 1);
-    const items = await batchGet([stateKey(userId), ...unique.map(suppressionKey)], {
+    const unique = [...new Set(addresses)].slice(0, BATCH_GET_LIMIT - 2);
+    const items = await batchGet([stateKey(userId), seenKey(userId), ...unique.map(suppressionKey)], {
       client: this.client,
       tableName: this.tableName,
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
       backoff: jitteredBackoff(),
     });
-    let stored: StoredCustomerState | undefined;
     const suppressed: [string, SuppressionReason][] = [];
+    const customer: Record<string, unknown>[] = [];
     for (const item of items) {
       const suppression = parseSuppression(item);
       if (suppression) suppressed.push(suppression);
-      else stored = storedState(item);
+      else customer.push(item);
     }
-    return { stored, suppressed };
+    return { stored: this.assemble(userId, customer), suppressed };
+  }
+
+  /** The state item and the seen item as one state, remembering what was read of the seen item for the save. */
+  private assemble(
+    userId: string,
+    items: readonly Record<string, unknown>[],
+  ): StoredCustomerState | undefined {
+    const stateRaw = items.find((item) => SortKey.parse(item)[SORT_KEY] === customerKeys.state);
+    if (stateRaw === undefined) return undefined;
+    const seenRaw = items.find((item) => SortKey.parse(item)[SORT_KEY] === SEEN_SORT_KEY);
+    const parsed = StateItem.parse(stateRaw);
+    const stored = {
+      state: decodeState(parsed[STATE_ATTRIBUTES.state]),
+      version: parsed[STATE_ATTRIBUTES.version],
+    };
+    const seenItem = seenRaw === undefined ? undefined : SeenItem.parse(seenRaw);
+    const item = seenItem === undefined ? undefined : decodeSeen(seenItem.s);
+    const applied = mergeSeen(stored.state.seen, item, parsed[SEEN_FROM_ATTRIBUTE]);
+    this.remember(userId, stored.version, { item, version: seenItem?.v, applied });
+    return applied === undefined ? stored : { ...stored, state: { ...stored.state, seen: applied } };
+  }
+
+  private remember(userId: string, version: number, loaded: SeenAsLoaded): void {
+    if (this.loads.size >= LOADS_KEPT) {
+      const oldest = this.loads.keys().next().value;
+      if (oldest !== undefined) this.loads.delete(oldest);
+    }
+    this.loads.set(`${version} ${userId}`, loaded);
   }
 
   async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
     const version = (expectedVersion ?? 0) + 1;
+    const key = `${expectedVersion} ${state.userId}`;
+    const loaded = expectedVersion === undefined ? undefined : this.loads.get(key);
+    this.loads.delete(key);
+    const itemOf = (plan: SeenPlan) => stateItem({ ...state, seen: plan.stored }, version, plan.from);
+    let measured: { plan: SeenPlan; item: Record<string, string | number | Uint8Array> } | undefined;
+    const plan = planSeen(state.seen, loaded, (kept, prints) => {
+      measured = { plan: kept, item: itemOf(kept) };
+      const size = itemSize(measured.item);
+      return writeUnits(size) > writeUnits(size - prints * STORED_PRINT_BYTES);
+    });
+    if (
+      plan.flush &&
+      !(await this.putConditionally(seenItemOf(state.userId, plan.flush), plan.flush.expectedVersion))
+    )
+      return { ok: false, reason: 'conflict' };
+    const written = measured?.plan === plan ? measured.item : itemOf(plan);
+    return (await this.putConditionally(written, expectedVersion))
+      ? { ok: true, version }
+      : { ok: false, reason: 'conflict' };
+  }
+
+  /** Puts an item when its stored version is `expectedVersion` (absent: when there is none); false if not. */
+  private async putConditionally(
+    item: Record<string, unknown>,
+    expectedVersion: number | undefined,
+  ): Promise<boolean> {
     const condition =
       expectedVersion === undefined
         ? { ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }
@@ -124,14 +216,14 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: stateItem(state, version),
+          Item: item,
           ...condition,
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      return { ok: true, version };
+      return true;
     } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return { ok: false, reason: 'conflict' };
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -161,4 +253,16 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     } while (start);
     return holders;
   }
+}
+
+/** The seen item of a flush, at the version after the one it was read at. */
+function seenItemOf(
+  userId: string,
+  flush: { seen: SeenDays; expectedVersion: number | undefined },
+): Record<string, unknown> {
+  return {
+    ...seenKey(userId),
+    [STATE_ATTRIBUTES.version]: (flush.expectedVersion ?? 0) + 1,
+    [STATE_ATTRIBUTES.state]: encodeSeen(flush.seen),
+  };
 }

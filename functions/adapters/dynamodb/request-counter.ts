@@ -18,6 +18,9 @@ export type RequestCounts = {
   writes: number;
   /** Capacity units reported by DynamoDB, for requests that asked for them and succeeded. */
   capacityUnits: number;
+  /** Of those, the units of reads and of writes, billed at different prices (bench/cost.ts). */
+  readUnits: number;
+  writeUnits: number;
 };
 
 /**
@@ -41,8 +44,12 @@ export class RequestCounter {
           const result = await next(args);
           const parsed = WithCapacity.safeParse(result.output);
           const consumed = parsed.success ? parsed.data.ConsumedCapacity : undefined;
-          for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
-            this.counts.capacityUnits += c.CapacityUnits ?? 0;
+          for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+            const units = c.CapacityUnits ?? 0;
+            this.counts.capacityUnits += units;
+            if (READS.has(operation)) this.counts.readUnits += units;
+            if (WRITES.has(operation)) this.counts.writeUnits += units;
+          }
           return result;
         } catch (error: unknown) {
           const name = error instanceof Error ? error.name : 'Unknown';
@@ -72,5 +79,5 @@ export class RequestCounter {
 }
 
 function emptyCounts(): RequestCounts {
-  return { byOperation: {}, errors: {}, reads: 0, writes: 0, capacityUnits: 0 };
+  return { byOperation: {}, errors: {}, reads: 0, writes: 0, capacityUnits: 0, readUnits: 0, writeUnits: 0 };
 }

@@ -53,15 +53,37 @@ describe('DynamoDB requests per input through read-process-write', () => {
     // Assess
     expect(result.effects.filter((e) => e.type !== 'ignored')).toEqual([]);
     expect(dynamo.counter.take()).toEqual({
-      byOperation: { GetItem: 1, PutItem: 1 },
+      byOperation: { Query: 1, PutItem: 1 },
       errors: {},
       reads: 1,
       writes: 1,
       // One strongly consistent read of up to 4 KB, one write of up to 1 KB.
       capacityUnits: 2,
+      readUnits: 1,
+      writeUnits: 1,
     });
     expect(itemSize(stateItem(result.state, 2))).toBeLessThanOrEqual(WRITE_UNIT_BYTES);
   });
+
+  it('costs 1 read unit and about 1 write unit per event of a customer remembering 150 inputs of the window', async () => {
+    // Prepare: 150 events an hour apart, all within the 90-day window; their fingerprints alone are 1 KB.
+    const store = await storeWithAna();
+    const viewedAt = (i: number) => T0 + (i + 1) * 60 * MINUTE;
+    const viewed = (i: number) => customerEvent('Product Viewed', 'ana', viewedAt(i), { productId: `p${i}` });
+    for (let i = 0; i < 150; i++) await run(store, { kind: 'event', event: viewed(i) }, viewedAt(i));
+    dynamo.counter.take();
+
+    // Act: 32 more, as many as the state item holds beyond the seen item before a flush.
+    for (let i = 150; i < 182; i++) await run(store, { kind: 'event', event: viewed(i) }, viewedAt(i));
+
+    // Assess: one Query (state and seen item, 1 unit) and one state write of 1 unit each, plus at most one
+    // flush of the seen item (182 fingerprints, about 1.3 KB: 2 units) and its PutItem.
+    const counts = dynamo.counter.take();
+    expect(counts.byOperation.Query).toBe(32);
+    expect(counts.readUnits).toBe(32);
+    expect(counts.byOperation.PutItem).toBeLessThanOrEqual(33);
+    expect(counts.writeUnits).toBeLessThanOrEqual(34);
+  }, 60_000);
 
   it('costs 1 read and 1 write for the first event of a customer never seen', async () => {
     // Prepare
@@ -76,7 +98,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
 
     // Assess
     expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { GetItem: 1, PutItem: 1 },
+      byOperation: { Query: 1, PutItem: 1 },
       reads: 1,
       writes: 1,
     });
@@ -95,7 +117,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
 
     // Assess
     expect(again.written).toBe(false);
-    expect(dynamo.counter.take()).toMatchObject({ byOperation: { GetItem: 1 }, reads: 1, writes: 0 });
+    expect(dynamo.counter.take()).toMatchObject({ byOperation: { Query: 1 }, reads: 1, writes: 0 });
   });
 
   it('costs one more read and write, and one failed conditional write, when two events of a customer race', async () => {
@@ -110,7 +132,7 @@ describe('DynamoDB requests per input through read-process-write', () => {
     // Assess
     expect(results.map((r) => r.attempts).sort()).toEqual([1, 2]);
     expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { GetItem: 3, PutItem: 3 },
+      byOperation: { Query: 3, PutItem: 3 },
       errors: { ConditionalCheckFailedException: 1 },
     });
     expect((await store.load('ana'))?.version).toBe(3);

@@ -41,6 +41,8 @@ describe('RequestCounter', () => {
       writes: 2,
       // The put and the consistent get asked for their capacity (1 unit each); the others did not.
       capacityUnits: 2,
+      readUnits: 1,
+      writeUnits: 1,
     });
     expect(counter.snapshot()).toEqual({
       byOperation: {},
@@ -48,6 +50,8 @@ describe('RequestCounter', () => {
       reads: 0,
       writes: 0,
       capacityUnits: 0,
+      readUnits: 0,
+      writeUnits: 0,
     });
   });
 

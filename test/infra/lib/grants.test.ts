@@ -146,7 +146,7 @@ describe.each(['dev', 'staging', 'prod'])('the functions of the %s environment',
       ],
       feedback: [
         ...logs('feedback'),
-        ...table('GetItem', 'PutItem'),
+        ...table('PutItem', 'Query'),
         ...indexes,
         ...sendTo('IngestQueue'),
         ...consume('FeedbackQueue'),
