@@ -1,40 +1,22 @@
-import type { AudienceRunRecord } from '../audience-runs/record.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { EngineInput } from '../engine/engine.ts';
 import { isWaitTimer, type SendIntent } from '../engine/state.ts';
-import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
+import type { DeliveryOutcome } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
 import { runOf } from '../triggers/schedule.ts';
+import type { EnrollmentRecord, JourneyCounters, MessageRecord, RunTally, StepCounters } from './records.ts';
 
-export type MessageRecord = {
-  messageId: string;
-  userId: string;
-  journeyId: string;
-  journeyVersion: string;
-  stepId: string;
-  channels: string[];
-  channel: string | null;
-  template: string;
-  category: string;
-  tags: string[];
-  priority: string;
-  variant: string | null;
-  /** When the intent was made; `at` is when its final outcome was decided. */
-  intendedAt: string;
-  at: string;
-  status: DeliveryStatus;
-  reason: string;
-  rule: string | null;
-  /** With DEFERRED (a send still held when the simulation ended): when it would be tried again. */
-  until: string | null;
-  notes: string[];
-  /** Channels of the preference that were not used, and why, e.g. `push: no_opt_in`. */
-  passedOver: string[];
-  deferrals: number;
-};
+export type {
+  EnrollmentRecord,
+  GoalGroup,
+  JourneyCounters,
+  MessageRecord,
+  RunTally,
+  StepCounters,
+} from './records.ts';
 
 /** A call step's call: how many attempts were made, and what the enrollment took from it. */
 export type CallRecord = {
@@ -52,56 +34,7 @@ export type CallRecord = {
   saved: string[];
 };
 
-export type EnrollmentRecord = {
-  enrollmentId: string;
-  userId: string;
-  journeyId: string;
-  version: string;
-  enteredAt: string;
-  holdout: boolean;
-  variant: string | null;
-  exitedAt: string | null;
-  exitReason: string | null;
-  goalReachedAt: string | null;
-  /** The goal event's id, and its revenue when it carried one (several enrollments may share one order). */
-  goalEventId: string | null;
-  goalRevenue: number | null;
-  goalCurrency: string | null;
-  /** Where it is waiting when the simulation ends, if it is. */
-  waitingAt: string | null;
-};
-
 type Counter = Record<string, number>;
-export type StepCounters = {
-  entered: number;
-  waiting: number;
-  outcomes: Counter;
-  sentByChannel: Counter;
-  withheld: Counter;
-};
-export type GoalGroup = { entered: number; reached: number };
-export type JourneyCounters = {
-  entered: number;
-  /** Final outcomes of the journey's messages by `STATUS:reason`, and notes such as missing_timezone. */
-  outcomes: Counter;
-  notes: Counter;
-  /** Every time a send was held (DEFERRED), by reason; the message's final outcome is in outcomes. */
-  held: Counter;
-  notEntered: Counter;
-  exited: Counter;
-  goalReached: number;
-  goalByGroup: Record<string, GoalGroup>;
-  steps: Record<string, StepCounters>;
-};
-
-/** One run of a scheduled journey: its record (once it completed) and the entries the engine took or refused. */
-export type RunTally = {
-  journeyId: string;
-  run: string;
-  record?: AudienceRunRecord;
-  entered: number;
-  notEntered: Counter;
-};
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const bump = (counter: Counter, key: string) => {
@@ -123,11 +56,13 @@ export class Tally {
   /** The runs of scheduled journeys: each run's record, and what the engine made of its entries. */
   readonly runs = new Map<string, RunTally>();
 
+  /** The journeys counted: their declared steps order the counters (simulate/counters.ts). */
+  readonly catalog: JourneyCatalog;
+
   constructor(catalog: JourneyCatalog) {
-    for (const journey of catalog.latest()) {
-      this.journey(journey.id);
-      this.declared[journey.id] = declaredGroups(journey.journey);
-    }
+    this.catalog = catalog;
+    for (const journey of catalog.latest()) this.journey(journey.id);
+    Object.assign(this.declared, declaredOf(catalog));
   }
 
   private journey(id: string): JourneyCounters {
@@ -351,6 +286,13 @@ export class Tally {
     const record = this.enrollments.get(id);
     if (record) change(record);
   }
+}
+
+/** The groups each journey of the catalog declares (holdout, variants) and their shares. */
+export function declaredOf(catalog: JourneyCatalog): Record<string, DeclaredGroup[]> {
+  return Object.fromEntries(
+    [...catalog.latest()].map((journey) => [journey.id, declaredGroups(journey.journey)]),
+  );
 }
 
 /** The journey and run an engine input enters for, when it is a scheduled entry (an event or a timer). */
