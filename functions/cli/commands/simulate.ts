@@ -1,13 +1,20 @@
-import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
+import { mergeRuns } from '../../adapters/files/sorted-runs.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
-import { boundLimit, mergeParts } from '../../core/simulate/part.ts';
+import { boundLimit, type MergedParts, mergeParts } from '../../core/simulate/part.ts';
+import { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
 import { formatSummary } from '../../core/simulate/report.ts';
-import type { RunResult } from '../../core/simulate/result.ts';
+import { compareEnrollments, compareMessages, type RunResult } from '../../core/simulate/result.ts';
+import { runResultJson } from '../../core/simulate/result-json.ts';
 import { declaredOf } from '../../core/simulate/tally.ts';
 import type { CliIo } from '../io.ts';
+import type { LoadedPolicies } from '../load-policies.ts';
 import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
 import { loadCallStubs } from '../simulate/call-stubs.ts';
 import { runShares } from '../simulate/run-shares.ts';
@@ -59,129 +66,185 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     },
     strict: true,
   });
-  if (!values.events) {
+  const { events } = values;
+  if (!events) {
     io.stderr(`cairn simulate: --events is required\n\n${simulateUsage}`);
     return 2;
   }
-  // A problem may quote its line (a parse error does), and with it an address.
-  const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
   const stubs = values.calls ? await loadCallStubs(values.calls, io) : undefined;
   if (typeof stubs === 'number') return stubs;
-  const { until, config, policies } = setup;
-
   const workers = workersOf(values.workers, io);
   if (workers === undefined) return 2;
-  let shown = 0;
-  const run = (count: number, log: OutcomeFiles | undefined) =>
-    runShares({
-      events: values.events ?? '',
-      workers: count,
-      setup: {
-        journeys: values.journeys,
-        timezone: values.timezone,
-        ...(values.policies === undefined ? {} : { policies: values.policies }),
-        ...(values.env === undefined ? {} : { env: values.env }),
-        ...(values.calls === undefined ? {} : { calls: values.calls }),
-        ...(values.user === undefined ? {} : { user: values.user }),
-        log: log !== undefined,
-      },
-      config,
-      calls: stubs,
-      until,
-      daysAfter: 30,
-      log,
-      onSkipped: (line, reason) => {
-        if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${quoted(reason)}`);
-      },
-      onProgress: {
-        every: PROGRESS_EVERY,
-        tell: (events, now) =>
-          io.stderr(
-            `... ${events.toLocaleString('en-US')} events, virtual time ${new Date(now).toISOString()}`,
-          ),
-      },
-    });
-  const logTo = () =>
-    values.log === undefined ? undefined : new OutcomeFiles({ dir: values.log, name: 'simulate' });
-  let log = logTo();
-  let ran: Awaited<ReturnType<typeof runShares>>;
+  // A problem may quote its line (a parse error does), and with it an address.
+  const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-simulate-'));
   try {
-    ran = await run(workers, log);
-    const bound = workers > 1 ? boundLimit(ran.parts) : undefined;
-    if (bound !== undefined) {
-      io.stderr(
-        `cairn simulate: the send-rate limit of ${bound} bound (more of its sends in one second than it allows, all customers together); simulating again on one worker, which orders them as one queue does`,
-      );
-      await log?.flush().catch(() => {});
-      log = logTo();
-      shown = MAX_REPORTED_PROBLEMS;
-      ran = await run(1, log);
+    let shown = 0;
+    const run = (count: number, log: OutcomeFiles | undefined) =>
+      runShares({
+        events,
+        workers: count,
+        setup: {
+          journeys: values.journeys,
+          timezone: values.timezone,
+          ...(values.policies === undefined ? {} : { policies: values.policies }),
+          ...(values.env === undefined ? {} : { env: values.env }),
+          ...(values.calls === undefined ? {} : { calls: values.calls }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          log: log !== undefined,
+          dir,
+        },
+        config: setup.config,
+        calls: stubs,
+        until: setup.until,
+        daysAfter: 30,
+        log,
+        onSkipped: (line, reason) => {
+          if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${events}:${line}: ${quoted(reason)}`);
+        },
+        onProgress: {
+          every: PROGRESS_EVERY,
+          tell: (count, now) =>
+            io.stderr(
+              `... ${count.toLocaleString('en-US')} events, virtual time ${new Date(now).toISOString()}`,
+            ),
+        },
+      });
+    const ran = await runOnShares(events, workers, values.log, run, io);
+    if (typeof ran === 'number') return ran;
+    const merged = mergeParts(ran.parts, setup.config.catalog, declaredOf(setup.config.catalog));
+    const rejected = report(
+      merged,
+      ran.skipped,
+      { events, user: values.user, policies: setup.policies, quoted },
+      io,
+    );
+    if (values.out) {
+      await writeResult(values.out, merged, ran.skipped, setup.policies);
+      io.stdout(`Wrote ${values.out}`);
     }
+    if (ran.log && !(await flushLog(ran.log, values.log ?? '', io))) return 1;
+    return rejected > 0 ? 1 : 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Ran = Awaited<ReturnType<typeof runShares>> & { log: OutcomeFiles | undefined };
+
+/**
+ * Runs the shares; where a journey's send-rate limit bound across them (core/simulate/part.ts, boundLimit), once
+ * more on one worker. The exit code when the file cannot be read.
+ */
+async function runOnShares(
+  events: string,
+  workers: number,
+  logDir: string | undefined,
+  run: (count: number, log: OutcomeFiles | undefined) => ReturnType<typeof runShares>,
+  io: CliIo,
+): Promise<Ran | number> {
+  const logTo = () =>
+    logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: 'simulate' });
+  try {
+    const log = logTo();
+    const ran = await run(workers, log);
+    const bound = workers > 1 ? boundLimit(ran.parts) : undefined;
+    if (bound === undefined) return { ...ran, log };
+    io.stderr(
+      `cairn simulate: the send-rate limit of ${bound} bound (more of its sends in one second than it allows, all customers together); simulating again on one worker, which orders them as one queue does`,
+    );
+    // The first run's outcome records are replaced: a log's first write of a day replaces its file.
+    await log?.flush().catch(() => {});
+    const again = logTo();
+    return { ...(await run(1, again)), log: again };
   } catch (error) {
     io.stderr(
-      `cairn simulate: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`,
+      `cairn simulate: cannot read ${events}: ${error instanceof Error ? error.message : String(error)}`,
     );
     return 2;
   }
-  const merged = mergeParts(ran.parts, config.catalog, declaredOf(config.catalog));
-  const { skipped } = ran;
-  const result: RunResult = {
+}
+
+type ReportOptions = {
+  events: string;
+  user: string | undefined;
+  policies: LoadedPolicies | null;
+  quoted: (text: string) => string;
+};
+
+/** Prints the problems, the totals, the per-journey summary and the timeline; returns how many lines were rejected. */
+function report(
+  merged: MergedParts,
+  skipped: RunResult['skipped'],
+  options: ReportOptions,
+  io: CliIo,
+): number {
+  const { events, user, quoted } = options;
+  if (skipped.length > MAX_REPORTED_PROBLEMS)
+    io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
+  const invalid = merged.deadLetters.filter((d) => d.kind === 'invalid-event');
+  for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
+    io.stderr(`${events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${quoted(letter.reason)}`);
+  if (invalid.length > MAX_REPORTED_PROBLEMS)
+    io.stderr(`... and ${invalid.length - MAX_REPORTED_PROBLEMS} more invalid event(s)`);
+  const rejected = skipped.length + invalid.length;
+  const count = (n: number) => n.toLocaleString('en-US');
+  io.stdout(
+    `Simulated ${count(merged.eventsIn)} event(s) (${rejected} rejected, ${merged.lateEvents} out of order) ` +
+      `until ${new Date(merged.until).toISOString()}: ${count(merged.enrollments.count)} enrollment(s), ` +
+      `${count(merged.messages.sent)} message(s) sent, ${merged.pendingTimers} wait(s) still pending.`,
+  );
+  io.stdout(`Applied ${describePolicies(options.policies)}.`);
+  io.stdout('');
+  for (const line of formatSummary(merged.summary)) io.stdout(line);
+  const otherLetters = merged.deadLetters.length - invalid.length + merged.redriven;
+  if (otherLetters > 0) io.stdout(`Dead letters other than invalid events: ${otherLetters} (see --out)`);
+  if (user) {
+    io.stdout(`Timeline of ${user}:`);
+    const timeline = merged.timeline.length > 0 ? merged.timeline : ['  (nothing happened to this customer)'];
+    for (const line of timeline) io.stdout(`  ${line}`);
+  }
+  return rejected;
+}
+
+/** Writes the result as it is read back from the shares' sorted runs, never all of it in memory at once. */
+async function writeResult(
+  file: string,
+  merged: MergedParts,
+  skipped: RunResult['skipped'],
+  policies: LoadedPolicies | null,
+): Promise<void> {
+  const out = createWriteStream(file);
+  const failed = once(out, 'error').then(([error]) => {
+    throw error;
+  });
+  const text = runResultJson({
     until: new Date(merged.until).toISOString(),
     eventsIn: merged.eventsIn,
     skipped,
     policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-    messages: merged.messages,
-    enrollments: merged.enrollments,
+    messages: mergeRuns(merged.messages.files, MessageRecord, compareMessages),
+    enrollments: mergeRuns(merged.enrollments.files, EnrollmentRecord, compareEnrollments),
     deadLetters: merged.deadLetters,
     journeys: merged.summary.journeys,
-  };
-  if (skipped.length > MAX_REPORTED_PROBLEMS)
-    io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
-  const invalid = result.deadLetters.filter((d) => d.kind === 'invalid-event');
-  for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
-    io.stderr(
-      `${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${quoted(letter.reason)}`,
-    );
-  if (invalid.length > MAX_REPORTED_PROBLEMS)
-    io.stderr(`... and ${invalid.length - MAX_REPORTED_PROBLEMS} more invalid event(s)`);
-  const sent = result.messages.filter((m) => m.status === 'SENT').length;
-  const rejected = skipped.length + invalid.length;
-  io.stdout(
-    `Simulated ${merged.eventsIn.toLocaleString('en-US')} event(s) (${rejected} rejected, ${merged.lateEvents} out of order) ` +
-      `until ${result.until}: ${result.enrollments.length.toLocaleString('en-US')} enrollment(s), ` +
-      `${sent.toLocaleString('en-US')} message(s) sent, ${merged.pendingTimers} wait(s) still pending.`,
-  );
-  io.stdout(`Applied ${describePolicies(policies)}.`);
-  io.stdout('');
-  for (const line of formatSummary(merged.summary)) io.stdout(line);
-  const otherLetters = result.deadLetters.length - invalid.length + merged.redriven;
-  if (otherLetters > 0) io.stdout(`Dead letters other than invalid events: ${otherLetters} (see --out)`);
-  const { user } = values;
-  if (user) {
-    io.stdout(`Timeline of ${user}:`);
-    for (const line of merged.timeline.length > 0
-      ? merged.timeline
-      : ['  (nothing happened to this customer)'])
-      io.stdout(`  ${line}`);
+  });
+  for await (const piece of text) if (!out.write(piece)) await Promise.race([once(out, 'drain'), failed]);
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+}
+
+/** Stores what the outcome log holds; false after saying why it could not. */
+async function flushLog(log: OutcomeFiles, dir: string, io: CliIo): Promise<boolean> {
+  try {
+    await log.flush();
+  } catch (error) {
+    io.stderr(`cairn simulate: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
   }
-  if (values.out) {
-    await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
-    io.stdout(`Wrote ${values.out}`);
-  }
-  if (log) {
-    const written = await log.flush().then(
-      () => true,
-      (error: unknown) => {
-        io.stderr(`cairn simulate: ${error instanceof Error ? error.message : String(error)}`);
-        return false;
-      },
-    );
-    if (!written) return 1;
-    io.stdout(`Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${values.log}`);
-  }
-  return rejected > 0 ? 1 : 0;
+  io.stdout(`Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${dir}`);
+  return true;
 }
 
 /** How many shares `--workers` asks for (default: one per core), or undefined after saying why it cannot. */

@@ -18,6 +18,9 @@ export const ShareSetup = z.object({
   user: z.string().optional(),
   /** Whether to hand outcome records (`--log`) back to the command, which writes them. */
   log: z.boolean(),
+  /** The folder the shares write their records' sorted runs to, and this share's number. */
+  dir: z.string(),
+  index: z.number(),
 });
 export type ShareSetup = z.infer<typeof ShareSetup>;
 

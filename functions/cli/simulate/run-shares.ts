@@ -19,8 +19,8 @@ export type SharesRun = {
   events: string;
   /** How many shares: 1 runs in this thread, more in as many worker threads. */
   workers: number;
-  /** What each worker loads (the same the command loaded into `config`). */
-  setup: ShareSetup;
+  /** What each worker loads (the same the command loaded into `config`), but for the share's number. */
+  setup: Omit<ShareSetup, 'index'>;
   config: RuntimeConfig;
   calls: readonly CallStub[] | undefined;
   until: number | undefined;
@@ -43,10 +43,19 @@ export async function runShares(
 ): Promise<{ parts: SimulationPart[]; skipped: RunResult['skipped'] }> {
   const local =
     run.workers === 1
-      ? openShare({ config: run.config, calls: run.calls, user: run.setup.user, log: run.log })
+      ? openShare({
+          config: run.config,
+          calls: run.calls,
+          user: run.setup.user,
+          log: run.log,
+          dir: run.setup.dir,
+          index: 0,
+        })
       : undefined;
   const append = (records: readonly OutcomeRecord[]) => run.log?.append(records);
-  const workers = local ? [] : Array.from({ length: run.workers }, () => new WorkerShare(run.setup, append));
+  const workers = local
+    ? []
+    : Array.from({ length: run.workers }, (_, index) => new WorkerShare({ ...run.setup, index }, append));
   try {
     const skipped = await dispatch(run, async (ats, own, wallNow) => {
       if (local) await local.take({ wallNow, ats, own: own[0] ?? [] });

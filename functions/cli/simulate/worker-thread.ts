@@ -52,7 +52,14 @@ async function open(): Promise<Share> {
         flush: async () => send(),
       }
     : undefined;
-  const share = openShare({ config: loaded.config, calls, user: setup.user, log });
+  const share = openShare({
+    config: loaded.config,
+    calls,
+    user: setup.user,
+    log,
+    dir: setup.dir,
+    index: setup.index,
+  });
   return {
     take: (batch) => share.take(batch),
     finish: async (until, daysAfter) => {

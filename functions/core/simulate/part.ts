@@ -2,14 +2,15 @@ import * as z from 'zod';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { DeclaredGroup, JourneyResults } from '../results/group-results.ts';
 import { canonicalJourneys, sumJourneys, sumRuns } from './counters.ts';
+import { EnrollmentFact } from './facts.ts';
 import type { SimulationPartition } from './partition.ts';
-import { DeadLetterRecord, EnrollmentRecord, JourneyCounters, MessageRecord, RunTally } from './records.ts';
-import { compareDeadLetters, compareEnrollments, compareMessages } from './result.ts';
-import { EnrollmentFact, journeyFacts, resultsOfFacts } from './results.ts';
+import { DeadLetterRecord, JourneyCounters, RunTally } from './records.ts';
+import { compareDeadLetters } from './result.ts';
+import { resultsOfFacts } from './results.ts';
 
 /**
  * What one share of a simulation (simulate/partition.ts) hands to the merge once its clock has run to the end:
- * its counts, its customers' records in the result's order, and its counters. A worker thread posts it; the
+ * its counts, where its customers' records went, and its counters. A worker thread posts it; the
  * schema checks it where it arrives.
  */
 export const SimulationPart = z.object({
@@ -20,8 +21,10 @@ export const SimulationPart = z.object({
   redriven: z.number(),
   until: z.number(),
   runErrors: z.array(z.object({ journeyId: z.string(), run: z.string(), error: z.string() })),
-  messages: z.array(MessageRecord),
-  enrollments: z.array(EnrollmentRecord),
+  /** The share's messages, as sorted runs of NDJSON (adapters/files/sorted-runs.ts), and how many were sent. */
+  messages: z.object({ files: z.array(z.string()), count: z.number(), sent: z.number() }),
+  /** The share's enrollments, as sorted runs. */
+  enrollments: z.object({ files: z.array(z.string()), count: z.number() }),
   deadLetters: z.array(DeadLetterRecord),
   journeys: z.record(z.string(), JourneyCounters),
   runs: z.array(RunTally),
@@ -35,8 +38,16 @@ export const SimulationPart = z.object({
 });
 export type SimulationPart = z.infer<typeof SimulationPart>;
 
-/** A share's part, once `finish` has run its clock to `until` and closed its tally. */
-export function partOf(partition: SimulationPartition, until: number, timeline: string[]): SimulationPart {
+/** Where a share's records went: the files of their sorted runs, and how many. */
+export type PartRecords = Pick<SimulationPart, 'messages' | 'enrollments'>;
+
+/** A share's part, once `finish` has run its clock to `until` and closed its tally, which retired every record. */
+export function partOf(
+  partition: SimulationPartition,
+  until: number,
+  timeline: string[],
+  records: PartRecords,
+): SimulationPart {
   const { simulation } = partition;
   const { tally } = simulation;
   return {
@@ -46,12 +57,11 @@ export function partOf(partition: SimulationPartition, until: number, timeline: 
     redriven: simulation.redriven.length,
     until,
     runErrors: [...simulation.runErrors],
-    messages: [...tally.messages.values()].sort(compareMessages),
-    enrollments: [...tally.enrollments.values()].sort(compareEnrollments),
+    ...records,
     deadLetters: partition.deadLetters(),
     journeys: tally.journeys,
     runs: [...tally.runs.values()],
-    facts: journeyFacts(tally),
+    facts: tally.groupFacts.facts(),
     timeline,
     rateAsked: [...simulation.rates.asked.values()],
   };
@@ -72,8 +82,9 @@ export type MergedParts = {
   redriven: number;
   until: number;
   runErrors: SimulationPart['runErrors'];
-  messages: MessageRecord[];
-  enrollments: EnrollmentRecord[];
+  /** The sorted runs of every share's messages and enrollments (mergeRuns reads them as one), and counts. */
+  messages: { files: string[]; count: number; sent: number };
+  enrollments: { files: string[]; count: number };
   deadLetters: DeadLetterRecord[];
   summary: SimulationSummary;
   timeline: string[];
@@ -83,8 +94,8 @@ const sum = (parts: readonly SimulationPart[], of: (part: SimulationPart) => num
   parts.reduce((total, part) => total + of(part), 0);
 
 /**
- * Merges the shares' parts: counts added, records in the result's order (simulate/result.ts), counters added
- * and put in one order (simulate/counters.ts). Every share ran to the same `until`.
+ * Merges the shares' parts: counts added, the records' runs listed (read back in the result's order by
+ * mergeRuns), counters added and put in one order (simulate/counters.ts). Every share ran to the same `until`.
  */
 export function mergeParts(
   parts: readonly SimulationPart[],
@@ -98,8 +109,15 @@ export function mergeParts(
     redriven: sum(parts, (p) => p.redriven),
     until: parts[0]?.until ?? 0,
     runErrors: parts.flatMap((p) => p.runErrors),
-    messages: parts.flatMap((p) => p.messages).sort(compareMessages),
-    enrollments: parts.flatMap((p) => p.enrollments).sort(compareEnrollments),
+    messages: {
+      files: parts.flatMap((p) => p.messages.files),
+      count: sum(parts, (p) => p.messages.count),
+      sent: sum(parts, (p) => p.messages.sent),
+    },
+    enrollments: {
+      files: parts.flatMap((p) => p.enrollments.files),
+      count: sum(parts, (p) => p.enrollments.count),
+    },
     deadLetters: parts.flatMap((p) => p.deadLetters).sort(compareDeadLetters),
     summary: {
       journeys: canonicalJourneys(sumJourneys(parts.map((p) => p.journeys)), catalog),

@@ -4,6 +4,7 @@ import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
 import { Simulation } from './simulation.ts';
+import type { RetiredRecords } from './tally.ts';
 
 const DAY = 86_400_000;
 const NO_LINES: ReadonlyMap<string, number> = new Map();
@@ -28,6 +29,8 @@ export type PartitionOptions = {
   calls?: readonly CallStub[];
   /** Whether the channels keep what they are handed (SimulationOptions.keepSent); true by default. */
   keepSent?: boolean;
+  /** Where final records go instead of being kept (SimulationOptions.retire). */
+  retire?: RetiredRecords;
 };
 
 /**
@@ -52,6 +55,7 @@ export class SimulationPartition {
       ...(options.registry ? { registry: options.registry } : {}),
       ...(options.calls ? { calls: options.calls } : {}),
       ...(options.keepSent === undefined ? {} : { keepSent: options.keepSent }),
+      ...(options.retire ? { retire: options.retire } : {}),
     });
   }
 

@@ -31,7 +31,7 @@ import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../ru
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
-import { Tally } from './tally.ts';
+import { type RetiredRecords, Tally } from './tally.ts';
 
 export type SimulationOptions = {
   /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
@@ -63,6 +63,8 @@ export type SimulationOptions = {
   keepSent?: boolean;
   /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
   wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
+  /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
+  retire?: RetiredRecords;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -129,7 +131,7 @@ export class Simulation implements Machine {
       sms: new RecordingChannel(undefined, keep),
       push: new RecordingChannel(undefined, keep),
     };
-    this.tally = new Tally(config.catalog);
+    this.tally = new Tally(config.catalog, options.retire);
     const now = () => this.clock.now();
     const onDeadLetter = (message: QueueMessage<unknown>, queue: string) =>
       this.redriven.push({

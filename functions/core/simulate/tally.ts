@@ -1,3 +1,4 @@
+import { MinHeap } from '../collections/min-heap.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { EngineInput } from '../engine/engine.ts';
@@ -7,6 +8,7 @@ import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
 import { runOf } from '../triggers/schedule.ts';
+import { GroupFacts, groupOf } from './facts.ts';
 import type { EnrollmentRecord, JourneyCounters, MessageRecord, RunTally, StepCounters } from './records.ts';
 
 export type {
@@ -36,6 +38,18 @@ export type CallRecord = {
 
 type Counter = Record<string, number>;
 
+/** Where a tally hands each record once it is final (Tally's `retire`). */
+export type RetiredRecords = {
+  message(record: MessageRecord): void;
+  enrollment(record: EnrollmentRecord): void;
+};
+
+/**
+ * The outcomes after which a message is not observed again (runtime/deliver.ts: a re-delivery of a finished
+ * send is not an outcome). A held one comes back; a failed or unknown one may be redriven.
+ */
+const FINAL: ReadonlySet<string> = new Set(['SENT', 'SKIPPED', 'DROPPED']);
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const bump = (counter: Counter, key: string) => {
   counter[key] = (counter[key] ?? 0) + 1;
@@ -58,11 +72,32 @@ export class Tally {
 
   /** The journeys counted: their declared steps order the counters (simulate/counters.ts). */
   readonly catalog: JourneyCatalog;
+  /** Exited enrollments whose goal window is still open, by when it closes (with `retire`). */
+  private readonly closing = new MinHeap<{ closes: number; id: string }>(
+    (a, b) => a.closes < b.closes || (a.closes === b.closes && a.id < b.id),
+  );
+  /** The facts of the journeys that compare groups, gathered as each enrollment and message is counted. */
+  readonly groupFacts: GroupFacts;
 
-  constructor(catalog: JourneyCatalog) {
+  /**
+   * With `retire`, a record is counted and handed on as soon as it is final (a message sent, skipped or
+   * dropped; an enrollment exited), and not kept: what a long simulation keeps is then what is still under way.
+   * Without it, every record is kept until the end (journey tests, `cairn explain`, the local stack).
+   */
+  constructor(
+    catalog: JourneyCatalog,
+    private readonly retire?: RetiredRecords,
+  ) {
     this.catalog = catalog;
     for (const journey of catalog.latest()) this.journey(journey.id);
     Object.assign(this.declared, declaredOf(catalog));
+    this.groupFacts = new GroupFacts(
+      new Set(
+        Object.entries(this.declared)
+          .filter(([, groups]) => groups.length > 0)
+          .map(([id]) => id),
+      ),
+    );
   }
 
   private journey(id: string): JourneyCounters {
@@ -97,12 +132,36 @@ export class Tally {
   observe(observation: Observation): void {
     if (observation.type === 'applied') {
       for (const effect of observation.effects) this.effect(effect);
+      if (this.retire)
+        for (const effect of observation.effects)
+          if (effect.type === 'exited') this.exited(effect.enrollmentId);
       const entry = scheduledEntryOf(observation.input);
       if (entry) this.runEntry(entry, observation.effects);
     } else if (observation.type === 'called') this.call(observation.intent).attempts++;
     else if (observation.type === 'audience-run')
       this.run(observation.record.journeyId, observation.record.run).record = observation.record;
     else this.outcome(observation.intent, observation.outcome, observation.at);
+    if (this.retire) this.retireClosed(observation.at);
+  }
+
+  /**
+   * An exited enrollment changes no more once its goal is reached or its journey has none; otherwise its goal
+   * window stays open (engine.ts, goalOpen) and it is retired once the clock has passed the window.
+   */
+  private exited(id: string): void {
+    const record = this.enrollments.get(id);
+    if (!record) return;
+    const goal = this.catalog.version(record.version)?.goal;
+    if (record.goalReachedAt !== null || !goal) return this.retireEnrollment(id);
+    this.closing.push({ closes: Date.parse(record.enteredAt) + goal.withinMs, id });
+  }
+
+  /** Retires the exited enrollments whose goal window closed before `now`. */
+  private retireClosed(now: number): void {
+    for (let next = this.closing.peek(); next && next.closes < now; next = this.closing.peek()) {
+      this.closing.pop();
+      this.retireEnrollment(next.id);
+    }
   }
 
   private run(journeyId: string, run: string): RunTally {
@@ -256,30 +315,57 @@ export class Tally {
     // Every hold is counted; a message's final outcome only once, at finalize (a held message is observed
     // again when it comes back; a later re-delivery of a finished one is not observed: runtime/deliver.ts).
     if (outcome.status === 'DEFERRED') bump(this.journey(intent.journeyId).held, outcome.reason);
+    const record = this.messages.get(intent.messageId);
+    if (this.retire && record && FINAL.has(record.status)) {
+      this.messages.delete(record.messageId);
+      this.countMessage(record);
+      this.retire.message(record);
+    }
   }
 
-  /** Counts where enrollments wait at the end, and the goal rate per variant and control group. */
+  /**
+   * Counts the messages' final outcomes, where enrollments wait at the end, and the goal rate per variant and
+   * control group; with `retire`, hands on every record still kept.
+   */
   finalize(): void {
-    for (const message of this.messages.values()) {
-      const journey = this.journey(message.journeyId);
-      bump(journey.outcomes, `${message.status}:${message.reason}`);
-      for (const note of message.notes) bump(journey.notes, note);
-      if (message.status === 'DEFERRED') continue;
-      const step = this.step(message.journeyId, message.stepId);
-      bump(step.outcomes, `${message.status}:${message.reason}`);
-      if (message.status === 'SENT' && message.channel) bump(step.sentByChannel, message.channel);
-    }
-    for (const record of this.enrollments.values())
-      if (record.waitingAt !== null && record.exitReason === null)
-        this.step(record.journeyId, record.waitingAt).waiting++;
-    for (const record of this.enrollments.values()) {
-      const group = record.holdout ? 'holdout' : (record.variant ?? 'all');
-      const journey = this.journey(record.journeyId);
-      const counts = journey.goalByGroup[group] ?? { entered: 0, reached: 0 };
-      counts.entered++;
-      if (record.goalReachedAt) counts.reached++;
-      journey.goalByGroup[group] = counts;
-    }
+    for (const message of this.messages.values()) this.countMessage(message);
+    for (const record of this.enrollments.values()) this.countEnrollment(record);
+    if (!this.retire) return;
+    for (const message of this.messages.values()) this.retire.message(message);
+    for (const record of this.enrollments.values()) this.retire.enrollment(record);
+    this.messages.clear();
+    this.enrollments.clear();
+  }
+
+  private countMessage(message: MessageRecord): void {
+    const journey = this.journey(message.journeyId);
+    bump(journey.outcomes, `${message.status}:${message.reason}`);
+    for (const note of message.notes) bump(journey.notes, note);
+    this.groupFacts.message(message);
+    if (message.status === 'DEFERRED') return;
+    const step = this.step(message.journeyId, message.stepId);
+    bump(step.outcomes, `${message.status}:${message.reason}`);
+    if (message.status === 'SENT' && message.channel) bump(step.sentByChannel, message.channel);
+  }
+
+  private countEnrollment(record: EnrollmentRecord): void {
+    if (record.waitingAt !== null && record.exitReason === null)
+      this.step(record.journeyId, record.waitingAt).waiting++;
+    const group = groupOf(record);
+    const journey = this.journey(record.journeyId);
+    const counts = journey.goalByGroup[group] ?? { entered: 0, reached: 0 };
+    counts.entered++;
+    if (record.goalReachedAt) counts.reached++;
+    journey.goalByGroup[group] = counts;
+    this.groupFacts.enrollment(record);
+  }
+
+  private retireEnrollment(id: string): void {
+    const record = this.enrollments.get(id);
+    if (!record || !this.retire) return;
+    this.enrollments.delete(id);
+    this.countEnrollment(record);
+    this.retire.enrollment(record);
   }
 
   private updateEnrollment(id: string, change: (record: EnrollmentRecord) => void): void {
