@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,7 @@ and a virtual clock, and prints what happened per journey and step.
   --show-pii  print the email addresses and phone numbers that problems quote as they are (masked by default;
               --out files are not masked)
   --workers   simulate on N worker threads, each with its share of the customers (default: one per core,
-              here ${availableParallelism()}); the result is the same whatever N. Where a journey's send-rate
+              here ${availableParallelism()}, for a file of 10 MB or more; one below); the result is the same whatever N. Where a journey's send-rate
               limit binds (all its customers share it), the run is done again on one worker
   --calls     a YAML or JSON list of call stubs that answer call steps, as in journey tests; without it
               every call fails ("no stub answers ...")
@@ -45,6 +45,8 @@ ${policiesUsage}`;
 
 const PROGRESS_EVERY = 250_000;
 const MAX_REPORTED_PROBLEMS = 20;
+/** From this size on (about 17,000 events), an event file is split across the cores by default. */
+const SPLIT_FROM_BYTES = 10_000_000;
 /** More workers than this is a typo, not a machine. */
 const MAX_WORKERS = 256;
 
@@ -75,7 +77,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   if (typeof setup === 'number') return setup;
   const stubs = values.calls ? await loadCallStubs(values.calls, io) : undefined;
   if (typeof stubs === 'number') return stubs;
-  const workers = workersOf(values.workers, io);
+  const workers = await workersOf(values.workers, events, io);
   if (workers === undefined) return 2;
   // A problem may quote its line (a parse error does), and with it an address.
   const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
@@ -247,9 +249,24 @@ async function flushLog(log: OutcomeFiles, dir: string, io: CliIo): Promise<bool
   return true;
 }
 
-/** How many shares `--workers` asks for (default: one per core), or undefined after saying why it cannot. */
-function workersOf(requested: string | undefined, io: CliIo): number | undefined {
-  const count = requested === undefined ? availableParallelism() : Number(requested);
+/**
+ * How many shares `--workers` asks for, or undefined after saying why it cannot. By default one per core for a
+ * file of SPLIT_FROM_BYTES or more; one below that, where starting the workers (each loads the runtime, about a
+ * second of CPU) costs more than it saves.
+ */
+async function workersOf(
+  requested: string | undefined,
+  events: string,
+  io: CliIo,
+): Promise<number | undefined> {
+  if (requested === undefined) {
+    const bytes = await stat(events).then(
+      (file) => file.size,
+      () => 0,
+    );
+    return bytes >= SPLIT_FROM_BYTES ? availableParallelism() : 1;
+  }
+  const count = Number(requested);
   if (Number.isInteger(count) && count >= 1 && count <= MAX_WORKERS) return count;
   io.stderr(`cairn simulate: --workers "${requested}" is not a whole number from 1 to ${MAX_WORKERS}`);
   return undefined;
