@@ -1,5 +1,5 @@
 import type { JourneyCatalog } from '../engine/catalog.ts';
-import type { GoalGroup, JourneyCounters, RunTally, StepCounters } from './tally.ts';
+import type { GoalGroup, JourneyCounters, RunTally, StepCounters } from './records.ts';
 
 type Counter = Record<string, number>;
 
@@ -12,7 +12,8 @@ function addCounter(into: Counter, from: Counter): void {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
 }
 
-const emptyStep = (): StepCounters => ({
+/** A step's counters before anything is counted. */
+export const emptyStep = (): StepCounters => ({
   entered: 0,
   waiting: 0,
   outcomes: {},
@@ -20,7 +21,8 @@ const emptyStep = (): StepCounters => ({
   withheld: {},
 });
 
-const emptyJourney = (): JourneyCounters => ({
+/** A journey's counters before anything is counted. */
+export const emptyJourney = (): JourneyCounters => ({
   entered: 0,
   outcomes: {},
   notes: {},

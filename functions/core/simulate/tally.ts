@@ -8,6 +8,7 @@ import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
 import { runOf } from '../triggers/schedule.ts';
+import { emptyJourney, emptyStep } from './counters.ts';
 import { GroupFacts, groupOf } from './facts.ts';
 import type { EnrollmentRecord, JourneyCounters, MessageRecord, RunTally, StepCounters } from './records.ts';
 
@@ -103,17 +104,7 @@ export class Tally {
   private journey(id: string): JourneyCounters {
     let counters = this.journeys[id];
     if (!counters) {
-      counters = {
-        entered: 0,
-        outcomes: {},
-        notes: {},
-        held: {},
-        notEntered: {},
-        exited: {},
-        goalReached: 0,
-        goalByGroup: {},
-        steps: {},
-      };
+      counters = emptyJourney();
       this.journeys[id] = counters;
     }
     return counters;
@@ -123,7 +114,7 @@ export class Tally {
     const journey = this.journey(journeyId);
     let counters = journey.steps[stepId];
     if (!counters) {
-      counters = { entered: 0, waiting: 0, outcomes: {}, sentByChannel: {}, withheld: {} };
+      counters = emptyStep();
       journey.steps[stepId] = counters;
     }
     return counters;
