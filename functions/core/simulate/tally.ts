@@ -143,8 +143,8 @@ export class Tally {
     const record = this.enrollments.get(id);
     if (!record) return;
     const goal = this.catalog.version(record.version)?.goal;
-    if (record.goalReachedAt !== null || !goal) return this.retireEnrollment(id);
-    this.closing.push({ closes: Date.parse(record.enteredAt) + goal.withinMs, id });
+    if (record.goalReachedAt !== null || !goal) this.retireEnrollment(id);
+    else this.closing.push({ closes: Date.parse(record.enteredAt) + goal.withinMs, id });
   }
 
   /** Retires the exited enrollments whose goal window closed before `now`. */
