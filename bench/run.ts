@@ -1,7 +1,9 @@
 // npm run bench: measures what the docs/benchmarks.md figures come from, and prints them.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
@@ -60,13 +62,27 @@ async function engineThroughput(withModels: boolean): Promise<void> {
   );
 }
 
-/** A 1,000,000-event simulation through the CLI code path, NDJSON parsing included, in a fresh process. */
+/** The SHA-256 of a file, read as a stream. */
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/**
+ * A 1,000,000-event simulation through the CLI code path, NDJSON parsing included, each in a fresh process: on
+ * one worker and on one per core, each writing --out, which must be the same bytes.
+ */
 async function millionEventSimulation(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-'));
   const file = join(dir, 'events.ndjson');
   try {
     const count = await writeMillionEvents(file);
-    console.log(`simulate: generated ${fmt(count)} events into a temporary file`);
+    console.log(
+      `simulate: generated ${fmt(count)} events into a temporary file; load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
+    );
     const run = (...args: string[]) => {
       const raw = execFileSync(
         process.execPath,
@@ -79,11 +95,26 @@ async function millionEventSimulation(): Promise<void> {
         .object({ code: z.number(), seconds: z.number(), maxRssMiB: z.number(), summary: z.string() })
         .parse(JSON.parse(raw));
     };
-    const result = run();
-    console.log(`simulate: ${result.summary}`);
-    console.log(
-      `simulate: 1,000,000 events in ${fmt(result.seconds, 1)} s (${fmt(1_000_000 / result.seconds)} events/s), peak RSS ${fmt(result.maxRssMiB)} MiB`,
-    );
+    const all = availableParallelism();
+    const results = [1, all].map((workers) => {
+      const out = join(dir, `result-${workers}.json`);
+      const result = run('--workers', String(workers), '--out', out);
+      console.log(
+        `simulate: ${workers} worker${workers === 1 ? '' : 's'}: 1,000,000 events in ${fmt(result.seconds, 1)} s (${fmt(1_000_000 / result.seconds)} events/s), peak RSS ${fmt(result.maxRssMiB)} MiB (load ${loadavg()[0]?.toFixed(1)})`,
+      );
+      return { workers, out, ...result };
+    });
+    const [one, many] = results;
+    if (one && many) {
+      console.log(`simulate: ${one.summary}`);
+      console.log(
+        `simulate: ${all} workers against 1, same run: ${fmt(one.seconds / many.seconds, 2)}x the speed, ${fmt(many.maxRssMiB / one.maxRssMiB, 2)}x the peak memory`,
+      );
+      const same = (await sha256Of(one.out)) === (await sha256Of(many.out));
+      console.log(
+        `simulate: --out of ${all} workers ${same ? 'is byte-identical to' : 'DIFFERS from'} 1 worker's`,
+      );
+    }
     const parse = run('--parse-only');
     console.log(
       `simulate: reading and validating the same NDJSON alone takes ${fmt(parse.seconds, 1)} s (peak RSS ${fmt(parse.maxRssMiB)} MiB)`,

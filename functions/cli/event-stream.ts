@@ -47,6 +47,16 @@ export async function* streamEventLines(path: string): AsyncGenerator<EventLine>
   }
 }
 
+/** As streamEventLines, with each line's text, which `cairn simulate --workers` hands to a worker as it is. */
+export async function* streamEventLinesWithText(
+  path: string,
+): AsyncGenerator<{ line: EventLine; text: string }> {
+  for await (const [number, text] of numberedLines(path)) {
+    const line = readEventLine(text, number);
+    if (line) yield { line, text };
+  }
+}
+
 /** The lines of a file with their numbers from 1, read as they come, never the whole file at once. */
 async function* numberedLines(path: string): AsyncGenerator<[number, string]> {
   const lines = createInterface({

@@ -3,7 +3,7 @@ import { type EventLine, readEventLine } from '../core/events/event-line.ts';
 import { replayArrival } from '../core/events/limits.ts';
 import type { VirtualClock } from '../core/runtime/clock.ts';
 import { runUntil } from '../core/runtime/drive.ts';
-import { type RunResult, runResult } from '../core/simulate/result.ts';
+import { deadLetterRecord, type RunResult, runResult } from '../core/simulate/result.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynalite.ts';
 import { REPLAY_ID_HEADER } from './endpoint.ts';
 import type { LocalStack } from './stack.ts';
@@ -170,8 +170,7 @@ export async function runEventFile(
     skipped: [...run.skipped],
     policies: run.policies,
     tally: stack.results,
-    deadLetters: stack.deadLetters,
-    lines: replayed.lines,
+    deadLetters: stack.deadLetters.map((letter) => deadLetterRecord(letter, replayed.lines)),
   });
   return { result, replayed };
 }

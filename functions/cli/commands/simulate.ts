@@ -1,23 +1,28 @@
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
 import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
-import { CallStub } from '../../core/calls/stubs.ts';
-import { parseConfigFile } from '../../core/diagnostics/config-file.ts';
+import { mergeRuns } from '../../adapters/files/sorted-runs.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
-import { formatProblem } from '../../core/diagnostics/problem.ts';
-import { observeAll, outcomeObserver } from '../../core/outcomes/observer.ts';
-import type { Observer } from '../../core/ports/observer.ts';
-import { formatSummary, formatTimelineEntry } from '../../core/simulate/report.ts';
-import { simulateEventLines } from '../../core/simulate/run.ts';
-import { streamEventLines } from '../event-stream.ts';
+import { boundLimit, type MergedParts, mergeParts } from '../../core/simulate/part.ts';
+import { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
+import { formatSummary } from '../../core/simulate/report.ts';
+import { compareEnrollments, compareMessages, type RunResult } from '../../core/simulate/result.ts';
+import { runResultJson } from '../../core/simulate/result-json.ts';
+import { declaredOf } from '../../core/simulate/tally.ts';
 import type { CliIo } from '../io.ts';
+import type { LoadedPolicies } from '../load-policies.ts';
 import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
+import { loadCallStubs } from '../simulate/call-stubs.ts';
+import { runShares } from '../simulate/run-shares.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
                       [--out result.json] [--user ID] [--timezone UTC] [--calls FILE] [--policies FILE] [--env NAME]
-                      [--log DIR] [--show-pii]
+                      [--log DIR] [--show-pii] [--workers N]
 
 Runs the events through the runtime's own use cases (ingest, deliver, the timer sweep) on in-memory stores
 and a virtual clock, and prints what happened per journey and step.
@@ -31,12 +36,19 @@ and a virtual clock, and prints what happened per journey and step.
   --timezone  for local-time waits and policies when a profile has no timezone (default UTC)
   --show-pii  print the email addresses and phone numbers that problems quote as they are (masked by default;
               --out files are not masked)
+  --workers   simulate on N worker threads, each with its share of the customers (default: one per core,
+              here ${availableParallelism()}, for a file of 10 MB or more; one below); the result is the same whatever N. Where a journey's send-rate
+              limit binds (all its customers share it), the run is done again on one worker
   --calls     a YAML or JSON list of call stubs that answer call steps, as in journey tests; without it
               every call fails ("no stub answers ...")
 ${policiesUsage}`;
 
 const PROGRESS_EVERY = 250_000;
 const MAX_REPORTED_PROBLEMS = 20;
+/** From this size on (about 17,000 events), an event file is split across the cores by default. */
+const SPLIT_FROM_BYTES = 10_000_000;
+/** More workers than this is a typo, not a machine. */
+const MAX_WORKERS = 256;
 
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -51,117 +63,211 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       timezone: { type: 'string', default: 'UTC' },
       'show-pii': { type: 'boolean', default: false },
       calls: { type: 'string' },
+      workers: { type: 'string' },
       ...policiesOptions,
     },
     strict: true,
   });
-  if (!values.events) {
+  const { events } = values;
+  if (!events) {
     io.stderr(`cairn simulate: --events is required\n\n${simulateUsage}`);
     return 2;
   }
-  // A problem may quote its line (a parse error does), and with it an address.
-  const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
   const setup = await loadSimulationSetup(values, io, 'simulate');
   if (typeof setup === 'number') return setup;
   const stubs = values.calls ? await loadCallStubs(values.calls, io) : undefined;
   if (typeof stubs === 'number') return stubs;
-  const { until, config, policies } = setup;
-
-  const timeline: string[] = [];
-  const { user } = values;
-  const observer: Observer = {
-    observe: (observation) => {
-      for (const line of formatTimelineEntry(observation, user ?? '')) timeline.push(line);
-    },
-  };
-  const log = values.log === undefined ? undefined : new OutcomeFiles({ dir: values.log, name: 'simulate' });
-  const observers = observeAll(user ? observer : undefined, log && outcomeObserver(log));
-  let shown = 0;
-  let run: Awaited<ReturnType<typeof simulateEventLines>>;
+  const workers = await workersOf(values.workers, events, io);
+  if (workers === undefined) return 2;
+  // A problem may quote its line (a parse error does), and with it an address.
+  const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-simulate-'));
   try {
-    run = await simulateEventLines({
-      config,
-      lines: streamEventLines(values.events),
-      until,
-      policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-      ...(user || log ? { observer: observers } : {}),
-      wallClock: Date.now,
-      ...(stubs ? { calls: stubs } : {}),
-      onSkipped: (line, reason) => {
-        if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${values.events}:${line}: ${quoted(reason)}`);
-      },
-      onEvent: (simulation) => {
-        if (simulation.eventsIn % PROGRESS_EVERY === 0)
-          io.stderr(
-            `... ${simulation.eventsIn.toLocaleString('en-US')} events, virtual time ${new Date(simulation.now).toISOString()}`,
-          );
-      },
-    });
+    let shown = 0;
+    const run = (count: number, log: OutcomeFiles | undefined) =>
+      runShares({
+        events,
+        workers: count,
+        setup: {
+          journeys: values.journeys,
+          timezone: values.timezone,
+          ...(values.policies === undefined ? {} : { policies: values.policies }),
+          ...(values.env === undefined ? {} : { env: values.env }),
+          ...(values.calls === undefined ? {} : { calls: values.calls }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          log: log !== undefined,
+          dir,
+        },
+        config: setup.config,
+        calls: stubs,
+        until: setup.until,
+        daysAfter: 30,
+        log,
+        onSkipped: (line, reason) => {
+          if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${events}:${line}: ${quoted(reason)}`);
+        },
+        onProgress: {
+          every: PROGRESS_EVERY,
+          tell: (count, now) =>
+            io.stderr(
+              `... ${count.toLocaleString('en-US')} events, virtual time ${new Date(now).toISOString()}`,
+            ),
+        },
+      });
+    const ran = await runOnShares(events, workers, values.log, run, io);
+    if (typeof ran === 'number') return ran;
+    const merged = mergeParts(ran.parts, setup.config.catalog, declaredOf(setup.config.catalog));
+    const rejected = report(
+      merged,
+      ran.skipped,
+      { events, user: values.user, policies: setup.policies, quoted },
+      io,
+    );
+    if (values.out) {
+      await writeResult(values.out, merged, ran.skipped, setup.policies);
+      io.stdout(`Wrote ${values.out}`);
+    }
+    if (ran.log && !(await flushLog(ran.log, values.log ?? '', io))) return 1;
+    return rejected > 0 ? 1 : 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Ran = Awaited<ReturnType<typeof runShares>> & { log: OutcomeFiles | undefined };
+
+/**
+ * Runs the shares; where a journey's send-rate limit bound across them (core/simulate/part.ts, boundLimit), once
+ * more on one worker. The exit code when the file cannot be read.
+ */
+async function runOnShares(
+  events: string,
+  workers: number,
+  logDir: string | undefined,
+  run: (count: number, log: OutcomeFiles | undefined) => ReturnType<typeof runShares>,
+  io: CliIo,
+): Promise<Ran | number> {
+  const logTo = () =>
+    logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: 'simulate' });
+  try {
+    const log = logTo();
+    const ran = await run(workers, log);
+    const bound = workers > 1 ? boundLimit(ran.parts) : undefined;
+    if (bound === undefined) return { ...ran, log };
+    io.stderr(
+      `cairn simulate: the send-rate limit of ${bound} bound (more of its sends in one second than it allows, all customers together); simulating again on one worker, which orders them as one queue does`,
+    );
+    // The first run's outcome records are replaced: a log's first write of a day replaces its file.
+    await log?.flush().catch(() => {});
+    const again = logTo();
+    return { ...(await run(1, again)), log: again };
   } catch (error) {
     io.stderr(
-      `cairn simulate: cannot read ${values.events}: ${error instanceof Error ? error.message : String(error)}`,
+      `cairn simulate: cannot read ${events}: ${error instanceof Error ? error.message : String(error)}`,
     );
     return 2;
   }
-  const { simulation, result } = run;
-  const { skipped } = result;
-  const end = Date.parse(result.until);
+}
+
+type ReportOptions = {
+  events: string;
+  user: string | undefined;
+  policies: LoadedPolicies | null;
+  quoted: (text: string) => string;
+};
+
+/** Prints the problems, the totals, the per-journey summary and the timeline; returns how many lines were rejected. */
+function report(
+  merged: MergedParts,
+  skipped: RunResult['skipped'],
+  options: ReportOptions,
+  io: CliIo,
+): number {
+  const { events, user, quoted } = options;
   if (skipped.length > MAX_REPORTED_PROBLEMS)
     io.stderr(`... and ${skipped.length - MAX_REPORTED_PROBLEMS} more line(s) that are not events`);
-  const invalid = result.deadLetters.filter((d) => d.kind === 'invalid-event');
+  const invalid = merged.deadLetters.filter((d) => d.kind === 'invalid-event');
   for (const letter of invalid.slice(0, MAX_REPORTED_PROBLEMS))
-    io.stderr(
-      `${values.events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${quoted(letter.reason)}`,
-    );
+    io.stderr(`${events}:${letter.line ?? '?'}: event ${letter.id ?? '(no id)'}: ${quoted(letter.reason)}`);
   if (invalid.length > MAX_REPORTED_PROBLEMS)
     io.stderr(`... and ${invalid.length - MAX_REPORTED_PROBLEMS} more invalid event(s)`);
-  const sent = result.messages.filter((m) => m.status === 'SENT').length;
   const rejected = skipped.length + invalid.length;
+  const count = (n: number) => n.toLocaleString('en-US');
   io.stdout(
-    `Simulated ${simulation.eventsIn.toLocaleString('en-US')} event(s) (${rejected} rejected, ${simulation.lateEvents} out of order) ` +
-      `until ${new Date(end).toISOString()}: ${result.enrollments.length.toLocaleString('en-US')} enrollment(s), ` +
-      `${sent.toLocaleString('en-US')} message(s) sent, ${simulation.pendingTimers()} wait(s) still pending.`,
+    `Simulated ${count(merged.eventsIn)} event(s) (${rejected} rejected, ${merged.lateEvents} out of order) ` +
+      `until ${new Date(merged.until).toISOString()}: ${count(merged.enrollments.count)} enrollment(s), ` +
+      `${count(merged.messages.sent)} message(s) sent, ${merged.pendingTimers} wait(s) still pending.`,
   );
-  io.stdout(`Applied ${describePolicies(policies)}.`);
+  io.stdout(`Applied ${describePolicies(options.policies)}.`);
   io.stdout('');
-  for (const line of formatSummary(simulation.tally)) io.stdout(line);
-  const otherLetters = result.deadLetters.length - invalid.length + simulation.redriven.length;
+  for (const line of formatSummary(merged.summary)) io.stdout(line);
+  const otherLetters = merged.deadLetters.length - invalid.length + merged.redriven;
   if (otherLetters > 0) io.stdout(`Dead letters other than invalid events: ${otherLetters} (see --out)`);
   if (user) {
     io.stdout(`Timeline of ${user}:`);
-    for (const line of timeline.length > 0 ? timeline : ['  (nothing happened to this customer)'])
-      io.stdout(`  ${line}`);
+    const timeline = merged.timeline.length > 0 ? merged.timeline : ['  (nothing happened to this customer)'];
+    for (const line of timeline) io.stdout(`  ${line}`);
   }
-  if (values.out) {
-    await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
-    io.stdout(`Wrote ${values.out}`);
-  }
-  if (log) {
-    const written = await log.flush().then(
-      () => true,
-      (error: unknown) => {
-        io.stderr(`cairn simulate: ${error instanceof Error ? error.message : String(error)}`);
-        return false;
-      },
-    );
-    if (!written) return 1;
-    io.stdout(`Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${values.log}`);
-  }
-  return rejected > 0 ? 1 : 0;
+  return rejected;
 }
 
-/** The call stubs of `--calls`: problems at file:line:col, exit code 1. */
-async function loadCallStubs(file: string, io: CliIo): Promise<CallStub[] | number> {
-  let text: string;
+/** Writes the result as it is read back from the shares' sorted runs, never all of it in memory at once. */
+async function writeResult(
+  file: string,
+  merged: MergedParts,
+  skipped: RunResult['skipped'],
+  policies: LoadedPolicies | null,
+): Promise<void> {
+  const out = createWriteStream(file);
+  const failed = once(out, 'error').then(([error]) => {
+    throw error;
+  });
+  const text = runResultJson({
+    until: new Date(merged.until).toISOString(),
+    eventsIn: merged.eventsIn,
+    skipped,
+    policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
+    messages: mergeRuns(merged.messages.files, MessageRecord, compareMessages),
+    enrollments: mergeRuns(merged.enrollments.files, EnrollmentRecord, compareEnrollments),
+    deadLetters: merged.deadLetters,
+    journeys: merged.summary.journeys,
+  });
+  for await (const piece of text) if (!out.write(piece)) await Promise.race([once(out, 'drain'), failed]);
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+}
+
+/** Stores what the outcome log holds; false after saying why it could not. */
+async function flushLog(log: OutcomeFiles, dir: string, io: CliIo): Promise<boolean> {
   try {
-    text = await io.readFile(file);
+    await log.flush();
   } catch (error) {
-    io.stderr(
-      `cairn simulate: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return 1;
+    io.stderr(`cairn simulate: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
   }
-  const { value, problems } = parseConfigFile(z.array(CallStub), file, text);
-  for (const problem of problems) io.stderr(formatProblem(problem));
-  return value ?? 1;
+  io.stdout(`Wrote ${log.count.toLocaleString('en-US')} outcome record(s) under ${dir}`);
+  return true;
+}
+
+/**
+ * How many shares `--workers` asks for, or undefined after saying why it cannot. By default one per core for a
+ * file of SPLIT_FROM_BYTES or more; one below that, where starting the workers (each loads the runtime, about a
+ * second of CPU) costs more than it saves.
+ */
+async function workersOf(
+  requested: string | undefined,
+  events: string,
+  io: CliIo,
+): Promise<number | undefined> {
+  if (requested === undefined) {
+    const bytes = await stat(events).then(
+      (file) => file.size,
+      () => 0,
+    );
+    return bytes >= SPLIT_FROM_BYTES ? availableParallelism() : 1;
+  }
+  const count = Number(requested);
+  if (Number.isInteger(count) && count >= 1 && count <= MAX_WORKERS) return count;
+  io.stderr(`cairn simulate: --workers "${requested}" is not a whole number from 1 to ${MAX_WORKERS}`);
+  return undefined;
 }

@@ -6,7 +6,7 @@ import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
 import type { Journey } from '../../core/journeys/schema.ts';
 import { VirtualClock } from '../../core/runtime/clock.ts';
-import { type RunResult, runResult } from '../../core/simulate/result.ts';
+import { deadLetterRecord, type RunResult, runResult } from '../../core/simulate/result.ts';
 import { ConfigError } from '../../handlers/shared/compiled-config.ts';
 import { type LocalClock, ScaledClock } from '../../local/clock.ts';
 import { DataDirError } from '../../local/data-dir.ts';
@@ -306,8 +306,7 @@ async function serve(
     skipped: [],
     policies: null,
     tally: stack.results,
-    deadLetters: stack.deadLetters,
-    lines: new Map(),
+    deadLetters: stack.deadLetters.map((letter) => deadLetterRecord(letter, new Map())),
   });
   for (const line of formatStackReport(stack, result, { pii })) io.stdout(`  ${line}`);
   if (logDir !== undefined && !logFailed)

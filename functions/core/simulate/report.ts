@@ -5,6 +5,8 @@ import type { DeliveryOutcome } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
 import { formatResults } from '../results/format.ts';
 import type { JourneyResults } from '../results/group-results.ts';
+import { canonicalJourneys, sumRuns } from './counters.ts';
+import type { SimulationSummary } from './part.ts';
 import { journeyResults } from './results.ts';
 import type { JourneyCounters, RunTally, Tally } from './tally.ts';
 
@@ -16,12 +18,21 @@ function counts(counter: Record<string, number>): string {
   return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
 }
 
+/** What one simulation's tally sums up to (the summary of a single share: simulate/part.ts merges several). */
+export function summaryOf(tally: Tally): SimulationSummary {
+  return {
+    journeys: canonicalJourneys(tally.journeys, tally.catalog),
+    runs: sumRuns([[...tally.runs.values()]]),
+    results: journeyResults(tally),
+  };
+}
+
 /** The per-journey, per-step summary the simulator prints. */
-export function formatSummary(tally: Tally): string[] {
+export function formatSummary(summary: SimulationSummary): string[] {
   const lines: string[] = [];
-  const results = journeyResults(tally);
-  for (const [id, journey] of Object.entries(tally.journeys).sort((a, b) => a[0].localeCompare(b[0]))) {
-    const runs = [...tally.runs.values()].filter((r) => r.journeyId === id);
+  const { results } = summary;
+  for (const [id, journey] of Object.entries(summary.journeys).sort((a, b) => a[0].localeCompare(b[0]))) {
+    const runs = summary.runs.filter((r) => r.journeyId === id);
     lines.push(...formatJourney(id, journey, results[id]), ...runs.map(formatRun), '');
   }
   return lines;

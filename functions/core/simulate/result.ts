@@ -1,16 +1,9 @@
 import type { DeadLetter } from '../ports/dead-letters.ts';
+import { canonicalJourneys } from './counters.ts';
+import type { DeadLetterRecord } from './records.ts';
 import type { EnrollmentRecord, JourneyCounters, MessageRecord, Tally } from './tally.ts';
 
-/** A dead letter as a run reports it: what, and where in the event file when it came from one. */
-export type DeadLetterRecord = {
-  kind: DeadLetter['kind'];
-  /** The event's id (the file's), or the message id of an undelivered send. */
-  id: string | null;
-  /** The line of the event file it came from, when it did. */
-  line: number | null;
-  userId: string | null;
-  reason: string;
-};
+export type { DeadLetterRecord } from './records.ts';
 
 /** What `cairn simulate --out` and `npm start -- --out` write: the same shape, from the same Tally. */
 export type RunResult = {
@@ -31,15 +24,35 @@ export type RunFacts = {
   skipped: RunResult['skipped'];
   policies: RunResult['policies'];
   tally: Tally;
-  deadLetters: readonly DeadLetter[];
-  /** The file line of each event id put. */
-  lines: ReadonlyMap<string, number>;
+  /** As the result reports them (deadLetterRecord), in any order. */
+  deadLetters: readonly DeadLetterRecord[];
 };
 
-const byTime = <T extends { at?: string; enteredAt?: string }>(a: T, b: T, idA: string, idB: string) =>
-  (a.at ?? a.enteredAt ?? '').localeCompare(b.at ?? b.enteredAt ?? '') || idA.localeCompare(idB);
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The run's result, in a stable order so that two runs of the same events compare byte for byte. */
+/** The result's order of messages: by the time of their final outcome, then id (ids are unique). */
+export const compareMessages = (a: MessageRecord, b: MessageRecord): number =>
+  byText(a.at, b.at) || byText(a.messageId, b.messageId);
+
+/** The result's order of enrollments: by the time they entered, then id (ids are unique). */
+export const compareEnrollments = (a: EnrollmentRecord, b: EnrollmentRecord): number =>
+  byText(a.enteredAt, b.enteredAt) || byText(a.enrollmentId, b.enrollmentId);
+
+/**
+ * The result's order of dead letters: by the file's line (others after), then by every field, so that the order
+ * does not depend on which customer's work ran first (two that tie on every field are the same text).
+ */
+export const compareDeadLetters = (a: DeadLetterRecord, b: DeadLetterRecord): number =>
+  (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY) ||
+  byText(a.kind, b.kind) ||
+  byText(a.id ?? '', b.id ?? '') ||
+  byText(a.userId ?? '', b.userId ?? '') ||
+  byText(a.reason, b.reason);
+
+/**
+ * The run's result, in a stable order so that two runs of the same events compare byte for byte, and a run
+ * split across workers (simulate/partition-run.ts) writes what one worker writes.
+ */
 export function runResult(facts: RunFacts): RunResult {
   const { tally } = facts;
   return {
@@ -47,14 +60,15 @@ export function runResult(facts: RunFacts): RunResult {
     eventsIn: facts.eventsIn,
     skipped: facts.skipped,
     policies: facts.policies,
-    messages: [...tally.messages.values()].sort((a, b) => byTime(a, b, a.messageId, b.messageId)),
-    enrollments: [...tally.enrollments.values()].sort((a, b) => byTime(a, b, a.enrollmentId, b.enrollmentId)),
-    deadLetters: facts.deadLetters.map((letter) => deadLetterRecord(letter, facts.lines)),
-    journeys: tally.journeys,
+    messages: [...tally.messages.values()].sort(compareMessages),
+    enrollments: [...tally.enrollments.values()].sort(compareEnrollments),
+    deadLetters: [...facts.deadLetters].sort(compareDeadLetters),
+    journeys: canonicalJourneys(tally.journeys, tally.catalog),
   };
 }
 
-function deadLetterRecord(letter: DeadLetter, lines: ReadonlyMap<string, number>): DeadLetterRecord {
+/** A dead letter as the result reports it, with the file line of the event when `lines` knows its id. */
+export function deadLetterRecord(letter: DeadLetter, lines: ReadonlyMap<string, number>): DeadLetterRecord {
   switch (letter.kind) {
     case 'invalid-event':
       return {

@@ -1,39 +1,47 @@
-import { type CustomerFact, groupResults, type JourneyResults } from '../results/group-results.ts';
+import { type DeclaredGroup, groupResults, type JourneyResults } from '../results/group-results.ts';
+import type { EnrollmentFact } from './facts.ts';
 import type { Tally } from './tally.ts';
 
-/** The group an enrollment is counted in: the control group first, as the tally's goal counts do. */
-const groupOf = (e: { holdout: boolean; variant: string | null }) =>
-  e.holdout ? 'holdout' : (e.variant ?? 'all');
+const byEnrollment = (a: EnrollmentFact, b: EnrollmentFact) =>
+  a.enteredAt < b.enteredAt
+    ? -1
+    : a.enteredAt > b.enteredAt
+      ? 1
+      : a.enrollmentId < b.enrollmentId
+        ? -1
+        : a.enrollmentId > b.enrollmentId
+          ? 1
+          : 0;
 
 /**
- * Each journey's results per customer (results/group-results.ts) from what the run observed: its enrollments,
- * the goals they reached with their revenue (each goal event's once), and whether the journey sent the customer anything. Only journeys
- * that declare groups (a holdout or a split) are compared.
+ * Each journey's results per customer (results/group-results.ts) from the facts of one or several tallies,
+ * taken in the order of the enrollments (their time, then id): the goals they reached with their revenue, each
+ * goal event's once (one order that ends several enrollments, one per cart say, is revenue once), and whether
+ * the journey sent the customer anything. Only journeys that declare groups are compared.
  */
-export function journeyResults(tally: Tally): Record<string, JourneyResults> {
-  const sentTo = new Set<string>();
-  for (const m of tally.messages.values())
-    if (m.status === 'SENT') sentTo.add(`${m.journeyId}\u0000${m.userId}`);
-  const facts = new Map<string, CustomerFact[]>();
-  // One order that ends several enrollments (one per cart, say) is revenue once.
-  const counted = new Set<string>();
-  for (const e of tally.enrollments.values()) {
-    const goal = e.goalEventId === null ? null : `${e.journeyId}\u0000${e.goalEventId}`;
-    const revenue = goal === null || counted.has(goal) ? null : e.goalRevenue;
-    if (goal !== null) counted.add(goal);
-    const list = facts.get(e.journeyId) ?? [];
-    list.push({
-      customer: e.userId,
-      group: groupOf(e),
-      sent: sentTo.has(`${e.journeyId}\u0000${e.userId}`),
-      goalReached: e.goalReachedAt !== null,
-      revenue,
-      currency: revenue === null ? null : e.goalCurrency,
-    });
-    facts.set(e.journeyId, list);
-  }
+export function resultsOfFacts(
+  declared: Record<string, DeclaredGroup[]>,
+  parts: readonly Record<string, EnrollmentFact[]>[],
+): Record<string, JourneyResults> {
   const results: Record<string, JourneyResults> = {};
-  for (const [journeyId, declared] of Object.entries(tally.declared))
-    if (declared.length > 0) results[journeyId] = groupResults(facts.get(journeyId) ?? [], declared);
+  for (const [journeyId, groups] of Object.entries(declared)) {
+    if (groups.length === 0) continue;
+    const counted = new Set<string>();
+    const facts = parts
+      .flatMap((part) => part[journeyId] ?? [])
+      .sort(byEnrollment)
+      .map((fact) => {
+        const goal = fact.goalEventId;
+        const revenue = goal === null || counted.has(goal) ? null : fact.revenue;
+        if (goal !== null) counted.add(goal);
+        return { ...fact, revenue, currency: revenue === null ? null : fact.currency };
+      });
+    results[journeyId] = groupResults(facts, groups);
+  }
   return results;
+}
+
+/** Each journey's results per customer from what one run observed, once its tally is closed (see resultsOfFacts). */
+export function journeyResults(tally: Tally): Record<string, JourneyResults> {
+  return resultsOfFacts(tally.declared, [tally.groupFacts.facts()]);
 }

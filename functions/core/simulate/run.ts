@@ -3,10 +3,9 @@ import type { EventLine } from '../events/event-line.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
+import { SimulationPartition } from './partition.ts';
 import { type RunResult, runResult } from './result.ts';
-import { Simulation } from './simulation.ts';
-
-const DAY = 86_400_000;
+import type { Simulation } from './simulation.ts';
 
 export type SimulationRun = {
   config: RuntimeConfig;
@@ -32,46 +31,40 @@ export type SimulationRun = {
 };
 
 /**
- * An event file through the simulator, as `cairn simulate` runs it: each event put at its time in the order
- * of the file, then the clock run on, and the result in the shape `npm start -- --out` writes too.
+ * An event file through the simulator, each event put at its time in the order of the file, then the clock
+ * run on, and the result in the shape `npm start -- --out` writes too. One share of one
+ * (simulate/partition.ts): `cairn simulate` runs the same shares, one or several.
  */
 export async function simulateEventLines(
   run: SimulationRun,
 ): Promise<{ simulation: Simulation; result: RunResult }> {
-  const simulation = new Simulation({
+  const partition = new SimulationPartition({
     config: run.config,
     ...(run.observer ? { observer: run.observer } : {}),
     ...(run.registry ? { registry: run.registry } : {}),
-    ...(run.wallClock ? { wallClock: run.wallClock } : {}),
     ...(run.calls ? { calls: run.calls } : {}),
   });
+  const { simulation } = partition;
   const skipped: RunResult['skipped'] = [];
-  const lines = new Map<string, number>();
-  let latest = Number.NEGATIVE_INFINITY;
   for await (const line of run.lines) {
     if (line.kind === 'skipped') {
       skipped.push({ line: line.line, reason: line.reason });
       run.onSkipped?.(line.line, line.reason);
       continue;
     }
-    lines.set(line.id, line.line);
     await run.beforeEach?.(simulation, line.at);
-    await simulation.put(line.value, line.at);
-    // The latest arrival, not the latest time written: an event refused as too far ahead arrived earlier.
-    if (line.at !== undefined) latest = Math.max(latest, simulation.now);
+    await partition.line(line.at, run.wallClock?.(), line);
     run.onEvent?.(simulation);
   }
-  const until =
-    run.until ?? (Number.isFinite(latest) ? latest + (run.daysAfter ?? 30) * DAY : simulation.now);
-  await simulation.finish(Number.isFinite(until) ? until : 0);
+  const until = partition.until(run.until, run.daysAfter);
+  await simulation.finish(until);
   const result = runResult({
-    until: Number.isFinite(until) ? until : 0,
+    until,
     eventsIn: simulation.eventsIn,
     skipped,
     policies: run.policies ?? null,
     tally: simulation.tally,
-    deadLetters: simulation.deadLetters,
-    lines,
+    deadLetters: partition.deadLetters(),
   });
   return { simulation, result };
 }

@@ -31,7 +31,7 @@ import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../ru
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
-import { Tally } from './tally.ts';
+import { type RetiredRecords, Tally } from './tally.ts';
 
 export type SimulationOptions = {
   /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
@@ -63,6 +63,8 @@ export type SimulationOptions = {
   keepSent?: boolean;
   /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
   wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
+  /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
+  retire?: RetiredRecords;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -96,6 +98,8 @@ export class Simulation implements Machine {
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
   readonly callLedger = new InMemoryCallLedger();
+  /** The send-rate counters of journeys with a limit, and the seconds their sends asked for. */
+  readonly rates = new InMemorySendRateCounters();
   /** The runs of scheduled journeys, as recorded. */
   readonly runs = new InMemoryAudienceRunStore();
   private scheduled: ScheduledRuns | undefined;
@@ -127,7 +131,7 @@ export class Simulation implements Machine {
       sms: new RecordingChannel(undefined, keep),
       push: new RecordingChannel(undefined, keep),
     };
-    this.tally = new Tally(config.catalog);
+    this.tally = new Tally(config.catalog, options.retire);
     const now = () => this.clock.now();
     const onDeadLetter = (message: QueueMessage<unknown>, queue: string) =>
       this.redriven.push({
@@ -198,7 +202,7 @@ export class Simulation implements Machine {
         policyStore: wrap.policyStore ? wrap.policyStore(this.policyStore) : this.policyStore,
         channel: wrap.channel ? wrap.channel(router) : router,
         unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
-        rates: new InMemorySendRateCounters(),
+        rates: this.rates,
       },
       settingOf(this.catalogs.deliver),
     );
@@ -238,17 +242,33 @@ export class Simulation implements Machine {
    * `received` may break the contract: ingest dead-letters it, as on AWS.
    */
   async put(received: unknown, at: number | undefined): Promise<void> {
+    await this.arrive(at, this.options.wallClock?.());
+    this.receive(received, at);
+    await this.drain();
+  }
+
+  /**
+   * The first half of `put`: runs the clock to the time a line dated `at` arrives, given the real clock's
+   * reading `wallNow` (see wallClock). A partition of the simulator (simulate/partition-run.ts) calls it for
+   * every line of the file, its customers' or not, so that its clock stops where one simulation's would.
+   */
+  async arrive(at: number | undefined, wallNow: number | undefined): Promise<void> {
     // The clock starts at the first event, as the local stack's does, before anything reads it.
     if (!this.seeded && at !== undefined && Number.isFinite(at)) this.clock.advanceTo(at);
     await this.seed();
-    if (at !== undefined && Number.isFinite(at)) {
-      const { wallClock } = this.options;
-      await runUntil(this, this.clock, wallClock ? replayArrival(at, this.clock.now(), wallClock()) : at);
-      if (at < this.clock.now()) this.lateEvents++;
-    }
+    if (at !== undefined && Number.isFinite(at))
+      await runUntil(
+        this,
+        this.clock,
+        wallNow === undefined ? at : replayArrival(at, this.clock.now(), wallNow),
+      );
+  }
+
+  /** The second half of `put`, once arrived: the line on the ingest queue, counted (late when before the clock). */
+  receive(received: unknown, at: number | undefined): void {
+    if (at !== undefined && Number.isFinite(at) && at < this.clock.now()) this.lateEvents++;
     this.eventsIn++;
     this.ingestQueue.send(received);
-    await this.drain();
   }
 
   /**

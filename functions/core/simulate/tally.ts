@@ -1,40 +1,25 @@
-import type { AudienceRunRecord } from '../audience-runs/record.ts';
+import { MinHeap } from '../collections/min-heap.ts';
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { EngineInput } from '../engine/engine.ts';
 import { isWaitTimer, type SendIntent } from '../engine/state.ts';
-import type { DeliveryOutcome, DeliveryStatus } from '../policies/outcome.ts';
+import type { DeliveryOutcome } from '../policies/outcome.ts';
 import type { Observation } from '../ports/observer.ts';
 import { declaredGroups } from '../results/declared.ts';
 import type { DeclaredGroup } from '../results/group-results.ts';
 import { runOf } from '../triggers/schedule.ts';
+import { emptyJourney, emptyStep } from './counters.ts';
+import { GroupFacts, groupOf } from './facts.ts';
+import type { EnrollmentRecord, JourneyCounters, MessageRecord, RunTally, StepCounters } from './records.ts';
 
-export type MessageRecord = {
-  messageId: string;
-  userId: string;
-  journeyId: string;
-  journeyVersion: string;
-  stepId: string;
-  channels: string[];
-  channel: string | null;
-  template: string;
-  category: string;
-  tags: string[];
-  priority: string;
-  variant: string | null;
-  /** When the intent was made; `at` is when its final outcome was decided. */
-  intendedAt: string;
-  at: string;
-  status: DeliveryStatus;
-  reason: string;
-  rule: string | null;
-  /** With DEFERRED (a send still held when the simulation ended): when it would be tried again. */
-  until: string | null;
-  notes: string[];
-  /** Channels of the preference that were not used, and why, e.g. `push: no_opt_in`. */
-  passedOver: string[];
-  deferrals: number;
-};
+export type {
+  EnrollmentRecord,
+  GoalGroup,
+  JourneyCounters,
+  MessageRecord,
+  RunTally,
+  StepCounters,
+} from './records.ts';
 
 /** A call step's call: how many attempts were made, and what the enrollment took from it. */
 export type CallRecord = {
@@ -52,56 +37,19 @@ export type CallRecord = {
   saved: string[];
 };
 
-export type EnrollmentRecord = {
-  enrollmentId: string;
-  userId: string;
-  journeyId: string;
-  version: string;
-  enteredAt: string;
-  holdout: boolean;
-  variant: string | null;
-  exitedAt: string | null;
-  exitReason: string | null;
-  goalReachedAt: string | null;
-  /** The goal event's id, and its revenue when it carried one (several enrollments may share one order). */
-  goalEventId: string | null;
-  goalRevenue: number | null;
-  goalCurrency: string | null;
-  /** Where it is waiting when the simulation ends, if it is. */
-  waitingAt: string | null;
-};
-
 type Counter = Record<string, number>;
-export type StepCounters = {
-  entered: number;
-  waiting: number;
-  outcomes: Counter;
-  sentByChannel: Counter;
-  withheld: Counter;
-};
-export type GoalGroup = { entered: number; reached: number };
-export type JourneyCounters = {
-  entered: number;
-  /** Final outcomes of the journey's messages by `STATUS:reason`, and notes such as missing_timezone. */
-  outcomes: Counter;
-  notes: Counter;
-  /** Every time a send was held (DEFERRED), by reason; the message's final outcome is in outcomes. */
-  held: Counter;
-  notEntered: Counter;
-  exited: Counter;
-  goalReached: number;
-  goalByGroup: Record<string, GoalGroup>;
-  steps: Record<string, StepCounters>;
+
+/** Where a tally hands each record once it is final (Tally's `retire`). */
+export type RetiredRecords = {
+  message(record: MessageRecord): void;
+  enrollment(record: EnrollmentRecord): void;
 };
 
-/** One run of a scheduled journey: its record (once it completed) and the entries the engine took or refused. */
-export type RunTally = {
-  journeyId: string;
-  run: string;
-  record?: AudienceRunRecord;
-  entered: number;
-  notEntered: Counter;
-};
+/**
+ * The outcomes after which a message is not observed again (runtime/deliver.ts: a re-delivery of a finished
+ * send is not an outcome). A held one comes back; a failed or unknown one may be redriven.
+ */
+const FINAL: ReadonlySet<string> = new Set(['SENT', 'SKIPPED', 'DROPPED']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const bump = (counter: Counter, key: string) => {
@@ -123,27 +71,40 @@ export class Tally {
   /** The runs of scheduled journeys: each run's record, and what the engine made of its entries. */
   readonly runs = new Map<string, RunTally>();
 
-  constructor(catalog: JourneyCatalog) {
-    for (const journey of catalog.latest()) {
-      this.journey(journey.id);
-      this.declared[journey.id] = declaredGroups(journey.journey);
-    }
+  /** The journeys counted: their declared steps order the counters (simulate/counters.ts). */
+  readonly catalog: JourneyCatalog;
+  /** Exited enrollments whose goal window is still open, by when it closes (with `retire`). */
+  private readonly closing = new MinHeap<{ closes: number; id: string }>(
+    (a, b) => a.closes < b.closes || (a.closes === b.closes && a.id < b.id),
+  );
+  /** The facts of the journeys that compare groups, gathered as each enrollment and message is counted. */
+  readonly groupFacts: GroupFacts;
+
+  /**
+   * With `retire`, a record is counted and handed on as soon as it is final (a message sent, skipped or
+   * dropped; an enrollment exited), and not kept: what a long simulation keeps is then what is still under way.
+   * Without it, every record is kept until the end (journey tests, `cairn explain`, the local stack).
+   */
+  constructor(
+    catalog: JourneyCatalog,
+    private readonly retire?: RetiredRecords,
+  ) {
+    this.catalog = catalog;
+    for (const journey of catalog.latest()) this.journey(journey.id);
+    Object.assign(this.declared, declaredOf(catalog));
+    this.groupFacts = new GroupFacts(
+      new Set(
+        Object.entries(this.declared)
+          .filter(([, groups]) => groups.length > 0)
+          .map(([id]) => id),
+      ),
+    );
   }
 
   private journey(id: string): JourneyCounters {
     let counters = this.journeys[id];
     if (!counters) {
-      counters = {
-        entered: 0,
-        outcomes: {},
-        notes: {},
-        held: {},
-        notEntered: {},
-        exited: {},
-        goalReached: 0,
-        goalByGroup: {},
-        steps: {},
-      };
+      counters = emptyJourney();
       this.journeys[id] = counters;
     }
     return counters;
@@ -153,7 +114,7 @@ export class Tally {
     const journey = this.journey(journeyId);
     let counters = journey.steps[stepId];
     if (!counters) {
-      counters = { entered: 0, waiting: 0, outcomes: {}, sentByChannel: {}, withheld: {} };
+      counters = emptyStep();
       journey.steps[stepId] = counters;
     }
     return counters;
@@ -162,12 +123,36 @@ export class Tally {
   observe(observation: Observation): void {
     if (observation.type === 'applied') {
       for (const effect of observation.effects) this.effect(effect);
+      if (this.retire)
+        for (const effect of observation.effects)
+          if (effect.type === 'exited') this.exited(effect.enrollmentId);
       const entry = scheduledEntryOf(observation.input);
       if (entry) this.runEntry(entry, observation.effects);
     } else if (observation.type === 'called') this.call(observation.intent).attempts++;
     else if (observation.type === 'audience-run')
       this.run(observation.record.journeyId, observation.record.run).record = observation.record;
     else this.outcome(observation.intent, observation.outcome, observation.at);
+    if (this.retire) this.retireClosed(observation.at);
+  }
+
+  /**
+   * An exited enrollment changes no more once its goal is reached or its journey has none; otherwise its goal
+   * window stays open (engine.ts, goalOpen) and it is retired once the clock has passed the window.
+   */
+  private exited(id: string): void {
+    const record = this.enrollments.get(id);
+    if (!record) return;
+    const goal = this.catalog.version(record.version)?.goal;
+    if (record.goalReachedAt !== null || !goal) this.retireEnrollment(id);
+    else this.closing.push({ closes: Date.parse(record.enteredAt) + goal.withinMs, id });
+  }
+
+  /** Retires the exited enrollments whose goal window closed before `now`. */
+  private retireClosed(now: number): void {
+    for (let next = this.closing.peek(); next && next.closes < now; next = this.closing.peek()) {
+      this.closing.pop();
+      this.retireEnrollment(next.id);
+    }
   }
 
   private run(journeyId: string, run: string): RunTally {
@@ -321,36 +306,70 @@ export class Tally {
     // Every hold is counted; a message's final outcome only once, at finalize (a held message is observed
     // again when it comes back; a later re-delivery of a finished one is not observed: runtime/deliver.ts).
     if (outcome.status === 'DEFERRED') bump(this.journey(intent.journeyId).held, outcome.reason);
+    const record = this.messages.get(intent.messageId);
+    if (this.retire && record && FINAL.has(record.status)) {
+      this.messages.delete(record.messageId);
+      this.countMessage(record);
+      this.retire.message(record);
+    }
   }
 
-  /** Counts where enrollments wait at the end, and the goal rate per variant and control group. */
+  /**
+   * Counts the messages' final outcomes, where enrollments wait at the end, and the goal rate per variant and
+   * control group; with `retire`, hands on every record still kept.
+   */
   finalize(): void {
-    for (const message of this.messages.values()) {
-      const journey = this.journey(message.journeyId);
-      bump(journey.outcomes, `${message.status}:${message.reason}`);
-      for (const note of message.notes) bump(journey.notes, note);
-      if (message.status === 'DEFERRED') continue;
-      const step = this.step(message.journeyId, message.stepId);
-      bump(step.outcomes, `${message.status}:${message.reason}`);
-      if (message.status === 'SENT' && message.channel) bump(step.sentByChannel, message.channel);
-    }
-    for (const record of this.enrollments.values())
-      if (record.waitingAt !== null && record.exitReason === null)
-        this.step(record.journeyId, record.waitingAt).waiting++;
-    for (const record of this.enrollments.values()) {
-      const group = record.holdout ? 'holdout' : (record.variant ?? 'all');
-      const journey = this.journey(record.journeyId);
-      const counts = journey.goalByGroup[group] ?? { entered: 0, reached: 0 };
-      counts.entered++;
-      if (record.goalReachedAt) counts.reached++;
-      journey.goalByGroup[group] = counts;
-    }
+    for (const message of this.messages.values()) this.countMessage(message);
+    for (const record of this.enrollments.values()) this.countEnrollment(record);
+    if (!this.retire) return;
+    for (const message of this.messages.values()) this.retire.message(message);
+    for (const record of this.enrollments.values()) this.retire.enrollment(record);
+    this.messages.clear();
+    this.enrollments.clear();
+  }
+
+  private countMessage(message: MessageRecord): void {
+    const journey = this.journey(message.journeyId);
+    bump(journey.outcomes, `${message.status}:${message.reason}`);
+    for (const note of message.notes) bump(journey.notes, note);
+    this.groupFacts.message(message);
+    if (message.status === 'DEFERRED') return;
+    const step = this.step(message.journeyId, message.stepId);
+    bump(step.outcomes, `${message.status}:${message.reason}`);
+    if (message.status === 'SENT' && message.channel) bump(step.sentByChannel, message.channel);
+  }
+
+  private countEnrollment(record: EnrollmentRecord): void {
+    if (record.waitingAt !== null && record.exitReason === null)
+      this.step(record.journeyId, record.waitingAt).waiting++;
+    const group = groupOf(record);
+    const journey = this.journey(record.journeyId);
+    const counts = journey.goalByGroup[group] ?? { entered: 0, reached: 0 };
+    counts.entered++;
+    if (record.goalReachedAt) counts.reached++;
+    journey.goalByGroup[group] = counts;
+    this.groupFacts.enrollment(record);
+  }
+
+  private retireEnrollment(id: string): void {
+    const record = this.enrollments.get(id);
+    if (!record || !this.retire) return;
+    this.enrollments.delete(id);
+    this.countEnrollment(record);
+    this.retire.enrollment(record);
   }
 
   private updateEnrollment(id: string, change: (record: EnrollmentRecord) => void): void {
     const record = this.enrollments.get(id);
     if (record) change(record);
   }
+}
+
+/** The groups each journey of the catalog declares (holdout, variants) and their shares. */
+export function declaredOf(catalog: JourneyCatalog): Record<string, DeclaredGroup[]> {
+  return Object.fromEntries(
+    [...catalog.latest()].map((journey) => [journey.id, declaredGroups(journey.journey)]),
+  );
 }
 
 /** The journey and run an engine input enters for, when it is a scheduled entry (an event or a timer). */

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twoProportionZTest } from '../../../functions/core/results/statistics.ts';
-import { formatSummary } from '../../../functions/core/simulate/report.ts';
+import { formatSummary, summaryOf } from '../../../functions/core/simulate/report.ts';
 import { journeyResults } from '../../../functions/core/simulate/results.ts';
 import type { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import { simulateShowedUplift } from '../../support/showed-uplift.ts';
@@ -74,7 +74,7 @@ describe('the journey that "showed uplift"', () => {
 
   it('prints the per-customer figures, the p-values and the warnings in the simulator summary', () => {
     // Act
-    const text = formatSummary(simulation.tally).join('\n');
+    const text = formatSummary(summaryOf(simulation.tally)).join('\n');
 
     // Assess
     expect(text).toContain('goal per customer (95% interval):');

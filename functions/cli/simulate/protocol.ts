@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { OutcomeRecord } from '../../core/outcomes/record.ts';
+import { SimulationPart } from '../../core/simulate/part.ts';
+
+/**
+ * What `cairn simulate --workers N` and its worker threads say to each other (worker-thread.ts): checked with
+ * these schemas on arrival, as everything that crosses a boundary is.
+ */
+
+/** What a worker loads, as the command did: the journeys, policies and stubs, and what to watch. */
+export const ShareSetup = z.object({
+  journeys: z.string(),
+  timezone: z.string(),
+  policies: z.string().optional(),
+  env: z.string().optional(),
+  calls: z.string().optional(),
+  /** The customer of `--user`, whose timeline the share that has them keeps. */
+  user: z.string().optional(),
+  /** Whether to hand outcome records (`--log`) back to the command, which writes them. */
+  log: z.boolean(),
+  /** The folder the shares write their records' sorted runs to, and this share's number. */
+  dir: z.string(),
+  index: z.number(),
+});
+export type ShareSetup = z.infer<typeof ShareSetup>;
+
+/** A LineBatch (core/simulate/partition.ts) with the share's own lines as the file has them. */
+export const TextBatch = z.object({
+  type: z.literal('lines'),
+  wallNow: z.number(),
+  ats: z.array(z.number().nullable()),
+  own: z.array(z.object({ index: z.number(), line: z.number(), text: z.string() })),
+});
+export type TextBatch = z.infer<typeof TextBatch>;
+
+export const ToWorker = z.discriminatedUnion('type', [
+  TextBatch,
+  z.object({ type: z.literal('finish'), until: z.number().nullable(), daysAfter: z.number() }),
+]);
+export type ToWorker = z.infer<typeof ToWorker>;
+
+export const FromWorker = z.discriminatedUnion('type', [
+  /** A batch was taken: the command may send another (it keeps a few in flight, no more). */
+  z.object({ type: z.literal('taken') }),
+  z.object({ type: z.literal('outcomes'), records: z.array(OutcomeRecord) }),
+  z.object({ type: z.literal('part'), part: SimulationPart }),
+  /** The worker could not load its setup or failed; the message says why. */
+  z.object({ type: z.literal('failed'), error: z.string() }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;

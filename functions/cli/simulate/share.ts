@@ -1,0 +1,72 @@
+import { SortedRuns } from '../../adapters/files/sorted-runs.ts';
+import type { CallStub } from '../../core/calls/stubs.ts';
+import { observeAll, outcomeObserver } from '../../core/outcomes/observer.ts';
+import type { Observer } from '../../core/ports/observer.ts';
+import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
+import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { partOf, type SimulationPart } from '../../core/simulate/part.ts';
+import { type LineBatch, SimulationPartition } from '../../core/simulate/partition.ts';
+import type { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
+import { formatTimelineEntry } from '../../core/simulate/report.ts';
+import { compareEnrollments, compareMessages } from '../../core/simulate/result.ts';
+
+/** One share of `cairn simulate`'s customers, in this thread or a worker's (simulate/partition.ts). */
+export type Share = {
+  take(batch: LineBatch): Promise<void>;
+  finish(until: number | undefined, daysAfter: number): Promise<SimulationPart>;
+};
+
+export type ShareOptions = {
+  config: RuntimeConfig;
+  calls?: readonly CallStub[] | undefined;
+  /** `--user`: the timeline of this customer is kept. */
+  user?: string | undefined;
+  /** `--log`: where the share's outcome records go. */
+  log?: OutcomeLog | undefined;
+  /** The folder the share's records are written to as sorted runs, and its number among the shares. */
+  dir: string;
+  index: number;
+};
+
+/** A share run in the thread that calls it: what a worker thread runs, and `--workers 1` in the command's own. */
+export function openShare(options: ShareOptions): Share {
+  const timeline: string[] = [];
+  const { user, log } = options;
+  const watch: Observer | undefined = user
+    ? { observe: (observation) => timeline.push(...formatTimelineEntry(observation, user)) }
+    : undefined;
+  const observer = user || log ? observeAll(watch, log && outcomeObserver(log)) : undefined;
+  const runs = (kind: string) => ({ dir: options.dir, prefix: `share-${options.index}-${kind}` });
+  const messages = new SortedRuns<MessageRecord>({ ...runs('messages'), compare: compareMessages });
+  const enrollments = new SortedRuns<EnrollmentRecord>({
+    ...runs('enrollments'),
+    compare: compareEnrollments,
+  });
+  let sent = 0;
+  const partition = new SimulationPartition({
+    config: options.config,
+    ...(observer ? { observer } : {}),
+    ...(options.calls ? { calls: options.calls } : {}),
+    // Nothing reads what the channels were handed: keeping every rendered message would grow with them.
+    keepSent: false,
+    // Each record is written once final, not kept: memory holds what is under way, not every message ever made.
+    retire: {
+      message: (record) => {
+        if (record.status === 'SENT') sent++;
+        messages.add(record);
+      },
+      enrollment: (record) => enrollments.add(record),
+    },
+  });
+  return {
+    take: (batch) => partition.take(batch),
+    finish: async (requested, daysAfter) => {
+      const until = partition.until(requested, daysAfter);
+      await partition.simulation.finish(until);
+      return partOf(partition, until, timeline, {
+        messages: { files: messages.close(), count: messages.count, sent },
+        enrollments: { files: enrollments.close(), count: enrollments.count },
+      });
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { Worker } from 'node:worker_threads';
+import type { OutcomeRecord } from '../../core/outcomes/record.ts';
+import type { SimulationPart } from '../../core/simulate/part.ts';
+import { FromWorker, type ShareSetup, type TextBatch, type ToWorker } from './protocol.ts';
+
+/** Batches a worker may have waiting at once: enough to keep it busy, few enough that memory stays flat. */
+const IN_FLIGHT = 4;
+
+/**
+ * A share of `cairn simulate --workers N` run by a worker thread (worker-thread.ts): batches go in as the file
+ * is read, at most IN_FLIGHT ahead of the worker; its part comes back at the end.
+ */
+export class WorkerShare {
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private waiting: (() => void) | undefined;
+  private failure: Error | undefined;
+  private finished: ((part: SimulationPart) => void) | undefined;
+  private failed: ((error: Error) => void) | undefined;
+  private stopping = false;
+
+  constructor(setup: ShareSetup, onOutcomes: (records: readonly OutcomeRecord[]) => void) {
+    this.worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: setup });
+    this.worker.on('message', (raw: unknown) => {
+      const message = FromWorker.parse(raw);
+      if (message.type === 'taken') {
+        this.inFlight--;
+        this.wake();
+      } else if (message.type === 'outcomes') onOutcomes(message.records);
+      else if (message.type === 'part') this.finished?.(message.part);
+      else this.fail(new Error(message.error));
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`a worker stopped (exit code ${code})`)));
+  }
+
+  /** Hands a batch on, after waiting while the worker has IN_FLIGHT batches it has not taken yet. */
+  async take(batch: TextBatch): Promise<void> {
+    while (this.inFlight >= IN_FLIGHT && !this.failure)
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
+    if (this.failure) throw this.failure;
+    this.inFlight++;
+    this.post(batch);
+  }
+
+  /** The worker's part once its clock has run to the end; the worker stops after it. */
+  async finish(until: number | undefined, daysAfter: number): Promise<SimulationPart> {
+    if (this.failure) throw this.failure;
+    const part = new Promise<SimulationPart>((resolve, reject) => {
+      this.finished = resolve;
+      this.failed = reject;
+    });
+    this.post({ type: 'finish', until: until ?? null, daysAfter });
+    try {
+      return await part;
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Stops the worker, whatever it is doing (at the end, or after another share failed). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker.terminate();
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+
+  private fail(error: Error): void {
+    // The exit a terminate causes is no failure.
+    if (this.stopping) return;
+    this.failure ??= error;
+    this.failed?.(this.failure);
+    this.wake();
+  }
+}
