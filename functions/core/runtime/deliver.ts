@@ -220,13 +220,34 @@ async function decide(queued: QueuedSend, ports: DeliverPorts, now: number): Pro
       const addresses = addressesOf(before.profile);
       if (checked?.addresses !== addresses.join('\n'))
         checked = { addresses: addresses.join('\n'), found: await ports.policyStore.suppressed(addresses) };
-      // Undecided means held: it was deferred and comes back now.
-      const { state, decision } = decideInState(intent, before, options, now, checked.found, true);
+      // Undecided means held: it was deferred and comes back now, decided as of the end of its hold.
+      const at = heldDecisionTime(queued, now);
+      const { state, decision } = decideInState(intent, before, options, at, checked.found, true);
       return { state, value: decision };
     },
     { ...ports.apply.retry, store: ports.apply.states },
   );
   return made.value.pass ? { ...made.value, state: made.state } : made.value;
+}
+
+/**
+ * How late a held send may come back and still be decided as of the end of its hold: the longest a retry of
+ * the send queue's message takes (a failed attempt's visibility timeout, a conflict's retries), with room to
+ * spare. Later than that (a backlog, an outage), the send is decided when it is handled.
+ */
+export const HELD_DECISION_GRACE_MS = 15 * 60_000;
+
+/**
+ * The time a held send coming back is decided at: the end of its hold (`notBefore`), when it is handled within
+ * HELD_DECISION_GRACE_MS of it. Its caps count it then and its quiet hours are those of then, so a delivery that
+ * a crash, a visibility timeout or a write conflict delayed by seconds decides what an undelayed one would: a
+ * send counted 47 s late is still in a 7-day cap window a week after its hold ended, and takes another
+ * send's place (found by the chaos harness). Otherwise `now`.
+ */
+export function heldDecisionTime(queued: QueuedSend, now: number): number {
+  const { notBefore } = queued;
+  if (notBefore === undefined || notBefore > now || now - notBefore > HELD_DECISION_GRACE_MS) return now;
+  return notBefore;
 }
 
 function verdictOf(intent: SendIntent, decided: DecidedSend): Verdict {

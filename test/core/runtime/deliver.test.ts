@@ -172,6 +172,28 @@ describe('deliverSend', () => {
     const stored = await apply.states.load('usr_1');
     expect(stored?.state.delivery?.counted?.map((s) => s.m)).toEqual([queued.intent.messageId]);
   });
+
+  it.each([
+    { late: 'by 47 seconds (a retried delivery)', lateMs: 47_000, countedLate: false },
+    { late: 'by an hour (a backlog)', lateMs: 60 * MINUTE, countedLate: true },
+  ])(
+    'decides a held send that comes back late $late as of the end of its hold, within 15 minutes',
+    async ({ lateMs, countedLate }) => {
+      // Prepare: held until 08:00 by quiet hours; a delivery attempt failed, so it is handled later.
+      const { apply, queued } = await welcomeEmail();
+      const endOfHold = Date.parse('2026-11-03T08:00:00Z');
+      const ports = await deliverPorts(apply, { now: () => endOfHold + lateMs });
+
+      // Act
+      const result = await deliverSend({ ...queued, notBefore: endOfHold }, ports, 'msg-1');
+
+      // Assess: the cap counts the send at the time the caps of every later send are measured from.
+      expect(result.outcome).toMatchObject({ status: 'SENT' });
+      const stored = await apply.states.load('usr_1');
+      const countedAt = stored?.state.delivery?.counted?.map((s) => s.t);
+      expect(countedAt).toEqual([countedLate ? endOfHold + lateMs : endOfHold]);
+    },
+  );
 });
 
 describe('deliverSend of a send ingest decided', () => {
