@@ -277,8 +277,21 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
 }
 
 /**
- * Puts the send back on the send queue, invisible until `notBefore` or for the longest delay SQS allows (a
- * longer hold hops through the queue), with the policies' decision when it has one.
+ * The delay of the send queue's message that brings a send back at `notBefore`: all of it when SQS allows, else
+ * a hop that lands on a quarter-hour counted back from `notBefore` (notBefore - k x 15 min). Held sends due at
+ * the same time then hop in step, and come back in the order they were first held, whatever delayed one of
+ * their hops by seconds (a retry, a redelivered copy): with hops of a flat 15 minutes, their order was the
+ * phase of each one's last hop, and a fault could give another send a cap's last place (the chaos harness).
+ */
+export function holdDelaySeconds(notBefore: number, now: number): number {
+  const remaining = Math.max(0, Math.ceil((notBefore - now) / 1000));
+  if (remaining <= MAX_DELAY_SECONDS) return remaining;
+  return remaining % MAX_DELAY_SECONDS || MAX_DELAY_SECONDS;
+}
+
+/**
+ * Puts the send back on the send queue, invisible until `notBefore` or for a hop (`holdDelaySeconds`: a longer
+ * hold hops through the queue), with the policies' decision when it has one.
  */
 async function requeue(
   queued: QueuedSend,
@@ -286,7 +299,7 @@ async function requeue(
   now: number,
   ports: DeliverPorts,
 ): Promise<{ notBefore: number; delaySeconds: number }> {
-  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((notBefore - now) / 1000)));
+  const delaySeconds = holdDelaySeconds(notBefore, now);
   const { intent, decided, slot } = queued;
   const message: Enqueued = {
     send: { intent, notBefore, ...(decided ? { decided } : {}), ...(slot !== undefined ? { slot } : {}) },
