@@ -220,13 +220,34 @@ async function decide(queued: QueuedSend, ports: DeliverPorts, now: number): Pro
       const addresses = addressesOf(before.profile);
       if (checked?.addresses !== addresses.join('\n'))
         checked = { addresses: addresses.join('\n'), found: await ports.policyStore.suppressed(addresses) };
-      // Undecided means held: it was deferred and comes back now.
-      const { state, decision } = decideInState(intent, before, options, now, checked.found, true);
+      // Undecided means held: it was deferred and comes back now, decided as of the end of its hold.
+      const at = heldDecisionTime(queued, now);
+      const { state, decision } = decideInState(intent, before, options, at, checked.found, true);
       return { state, value: decision };
     },
     { ...ports.apply.retry, store: ports.apply.states },
   );
   return made.value.pass ? { ...made.value, state: made.state } : made.value;
+}
+
+/**
+ * How late a held send may come back and still be decided as of the end of its hold: the longest a retry of
+ * the send queue's message takes (a failed attempt's visibility timeout, a conflict's retries), with room to
+ * spare. Later than that (a backlog, an outage), the send is decided when it is handled.
+ */
+export const HELD_DECISION_GRACE_MS = 15 * 60_000;
+
+/**
+ * The time a held send coming back is decided at: the end of its hold (`notBefore`), when it is handled within
+ * HELD_DECISION_GRACE_MS of it. Its caps count it then and its quiet hours are those of then, so a delivery that
+ * a crash, a visibility timeout or a write conflict delayed by seconds decides what an undelayed one would: a
+ * send counted 47 s late is still in a 7-day cap window a week after its hold ended, and takes another
+ * send's place (found by the chaos harness). Otherwise `now`.
+ */
+export function heldDecisionTime(queued: QueuedSend, now: number): number {
+  const { notBefore } = queued;
+  if (notBefore === undefined || notBefore > now || now - notBefore > HELD_DECISION_GRACE_MS) return now;
+  return notBefore;
 }
 
 function verdictOf(intent: SendIntent, decided: DecidedSend): Verdict {
@@ -256,8 +277,21 @@ function withAnswer(outcome: SendOutcome, answer: Answer | undefined): DeliveryO
 }
 
 /**
- * Puts the send back on the send queue, invisible until `notBefore` or for the longest delay SQS allows (a
- * longer hold hops through the queue), with the policies' decision when it has one.
+ * The delay of the send queue's message that brings a send back at `notBefore`: all of it when SQS allows, else
+ * a hop that lands on a quarter-hour counted back from `notBefore` (notBefore - k x 15 min). Held sends due at
+ * the same time then hop in step, and come back in the order they were first held, whatever delayed one of
+ * their hops by seconds (a retry, a redelivered copy): with hops of a flat 15 minutes, their order was the
+ * phase of each one's last hop, and a fault could give another send a cap's last place (the chaos harness).
+ */
+export function holdDelaySeconds(notBefore: number, now: number): number {
+  const remaining = Math.max(0, Math.ceil((notBefore - now) / 1000));
+  if (remaining <= MAX_DELAY_SECONDS) return remaining;
+  return remaining % MAX_DELAY_SECONDS || MAX_DELAY_SECONDS;
+}
+
+/**
+ * Puts the send back on the send queue, invisible until `notBefore` or for a hop (`holdDelaySeconds`: a longer
+ * hold hops through the queue), with the policies' decision when it has one.
  */
 async function requeue(
   queued: QueuedSend,
@@ -265,7 +299,7 @@ async function requeue(
   now: number,
   ports: DeliverPorts,
 ): Promise<{ notBefore: number; delaySeconds: number }> {
-  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((notBefore - now) / 1000)));
+  const delaySeconds = holdDelaySeconds(notBefore, now);
   const { intent, decided, slot } = queued;
   const message: Enqueued = {
     send: { intent, notBefore, ...(decided ? { decided } : {}), ...(slot !== undefined ? { slot } : {}) },

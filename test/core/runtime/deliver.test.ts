@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../../functions/core/ports/observer.ts';
 import { MAX_DELAY_SECONDS, type QueuedSend } from '../../../functions/core/ports/send-queue.ts';
-import { type DeliverPorts, deliverSend } from '../../../functions/core/runtime/deliver.ts';
+import { type DeliverPorts, deliverSend, holdDelaySeconds } from '../../../functions/core/runtime/deliver.ts';
 import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { ingest } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
@@ -172,6 +173,28 @@ describe('deliverSend', () => {
     const stored = await apply.states.load('usr_1');
     expect(stored?.state.delivery?.counted?.map((s) => s.m)).toEqual([queued.intent.messageId]);
   });
+
+  it.each([
+    { late: 'by 47 seconds (a retried delivery)', lateMs: 47_000, countedLate: false },
+    { late: 'by an hour (a backlog)', lateMs: 60 * MINUTE, countedLate: true },
+  ])(
+    'decides a held send that comes back late $late as of the end of its hold, within 15 minutes',
+    async ({ lateMs, countedLate }) => {
+      // Prepare: held until 08:00 by quiet hours; a delivery attempt failed, so it is handled later.
+      const { apply, queued } = await welcomeEmail();
+      const endOfHold = Date.parse('2026-11-03T08:00:00Z');
+      const ports = await deliverPorts(apply, { now: () => endOfHold + lateMs });
+
+      // Act
+      const result = await deliverSend({ ...queued, notBefore: endOfHold }, ports, 'msg-1');
+
+      // Assess: the cap counts the send at the time the caps of every later send are measured from.
+      expect(result.outcome).toMatchObject({ status: 'SENT' });
+      const stored = await apply.states.load('usr_1');
+      const countedAt = stored?.state.delivery?.counted?.map((s) => s.t);
+      expect(countedAt).toEqual([countedLate ? endOfHold + lateMs : endOfHold]);
+    },
+  );
 });
 
 describe('deliverSend of a send ingest decided', () => {
@@ -218,5 +241,66 @@ describe('deliverSend of a send ingest decided', () => {
     expect(held.outcome).toMatchObject({ status: 'DEFERRED', reason: 'quiet_time' });
     expect(hop?.send).toEqual({ intent: queued.intent, notBefore: Date.parse('2026-11-03T08:00:00Z') });
     expect((await load('usr_1'))?.state.delivery).toBeUndefined();
+  });
+});
+
+describe('holdDelaySeconds', () => {
+  const QUARTER_HOUR_MS = MAX_DELAY_SECONDS * 1000;
+
+  it('brings a send back at its time when SQS can delay it that long, never later', () => {
+    // Prepare
+    const now = Date.parse('2026-11-03T07:50:00Z');
+
+    // Act
+    const delay = holdDelaySeconds(Date.parse('2026-11-03T08:00:00Z'), now);
+
+    // Assess
+    expect(delay).toBe(600);
+  });
+
+  it('hops a longer hold onto the quarter-hours counted back from its end, so held sends hop in step', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 86_400 }),
+        fc.integer({ min: 0, max: 86_400 }),
+        (heldAtSeconds, heldForSeconds) => {
+          // Prepare: a send held at some second of a day, for up to a day.
+          const now = Date.parse('2026-11-03T00:00:00Z') + heldAtSeconds * 1000;
+          const notBefore = now + heldForSeconds * 1000 + QUARTER_HOUR_MS + 1000;
+
+          // Act
+          const delay = holdDelaySeconds(notBefore, now);
+
+          // Assess: between 1 s and 15 min, landing k quarter-hours before the end.
+          expect(delay).toBeGreaterThanOrEqual(1);
+          expect(delay).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+          expect((notBefore - (now + delay * 1000)) % QUARTER_HOUR_MS).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('hops two sends held until the same time in step, when a hop of one is handled late', () => {
+    // Prepare: held at 00:14 and 01:08 until 08:00; the first one's hop at 03:00 is handled 30 s late (a retry).
+    const end = Date.parse('2026-11-03T08:00:00Z');
+    const hops = (heldAt: number, lateAt?: number): number[] => {
+      const times: number[] = [];
+      for (let at = heldAt; at < end; ) {
+        at += holdDelaySeconds(end, at) * 1000;
+        if (at === lateAt) at += 30_000;
+        times.push(at);
+      }
+      return times;
+    };
+
+    // Act
+    const first = hops(Date.parse('2026-11-03T00:14:00Z'), Date.parse('2026-11-03T03:00:00Z'));
+    const second = hops(Date.parse('2026-11-03T01:08:00Z'));
+
+    // Assess: both come back at 08:00, after a last hop from 07:45, so the queue keeps the order they were held in.
+    expect(first.at(-1)).toBe(end);
+    expect(second.at(-1)).toBe(end);
+    expect(first.at(-2)).toBe(end - QUARTER_HOUR_MS);
+    expect(second.at(-2)).toBe(end - QUARTER_HOUR_MS);
   });
 });
