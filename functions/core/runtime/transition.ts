@@ -53,7 +53,8 @@ export function transition(
           options.delivery,
           context.now,
         );
-  const refused = modified.state === before ? undefined : tooLarge(modified.state, input, options.limits);
+  const refused =
+    modified.state === before ? undefined : tooLarge(modified.state, input, options.limits, before);
   if (refused === undefined)
     return { state: modified.state, effects: result.effects, decided: modified.decided, refused };
   return { state: before, effects: [], decided: new Map<string, DecidedSend>(), refused };
