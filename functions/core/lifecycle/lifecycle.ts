@@ -95,7 +95,7 @@ export function lifecycleView(
   model: LifecycleModel | undefined,
   now: number,
 ): Record<string, unknown> {
-  return lifecycleClock(userId, profile, model).viewAt(now);
+  return new LifecycleClock(userId, profile, model).viewAt(now);
 }
 
 export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };
@@ -106,27 +106,35 @@ export function evaluateStage(
   profile: Profile,
   now: number,
 ): StageDecision {
-  return lifecycleClock(userId, profile, model).stageAt(now);
+  return new LifecycleClock(userId, profile, model).stageAt(now);
 }
-
-type LifecycleClock = {
-  viewAt(now: number, withExpected?: boolean): Record<string, unknown>;
-  stageAt(now: number): StageDecision;
-};
 
 /**
  * One customer's view at any time. Finding the next stage boundary evaluates the stage at many instants, so
  * what does not depend on the time (the base view, the purchase days) is computed once, and the costly
- * expected-purchases series for stages only when a stage rule reads it.
+ * expected-purchases series for stages only when a stage rule reads it. A class, not closures: it is made on
+ * every input, and its methods cost nothing to make.
  */
-function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel | undefined): LifecycleClock {
-  const base = profileView(userId, profile);
-  const purchases: PurchaseSummary = profile.purchases ?? emptyPurchases();
-  const days = purchaseDays(purchases);
-  const firstDay = days[0];
-  const lastDay = days.at(-1);
-  const averageOrderValue = purchases.orders > 0 ? round(purchases.revenue / purchases.orders, 2) : null;
-  const viewAt = (now: number, withExpected = true): Record<string, unknown> => {
+class LifecycleClock {
+  private readonly base: Record<string, unknown>;
+  private readonly purchases: PurchaseSummary;
+  private readonly days: number[];
+  private readonly averageOrderValue: number | null;
+
+  constructor(
+    userId: string,
+    private readonly profile: Profile,
+    private readonly model: LifecycleModel | undefined,
+  ) {
+    this.base = profileView(userId, profile);
+    this.purchases = profile.purchases ?? emptyPurchases();
+    this.days = purchaseDays(this.purchases);
+    const { orders, revenue } = this.purchases;
+    this.averageOrderValue = orders > 0 ? round(revenue / orders, 2) : null;
+  }
+
+  viewAt(now: number, withExpected = true): Record<string, unknown> {
+    const { profile, purchases, days, model } = this;
     const w30 = windowTotals(purchases, 30, now);
     const w90 = windowTotals(purchases, 90, now);
     const w365 = windowTotals(purchases, 365, now);
@@ -141,7 +149,7 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       orders: purchases.orders,
       revenue: purchases.revenue,
       refunds: purchases.refunds,
-      averageOrderValue,
+      averageOrderValue: this.averageOrderValue,
       repeatDays: days.length > 0 ? days.length - 1 : 0,
       orders30d: w30.orders,
       orders90d: w90.orders,
@@ -152,7 +160,7 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       rfm: null,
       pAlive: null,
       expectedPurchases90d: null,
-      ...base,
+      ...this.base,
     };
     if (!model) return view;
     const { rfm } = model.config;
@@ -162,6 +170,8 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       const m = score(w365.revenue, rfm.monetaryRevenue, false);
       view.rfm = { r, f, m, score: `${r}${f}${m}` };
     }
+    const firstDay = days[0];
+    const lastDay = days.at(-1);
     if (model.bgnbd && firstDay !== undefined && lastDay !== undefined) {
       const { params, unit } = model.bgnbd;
       const per = unit === 'weeks' ? 7 : 1;
@@ -172,16 +182,16 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       if (withExpected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
     }
     return view;
-  };
-  return {
-    viewAt,
-    stageAt: (now) => {
-      if (!model) return { stage: undefined, rule: undefined };
-      const view = viewAt(now, model.stagesReadExpected);
-      const hit = model.stages.find((s) => matchesPattern(s.pattern, view));
-      return { stage: hit?.rule.stage, rule: hit?.rule };
-    },
-  };
+  }
+
+  stageAt(now: number): StageDecision {
+    const { model } = this;
+    if (!model) return { stage: undefined, rule: undefined };
+    const view = this.viewAt(now, model.stagesReadExpected);
+    for (const { rule, pattern } of model.stages)
+      if (matchesPattern(pattern, view)) return { stage: rule.stage, rule };
+    return { stage: undefined, rule: undefined };
+  }
 }
 
 const HORIZON_DAYS = 400;
@@ -199,7 +209,7 @@ export function nextStageBoundary(
   profile: Profile,
   now: number,
 ): number | undefined {
-  const clock = lifecycleClock(userId, profile, model);
+  const clock = new LifecycleClock(userId, profile, model);
   const current = clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const horizon = now + HORIZON_DAYS * DAY_MS;
