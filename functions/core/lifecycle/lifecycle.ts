@@ -14,6 +14,12 @@ export type LifecycleModel = {
   stages: { rule: StageRule; pattern: CompiledPattern }[];
   /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
   thresholds: number[];
+  /**
+   * Whole days after a days-since field's base at which the field can change a stage rule's outcome: for
+   * every number x in the rules and the recency scores, floor(x) and floor(x) + 1 (an integer count crosses x
+   * there, whatever the comparison). Sorted.
+   */
+  dayMarks: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
   bgnbd?: BgNbdModel;
   /** Whether a stage rule reads expectedPurchases90d, whose series is costly to evaluate. */
@@ -37,6 +43,9 @@ function numbersIn(value: unknown, into: Set<number>): void {
 export function compileLifecycle(config: LifecycleConfig, environment?: string): LifecycleModel {
   const thresholds = new Set<number>();
   for (const rule of config.stages) numbersIn(rule.when, thresholds);
+  const dayMarks = new Set<number>();
+  for (const x of [...thresholds, ...config.rfm.recencyDays])
+    for (const day of [Math.floor(x), Math.floor(x) + 1]) dayMarks.add(day);
   const bgnbd = (environment && config.environments?.[environment]?.model) || config.model;
   return {
     config,
@@ -48,6 +57,7 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
     stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
     stagesReadExpected: config.stages.some((s) => JSON.stringify(s.when).includes('"expectedPurchases90d"')),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
+    dayMarks: [...dayMarks].sort((a, b) => a - b),
   };
 }
 
@@ -184,6 +194,14 @@ class LifecycleClock {
     return view;
   }
 
+  /**
+   * Whether time moves nothing of the view but the days-since counts: no purchase day or bucket, so no rolling
+   * window, no pAlive, no expected purchases (the recency score follows daysSinceLastOrder).
+   */
+  timeMovesDayCountsOnly(): boolean {
+    return this.days.length === 0 && this.purchases.days.length === 0 && this.purchases.weeks.length === 0;
+  }
+
   stageAt(now: number): StageDecision {
     const { model } = this;
     if (!model) return { stage: undefined, rule: undefined };
@@ -209,31 +227,59 @@ export function nextStageBoundary(
   profile: Profile,
   now: number,
 ): number | undefined {
+  return scanStageBoundary(model, userId, profile, now, true);
+}
+
+/**
+ * nextStageBoundary's scan; `skipUnchanged: false` evaluates the stage at every candidate, which the tests
+ * compare with the skipping the hot path does.
+ */
+export function scanStageBoundary(
+  model: LifecycleModel,
+  userId: string,
+  profile: Profile,
+  now: number,
+  skipUnchanged: boolean,
+): number | undefined {
   const clock = new LifecycleClock(userId, profile, model);
   const current = clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const horizon = now + HORIZON_DAYS * DAY_MS;
   const candidates = new Set<number>();
-  for (const base of [
-    profile.firstSeenAt,
-    profile.lastSeenAt,
-    purchases.firstOrderAt,
-    purchases.lastOrderAt,
-  ]) {
-    if (base === undefined) continue;
+  const bases = dayCountBases(profile, purchases);
+  for (const base of bases)
     for (const n of model.thresholds) for (const d of [n, n + 1]) candidates.add(base + d * DAY_MS);
-  }
   for (const [day] of purchases.days)
     for (const window of [30, 90, 365]) candidates.add((day + window) * DAY_MS);
   for (const [week] of purchases.weeks) candidates.add((week * 7 + 365) * DAY_MS);
   for (let d = 7; d <= HORIZON_DAYS; d += 7) candidates.add(now + d * DAY_MS);
   const ordered = [...candidates].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
+  const changes =
+    skipUnchanged && clock.timeMovesDayCountsOnly() ? dayCountChanges(model.dayMarks, bases) : undefined;
+  let next = 0;
   let before = now;
   for (const at of ordered) {
-    if (clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
+    // Where only day counts move with time, the stage at `at` is the stage at `before` (the current one)
+    // unless a count crossed a number of the rules in between: no need to evaluate it.
+    while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
+    const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
+    if (crossed && clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
     before = at;
   }
   return undefined;
+}
+
+/** What the view's days-since fields count from. */
+function dayCountBases(profile: Profile, purchases: PurchaseSummary): number[] {
+  const bases = [profile.firstSeenAt, profile.lastSeenAt, purchases.firstOrderAt, purchases.lastOrderAt];
+  return bases.filter((base) => base !== undefined);
+}
+
+/** The instants at which a days-since field of the view crosses a number of the rules, sorted. */
+function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]): number[] {
+  const changes: number[] = [];
+  for (const base of bases) for (const day of dayMarks) changes.push(base + day * DAY_MS);
+  return changes.sort((a, b) => a - b);
 }
 
 function refine(
