@@ -6,61 +6,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import type { CustomerEvent } from '../functions/core/events/index.ts';
-import { generateEvents } from '../functions/core/generate/index.ts';
-import { noPolicies } from '../functions/core/policies/config.ts';
-import type { RuntimeConfig } from '../functions/core/runtime/config.ts';
-import { Simulation } from '../functions/core/simulate/simulation.ts';
-import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { audienceRunFanOut, audienceRunSegment } from './audience-runs.ts';
 import { functionBundles } from './bundles.ts';
 import { costPerMillionEvents } from './cost.ts';
+import { engineStep } from './engine-step.ts';
 import { importThroughput } from './import-profiles.ts';
 import { localStackIngest } from './local-stack.ts';
 import { writeMillionEvents } from './million-events.ts';
 import { reportOverMillionEvents } from './report.ts';
 import { reportPageParts } from './report-page.ts';
 import { segmentEvaluation } from './segments.ts';
+import { simulateAgainstParse } from './simulate-vs-parse.ts';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** The sample journeys, templates, lifecycle.yaml and policies.yaml, as a function runs them. */
-async function sampleConfig(withModels: boolean): Promise<RuntimeConfig> {
-  const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
-  return withModels ? config : { ...config, lifecycle: undefined, policies: noPolicies() };
-}
-
-/**
- * Events per second through the simulator (the runtime's use cases on in-memory ports: engine, policies,
- * templates, queues, timers, tally) over events already in memory.
- */
-async function engineThroughput(withModels: boolean): Promise<void> {
-  const config = await sampleConfig(withModels);
-  const events: CustomerEvent[] = [
-    ...generateEvents({ users: 10_000, days: 30, seed: 42, start: '2026-11-01' }),
-  ];
-  const rates: number[] = [];
-  let outcome = '';
-  for (let round = 0; round < 4; round++) {
-    // A fresh simulation per run: every run starts with no state and no sends counted.
-    const simulation = new Simulation({ config });
-    const started = performance.now();
-    for (const event of events) await simulation.processEvent(event);
-    await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 30 * 86_400_000);
-    const seconds = (performance.now() - started) / 1000;
-    if (round > 0) rates.push(events.length / seconds);
-    outcome = `${fmt(simulation.tally.enrollments.size)} enrollments, ${fmt(simulation.tally.messages.size)} messages`;
-  }
-  rates.sort((a, b) => a - b);
-  const what = withModels ? 'engine + lifecycle + policies' : 'engine';
-  console.log(
-    `${what}: ${fmt(events.length)} events (10,000 users, 30 days, 5 sample journeys active) -> ${outcome}`,
-  );
-  console.log(
-    `${what}: median of 3 runs after a warm-up: ${fmt(rates[1] ?? 0)} events/s on one core (runs: ${rates.map((r) => fmt(r)).join(', ')})`,
-  );
-}
 
 /** The SHA-256 of a file, read as a stream. */
 async function sha256Of(file: string): Promise<string> {
@@ -130,8 +89,8 @@ console.log(
 // `npm run bench -- engine|local|bundles|cost|simulate|import|segments|report|report-page|runs` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
-  await engineThroughput(false);
-  await engineThroughput(true);
+  await engineStep();
+  await simulateAgainstParse();
 }
 if (only === undefined || only === 'local') await localStackIngest();
 if (only === undefined || only === 'bundles') await functionBundles();

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { stableJson } from '../collections/stable-json.ts';
+import type { CustomerEvent } from '../events/index.ts';
 import type { Journey, Step } from '../journeys/schema.ts';
+import { FieldIndex } from '../patterns/field-index.ts';
 import type { CompiledPattern } from '../patterns/index.ts';
 import { LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { SegmentCatalog } from '../segments/evaluate.ts';
@@ -52,6 +54,7 @@ export class JourneyCatalog {
   private readonly latestById = new Map<string, CompiledJourney>();
   private readonly byVersion = new Map<string, CompiledJourney>();
   private compiledSegments: SegmentCatalog | undefined;
+  private triggers: FieldIndex<CompiledJourney> | undefined;
 
   /** `segments`: the named segments (journeys/segments/), evaluated after every input (segments/evaluate.ts). */
   constructor(
@@ -81,7 +84,17 @@ export class JourneyCatalog {
     this.byVersion.set(entry.version, entry);
     this.latestById.set(entry.id, entry);
     this.compiledSegments = undefined;
+    this.triggers = undefined;
     return entry;
+  }
+
+  /**
+   * The latest journeys whose trigger may match the event, in the order of latest(): those whose trigger
+   * names the event's detail-type, and those whose trigger does not name one. Each is still matched.
+   */
+  triggeredBy(event: CustomerEvent): readonly CompiledJourney[] {
+    this.triggers ??= new FieldIndex([...this.latestById.values()], (j) => j.trigger, 'detail-type');
+    return this.triggers.candidates(event);
   }
 
   latest(): Iterable<CompiledJourney> {

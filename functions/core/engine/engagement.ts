@@ -58,17 +58,20 @@ export function recordSend(enrollment: Enrollment, stepId: string): void {
 }
 
 /**
- * Records what the event says when it is about the latest message of one of the enrollment's send steps, and
- * says whether it did. The record is replaced, never changed in place: the engine's input state is not its own.
+ * What the enrollment's engagement becomes when the event is about the latest message of one of its send
+ * steps and says something new about it; undefined when it says nothing new. A new record: the engine copies
+ * an enrollment before it changes it (engine/draft.ts), and only then.
  */
-export function recordEngagement(enrollment: Enrollment, seen: EngagementSeen): boolean {
-  if (seen.journeyId !== enrollment.journeyId) return false;
+export function engagementAfter(
+  enrollment: Enrollment,
+  seen: EngagementSeen,
+): NonNullable<Enrollment['engagement']> | undefined {
+  if (seen.journeyId !== enrollment.journeyId) return undefined;
   const current = enrollment.engagement?.[seen.stepId];
-  if (!current || messageIdOf(enrollment, seen.stepId, current.v) !== seen.messageId) return false;
+  if (!current || messageIdOf(enrollment, seen.stepId, current.v) !== seen.messageId) return undefined;
   const flag = FLAG[seen.engaged];
-  if (current[flag]) return false;
-  enrollment.engagement = { ...enrollment.engagement, [seen.stepId]: { ...current, [flag]: true } };
-  return true;
+  if (current[flag]) return undefined;
+  return { ...enrollment.engagement, [seen.stepId]: { ...current, [flag]: true } };
 }
 
 /**

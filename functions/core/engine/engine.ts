@@ -20,8 +20,9 @@ import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import { StateDraft } from './draft.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
-import { engagementHolds, engagementSeen, recordEngagement } from './engagement.ts';
+import { engagementAfter, engagementHolds, engagementSeen } from './engagement.ts';
 import { forgetEntries } from './entries.ts';
 import { endedBefore, rememberEndings } from './order-window.ts';
 import { alreadySeen, rememberInput } from './seen.ts';
@@ -114,7 +115,7 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
       ],
     };
   }
-  const work = new Work(copyState(state), context);
+  const work = new Work(new StateDraft(state), context);
   if (input.kind === 'event') work.onEvent(input.event);
   else if (input.kind === 'timer') work.onTimer(input.timer);
   else if (input.kind === 'call-result') work.onCallResult(input.result);
@@ -141,17 +142,6 @@ function inputTime(input: EngineInput, now: number): number {
   return Number.isFinite(at) ? at : now;
 }
 
-function copyState(state: CustomerState): CustomerState {
-  return {
-    ...state,
-    profile: { ...state.profile },
-    enrollments: state.enrollments.map((e) => ({ ...e })),
-    entries: { ...state.entries },
-    journeySends: { ...state.journeySends },
-    processed: [...state.processed],
-  };
-}
-
 function triggerRef(event: CustomerEvent): TriggerRef {
   const { id, source, time, detail } = event;
   return {
@@ -163,17 +153,19 @@ function triggerRef(event: CustomerEvent): TriggerRef {
   };
 }
 
-/** One input's worth of work on a private copy of the state. */
+/** One input's worth of work on a draft of the state, copied on write (engine/draft.ts). */
 class Work {
   readonly effects: Effect[] = [];
+  readonly state: CustomerState;
   private readonly steps: StepRunner;
 
   constructor(
-    readonly state: CustomerState,
+    private readonly draft: StateDraft,
     private readonly context: EngineContext,
   ) {
+    this.state = draft.state;
     this.steps = new StepRunner(
-      state,
+      this.state,
       context,
       this.effects,
       () => this.view(),
@@ -210,16 +202,18 @@ class Work {
     // Segments before the journeys, so that an audience or a branch sees the membership this event made.
     const segmentChanges = depth === 0 ? this.resegment() : [];
     const engagement = engagementSeen(event);
-    for (const enrollment of [...this.state.enrollments]) {
+    for (const given of [...this.state.enrollments]) {
       // Feedback about the enrollment's own message is recorded first, so that a branch the event leads to
       // sees it; the event is also an ordinary event, which goals, exits and event waits may match.
-      const recorded = engagement !== undefined && recordEngagement(enrollment, engagement);
-      const wait = enrollment.wait;
-      this.reactToEvent(enrollment, event);
-      if (recorded && wait && enrollment.wait === wait && this.state.enrollments.includes(enrollment))
+      const engaged = engagement && engagementAfter(given, engagement);
+      if (engaged) this.draft.enrollment(given).engagement = engaged;
+      const wait = given.wait;
+      this.reactToEvent(this.draft.current(given), event);
+      const enrollment = this.draft.current(given);
+      if (engaged && wait && enrollment.wait === wait && this.state.enrollments.includes(enrollment))
         this.reactToEngagement(enrollment, wait);
     }
-    for (const journey of this.context.catalog.latest()) {
+    for (const journey of this.context.catalog.triggeredBy(event)) {
       // A date journey is entered by its timer only (onDateTimer), never by an event that looks like one.
       if (!journey.journey.trigger.date && matchesPattern(journey.trigger, event))
         this.tryEnroll(journey, event);
@@ -399,15 +393,17 @@ class Work {
   }
 
   private onWaitTimer(timer: WaitTimer): void {
-    const enrollment = this.state.enrollments.find((e) => e.id === timer.enrollmentId);
-    if (!enrollment) {
+    const found = this.state.enrollments.find((e) => e.id === timer.enrollmentId);
+    if (!found) {
       this.ignoredTimer(timer, 'unknown-enrollment');
       return;
     }
-    if (enrollment.wait?.timerId !== timer.id) {
+    const { wait } = found;
+    if (wait?.timerId !== timer.id) {
       this.ignoredTimer(timer, 'stale-timer');
       return;
     }
+    const enrollment = this.draft.enrollment(found);
     const journey = this.journeyOf(enrollment);
     if (!journey) return;
     const status = this.context.catalog.latestOf(enrollment.journeyId)?.journey.status;
@@ -417,7 +413,7 @@ class Work {
         id: heldTimerId(timer.id, this.now),
         dueAt: this.now + PAUSED_RETRY_MS,
       };
-      enrollment.wait = { ...enrollment.wait, timerId: deferred.id, dueAt: deferred.dueAt };
+      enrollment.wait = { ...wait, timerId: deferred.id, dueAt: deferred.dueAt };
       this.effects.push({
         ...this.of(enrollment),
         type: 'timer-deferred',
@@ -426,7 +422,7 @@ class Work {
       });
       return;
     }
-    const step = journey.steps.get(enrollment.wait.stepId);
+    const step = journey.steps.get(wait.stepId);
     if (step?.type === 'call') {
       // No answer within every attempt and backoff: the call failed as far as the journey is concerned.
       this.takeCallAnswer(journey, enrollment, step, timer.id, { ok: false, reason: 'no_answer_in_time' });
@@ -434,7 +430,7 @@ class Work {
     }
     let next: string | undefined;
     if (step?.type === 'wait') {
-      const awaiting = enrollment.wait.kind === 'event' || enrollment.wait.kind === 'engagement';
+      const awaiting = wait.kind === 'event' || wait.kind === 'engagement';
       next = !awaiting ? step.next : 'onTimeout' in step ? step.onTimeout : undefined;
     }
     enrollment.wait = undefined;
@@ -444,22 +440,23 @@ class Work {
 
   /** A call's answer moves on the enrollment waiting for exactly that call; any other is stale. */
   onCallResult(result: CallResult): void {
-    const enrollment = this.state.enrollments.find((e) => e.id === result.enrollmentId);
-    const waiting = enrollment?.wait?.kind === 'call' && enrollment.wait.timerId === result.callId;
-    if (!enrollment?.wait || !waiting) {
-      const reason = enrollment ? 'stale-call' : 'unknown-enrollment';
+    const found = this.state.enrollments.find((e) => e.id === result.enrollmentId);
+    const wait = found?.wait;
+    if (!found || wait?.kind !== 'call' || wait.timerId !== result.callId) {
+      const reason = found ? 'stale-call' : 'unknown-enrollment';
       const inputKey = `call-result:${result.callId}`;
       this.effects.push({ at: this.now, userId: this.state.userId, type: 'ignored', reason, inputKey });
       return;
     }
+    const enrollment = this.draft.enrollment(found);
     const journey = this.journeyOf(enrollment);
-    const step = journey?.steps.get(enrollment.wait.stepId);
+    const step = journey?.steps.get(wait.stepId);
     if (!journey || step?.type !== 'call') return;
     this.effects.push({
       at: this.now,
       userId: this.state.userId,
       type: 'timer-cancelled',
-      timerId: enrollment.wait.timerId,
+      timerId: wait.timerId,
       reason: 'call-answered',
     });
     this.takeCallAnswer(journey, enrollment, step, result.callId, result.answer);
@@ -503,12 +500,17 @@ class Work {
   finish(print: number, at: number): void {
     this.scheduleDates();
     this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
-    this.state.processed = [];
-    this.state.enrollments = this.state.enrollments.filter((e) => e.status === 'active' || this.goalOpen(e));
+    if (this.state.processed.length > 0) this.state.processed = [];
+    const kept = (e: Enrollment) => e.status === 'active' || this.goalOpen(e);
+    if (!this.state.enrollments.every(kept))
+      this.draft.replaceEnrollments(this.state.enrollments.filter(kept));
     const dayAgo = this.now - 86_400_000;
     for (const [id, sends] of Object.entries(this.state.journeySends)) {
       if (sends.recent.some((t) => t <= dayAgo))
-        this.state.journeySends[id] = { ...sends, recent: sends.recent.filter((t) => t > dayAgo) };
+        this.state.journeySends = {
+          ...this.state.journeySends,
+          [id]: { ...sends, recent: sends.recent.filter((t) => t > dayAgo) },
+        };
     }
   }
 
@@ -578,11 +580,12 @@ class Work {
   /** What a wait waits for arrived early: its timer is cancelled and the enrollment goes on to `next`. */
   private endWaitEarly(
     journey: CompiledJourney,
-    enrollment: Enrollment,
+    given: Enrollment,
     wait: EnrollmentWait,
     next: string | undefined,
     reason: 'event-arrived' | 'engagement-seen',
   ): void {
+    const enrollment = this.draft.enrollment(given);
     this.effects.push({
       at: this.now,
       userId: this.state.userId,
@@ -687,10 +690,11 @@ class Work {
     const run = journey.journey.trigger.schedule ? runOf(event) : undefined;
     if (run !== undefined) this.state.runs = { ...this.state.runs, [journey.id]: run };
     const entryKey = `${journey.id}|${key}`;
-    const previous = this.state.entries[entryKey];
-    this.state.entries[entryKey] = { count: (previous?.count ?? 0) + 1, lastAt: this.now };
+    const entries = this.draft.entries();
+    const previous = entries[entryKey];
+    entries[entryKey] = { count: (previous?.count ?? 0) + 1, lastAt: this.now };
     // Records only grow here, so this is where they are bounded; an input that enrolls nobody pays nothing.
-    forgetEntries(this.state.entries, this.context.catalog, this.now);
+    forgetEntries(entries, this.context.catalog, this.now);
     const enrollment: Enrollment = {
       id: `${journey.id}:${this.state.userId}:${shortHash(dedupeKey(event))}`,
       journeyId: journey.id,
@@ -704,7 +708,7 @@ class Work {
       sends: 0,
       visits: 0,
     };
-    this.state.enrollments.push(enrollment);
+    this.draft.enroll(enrollment);
     this.effects.push({ ...this.of(enrollment), type: 'enrolled', key, holdout: false });
     this.steps.run(journey, enrollment, journey.start);
   }
@@ -715,7 +719,8 @@ class Work {
   }
 
   /** The steps ran out: the enrollment stays only to watch for its goal while the goal window is open. */
-  private complete(enrollment: Enrollment): void {
+  private complete(given: Enrollment): void {
+    const enrollment = this.draft.enrollment(given);
     this.effects.push({
       ...this.of(enrollment),
       type: 'exited',
@@ -753,7 +758,7 @@ class Work {
   }
 
   private remove(enrollment: Enrollment): void {
-    this.state.enrollments = this.state.enrollments.filter((e) => e !== enrollment);
+    this.draft.replaceEnrollments(this.state.enrollments.filter((e) => e !== enrollment));
   }
 
   private of(enrollment: Enrollment) {

@@ -61,6 +61,10 @@ export function rememberInput(
   windowMs: number = DEFAULT_INPUT_LIMITS.pastMs,
 ): Record<string, string> {
   const firstKept = dayOf(now - windowMs);
+  const code = encodePrint(print);
+  const day = Math.max(dayOf(at), firstKept);
+  const added = state.processed.length === 0 ? addedAlone(state.seen, day, code, firstKept) : undefined;
+  if (added) return added;
   const kept = new Map<number, string>();
   for (const [day, prints] of Object.entries(state.seen ?? {}))
     if (Number(day) >= firstKept) kept.set(Number(day), prints);
@@ -70,8 +74,30 @@ export function rememberInput(
   for (const legacy of state.processed) add(dayOf(now), encodePrint(legacy));
   // An input older than the window reaches the engine only from a caller that applies no window: it is kept
   // under the oldest day still kept, not forgotten at once.
-  add(Math.max(dayOf(at), firstKept), encodePrint(print));
+  add(day, code);
   return capped([...kept.entries()].sort(([a], [b]) => a - b));
+}
+
+/**
+ * The usual case, in one copy: nothing to forget (every day kept is still in the window, and the fingerprints
+ * stay within SEEN_MAX), so the input's fingerprint is added to its day. The days are integer keys, which an
+ * object keeps in ascending order whatever the order they were added in, as `capped` writes them.
+ */
+function addedAlone(
+  seen: Readonly<Record<string, string>> | undefined,
+  day: number,
+  code: string,
+  firstKept: number,
+): Record<string, string> | undefined {
+  let chars = code.length;
+  for (const key in seen) {
+    const prints = seen[key];
+    if (Number(key) < firstKept || !prints) return undefined;
+    chars += prints.length;
+  }
+  if (chars / PRINT_CHARS > SEEN_MAX) return undefined;
+  const key = String(day);
+  return { ...seen, [key]: (seen?.[key] ?? '') + code };
 }
 
 /** At most SEEN_MAX fingerprints, the oldest days' first-added forgotten first. */

@@ -14,6 +14,12 @@ export type LifecycleModel = {
   stages: { rule: StageRule; pattern: CompiledPattern }[];
   /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
   thresholds: number[];
+  /**
+   * Whole days after a days-since field's base at which the field can change a stage rule's outcome: for
+   * every number x in the rules and the recency scores, floor(x) and floor(x) + 1 (an integer count crosses x
+   * there, whatever the comparison). Sorted.
+   */
+  dayMarks: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
   bgnbd?: BgNbdModel;
   /** Whether a stage rule reads expectedPurchases90d, whose series is costly to evaluate. */
@@ -37,6 +43,9 @@ function numbersIn(value: unknown, into: Set<number>): void {
 export function compileLifecycle(config: LifecycleConfig, environment?: string): LifecycleModel {
   const thresholds = new Set<number>();
   for (const rule of config.stages) numbersIn(rule.when, thresholds);
+  const dayMarks = new Set<number>();
+  for (const x of [...thresholds, ...config.rfm.recencyDays])
+    for (const day of [Math.floor(x), Math.floor(x) + 1]) dayMarks.add(day);
   const bgnbd = (environment && config.environments?.[environment]?.model) || config.model;
   return {
     config,
@@ -48,6 +57,7 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
     stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
     stagesReadExpected: config.stages.some((s) => JSON.stringify(s.when).includes('"expectedPurchases90d"')),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
+    dayMarks: [...dayMarks].sort((a, b) => a - b),
   };
 }
 
@@ -95,7 +105,7 @@ export function lifecycleView(
   model: LifecycleModel | undefined,
   now: number,
 ): Record<string, unknown> {
-  return lifecycleClock(userId, profile, model).viewAt(now);
+  return new LifecycleClock(userId, profile, model).viewAt(now);
 }
 
 export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };
@@ -106,27 +116,35 @@ export function evaluateStage(
   profile: Profile,
   now: number,
 ): StageDecision {
-  return lifecycleClock(userId, profile, model).stageAt(now);
+  return new LifecycleClock(userId, profile, model).stageAt(now);
 }
-
-type LifecycleClock = {
-  viewAt(now: number, withExpected?: boolean): Record<string, unknown>;
-  stageAt(now: number): StageDecision;
-};
 
 /**
  * One customer's view at any time. Finding the next stage boundary evaluates the stage at many instants, so
  * what does not depend on the time (the base view, the purchase days) is computed once, and the costly
- * expected-purchases series for stages only when a stage rule reads it.
+ * expected-purchases series for stages only when a stage rule reads it. A class, not closures: it is made on
+ * every input, and its methods cost nothing to make.
  */
-function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel | undefined): LifecycleClock {
-  const base = profileView(userId, profile);
-  const purchases: PurchaseSummary = profile.purchases ?? emptyPurchases();
-  const days = purchaseDays(purchases);
-  const firstDay = days[0];
-  const lastDay = days.at(-1);
-  const averageOrderValue = purchases.orders > 0 ? round(purchases.revenue / purchases.orders, 2) : null;
-  const viewAt = (now: number, withExpected = true): Record<string, unknown> => {
+class LifecycleClock {
+  private readonly base: Record<string, unknown>;
+  private readonly purchases: PurchaseSummary;
+  private readonly days: number[];
+  private readonly averageOrderValue: number | null;
+
+  constructor(
+    userId: string,
+    private readonly profile: Profile,
+    private readonly model: LifecycleModel | undefined,
+  ) {
+    this.base = profileView(userId, profile);
+    this.purchases = profile.purchases ?? emptyPurchases();
+    this.days = purchaseDays(this.purchases);
+    const { orders, revenue } = this.purchases;
+    this.averageOrderValue = orders > 0 ? round(revenue / orders, 2) : null;
+  }
+
+  viewAt(now: number, withExpected = true): Record<string, unknown> {
+    const { profile, purchases, days, model } = this;
     const w30 = windowTotals(purchases, 30, now);
     const w90 = windowTotals(purchases, 90, now);
     const w365 = windowTotals(purchases, 365, now);
@@ -141,7 +159,7 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       orders: purchases.orders,
       revenue: purchases.revenue,
       refunds: purchases.refunds,
-      averageOrderValue,
+      averageOrderValue: this.averageOrderValue,
       repeatDays: days.length > 0 ? days.length - 1 : 0,
       orders30d: w30.orders,
       orders90d: w90.orders,
@@ -152,7 +170,7 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       rfm: null,
       pAlive: null,
       expectedPurchases90d: null,
-      ...base,
+      ...this.base,
     };
     if (!model) return view;
     const { rfm } = model.config;
@@ -162,6 +180,8 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       const m = score(w365.revenue, rfm.monetaryRevenue, false);
       view.rfm = { r, f, m, score: `${r}${f}${m}` };
     }
+    const firstDay = days[0];
+    const lastDay = days.at(-1);
     if (model.bgnbd && firstDay !== undefined && lastDay !== undefined) {
       const { params, unit } = model.bgnbd;
       const per = unit === 'weeks' ? 7 : 1;
@@ -172,16 +192,24 @@ function lifecycleClock(userId: string, profile: Profile, model: LifecycleModel 
       if (withExpected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
     }
     return view;
-  };
-  return {
-    viewAt,
-    stageAt: (now) => {
-      if (!model) return { stage: undefined, rule: undefined };
-      const view = viewAt(now, model.stagesReadExpected);
-      const hit = model.stages.find((s) => matchesPattern(s.pattern, view));
-      return { stage: hit?.rule.stage, rule: hit?.rule };
-    },
-  };
+  }
+
+  /**
+   * Whether time moves nothing of the view but the days-since counts: no purchase day or bucket, so no rolling
+   * window, no pAlive, no expected purchases (the recency score follows daysSinceLastOrder).
+   */
+  timeMovesDayCountsOnly(): boolean {
+    return this.days.length === 0 && this.purchases.days.length === 0 && this.purchases.weeks.length === 0;
+  }
+
+  stageAt(now: number): StageDecision {
+    const { model } = this;
+    if (!model) return { stage: undefined, rule: undefined };
+    const view = this.viewAt(now, model.stagesReadExpected);
+    for (const { rule, pattern } of model.stages)
+      if (matchesPattern(pattern, view)) return { stage: rule.stage, rule };
+    return { stage: undefined, rule: undefined };
+  }
 }
 
 const HORIZON_DAYS = 400;
@@ -199,31 +227,59 @@ export function nextStageBoundary(
   profile: Profile,
   now: number,
 ): number | undefined {
-  const clock = lifecycleClock(userId, profile, model);
+  return scanStageBoundary(model, userId, profile, now, true);
+}
+
+/**
+ * nextStageBoundary's scan; `skipUnchanged: false` evaluates the stage at every candidate, which the tests
+ * compare with the skipping the hot path does.
+ */
+export function scanStageBoundary(
+  model: LifecycleModel,
+  userId: string,
+  profile: Profile,
+  now: number,
+  skipUnchanged: boolean,
+): number | undefined {
+  const clock = new LifecycleClock(userId, profile, model);
   const current = clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const horizon = now + HORIZON_DAYS * DAY_MS;
   const candidates = new Set<number>();
-  for (const base of [
-    profile.firstSeenAt,
-    profile.lastSeenAt,
-    purchases.firstOrderAt,
-    purchases.lastOrderAt,
-  ]) {
-    if (base === undefined) continue;
+  const bases = dayCountBases(profile, purchases);
+  for (const base of bases)
     for (const n of model.thresholds) for (const d of [n, n + 1]) candidates.add(base + d * DAY_MS);
-  }
   for (const [day] of purchases.days)
     for (const window of [30, 90, 365]) candidates.add((day + window) * DAY_MS);
   for (const [week] of purchases.weeks) candidates.add((week * 7 + 365) * DAY_MS);
   for (let d = 7; d <= HORIZON_DAYS; d += 7) candidates.add(now + d * DAY_MS);
   const ordered = [...candidates].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
+  const changes =
+    skipUnchanged && clock.timeMovesDayCountsOnly() ? dayCountChanges(model.dayMarks, bases) : undefined;
+  let next = 0;
   let before = now;
   for (const at of ordered) {
-    if (clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
+    // Where only day counts move with time, the stage at `at` is the stage at `before` (the current one)
+    // unless a count crossed a number of the rules in between: no need to evaluate it.
+    while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
+    const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
+    if (crossed && clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
     before = at;
   }
   return undefined;
+}
+
+/** What the view's days-since fields count from. */
+function dayCountBases(profile: Profile, purchases: PurchaseSummary): number[] {
+  const bases = [profile.firstSeenAt, profile.lastSeenAt, purchases.firstOrderAt, purchases.lastOrderAt];
+  return bases.filter((base) => base !== undefined);
+}
+
+/** The instants at which a days-since field of the view crosses a number of the rules, sorted. */
+function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]): number[] {
+  const changes: number[] = [];
+  for (const base of bases) for (const day of dayMarks) changes.push(base + day * DAY_MS);
+  return changes.sort((a, b) => a - b);
 }
 
 function refine(

@@ -14,9 +14,20 @@ export function normalizeEmail(raw: string): string | undefined {
 
 /** E.164 for a valid international number (`+` and country code required); undefined otherwise. */
 export function normalizePhone(raw: string): string | undefined {
+  // Remembered: a customer's events carry the same number again and again, and parsing it dominated the
+  // profile update. Bounded, so that a stream of different numbers cannot grow it without end.
+  const known = phones.get(raw);
+  if (known !== undefined) return known === INVALID ? undefined : known;
   const parsed = parsePhoneNumberFromString(raw.trim());
-  return parsed?.isValid() ? parsed.number : undefined;
+  const phone = parsed?.isValid() ? parsed.number : undefined;
+  if (phones.size >= MAX_REMEMBERED_PHONES) phones.clear();
+  phones.set(raw, phone ?? INVALID);
+  return phone;
 }
+
+const INVALID = '';
+const phones = new Map<string, string>();
+const MAX_REMEMBERED_PHONES = 50_000;
 
 /**
  * The IANA zone of a phone number's country when the country has exactly one zone. For countries that span

@@ -1,17 +1,11 @@
 import type { Effect } from '../engine/effects.ts';
-import { type EngineContext, type EngineInput, inputKey, processInput } from '../engine/engine.ts';
+import { type EngineContext, type EngineInput, inputKey } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
 import type { CustomerEvent, EventProblem } from '../events/index.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../events/limits.ts';
 import type { SuppressionReason } from '../policies/config.ts';
-import {
-  adoptSuppressions,
-  decideInState,
-  enteringAddresses,
-  pruneCounted,
-} from '../policies/customer-delivery.ts';
+import { enteringAddresses } from '../policies/customer-delivery.ts';
 import type { DecidedSend } from '../policies/decided.ts';
-import type { DecidedOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ReachOptions } from '../policies/reach.ts';
 import type { CallQueue, EnqueuedCall } from '../ports/call-queue.ts';
 import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
@@ -21,8 +15,9 @@ import type { Observer } from '../ports/observer.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import { checkEvent, tooLarge } from './input-limits.ts';
+import { checkEvent } from './input-limits.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
+import { type Transition, transition } from './transition.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
 export const JOURNEYS_SOURCE = 'cairn.journeys';
@@ -153,8 +148,7 @@ export async function applyInput(
     save: (state, version) => ports.states.save(state, version),
   };
   const limits = ports.limits ?? DEFAULT_INPUT_LIMITS;
-  type Applied = { effects: Effect[]; decided: Map<string, DecidedSend>; refused: string | undefined };
-  const processed = await readModifyWrite<Applied>(
+  const processed = await readModifyWrite<Omit<Transition, 'state'>>(
     userId,
     async (before) => {
       let context = ports.context();
@@ -163,18 +157,12 @@ export async function applyInput(
         await ports.findVersions?.(unknown);
         context = ports.context();
       }
-      // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
-      const result = processInput(before, input, { rememberMs: limits.pastMs, ...context });
-      // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
-      const modified =
-        result.state === before || !ports.delivery
-          ? { state: result.state, decided: new Map<string, DecidedSend>() }
-          : decideSends(adoptSuppressions(result.state, found), result.effects, ports.delivery, context.now);
-      const { effects } = result;
-      const refused = modified.state === before ? undefined : tooLarge(modified.state, input, limits);
-      if (refused === undefined)
-        return { state: modified.state, value: { effects, decided: modified.decided, refused } };
-      return { state: before, value: { effects: [], decided: new Map<string, DecidedSend>(), refused } };
+      const { state, ...value } = transition(before, input, context, {
+        delivery: ports.delivery,
+        suppressed: found,
+        limits,
+      });
+      return { state, value };
     },
     { ...ports.retry, store: states },
   );
@@ -213,47 +201,6 @@ export async function applyInput(
 }
 
 type Dispatched = Pick<InputResult, 'sends' | 'timersScheduled' | 'timersCancelled' | 'emitted'>;
-
-/**
- * The delivery policies for every send of one input, in order, on the state the engine made: each send is
- * counted in that state when it passes, so the sends of one input count against each other, and the state
- * returned is the one to save. Counted sends past every window are dropped while the state is written anyway.
- */
-function decideSends(
-  state: CustomerState,
-  effects: readonly Effect[],
-  options: ReachOptions,
-  now: number,
-): { state: CustomerState; decided: Map<string, DecidedSend> } {
-  let current = pruneCounted(state, now);
-  const sends = new Map<string, DecidedSend>();
-  for (const effect of effects) {
-    if (effect.type !== 'send') continue;
-    const { intent } = effect;
-    const made = decideInState(intent, current, options, now);
-    current = made.state;
-    const { decision } = made;
-    sends.set(
-      intent.messageId,
-      decision.pass
-        ? {
-            kind: 'send',
-            channel: decision.channel,
-            ...decision.extras,
-            profile: current.profile,
-          }
-        : { kind: 'outcome', outcome: notSent(decision.outcome) },
-    );
-  }
-  return { state: current, decided: sends };
-}
-
-/** The policies decide SENT only once the channel answered, which is deliver's part. */
-function notSent(outcome: SendOutcome): DecidedOutcome {
-  const { status } = outcome;
-  if (status === 'SENT') throw new Error('an outcome decided before the ledger cannot be SENT');
-  return { ...outcome, status };
-}
 
 /**
  * Hands effects on. Every hand-off is idempotent (timers by id, sends by message id through the send ledger,

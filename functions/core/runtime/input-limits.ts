@@ -1,4 +1,5 @@
 // The input limits as ingest applies them (docs/events.md, "Limits"); the limits themselves are events/limits.ts.
+import { jsonLength } from '../collections/json-length.ts';
 import type { EngineInput } from '../engine/engine.ts';
 import type { CustomerState } from '../engine/state.ts';
 import { type EventParseResult, parseCustomerEvent } from '../events/index.ts';
@@ -40,12 +41,17 @@ function idOf(value: unknown): string | undefined {
  * are refused (a dead letter with the reason, nothing written): timers and dropped sends come from a state that
  * fitted and add no customer data. Refusing is chosen over trimming, so that nothing is lost silently.
  */
-export function tooLarge(state: CustomerState, input: EngineInput, limits: InputLimits): string | undefined {
+export function tooLarge(
+  state: CustomerState,
+  input: EngineInput,
+  limits: InputLimits,
+  before?: CustomerState,
+): string | undefined {
   if (input.kind !== 'event') return undefined;
-  const text = JSON.stringify(state);
-  // A UTF-8 character is at most 3 bytes per UTF-16 unit: most states are decided without encoding them.
-  if (text.length * 3 <= limits.maxStateBytes) return undefined;
-  const bytes = utf8Bytes(text);
+  // A UTF-8 character is at most 3 bytes per UTF-16 unit: most states are decided without encoding them, and
+  // measured without writing out again the parts it shares with the state before (collections/json-length.ts).
+  if (jsonLength(state, before) * 3 <= limits.maxStateBytes) return undefined;
+  const bytes = utf8Bytes(JSON.stringify(state));
   if (bytes <= limits.maxStateBytes) return undefined;
   return `applying it would make customer ${JSON.stringify(state.userId)}'s state ${bytes} bytes, over the limit of ${limits.maxStateBytes} (a DynamoDB item holds at most 400 KB); nothing was written`;
 }

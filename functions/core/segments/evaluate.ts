@@ -3,7 +3,13 @@ import { type CompiledCondition, compileCondition, holds } from '../engine/condi
 import type { CustomerState } from '../engine/state.ts';
 import { evaluateStage, type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
 import { DAY_MS, emptyPurchases } from '../lifecycle/purchases.ts';
-import { type HistorySpec, historyBoundaries, historyConditionsIn, historySpecs } from './history.ts';
+import {
+  type CompiledHistory,
+  type HistorySpec,
+  historyBoundaries,
+  historyConditionsIn,
+  historySpecs,
+} from './history.ts';
 import type { Segment } from './schema.ts';
 
 /** A segment ready to evaluate. */
@@ -38,6 +44,8 @@ export class SegmentCatalog {
   readonly definitions: readonly Segment[];
   /** What the segments' time-driven fields depend on (nextSegmentBoundary). */
   readonly time: TimeFields;
+  /** The segments' history conditions, whose windows' ends are boundaries (nextSegmentBoundary). */
+  readonly historyConditions: CompiledHistory[];
 
   /** `documents` are the other places conditions are written (the journeys), for their history counters. */
   constructor(segments: readonly Segment[], documents: readonly unknown[] = []) {
@@ -57,6 +65,7 @@ export class SegmentCatalog {
     );
     this.history = historySpecs([...historyConditionsIn(segments), ...historyConditionsIn(documents)]);
     this.time = timeFields(segments);
+    this.historyConditions = this.ordered.flatMap((s) => (s.when?.history ? [s.when.history] : []));
   }
 
   /** Whether there is anything to evaluate or count. */
@@ -168,16 +177,12 @@ export function nextSegmentBoundary(
   now: number,
 ): number | undefined {
   if (catalog.ordered.length === 0) return undefined;
-  const candidates = historyBoundaries(
-    state.history,
-    catalog.ordered.flatMap((s) => (s.when?.history ? [s.when.history] : [])),
-  );
+  const candidates = historyBoundaries(state.history, catalog.historyConditions);
   const { numbers, bases, windows, drifts } = catalog.time;
   const { profile } = state;
   const purchases = profile.purchases ?? emptyPurchases();
-  const baseTimes = { ...purchases, firstSeenAt: profile.firstSeenAt, lastSeenAt: profile.lastSeenAt };
   for (const base of bases) {
-    const from = baseTimes[base];
+    const from = base === 'firstSeenAt' || base === 'lastSeenAt' ? profile[base] : purchases[base];
     if (from === undefined) continue;
     for (const n of numbers) candidates.push(from + n * DAY_MS, from + (n + 1) * DAY_MS);
   }

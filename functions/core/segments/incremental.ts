@@ -28,8 +28,9 @@ export function updateSegments(
   if (state.history === undefined) delete state.history;
   const before = new Set(state.segments ?? []);
   const after = membershipAt(catalog, state, now, lifecycle);
-  if (after.length > 0) state.segments = after;
-  else delete state.segments;
+  // The list the state had, when it is the same: what an input leaves alone stays the same object.
+  if (after.length > 0 && !sameIds(after, state.segments)) state.segments = after;
+  else if (after.length === 0) delete state.segments;
   const effects: Effect[] = [];
   const events: CustomerEvent[] = [];
   const change = (segment: string, entered: boolean) => {
@@ -47,6 +48,10 @@ export function updateSegments(
     effects.push({ at: now, userId, type: 'timer-scheduled', timer });
   }
   return { effects, events };
+}
+
+function sameIds(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 function segmentEvent(userId: string, segment: string, entered: boolean, now: number): CustomerEvent {

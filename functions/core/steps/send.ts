@@ -62,7 +62,11 @@ function execute(step: SendStep, _compiled: undefined, context: StepContext): St
     withheld('journey-daily-limit');
     return { next: step.next };
   }
-  state.journeySends[journey.id] = { total: sends.total + 1, recent: [...recent, now] };
+  // Replaced, not changed in place: the journeySends the input started from are the caller's (engine/draft.ts).
+  state.journeySends = {
+    ...state.journeySends,
+    [journey.id]: { total: sends.total + 1, recent: [...recent, now] },
+  };
   enrollment.sends++;
   // Engagement conditions and waits on this step look at this message from now on (engine/engagement.ts).
   recordSend(enrollment, step.id);

@@ -79,15 +79,18 @@ export function localClock(ms: number, zone: string): LocalClock {
   };
 }
 
-/** Offsets change on whole quarter hours in every zone in use; a quarter hour with one offset at both ends has one. */
-const OFFSET_BUCKET_MS = 15 * 60_000;
+/**
+ * Offsets are remembered per zone and hour: an hour with one offset at both ends has one throughout, since
+ * offsets change on whole quarter hours in every zone in use and at most once within an hour.
+ */
+const OFFSET_BUCKET_MS = 60 * 60_000;
 const offsets = new Map<string, number>();
 const MAX_REMEMBERED_OFFSETS = 200_000;
 
 /**
  * The zone's UTC offset in minutes at `ms`. Luxon computes it through Intl on every call, which dominated
- * policy checks in simulations, so offsets are remembered per zone and quarter hour, but only for quarter hours
- * whose two ends agree: a quarter hour with a transition inside is always computed exactly.
+ * policy checks in simulations, so offsets are remembered per zone and hour, but only for hours whose two ends
+ * agree: an hour with a transition inside is always computed exactly.
  */
 function offsetAt(ms: number, zone: string): number {
   const bucket = Math.floor(ms / OFFSET_BUCKET_MS);

@@ -73,9 +73,53 @@ export function planDate(
 ): DatePlan | undefined {
   const { trigger } = journey;
   const value = valueAtPath(customer.profile, trigger.attribute.split('.'));
+  const inputs = { version: journey.version, value, zone: customer.zone };
+  if (previous && sameInputs(plannedFrom.get(previous), inputs)) return undefined;
   // A fingerprint, not the text: the schedule is stored in every write of the customer's state.
   const basis = fingerprint(JSON.stringify([journey.version, value ?? null, customer.zone]));
-  if (previous?.basis === basis) return undefined;
+  if (previous?.basis === basis) {
+    remember(previous, inputs);
+    return undefined;
+  }
+  const plan = planFrom(journey, customer, now, previous, value, basis);
+  remember(plan.schedule, inputs);
+  return plan;
+}
+
+/** What a schedule's basis was computed from. */
+type PlanInputs = { version: string; value: unknown; zone: string };
+
+/**
+ * The inputs of schedules whose basis is known, by schedule: a customer's schedule stays the same object from
+ * input to input until it changes, so that an input that changed none of its inputs (nearly every one) is
+ * told so without writing out and hashing them again. Primitive values only: an object is compared by its
+ * fingerprint.
+ */
+const plannedFrom = new WeakMap<DateSchedule, PlanInputs>();
+
+function remember(schedule: DateSchedule, inputs: PlanInputs): void {
+  if (schedule.basis !== undefined && (inputs.value === null || typeof inputs.value !== 'object'))
+    plannedFrom.set(schedule, inputs);
+}
+
+function sameInputs(known: PlanInputs | undefined, inputs: PlanInputs): boolean {
+  return (
+    known !== undefined &&
+    known.version === inputs.version &&
+    known.value === inputs.value &&
+    known.zone === inputs.zone
+  );
+}
+
+function planFrom(
+  journey: DateJourney,
+  customer: { userId: string; profile: Profile; zone: string },
+  now: number,
+  previous: DateSchedule | undefined,
+  value: unknown,
+  basis: number,
+): DatePlan {
+  const { trigger } = journey;
   const base: DateSchedule = { basis, ...(previous?.last !== undefined ? { last: previous.last } : {}) };
   if (value === undefined || value === null || value === '')
     return { schedule: base, refused: 'date-missing' };
