@@ -7,6 +7,14 @@ import { FromWorker, type ShareSetup, type TextBatch, type ToWorker } from './pr
 const IN_FLIGHT = 4;
 
 /**
+ * The young generation of each worker's heap, where V8 puts new objects until they survive a collection. V8's
+ * default on this machine is larger, and each worker has one of its own. Measured side by side on the first
+ * 40,000 events of the 1,000,000-event file with 2 workers: peak RSS 366 MiB against 412 MiB default, for 4%
+ * more CPU (8 MiB: 348 MiB, 8% more CPU). A limit on the young generation only: a share never fails on it.
+ */
+const YOUNG_GENERATION_MB = 16;
+
+/**
  * A share of `cairn simulate --workers N` run by a worker thread (worker-thread.ts): batches go in as the file
  * is read, at most IN_FLIGHT ahead of the worker; its part comes back at the end.
  */
@@ -20,7 +28,10 @@ export class WorkerShare {
   private stopping = false;
 
   constructor(setup: ShareSetup, onOutcomes: (records: readonly OutcomeRecord[]) => void) {
-    this.worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: setup });
+    this.worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), {
+      workerData: setup,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     this.worker.on('message', (raw: unknown) => {
       const message = FromWorker.parse(raw);
       if (message.type === 'taken') {

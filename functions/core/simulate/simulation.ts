@@ -145,7 +145,8 @@ export class Simulation implements Machine {
     this.callQueue = new InMemoryQueue<QueuedCall>('calls', this.clock, { onDeadLetter });
     this.caller = new StubCaller(options.calls ?? []);
     this.states = new InMemoryCustomerStateStore({
-      shareFrozen: true,
+      // As JSON text, as DynamoDB holds them: a share of many customers keeps less than their objects.
+      keep: 'text',
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
     });
     this.policyStore = new InMemoryPolicyStore({ customers: this.states });

@@ -2,3 +2,7 @@ import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-m
 import { customerStateStoreContract } from '../../contracts/customer-state-store.contract.ts';
 
 customerStateStoreContract('in memory', () => new InMemoryCustomerStateStore());
+customerStateStoreContract(
+  'in memory, kept as text (the simulator)',
+  () => new InMemoryCustomerStateStore({ keep: 'text' }),
+);

@@ -1,0 +1,85 @@
+// What one share of `cairn simulate` holds after an event file, by part: each part is dropped in turn and the
+// heap measured after two full collections, so a row is what that part alone kept alive. A profile, not a
+// benchmark: it reaches into the simulation's private fields by name, and ends the simulation doing so.
+// Usage: node --expose-gc --import tsx bench/simulate-retained.ts EVENTS.ndjson
+
+import { streamEventLines } from '../functions/cli/event-stream.ts';
+import { SimulationPartition } from '../functions/core/simulate/partition.ts';
+import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
+
+const MiB = 2 ** 20;
+
+/** A field of an object by name, private or not, for the profile only. */
+const field = (holder: unknown, name: string): unknown =>
+  typeof holder === 'object' && holder !== null ? Reflect.get(holder, name) : undefined;
+
+/** How many items a Map, Set, array or heap (`size`) holds. */
+function countOf(value: unknown): number | undefined {
+  if (value instanceof Map || value instanceof Set) return value.size;
+  if (Array.isArray(value)) return value.length;
+  const size = field(value, 'size');
+  return typeof size === 'number' ? size : undefined;
+}
+
+const [file] = process.argv.slice(2);
+const collect = Reflect.get(globalThis, 'gc');
+if (!file || typeof collect !== 'function')
+  throw new Error('usage: node --expose-gc --import tsx bench/simulate-retained.ts EVENTS.ndjson');
+const heapUsed = () => {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+};
+
+const config = await loadRuntimeConfig('journeys', undefined, 'UTC');
+let retired = 0;
+const partition = new SimulationPartition({
+  config,
+  keepSent: false,
+  // As `cairn simulate` does: final records leave the share (here they are only counted).
+  retire: { message: () => retired++, enrollment: () => retired++ },
+});
+let lines = 0;
+for await (const line of streamEventLines(file)) {
+  if (line.kind === 'skipped') continue;
+  await partition.line(line.at, Date.now(), { value: line.value, id: line.id, line: line.line });
+  lines++;
+}
+const { heapTotal, rss } = process.memoryUsage();
+console.log(
+  `${lines} events, ${retired} records retired; heap ${(heapTotal / MiB).toFixed(0)} MiB, RSS ${(rss / MiB).toFixed(0)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+);
+
+const { simulation } = partition;
+const tally = simulation.tally;
+/** Each part: a name, where it is held, and its field. */
+const parts: [string, unknown, string][] = [
+  ['tally: messages under way', tally, 'messages'],
+  ['tally: enrollments under way', tally, 'enrollments'],
+  ['tally: exited enrollments with an open goal window', tally, 'closing'],
+  ['tally: group facts', tally, 'groupFacts'],
+  ['policy store: claims (the send ledger)', simulation.policyStore, 'claims'],
+  ['policy store: suppressions', simulation.policyStore, 'suppressions'],
+  ['timer store: pending timers', simulation.timers, 'timers'],
+  ['timer store: its heap (fired and cancelled entries too)', simulation.timers, 'order'],
+  ['queues: ingest', simulation, 'ingestQueue'],
+  ['queues: send', simulation, 'sendQueue'],
+  ['queues: calls', simulation, 'callQueue'],
+  ['errors of failed messages', simulation, 'errors'],
+  ['dead letters', simulation, 'deadLetters'],
+  ['paced send times', simulation, 'paced'],
+  ['call ledger', simulation, 'callLedger'],
+  ['customer states', simulation.states, 'records'],
+];
+console.log('| part | items | MiB |\n| --- | ---: | ---: |');
+let before = heapUsed();
+for (const [name, holder, key] of parts) {
+  const items = countOf(field(holder, key)) ?? countOf(field(field(holder, key), 'live'));
+  Reflect.set(Object(holder), key, null);
+  const after = heapUsed();
+  console.log(
+    `| ${name} | ${items?.toLocaleString('en-US') ?? ''} | ${((before - after) / MiB).toFixed(1)} |`,
+  );
+  before = after;
+}
+console.log(`| the rest (code, journeys, caches) | | ${(before / MiB).toFixed(1)} |`);
