@@ -95,7 +95,6 @@ export class CairnFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
     this.role.addToPolicy(

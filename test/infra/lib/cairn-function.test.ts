@@ -64,6 +64,10 @@ describe('the function bundles, built by the synth', () => {
       expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).toMatch(/\bexport\s*\{/);
       // The wiring, with the AWS clients, is a chunk read on the first invocation.
       expect(chunks.some((file) => file.startsWith('wiring-'))).toBe(true);
+      // Names are kept, so a stack trace names the function without source maps at run time.
+      expect(code).toMatch(
+        /function (ingestHandler|timersHandler|deliverHandler|feedbackHandler|unsubscribeHandler|callsHandler|importHandler|segmentScanHandler|runsHandler)\(/,
+      );
     }
   });
 
@@ -161,7 +165,7 @@ describe('the function bundles, built by the synth', () => {
         [
           '--input-type=module',
           '-e',
-          'for (const file of process.argv.slice(2)) await import(file); console.log(process.argv.length - 2);',
+          'for (const file of process.argv.slice(1)) await import(file); console.log(process.argv.length - 1);',
           ...files.map((file) => join(chunks, file)),
         ],
         { env: { PATH: process.env.PATH ?? '' } },
