@@ -1,13 +1,14 @@
 // The function bundles as the CDK synth builds them: size, and module load time in a fresh Node process.
 // Imported by bench/run.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../infra/lib/app.ts';
 import type { HandlerName } from '../infra/lib/cairn-function.ts';
-import { ESM_REQUIRE_SHIM, LAMBDA_CREDENTIALS, SDK_CREDENTIAL_CHAIN } from '../infra/lib/cairn-function.ts';
+import { CHUNKS_DIR, functionBuildOptions } from '../infra/lib/function-bundle.ts';
 import { BUNDLED, bundlesOf, removeOutput, synthesize } from '../test/infra/support.ts';
 
 const LOAD_RUNS = 11;
@@ -38,6 +39,15 @@ const FUNCTION_FLOORS: Record<HandlerName, string> = {
 const SHARE_GOAL = 0.25;
 
 const IMPORT = 'await import(process.argv[1]);';
+/**
+ * The bundle's entry, then every chunk it may load on first use (\`import()\`): all the code the function can
+ * load, what a cold start's first invocation loads at most. Deferring code to a chunk saves a cold start nothing
+ * when the first invocation loads it anyway; this count shows that, beside the import's.
+ */
+const IMPORT_EVERY_CHUNK = `import { readdirSync } from 'node:fs';
+await import(process.argv[1]);
+const chunks = process.argv[1].replace(/index\\.mjs$/, '${CHUNKS_DIR}/');
+for (const file of readdirSync(chunks)) if (file.endsWith('.mjs')) await import(chunks + file);`;
 /** Only PATH: no NODE_OPTIONS or extra CA certificates of the shell, as in Lambda's clean environment. */
 const CLEAN_ENV = { PATH: process.env.PATH ?? '' };
 
@@ -60,7 +70,7 @@ function loadMs(file: string): number {
  * Instructions a fresh Node process executes to start and import `file`, counted by valgrind's callgrind:
  * unlike milliseconds, the count barely moves with what else the machine is doing. Undefined without valgrind.
  */
-function importInstructions(file: string): number | undefined {
+function importInstructions(file: string, script = IMPORT): number | undefined {
   const run = spawnSync(
     'valgrind',
     [
@@ -70,7 +80,7 @@ function importInstructions(file: string): number | undefined {
       '--single-threaded',
       '--input-type=module',
       '-e',
-      IMPORT,
+      script,
       file,
     ],
     { encoding: 'utf8', env: CLEAN_ENV },
@@ -79,38 +89,56 @@ function importInstructions(file: string): number | undefined {
   return run.status === 0 && collected ? Number(collected) : undefined;
 }
 
-/** A floor bundle, with the esbuild settings of infra/lib/cairn-function.ts. */
-async function buildFloor(entry: string, outdir: string): Promise<string> {
-  const outfile = join(outdir, `${basename(entry, '.ts')}.mjs`);
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    banner: { js: ESM_REQUIRE_SHIM },
-    alias: { [SDK_CREDENTIAL_CHAIN]: `./${LAMBDA_CREDENTIALS}` },
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
+/** A floor bundle, built as the functions are (infra/lib/function-bundle.ts): one file, having no \`import()\`. */
+async function buildFloor(entry: string, scratch: string): Promise<string> {
+  const outdir = join(scratch, basename(entry, '.ts'));
+  await build({ ...functionBuildOptions(entry, outdir, PROJECT_ROOT), sourcemap: false });
+  return join(outdir, 'index.mjs');
 }
 
-/** One line per bundle: size, median load time, and the instructions of its import over an empty module's. */
-function measure(what: string, file: string, emptyInstructions: number | undefined): number | undefined {
+/** The size of the bundle's entry and of all its chunks, in KB. */
+function chunksKb(entry: string): number {
+  const chunks = entry.replace(/index\.mjs$/, CHUNKS_DIR);
+  if (!existsSync(chunks)) return 0;
+  const files = readdirSync(chunks).filter((file) => file.endsWith('.mjs'));
+  return files.reduce((kb, file) => kb + statSync(join(chunks, file)).size / 1024, 0);
+}
+
+/** Instructions of `script` importing `file`, over those of importing an empty module. */
+function ownInstructions(
+  file: string,
+  emptyInstructions: number | undefined,
+  script = IMPORT,
+): number | undefined {
+  const instructions = importInstructions(file, script);
+  return instructions !== undefined && emptyInstructions !== undefined
+    ? instructions - emptyInstructions
+    : undefined;
+}
+
+function millions(instructions: number | undefined): string {
+  return instructions === undefined ? '' : `${(instructions / 1e6).toFixed(0).padStart(4)} M instructions`;
+}
+
+/**
+ * One line per bundle: the size of its entry, median load time, and the instructions of its import over an
+ * empty module's; for a split bundle, also the size of its chunks and the instructions with every chunk loaded.
+ */
+type Loaded = { imported: number | undefined; everyChunk: number | undefined };
+
+function measure(what: string, file: string, emptyInstructions: number | undefined): Loaded {
   const kb = statSync(file).size / 1024;
-  const instructions = importInstructions(file);
-  const own =
-    instructions !== undefined && emptyInstructions !== undefined
-      ? instructions - emptyInstructions
-      : undefined;
-  const counted = own === undefined ? '' : `, ${(own / 1e6).toFixed(0).padStart(4)} M instructions`;
+  const imported = ownInstructions(file, emptyInstructions);
+  const counted = imported === undefined ? '' : `, ${millions(imported)}`;
   console.log(
     `bundles: ${what.padEnd(35)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0).padStart(3)} ms${counted}`,
   );
-  return own;
+  const chunks = chunksKb(file);
+  if (chunks === 0) return { imported, everyChunk: imported };
+  const everyChunk = ownInstructions(file, emptyInstructions, IMPORT_EVERY_CHUNK);
+  const all = everyChunk === undefined ? '' : `, ${millions(everyChunk)} with every chunk loaded`;
+  console.log(`bundles: ${`${what}, chunks`.padEnd(35)} ${chunks.toFixed(0).padStart(5)} KB${all}`);
+  return { imported, everyChunk };
 }
 
 /** "+N% over its floor (name, M)" and whether that meets the goal; empty without counts. */
@@ -137,17 +165,25 @@ export async function functionBundles(): Promise<void> {
     const emptyInstructions = importInstructions(empty);
     if (emptyInstructions === undefined) console.log('bundles: no valgrind here, so no instruction counts');
     for (const [what, entry] of FLOORS) measure(what, await buildFloor(entry, scratch), emptyInstructions);
-    const floors = new Map<string, number | undefined>();
+    const floors = new Map<string, Loaded>();
     for (const entry of new Set(Object.values(FUNCTION_FLOORS))) {
       const name = `floor: ${basename(entry, '.ts')}`;
       floors.set(entry, measure(name, await buildFloor(entry, scratch), emptyInstructions));
     }
     const bundles = bundlesOf(synthesized);
     for (const fn of BUNDLED) {
-      const own = measure(fn, join(bundles.get(fn) ?? '', 'index.mjs'), emptyInstructions);
+      const { imported, everyChunk } = measure(
+        fn,
+        join(bundles.get(fn) ?? '', 'index.mjs'),
+        emptyInstructions,
+      );
       const floor = FUNCTION_FLOORS[fn];
-      const share = shareOverFloor(own, floors.get(floor), basename(floor, '.ts'));
-      if (share) console.log(`bundles: ${fn} ${share}`);
+      const name = basename(floor, '.ts');
+      const share = shareOverFloor(imported, floors.get(floor)?.imported, name);
+      if (share) console.log(`bundles: ${fn} at import ${share}`);
+      // Against the floor with its chunks too: the SDK's own import() (event streams, ...) are chunks in both.
+      const whole = shareOverFloor(everyChunk, floors.get(floor)?.everyChunk, `${name} with its chunks`);
+      if (whole) console.log(`bundles: ${fn} with every chunk ${whole}`);
     }
   } finally {
     removeOutput(synthesized);

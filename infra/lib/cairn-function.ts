@@ -1,13 +1,12 @@
-import { join, relative } from 'node:path';
-import { AssetStaging, type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { AssetHashType, type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type * as z from 'zod';
-import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-config.ts';
 import type { ChannelEnvironment, RuntimeEnvironment } from '../../functions/handlers/shared/environment.ts';
+import { BUNDLED_CONFIG_DIR, LocalFunctionBundling } from './function-bundle.ts';
 import type { ShippedConfig } from './journeys.ts';
 
 /** The functions, by the name their folder in functions/handlers/ and their Powertools service share. */
@@ -33,28 +32,12 @@ export type RuntimeGrant = {
   statements: PolicyStatement[];
 };
 
-/** Where the configuration folder lands in the deployment package (Lambda unpacks it to /var/task). */
-export const BUNDLED_CONFIG_DIR = 'journeys';
 const LAMBDA_TASK_ROOT = '/var/task';
-
-/**
- * esbuild's ESM output cannot call `require`, and some dependencies are CommonJS that require Node built-ins;
- * this gives the bundle a real `require` (the usual NodejsFunction ESM recipe).
- */
-export const ESM_REQUIRE_SHIM =
-  "import { createRequire as cairnCreateRequire } from 'node:module'; const require = cairnCreateRequire(import.meta.url);";
-
-/**
- * The SDK's default credential chain, and what replaces it in the bundles: the same first link, the credentials
- * Lambda puts in the environment, without the others (functions/handlers/shared/lambda-credentials.ts).
- */
-export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
-export const LAMBDA_CREDENTIALS = 'functions/handlers/shared/lambda-credentials.ts';
 
 export type CairnFunctionProps = {
   name: HandlerName;
   description: string;
-  /** The repository root: the bundler's project root, holding functions/ and package-lock.json. */
+  /** The repository root: the bundler's project root, holding functions/ and node_modules/. */
   projectRoot: string;
   /** The configuration folder to ship, for the functions that load journeys; none for the others. */
   shipped?: ShippedConfig;
@@ -69,13 +52,12 @@ export type CairnFunctionProps = {
 };
 
 /**
- * The one way Cairn builds a Lambda function: Node.js 22 on arm64, an ESM bundle made by esbuild with the AWS
- * SDK inside (so the code runs on the SDK version it was tested with, not the runtime's), `module` before
- * `main` so ESM builds of dependencies are chosen, source maps, its own log group with the environment's
+ * The one way Cairn builds a Lambda function: Node.js 22 on arm64, an ESM bundle split where the handler loads
+ * on first use (`functionBuildOptions` of function-bundle.ts), its own log group with the environment's
  * retention, the Powertools environment, and a role that starts empty: only `use` adds to it.
  */
 export class CairnFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly name: HandlerName;
 
@@ -91,45 +73,28 @@ export class CairnFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
-    const shipped = props.shipped;
-    this.function = new NodejsFunction(this, 'Function', {
+    const entry = join('functions', 'handlers', props.name, 'index.ts');
+    this.function = new LambdaFunction(this, 'Function', {
       description: props.description,
-      entry: join(props.projectRoot, 'functions', 'handlers', props.name, 'index.ts'),
-      handler: 'handler',
+      code: Code.fromAsset(props.projectRoot, {
+        // The hash of what is deployed, not of the repository the bundle is built from.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: new LocalFunctionBundling(entry, props.projectRoot, props.shipped),
+          // Required by the type, never run: the local bundling builds or throws.
+          image: Runtime.NODEJS_22_X.bundlingImage,
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
       logGroup,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        bundleAwsSDK: true,
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        // The maps point at the sources by path; leaving their text out keeps the package small.
-        sourcesContent: false,
-        banner: ESM_REQUIRE_SHIM,
-        // Lambda's credentials are in the environment; the SDK's chain for every other place is left out.
-        esbuildArgs: { '--alias': `${SDK_CREDENTIAL_CHAIN}=./${LAMBDA_CREDENTIALS}` },
-        // esbuild reads that path from its working folder: the project root locally, and here in Docker.
-        workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            shipped ? copyCommands(shipped, props.projectRoot, inputDir, outputDir) : [],
-        },
       },
     });
     this.role.addToPolicy(
@@ -143,7 +108,7 @@ export class CairnFunction extends Construct {
       reason:
         'Pinned to nodejs22.x on purpose: the runtime issue 8 specifies, and the esbuild target of the bundle. Moving to a newer runtime is a change to make deliberately, with its tests, not one a CDK upgrade should make silently.',
     });
-    if (shipped)
+    if (props.shipped)
       this.function.addEnvironment('CAIRN_CONFIG_DIR', `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_DIR}`);
   }
 
@@ -161,25 +126,4 @@ export class CairnFunction extends Construct {
     this.function.addEnvironment(name, value);
     return this;
   }
-}
-
-/**
- * Shell commands copying the compiled configuration into the bundle. The path goes through `inputDir` (the
- * project root as the bundler sees it), so it holds for local bundling and for Docker.
- */
-function copyCommands(
-  shipped: ShippedConfig,
-  projectRoot: string,
-  inputDir: string,
-  outputDir: string,
-): string[] {
-  const target = `${outputDir}/${BUNDLED_CONFIG_DIR}`;
-  return [
-    `mkdir -p ${quote(target)}`,
-    `cp ${quote(`${inputDir}/${relative(projectRoot, shipped.file)}`)} ${quote(`${target}/${COMPILED_CONFIG_FILE}`)}`,
-  ];
-}
-
-function quote(path: string): string {
-  return `'${path.replaceAll("'", `'\\''`)}'`;
 }

@@ -7,7 +7,6 @@ import { refreshing } from '../shared/journey-catalog.ts';
 import { countBy, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
 import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
-import { wireCalls } from './wiring.ts';
 
 /**
  * Call steps' calls from the calls queue, one record at a time per invocation of the batch (the queue's event
@@ -49,5 +48,5 @@ function report(result: CallHandled, obs: Observability): void {
 }
 
 const instance = observability('calls');
-const wired = once(() => wireCalls());
+const wired = once(async () => (await import('./wiring.ts')).wireCalls());
 export const handler = callsHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

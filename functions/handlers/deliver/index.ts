@@ -14,7 +14,6 @@ import {
 } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
 import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
-import { wireDeliver } from './wiring.ts';
 
 /**
  * Send intents from the send queue through the delivery policies and the channel. Records run in parallel:
@@ -74,5 +73,5 @@ function report(result: DeliveryResult, obs: Observability): void {
 
 const instance = observability('deliver');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-const wired = once(() => wireDeliver());
+const wired = once(async () => (await import('./wiring.ts')).wireDeliver());
 export const handler = deliverHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

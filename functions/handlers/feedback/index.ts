@@ -11,7 +11,6 @@ import {
   withObservability,
 } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
-import { wireFeedback } from './wiring.ts';
 
 /**
  * How feedback arrives: an SQS batch (records whose bodies are EventBridge events or SNS messages), or
@@ -92,4 +91,4 @@ function report(result: FeedbackReport, { logger, metrics }: Observability, orig
   }
 }
 
-export const handler = feedbackHandler(once(() => wireFeedback()));
+export const handler = feedbackHandler(once(async () => (await import('./wiring.ts')).wireFeedback()));

@@ -1,7 +1,7 @@
 import { ImportBatch, type ImportBatchSummary, importBatch } from '../../core/import/profiles/batch.ts';
 import type { EventPublisher } from '../../core/ports/event-publisher.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
-import { wireImport } from './wiring.ts';
+import { once } from '../shared/once.ts';
 
 /**
  * A batch of rows from the import Distributed Map (infra/lib/profile-import.ts) into Profile Imported events on
@@ -9,9 +9,12 @@ import { wireImport } from './wiring.ts';
  * refusing, or a map that does not fit the file, fails the batch (the state machine retries it, and a rerun is
  * harmless: ingest drops events it has applied).
  */
-export function importHandler(events: () => EventPublisher, obs: Observability = observability('import')) {
+export function importHandler(
+  events: () => EventPublisher | Promise<EventPublisher>,
+  obs: Observability = observability('import'),
+) {
   return withObservability(async (input: unknown): Promise<ImportBatchSummary> => {
-    const summary = await importBatch(ImportBatch.parse(input), events());
+    const summary = await importBatch(ImportBatch.parse(input), await events());
     count(obs.metrics, 'ImportedRows', summary.imported);
     count(obs.metrics, 'SkippedRows', summary.rows - summary.imported);
     if (summary.examples.length > 0) obs.logger.warn('rows skipped', { examples: summary.examples });
@@ -19,8 +22,5 @@ export function importHandler(events: () => EventPublisher, obs: Observability =
   }, obs);
 }
 
-let publisher: EventPublisher | undefined;
-export const handler = importHandler(() => {
-  publisher ??= wireImport();
-  return publisher;
-});
+/** The SQS client and its code are loaded on the first batch, not at the cold start's import. */
+export const handler = importHandler(once(async () => (await import('./wiring.ts')).wireImport()));

@@ -12,7 +12,6 @@ import {
 } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
 import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
-import { wireIngest } from './wiring.ts';
 
 /**
  * Customer events into the engine. Triggered by the ingest SQS queue (an EventBridge rule's target; each
@@ -65,5 +64,5 @@ function report(outcome: IngestOutcome, obs: Observability): void {
 
 const instance = observability('ingest');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-const wired = once(() => wireIngest());
+const wired = once(async () => (await import('./wiring.ts')).wireIngest());
 export const handler = ingestHandler(refreshing(wired, instance.logger), instance, settleOf(wired));

@@ -22,7 +22,7 @@ import {
   type OpenRequest,
   RunRequest,
 } from './requests.ts';
-import { type AudienceRunFunctionPorts, wireRuns } from './wiring.ts';
+import type { AudienceRunFunctionPorts } from './wiring.ts';
 
 /**
  * The runs function: every step of a scheduled journey's run on AWS (infra/lib/audience-runs.ts), each one of
@@ -144,7 +144,7 @@ const instance = observability('runs');
 /** The catalog is refreshed, when a minute old, before each step: a pause applies to the next run's start. */
 export const handler = runsHandler(
   refreshing(
-    once(() => wireRuns()),
+    once(async () => (await import('./wiring.ts')).wireRuns()),
     instance.logger,
   ),
   instance,

@@ -1,10 +1,9 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { scanStates } from '../../adapters/dynamodb/state-scan.ts';
 import { batchMembers, memberRow } from '../../core/segments/batch.ts';
 import { memberFileKey, SegmentScanRequest, type SegmentScanResult } from '../../core/segments/scan.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
-import { type SegmentScanPorts, wireSegmentScan } from './wiring.ts';
+import { once } from '../shared/once.ts';
+import type { SegmentScanPorts } from './wiring.ts';
 
 /** A batch of the segment scan's Distributed Map (infra/lib/segment-scan.ts): Segment numbers of the Scan. */
 export const SegmentScanBatch = z.object({
@@ -26,6 +25,11 @@ export function segmentScanHandler(
     const { BatchInput, Items } = SegmentScanBatch.parse(input);
     const { request } = BatchInput;
     const { table, s3, config } = await ports();
+    // The AWS code, as the clients of the wiring, is loaded on the first batch, not at the cold start's import.
+    const [{ PutObjectCommand }, { scanStates }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../adapters/dynamodb/state-scan.ts'),
+    ]);
     const catalog = config.catalog.segments;
     const known = catalog.definitions.map((s) => s.id);
     if (!known.includes(request.segment))
@@ -63,8 +67,5 @@ export function segmentScanHandler(
   }, obs);
 }
 
-let wired: Promise<SegmentScanPorts> | undefined;
-export const handler = segmentScanHandler(() => {
-  wired ??= wireSegmentScan();
-  return wired;
-});
+/** The clients and the configuration, and their code, are loaded on the first batch, not at the import. */
+export const handler = segmentScanHandler(once(async () => (await import('./wiring.ts')).wireSegmentScan()));

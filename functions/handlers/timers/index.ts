@@ -9,7 +9,6 @@ import { refreshing } from '../shared/journey-catalog.ts';
 import { count, type Observability, observability, withObservability } from '../shared/observability.ts';
 import { once } from '../shared/once.ts';
 import { type Settle, settled, settleOf } from '../shared/outcomes.ts';
-import { wireTimers } from './wiring.ts';
 
 /**
  * What a timers invocation keeps of its time for its last sweep and the metrics' flush: a sweep of SWEEP_LIMIT
@@ -71,7 +70,7 @@ export function timersHandler(
 
 const instance = observability('timers');
 /** The catalog is refreshed, when a minute old, before each invocation: pauses and new versions apply within a minute. */
-const wired = once(() => wireTimers());
+const wired = once(async () => (await import('./wiring.ts')).wireTimers());
 export const handler = timersHandler(refreshing(wired, instance.logger), instance, {
   settle: settleOf(wired),
   concurrency: AWS_FIRE_CONCURRENCY,

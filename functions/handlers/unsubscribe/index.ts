@@ -14,7 +14,6 @@ import {
 import { once } from '../shared/once.ts';
 import { bodyText, FunctionUrlRequest, type FunctionUrlResponse, isOneClick, tokenOf } from './http.ts';
 import { badRequest, confirmationPage, methodNotAllowed, refusedPage, unsubscribedPage } from './pages.ts';
-import { wireUnsubscribe } from './wiring.ts';
 
 /**
  * The unsubscribe endpoint, behind a Lambda function URL (payload format 2.0) and, locally, behind the local
@@ -80,4 +79,4 @@ async function respond(
   }
 }
 
-export const handler = unsubscribeHandler(once(() => wireUnsubscribe()));
+export const handler = unsubscribeHandler(once(async () => (await import('./wiring.ts')).wireUnsubscribe()));

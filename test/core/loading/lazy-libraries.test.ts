@@ -1,49 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadedAfter } from './support.ts';
 
-const LAZY = ['liquidjs'];
-
-/** An ESM resolve hook that writes down every module it resolves, for imports the CJS cache never sees. */
-const RECORD_RESOLVED = `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(process.env.RESOLVED_LOG, resolved.url + '\\n');
-  return resolved;
-}`;
-
-/**
- * Runs `script` in a fresh Node process (tsx, as the CLI runs) and returns which of the lazily loaded packages
- * were loaded by the end, as ESM imports or CommonJS requires: a bundle's cold start pays only for those.
- */
-function loadedAfter(script: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-lazy-'));
-  try {
-    const log = join(dir, 'resolved.log');
-    writeFileSync(log, '');
-    const hooks = pathToFileURL(join(dir, 'hooks.mjs')).href;
-    writeFileSync(join(dir, 'hooks.mjs'), RECORD_RESOLVED);
-    const probe = `import { register, createRequire } from 'node:module';
-register(${JSON.stringify(hooks)});
-${script}
-console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
-      encoding: 'utf8',
-      env: { ...process.env, RESOLVED_LOG: log },
-    });
-    const required: unknown = JSON.parse(out.trim().split('\n').at(-1) ?? '[]');
-    const paths = [
-      ...(Array.isArray(required) ? required.map(String) : []),
-      ...readFileSync(log, 'utf8').split('\n'),
-    ];
-    return LAZY.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const LAZY = ['/node_modules/liquidjs/'];
 
 describe('libraries loaded on first use', () => {
   it('leaves liquidjs unloaded when the modules that render with it are imported', () => {
@@ -52,7 +10,7 @@ describe('libraries loaded on first use', () => {
 await import('./functions/core/calls/render.ts');`;
 
     // Act
-    const loaded = loadedAfter(script);
+    const loaded = loadedAfter(script, LAZY);
 
     // Assess
     expect(loaded).toEqual([]);
@@ -64,7 +22,7 @@ await import('./functions/core/calls/render.ts');`;
 if (textLiquid().parseAndRenderSync('Hi {{ n }}', { n: 'Ada' }) !== 'Hi Ada') throw new Error('not rendered');`;
 
     // Act
-    const loaded = loadedAfter(script);
+    const loaded = loadedAfter(script, LAZY);
 
     // Assess
     expect(loaded).toEqual(LAZY);

@@ -10,7 +10,8 @@ import {
   readCompiledConfig,
 } from '../../../functions/handlers/shared/compiled-config.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
-import { BUNDLED_CONFIG_DIR, type HandlerName } from '../../../infra/lib/cairn-function.ts';
+import type { HandlerName } from '../../../infra/lib/cairn-function.ts';
+import { BUNDLED_CONFIG_DIR, CHUNKS_DIR } from '../../../infra/lib/function-bundle.ts';
 import { BUNDLED, bundlesOf, removeOutput, type Synthesized, synthesize } from '../support.ts';
 
 const run = promisify(execFile);
@@ -28,6 +29,14 @@ function filesUnder(folder: string): string[] {
     .sort();
 }
 
+/** The code of a bundle's entry and of every chunk it may load, one after the other. */
+function everyFileOf(bundle: string): string {
+  return filesUnder(bundle)
+    .filter((file) => file.endsWith('.mjs'))
+    .map((file) => readFileSync(join(bundle, file), 'utf8'))
+    .join('\n');
+}
+
 describe('the function bundles, built by the synth', () => {
   let synthesized: Synthesized;
   let bundleOf: Map<HandlerName, string>;
@@ -37,18 +46,28 @@ describe('the function bundles, built by the synth', () => {
   }, 120_000);
   afterAll(() => removeOutput(synthesized));
 
-  it('is one ESM file with its source map, the AWS SDK inside', () => {
+  it('is an ESM entry and the chunks it loads on first use, each with its source map, the AWS SDK inside', () => {
     for (const fn of BUNDLED) {
       // Prepare
       const bundle = bundleOf.get(fn) ?? '';
 
       // Act
-      const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+      const chunks = filesUnder(join(bundle, CHUNKS_DIR)).filter((file) => file.endsWith('.mjs'));
+      const code = [join(bundle, 'index.mjs'), ...chunks.map((file) => join(bundle, CHUNKS_DIR, file))]
+        .map((file) => readFileSync(file, 'utf8'))
+        .join('\n');
 
       // Assess
       expect(existsSync(join(bundle, 'index.mjs.map'))).toBe(true);
+      for (const chunk of chunks) expect(existsSync(join(bundle, CHUNKS_DIR, `${chunk}.map`))).toBe(true);
       expect(code).toMatch(/@aws-sdk\/client-(sqs|dynamodb)/);
-      expect(code).toMatch(/\bexport\s*\{/);
+      expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).toMatch(/\bexport\s*\{/);
+      // The wiring, with the AWS clients, is a chunk read on the first invocation.
+      expect(chunks.some((file) => file.startsWith('wiring-'))).toBe(true);
+      // Names are kept, so a stack trace names the function without source maps at run time.
+      expect(code).toMatch(
+        /function (ingestHandler|timersHandler|deliverHandler|feedbackHandler|unsubscribeHandler|callsHandler|importHandler|segmentScanHandler|runsHandler)\(/,
+      );
     }
   });
 
@@ -90,7 +109,7 @@ describe('the function bundles, built by the synth', () => {
   it('leaves the YAML parser and every credential source but the environment out of the bundles', () => {
     for (const fn of BUNDLED) {
       // Act
-      const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
+      const code = everyFileOf(bundleOf.get(fn) ?? '');
 
       // Assess
       // Each of these strings is in the code of what is left out, and nowhere else.
@@ -104,7 +123,7 @@ describe('the function bundles, built by the synth', () => {
   it('bundles the template engine in deliver and calls alone, and the journey registry in the functions that load journeys', () => {
     for (const fn of BUNDLED) {
       // Act
-      const code = readFileSync(join(bundleOf.get(fn) ?? '', 'index.mjs'), 'utf8');
+      const code = everyFileOf(bundleOf.get(fn) ?? '');
 
       // Assess: liquidjs's error class, and an error of the registry adapter (adapters/dynamodb/journey-registry.ts)
       expect([fn, code.includes('LiquidError')]).toEqual([fn, fn === 'deliver' || fn === 'calls']);
@@ -131,6 +150,29 @@ describe('the function bundles, built by the synth', () => {
 
       // Assess
       expect(stdout.trim()).toBe('function');
+    }
+  });
+
+  it('loads every chunk a function may load on first use, in a fresh Node process', async () => {
+    for (const fn of BUNDLED) {
+      // Prepare
+      const chunks = join(bundleOf.get(fn) ?? '', CHUNKS_DIR);
+      const files = filesUnder(chunks).filter((file) => file.endsWith('.mjs'));
+
+      // Act
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          'for (const file of process.argv.slice(1)) await import(file); console.log(process.argv.length - 1);',
+          ...files.map((file) => join(chunks, file)),
+        ],
+        { env: { PATH: process.env.PATH ?? '' } },
+      );
+
+      // Assess
+      expect([fn, Number(stdout.trim())]).toEqual([fn, files.length]);
     }
   });
 });
