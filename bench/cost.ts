@@ -1,6 +1,7 @@
 // The variable cost per million customer events (issue 15, part 4): the runtime's use cases on DynamoDB count what a generated population's events cost in DynamoDB capacity units, messages, timers and
 // provider feedback; list prices and the batch sizes of infra/ turn those counts into dollars. Imported by
 // bench/run.ts; docs/deploy.md ("Monthly cost estimate") quotes its lines.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStateStore } from '../functions/adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../functions/adapters/dynamodb/policy-store.ts';
 import { emailTags } from '../functions/adapters/ses/email-tags.ts';
@@ -77,7 +78,24 @@ export type CostCounts = {
   readUnits: number;
   writeUnits: number;
   byOperation: Record<string, number>;
+  /** Saves of a customer's state: inputs that changed nothing read (or were duplicates) made none. */
+  stateWrites: number;
 };
+
+/** The Dynamo state store, counting the saves the use cases ask of it. */
+function countingStore(table: { client: DynamoDBDocumentClient; tableName: string }) {
+  const store = new DynamoCustomerStateStore(table);
+  const counted = {
+    saves: 0,
+    load: store.load.bind(store),
+    loadWithSuppressions: store.loadWithSuppressions.bind(store),
+    save: (...args: Parameters<DynamoCustomerStateStore['save']>) => {
+      counted.saves++;
+      return store.save(...args);
+    },
+  };
+  return counted;
+}
 
 /** Counts the timers the use cases schedule (each one PutItem of at most 1 KB in DynamoDB) and fire. */
 function timerCounter(): Observer & { scheduled: number; fired: number } {
@@ -111,12 +129,13 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const emails: SendIntent[] = [];
     let emailsSent = 0;
     const timers = timerCounter();
+    const states = countingStore(table);
     const simulation = new Simulation({
       config,
       keepSent: false,
       observer: timers,
       wrap: {
-        states: () => new DynamoCustomerStateStore(table),
+        states: () => states,
         policyStore: () => new DynamoPolicyStore(table),
         channel: (channel) => ({
           async send(message) {
@@ -131,7 +150,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       },
     });
     // Counted from `measuredFrom` on, once the customers' states hold what the window keeps.
-    const before = { events: 0, messages: 0, emails: 0, scheduled: 0, fired: 0, feedbackInputs: 0 };
+    const before = { events: 0, messages: 0, emails: 0, scheduled: 0, fired: 0, feedbackInputs: 0, saves: 0 };
     let feedbackInputs = 0;
     let measuring = false;
     for (const [index, event] of events.entries()) {
@@ -146,6 +165,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           scheduled: timers.scheduled,
           fired: timers.fired,
           feedbackInputs,
+          saves: states.saves,
         });
       }
       await simulation.processEvent(event);
@@ -166,6 +186,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       readUnits: requests.readUnits,
       writeUnits: requests.writeUnits + scheduled * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
+      stateWrites: states.saves - before.saves,
     };
   } finally {
     await dynamo.stop();
@@ -242,6 +263,10 @@ export async function costPerMillionEvents(): Promise<void> {
   const ops = Object.entries(counts.byOperation)
     .map(([op, n]) => `${op} ${fmt(n)}`)
     .join(', ');
+  const inputs = counts.events + counts.feedbackInputs + counts.timersFired;
+  console.log(
+    `cost: the customers' states saved for ${fmt(counts.stateWrites)} of ${fmt(inputs)} inputs (events, feedback, timers fired); the other ${fmt(inputs - counts.stateWrites)} changed nothing a decision reads`,
+  );
   console.log(
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each)`,
   );

@@ -23,6 +23,7 @@ import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts'
 import type { TimerStore } from '../ports/timer-store.ts';
 import { checkEvent, tooLarge } from './input-limits.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
+import { changesNothingRead, readsLastSeen } from './unread-changes.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
 export const JOURNEYS_SOURCE = 'cairn.journeys';
@@ -62,6 +63,12 @@ export type ApplyPorts = EffectPorts & {
   delivery?: ReachOptions;
   /** The input limits (events/limits.ts); DEFAULT_INPUT_LIMITS when not given. */
   limits?: InputLimits;
+  /**
+   * Whether a template names `lastSeenAt` (unread-changes.ts). When given, an input that changes only what no
+   * decision reads (its fingerprint, and `lastSeenAt` when nothing reads it) is not written; without it (some
+   * tests), every change is written.
+   */
+  templatesReadLastSeen?: boolean;
 };
 
 /** What one input did, in numbers a handler turns into metrics and logs. */
@@ -165,7 +172,14 @@ export async function applyInput(
       }
       // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
       const result = processInput(before, input, { rememberMs: limits.pastMs, ...context });
-      // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
+      const { templatesReadLastSeen } = ports;
+      const unread =
+        templatesReadLastSeen !== undefined &&
+        changesNothingRead(before, result.state, result.effects, () =>
+          readsLastSeen({ ...context, templatesReadLastSeen }, before),
+        );
+      // Nothing changed (a re-delivered input), or nothing read: nothing to decide and nothing to write.
+      if (unread) return { state: before, value: { effects: [], decided: new Map(), refused: undefined } };
       const modified =
         result.state === before || !ports.delivery
           ? { state: result.state, decided: new Map<string, DecidedSend>() }

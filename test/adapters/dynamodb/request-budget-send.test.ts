@@ -14,6 +14,7 @@ import { engineContext, type RuntimeConfig } from '../../../functions/core/runti
 import type { DeliverPorts } from '../../../functions/core/runtime/deliver.ts';
 import type { ApplyPorts } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
+import { templatesReadLastSeen } from '../../../functions/core/runtime/unread-changes.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
@@ -94,6 +95,7 @@ async function runtime() {
     deadLetters: new MemoryDeadLetters(),
     context: () => engineContext(config, now),
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
+    templatesReadLastSeen: templatesReadLastSeen(config.templates),
   };
   const policyStore = new DynamoPolicyStore({ client: dynamo.documents, tableName });
   const channel = new RecordingChannel();
@@ -240,7 +242,29 @@ describe('DynamoDB requests of an event that enrolls and sends, through the inge
     expect(run.channel.sent).toHaveLength(2);
   });
 
-  it('costs 1 read and 1 write for an event that triggers nothing', async () => {
+  it('costs 1 read and no write for an event that changes nothing a decision reads', async () => {
+    // Prepare
+    const run = await runtime();
+    await run.ingest(signedUp('ana'));
+    await run.deliver();
+    dynamo.counter.take();
+
+    // Act: no journey, segment, stage rule or template reads Product Viewed or when ana was last seen.
+    await run.ingest(
+      customerEvent('ana', 'evt-viewed', 'Product Viewed', { properties: { productId: 'p1' } }),
+    );
+
+    // Assess
+    expect(run.sends.messages).toEqual([]);
+    expect(dynamo.counter.take()).toMatchObject({
+      byOperation: { Query: 1 },
+      reads: 1,
+      writes: 0,
+      errors: {},
+    });
+  });
+
+  it('costs 1 read and 1 write for an event that triggers nothing and changes a trait', async () => {
     // Prepare
     const run = await runtime();
     await run.ingest(signedUp('ana'));
@@ -249,7 +273,10 @@ describe('DynamoDB requests of an event that enrolls and sends, through the inge
 
     // Act
     await run.ingest(
-      customerEvent('ana', 'evt-viewed', 'Product Viewed', { properties: { productId: 'p1' } }),
+      customerEvent('ana', 'evt-viewed', 'Product Viewed', {
+        properties: { productId: 'p1' },
+        traits: { firstName: 'Ana' },
+      }),
     );
 
     // Assess

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
+import { newCustomerState } from '../../../functions/core/engine/state.ts';
+import type { RuntimeConfig } from '../../../functions/core/runtime/config.ts';
+import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
+import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
+import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
+import { fixedCatalog } from '../../../functions/core/runtime/journey-catalog.ts';
+import { changesNothingRead, readsLastSeen } from '../../../functions/core/runtime/unread-changes.ts';
+import { applyPorts } from '../../../functions/core/runtime/use-case-ports.ts';
+import {
+  customerEvent,
+  MemoryDeadLetters,
+  MemoryPublisher,
+  MemorySendQueue,
+  sampleConfig,
+  signedUp,
+  T0,
+} from '../../handlers/support.ts';
+import { journeyFromYaml } from '../../support/journeys.ts';
+
+/** The use cases' own ports (use-case-ports.ts) over memory, with the configuration given. */
+function portsFor(config: RuntimeConfig, states = new InMemoryCustomerStateStore()): ApplyPorts {
+  const adapters = {
+    states,
+    timers: new InMemoryTimerStore(),
+    sends: new MemorySendQueue(),
+    events: new MemoryPublisher(),
+    deadLetters: new MemoryDeadLetters(),
+  };
+  return { ...applyPorts(adapters, { config, catalogs: fixedCatalog(config.catalog), now: () => T0 }) };
+}
+
+const viewed = (userId: string, id: string) => JSON.stringify(customerEvent(userId, id, 'Product Viewed'));
+
+/** A journey on an event no sample journey reads, whose audience reads how long ago the customer was seen. */
+const recentVisitors = (condition: string) =>
+  journeyFromYaml(`
+id: recent-visitors
+name: Recent visitors
+trigger: { event: { detail-type: [Newsletter Clicked] } }
+audience:
+  profile: { ${condition}: [{ numeric: ["<", 7] }] }
+steps:
+  - { id: hello, type: send, channel: email, template: welcome }
+`);
+
+describe('inputs that change nothing read', () => {
+  it('writes no state for an event that only moves lastSeenAt, first or again, and writes the next event that changes something', async () => {
+    // Prepare
+    const config = await sampleConfig();
+    const states = new InMemoryCustomerStateStore();
+    const ports = portsFor(config, states);
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+    const signed = await states.load('usr_1');
+
+    // Act
+    const first = await ingest(viewed('usr_1', 'evt-view'), ports, 'msg-2');
+    const again = await ingest(viewed('usr_1', 'evt-view'), ports, 'msg-3');
+    const afterViews = await states.load('usr_1');
+    await ingest(JSON.stringify(customerEvent('usr_1', 'evt-order', 'Order Completed')), ports, 'msg-4');
+
+    // Assess
+    expect(first).toMatchObject({
+      status: 'applied',
+      result: { written: false, duplicate: false, effects: [] },
+    });
+    expect(again).toMatchObject({ status: 'applied', result: { written: false, effects: [] } });
+    expect(afterViews?.version).toBe(signed?.version);
+    expect((await states.load('usr_1'))?.version).toBe((signed?.version ?? 0) + 1);
+  });
+
+  it('writes such an event when a template names daysSinceLastSeen', async () => {
+    // Prepare
+    const config = await sampleConfig();
+    const ports = { ...portsFor(config), templatesReadLastSeen: true };
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+
+    // Act
+    const outcome = await ingest(viewed('usr_1', 'evt-view'), ports, 'msg-2');
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'applied', result: { written: true } });
+  });
+
+  it('writes such an event when a journey reads daysSinceLastSeen, though the event enters none', async () => {
+    // Prepare
+    const sample = await sampleConfig();
+    const journeys = [...sample.catalog.latest()].map((j) => j.journey);
+    const catalog = new JourneyCatalog(
+      [...journeys, recentVisitors('daysSinceLastSeen')],
+      sample.catalog.segmentDefinitions,
+    );
+    const ports = portsFor({ ...sample, catalog });
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+
+    // Act
+    const outcome = await ingest(viewed('usr_1', 'evt-view'), ports, 'msg-2');
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'applied', result: { written: true, effects: [] } });
+  });
+
+  it('counts lastSeenAt as read while an enrollment follows an older version that reads it', () => {
+    // Prepare
+    const catalog = new JourneyCatalog([recentVisitors('daysSinceLastSeen')]);
+    const older = catalog.latestOf('recent-visitors');
+    catalog.add(recentVisitors('daysSinceFirstSeen'));
+    const state = newCustomerState('usr_1');
+    const following = {
+      ...state,
+      enrollments: [
+        {
+          id: 'e1',
+          journeyId: 'recent-visitors',
+          version: older?.version ?? '',
+          key: '',
+          enteredAt: T0,
+          trigger: {
+            id: 'x',
+            source: 's',
+            'detail-type': 'Newsletter Clicked',
+            time: '',
+            detail: { userId: 'usr_1', properties: {} },
+          },
+          status: 'active' as const,
+          stepId: 'hello',
+          holdout: false,
+          sends: 0,
+          visits: 1,
+        },
+      ],
+    };
+    const readers = { catalog, templatesReadLastSeen: false };
+
+    // Act
+    const withoutEnrollment = readsLastSeen(readers, state);
+    const withEnrollment = readsLastSeen(readers, following);
+
+    // Assess
+    expect(withoutEnrollment).toBe(false);
+    expect(withEnrollment).toBe(true);
+  });
+
+  it('counts any other change, and any effect, as read', () => {
+    // Prepare
+    const before = newCustomerState('usr_1');
+    const seen = {
+      ...before,
+      seen: { '20000': 'AAAAAAAAA' },
+      profile: { ...before.profile, lastSeenAt: T0 },
+    };
+    const traits = { ...seen, profile: { ...seen.profile, traits: { plan: 'gold' } } };
+    const ignored = [
+      { type: 'ignored' as const, at: T0, userId: 'usr_1', reason: 'stale-timer' as const, inputKey: 'k' },
+    ];
+
+    // Act
+    const onlyUnread = changesNothingRead(before, seen, [], () => false);
+    const lastSeenRead = changesNothingRead(before, seen, [], () => true);
+    const traitChanged = changesNothingRead(before, traits, [], () => false);
+    const withEffect = changesNothingRead(before, seen, ignored, () => false);
+
+    // Assess
+    expect(onlyUnread).toBe(true);
+    expect(lastSeenRead).toBe(false);
+    expect(traitChanged).toBe(false);
+    expect(withEffect).toBe(false);
+  });
+});
