@@ -205,16 +205,25 @@ async function feedBack(simulation: Simulation, emails: SendIntent[], at: number
   return published;
 }
 
+/**
+ * How customer events reach the ingest queue: `bus`, an app's PutEvents on the bus, whose rule puts each event
+ * on the queue alone (and the bus archives it); `queue`, the app's own SendMessageBatch of 10 straight to the
+ * queue (docs/events.md, "Sending straight to the ingest queue"), with no EventBridge event and no archive.
+ */
+export type Route = 'bus' | 'queue';
+
 /** Dollars per million customer events, by line, from the counts and the assumptions above. */
-export function costLines(counts: CostCounts): [string, number][] {
+export function costLines(counts: CostCounts, route: Route = 'bus'): [string, number][] {
   const perEvent = (n: number) => n / counts.events;
   const million = 1e6;
   const messages = perEvent(counts.messages) * million;
   const feedback = perEvent(counts.emails * ASSUMED.feedbackRecordsPerEmail) * million;
   const inputs = perEvent(counts.events + counts.feedbackInputs + counts.timersFired) * million;
   const monthShare = million / ASSUMED.eventsPerMonth;
+  const viaBus = route === 'bus';
   const sqsRequests =
-    (million + messages + feedback) * ASSUMED.sqsPerSingleMessage +
+    million * (viaBus ? ASSUMED.sqsPerSingleMessage : ASSUMED.sqsPerBatchedMessage) +
+    (messages + feedback) * ASSUMED.sqsPerSingleMessage +
     perEvent(counts.feedbackInputs) * million * ASSUMED.sqsPerBatchedMessage +
     ASSUMED.idleSqsRequestsPerMonth * monthShare;
   const invocations =
@@ -226,7 +235,7 @@ export function costLines(counts: CostCounts): [string, number][] {
     messages * ASSUMED.gbSecondsPerMessage +
     feedback * ASSUMED.gbSecondsPerFeedbackRecord +
     ASSUMED.sweepsPerMonth * monthShare * ASSUMED.gbSecondsPerSweep;
-  const archiveGb = (million * ASSUMED.eventKb) / 2 ** 20;
+  const archiveGb = viaBus ? (million * ASSUMED.eventKb) / 2 ** 20 : 0;
   const logGb = (invocations * ASSUMED.logKbPerInvocation + messages * ASSUMED.logKbPerMessage) / 2 ** 20;
   return [
     [
@@ -234,7 +243,7 @@ export function costLines(counts: CostCounts): [string, number][] {
       (perEvent(counts.writeUnits) * million + ASSUMED.sweepWriteUnitsPerMonth * monthShare) *
         PRICE.writeUnit,
     ],
-    ['EventBridge', million * PRICE.eventBridgePerEvent],
+    ['EventBridge', viaBus ? million * PRICE.eventBridgePerEvent : 0],
     ['SQS', sqsRequests * PRICE.sqsPerRequest],
     ['Lambda', invocations * PRICE.lambdaPerRequest + gbSeconds * PRICE.lambdaPerGbSecond],
     [
@@ -270,9 +279,14 @@ export async function costPerMillionEvents(): Promise<void> {
   console.log(
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each)`,
   );
-  const lines = costLines(counts);
-  const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
-  console.log(
-    `cost: variable cost per million customer events: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
-  );
+  for (const [route, how] of [
+    ['bus', 'put on the bus'],
+    ['queue', 'sent straight to the ingest queue, 10 to a request'],
+  ] as const) {
+    const lines = costLines(counts, route).filter(([, cost]) => cost > 0);
+    const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
+    console.log(
+      `cost: variable cost per million customer events ${how}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
+    );
+  }
 }
