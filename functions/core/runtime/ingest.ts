@@ -179,7 +179,8 @@ export async function applyInput(
           readsLastSeen({ ...context, templatesReadLastSeen }, before),
         );
       // Nothing changed (a re-delivered input), or nothing read: nothing to decide and nothing to write.
-      if (unread) return { state: before, value: { effects: [], decided: new Map(), refused: undefined } };
+      if (unread)
+        return { state: before, value: { effects: result.effects, decided: new Map(), refused: undefined } };
       const modified =
         result.state === before || !ports.delivery
           ? { state: result.state, decided: new Map<string, DecidedSend>() }

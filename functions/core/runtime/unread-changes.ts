@@ -9,7 +9,7 @@ import type { LoadedTemplate } from '../templates/load.ts';
  * docs/runtime.md, "Inputs that change nothing read").
  *
  * Every customer event moves the profile's `lastSeenAt` and adds its fingerprint to `seen`. When that is all
- * an input changed (no effect, nothing else in the state) and the configuration reads `lastSeenAt` nowhere (no
+ * an input changed (no effect, nothing else in the state; or a stale timer, which only adds its fingerprint) and the configuration reads `lastSeenAt` nowhere (no
  * journey, segment, stage rule or template names `lastSeenAt` or `daysSinceLastSeen`), writing it changes no
  * later decision. Applying such an input again, at any delay, is the same no-op, so it needs no fingerprint
  * either; an input that changes anything else is written with its fingerprint as before, so nothing is
@@ -62,8 +62,19 @@ export function readsLastSeen(readers: LastSeenReaders, state: CustomerState): b
 }
 
 /**
+ * Inputs the engine ignored for good: a timer whose wait or enrollment is gone, the answer to a call no longer
+ * awaited. Neither can come back (their ids name one visit of one enrollment), so the same input again is
+ * ignored again.
+ */
+const IGNORED_FOR_GOOD: ReadonlySet<string> = new Set(['stale-timer', 'unknown-enrollment', 'stale-call']);
+
+function changesNothing(effect: Effect): boolean {
+  return effect.type === 'ignored' && IGNORED_FOR_GOOD.has(effect.reason);
+}
+
+/**
  * Whether `after` differs from `before` only in what no decision reads: `seen` (the input's own fingerprint)
- * and, when `lastSeenRead()` is false (asked last: it is the dearest check), the profile's `lastSeenAt`; and the input had no effect at all.
+ * and, when `lastSeenRead()` is false (asked last: it is the dearest check), the profile's `lastSeenAt`; and the input had no effect but being ignored for good.
  */
 export function changesNothingRead(
   before: CustomerState,
@@ -71,7 +82,7 @@ export function changesNothingRead(
   effects: readonly Effect[],
   lastSeenRead: () => boolean,
 ): boolean {
-  if (effects.length > 0 || lastSeenRead()) return false;
+  if (!effects.every(changesNothing) || lastSeenRead()) return false;
   return (
     sameExcept(before, after, ['seen', 'profile']) &&
     sameExcept(before.profile, after.profile, ['lastSeenAt'])

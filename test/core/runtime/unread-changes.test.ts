@@ -4,7 +4,7 @@ import { newCustomerState } from '../../../functions/core/engine/state.ts';
 import type { RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
-import { type ApplyPorts, ingest } from '../../../functions/core/runtime/ingest.ts';
+import { type ApplyPorts, applyInput, ingest } from '../../../functions/core/runtime/ingest.ts';
 import { fixedCatalog } from '../../../functions/core/runtime/journey-catalog.ts';
 import { changesNothingRead, readsLastSeen } from '../../../functions/core/runtime/unread-changes.ts';
 import { applyPorts } from '../../../functions/core/runtime/use-case-ports.ts';
@@ -45,14 +45,18 @@ steps:
   - { id: hello, type: send, channel: email, template: welcome }
 `);
 
+/** usr_1 signed up, through the sample configuration's ports: the store, the ports and the stored state. */
+async function signedUpCustomer() {
+  const states = new InMemoryCustomerStateStore();
+  const ports = portsFor(await sampleConfig(), states);
+  await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+  return { states, ports, signed: await states.load('usr_1') };
+}
+
 describe('inputs that change nothing read', () => {
   it('writes no state for an event that only moves lastSeenAt, first or again, and writes the next event that changes something', async () => {
     // Prepare
-    const config = await sampleConfig();
-    const states = new InMemoryCustomerStateStore();
-    const ports = portsFor(config, states);
-    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
-    const signed = await states.load('usr_1');
+    const { states, ports, signed } = await signedUpCustomer();
 
     // Act
     const first = await ingest(viewed('usr_1', 'evt-view'), ports, 'msg-2');
@@ -151,20 +155,59 @@ describe('inputs that change nothing read', () => {
       profile: { ...before.profile, lastSeenAt: T0 },
     };
     const traits = { ...seen, profile: { ...seen.profile, traits: { plan: 'gold' } } };
-    const ignored = [
+    const stale = [
       { type: 'ignored' as const, at: T0, userId: 'usr_1', reason: 'stale-timer' as const, inputKey: 'k' },
+    ];
+    const stage = [
+      {
+        type: 'stage-changed' as const,
+        at: T0,
+        userId: 'usr_1',
+        from: null,
+        to: 'new' as const,
+        reason: 'r',
+      },
     ];
 
     // Act
     const onlyUnread = changesNothingRead(before, seen, [], () => false);
     const lastSeenRead = changesNothingRead(before, seen, [], () => true);
     const traitChanged = changesNothingRead(before, traits, [], () => false);
-    const withEffect = changesNothingRead(before, seen, ignored, () => false);
+    const staleTimer = changesNothingRead(before, seen, stale, () => false);
+    const withEffect = changesNothingRead(before, seen, stage, () => false);
 
     // Assess
     expect(onlyUnread).toBe(true);
     expect(lastSeenRead).toBe(false);
     expect(traitChanged).toBe(false);
+    expect(staleTimer).toBe(true);
     expect(withEffect).toBe(false);
+  });
+
+  it('writes no state for a timer whose enrollment is gone, fired once or twice', async () => {
+    // Prepare
+    const { states, ports, signed } = await signedUpCustomer();
+    const timer = {
+      id: 'wait:gone',
+      userId: 'usr_1',
+      enrollmentId: 'welcome-series:usr_1:gone',
+      journeyId: 'welcome-series',
+      stepId: 'wait-1',
+      dueAt: T0,
+      kind: 'duration' as const,
+    };
+
+    // Act
+    const first = await applyInput('usr_1', { kind: 'timer', timer }, ports, 'timer');
+    const again = await applyInput('usr_1', { kind: 'timer', timer }, ports, 'timer');
+
+    // Assess
+    for (const result of [first, again]) {
+      expect(result.written).toBe(false);
+      expect(result.effects.map((e) => (e.type === 'ignored' ? e.reason : e.type))).toEqual([
+        'unknown-enrollment',
+      ]);
+    }
+    expect((await states.load('usr_1'))?.version).toBe(signed?.version);
   });
 });
