@@ -13,7 +13,10 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
 
-/** A timer's write in DynamoDB: one PutItem of at most 1 KB (request-budget-send.test.ts counts it). */
+/**
+ * A timer's write in DynamoDB: one PutItem of at most 1 KB to schedule it (request-budget-send.test.ts counts
+ * it), one DeleteItem to cancel it.
+ */
 const TIMER_WRITE_UNITS = 1;
 
 const DAY = 86_400_000;
@@ -74,6 +77,7 @@ export type CostCounts = {
   emails: number;
   feedbackInputs: number;
   timersScheduled: number;
+  timersCancelled: number;
   timersFired: number;
   readUnits: number;
   writeUnits: number;
@@ -97,15 +101,22 @@ function countingStore(table: { client: DynamoDBDocumentClient; tableName: strin
   return counted;
 }
 
-/** Counts the timers the use cases schedule (each one PutItem of at most 1 KB in DynamoDB) and fire. */
-function timerCounter(): Observer & { scheduled: number; fired: number } {
+/**
+ * Counts the timers the use cases schedule or defer (each one PutItem of at most 1 KB in DynamoDB), cancel (one
+ * DeleteItem at the timer's key, 1 write unit) and fire.
+ */
+function timerCounter(): Observer & { scheduled: number; cancelled: number; fired: number } {
   return {
     scheduled: 0,
+    cancelled: 0,
     fired: 0,
     observe(observation) {
       if (observation.type !== 'applied') return;
       if (observation.input.kind === 'timer') this.fired++;
-      for (const effect of observation.effects) if (effect.type === 'timer-scheduled') this.scheduled++;
+      for (const effect of observation.effects) {
+        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') this.scheduled++;
+        else if (effect.type === 'timer-cancelled') this.cancelled++;
+      }
     },
   };
 }
@@ -114,8 +125,9 @@ function timerCounter(): Observer & { scheduled: number; fired: number } {
  * Generated events through the simulator (the runtime's use cases: ingest, deliver, timers, feedback), with
  * the customer states, suppressions and send ledger in DynamoDB (dynalite, the stores the functions use, on
  * one counted client) and two SES records (delivered, opened) fed back for every email sent while events
- * arrive. The timers stay in memory: the count of those scheduled is multiplied by their measured budget (1 PutItem of at
- * most 1 KB, test/adapters/dynamodb/request-budget-send.test.ts), and the sweep's reads are a fixed monthly
+ * arrive. The timers stay in memory: the count of those scheduled or cancelled is multiplied by their measured
+ * budget (1 PutItem of at most 1 KB, test/adapters/dynamodb/request-budget-send.test.ts; 1 DeleteItem to
+ * cancel, docs/data-model.md, "Timers"), and the sweep's reads are a fixed monthly
  * figure (docs/data-model.md, "Timers").
  */
 export async function countCosts(users: number, days: number, measuredDays: number): Promise<CostCounts> {
@@ -150,7 +162,16 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       },
     });
     // Counted from `measuredFrom` on, once the customers' states hold what the window keeps.
-    const before = { events: 0, messages: 0, emails: 0, scheduled: 0, fired: 0, feedbackInputs: 0, saves: 0 };
+    const before = {
+      events: 0,
+      messages: 0,
+      emails: 0,
+      scheduled: 0,
+      cancelled: 0,
+      fired: 0,
+      feedbackInputs: 0,
+      saves: 0,
+    };
     let feedbackInputs = 0;
     let measuring = false;
     for (const [index, event] of events.entries()) {
@@ -163,6 +184,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           messages: simulation.tally.messages.size,
           emails: emailsSent,
           scheduled: timers.scheduled,
+          cancelled: timers.cancelled,
           fired: timers.fired,
           feedbackInputs,
           saves: states.saves,
@@ -174,6 +196,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 7 * DAY);
     const requests = dynamo.counter.take();
     const scheduled = timers.scheduled - before.scheduled;
+    const cancelled = timers.cancelled - before.cancelled;
     return {
       events: events.length - before.events,
       users,
@@ -182,9 +205,10 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       emails: emailsSent - before.emails,
       feedbackInputs: feedbackInputs - before.feedbackInputs,
       timersScheduled: scheduled,
+      timersCancelled: cancelled,
       timersFired: timers.fired - before.fired,
       readUnits: requests.readUnits,
-      writeUnits: requests.writeUnits + scheduled * TIMER_WRITE_UNITS,
+      writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
       stateWrites: states.saves - before.saves,
     };
@@ -267,7 +291,7 @@ export async function costPerMillionEvents(): Promise<void> {
   const counts = await countCosts(USERS, WARM_DAYS + MEASURED_DAYS, MEASURED_DAYS);
   const perEvent = (n: number) => fmt(n / counts.events, 3);
   console.log(
-    `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersFired)} fired`,
+    `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersCancelled)} cancelled, ${fmt(counts.timersFired)} fired`,
   );
   const ops = Object.entries(counts.byOperation)
     .map(([op, n]) => `${op} ${fmt(n)}`)
@@ -277,7 +301,7 @@ export async function costPerMillionEvents(): Promise<void> {
     `cost: the customers' states saved for ${fmt(counts.stateWrites)} of ${fmt(inputs)} inputs (events, feedback, timers fired); the other ${fmt(inputs - counts.stateWrites)} changed nothing a decision reads`,
   );
   console.log(
-    `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each)`,
+    `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
   for (const [route, how] of [
     ['bus', 'put on the bus'],
