@@ -173,8 +173,10 @@ export async function applyInput(
       // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
       const result = processInput(before, input, { rememberMs: limits.pastMs, ...context });
       const { templatesReadLastSeen } = ports;
+      // An address's suppression found in the same read is adopted and written, whatever else changed.
       const unread =
         templatesReadLastSeen !== undefined &&
+        found.length === 0 &&
         changesNothingRead(before, result.state, result.effects, () =>
           readsLastSeen({ ...context, templatesReadLastSeen }, before),
         );

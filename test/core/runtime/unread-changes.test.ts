@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import { newCustomerState } from '../../../functions/core/engine/state.ts';
+import type { SuppressionReason } from '../../../functions/core/policies/config.ts';
 import type { RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
@@ -72,6 +73,25 @@ describe('inputs that change nothing read', () => {
     expect(again).toMatchObject({ status: 'applied', result: { written: false, effects: [] } });
     expect(afterViews?.version).toBe(signed?.version);
     expect((await states.load('usr_1'))?.version).toBe((signed?.version ?? 0) + 1);
+  });
+
+  it('writes an event that brings an address the profile holds when that address is found suppressed', async () => {
+    // Prepare: the address bounced for another customer after usr_1 signed up with it.
+    let suppressed: [string, SuppressionReason][] = [];
+    const states = new InMemoryCustomerStateStore({ suppressionsOf: async () => suppressed });
+    const ports = portsFor(await sampleConfig(), states);
+    await ingest(JSON.stringify(signedUp('usr_1')), ports, 'msg-1');
+    suppressed = [['usr_1@example.com', 'hard_bounce']];
+    const event = customerEvent('usr_1', 'evt-view', 'Product Viewed', {
+      traits: { email: 'usr_1@example.com' },
+    });
+
+    // Act
+    const outcome = await ingest(JSON.stringify(event), ports, 'msg-2');
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'applied', result: { written: true } });
+    expect(JSON.stringify((await states.load('usr_1'))?.state.delivery)).toContain('hard_bounce');
   });
 
   it('writes such an event when a template names daysSinceLastSeen', async () => {
