@@ -1,6 +1,7 @@
 // The variable cost per million customer events (issue 15, part 4): the runtime's use cases on DynamoDB count what a generated population's events cost in DynamoDB capacity units, messages, timers and
 // provider feedback; list prices and the batch sizes of infra/ turn those counts into dollars. Imported by
 // bench/run.ts; docs/deploy.md ("Monthly cost estimate") quotes its lines.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStateStore } from '../functions/adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../functions/adapters/dynamodb/policy-store.ts';
 import { emailTags } from '../functions/adapters/ses/email-tags.ts';
@@ -12,7 +13,10 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
 
-/** A timer's write in DynamoDB: one PutItem of at most 1 KB (request-budget-send.test.ts counts it). */
+/**
+ * A timer's write in DynamoDB: one PutItem of at most 1 KB to schedule it (request-budget-send.test.ts counts
+ * it), one DeleteItem to cancel it.
+ */
 const TIMER_WRITE_UNITS = 1;
 
 const DAY = 86_400_000;
@@ -73,21 +77,46 @@ export type CostCounts = {
   emails: number;
   feedbackInputs: number;
   timersScheduled: number;
+  timersCancelled: number;
   timersFired: number;
   readUnits: number;
   writeUnits: number;
   byOperation: Record<string, number>;
+  /** Saves of a customer's state: inputs that changed nothing read (or were duplicates) made none. */
+  stateWrites: number;
 };
 
-/** Counts the timers the use cases schedule (each one PutItem of at most 1 KB in DynamoDB) and fire. */
-function timerCounter(): Observer & { scheduled: number; fired: number } {
+/** The Dynamo state store, counting the saves the use cases ask of it. */
+function countingStore(table: { client: DynamoDBDocumentClient; tableName: string }) {
+  const store = new DynamoCustomerStateStore(table);
+  const counted = {
+    saves: 0,
+    load: store.load.bind(store),
+    loadWithSuppressions: store.loadWithSuppressions.bind(store),
+    save: (...args: Parameters<DynamoCustomerStateStore['save']>) => {
+      counted.saves++;
+      return store.save(...args);
+    },
+  };
+  return counted;
+}
+
+/**
+ * Counts the timers the use cases schedule or defer (each one PutItem of at most 1 KB in DynamoDB), cancel (one
+ * DeleteItem at the timer's key, 1 write unit) and fire.
+ */
+function timerCounter(): Observer & { scheduled: number; cancelled: number; fired: number } {
   return {
     scheduled: 0,
+    cancelled: 0,
     fired: 0,
     observe(observation) {
       if (observation.type !== 'applied') return;
       if (observation.input.kind === 'timer') this.fired++;
-      for (const effect of observation.effects) if (effect.type === 'timer-scheduled') this.scheduled++;
+      for (const effect of observation.effects) {
+        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') this.scheduled++;
+        else if (effect.type === 'timer-cancelled') this.cancelled++;
+      }
     },
   };
 }
@@ -96,8 +125,9 @@ function timerCounter(): Observer & { scheduled: number; fired: number } {
  * Generated events through the simulator (the runtime's use cases: ingest, deliver, timers, feedback), with
  * the customer states, suppressions and send ledger in DynamoDB (dynalite, the stores the functions use, on
  * one counted client) and two SES records (delivered, opened) fed back for every email sent while events
- * arrive. The timers stay in memory: the count of those scheduled is multiplied by their measured budget (1 PutItem of at
- * most 1 KB, test/adapters/dynamodb/request-budget-send.test.ts), and the sweep's reads are a fixed monthly
+ * arrive. The timers stay in memory: the count of those scheduled or cancelled is multiplied by their measured
+ * budget (1 PutItem of at most 1 KB, test/adapters/dynamodb/request-budget-send.test.ts; 1 DeleteItem to
+ * cancel, docs/data-model.md, "Timers"), and the sweep's reads are a fixed monthly
  * figure (docs/data-model.md, "Timers").
  */
 export async function countCosts(users: number, days: number, measuredDays: number): Promise<CostCounts> {
@@ -111,12 +141,13 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const emails: SendIntent[] = [];
     let emailsSent = 0;
     const timers = timerCounter();
+    const states = countingStore(table);
     const simulation = new Simulation({
       config,
       keepSent: false,
       observer: timers,
       wrap: {
-        states: () => new DynamoCustomerStateStore(table),
+        states: () => states,
         policyStore: () => new DynamoPolicyStore(table),
         channel: (channel) => ({
           async send(message) {
@@ -131,7 +162,16 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       },
     });
     // Counted from `measuredFrom` on, once the customers' states hold what the window keeps.
-    const before = { events: 0, messages: 0, emails: 0, scheduled: 0, fired: 0, feedbackInputs: 0 };
+    const before = {
+      events: 0,
+      messages: 0,
+      emails: 0,
+      scheduled: 0,
+      cancelled: 0,
+      fired: 0,
+      feedbackInputs: 0,
+      saves: 0,
+    };
     let feedbackInputs = 0;
     let measuring = false;
     for (const [index, event] of events.entries()) {
@@ -144,8 +184,10 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           messages: simulation.tally.messages.size,
           emails: emailsSent,
           scheduled: timers.scheduled,
+          cancelled: timers.cancelled,
           fired: timers.fired,
           feedbackInputs,
+          saves: states.saves,
         });
       }
       await simulation.processEvent(event);
@@ -154,6 +196,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     await simulation.finish(Date.parse(events.at(-1)?.time ?? '') + 7 * DAY);
     const requests = dynamo.counter.take();
     const scheduled = timers.scheduled - before.scheduled;
+    const cancelled = timers.cancelled - before.cancelled;
     return {
       events: events.length - before.events,
       users,
@@ -162,10 +205,12 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       emails: emailsSent - before.emails,
       feedbackInputs: feedbackInputs - before.feedbackInputs,
       timersScheduled: scheduled,
+      timersCancelled: cancelled,
       timersFired: timers.fired - before.fired,
       readUnits: requests.readUnits,
-      writeUnits: requests.writeUnits + scheduled * TIMER_WRITE_UNITS,
+      writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
+      stateWrites: states.saves - before.saves,
     };
   } finally {
     await dynamo.stop();
@@ -184,16 +229,25 @@ async function feedBack(simulation: Simulation, emails: SendIntent[], at: number
   return published;
 }
 
+/**
+ * How customer events reach the ingest queue: `bus`, an app's PutEvents on the bus, whose rule puts each event
+ * on the queue alone (and the bus archives it); `queue`, the app's own SendMessageBatch of 10 straight to the
+ * queue (docs/events.md, "Sending straight to the ingest queue"), with no EventBridge event and no archive.
+ */
+export type Route = 'bus' | 'queue';
+
 /** Dollars per million customer events, by line, from the counts and the assumptions above. */
-export function costLines(counts: CostCounts): [string, number][] {
+export function costLines(counts: CostCounts, route: Route = 'bus'): [string, number][] {
   const perEvent = (n: number) => n / counts.events;
   const million = 1e6;
   const messages = perEvent(counts.messages) * million;
   const feedback = perEvent(counts.emails * ASSUMED.feedbackRecordsPerEmail) * million;
   const inputs = perEvent(counts.events + counts.feedbackInputs + counts.timersFired) * million;
   const monthShare = million / ASSUMED.eventsPerMonth;
+  const viaBus = route === 'bus';
   const sqsRequests =
-    (million + messages + feedback) * ASSUMED.sqsPerSingleMessage +
+    million * (viaBus ? ASSUMED.sqsPerSingleMessage : ASSUMED.sqsPerBatchedMessage) +
+    (messages + feedback) * ASSUMED.sqsPerSingleMessage +
     perEvent(counts.feedbackInputs) * million * ASSUMED.sqsPerBatchedMessage +
     ASSUMED.idleSqsRequestsPerMonth * monthShare;
   const invocations =
@@ -205,7 +259,7 @@ export function costLines(counts: CostCounts): [string, number][] {
     messages * ASSUMED.gbSecondsPerMessage +
     feedback * ASSUMED.gbSecondsPerFeedbackRecord +
     ASSUMED.sweepsPerMonth * monthShare * ASSUMED.gbSecondsPerSweep;
-  const archiveGb = (million * ASSUMED.eventKb) / 2 ** 20;
+  const archiveGb = viaBus ? (million * ASSUMED.eventKb) / 2 ** 20 : 0;
   const logGb = (invocations * ASSUMED.logKbPerInvocation + messages * ASSUMED.logKbPerMessage) / 2 ** 20;
   return [
     [
@@ -213,7 +267,7 @@ export function costLines(counts: CostCounts): [string, number][] {
       (perEvent(counts.writeUnits) * million + ASSUMED.sweepWriteUnitsPerMonth * monthShare) *
         PRICE.writeUnit,
     ],
-    ['EventBridge', million * PRICE.eventBridgePerEvent],
+    ['EventBridge', viaBus ? million * PRICE.eventBridgePerEvent : 0],
     ['SQS', sqsRequests * PRICE.sqsPerRequest],
     ['Lambda', invocations * PRICE.lambdaPerRequest + gbSeconds * PRICE.lambdaPerGbSecond],
     [
@@ -237,17 +291,26 @@ export async function costPerMillionEvents(): Promise<void> {
   const counts = await countCosts(USERS, WARM_DAYS + MEASURED_DAYS, MEASURED_DAYS);
   const perEvent = (n: number) => fmt(n / counts.events, 3);
   console.log(
-    `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersFired)} fired`,
+    `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersCancelled)} cancelled, ${fmt(counts.timersFired)} fired`,
   );
   const ops = Object.entries(counts.byOperation)
     .map(([op, n]) => `${op} ${fmt(n)}`)
     .join(', ');
+  const inputs = counts.events + counts.feedbackInputs + counts.timersFired;
   console.log(
-    `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each)`,
+    `cost: the customers' states saved for ${fmt(counts.stateWrites)} of ${fmt(inputs)} inputs (events, feedback, timers fired); the other ${fmt(inputs - counts.stateWrites)} changed nothing a decision reads`,
   );
-  const lines = costLines(counts);
-  const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
   console.log(
-    `cost: variable cost per million customer events: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
+    `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
+  for (const [route, how] of [
+    ['bus', 'put on the bus'],
+    ['queue', 'sent straight to the ingest queue, 10 to a request'],
+  ] as const) {
+    const lines = costLines(counts, route).filter(([, cost]) => cost > 0);
+    const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
+    console.log(
+      `cost: variable cost per million customer events ${how}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
+    );
+  }
 }

@@ -43,6 +43,7 @@ import type { ShippedConfig } from './journeys.ts';
 import { Observability, OUTCOME_WRITERS } from './observability.ts';
 import { ProfileImport } from './profile-import.ts';
 import { SegmentScan } from './segment-scan.ts';
+import { sendEventsAccess } from './send-events.ts';
 import { importBucketNameOf, prefixOf, type StatefulStack } from './stateful-stack.ts';
 import type { TableWorkersProps } from './table-workers.ts';
 
@@ -376,6 +377,7 @@ export class StatelessStack extends Stack {
       journeys: journeysWithMetrics(props.shipped.compiled.journeys, config.journeyMetrics),
     });
 
+    sendEventsAccess(this, prefix, queues.ingest);
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }

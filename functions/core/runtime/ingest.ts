@@ -18,6 +18,7 @@ import type { TimerStore } from '../ports/timer-store.ts';
 import { checkEvent } from './input-limits.ts';
 import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
 import { type Transition, transition } from './transition.ts';
+import { changesNothingRead, readsLastSeen } from './unread-changes.ts';
 
 /** The source of events that journeys emit (docs/journeys.md, `emit-event`). */
 export const JOURNEYS_SOURCE = 'cairn.journeys';
@@ -57,6 +58,12 @@ export type ApplyPorts = EffectPorts & {
   delivery?: ReachOptions;
   /** The input limits (events/limits.ts); DEFAULT_INPUT_LIMITS when not given. */
   limits?: InputLimits;
+  /**
+   * Whether a template names `lastSeenAt` (unread-changes.ts). When given, an input that changes only what no
+   * decision reads (its fingerprint, and `lastSeenAt` when nothing reads it) is not written; without it (some
+   * tests), every change is written.
+   */
+  templatesReadLastSeen?: boolean;
 };
 
 /** What one input did, in numbers a handler turns into metrics and logs. */
@@ -157,10 +164,20 @@ export async function applyInput(
         await ports.findVersions?.(unknown);
         context = ports.context();
       }
+      const { templatesReadLastSeen } = ports;
+      // An address's suppression found in the same read is adopted and written, whatever else changed.
+      const unread =
+        templatesReadLastSeen === undefined || found.length > 0
+          ? undefined
+          : (after: CustomerState, effects: readonly Effect[]) =>
+              changesNothingRead(before, after, effects, () =>
+                readsLastSeen({ ...context, templatesReadLastSeen }, before),
+              );
       const { state, ...value } = transition(before, input, context, {
         delivery: ports.delivery,
         suppressed: found,
         limits,
+        unread,
       });
       return { state, value };
     },

@@ -26,6 +26,11 @@ export type TransitionOptions = {
   /** Suppressions of the addresses the input brings, read with the state (ports/state-with-suppressions.ts). */
   suppressed?: readonly [string, SuppressionReason][];
   limits: InputLimits;
+  /**
+   * Whether the state the engine made, with these effects, differs from the one given only in what no decision
+   * reads (runtime/unread-changes.ts): then nothing is decided and the state given is kept, so nothing is written.
+   */
+  unread?: ((after: CustomerState, effects: readonly Effect[]) => boolean) | undefined;
 };
 
 /**
@@ -43,6 +48,13 @@ export function transition(
 ): Transition {
   // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
   const result = processInput(before, input, { rememberMs: options.limits.pastMs, ...context });
+  if (result.state !== before && options.unread?.(result.state, result.effects))
+    return {
+      state: before,
+      effects: result.effects,
+      decided: new Map<string, DecidedSend>(),
+      refused: undefined,
+    };
   // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
   const modified =
     result.state === before || !options.delivery

@@ -2,6 +2,7 @@ import type { InputLimits } from '../events/limits.ts';
 import { engineContext, type RuntimeConfig } from './config.ts';
 import type { ApplyPorts, EffectPorts } from './ingest.ts';
 import type { CatalogSource } from './journey-catalog.ts';
+import { templatesReadLastSeen } from './unread-changes.ts';
 
 // The ports of deliver are assembled in deliver-ports.ts, apart: the template engine they bring stays out of
 // the ingest and timers bundles.
@@ -35,5 +36,7 @@ export function applyPorts(
     // Sends are decided where the state was just read, so deliver need not read it (docs/data-model.md).
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
     ...(limits ? { limits } : {}),
+    // Inputs that change only what nothing reads are not written (unread-changes.ts).
+    templatesReadLastSeen: templatesReadLastSeen(config.templates),
   };
 }

@@ -14,6 +14,7 @@ import { engineContext, type RuntimeConfig } from '../../../functions/core/runti
 import type { DeliverPorts } from '../../../functions/core/runtime/deliver.ts';
 import type { ApplyPorts } from '../../../functions/core/runtime/ingest.ts';
 import { RecordingChannel } from '../../../functions/core/runtime/recording-channel.ts';
+import { templatesReadLastSeen } from '../../../functions/core/runtime/unread-changes.ts';
 import { deliverHandler } from '../../../functions/handlers/deliver/index.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
@@ -94,6 +95,7 @@ async function runtime() {
     deadLetters: new MemoryDeadLetters(),
     context: () => engineContext(config, now),
     delivery: { policies: config.policies, defaultTimezone: config.defaultTimezone },
+    templatesReadLastSeen: templatesReadLastSeen(config.templates),
   };
   const policyStore = new DynamoPolicyStore({ client: dynamo.documents, tableName });
   const channel = new RecordingChannel();
@@ -240,7 +242,12 @@ describe('DynamoDB requests of an event that enrolls and sends, through the inge
     expect(run.channel.sent).toHaveLength(2);
   });
 
-  it('costs 1 read and 1 write for an event that triggers nothing', async () => {
+  // No journey, segment, stage rule or template reads Product Viewed or when ana was last seen: only a trait
+  // it brings is something a decision reads.
+  it.each([
+    { what: 'no write for an event that changes nothing a decision reads', extra: {}, writes: 0 },
+    { what: '1 write for one that changes a trait', extra: { traits: { firstName: 'Ana' } }, writes: 1 },
+  ])('costs 1 read and $what, and nothing in deliver', async ({ extra, writes }) => {
     // Prepare
     const run = await runtime();
     await run.ingest(signedUp('ana'));
@@ -249,15 +256,15 @@ describe('DynamoDB requests of an event that enrolls and sends, through the inge
 
     // Act
     await run.ingest(
-      customerEvent('ana', 'evt-viewed', 'Product Viewed', { properties: { productId: 'p1' } }),
+      customerEvent('ana', 'evt-viewed', 'Product Viewed', { properties: { productId: 'p1' }, ...extra }),
     );
 
     // Assess
     expect(run.sends.messages).toEqual([]);
     expect(dynamo.counter.take()).toMatchObject({
-      byOperation: { Query: 1, PutItem: 1 },
+      byOperation: writes === 0 ? { Query: 1 } : { Query: 1, PutItem: 1 },
       reads: 1,
-      writes: 1,
+      writes,
       errors: {},
     });
   });

@@ -282,6 +282,25 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
       });
     });
 
+    it('lets an app send events straight to the ingest queue: one managed policy, SendMessage on that queue only', () => {
+      // Prepare
+      const template = synthesized.statelessTemplate;
+
+      // Act
+      const policies = resourcesOf(template, 'AWS::IAM::ManagedPolicy');
+      const outputs = template.toJSON().Outputs ?? {};
+
+      // Assess
+      expect(policies.map(([, p]) => p.ManagedPolicyName)).toEqual([`cairn-${env}-send-events`]);
+      const statements = z
+        .object({ Statement: z.array(z.object({ Action: z.unknown(), Resource: z.unknown() })) })
+        .parse(policies[0]?.[1].PolicyDocument).Statement;
+      expect(statements.map((st) => [st.Action, resolver.name(st.Resource)])).toEqual([
+        ['sqs:SendMessage', 'IngestQueue.Arn'],
+      ]);
+      expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['IngestQueueUrl', 'SendEventsPolicyArn']));
+    });
+
     it('sweeps timers each minute with the envelope the timers handler parses', () => {
       // Prepare
       const [schedule] = resourcesOf(synthesized.statelessTemplate, 'AWS::Scheduler::Schedule').filter(
