@@ -16,7 +16,11 @@ const OPTIONS: LiquidOptions = {
   ownPropertyOnly: true,
   templates: {},
   parseLimit: 100_000,
-  renderLimit: 1_000,
+  // Milliseconds of wall time, so it is the one limit whose verdict depends on the machine: at 1 s, a loaded
+  // machine (or a long garbage collection) failed a plain template in one simulation and not in the next.
+  // parseLimit and memoryLimit bound a hostile template the same way everywhere (a loop's range counts towards
+  // memoryLimit); this only stops what slips past them.
+  renderLimit: 10_000,
   memoryLimit: 10_000_000,
 };
 
