@@ -9,7 +9,7 @@ import {
 } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
 import { matchesPattern } from '../patterns/index.ts';
-import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { applyEventToProfile, LIFECYCLE_SOURCE, type Profile, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
 import { SEGMENT_SOURCE } from '../segments/schema.ts';
@@ -19,7 +19,7 @@ import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/d
 import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
-import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import { type ConditionSubject, holds, matchesEventCondition, valueAtPath } from './conditions.ts';
 import { StateDraft } from './draft.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementAfter, engagementHolds, engagementSeen } from './engagement.ts';
@@ -151,6 +151,35 @@ function triggerRef(event: CustomerEvent): TriggerRef {
     time,
     detail: { userId: detail.userId, properties: detail.properties },
   };
+}
+
+/**
+ * What an audience is checked against: the customer as the input has left them so far. A class, not an object
+ * of closures: one is made per journey an event may enter, and its methods cost nothing to make.
+ */
+class AudienceSubject implements ConditionSubject {
+  readonly userId: string;
+  readonly profile: Profile;
+  readonly history: CustomerState['history'];
+
+  constructor(
+    private readonly state: CustomerState,
+    readonly trigger: CustomerEvent,
+    readonly now: number,
+    private readonly lifecycle: LifecycleModel | undefined,
+  ) {
+    this.userId = state.userId;
+    this.profile = state.profile;
+    this.history = state.history;
+  }
+
+  view(): Record<string, unknown> {
+    return lifecycleView(this.userId, this.profile, this.lifecycle, this.now);
+  }
+
+  inSegment(id: string): boolean {
+    return this.state.segments?.includes(id) ?? false;
+  }
 }
 
 /** One input's worth of work on a draft of the state, copied on write (engine/draft.ts). */
@@ -501,9 +530,8 @@ class Work {
     this.scheduleDates();
     this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
     if (this.state.processed.length > 0) this.state.processed = [];
-    const kept = (e: Enrollment) => e.status === 'active' || this.goalOpen(e);
-    if (!this.state.enrollments.every(kept))
-      this.draft.replaceEnrollments(this.state.enrollments.filter(kept));
+    if (!this.state.enrollments.every((e) => this.kept(e)))
+      this.draft.replaceEnrollments(this.state.enrollments.filter((e) => this.kept(e)));
     const dayAgo = this.now - 86_400_000;
     for (const [id, sends] of Object.entries(this.state.journeySends)) {
       if (sends.recent.some((t) => t <= dayAgo))
@@ -512,6 +540,11 @@ class Work {
           [id]: { ...sends, recent: sends.recent.filter((t) => t > dayAgo) },
         };
     }
+  }
+
+  /** Whether an enrollment stays in the state: on a step, or completed with its goal window open. */
+  private kept(enrollment: Enrollment): boolean {
+    return enrollment.status === 'active' || this.goalOpen(enrollment);
   }
 
   /** Returns the version an enrollment follows, or ends it when that version is gone or archived. */
@@ -660,16 +693,10 @@ class Work {
     }
     const before = endedBefore(this.state.endings, journey, event);
     if (before) return { refused: before };
-    const subject = {
-      userId: this.state.userId,
-      profile: this.state.profile,
-      trigger: event,
-      view: () => this.view(),
-      now: this.now,
-      history: this.state.history,
-      inSegment: (id: string) => this.state.segments?.includes(id) ?? false,
-    };
-    if (audience && journey.audience && !holds(journey.audience, subject)) return { refused: 'audience' };
+    if (audience && journey.audience) {
+      const subject = new AudienceSubject(this.state, event, this.now, this.context.lifecycle);
+      if (!holds(journey.audience, subject)) return { refused: 'audience' };
+    }
     return { key };
   }
 

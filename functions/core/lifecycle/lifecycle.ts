@@ -159,14 +159,16 @@ export function purchaseOf(
   event: CustomerEvent,
 ): { kind: 'order' | 'refund'; amount: number } | undefined {
   const { orders, refunds } = model.config.purchases;
-  const read = (path: string) => {
-    const amount = Number(valueAt(event, path) ?? 0);
-    return Number.isFinite(amount) ? Math.abs(amount) : 0;
-  };
-  if (matchesPattern(model.orders, event)) return { kind: 'order', amount: read(orders.revenue) };
+  if (matchesPattern(model.orders, event)) return { kind: 'order', amount: amountAt(event, orders.revenue) };
   if (model.refunds && refunds && matchesPattern(model.refunds, event))
-    return { kind: 'refund', amount: read(refunds.revenue) };
+    return { kind: 'refund', amount: amountAt(event, refunds.revenue) };
   return undefined;
+}
+
+/** The purchase's amount at the configured path: its absolute value, or 0 when it is not a number. */
+function amountAt(event: CustomerEvent, path: string): number {
+  const amount = Number(valueAt(event, path) ?? 0);
+  return Number.isFinite(amount) ? Math.abs(amount) : 0;
 }
 
 const daysBetween = (from: number | undefined, now: number) =>
