@@ -9,7 +9,7 @@ import {
 } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
 import { matchesPattern } from '../patterns/index.ts';
-import { applyEventToProfile, LIFECYCLE_SOURCE, type Profile, STAGE_CHANGED } from '../profile/profile.ts';
+import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
 import { SEGMENT_SOURCE } from '../segments/schema.ts';
@@ -19,7 +19,8 @@ import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/d
 import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
-import { type ConditionSubject, holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import { CustomerSubject } from './customer-subject.ts';
 import { StateDraft } from './draft.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementAfter, engagementHolds, engagementSeen } from './engagement.ts';
@@ -151,35 +152,6 @@ function triggerRef(event: CustomerEvent): TriggerRef {
     time,
     detail: { userId: detail.userId, properties: detail.properties },
   };
-}
-
-/**
- * What an audience is checked against: the customer as the input has left them so far. A class, not an object
- * of closures: one is made per journey an event may enter, and its methods cost nothing to make.
- */
-class AudienceSubject implements ConditionSubject {
-  readonly userId: string;
-  readonly profile: Profile;
-  readonly history: CustomerState['history'];
-
-  constructor(
-    private readonly state: CustomerState,
-    readonly trigger: CustomerEvent,
-    readonly now: number,
-    private readonly lifecycle: LifecycleModel | undefined,
-  ) {
-    this.userId = state.userId;
-    this.profile = state.profile;
-    this.history = state.history;
-  }
-
-  view(): Record<string, unknown> {
-    return lifecycleView(this.userId, this.profile, this.lifecycle, this.now);
-  }
-
-  inSegment(id: string): boolean {
-    return this.state.segments?.includes(id) ?? false;
-  }
 }
 
 /** One input's worth of work on a draft of the state, copied on write (engine/draft.ts). */
@@ -694,7 +666,8 @@ class Work {
     const before = endedBefore(this.state.endings, journey, event);
     if (before) return { refused: before };
     if (audience && journey.audience) {
-      const subject = new AudienceSubject(this.state, event, this.now, this.context.lifecycle);
+      const { state, now, context } = this;
+      const subject = new CustomerSubject(state, event, now, context.lifecycle, state.segments);
       if (!holds(journey.audience, subject)) return { refused: 'audience' };
     }
     return { key };

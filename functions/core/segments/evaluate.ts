@@ -1,12 +1,8 @@
 import { cyclesOf, stronglyConnected } from '../collections/strongly-connected.ts';
-import {
-  type CompiledCondition,
-  type ConditionSubject,
-  compileCondition,
-  holds,
-} from '../engine/conditions.ts';
+import { type CompiledCondition, compileCondition, holds } from '../engine/conditions.ts';
+import { CustomerSubject } from '../engine/customer-subject.ts';
 import type { CustomerState } from '../engine/state.ts';
-import { evaluateStage, type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
+import { evaluateStage, type LifecycleModel } from '../lifecycle/lifecycle.ts';
 import { DAY_MS, emptyPurchases } from '../lifecycle/purchases.ts';
 import {
   type CompiledHistory,
@@ -135,8 +131,8 @@ export function membershipAt(
   now: number,
   lifecycle: LifecycleModel | undefined,
 ): string[] {
-  const subject = new MembershipSubject(state, now, lifecycle);
-  const { members } = subject;
+  const members = new Set<string>();
+  const subject = new CustomerSubject(state, undefined, now, lifecycle, members);
   for (const segment of catalog.ordered) {
     if (segment.when && !holds(segment.when, subject)) continue;
     if (segment.include.length > 0 && !segment.include.some((id) => members.has(id))) continue;
@@ -144,38 +140,6 @@ export function membershipAt(
     members.add(segment.id);
   }
   return [...members].sort();
-}
-
-/**
- * What a segment's conditions are checked against: the customer, the segments found so far (in dependency
- * order) and their view, made once. A class, not an object of closures: one is made per input.
- */
-class MembershipSubject implements ConditionSubject {
-  readonly members = new Set<string>();
-  readonly trigger = undefined;
-  readonly userId: string;
-  readonly profile: CustomerState['profile'];
-  readonly history: CustomerState['history'];
-  private made: Record<string, unknown> | undefined;
-
-  constructor(
-    state: Pick<CustomerState, 'userId' | 'profile' | 'history'>,
-    readonly now: number,
-    private readonly lifecycle: LifecycleModel | undefined,
-  ) {
-    this.userId = state.userId;
-    this.profile = state.profile;
-    this.history = state.history;
-  }
-
-  view(): Record<string, unknown> {
-    this.made ??= lifecycleView(this.userId, this.profile, this.lifecycle, this.now);
-    return this.made;
-  }
-
-  inSegment(id: string): boolean {
-    return this.members.has(id);
-  }
 }
 
 /** The state as of `at` for batch membership: the stage the lifecycle rules give at that time. */
