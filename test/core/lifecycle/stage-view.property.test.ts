@@ -9,6 +9,7 @@ import {
 import { emptyPurchases, recordPurchase } from '../../../functions/core/lifecycle/purchases.ts';
 import { compilePattern, matchesPattern } from '../../../functions/core/patterns/index.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';
+import { generatedStages, lifecycleWith } from '../../support/lifecycle-rules.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T09:30:00Z');
@@ -62,14 +63,7 @@ const when = fc
   }))
   // EventBridge refuses some combinations (a field both beside and inside $or...): those are not rules.
   .filter((pattern) => compilePattern(pattern).ok);
-const stages = fc.array(
-  fc.tuple(fc.constantFrom('new', 'active', 'at_risk', 'vip', 'lapsed'), when).map(([stage, w]) => ({
-    stage,
-    why: 'generated',
-    when: w,
-  })),
-  { minLength: 1, maxLength: 5 },
-);
+const stages = generatedStages(when, 5);
 
 /** A customer seen at some time, with orders and refunds on random days before now. */
 const profile = fc
@@ -101,18 +95,9 @@ const profile = fc
   });
 
 function config(rules: LifecycleConfig['stages']): LifecycleConfig {
-  return {
-    purchases: {
-      orders: { pattern: { 'detail-type': ['Order Completed'] }, revenue: 'detail.properties.revenue' },
-    },
-    rfm: {
-      recencyDays: [14, 30, 90, 180],
-      frequencyOrders: [2, 3, 5, 8],
-      monetaryRevenue: [50, 150, 400, 1000],
-    },
+  return lifecycleWith(rules, {
     model: { unit: 'weeks', params: { r: 0.251624, alpha: 4.78894, a: 0.723434, b: 2.16109 } },
-    stages: rules,
-  };
+  });
 }
 
 /** The first rule matching the whole view, as audiences and branches see it. */
