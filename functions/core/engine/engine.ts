@@ -20,6 +20,7 @@ import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney, JourneyCatalog } from './catalog.ts';
 import { holds, matchesEventCondition, valueAtPath } from './conditions.ts';
+import { CustomerSubject } from './customer-subject.ts';
 import { StateDraft } from './draft.ts';
 import type { Effect, ExitReason, NotEnrolledReason } from './effects.ts';
 import { engagementAfter, engagementHolds, engagementSeen } from './engagement.ts';
@@ -501,9 +502,8 @@ class Work {
     this.scheduleDates();
     this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
     if (this.state.processed.length > 0) this.state.processed = [];
-    const kept = (e: Enrollment) => e.status === 'active' || this.goalOpen(e);
-    if (!this.state.enrollments.every(kept))
-      this.draft.replaceEnrollments(this.state.enrollments.filter(kept));
+    if (!this.state.enrollments.every((e) => this.kept(e)))
+      this.draft.replaceEnrollments(this.state.enrollments.filter((e) => this.kept(e)));
     const dayAgo = this.now - 86_400_000;
     for (const [id, sends] of Object.entries(this.state.journeySends)) {
       if (sends.recent.some((t) => t <= dayAgo))
@@ -512,6 +512,11 @@ class Work {
           [id]: { ...sends, recent: sends.recent.filter((t) => t > dayAgo) },
         };
     }
+  }
+
+  /** Whether an enrollment stays in the state: on a step, or completed with its goal window open. */
+  private kept(enrollment: Enrollment): boolean {
+    return enrollment.status === 'active' || this.goalOpen(enrollment);
   }
 
   /** Returns the version an enrollment follows, or ends it when that version is gone or archived. */
@@ -660,16 +665,11 @@ class Work {
     }
     const before = endedBefore(this.state.endings, journey, event);
     if (before) return { refused: before };
-    const subject = {
-      userId: this.state.userId,
-      profile: this.state.profile,
-      trigger: event,
-      view: () => this.view(),
-      now: this.now,
-      history: this.state.history,
-      inSegment: (id: string) => this.state.segments?.includes(id) ?? false,
-    };
-    if (audience && journey.audience && !holds(journey.audience, subject)) return { refused: 'audience' };
+    if (audience && journey.audience) {
+      const { state, now, context } = this;
+      const subject = new CustomerSubject(state, event, now, context.lifecycle, state.segments);
+      if (!holds(journey.audience, subject)) return { refused: 'audience' };
+    }
     return { key };
   }
 

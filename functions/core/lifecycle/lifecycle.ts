@@ -22,9 +22,92 @@ export type LifecycleModel = {
   dayMarks: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
   bgnbd?: BgNbdModel;
-  /** Whether a stage rule reads expectedPurchases90d, whose series is costly to evaluate. */
-  stagesReadExpected: boolean;
+  /**
+   * The parts of the view the stage rules read: a stage is evaluated on a view with those only (the costly
+   * expected-purchases series only when a rule reads it).
+   */
+  stageParts: ViewParts;
 };
+
+/**
+ * Parts of the lifecycle view, each computed only when asked for. A pattern reads only the fields it names (the
+ * top-level names of its fields, in `$or` too), so a view without the parts no rule names matches every rule as
+ * the whole view does.
+ */
+export type ViewParts = {
+  /** The profile view's fields (traits, stage, reachable...): profile/profile.ts, profileView. */
+  profile: boolean;
+  window30: boolean;
+  window90: boolean;
+  /** The 365-day totals, which the RFM scores read too. */
+  window365: boolean;
+  rfm: boolean;
+  pAlive: boolean;
+  expected: boolean;
+};
+
+const WHOLE_VIEW: ViewParts = {
+  profile: true,
+  window30: true,
+  window90: true,
+  window365: true,
+  rfm: true,
+  pAlive: true,
+  expected: true,
+};
+
+/** The view's own fields, each with the part that holds it; any other name is the profile view's. */
+const DERIVED_FIELDS: Record<string, keyof ViewParts | undefined> = {
+  daysSinceFirstSeen: undefined,
+  daysSinceLastSeen: undefined,
+  daysSinceFirstOrder: undefined,
+  daysSinceLastOrder: undefined,
+  orders: undefined,
+  revenue: undefined,
+  refunds: undefined,
+  averageOrderValue: undefined,
+  repeatDays: undefined,
+  orders30d: 'window30',
+  revenue30d: 'window30',
+  orders90d: 'window90',
+  revenue90d: 'window90',
+  orders365d: 'window365',
+  revenue365d: 'window365',
+  rfm: 'rfm',
+  pAlive: 'pAlive',
+  expectedPurchases90d: 'expected',
+};
+
+/** The top-level names a pattern reads: its fields' first segments, in its `$or` members too. */
+function fieldsRead(pattern: unknown, into: Set<string>): void {
+  if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) return;
+  for (const [key, value] of Object.entries(pattern))
+    if (key === '$or' && Array.isArray(value)) for (const member of value) fieldsRead(member, into);
+    else into.add(key.split('.')[0] ?? key);
+}
+
+/** The parts of the view that patterns read. */
+export function viewPartsRead(patterns: readonly unknown[]): ViewParts {
+  const names = new Set<string>();
+  for (const pattern of patterns) fieldsRead(pattern, names);
+  const parts: ViewParts = {
+    profile: false,
+    window30: false,
+    window90: false,
+    window365: false,
+    rfm: false,
+    pAlive: false,
+    expected: false,
+  };
+  for (const name of names) {
+    if (!Object.hasOwn(DERIVED_FIELDS, name)) parts.profile = true;
+    const part = DERIVED_FIELDS[name];
+    if (part) parts[part] = true;
+  }
+  // The RFM scores are made of the 365-day totals.
+  if (parts.rfm) parts.window365 = true;
+  return parts;
+}
 
 function mustCompile(pattern: unknown, where: string): CompiledPattern {
   const compiled = compilePattern(pattern);
@@ -55,7 +138,7 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
       ? { refunds: mustCompile(config.purchases.refunds.pattern, 'purchases.refunds') }
       : {}),
     stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
-    stagesReadExpected: config.stages.some((s) => JSON.stringify(s.when).includes('"expectedPurchases90d"')),
+    stageParts: viewPartsRead(config.stages.map((s) => s.when)),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
     dayMarks: [...dayMarks].sort((a, b) => a - b),
   };
@@ -76,14 +159,16 @@ export function purchaseOf(
   event: CustomerEvent,
 ): { kind: 'order' | 'refund'; amount: number } | undefined {
   const { orders, refunds } = model.config.purchases;
-  const read = (path: string) => {
-    const amount = Number(valueAt(event, path) ?? 0);
-    return Number.isFinite(amount) ? Math.abs(amount) : 0;
-  };
-  if (matchesPattern(model.orders, event)) return { kind: 'order', amount: read(orders.revenue) };
+  if (matchesPattern(model.orders, event)) return { kind: 'order', amount: amountAt(event, orders.revenue) };
   if (model.refunds && refunds && matchesPattern(model.refunds, event))
-    return { kind: 'refund', amount: read(refunds.revenue) };
+    return { kind: 'refund', amount: amountAt(event, refunds.revenue) };
   return undefined;
+}
+
+/** The purchase's amount at the configured path: its absolute value, or 0 when it is not a number. */
+function amountAt(event: CustomerEvent, path: string): number {
+  const amount = Number(valueAt(event, path) ?? 0);
+  return Number.isFinite(amount) ? Math.abs(amount) : 0;
 }
 
 const daysBetween = (from: number | undefined, now: number) =>
@@ -126,28 +211,31 @@ export function evaluateStage(
  * every input, and its methods cost nothing to make.
  */
 class LifecycleClock {
-  private readonly base: Record<string, unknown>;
+  private base: Record<string, unknown> | undefined;
   private readonly purchases: PurchaseSummary;
   private readonly days: number[];
   private readonly averageOrderValue: number | null;
 
   constructor(
-    userId: string,
+    private readonly userId: string,
     private readonly profile: Profile,
     private readonly model: LifecycleModel | undefined,
   ) {
-    this.base = profileView(userId, profile);
     this.purchases = profile.purchases ?? emptyPurchases();
     this.days = purchaseDays(this.purchases);
     const { orders, revenue } = this.purchases;
     this.averageOrderValue = orders > 0 ? round(revenue / orders, 2) : null;
   }
 
-  viewAt(now: number, withExpected = true): Record<string, unknown> {
+  /**
+   * The view at `now`; with `parts`, only those parts are computed (the others are null or left out, for
+   * patterns that do not read them: viewPartsRead).
+   */
+  viewAt(now: number, parts: ViewParts = WHOLE_VIEW): Record<string, unknown> {
     const { profile, purchases, days, model } = this;
-    const w30 = windowTotals(purchases, 30, now);
-    const w90 = windowTotals(purchases, 90, now);
-    const w365 = windowTotals(purchases, 365, now);
+    const w30 = parts.window30 ? windowTotals(purchases, 30, now) : undefined;
+    const w90 = parts.window90 ? windowTotals(purchases, 90, now) : undefined;
+    const w365 = parts.window365 ? windowTotals(purchases, 365, now) : undefined;
     const sinceLast = daysBetween(purchases.lastOrderAt, now);
     // The base fields are spread last: V8 (Node 20) builds an object with many literal properties after a
     // spread a hundred times slower, and this runs a few hundred times per stage boundary search.
@@ -161,20 +249,20 @@ class LifecycleClock {
       refunds: purchases.refunds,
       averageOrderValue: this.averageOrderValue,
       repeatDays: days.length > 0 ? days.length - 1 : 0,
-      orders30d: w30.orders,
-      orders90d: w90.orders,
-      orders365d: w365.orders,
-      revenue30d: w30.revenue,
-      revenue90d: w90.revenue,
-      revenue365d: w365.revenue,
+      orders30d: w30?.orders ?? null,
+      orders90d: w90?.orders ?? null,
+      orders365d: w365?.orders ?? null,
+      revenue30d: w30?.revenue ?? null,
+      revenue90d: w90?.revenue ?? null,
+      revenue365d: w365?.revenue ?? null,
       rfm: null,
       pAlive: null,
       expectedPurchases90d: null,
-      ...this.base,
+      ...(parts.profile ? this.profileView() : undefined),
     };
     if (!model) return view;
     const { rfm } = model.config;
-    if (sinceLast !== null) {
+    if (sinceLast !== null && parts.rfm && w365) {
       const r = score(sinceLast, rfm.recencyDays, true);
       const f = score(w365.orders, rfm.frequencyOrders, false);
       const m = score(w365.revenue, rfm.monetaryRevenue, false);
@@ -182,16 +270,22 @@ class LifecycleClock {
     }
     const firstDay = days[0];
     const lastDay = days.at(-1);
-    if (model.bgnbd && firstDay !== undefined && lastDay !== undefined) {
+    if (model.bgnbd && firstDay !== undefined && lastDay !== undefined && (parts.pAlive || parts.expected)) {
       const { params, unit } = model.bgnbd;
       const per = unit === 'weeks' ? 7 : 1;
       // A purchase dated after `now` (a clock behind the event's time) still counts: T is at least t_x.
       const T = Math.max(lastDay - firstDay, (now - firstDay * DAY_MS) / DAY_MS);
       const customer = { x: days.length - 1, tx: (lastDay - firstDay) / per, T: T / per };
-      view.pAlive = round(pAlive(params, customer), 4);
-      if (withExpected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
+      if (parts.pAlive) view.pAlive = round(pAlive(params, customer), 4);
+      if (parts.expected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
     }
     return view;
+  }
+
+  /** The profile view's fields, the same at any time: made once per clock. */
+  private profileView(): Record<string, unknown> {
+    this.base ??= profileView(this.userId, this.profile);
+    return this.base;
   }
 
   /**
@@ -205,7 +299,7 @@ class LifecycleClock {
   stageAt(now: number): StageDecision {
     const { model } = this;
     if (!model) return { stage: undefined, rule: undefined };
-    const view = this.viewAt(now, model.stagesReadExpected);
+    const view = this.viewAt(now, model.stageParts);
     for (const { rule, pattern } of model.stages)
       if (matchesPattern(pattern, view)) return { stage: rule.stage, rule };
     return { stage: undefined, rule: undefined };
@@ -231,8 +325,8 @@ export function nextStageBoundary(
 }
 
 /**
- * nextStageBoundary's scan; `skipUnchanged: false` evaluates the stage at every candidate, which the tests
- * compare with the skipping the hot path does.
+ * nextStageBoundary's scan; `skipUnchanged: false` evaluates the stage at every candidate and every midpoint of
+ * the binary search, which the tests compare with the skipping the hot path does.
  */
 export function scanStageBoundary(
   model: LifecycleModel,
@@ -263,10 +357,42 @@ export function scanStageBoundary(
     // unless a count crossed a number of the rules in between: no need to evaluate it.
     while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
     const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
-    if (crossed && clock.stageAt(at).stage !== current) return refine(clock, current, before, at);
+    if (crossed && clock.stageAt(at).stage !== current)
+      return refine(changes ? stepwise(clock, current, before, at, changes) : clock, current, before, at);
     before = at;
   }
   return undefined;
+}
+
+/** What is asked of a customer's stage over time while a boundary is narrowed down. */
+type StageOverTime = { stageAt(at: number): { stage: LifecycleStage | undefined } };
+
+/**
+ * The stage between `from` and `to` where only day counts move with time: it changes only where a count
+ * crosses a number of the rules (`changes`), so it is evaluated there once each, and at any other instant it is
+ * the stage at the latest such change before (at `from`, the current one). The binary search over it then
+ * finds what evaluating the stage at each of its midpoints finds.
+ */
+function stepwise(
+  clock: LifecycleClock,
+  current: LifecycleStage | undefined,
+  from: number,
+  to: number,
+  changes: readonly number[],
+): StageOverTime {
+  const steps = changes
+    .filter((at) => at > from && at <= to)
+    .map((at) => ({ at, stage: clock.stageAt(at).stage }));
+  return {
+    stageAt(at: number) {
+      let stage = current;
+      for (const step of steps) {
+        if (step.at > at) break;
+        stage = step.stage;
+      }
+      return { stage };
+    },
+  };
 }
 
 /** What the view's days-since fields count from. */
@@ -282,12 +408,8 @@ function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]):
   return changes.sort((a, b) => a - b);
 }
 
-function refine(
-  clock: LifecycleClock,
-  current: LifecycleStage | undefined,
-  from: number,
-  to: number,
-): number {
+/** The first minute within (from, to] at which the stage is no longer `current`, by binary search. */
+function refine(clock: StageOverTime, current: LifecycleStage | undefined, from: number, to: number): number {
   let low = from;
   let high = to;
   while (high - low > MINUTE) {

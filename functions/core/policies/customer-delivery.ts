@@ -132,6 +132,8 @@ export function adoptSuppressions(
   state: CustomerState,
   found: readonly [string, SuppressionReason][],
 ): CustomerState {
+  // Nearly every input brings no suppressed address: the profile's addresses are not listed for nothing.
+  if (found.length === 0) return state;
   const held = addressesOf(state.profile);
   return found.reduce(
     (s, [address, reason]) => (held.includes(address) ? withSuppression(s, address, reason) : s),

@@ -1,5 +1,5 @@
 import ct from 'countries-and-timezones';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import * as z from 'zod';
 
 const Email = z.email();
@@ -20,13 +20,21 @@ export function normalizePhone(raw: string): string | undefined {
   if (known !== undefined) return known === INVALID ? undefined : known;
   const parsed = parsePhoneNumberFromString(raw.trim());
   const phone = parsed?.isValid() ? parsed.number : undefined;
-  if (phones.size >= MAX_REMEMBERED_PHONES) phones.clear();
+  if (phones.size >= MAX_REMEMBERED_PHONES) {
+    phones.clear();
+    countries.clear();
+  }
   phones.set(raw, phone ?? INVALID);
+  // The number's country, which phoneTimezone asks next when the number is new to the profile: the same
+  // digits, so the same country as parsing the E.164 form again would find.
+  if (phone !== undefined) countries.set(phone, parsed?.country);
   return phone;
 }
 
 const INVALID = '';
 const phones = new Map<string, string>();
+/** The country of each E.164 number normalizePhone remembers (undefined: the number has none). */
+const countries = new Map<string, CountryCode | undefined>();
 const MAX_REMEMBERED_PHONES = 50_000;
 
 /**
@@ -34,9 +42,15 @@ const MAX_REMEMBERED_PHONES = 50_000;
  * several zones (US, Brazil, Australia, ...) a number does not say where its owner is, so none is guessed.
  */
 export function phoneTimezone(e164: string): string | undefined {
-  const country = parsePhoneNumberFromString(e164)?.country;
+  const country = countries.has(e164) ? countries.get(e164) : parsePhoneNumberFromString(e164)?.country;
   if (!country) return undefined;
-  const zones = ct.getTimezonesForCountry(country) ?? [];
-  const canonical = zones.filter((z) => !z.aliasOf);
-  return canonical.length === 1 ? canonical[0]?.name : undefined;
+  if (!countryZones.has(country)) {
+    const zones = ct.getTimezonesForCountry(country) ?? [];
+    const canonical = zones.filter((z) => !z.aliasOf);
+    countryZones.set(country, canonical.length === 1 ? canonical[0]?.name : undefined);
+  }
+  return countryZones.get(country);
 }
+
+/** The zone of each country asked about, or undefined when it has several (at most one entry per country). */
+const countryZones = new Map<CountryCode, string | undefined>();

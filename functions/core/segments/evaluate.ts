@@ -1,7 +1,8 @@
 import { cyclesOf, stronglyConnected } from '../collections/strongly-connected.ts';
 import { type CompiledCondition, compileCondition, holds } from '../engine/conditions.ts';
+import { CustomerSubject } from '../engine/customer-subject.ts';
 import type { CustomerState } from '../engine/state.ts';
-import { evaluateStage, type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
+import { evaluateStage, type LifecycleModel } from '../lifecycle/lifecycle.ts';
 import { DAY_MS, emptyPurchases } from '../lifecycle/purchases.ts';
 import {
   type CompiledHistory,
@@ -131,19 +132,7 @@ export function membershipAt(
   lifecycle: LifecycleModel | undefined,
 ): string[] {
   const members = new Set<string>();
-  let view: Record<string, unknown> | undefined;
-  const subject = {
-    userId: state.userId,
-    profile: state.profile,
-    trigger: undefined,
-    view: () => {
-      view ??= lifecycleView(state.userId, state.profile, lifecycle, now);
-      return view;
-    },
-    now,
-    history: state.history,
-    inSegment: (id: string) => members.has(id),
-  };
+  const subject = new CustomerSubject(state, undefined, now, lifecycle, members);
   for (const segment of catalog.ordered) {
     if (segment.when && !holds(segment.when, subject)) continue;
     if (segment.include.length > 0 && !segment.include.some((id) => members.has(id))) continue;

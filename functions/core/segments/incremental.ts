@@ -33,12 +33,10 @@ export function updateSegments(
   else if (after.length === 0) delete state.segments;
   const effects: Effect[] = [];
   const events: CustomerEvent[] = [];
-  const change = (segment: string, entered: boolean) => {
-    effects.push({ at: now, userId, type: 'segment-changed', segment, entered });
-    events.push(segmentEvent(userId, segment, entered, now));
-  };
-  for (const id of before) if (!after.includes(id)) change(id, false);
-  for (const id of after) if (!before.has(id)) change(id, true);
+  for (const id of before)
+    if (!after.includes(id)) recordChange(effects, events, { userId, segment: id, entered: false, now });
+  for (const id of after)
+    if (!before.has(id)) recordChange(effects, events, { userId, segment: id, entered: true, now });
 
   const dueAt = nextSegmentBoundary(catalog, state, now);
   if (dueAt === undefined) delete state.segmentTimer;
@@ -48,6 +46,16 @@ export function updateSegments(
     effects.push({ at: now, userId, type: 'timer-scheduled', timer });
   }
   return { effects, events };
+}
+
+function recordChange(
+  effects: Effect[],
+  events: CustomerEvent[],
+  change: { userId: string; segment: string; entered: boolean; now: number },
+): void {
+  const { userId, segment, entered, now } = change;
+  effects.push({ at: now, userId, type: 'segment-changed', segment, entered });
+  events.push(segmentEvent(userId, segment, entered, now));
 }
 
 function sameIds(a: readonly string[], b: readonly string[] | undefined): boolean {

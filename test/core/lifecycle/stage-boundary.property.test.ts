@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
 import { compileLifecycle, scanStageBoundary } from '../../../functions/core/lifecycle/lifecycle.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';
+import { generatedStages, lifecycleWith } from '../../support/lifecycle-rules.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T09:30:00Z');
@@ -22,14 +23,7 @@ const when = fc.oneof(
   fc.dictionary(field, comparison, { minKeys: 1, maxKeys: 2 }),
   fc.tuple(fc.constantFrom(1, 2, 3, 4, 5), comparison).map(([r, c]) => ({ rfm: { r: [r] }, orders: c })),
 );
-const stages = fc.array(
-  fc.tuple(fc.constantFrom('new', 'active', 'at_risk', 'vip', 'lapsed'), when).map(([stage, w]) => ({
-    stage,
-    why: 'generated',
-    when: w,
-  })),
-  { minLength: 1, maxLength: 4 },
-);
+const stages = generatedStages(when, 4);
 
 /** A customer without purchase days: seen at two random times before now, maybe with a refund-only summary. */
 const profile = fc
@@ -54,17 +48,7 @@ const profile = fc
   });
 
 function model(rules: LifecycleConfig['stages']) {
-  return compileLifecycle({
-    purchases: {
-      orders: { pattern: { 'detail-type': ['Order Completed'] }, revenue: 'detail.properties.revenue' },
-    },
-    rfm: {
-      recencyDays: [14, 30.5, 90, 180],
-      frequencyOrders: [2, 3, 5, 8],
-      monetaryRevenue: [50, 150, 400, 1000],
-    },
-    stages: rules,
-  });
+  return compileLifecycle(lifecycleWith(rules, {}, [14, 30.5, 90, 180]));
 }
 
 describe('the next lifecycle-stage boundary', () => {
