@@ -12,6 +12,7 @@ import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
+import { describeWrites, tallyWrites, type WritesByKind } from './cost-writes.ts';
 
 /**
  * A timer's write in DynamoDB: one PutItem of at most 1 KB to schedule it (request-budget-send.test.ts counts
@@ -84,6 +85,8 @@ export type CostCounts = {
   byOperation: Record<string, number>;
   /** Saves of a customer's state: inputs that changed nothing read (or were duplicates) made none. */
   stateWrites: number;
+  /** The write units of each single-item write, by item kind (timers, kept in memory here, are not in it). */
+  writesByKind: WritesByKind;
 };
 
 /** The Dynamo state store, counting the saves the use cases ask of it. */
@@ -134,6 +137,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
   const events = [...generateEvents({ users, days, seed: 42, start: '2026-05-01' })];
   const measuredFrom = Date.parse('2026-05-01') + (days - measuredDays) * DAY;
   const dynamo = await startDynalite();
+  const writes = tallyWrites(dynamo.client);
   try {
     const tableName = await dynamo.createTable();
     const table = { client: dynamo.documents, tableName };
@@ -179,6 +183,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       if (!measuring && at >= measuredFrom) {
         measuring = true;
         dynamo.counter.take();
+        writes.take();
         Object.assign(before, {
           events: index,
           messages: simulation.tally.messages.size,
@@ -211,6 +216,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
       stateWrites: states.saves - before.saves,
+      writesByKind: writes.take(),
     };
   } finally {
     await dynamo.stop();
@@ -303,6 +309,7 @@ export async function costPerMillionEvents(): Promise<void> {
   console.log(
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
+  console.log(`cost: write units by item: ${describeWrites(counts.writesByKind).join('; ')}`);
   for (const [route, how] of [
     ['bus', 'put on the bus'],
     ['queue', 'sent straight to the ingest queue, 10 to a request'],
