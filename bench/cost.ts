@@ -12,6 +12,8 @@ import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
+import { type Capacity, type CostCounts, costLines } from './cost-lines.ts';
+import { describeWrites, tallyWrites } from './cost-writes.ts';
 
 /**
  * A timer's write in DynamoDB: one PutItem of at most 1 KB to schedule it (request-budget-send.test.ts counts
@@ -23,68 +25,6 @@ const DAY = 86_400_000;
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const usd = (n: number) => `$${n.toFixed(2)}`;
-
-/** US East list prices, per unit named (docs/deploy.md, "Monthly cost estimate"). */
-const PRICE = {
-  eventBridgePerEvent: 1.0 / 1e6,
-  archivePerGb: 0.1,
-  archiveStoredPerGbMonth: 0.023,
-  sqsPerRequest: 0.4 / 1e6,
-  lambdaPerRequest: 0.2 / 1e6,
-  lambdaPerGbSecond: 0.0000133334,
-  readUnit: 0.125 / 1e6,
-  writeUnit: 0.625 / 1e6,
-  logsPerGb: 0.5,
-  logsStoredPerGbMonth: 0.03,
-} as const;
-
-/**
- * What is assumed rather than counted, as docs/deploy.md states it for 100 million events a month: event size,
- * archive retention, Lambda time per record (not measurable here), log bytes, the idle polling and sweeps of a
- * month, storage and KMS (from the estimate's 100-million table, per million events).
- */
-const ASSUMED = {
-  eventsPerMonth: 100_000_000,
-  eventKb: 1,
-  archiveMonthsKept: 3,
-  feedbackRecordsPerEmail: 2,
-  /** SQS requests of a message put alone (1), then received and deleted 10 at a time. */
-  sqsPerSingleMessage: 1.2,
-  /** Of one record sent, received and deleted 10 at a time (SendMessageBatch from feedback). */
-  sqsPerBatchedMessage: 0.3,
-  idleSqsRequestsPerMonth: 1_944_000,
-  recordsPerInvocation: 10,
-  sweepsPerMonth: 43_200,
-  sweepReadUnitsPerMonth: 389_000,
-  sweepWriteUnitsPerMonth: 43_200,
-  gbSecondsPerInput: 0.02 * 0.5,
-  gbSecondsPerMessage: 0.05 * 0.5,
-  gbSecondsPerFeedbackRecord: 0.01 * 0.25,
-  gbSecondsPerSweep: 0.1 * 0.5,
-  logKbPerInvocation: 1,
-  logKbPerMessage: 0.5,
-  logsStoredGbPerMillion: 0.6,
-  storagePerMillion: 0.056,
-  kmsPerMillion: 0.0053,
-} as const;
-
-/** What a run counted, for `users` generated customers over `days`. */
-export type CostCounts = {
-  events: number;
-  users: number;
-  days: number;
-  messages: number;
-  emails: number;
-  feedbackInputs: number;
-  timersScheduled: number;
-  timersCancelled: number;
-  timersFired: number;
-  readUnits: number;
-  writeUnits: number;
-  byOperation: Record<string, number>;
-  /** Saves of a customer's state: inputs that changed nothing read (or were duplicates) made none. */
-  stateWrites: number;
-};
 
 /** The Dynamo state store, counting the saves the use cases ask of it. */
 function countingStore(table: { client: DynamoDBDocumentClient; tableName: string }) {
@@ -134,6 +74,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
   const events = [...generateEvents({ users, days, seed: 42, start: '2026-05-01' })];
   const measuredFrom = Date.parse('2026-05-01') + (days - measuredDays) * DAY;
   const dynamo = await startDynalite();
+  const writes = tallyWrites(dynamo.client);
   try {
     const tableName = await dynamo.createTable();
     const table = { client: dynamo.documents, tableName };
@@ -179,6 +120,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       if (!measuring && at >= measuredFrom) {
         measuring = true;
         dynamo.counter.take();
+        writes.take();
         Object.assign(before, {
           events: index,
           messages: simulation.tally.messages.size,
@@ -211,6 +153,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
       stateWrites: states.saves - before.saves,
+      writesByKind: writes.take(),
     };
   } finally {
     await dynamo.stop();
@@ -227,58 +170,6 @@ async function feedBack(simulation: Simulation, emails: SendIntent[], at: number
     }
   }
   return published;
-}
-
-/**
- * How customer events reach the ingest queue: `bus`, an app's PutEvents on the bus, whose rule puts each event
- * on the queue alone (and the bus archives it); `queue`, the app's own SendMessageBatch of 10 straight to the
- * queue (docs/events.md, "Sending straight to the ingest queue"), with no EventBridge event and no archive.
- */
-export type Route = 'bus' | 'queue';
-
-/** Dollars per million customer events, by line, from the counts and the assumptions above. */
-export function costLines(counts: CostCounts, route: Route = 'bus'): [string, number][] {
-  const perEvent = (n: number) => n / counts.events;
-  const million = 1e6;
-  const messages = perEvent(counts.messages) * million;
-  const feedback = perEvent(counts.emails * ASSUMED.feedbackRecordsPerEmail) * million;
-  const inputs = perEvent(counts.events + counts.feedbackInputs + counts.timersFired) * million;
-  const monthShare = million / ASSUMED.eventsPerMonth;
-  const viaBus = route === 'bus';
-  const sqsRequests =
-    million * (viaBus ? ASSUMED.sqsPerSingleMessage : ASSUMED.sqsPerBatchedMessage) +
-    (messages + feedback) * ASSUMED.sqsPerSingleMessage +
-    perEvent(counts.feedbackInputs) * million * ASSUMED.sqsPerBatchedMessage +
-    ASSUMED.idleSqsRequestsPerMonth * monthShare;
-  const invocations =
-    (million + perEvent(counts.feedbackInputs) * million + messages + feedback) /
-      ASSUMED.recordsPerInvocation +
-    ASSUMED.sweepsPerMonth * monthShare;
-  const gbSeconds =
-    inputs * ASSUMED.gbSecondsPerInput +
-    messages * ASSUMED.gbSecondsPerMessage +
-    feedback * ASSUMED.gbSecondsPerFeedbackRecord +
-    ASSUMED.sweepsPerMonth * monthShare * ASSUMED.gbSecondsPerSweep;
-  const archiveGb = viaBus ? (million * ASSUMED.eventKb) / 2 ** 20 : 0;
-  const logGb = (invocations * ASSUMED.logKbPerInvocation + messages * ASSUMED.logKbPerMessage) / 2 ** 20;
-  return [
-    [
-      'DynamoDB writes',
-      (perEvent(counts.writeUnits) * million + ASSUMED.sweepWriteUnitsPerMonth * monthShare) *
-        PRICE.writeUnit,
-    ],
-    ['EventBridge', viaBus ? million * PRICE.eventBridgePerEvent : 0],
-    ['SQS', sqsRequests * PRICE.sqsPerRequest],
-    ['Lambda', invocations * PRICE.lambdaPerRequest + gbSeconds * PRICE.lambdaPerGbSecond],
-    [
-      'DynamoDB reads',
-      (perEvent(counts.readUnits) * million + ASSUMED.sweepReadUnitsPerMonth * monthShare) * PRICE.readUnit,
-    ],
-    ['archive', archiveGb * (PRICE.archivePerGb + ASSUMED.archiveMonthsKept * PRICE.archiveStoredPerGbMonth)],
-    ['logs', logGb * PRICE.logsPerGb + ASSUMED.logsStoredGbPerMillion * PRICE.logsStoredPerGbMonth],
-    ['storage', ASSUMED.storagePerMillion],
-    ['KMS', ASSUMED.kmsPerMillion],
-  ];
 }
 
 const GOAL = 2.5;
@@ -303,14 +194,22 @@ export async function costPerMillionEvents(): Promise<void> {
   console.log(
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
+  console.log(`cost: write units by item: ${describeWrites(counts.writesByKind).join('; ')}`);
+  const capacities: [Capacity, string][] = [
+    ['on-demand', 'DynamoDB on demand'],
+    [{ utilization: 0.7 }, "DynamoDB provisioned, 70% of it used (auto scaling's target, steady traffic)"],
+    [{ utilization: 0.5 }, 'DynamoDB provisioned, 50% of it used'],
+  ];
   for (const [route, how] of [
     ['bus', 'put on the bus'],
     ['queue', 'sent straight to the ingest queue, 10 to a request'],
   ] as const) {
-    const lines = costLines(counts, route).filter(([, cost]) => cost > 0);
-    const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
-    console.log(
-      `cost: variable cost per million customer events ${how}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
-    );
+    for (const [capacity, mode] of capacities) {
+      const lines = costLines(counts, route, capacity).filter(([, cost]) => cost > 0);
+      const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
+      console.log(
+        `cost: variable cost per million customer events ${how}, ${mode}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
+      );
+    }
   }
 }

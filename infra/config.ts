@@ -82,6 +82,37 @@ const Concurrency = z.strictObject({
   calls: z.number().int().min(2).max(1000).default(2),
 });
 
+/** Capacity units per second that auto scaling keeps provisioned: never fewer than `min`, never more than `max`. */
+const UnitsRange = z
+  .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1).max(40_000) })
+  .refine((range) => range.min <= range.max, 'min must be at most max');
+
+/**
+ * The runtime table's capacity mode (docs/deploy.md, "DynamoDB capacity mode"). `on-demand`, the default: billed
+ * per request, no capacity to plan, any burst served. `provisioned`: billed per unit-hour of capacity, which
+ * auto scaling moves between `min` and `max` to keep `targetUtilizationPercent` of it in use; about 2.4 times
+ * cheaper per unit at 70% in use, for steady traffic, and throttled while a burst outruns the scaling.
+ */
+export const TableCapacity = z
+  .union([
+    z.literal('on-demand'),
+    z.strictObject({
+      provisioned: z.strictObject({
+        reads: UnitsRange,
+        writes: UnitsRange,
+        /**
+         * Each address index (`by-email`, `by-phone`): written only when a customer's email or phone is set or
+         * changed, read only to suppress an address. An index short of write capacity throttles the table's
+         * writes too, so its `max` should allow a profile import's pace.
+         */
+        indexes: z.strictObject({ reads: UnitsRange, writes: UnitsRange }),
+        targetUtilizationPercent: z.number().int().min(20).max(90).default(70),
+      }),
+    }),
+  ])
+  .default('on-demand');
+export type TableCapacity = z.infer<typeof TableCapacity>;
+
 export const EnvironmentConfig = z.strictObject({
   account: AccountId,
   region: Region,
@@ -109,6 +140,8 @@ export const EnvironmentConfig = z.strictObject({
    * `other`. Each one costs about five custom metrics (docs/outcomes.md, "Per-journey metrics"); default 20.
    */
   journeyMetrics: z.number().int().min(0).max(100).default(DEFAULT_JOURNEY_METRICS_LIMIT),
+  /** The runtime table's capacity mode; on demand when not given. */
+  tableCapacity: TableCapacity,
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 
@@ -194,6 +227,16 @@ export const environments: Record<Env, z.input<typeof EnvironmentConfig>> = {
       retainData: true,
     },
     concurrency: { ingest: 20, deliver: 10, feedback: 5 },
+    // Sized for the steady 100 million events a month of docs/deploy.md (about 63 write and 53 read units a
+    // second in use): the maximum lets 20 ingest instances write at full pace (docs/deploy.md explains both).
+    tableCapacity: {
+      provisioned: {
+        reads: { min: 20, max: 2_000 },
+        writes: { min: 20, max: 2_000 },
+        indexes: { reads: { min: 1, max: 100 }, writes: { min: 2, max: 1_000 } },
+        targetUtilizationPercent: 70,
+      },
+    },
   },
 };
 

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import type { Env, EnvironmentConfig } from '../config.ts';
 import { partitionOf } from './grants.ts';
 import { DEFAULT_OUTCOME_DAYS, OutcomeLog } from './outcome-log.ts';
-import { tableShape } from './table.ts';
+import { autoScaleCapacity, capacityProps, tableShape } from './table.ts';
 
 export type StatefulStackProps = StackProps & { name: Env; config: EnvironmentConfig };
 
@@ -79,12 +79,13 @@ export class StatefulStack extends Stack {
       pendingWindow: Duration.days(retain ? 30 : 7),
     });
     const shape = tableShape();
+    const capacity = capacityProps(config.tableCapacity);
     this.table = new Table(this, 'Table', {
       // A known name: `cairn journeys pause ID --env prod` finds the table as cairn-<env> without a lookup.
       tableName: prefix,
       partitionKey: shape.partitionKey,
       ...(shape.sortKey ? { sortKey: shape.sortKey } : {}),
-      billingMode: shape.billingMode,
+      ...capacity.table,
       timeToLiveAttribute: shape.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,
@@ -92,7 +93,13 @@ export class StatefulStack extends Stack {
       deletionProtection: retain,
       removalPolicy,
     });
-    for (const index of shape.globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(index);
+    for (const index of shape.globalSecondaryIndexes)
+      this.table.addGlobalSecondaryIndex({ ...index, ...capacity.index });
+    autoScaleCapacity(
+      this.table,
+      config.tableCapacity,
+      shape.globalSecondaryIndexes.map((index) => index.indexName),
+    );
 
     this.customerEvents = new EventBus(this, 'CustomerEvents', { eventBusName: `${prefix}-customer-events` });
     this.customerEvents.applyRemovalPolicy(removalPolicy);

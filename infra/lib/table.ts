@@ -4,9 +4,11 @@ import {
   BillingMode,
   type GlobalSecondaryIndexProps,
   ProjectionType,
+  type Table,
 } from 'aws-cdk-lib/aws-dynamodb';
 import * as z from 'zod';
 import { TTL_ATTRIBUTE, tableDefinition } from '../../functions/adapters/dynamodb/table.ts';
+import type { TableCapacity } from '../config.ts';
 
 const KeyElement = z.object({ AttributeName: z.string().min(1), KeyType: z.enum(['HASH', 'RANGE']) });
 const KeySchema = z.array(KeyElement).min(1).max(2);
@@ -49,13 +51,12 @@ const PROJECTIONS = {
 export type TableShape = {
   partitionKey: Attribute;
   sortKey: Attribute | undefined;
-  billingMode: BillingMode;
   timeToLiveAttribute: string;
   globalSecondaryIndexes: GlobalSecondaryIndexProps[];
 };
 
 /**
- * The table's keys, indexes, billing and TTL attribute, read from functions/adapters/dynamodb/table.ts, the one
+ * The table's keys, indexes and TTL attribute, read from functions/adapters/dynamodb/table.ts, the one
  * place they are defined (the tests create dynalite's table from the same definition), so the two cannot drift.
  */
 export function tableShape(): TableShape {
@@ -68,7 +69,6 @@ export function tableShape(): TableShape {
   const table = keys(definition.KeySchema);
   return {
     ...table,
-    billingMode: BillingMode.PAY_PER_REQUEST,
     timeToLiveAttribute: TTL_ATTRIBUTE,
     globalSecondaryIndexes: (definition.GlobalSecondaryIndexes ?? []).map((index) => {
       const { partitionKey, sortKey } = keys(index.KeySchema);
@@ -93,4 +93,38 @@ function attributeOf(
   const type = definition.AttributeDefinitions.find((a) => a.AttributeName === name)?.AttributeType;
   if (type === undefined) throw new Error(`table.ts defines key "${name}" without an attribute type`);
   return { name, type: ATTRIBUTE_TYPES[type] };
+}
+
+/** What a capacity mode sets on the table, and on each index: on demand, or provisioned at auto scaling's minimum. */
+export function capacityProps(capacity: TableCapacity): {
+  table: { billingMode: BillingMode; readCapacity?: number; writeCapacity?: number };
+  index: { readCapacity?: number; writeCapacity?: number };
+} {
+  if (capacity === 'on-demand') return { table: { billingMode: BillingMode.PAY_PER_REQUEST }, index: {} };
+  const { reads, writes, indexes } = capacity.provisioned;
+  return {
+    table: { billingMode: BillingMode.PROVISIONED, readCapacity: reads.min, writeCapacity: writes.min },
+    index: { readCapacity: indexes.reads.min, writeCapacity: indexes.writes.min },
+  };
+}
+
+/**
+ * Auto scaling (Application Auto Scaling target tracking) of a provisioned table's reads and writes and of each
+ * of its indexes', each between its `min` and `max`, at the target utilization. Nothing for an on-demand table.
+ */
+export function autoScaleCapacity(
+  table: Table,
+  capacity: TableCapacity,
+  indexNames: readonly string[],
+): void {
+  if (capacity === 'on-demand') return;
+  const { reads, writes, indexes, targetUtilizationPercent } = capacity.provisioned;
+  const range = (units: { min: number; max: number }) => ({ minCapacity: units.min, maxCapacity: units.max });
+  const target = { targetUtilizationPercent };
+  table.autoScaleReadCapacity(range(reads)).scaleOnUtilization(target);
+  table.autoScaleWriteCapacity(range(writes)).scaleOnUtilization(target);
+  for (const name of indexNames) {
+    table.autoScaleGlobalSecondaryIndexReadCapacity(name, range(indexes.reads)).scaleOnUtilization(target);
+    table.autoScaleGlobalSecondaryIndexWriteCapacity(name, range(indexes.writes)).scaleOnUtilization(target);
+  }
 }

@@ -105,6 +105,27 @@ describe('selectEnvironment', () => {
     expect(message).toContain('alarmEmial');
   });
 
+  it('keeps the table on demand unless told, and refuses provisioned bounds whose minimum exceeds the maximum', () => {
+    // Prepare
+    const configs = sampleWith((config) => {
+      config.tableCapacity = {
+        provisioned: {
+          reads: { min: 5, max: 100 },
+          writes: { min: 200, max: 100 },
+          indexes: { reads: { min: 1, max: 10 }, writes: { min: 1, max: 10 } },
+        },
+      };
+    });
+
+    // Act
+    const { config } = selectEnvironment('dev');
+    const message = refusal(() => selectEnvironment('prod', {}, configs));
+
+    // Assess
+    expect(config.tableCapacity).toBe('on-demand');
+    expect(message).toContain('tableCapacity.provisioned.writes: min must be at most max');
+  });
+
   it('applies overrides given at synth time, and checks them like the rest', () => {
     // Act
     const { config } = selectEnvironment('prod', { account: '444455556666', region: 'us-east-1' });

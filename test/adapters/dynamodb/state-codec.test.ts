@@ -7,6 +7,7 @@ import {
   decodeState,
   encodeState,
   STATE_DICTIONARY_V1,
+  STATE_DICTIONARY_V2,
 } from '../../../functions/adapters/dynamodb/state-codec.ts';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import {
@@ -47,12 +48,36 @@ describe('the stored form of a customer state', () => {
     expect(median(sizes)).toBeLessThanOrEqual(median(jsonSizes) / 2);
   });
 
-  it('still uses the dictionary that stored states were written with', () => {
+  it('still uses the dictionaries that stored states were written with', () => {
     // Act
-    const hash = createHash('sha256').update(STATE_DICTIONARY_V1).digest('hex').slice(0, 16);
+    const hash = (dictionary: string) => createHash('sha256').update(dictionary).digest('hex').slice(0, 16);
 
     // Assess: a changed dictionary makes every stored state unreadable. Add a format instead (state-codec.ts).
-    expect(hash).toBe('af5ca49847992755');
+    expect(hash(STATE_DICTIONARY_V1)).toBe('af5ca49847992755');
+    expect(hash(STATE_DICTIONARY_V2)).toBe('40dfeaa6dbb617a4');
+  });
+
+  it('writes format 2, smaller than format 1, and reads the states format 1 stored', () => {
+    // Prepare: each state as format 1 stored it
+    const formatOne = states.map((s) =>
+      Buffer.concat([
+        Buffer.from([1]),
+        deflateRawSync(Buffer.from(JSON.stringify(s)), {
+          level: 9,
+          dictionary: Buffer.from(STATE_DICTIONARY_V1),
+        }),
+      ]),
+    );
+
+    // Act
+    const formatTwo = states.map((s) => encodeState(s));
+    const readBack = formatOne.map((bytes) => decodeState(bytes));
+
+    // Assess
+    const total = (all: Uint8Array[]) => all.reduce((sum, bytes) => sum + bytes.byteLength, 0);
+    expect(new Set(formatTwo.map((bytes) => bytes[0]))).toEqual(new Set([2]));
+    expect(total(formatTwo)).toBeLessThan(total(formatOne) * 0.97);
+    expect(readBack).toEqual(states.map((s) => JSON.parse(JSON.stringify(s))));
   });
 
   it('decodes a state stored before timers and wait steps had variants: its waits and lifecycle timer', () => {

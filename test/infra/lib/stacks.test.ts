@@ -6,7 +6,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as z from 'zod';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../../functions/adapters/dynamodb/table.ts';
+import {
+  ADDRESS_INDEXES,
+  PARTITION_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+} from '../../../functions/adapters/dynamodb/table.ts';
 import { addCairn } from '../../../infra/lib/app.ts';
 import { TIMER_LAG_ALARM_MS } from '../../../infra/lib/observability.ts';
 import { Resolver, removeOutput, resourcesOf, type Synthesized, synthesize } from '../support.ts';
@@ -25,10 +30,11 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
   afterAll(() => removeOutput(synthesized));
 
   describe('stateful stack', () => {
-    it('keeps the table as table.ts defines it: keys, on demand, TTL, PITR, the customer managed key', () => {
+    it('keeps the table as table.ts defines it: keys, its capacity mode, TTL, PITR, the customer managed key', () => {
       // Prepare
       const template = synthesized.statefulTemplate;
       const retain = synthesized.config.retention.retainData;
+      const onDemand = synthesized.config.tableCapacity === 'on-demand';
 
       // Assess
       template.hasResource('AWS::DynamoDB::Table', {
@@ -37,7 +43,8 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
             { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
             { AttributeName: SORT_KEY, KeyType: 'RANGE' },
           ],
-          BillingMode: 'PAY_PER_REQUEST',
+          // CloudFormation's default billing mode is PROVISIONED, which the CDK leaves unsaid.
+          BillingMode: onDemand ? 'PAY_PER_REQUEST' : Match.absent(),
           TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: {
@@ -50,6 +57,61 @@ describe.each(['dev', 'staging', 'prod'])('the %s environment', (env) => {
         DeletionPolicy: retain ? 'Retain' : 'Delete',
       });
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('auto scales a provisioned table and each index between their bounds at the target utilization, and nothing on demand', () => {
+      // Prepare
+      const template = synthesized.statefulTemplate;
+      const capacity = synthesized.config.tableCapacity;
+      const indexes = Object.values(ADDRESS_INDEXES).map((index) => index.indexName);
+
+      // Assess
+      if (capacity === 'on-demand') {
+        template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+        return;
+      }
+      const { reads, writes, targetUtilizationPercent } = capacity.provisioned;
+      const index = capacity.provisioned.indexes;
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        ProvisionedThroughput: { ReadCapacityUnits: reads.min, WriteCapacityUnits: writes.min },
+        GlobalSecondaryIndexes: indexes.map((name) =>
+          Match.objectLike({
+            IndexName: name,
+            ProvisionedThroughput: {
+              ReadCapacityUnits: index.reads.min,
+              WriteCapacityUnits: index.writes.min,
+            },
+          }),
+        ),
+      });
+      const scaled = (resourceId: Match | string, dimension: string, units: { min: number; max: number }) =>
+        template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+          ServiceNamespace: 'dynamodb',
+          ResourceId: resourceId,
+          ScalableDimension: dimension,
+          MinCapacity: units.min,
+          MaxCapacity: units.max,
+        });
+      const tableId = { 'Fn::Join': ['', ['table/', { Ref: Match.stringLikeRegexp('^Table') }]] };
+      scaled(Match.objectEquals(tableId), 'dynamodb:table:ReadCapacityUnits', reads);
+      scaled(Match.objectEquals(tableId), 'dynamodb:table:WriteCapacityUnits', writes);
+      for (const name of indexes) {
+        const indexId = {
+          'Fn::Join': ['', ['table/', { Ref: Match.stringLikeRegexp('^Table') }, `/index/${name}`]],
+        };
+        scaled(Match.objectEquals(indexId), 'dynamodb:index:ReadCapacityUnits', index.reads);
+        scaled(Match.objectEquals(indexId), 'dynamodb:index:WriteCapacityUnits', index.writes);
+      }
+      template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2 + 2 * indexes.length);
+      for (const metric of ['DynamoDBReadCapacityUtilization', 'DynamoDBWriteCapacityUtilization'])
+        template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: {
+            TargetValue: targetUtilizationPercent,
+            PredefinedMetricSpecification: { PredefinedMetricType: metric },
+          },
+        });
+      template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2 + 2 * indexes.length);
     });
 
     it('keeps the customer-events bus and archives what it accepts for replay', () => {
