@@ -21,6 +21,17 @@ const coldStartOf = (fn: string) => `await import('./functions/handlers/${fn}/in
 await import('./functions/handlers/${fn}/wiring.ts');`;
 
 describe('modules a function never runs are not in its cold start', () => {
+  it('feedback loads no engine: its suppressions read and write states without running it', () => {
+    // Prepare
+    const script = coldStartOf('feedback');
+
+    // Act
+    const loaded = loadedAfter(script, [...ENGINE, 'functions/core/runtime/read-process-write.ts']);
+
+    // Assess
+    expect(loaded).toEqual([]);
+  });
+
   it('unsubscribe loads neither the engine nor the journey schemas: its token names a channel', () => {
     // Prepare
     const script = coldStartOf('unsubscribe');
