@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { PROJECT_ROOT } from '../infra/lib/app.ts';
-import type { HandlerName } from '../infra/lib/cairn-function.ts';
+import { type HandlerName, handlerEntry } from '../infra/lib/cairn-function.ts';
 import { CHUNKS_DIR, functionBuildOptions } from '../infra/lib/function-bundle.ts';
 import { BUNDLED, bundlesOf, removeOutput, synthesize } from '../test/infra/support.ts';
+import { firstInvocationImports } from './first-invocation.ts';
 
 const LOAD_RUNS = 11;
 
@@ -39,6 +40,12 @@ const FUNCTION_FLOORS: Record<HandlerName, string> = {
 const SHARE_GOAL = 0.25;
 
 const IMPORT = 'await import(process.argv[1]);';
+/**
+ * A cold start: the bundle's entry (the init), then the chunks its first invocation on its main path imports,
+ * passed after it (bench/first-invocation.ts). What is loaded and evaluated at load, not the invocation's work.
+ */
+const IMPORT_FIRST_INVOCATION = `await import(process.argv[1]);
+for (const chunk of process.argv.slice(2)) await import(chunk);`;
 /**
  * The bundle's entry, then every chunk it may load on first use (\`import()\`): all the code the function can
  * load, what a cold start's first invocation loads at most. Deferring code to a chunk saves a cold start nothing
@@ -70,7 +77,11 @@ function loadMs(file: string): number {
  * Instructions a fresh Node process executes to start and import `file`, counted by valgrind's callgrind:
  * unlike milliseconds, the count barely moves with what else the machine is doing. Undefined without valgrind.
  */
-function importInstructions(file: string, script = IMPORT): number | undefined {
+function importInstructions(
+  file: string,
+  script = IMPORT,
+  chunks: readonly string[] = [],
+): number | undefined {
   const run = spawnSync(
     'valgrind',
     [
@@ -82,6 +93,7 @@ function importInstructions(file: string, script = IMPORT): number | undefined {
       '-e',
       script,
       file,
+      ...chunks,
     ],
     { encoding: 'utf8', env: CLEAN_ENV },
   );
@@ -89,11 +101,28 @@ function importInstructions(file: string, script = IMPORT): number | undefined {
   return run.status === 0 && collected ? Number(collected) : undefined;
 }
 
-/** A floor bundle, built as the functions are (infra/lib/function-bundle.ts): one file, having no \`import()\`. */
-async function buildFloor(entry: string, scratch: string): Promise<string> {
-  const outdir = join(scratch, basename(entry, '.ts'));
-  await build({ ...functionBuildOptions(entry, outdir, PROJECT_ROOT), sourcemap: false });
-  return join(outdir, 'index.mjs');
+/**
+ * A floor bundle, built as the functions are (infra/lib/function-bundle.ts): an entry, and the SDK's own chunks;
+ * with the chunks a first request would import (none: bench/first-invocation.ts).
+ */
+async function buildFloor(entry: string, scratch: string): Promise<Bundle> {
+  const options = {
+    ...functionBuildOptions(entry, join(scratch, basename(entry, '.ts')), PROJECT_ROOT),
+    sourcemap: false,
+  };
+  await build(options);
+  return {
+    entry: join(String(options.outdir), 'index.mjs'),
+    firstInvocation: await firstInvocationImports(options),
+  };
+}
+
+/** A function's bundle as the synth built it, with the chunks its first invocation imports. */
+async function functionBundle(fn: HandlerName, dir: string): Promise<Bundle> {
+  const firstInvocation = await firstInvocationImports(
+    functionBuildOptions(handlerEntry(fn), dir, PROJECT_ROOT),
+  );
+  return { entry: join(dir, 'index.mjs'), firstInvocation };
 }
 
 /** The size of the bundle's entry and of all its chunks, in KB. */
@@ -109,8 +138,9 @@ function ownInstructions(
   file: string,
   emptyInstructions: number | undefined,
   script = IMPORT,
+  chunks: readonly string[] = [],
 ): number | undefined {
-  const instructions = importInstructions(file, script);
+  const instructions = importInstructions(file, script, chunks);
   return instructions !== undefined && emptyInstructions !== undefined
     ? instructions - emptyInstructions
     : undefined;
@@ -120,25 +150,39 @@ function millions(instructions: number | undefined): string {
   return instructions === undefined ? '' : `${(instructions / 1e6).toFixed(0).padStart(4)} M instructions`;
 }
 
+/** A bundle's entry, and the chunks its first invocation imports after it. */
+type Bundle = { entry: string; firstInvocation: string[] };
+/** Instructions over an empty module's: the import; the import and the first invocation's chunks; every chunk. */
+type Loaded = { imported?: number; firstInvocation?: number; everyChunk?: number };
+
 /**
  * One line per bundle: the size of its entry, median load time, and the instructions of its import over an
- * empty module's; for a split bundle, also the size of its chunks and the instructions with every chunk loaded.
+ * empty module's; for a split bundle, also the size of its chunks and the instructions with the chunks of its
+ * first invocation, then with every chunk, loaded.
  */
-type Loaded = { imported: number | undefined; everyChunk: number | undefined };
-
-function measure(what: string, file: string, emptyInstructions: number | undefined): Loaded {
-  const kb = statSync(file).size / 1024;
-  const imported = ownInstructions(file, emptyInstructions);
+function measure(
+  what: string,
+  { entry, firstInvocation }: Bundle,
+  emptyInstructions: number | undefined,
+): Loaded {
+  const kb = statSync(entry).size / 1024;
+  const imported = ownInstructions(entry, emptyInstructions);
   const counted = imported === undefined ? '' : `, ${millions(imported)}`;
   console.log(
-    `bundles: ${what.padEnd(35)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(file).toFixed(0).padStart(3)} ms${counted}`,
+    `bundles: ${what.padEnd(35)} ${kb.toFixed(0).padStart(5)} KB, loads in ${loadMs(entry).toFixed(0).padStart(3)} ms${counted}`,
   );
-  const chunks = chunksKb(file);
-  if (chunks === 0) return { imported, everyChunk: imported };
-  const everyChunk = ownInstructions(file, emptyInstructions, IMPORT_EVERY_CHUNK);
-  const all = everyChunk === undefined ? '' : `, ${millions(everyChunk)} with every chunk loaded`;
-  console.log(`bundles: ${`${what}, chunks`.padEnd(35)} ${chunks.toFixed(0).padStart(5)} KB${all}`);
-  return { imported, everyChunk };
+  const chunks = chunksKb(entry);
+  if (chunks === 0) return { imported, firstInvocation: imported, everyChunk: imported };
+  const first =
+    firstInvocation.length === 0
+      ? imported
+      : ownInstructions(entry, emptyInstructions, IMPORT_FIRST_INVOCATION, firstInvocation);
+  const everyChunk = ownInstructions(entry, emptyInstructions, IMPORT_EVERY_CHUNK);
+  const names = firstInvocation.map((file) => basename(file)).join(', ') || 'none';
+  console.log(
+    `bundles: ${`${what}, chunks`.padEnd(35)} ${chunks.toFixed(0).padStart(5)} KB, ${millions(first)} with the first invocation's (${names}), ${millions(everyChunk)} with every chunk loaded`,
+  );
+  return { imported, firstInvocation: first, everyChunk };
 }
 
 /** "+N% over its floor (name, M)" and whether that meets the goal; empty without counts. */
@@ -172,17 +216,21 @@ export async function functionBundles(): Promise<void> {
     }
     const bundles = bundlesOf(synthesized);
     for (const fn of BUNDLED) {
-      const { imported, everyChunk } = measure(
-        fn,
-        join(bundles.get(fn) ?? '', 'index.mjs'),
-        emptyInstructions,
-      );
+      const loaded = measure(fn, await functionBundle(fn, bundles.get(fn) ?? ''), emptyInstructions);
       const floor = FUNCTION_FLOORS[fn];
       const name = basename(floor, '.ts');
-      const share = shareOverFloor(imported, floors.get(floor)?.imported, name);
+      const floorLoaded = floors.get(floor);
+      const share = shareOverFloor(loaded.imported, floorLoaded?.imported, name);
       if (share) console.log(`bundles: ${fn} at import ${share}`);
+      // The goal's measure: a cold start, the import and what the first invocation loads, on both sides.
+      const cold = shareOverFloor(
+        loaded.firstInvocation,
+        floorLoaded?.firstInvocation,
+        `${name}, first request`,
+      );
+      if (cold) console.log(`bundles: ${fn} cold start ${cold}`);
       // Against the floor with its chunks too: the SDK's own import() (event streams, ...) are chunks in both.
-      const whole = shareOverFloor(everyChunk, floors.get(floor)?.everyChunk, `${name} with its chunks`);
+      const whole = shareOverFloor(loaded.everyChunk, floorLoaded?.everyChunk, `${name} with its chunks`);
       if (whole) console.log(`bundles: ${fn} with every chunk ${whole}`);
     }
   } finally {

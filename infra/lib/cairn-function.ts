@@ -17,6 +17,11 @@ export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'fe
  */
 export type HandlerName = FunctionName | 'import' | 'segments' | 'runs';
 
+/** The module a function's bundle is built from, relative to the project root. */
+export function handlerEntry(name: HandlerName): string {
+  return join('functions', 'handlers', name, 'index.ts');
+}
+
 /** A variable Cairn's runtime reads, named as its zod schemas (functions/handlers/shared/environment.ts) name it. */
 export type CairnVariable =
   | keyof z.input<typeof RuntimeEnvironment>
@@ -73,7 +78,7 @@ export class CairnFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
-    const entry = join('functions', 'handlers', props.name, 'index.ts');
+    const entry = handlerEntry(props.name);
     this.function = new LambdaFunction(this, 'Function', {
       description: props.description,
       code: Code.fromAsset(props.projectRoot, {

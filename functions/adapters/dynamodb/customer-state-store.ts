@@ -10,7 +10,7 @@ import type {
   StoredCustomerState,
 } from '../../core/ports/customer-state-store.ts';
 import type { StateWithSuppressions } from '../../core/ports/state-with-suppressions.ts';
-import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
+import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-modify-write.ts';
 import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
 import { itemSize, writeUnits } from './item-size.ts';
 import {

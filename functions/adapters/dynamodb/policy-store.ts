@@ -10,7 +10,7 @@ import * as z from 'zod';
 import type { SuppressionReason } from '../../core/policies/config.ts';
 import type { Claim, Completion } from '../../core/policies/ledger.ts';
 import type { PolicyStore } from '../../core/ports/policy-store.ts';
-import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-process-write.ts';
+import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-modify-write.ts';
 import { suppressHolders } from '../../core/runtime/suppress-holders.ts';
 import { BATCH_GET_LIMIT, batchGet } from './batch-get.ts';
 import { DynamoCustomerStateStore } from './customer-state-store.ts';

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { Channel } from '../journeys/schema-parts.ts';
+import { Channel } from '../journeys/enums.ts';
 import { email } from './email.ts';
 import type { ChannelDescriptor } from './kind.ts';
 import { push } from './push.ts';
@@ -11,7 +11,7 @@ import { sms } from './sms.ts';
  * router, the feedback parsing, `cairn render` and the unsubscribe page read.
  * Adding a channel is a module in this folder and a line here (see docs/architecture.md, "Channels").
  *
- * The names come from the journey language's `Channel` enum (journeys/schema-parts.ts): `satisfies` refuses
+ * The names come from the journey language's `Channel` enum (journeys/enums.ts): `satisfies` refuses
  * a channel the enum lacks, and the typed table below one the enum has and this lacks.
  */
 const DESCRIPTORS = { email, sms, push } satisfies Record<Channel, { readonly channel: Channel }>;

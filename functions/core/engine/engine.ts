@@ -125,17 +125,6 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   return { state: work.state, effects: work.effects };
 }
 
-/**
- * Whether the enrollment ended before its steps ran out (goal, exit, dropped send...), as far as the state
- * remembers (ENDED_MEMORY_MS): a send it held is then dropped as `enrollment_ended`. An enrollment that ran
- * off the end of its steps is not ended in this sense, and still sends what it held.
- */
-export function enrollmentEnded(state: CustomerState, enrollmentId: string): boolean {
-  if (!state.ended || state.enrollments.some((e) => e.id === enrollmentId)) return false;
-  const print = fingerprint(enrollmentId);
-  return state.ended.some(([ended]) => ended === print);
-}
-
 /** The time an input is remembered by: an event's own time; a timer's or a dropped send's processing time. */
 function inputTime(input: EngineInput, now: number): number {
   if (input.kind !== 'event') return now;

@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { parseCalendarOffset } from '../time/calendar.ts';
 import { parseDuration } from '../time/duration.ts';
+import { Channel, LifecycleStage } from './enums.ts';
+
+export { Channel, LifecycleStage };
 
 /**
  * The parts of the journey language that the step kinds (functions/core/steps/) share with the rest of it.
@@ -34,10 +37,6 @@ export const EventPattern = z
       'Against events it matches the whole EventBridge envelope (source, detail-type, detail...).',
   );
 
-export const Channel = z.enum(['email', 'sms', 'push']).describe('A delivery channel.');
-export const LifecycleStage = z
-  .enum(['new', 'active', 'at_risk', 'vip', 'lapsed'])
-  .describe('A lifecycle stage.');
 export const Category = z
   .enum(['marketing', 'transactional'])
   .describe(
@@ -219,8 +218,6 @@ export const TraitPath = z
 export const JsonValue = z.json();
 
 export type StepId = z.infer<typeof StepId>;
-export type Channel = z.infer<typeof Channel>;
-export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export type Category = z.infer<typeof Category>;
 export type Priority = z.infer<typeof Priority>;
 export type Weekday = z.infer<typeof Weekday>;

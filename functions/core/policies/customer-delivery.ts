@@ -1,4 +1,4 @@
-import { enrollmentEnded } from '../engine/engine.ts';
+import { enrollmentEnded } from '../engine/ended.ts';
 import type { CountedSend, CustomerDelivery, CustomerState, SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { Channel } from '../journeys/schema.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Channel } from '../journeys/schema-parts.ts';
+import { Channel } from '../journeys/enums.ts';
 
 /** A customer's word on one channel or topic, as the profile keeps it. */
 export const ConsentRecord = z.object({

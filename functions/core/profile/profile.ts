@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { CustomerEvent } from '../events/index.ts';
-import { type Channel, LifecycleStage } from '../journeys/schema-parts.ts';
+import { type Channel, LifecycleStage } from '../journeys/enums.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
 import { isValidTimezone } from '../time/zoned.ts';
 import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';

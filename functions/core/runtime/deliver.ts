@@ -14,7 +14,7 @@ import { claimAndSend } from './claim-and-send.ts';
 import { composeMessage, type MessageComposer } from './compose.ts';
 import { deviceChangeEvents } from './device-changes.ts';
 import { type ApplyPorts, applyInput, type InputResult } from './ingest.ts';
-import { readModifyWrite } from './read-process-write.ts';
+import { readModifyWrite } from './read-modify-write.ts';
 
 export type DeliverPorts = {
   /**

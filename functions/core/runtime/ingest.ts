@@ -16,7 +16,8 @@ import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
 import { checkEvent } from './input-limits.ts';
-import { type ReadProcessWriteOptions, readModifyWrite } from './read-process-write.ts';
+import { readModifyWrite } from './read-modify-write.ts';
+import type { ReadProcessWriteOptions } from './read-process-write.ts';
 import { type Transition, transition } from './transition.ts';
 import { changesNothingRead, readsLastSeen } from './unread-changes.ts';
 

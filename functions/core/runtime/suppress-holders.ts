@@ -3,7 +3,7 @@ import type { SuppressionReason } from '../policies/config.ts';
 import { withSuppression } from '../policies/customer-delivery.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore } from '../ports/customer-state-store.ts';
-import { type ReadModifyWriteOptions, readModifyWrite } from './read-process-write.ts';
+import { type ReadModifyWriteOptions, readModifyWrite } from './read-modify-write.ts';
 
 /**
  * Copies a suppression of `address` into the state of every customer who holds it, so that a decision made

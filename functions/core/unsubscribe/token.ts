@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { Channel } from '../journeys/schema.ts';
+import { Channel } from '../journeys/enums.ts';
 
 /**
  * Unsubscribe tokens: `<payload>.<signature>`, both base64url. The payload is JSON binding the user, channel,

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { JsonValue } from '../../events/index.ts';
-import { Channel } from '../../journeys/schema-parts.ts';
+import { Channel } from '../../journeys/enums.ts';
 import type { ConsentTrait } from '../../profile/consent.ts';
 import { badField, checkFields, type RowResult } from './imported-profile.ts';
 

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { JsonValue } from '../../events/index.ts';
-import type { Channel } from '../../journeys/schema-parts.ts';
+import type { Channel } from '../../journeys/enums.ts';
 import type { PushPlatform } from '../../profile/profile.ts';
 import { badField, checkFields, type ImportedProfile, type RowResult } from './imported-profile.ts';
 

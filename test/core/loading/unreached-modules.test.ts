@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadedAfter } from './support.ts';
+
+/** The engine and what only it brings: the lifecycle model and its maths, the triggers. */
+const ENGINE = [
+  'functions/core/engine/engine.ts',
+  'functions/core/lifecycle/bgnbd.ts',
+  '/node_modules/@stdlib/',
+  'functions/core/triggers/schedule.ts',
+];
+/** The journey language: every step's schema, the conditions, the patterns. */
+const JOURNEY_SCHEMAS = [
+  'functions/core/journeys/schema.ts',
+  'functions/core/journeys/schema-parts.ts',
+  'functions/core/steps/index.ts',
+  'functions/core/patterns/index.ts',
+];
+
+/** What a function's cold start loads: its handler module, then the wiring its first invocation imports. */
+const coldStartOf = (fn: string) => `await import('./functions/handlers/${fn}/index.ts');
+await import('./functions/handlers/${fn}/wiring.ts');`;
+
+describe('modules a function never runs are not in its cold start', () => {
+  it('feedback loads no engine: its suppressions read and write states without running it', () => {
+    // Prepare
+    const script = coldStartOf('feedback');
+
+    // Act
+    const loaded = loadedAfter(script, [...ENGINE, 'functions/core/runtime/read-process-write.ts']);
+
+    // Assess
+    expect(loaded).toEqual([]);
+  });
+
+  it('unsubscribe loads neither the engine nor the journey schemas: its token names a channel', () => {
+    // Prepare
+    const script = coldStartOf('unsubscribe');
+
+    // Act
+    const loaded = loadedAfter(script, [...ENGINE, ...JOURNEY_SCHEMAS]);
+
+    // Assess
+    expect(loaded).toEqual([]);
+  });
+
+  it('import loads neither the engine nor the journey schemas: a profile names channels and stages', () => {
+    // Prepare
+    const script = coldStartOf('import');
+
+    // Act
+    const loaded = loadedAfter(script, [...ENGINE, ...JOURNEY_SCHEMAS]);
+
+    // Assess
+    expect(loaded).toEqual([]);
+  });
+
+  it('ingest, which runs the engine, loads it and the journey schemas (the watch list is live)', () => {
+    // Prepare
+    const script = coldStartOf('ingest');
+
+    // Act
+    const loaded = loadedAfter(script, [...ENGINE, ...JOURNEY_SCHEMAS]);
+
+    // Assess
+    expect(loaded).toEqual([...ENGINE, ...JOURNEY_SCHEMAS]);
+  });
+});
