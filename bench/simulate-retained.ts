@@ -3,6 +3,7 @@
 // benchmark: it reaches into the simulation's private fields by name, and ends the simulation doing so.
 // Usage: node --expose-gc --import tsx bench/simulate-retained.ts EVENTS.ndjson
 
+import { getHeapStatistics } from 'node:v8';
 import { streamEventLines } from '../functions/cli/event-stream.ts';
 import { SimulationPartition } from '../functions/core/simulate/partition.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
@@ -45,9 +46,11 @@ for await (const line of streamEventLines(file)) {
   await partition.line(line.at, Date.now(), { value: line.value, id: line.id, line: line.line });
   lines++;
 }
-const { heapTotal, rss } = process.memoryUsage();
+const { heapTotal, heapUsed: used, rss, external, arrayBuffers } = process.memoryUsage();
+const { total_physical_size, malloced_memory, peak_malloced_memory } = getHeapStatistics();
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 console.log(
-  `${lines} events, ${retired} records retired; heap ${(heapTotal / MiB).toFixed(0)} MiB, RSS ${(rss / MiB).toFixed(0)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  `${lines} events, ${retired} records retired; RSS ${mib(rss)} (peak ${mib(process.resourceUsage().maxRSS * 1024)}): V8 heap used ${mib(used)}, committed ${mib(heapTotal)} (physical ${mib(total_physical_size)}), malloced by V8 ${mib(malloced_memory)} (peak ${mib(peak_malloced_memory)}), external ${mib(external)} (array buffers ${mib(arrayBuffers)}), outside the heap ${mib(rss - total_physical_size)}`,
 );
 
 const { simulation } = partition;
