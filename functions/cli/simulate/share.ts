@@ -1,4 +1,5 @@
 import { SortedRuns } from '../../adapters/files/sorted-runs.ts';
+import { SpillFile } from '../../adapters/files/spill-file.ts';
 import type { CallStub } from '../../core/calls/stubs.ts';
 import { observeAll, outcomeObserver } from '../../core/outcomes/observer.ts';
 import type { Observer } from '../../core/ports/observer.ts';
@@ -43,7 +44,13 @@ export function openShare(options: ShareOptions): Share {
     compare: compareEnrollments,
   });
   let sent = 0;
+  // The states and claims on disk, not in the heap: they are what grows with the share's customers.
+  const texts = {
+    states: new SpillFile({ dir: options.dir, name: `share-${options.index}-states` }),
+    claims: new SpillFile({ dir: options.dir, name: `share-${options.index}-claims` }),
+  };
   const partition = new SimulationPartition({
+    texts,
     config: options.config,
     ...(observer ? { observer } : {}),
     ...(options.calls ? { calls: options.calls } : {}),
@@ -63,10 +70,13 @@ export function openShare(options: ShareOptions): Share {
     finish: async (requested, daysAfter) => {
       const until = partition.until(requested, daysAfter);
       await partition.simulation.finish(until);
-      return partOf(partition, until, timeline, {
+      const part = partOf(partition, until, timeline, {
         messages: { files: messages.close(), count: messages.count, sent },
         enrollments: { files: enrollments.close(), count: enrollments.count },
       });
+      texts.states.close();
+      texts.claims.close();
+      return part;
     },
   };
 }

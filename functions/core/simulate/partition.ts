@@ -1,6 +1,7 @@
 import type { CallStub } from '../calls/stubs.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
+import type { TextRecords } from '../ports/text-records.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
 import { Simulation } from './simulation.ts';
@@ -31,6 +32,8 @@ export type PartitionOptions = {
   keepSent?: boolean;
   /** Where final records go instead of being kept (SimulationOptions.retire). */
   retire?: RetiredRecords;
+  /** Where states and claims keep their text (SimulationOptions.texts). */
+  texts?: { states: TextRecords; claims: TextRecords };
 };
 
 /**
@@ -56,6 +59,7 @@ export class SimulationPartition {
       ...(options.calls ? { calls: options.calls } : {}),
       ...(options.keepSent === undefined ? {} : { keepSent: options.keepSent }),
       ...(options.retire ? { retire: options.retire } : {}),
+      ...(options.texts ? { texts: options.texts } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
 import type { PortWrappers } from '../ports/port-wrappers.ts';
 import type { QueuedSend, SendQueue } from '../ports/send-queue.ts';
+import type { TextRecords } from '../ports/text-records.ts';
 import type { Profile } from '../profile/profile.ts';
 import { type AudienceRunPorts, ScheduledRuns } from '../runtime/audience-runs.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
@@ -65,6 +66,11 @@ export type SimulationOptions = {
   wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
   /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
   retire?: RetiredRecords;
+  /**
+   * Where the customer states and the send ledger's claims keep their JSON text: Maps in the heap by default.
+   * `cairn simulate` passes spill files, so that a share's heap does not grow with its customers.
+   */
+  texts?: { states: TextRecords; claims: TextRecords };
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -148,8 +154,12 @@ export class Simulation implements Machine {
       // As JSON text, as DynamoDB holds them: a share of many customers keeps less than their objects.
       keep: 'text',
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
+      ...(options.texts ? { texts: options.texts.states } : {}),
     });
-    this.policyStore = new InMemoryPolicyStore({ customers: this.states });
+    this.policyStore = new InMemoryPolicyStore({
+      customers: this.states,
+      ...(options.texts ? { texts: options.texts.claims } : {}),
+    });
     const observer: Observer = {
       observe: (observation: Observation) => {
         this.tally.observe(observation);
