@@ -44,11 +44,9 @@ export function openShare(options: ShareOptions): Share {
     compare: compareEnrollments,
   });
   let sent = 0;
-  // The states and claims on disk, not in the heap: they are what grows with the share's customers.
-  const texts = {
-    states: new SpillFile({ dir: options.dir, name: `share-${options.index}-states` }),
-    claims: new SpillFile({ dir: options.dir, name: `share-${options.index}-claims` }),
-  };
+  // The states, claims and pending timers on disk, not in the heap: they are what grows with the customers.
+  const spill = (kind: string) => new SpillFile({ dir: options.dir, name: `share-${options.index}-${kind}` });
+  const texts = { states: spill('states'), claims: spill('claims'), timers: spill('timers') };
   const partition = new SimulationPartition({
     texts,
     config: options.config,
@@ -74,8 +72,7 @@ export function openShare(options: ShareOptions): Share {
         messages: { files: messages.close(), count: messages.count, sent },
         enrollments: { files: enrollments.close(), count: enrollments.count },
       });
-      texts.states.close();
-      texts.claims.close();
+      for (const file of Object.values(texts)) file.close();
       return part;
     },
   };

@@ -1,10 +1,9 @@
 import type { CallStub } from '../calls/stubs.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
-import type { TextRecords } from '../ports/text-records.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation, type SimulationTexts } from './simulation.ts';
 import type { RetiredRecords } from './tally.ts';
 
 const DAY = 86_400_000;
@@ -32,8 +31,8 @@ export type PartitionOptions = {
   keepSent?: boolean;
   /** Where final records go instead of being kept (SimulationOptions.retire). */
   retire?: RetiredRecords;
-  /** Where states and claims keep their text (SimulationOptions.texts). */
-  texts?: { states: TextRecords; claims: TextRecords };
+  /** Where states, claims and timers keep their text (SimulationOptions.texts). */
+  texts?: SimulationTexts;
 };
 
 /**

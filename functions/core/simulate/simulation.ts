@@ -34,6 +34,9 @@ import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { type RetiredRecords, Tally } from './tally.ts';
 
+/** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
+export type SimulationTexts = { states: TextRecords; claims: TextRecords; timers: TextRecords };
+
 export type SimulationOptions = {
   /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
   config: RuntimeConfig;
@@ -67,10 +70,10 @@ export type SimulationOptions = {
   /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
   retire?: RetiredRecords;
   /**
-   * Where the customer states and the send ledger's claims keep their JSON text: Maps in the heap by default.
-   * `cairn simulate` passes spill files, so that a share's heap does not grow with its customers.
+   * Where the customer states, the send ledger's claims and the pending timers keep their JSON text: Maps in
+   * the heap by default. `cairn simulate` passes spill files, so that a share's heap does not grow with them.
    */
-  texts?: { states: TextRecords; claims: TextRecords };
+  texts?: SimulationTexts;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -99,7 +102,7 @@ export class Simulation implements Machine {
   readonly clock = new VirtualClock(Number.NEGATIVE_INFINITY);
   readonly tally: Tally;
   readonly states: InMemoryCustomerStateStore;
-  readonly timers = new InMemoryTimerStore();
+  readonly timers: InMemoryTimerStore;
   readonly policyStore: InMemoryPolicyStore;
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
@@ -150,6 +153,7 @@ export class Simulation implements Machine {
     this.sendQueue = new InMemoryQueue<QueuedSend>('send', this.clock, { onDeadLetter });
     this.callQueue = new InMemoryQueue<QueuedCall>('calls', this.clock, { onDeadLetter });
     this.caller = new StubCaller(options.calls ?? []);
+    this.timers = new InMemoryTimerStore(options.texts ? { texts: options.texts.timers } : {});
     this.states = new InMemoryCustomerStateStore({
       // As JSON text, as DynamoDB holds them: a share of many customers keeps less than their objects.
       keep: 'text',

@@ -5,9 +5,11 @@ import { SpillFile } from '../../../functions/adapters/files/spill-file.ts';
 import { newCustomerState } from '../../../functions/core/engine/state.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
+import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';
 import { tempDir } from '../../cli/support.ts';
 import { customerStateStoreContract } from '../../contracts/customer-state-store.contract.ts';
 import { policyStoreContract } from '../../contracts/policy-store.contract.ts';
+import { timerStoreContract } from '../../contracts/timer-store.contract.ts';
 
 /** A spill file with a small buffer and compaction floor, so that tests cross both. */
 async function smallSpillFile(name = 'records'): Promise<SpillFile> {
@@ -21,6 +23,10 @@ customerStateStoreContract(
 policyStoreContract(
   'in memory, claims in a spill file (cairn simulate)',
   async () => new InMemoryPolicyStore({ texts: await smallSpillFile('claims') }),
+);
+timerStoreContract(
+  'in memory, timers in a spill file (cairn simulate)',
+  async () => new InMemoryTimerStore({ texts: await smallSpillFile('timers') }),
 );
 
 describe('spill file', () => {
