@@ -10,6 +10,7 @@ import type { RunResult } from '../../core/simulate/result.ts';
 import { streamEventLinesWithText } from '../event-stream.ts';
 import type { ShareSetup } from './protocol.ts';
 import { openShare } from './share.ts';
+import { workerEntry } from './worker-bundle.ts';
 import { WorkerShare } from './worker-share.ts';
 
 /** Lines per batch handed to the shares: each share is told every line's arrival (core/simulate/partition.ts). */
@@ -65,9 +66,13 @@ export async function runShares(
         })
       : undefined;
   const append = (records: readonly OutcomeRecord[]) => run.log?.append(records);
-  const workers = local
-    ? []
-    : Array.from({ length: run.workers }, (_, index) => new WorkerShare({ ...run.setup, index }, append));
+  const entry = local ? undefined : await workerEntry();
+  const workers = entry
+    ? Array.from(
+        { length: run.workers },
+        (_, index) => new WorkerShare(entry, { ...run.setup, index }, append),
+      )
+    : [];
   try {
     const skipped = await dispatch(run, async (ats, own, wallNow) => {
       if (local) await local.take({ wallNow, ats, own: own[0] ?? [] });

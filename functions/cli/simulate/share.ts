@@ -1,4 +1,5 @@
 import { SortedRuns } from '../../adapters/files/sorted-runs.ts';
+import { SpillFile } from '../../adapters/files/spill-file.ts';
 import type { CallStub } from '../../core/calls/stubs.ts';
 import { observeAll, outcomeObserver } from '../../core/outcomes/observer.ts';
 import type { Observer } from '../../core/ports/observer.ts';
@@ -43,7 +44,11 @@ export function openShare(options: ShareOptions): Share {
     compare: compareEnrollments,
   });
   let sent = 0;
+  // The states, claims and pending timers on disk, not in the heap: they are what grows with the customers.
+  const spill = (kind: string) => new SpillFile({ dir: options.dir, name: `share-${options.index}-${kind}` });
+  const texts = { states: spill('states'), claims: spill('claims'), timers: spill('timers') };
   const partition = new SimulationPartition({
+    texts,
     config: options.config,
     ...(observer ? { observer } : {}),
     ...(options.calls ? { calls: options.calls } : {}),
@@ -63,10 +68,12 @@ export function openShare(options: ShareOptions): Share {
     finish: async (requested, daysAfter) => {
       const until = partition.until(requested, daysAfter);
       await partition.simulation.finish(until);
-      return partOf(partition, until, timeline, {
+      const part = partOf(partition, until, timeline, {
         messages: { files: messages.close(), count: messages.count, sent },
         enrollments: { files: enrollments.close(), count: enrollments.count },
       });
+      for (const file of Object.values(texts)) file.close();
+      return part;
     },
   };
 }

@@ -27,8 +27,9 @@ export class WorkerShare {
   private failed: ((error: Error) => void) | undefined;
   private stopping = false;
 
-  constructor(setup: ShareSetup, onOutcomes: (records: readonly OutcomeRecord[]) => void) {
-    this.worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), {
+  /** `entry`: the worker's code (worker-bundle.ts, workerEntry). */
+  constructor(entry: URL, setup: ShareSetup, onOutcomes: (records: readonly OutcomeRecord[]) => void) {
+    this.worker = new Worker(entry, {
       workerData: setup,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });

@@ -4,6 +4,7 @@ import type { SuppressionReason } from '../policies/config.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
+import type { TextRecords } from '../ports/text-records.ts';
 
 /**
  * The customer state store in memory, for tests and in-process runs. States are kept as JSON text and parsed
@@ -24,29 +25,37 @@ export type InMemoryCustomerStateStoreOptions = {
    *   parity test holds the simulator to the local stack, whose DynamoDB store validates.
    */
   keep?: 'checked' | 'text';
+  /**
+   * Where the states' JSON text is kept: a Map in the heap by default; `cairn simulate` passes a spill file,
+   * so that a share's heap holds each customer's version and addresses but not its state.
+   */
+  texts?: TextRecords;
 };
 
 export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
-  private readonly records = new Map<string, { json: string; version: number; addresses: string[] }>();
+  /** Each customer's version and addresses; the state's text is in `texts`, under the same key. */
+  private readonly records = new Map<string, { version: number; addresses: string[] }>();
+  private readonly texts: TextRecords;
 
-  constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {}
+  constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {
+    this.texts = options.texts ?? new Map();
+  }
 
   async load(userId: string): Promise<StoredCustomerState | undefined> {
     const record = this.records.get(userId);
-    return record ? { state: this.read(record.json), version: record.version } : undefined;
+    return record ? { state: this.read(userId), version: record.version } : undefined;
   }
 
   /** The stored state, read at once (for reports on a run in this process). */
   peek(userId: string): CustomerState | undefined {
-    const record = this.records.get(userId);
-    return record ? this.read(record.json) : undefined;
+    return this.records.has(userId) ? this.read(userId) : undefined;
   }
 
   /** Every stored state, a page at a time, as a Scan of the table reads them (ports/customer-scan.ts). */
   async *pages(pageSize = 1_000): AsyncGenerator<readonly CustomerState[]> {
     let page: CustomerState[] = [];
-    for (const record of this.records.values()) {
-      page.push(this.read(record.json));
+    for (const [, json] of this.texts.entries()) {
+      page.push(this.parse(json));
       if (page.length >= pageSize) {
         yield page;
         page = [];
@@ -71,12 +80,18 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     const current = this.records.get(state.userId)?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
-    const json = JSON.stringify(state);
-    this.records.set(state.userId, { json, version, addresses: addressesOf(state.profile) });
+    this.texts.set(state.userId, JSON.stringify(state));
+    this.records.set(state.userId, { version, addresses: addressesOf(state.profile) });
     return { ok: true, version };
   }
 
-  private read(json: string): CustomerState {
+  private read(userId: string): CustomerState {
+    const json = this.texts.get(userId);
+    if (json === undefined) throw new Error(`the state of ${userId} is missing from its text records`);
+    return this.parse(json);
+  }
+
+  private parse(json: string): CustomerState {
     return this.options.keep === 'text' ? trustedState(json) : CustomerState.parse(JSON.parse(json));
   }
 

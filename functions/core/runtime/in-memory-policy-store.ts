@@ -3,11 +3,14 @@ import type { Claim, Completion } from '../policies/ledger.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore } from '../ports/customer-state-store.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';
+import type { TextRecords } from '../ports/text-records.ts';
 import { suppressHolders } from './suppress-holders.ts';
 
 export type InMemoryPolicyStoreOptions = {
   /** The customer states to copy suppressions into, as the DynamoDB store does (the simulator passes its own). */
   customers?: CustomerStateStore & AddressHolders;
+  /** Where the claims' JSON text is kept: a Map in the heap by default; `cairn simulate` passes a spill file. */
+  texts?: TextRecords;
 };
 
 /**
@@ -17,10 +20,12 @@ export type InMemoryPolicyStoreOptions = {
  * claim's object and strings (docs/benchmarks.md, "A 1,000,000-event simulation").
  */
 export class InMemoryPolicyStore implements PolicyStore {
-  private readonly claims = new Map<string, string>();
+  private readonly claims: TextRecords;
   private readonly suppressions = new Map<string, SuppressionReason>();
 
-  constructor(private readonly options: InMemoryPolicyStoreOptions = {}) {}
+  constructor(private readonly options: InMemoryPolicyStoreOptions = {}) {
+    this.claims = options.texts ?? new Map();
+  }
 
   // No await inside any method but suppress: on one event loop each check-and-write runs without interleaving.
   async claim(messageId: string, at: number): Promise<boolean> {

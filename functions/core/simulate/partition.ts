@@ -3,7 +3,7 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
-import { Simulation } from './simulation.ts';
+import { Simulation, type SimulationTexts } from './simulation.ts';
 import type { RetiredRecords } from './tally.ts';
 
 const DAY = 86_400_000;
@@ -31,6 +31,8 @@ export type PartitionOptions = {
   keepSent?: boolean;
   /** Where final records go instead of being kept (SimulationOptions.retire). */
   retire?: RetiredRecords;
+  /** Where states, claims and timers keep their text (SimulationOptions.texts). */
+  texts?: SimulationTexts;
 };
 
 /**
@@ -56,6 +58,7 @@ export class SimulationPartition {
       ...(options.calls ? { calls: options.calls } : {}),
       ...(options.keepSent === undefined ? {} : { keepSent: options.keepSent }),
       ...(options.retire ? { retire: options.retire } : {}),
+      ...(options.texts ? { texts: options.texts } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
 import type { PortWrappers } from '../ports/port-wrappers.ts';
 import type { QueuedSend, SendQueue } from '../ports/send-queue.ts';
+import type { TextRecords } from '../ports/text-records.ts';
 import type { Profile } from '../profile/profile.ts';
 import { type AudienceRunPorts, ScheduledRuns } from '../runtime/audience-runs.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
@@ -32,6 +33,9 @@ import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { type RetiredRecords, Tally } from './tally.ts';
+
+/** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
+export type SimulationTexts = { states: TextRecords; claims: TextRecords; timers: TextRecords };
 
 export type SimulationOptions = {
   /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
@@ -65,6 +69,11 @@ export type SimulationOptions = {
   wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
   /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
   retire?: RetiredRecords;
+  /**
+   * Where the customer states, the send ledger's claims and the pending timers keep their JSON text: Maps in
+   * the heap by default. `cairn simulate` passes spill files, so that a share's heap does not grow with them.
+   */
+  texts?: SimulationTexts;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -93,7 +102,7 @@ export class Simulation implements Machine {
   readonly clock = new VirtualClock(Number.NEGATIVE_INFINITY);
   readonly tally: Tally;
   readonly states: InMemoryCustomerStateStore;
-  readonly timers = new InMemoryTimerStore();
+  readonly timers: InMemoryTimerStore;
   readonly policyStore: InMemoryPolicyStore;
   readonly deadLetters: DeadLetter[] = [];
   readonly redriven: Redriven[] = [];
@@ -144,12 +153,17 @@ export class Simulation implements Machine {
     this.sendQueue = new InMemoryQueue<QueuedSend>('send', this.clock, { onDeadLetter });
     this.callQueue = new InMemoryQueue<QueuedCall>('calls', this.clock, { onDeadLetter });
     this.caller = new StubCaller(options.calls ?? []);
+    this.timers = new InMemoryTimerStore(options.texts ? { texts: options.texts.timers } : {});
     this.states = new InMemoryCustomerStateStore({
       // As JSON text, as DynamoDB holds them: a share of many customers keeps less than their objects.
       keep: 'text',
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
+      ...(options.texts ? { texts: options.texts.states } : {}),
     });
-    this.policyStore = new InMemoryPolicyStore({ customers: this.states });
+    this.policyStore = new InMemoryPolicyStore({
+      customers: this.states,
+      ...(options.texts ? { texts: options.texts.claims } : {}),
+    });
     const observer: Observer = {
       observe: (observation: Observation) => {
         this.tally.observe(observation);
