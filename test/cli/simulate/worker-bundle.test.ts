@@ -38,7 +38,7 @@ describe('the bundles of cairn simulate', () => {
     expect(code).not.toMatch(/new URL\([^)]*import\.meta\.url\)/);
   }, 60_000);
 
-  it('bin/cairn.mjs simulate runs the bundled CLI and writes what the command run in process writes', async () => {
+  it('bin/cairn.mjs simulate runs the bundled CLI without tsx and writes what the command run in process writes', async () => {
     // Prepare
     const dir = await tempDir();
     const events = join(dir, 'events.ndjson');
@@ -49,15 +49,28 @@ describe('the bundles of cairn simulate', () => {
     const { io } = memoryIo();
     await main(['simulate', '--events', events, '--workers', '2', '--out', inProcess], io);
 
-    // Act
-    const { stdout } = await promisify(execFile)(
+    // Act: registering tsx turns Node's source maps on (its loader runs on a thread of its own); the process
+    // says at exit whether they are.
+    const { stdout, stderr } = await promisify(execFile)(
       'node',
-      ['bin/cairn.mjs', 'simulate', '--events', events, '--workers', '2', '--out', bundled],
+      [
+        '--import',
+        'data:text/javascript,process.on("exit",()=>process.stderr.write("source maps "+process.sourceMapsEnabled))',
+        'bin/cairn.mjs',
+        'simulate',
+        '--events',
+        events,
+        '--workers',
+        '2',
+        '--out',
+        bundled,
+      ],
       { env: { ...process.env } },
     );
 
     // Assess
     expect(stdout).toContain(`Wrote ${bundled}`);
+    expect(stderr).toContain('source maps false');
     expect(await readFile(bundled, 'utf8')).toBe(await readFile(inProcess, 'utf8'));
   }, 120_000);
 });
