@@ -43,13 +43,9 @@ async function millionEventSimulation(): Promise<void> {
         .join(', ')}`,
     );
     const run = (...args: string[]) => {
-      const raw = execFileSync(
-        process.execPath,
-        ['--import', 'tsx', 'bench/simulate-file.ts', file, ...args],
-        {
-          encoding: 'utf8',
-        },
-      );
+      const raw = execFileSync(process.execPath, ['bench/simulate-file.mjs', file, ...args], {
+        encoding: 'utf8',
+      });
       return z
         .object({ code: z.number(), seconds: z.number(), maxRssMiB: z.number(), summary: z.string() })
         .parse(JSON.parse(raw));

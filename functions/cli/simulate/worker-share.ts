@@ -10,9 +10,11 @@ const IN_FLIGHT = 4;
  * The young generation of each worker's heap, where V8 puts new objects until they survive a collection. V8's
  * default on this machine is larger, and each worker has one of its own. Measured side by side on the first
  * 40,000 events of the 1,000,000-event file with 2 workers: peak RSS 366 MiB against 412 MiB default, for 4%
- * more CPU (8 MiB: 348 MiB, 8% more CPU). A limit on the young generation only: a share never fails on it.
+ * more CPU (8 MiB: 348 MiB, 8% more CPU). Since the command thread runs bundled (bundle-module.mjs), 8 MiB,
+ * measured on the first 100,000 events: 368 MiB against 379 MiB at 16, for 6% more CPU, taken to keep 2 workers
+ * under 600 MB at 1,000,000 events. A limit on the young generation only: a share never fails on it.
  */
-const YOUNG_GENERATION_MB = 16;
+const YOUNG_GENERATION_MB = 8;
 
 /**
  * A share of `cairn simulate --workers N` run by a worker thread (worker-thread.ts): batches go in as the file
