@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI runs from TypeScript source through tsx, so `npx cairn` works right after `npm ci` with no build step.
+// The CLI runs from TypeScript source (through tsx, or bundled by esbuild for `simulate`: below), so `npx cairn` works right after `npm ci` with no build step.
 import { register } from 'tsx/esm/api';
 import { bundledModule } from '../functions/cli/simulate/bundle-module.mjs';
 
