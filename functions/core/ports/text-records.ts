@@ -13,3 +13,12 @@ export interface TextRecords {
   /** Every key with its text, in the order first set. */
   entries(): Iterable<[string, string]>;
 }
+
+/**
+ * The value a store itself wrote under `key` as `JSON.stringify` of one of its own records, parsed back as a
+ * fresh copy without validating it again (the store is the only writer); undefined when nothing is kept there.
+ */
+export function ownRecord<T>(records: TextRecords, key: string): T | undefined {
+  const text = records.get(key);
+  return text === undefined ? undefined : JSON.parse(text);
+}

@@ -3,7 +3,7 @@ import type { Claim, Completion } from '../policies/ledger.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore } from '../ports/customer-state-store.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';
-import type { TextRecords } from '../ports/text-records.ts';
+import { ownRecord, type TextRecords } from '../ports/text-records.ts';
 import { suppressHolders } from './suppress-holders.ts';
 
 export type InMemoryPolicyStoreOptions = {
@@ -63,10 +63,9 @@ export class InMemoryPolicyStore implements PolicyStore {
     this.claims.set(claim.messageId, JSON.stringify(claim));
   }
 
-  /** A claim as this store wrote it (keep), a fresh copy, parsed without validating it again. */
+  /** A claim as this store wrote it (keep), a fresh copy. */
   private read(messageId: string): Claim | undefined {
-    const text = this.claims.get(messageId);
-    return text === undefined ? undefined : JSON.parse(text);
+    return ownRecord<Claim>(this.claims, messageId);
   }
 
   async suppressed(addresses: readonly string[]): Promise<[string, SuppressionReason][]> {

@@ -1,6 +1,6 @@
 import { dueFirst, MinHeap } from '../collections/min-heap.ts';
 import type { Timer } from '../engine/state.ts';
-import type { TextRecords } from '../ports/text-records.ts';
+import { ownRecord, type TextRecords } from '../ports/text-records.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
 
 /** A timer's identity: ids are unique per customer, so the customer is part of it. */
@@ -74,11 +74,11 @@ export class InMemoryTimerStore implements TimerStore {
     if (this.pending.delete(key)) this.texts.delete(key);
   }
 
-  /** A pending timer as schedule wrote it, a fresh copy, parsed without validating it again. */
+  /** A pending timer as schedule wrote it, a fresh copy. */
   private read(key: string): Timer {
-    const json = this.texts.get(key);
-    if (json === undefined) throw new Error(`the pending timer ${key} is missing from its text records`);
-    return JSON.parse(json);
+    const timer = ownRecord<Timer>(this.texts, key);
+    if (timer === undefined) throw new Error(`the pending timer ${key} is missing from its text records`);
+    return timer;
   }
 
   private isCurrent(entry: Entry): boolean {

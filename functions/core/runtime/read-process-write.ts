@@ -3,16 +3,6 @@ import { type EngineContext, type EngineInput, processInput } from '../engine/en
 import type { CustomerState } from '../engine/state.ts';
 import { type ReadModifyWriteOptions, readModifyWrite } from './read-modify-write.ts';
 
-export {
-  DEFAULT_MAX_ATTEMPTS,
-  jitteredBackoff,
-  type Modified,
-  type ModifiedAndSaved,
-  type ReadModifyWriteOptions,
-  readModifyWrite,
-  StateConflictError,
-} from './read-modify-write.ts';
-
 export type ReadProcessWriteOptions = ReadModifyWriteOptions & {
   /** The engine's context, asked for again on every attempt so that a retry runs at the current time. */
   context: () => EngineContext;

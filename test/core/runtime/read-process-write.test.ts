@@ -7,9 +7,9 @@ import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-m
 import {
   jitteredBackoff,
   readModifyWrite,
-  readProcessWrite,
   StateConflictError,
-} from '../../../functions/core/runtime/read-process-write.ts';
+} from '../../../functions/core/runtime/read-modify-write.ts';
+import { readProcessWrite } from '../../../functions/core/runtime/read-process-write.ts';
 import { customerEvent, journeyFromYaml, MINUTE } from '../../support/journeys.ts';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
