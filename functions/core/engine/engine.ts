@@ -1,13 +1,8 @@
 import { type CallResult, MAX_SAVED_BYTES, savedSize } from '../calls/intent.ts';
 import { type CustomerEvent, dedupeKey } from '../events/index.ts';
-import {
-  evaluateStage,
-  type LifecycleModel,
-  lifecycleView,
-  nextStageBoundary,
-  purchaseOf,
-} from '../lifecycle/lifecycle.ts';
+import { evaluateStage, type LifecycleModel, lifecycleView, purchaseOf } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
+import { nextStageBoundary } from '../lifecycle/stage-boundary.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
