@@ -1,6 +1,11 @@
 import type { CustomerEvent } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema.ts';
-import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
+import {
+  type CompiledPattern,
+  compilePattern,
+  matchesPattern,
+  matchesPlainObject,
+} from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import type { BgNbdModel, LifecycleConfig, StageRule } from './config.ts';
@@ -356,7 +361,8 @@ export class LifecycleClock {
     const view = this.baseViewAt(now);
     for (const { rule, pattern, adds } of model.stages) {
       if (adds !== NO_PARTS) this.addParts(view, now, adds);
-      if (matchesPattern(pattern, view)) return { stage: rule.stage, rule };
+      // The view's own names are fixed and hold no dot.
+      if (matchesPlainObject(pattern, view)) return { stage: rule.stage, rule };
     }
     return { stage: undefined, rule: undefined };
   }

@@ -70,21 +70,32 @@ function orderedCandidates(
   now: number,
 ): Float64Array {
   const horizon = now + HORIZON_DAYS * DAY_MS;
-  const candidates: number[] = [];
+  const most =
+    bases.length * model.thresholds.length * 2 +
+    purchases.days.length * WINDOWS.length +
+    purchases.weeks.length +
+    Math.floor(HORIZON_DAYS / 7);
+  const candidates = new Float64Array(most);
+  let count = 0;
   for (const base of bases)
     for (const n of model.thresholds) {
-      within(candidates, base + n * DAY_MS, now, horizon);
-      within(candidates, base + (n + 1) * DAY_MS, now, horizon);
+      count = putWithin(candidates, count, base + n * DAY_MS, now, horizon);
+      count = putWithin(candidates, count, base + (n + 1) * DAY_MS, now, horizon);
     }
   for (const [day] of purchases.days)
-    for (const window of WINDOWS) within(candidates, (day + window) * DAY_MS, now, horizon);
-  for (const [week] of purchases.weeks) within(candidates, (week * 7 + 365) * DAY_MS, now, horizon);
-  for (let d = 7; d <= HORIZON_DAYS; d += 7) within(candidates, now + d * DAY_MS, now, horizon);
-  return Float64Array.from(candidates).sort();
+    for (const window of WINDOWS) count = putWithin(candidates, count, (day + window) * DAY_MS, now, horizon);
+  for (const [week] of purchases.weeks)
+    count = putWithin(candidates, count, (week * 7 + 365) * DAY_MS, now, horizon);
+  for (let d = 7; d <= HORIZON_DAYS; d += 7)
+    count = putWithin(candidates, count, now + d * DAY_MS, now, horizon);
+  return candidates.subarray(0, count).sort();
 }
 
-function within(candidates: number[], at: number, now: number, horizon: number): void {
-  if (at > now && at <= horizon) candidates.push(at);
+/** Puts `at` at `count` when it is within (now, horizon]; returns the count after. */
+function putWithin(into: Float64Array, count: number, at: number, now: number, horizon: number): number {
+  if (!(at > now && at <= horizon)) return count;
+  into[count] = at;
+  return count + 1;
 }
 
 const WINDOWS = [30, 90, 365] as const;
