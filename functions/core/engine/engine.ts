@@ -336,7 +336,8 @@ class Work {
       const { userId, profile } = this.state;
       const zone = zoneOr(profile.timezone, this.context.defaultTimezone);
       const previous = this.state.dates?.[journey.id];
-      const plan = planDate({ ...journey, trigger }, { userId, profile, zone }, this.now, previous);
+      const dated = { id: journey.id, version: journey.version, trigger };
+      const plan = planDate(dated, { userId, profile, zone }, this.now, previous);
       if (!plan) continue;
       this.state.dates = { ...this.state.dates, [journey.id]: plan.schedule };
       if (plan.timer) this.effects.push({ at: this.now, userId, type: 'timer-scheduled', timer: plan.timer });

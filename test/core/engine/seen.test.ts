@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../functions/core/engine/bucket.ts';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
@@ -37,6 +38,24 @@ describe('the inputs a customer remembers (seen)', () => {
     // Assess
     expect(codes.every((c) => c.length === PRINT_CHARS)).toBe(true);
     expect(new Set(codes).size).toBe(prints.length);
+  });
+
+  it('encodes a fingerprint as its 54 bits in base64url, most significant first (the stored form)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (print) => {
+        // Prepare: the digits by BigInt arithmetic
+        const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        let expected = '';
+        for (let i = 0; i < PRINT_CHARS; i++)
+          expected = digits[Number((BigInt(print) >> BigInt(6 * i)) & 63n)] + expected;
+
+        // Act
+        const code = encodePrint(print);
+
+        // Assess
+        expect(code).toBe(expected);
+      }),
+    );
   });
 
   it('ignores an event delivered again after 100 newer inputs and 60 days', () => {
