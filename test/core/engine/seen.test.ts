@@ -118,6 +118,33 @@ describe('the inputs a customer remembers (seen)', () => {
     expect(alreadySeen(next, fingerprint(inputKey({ kind: 'event', event: viewed })))).toBe(true);
   });
 
+  it('adds a fingerprint to its day and keeps every other day as it was, in ascending order of days', () => {
+    const today = Math.floor(T0 / DAY);
+    const days = fc.dictionary(
+      fc.integer({ min: today - 89, max: today }).map(String),
+      fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 5 }),
+      { maxKeys: 6 },
+    );
+    fc.assert(
+      fc.property(days, fc.integer({ min: today - 89, max: today }), (held, day) => {
+        // Prepare
+        const seen = Object.fromEntries(
+          Object.entries(held).map(([d, prints]) => [d, prints.map(encodePrint).join('')]),
+        );
+        const state = { ...newCustomerState('u1'), seen };
+        const print = fingerprint(`input-${day}`);
+
+        // Act
+        const after = rememberInput(state, print, day * DAY, T0);
+
+        // Assess: the spread the hot path replaced, written out
+        const expected = { ...seen, [String(day)]: (seen[String(day)] ?? '') + encodePrint(print) };
+        expect(JSON.stringify(after)).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(state.seen)).toBe(JSON.stringify(seen));
+      }),
+    );
+  });
+
   it('keeps at most SEEN_MAX fingerprints, forgetting the oldest first', () => {
     // Prepare: SEEN_MAX fingerprints over two days.
     const half = SEEN_MAX / 2;
