@@ -162,10 +162,7 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   const token = context?.device?.token;
   const platform = platformOf(context?.device?.platform);
   if (token && platform) next.devices = upsertDevice(profile.devices, token, platform, at);
-  const withConsent = applyConsent(
-    next,
-    consentChangesFromTraits(traits?.consent, event.source, time),
-  );
+  const withConsent = applyConsent(next, consentChangesFromTraits(traits?.consent, event.source, time));
   if (event.source === DEVICE_SOURCE && event['detail-type'] === PUSH_TOKEN_CHANGED)
     return { ...withConsent, devices: changedDevices(withConsent.devices, properties) };
   if (event.source.startsWith(IMPORT_SOURCE_PREFIX) && event['detail-type'] === PROFILE_IMPORTED)
