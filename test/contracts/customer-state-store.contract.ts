@@ -188,6 +188,31 @@ export function customerStateStoreContract(
       expect(await store.load('ben')).toBeUndefined();
     });
 
+    it('refuses a state whose JSON passes the bytes it is given, in UTF-8, with its size, and writes nothing', async () => {
+      // Prepare: a name of two-byte characters, so that UTF-8 bytes and characters differ
+      const store = await makeStore();
+      const [first, second] = statesThrough(setup, 'ana', [
+        { kind: 'Signed Up', cart: 'c1', gapMinutes: 0, name: 'Zoë Ødegård'.repeat(40), amount: 0 },
+        { kind: 'Product Added', cart: 'c1', gapMinutes: 5, name: 'Zoë Ødegård'.repeat(40), amount: 0 },
+      ]);
+      if (!first || !second) throw new Error('expected two states');
+      const bytes = (state: CustomerState) => Buffer.byteLength(JSON.stringify(state), 'utf8');
+
+      // Act
+      const over = await store.save(first, undefined, bytes(first) - 1);
+      const absent = await store.load('ana');
+      const atLimit = await store.save(first, undefined, bytes(first));
+      const overNext = await store.save(second, 1, bytes(second) - 1);
+
+      // Assess
+      expect(bytes(first)).toBeGreaterThan(JSON.stringify(first).length);
+      expect(over).toEqual({ ok: false, reason: 'too-large', bytes: bytes(first) });
+      expect(absent).toBeUndefined();
+      expect(atLimit).toEqual({ ok: true, version: 1 });
+      expect(overNext).toEqual({ ok: false, reason: 'too-large', bytes: bytes(second) });
+      expect(asJson((await store.load('ana'))?.state)).toEqual(asJson(first));
+    });
+
     it('lets exactly one of 20 concurrent first saves of a customer win', async () => {
       // Prepare
       const store = await makeStore();

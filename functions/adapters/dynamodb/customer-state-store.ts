@@ -4,10 +4,11 @@ import * as z from 'zod';
 import type { CustomerState } from '../../core/engine/state.ts';
 import type { SuppressionReason } from '../../core/policies/config.ts';
 import type { AddressHolders } from '../../core/ports/address-holders.ts';
-import type {
-  CustomerStateStore,
-  SaveResult,
-  StoredCustomerState,
+import {
+  type CustomerStateStore,
+  type SaveResult,
+  type StoredCustomerState,
+  tooLargeToSave,
 } from '../../core/ports/customer-state-store.ts';
 import type { StateWithSuppressions } from '../../core/ports/state-with-suppressions.ts';
 import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-modify-write.ts';
@@ -176,11 +177,18 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     this.loads.set(`${version} ${userId}`, loaded);
   }
 
-  async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
+  async save(
+    state: CustomerState,
+    expectedVersion: number | undefined,
+    maxBytes?: number,
+  ): Promise<SaveResult> {
     const version = (expectedVersion ?? 0) + 1;
     const key = `${expectedVersion} ${state.userId}`;
     const loaded = expectedVersion === undefined ? undefined : this.loads.get(key);
     this.loads.delete(key);
+    // The limit is on the whole state's text, as every store measures it, though the item keeps `seen` apart.
+    const tooLarge = maxBytes === undefined ? undefined : tooLargeToSave(JSON.stringify(state), maxBytes);
+    if (tooLarge) return tooLarge;
     const itemOf = (plan: SeenPlan) => stateItem({ ...state, seen: plan.stored }, version, plan.from);
     let measured: { plan: SeenPlan; item: Record<string, string | number | Uint8Array> } | undefined;
     const plan = planSeen(state.seen, loaded, (kept, prints) => {

@@ -13,9 +13,9 @@ export function faultyStates(inner: StateStorePort, plan: FaultPlan): StateStore
   return {
     load: (userId) => inner.load(userId),
     ...(loadWithSuppressions ? { loadWithSuppressions } : {}),
-    async save(state, expectedVersion) {
+    async save(state, expectedVersion, maxBytes) {
       if (plan.strikes('state-conflict')) return { ok: false, reason: 'conflict' };
-      const saved = await inner.save(state, expectedVersion);
+      const saved = await inner.save(state, expectedVersion, maxBytes);
       if (saved.ok && plan.strikes('crash-after-state-write'))
         throw new InjectedFault('crash-after-state-write');
       return saved;

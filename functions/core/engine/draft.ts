@@ -6,7 +6,7 @@ import type { CustomerState, Enrollment, EntryRecord } from './state.ts';
  * shared with the state given until the input changes them, and only then copied, one at a time. So an input
  * that changes little copies little, and the state given is never changed: the engine's contract (same
  * inputs, same result, the caller's state untouched) holds, and what the input left alone stays the very same
- * object in the result (collections/json-length.ts measures such parts once).
+ * object in the result.
  */
 export class StateDraft {
   readonly state: CustomerState;

@@ -1,13 +1,8 @@
 import { type CallResult, MAX_SAVED_BYTES, savedSize } from '../calls/intent.ts';
 import { type CustomerEvent, dedupeKey } from '../events/index.ts';
-import {
-  evaluateStage,
-  type LifecycleModel,
-  lifecycleView,
-  nextStageBoundary,
-  purchaseOf,
-} from '../lifecycle/lifecycle.ts';
+import { evaluateStage, type LifecycleModel, lifecycleView, purchaseOf } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
+import { nextStageBoundary } from '../lifecycle/stage-boundary.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
@@ -341,7 +336,8 @@ class Work {
       const { userId, profile } = this.state;
       const zone = zoneOr(profile.timezone, this.context.defaultTimezone);
       const previous = this.state.dates?.[journey.id];
-      const plan = planDate({ ...journey, trigger }, { userId, profile, zone }, this.now, previous);
+      const dated = { id: journey.id, version: journey.version, trigger };
+      const plan = planDate(dated, { userId, profile, zone }, this.now, previous);
       if (!plan) continue;
       this.state.dates = { ...this.state.dates, [journey.id]: plan.schedule };
       if (plan.timer) this.effects.push({ at: this.now, userId, type: 'timer-scheduled', timer: plan.timer });

@@ -1,6 +1,11 @@
 import type { CustomerEvent } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema.ts';
-import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
+import {
+  type CompiledPattern,
+  compilePattern,
+  matchesPattern,
+  matchesPlainObject,
+} from '../patterns/index.ts';
 import { type Profile, profileView } from '../profile/profile.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import type { BgNbdModel, LifecycleConfig, StageRule } from './config.ts';
@@ -11,7 +16,12 @@ export type LifecycleModel = {
   config: LifecycleConfig;
   orders: CompiledPattern;
   refunds?: CompiledPattern;
-  stages: { rule: StageRule; pattern: CompiledPattern }[];
+  /**
+   * The stage rules in order, each with the parts of the view it reads that no rule before it reads (`adds`):
+   * a stage is evaluated adding those parts as the rules are tried, so that a rule matched first (a new
+   * customer's) costs none of the parts only later rules read.
+   */
+  stages: { rule: StageRule; pattern: CompiledPattern; adds: ViewParts }[];
   /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
   thresholds: number[];
   /**
@@ -22,11 +32,6 @@ export type LifecycleModel = {
   dayMarks: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
   bgnbd?: BgNbdModel;
-  /**
-   * The parts of the view the stage rules read: a stage is evaluated on a view with those only (the costly
-   * expected-purchases series only when a rule reads it).
-   */
-  stageParts: ViewParts;
 };
 
 /**
@@ -45,6 +50,26 @@ export type ViewParts = {
   pAlive: boolean;
   expected: boolean;
 };
+
+const NO_PARTS: ViewParts = {
+  profile: false,
+  window30: false,
+  window90: false,
+  window365: false,
+  rfm: false,
+  pAlive: false,
+  expected: false,
+};
+
+const PART_NAMES: readonly (keyof ViewParts)[] = [
+  'profile',
+  'window30',
+  'window90',
+  'window365',
+  'rfm',
+  'pAlive',
+  'expected',
+];
 
 const WHOLE_VIEW: ViewParts = {
   profile: true,
@@ -90,15 +115,7 @@ function fieldsRead(pattern: unknown, into: Set<string>): void {
 export function viewPartsRead(patterns: readonly unknown[]): ViewParts {
   const names = new Set<string>();
   for (const pattern of patterns) fieldsRead(pattern, names);
-  const parts: ViewParts = {
-    profile: false,
-    window30: false,
-    window90: false,
-    window365: false,
-    rfm: false,
-    pAlive: false,
-    expected: false,
-  };
+  const parts: ViewParts = { ...NO_PARTS };
   for (const name of names) {
     if (!Object.hasOwn(DERIVED_FIELDS, name)) parts.profile = true;
     const part = DERIVED_FIELDS[name];
@@ -107,6 +124,17 @@ export function viewPartsRead(patterns: readonly unknown[]): ViewParts {
   // The RFM scores are made of the 365-day totals.
   if (parts.rfm) parts.window365 = true;
   return parts;
+}
+
+/** The parts `wanted` holds that `held` does not: NO_PARTS itself when none. */
+function partsAdded(held: ViewParts, wanted: ViewParts): ViewParts {
+  const added = { ...NO_PARTS };
+  let any = false;
+  for (const part of PART_NAMES) {
+    added[part] = wanted[part] && !held[part];
+    any ||= added[part];
+  }
+  return any ? added : NO_PARTS;
 }
 
 function mustCompile(pattern: unknown, where: string): CompiledPattern {
@@ -137,8 +165,14 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
     ...(config.purchases.refunds
       ? { refunds: mustCompile(config.purchases.refunds.pattern, 'purchases.refunds') }
       : {}),
-    stages: config.stages.map((rule, i) => ({ rule, pattern: mustCompile(rule.when, `stages[${i}]`) })),
-    stageParts: viewPartsRead(config.stages.map((s) => s.when)),
+    stages: config.stages.map((rule, i) => ({
+      rule,
+      pattern: mustCompile(rule.when, `stages[${i}]`),
+      adds: partsAdded(
+        viewPartsRead(config.stages.slice(0, i).map((s) => s.when)),
+        viewPartsRead([rule.when]),
+      ),
+    })),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
     dayMarks: [...dayMarks].sort((a, b) => a - b),
   };
@@ -210,7 +244,7 @@ export function evaluateStage(
  * expected-purchases series for stages only when a stage rule reads it. A class, not closures: it is made on
  * every input, and its methods cost nothing to make.
  */
-class LifecycleClock {
+export class LifecycleClock {
   private base: Record<string, unknown> | undefined;
   private readonly purchases: PurchaseSummary;
   private readonly days: number[];
@@ -232,36 +266,61 @@ class LifecycleClock {
    * patterns that do not read them: viewPartsRead).
    */
   viewAt(now: number, parts: ViewParts = WHOLE_VIEW): Record<string, unknown> {
-    const { profile, purchases, days, model } = this;
-    const w30 = parts.window30 ? windowTotals(purchases, 30, now) : undefined;
-    const w90 = parts.window90 ? windowTotals(purchases, 90, now) : undefined;
-    const w365 = parts.window365 ? windowTotals(purchases, 365, now) : undefined;
-    const sinceLast = daysBetween(purchases.lastOrderAt, now);
-    // The base fields are spread last: V8 (Node 20) builds an object with many literal properties after a
-    // spread a hundred times slower, and this runs a few hundred times per stage boundary search.
-    const view: Record<string, unknown> = {
+    const view = this.baseViewAt(now);
+    this.addParts(view, now, parts);
+    return view;
+  }
+
+  /** The view's fields that every part shares (the day counts, the order totals); the parts' fields null. */
+  private baseViewAt(now: number): Record<string, unknown> {
+    const { profile, purchases, days } = this;
+    return {
       daysSinceFirstSeen: daysBetween(profile.firstSeenAt, now),
       daysSinceLastSeen: daysBetween(profile.lastSeenAt, now),
       daysSinceFirstOrder: daysBetween(purchases.firstOrderAt, now),
-      daysSinceLastOrder: sinceLast,
+      daysSinceLastOrder: daysBetween(purchases.lastOrderAt, now),
       orders: purchases.orders,
       revenue: purchases.revenue,
       refunds: purchases.refunds,
       averageOrderValue: this.averageOrderValue,
       repeatDays: days.length > 0 ? days.length - 1 : 0,
-      orders30d: w30?.orders ?? null,
-      orders90d: w90?.orders ?? null,
-      orders365d: w365?.orders ?? null,
-      revenue30d: w30?.revenue ?? null,
-      revenue90d: w90?.revenue ?? null,
-      revenue365d: w365?.revenue ?? null,
+      orders30d: null,
+      orders90d: null,
+      orders365d: null,
+      revenue30d: null,
+      revenue90d: null,
+      revenue365d: null,
       rfm: null,
       pAlive: null,
       expectedPurchases90d: null,
-      ...(parts.profile ? this.profileView() : undefined),
     };
-    if (!model) return view;
+  }
+
+  /**
+   * Computes `parts` into a view at `now` made by baseViewAt: the same values as a view made with them at once,
+   * whatever parts it holds already (the RFM scores read the 365-day totals: viewPartsRead asks for both).
+   */
+  private addParts(view: Record<string, unknown>, now: number, parts: ViewParts): void {
+    const { purchases, days, model } = this;
+    if (parts.window30) {
+      const w30 = windowTotals(purchases, 30, now);
+      view.orders30d = w30.orders;
+      view.revenue30d = w30.revenue;
+    }
+    if (parts.window90) {
+      const w90 = windowTotals(purchases, 90, now);
+      view.orders90d = w90.orders;
+      view.revenue90d = w90.revenue;
+    }
+    const w365 = parts.window365 || parts.rfm ? windowTotals(purchases, 365, now) : undefined;
+    if (w365 && parts.window365) {
+      view.orders365d = w365.orders;
+      view.revenue365d = w365.revenue;
+    }
+    if (parts.profile) Object.assign(view, this.profileView());
+    if (!model) return;
     const { rfm } = model.config;
+    const sinceLast = daysBetween(purchases.lastOrderAt, now);
     if (sinceLast !== null && parts.rfm && w365) {
       const r = score(sinceLast, rfm.recencyDays, true);
       const f = score(w365.orders, rfm.frequencyOrders, false);
@@ -279,7 +338,6 @@ class LifecycleClock {
       if (parts.pAlive) view.pAlive = round(pAlive(params, customer), 4);
       if (parts.expected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
     }
-    return view;
   }
 
   /** The profile view's fields, the same at any time: made once per clock. */
@@ -299,123 +357,13 @@ class LifecycleClock {
   stageAt(now: number): StageDecision {
     const { model } = this;
     if (!model) return { stage: undefined, rule: undefined };
-    const view = this.viewAt(now, model.stageParts);
-    for (const { rule, pattern } of model.stages)
-      if (matchesPattern(pattern, view)) return { stage: rule.stage, rule };
+    // Each rule on the view with the parts it and the rules before it read, added as the rules are tried.
+    const view = this.baseViewAt(now);
+    for (const { rule, pattern, adds } of model.stages) {
+      if (adds !== NO_PARTS) this.addParts(view, now, adds);
+      // The view's own names are fixed and hold no dot.
+      if (matchesPlainObject(pattern, view)) return { stage: rule.stage, rule };
+    }
     return { stage: undefined, rule: undefined };
   }
-}
-
-const HORIZON_DAYS = 400;
-const MINUTE = 60_000;
-
-/**
- * When the stage would next change if nothing else happened, to the minute, within 400 days. Between events
- * only time moves the derived fields, and they change a stage only where a day count reaches a number used
- * in the rules, a purchase leaves a rolling window, or pAlive drifts; those instants and a weekly grid are
- * the candidates, and a binary search narrows the first change down to the minute.
- */
-export function nextStageBoundary(
-  model: LifecycleModel,
-  userId: string,
-  profile: Profile,
-  now: number,
-): number | undefined {
-  return scanStageBoundary(model, userId, profile, now, true);
-}
-
-/**
- * nextStageBoundary's scan; `skipUnchanged: false` evaluates the stage at every candidate and every midpoint of
- * the binary search, which the tests compare with the skipping the hot path does.
- */
-export function scanStageBoundary(
-  model: LifecycleModel,
-  userId: string,
-  profile: Profile,
-  now: number,
-  skipUnchanged: boolean,
-): number | undefined {
-  const clock = new LifecycleClock(userId, profile, model);
-  const current = clock.stageAt(now).stage;
-  const purchases = profile.purchases ?? emptyPurchases();
-  const horizon = now + HORIZON_DAYS * DAY_MS;
-  const candidates = new Set<number>();
-  const bases = dayCountBases(profile, purchases);
-  for (const base of bases)
-    for (const n of model.thresholds) for (const d of [n, n + 1]) candidates.add(base + d * DAY_MS);
-  for (const [day] of purchases.days)
-    for (const window of [30, 90, 365]) candidates.add((day + window) * DAY_MS);
-  for (const [week] of purchases.weeks) candidates.add((week * 7 + 365) * DAY_MS);
-  for (let d = 7; d <= HORIZON_DAYS; d += 7) candidates.add(now + d * DAY_MS);
-  const ordered = [...candidates].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
-  const changes =
-    skipUnchanged && clock.timeMovesDayCountsOnly() ? dayCountChanges(model.dayMarks, bases) : undefined;
-  let next = 0;
-  let before = now;
-  for (const at of ordered) {
-    // Where only day counts move with time, the stage at `at` is the stage at `before` (the current one)
-    // unless a count crossed a number of the rules in between: no need to evaluate it.
-    while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
-    const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
-    if (crossed && clock.stageAt(at).stage !== current)
-      return refine(changes ? stepwise(clock, current, before, at, changes) : clock, current, before, at);
-    before = at;
-  }
-  return undefined;
-}
-
-/** What is asked of a customer's stage over time while a boundary is narrowed down. */
-type StageOverTime = { stageAt(at: number): { stage: LifecycleStage | undefined } };
-
-/**
- * The stage between `from` and `to` where only day counts move with time: it changes only where a count
- * crosses a number of the rules (`changes`), so it is evaluated there once each, and at any other instant it is
- * the stage at the latest such change before (at `from`, the current one). The binary search over it then
- * finds what evaluating the stage at each of its midpoints finds.
- */
-function stepwise(
-  clock: LifecycleClock,
-  current: LifecycleStage | undefined,
-  from: number,
-  to: number,
-  changes: readonly number[],
-): StageOverTime {
-  const steps = changes
-    .filter((at) => at > from && at <= to)
-    .map((at) => ({ at, stage: clock.stageAt(at).stage }));
-  return {
-    stageAt(at: number) {
-      let stage = current;
-      for (const step of steps) {
-        if (step.at > at) break;
-        stage = step.stage;
-      }
-      return { stage };
-    },
-  };
-}
-
-/** What the view's days-since fields count from. */
-function dayCountBases(profile: Profile, purchases: PurchaseSummary): number[] {
-  const bases = [profile.firstSeenAt, profile.lastSeenAt, purchases.firstOrderAt, purchases.lastOrderAt];
-  return bases.filter((base) => base !== undefined);
-}
-
-/** The instants at which a days-since field of the view crosses a number of the rules, sorted. */
-function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]): number[] {
-  const changes: number[] = [];
-  for (const base of bases) for (const day of dayMarks) changes.push(base + day * DAY_MS);
-  return changes.sort((a, b) => a - b);
-}
-
-/** The first minute within (from, to] at which the stage is no longer `current`, by binary search. */
-function refine(clock: StageOverTime, current: LifecycleStage | undefined, from: number, to: number): number {
-  let low = from;
-  let high = to;
-  while (high - low > MINUTE) {
-    const mid = Math.floor((low + high) / 2);
-    if (clock.stageAt(mid).stage !== current) high = mid;
-    else low = mid;
-  }
-  return high;
 }

@@ -11,7 +11,7 @@ import type { PatternProblem } from './types.ts';
  * Compile once with `compilePattern`, then call `matchesPattern` for every event.
  */
 
-export { matchesPattern } from './match.ts';
+export { matchesPattern, matchesPlainObject } from './match.ts';
 export { compilePattern, type PatternParseResult } from './pattern.ts';
 export type { CompiledPattern, PatternProblem } from './types.ts';
 

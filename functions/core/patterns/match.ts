@@ -108,8 +108,9 @@ function collect(value: unknown, segment: string, into: unknown[], depth: number
     for (const element of value) collect(element, segment, into, depth + 1);
 }
 
-function objectMatches(node: ObjectNode, given: JsonObject): boolean {
-  const object = joinDottedKeys(given);
+/** `keysJoined`: the object's own names hold no dot (joined already, or made so), so there is nothing to join. */
+function objectMatches(node: ObjectNode, given: JsonObject, keysJoined: boolean): boolean {
+  const object = keysJoined ? given : joinDottedKeys(given);
   for (const leaf of node.leaves)
     if (!leafMatches(leaf, fieldAt(object, leaf.key, leaf.segments))) return false;
   for (const child of node.children)
@@ -117,7 +118,7 @@ function objectMatches(node: ObjectNode, given: JsonObject): boolean {
   for (const members of node.ors) {
     let any = false;
     for (const member of members) {
-      if (objectMatches(member, object)) {
+      if (objectMatches(member, object, true)) {
         any = true;
         break;
       }
@@ -136,7 +137,7 @@ function arrayMatches(node: ObjectNode, array: readonly unknown[], depth: number
       if (inner === MATCH) return MATCH;
       if (inner === NO_MATCH) result = NO_MATCH;
     } else if (isObject(element)) {
-      if (objectMatches(node, element)) return MATCH;
+      if (objectMatches(node, element, false)) return MATCH;
       result = NO_MATCH;
     }
   }
@@ -148,15 +149,23 @@ function arrayMatches(node: ObjectNode, array: readonly unknown[], depth: number
  * objects) is matched as an empty object, so only `{"exists": false}` fields can hold in it.
  */
 export function nodeMatches(node: ObjectNode, value: unknown): boolean {
-  if (isObject(value)) return objectMatches(node, value);
+  if (isObject(value)) return objectMatches(node, value, false);
   if (Array.isArray(value)) {
     const outcome = arrayMatches(node, value, 0);
     if (outcome !== NO_OBJECT) return outcome === MATCH;
   }
-  return objectMatches(node, EMPTY);
+  return objectMatches(node, EMPTY, true);
 }
 
 /** Whether the event (any JSON value; normally an object) matches the compiled pattern. Never throws. */
 export function matchesPattern(pattern: CompiledPattern, event: unknown): boolean {
   return nodeMatches(pattern[ROOT], event);
+}
+
+/**
+ * matchesPattern for an object Cairn made whose own names hold no dot (a lifecycle view: fixed names), so that
+ * its names are not looked through for dots on every match. Nested objects are joined as matchesPattern does.
+ */
+export function matchesPlainObject(pattern: CompiledPattern, object: JsonObject): boolean {
+  return objectMatches(pattern[ROOT], object, true);
 }

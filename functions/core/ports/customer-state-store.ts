@@ -1,4 +1,5 @@
 import type { CustomerState } from '../engine/state.ts';
+import { utf8Bytes } from '../events/limits.ts';
 
 /**
  * A customer's state as stored, with the version it was stored under. Versions start at 1 on the first save
@@ -9,7 +10,20 @@ export type StoredCustomerState = { state: CustomerState; version: number };
 export type SaveResult =
   | { ok: true; version: number }
   /** Someone saved this customer since it was loaded (or created it, when it was absent). Nothing was written. */
-  | { ok: false; reason: 'conflict' };
+  | { ok: false; reason: 'conflict' }
+  /** The state's JSON text is `bytes` long in UTF-8, over the `maxBytes` the save was given. Nothing was written. */
+  | { ok: false; reason: 'too-large'; bytes: number };
+
+/**
+ * Whether a state's JSON text (`JSON.stringify(state)`, which every store writes out anyway) passes `maxBytes`
+ * in UTF-8: then the save is refused with its size. Most texts are decided without encoding them, a UTF-8
+ * character being at most 3 bytes per UTF-16 unit.
+ */
+export function tooLargeToSave(json: string, maxBytes: number | undefined): SaveResult | undefined {
+  if (maxBytes === undefined || json.length * 3 <= maxBytes) return undefined;
+  const bytes = utf8Bytes(json);
+  return bytes > maxBytes ? { ok: false, reason: 'too-large', bytes } : undefined;
+}
 
 /**
  * Where each customer's engine state lives between inputs: one record per customer, replaced whole. The only
@@ -26,7 +40,9 @@ export interface CustomerStateStore {
   load(userId: string): Promise<StoredCustomerState | undefined>;
   /**
    * Replaces the state of `state.userId` when its stored version is `expectedVersion`, or creates it when
-   * `expectedVersion` is undefined and nothing is stored yet. Returns the new version, or a conflict.
+   * `expectedVersion` is undefined and nothing is stored yet. Returns the new version, or a conflict. Given
+   * `maxBytes`, a state whose JSON text passes it in UTF-8 is not written (`tooLargeToSave`): the size limit is
+   * checked where the text is written out (docs/events.md, "Limits"), not by writing it out once more per input.
    */
-  save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult>;
+  save(state: CustomerState, expectedVersion: number | undefined, maxBytes?: number): Promise<SaveResult>;
 }

@@ -140,7 +140,8 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   const { traits, context, properties } = event.detail;
   // When the customer was seen is when the event happened (not when it arrived, so a late or re-ordered
   // delivery changes nothing), but never later than now: a sender's clock may run ahead.
-  const happened = Math.min(Date.parse(event.time), at);
+  const time = Date.parse(event.time);
+  const happened = Math.min(time, at);
   const next: Profile = {
     ...profile,
     firstSeenAt: Math.min(profile.firstSeenAt ?? happened, happened),
@@ -161,10 +162,7 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   const token = context?.device?.token;
   const platform = platformOf(context?.device?.platform);
   if (token && platform) next.devices = upsertDevice(profile.devices, token, platform, at);
-  const withConsent = applyConsent(
-    next,
-    consentChangesFromTraits(traits?.consent, event.source, Date.parse(event.time)),
-  );
+  const withConsent = applyConsent(next, consentChangesFromTraits(traits?.consent, event.source, time));
   if (event.source === DEVICE_SOURCE && event['detail-type'] === PUSH_TOKEN_CHANGED)
     return { ...withConsent, devices: changedDevices(withConsent.devices, properties) };
   if (event.source.startsWith(IMPORT_SOURCE_PREFIX) && event['detail-type'] === PROFILE_IMPORTED)

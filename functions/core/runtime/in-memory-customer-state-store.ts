@@ -2,7 +2,12 @@ import { CustomerState } from '../engine/state.ts';
 import { addressesOf } from '../policies/channels.ts';
 import type { SuppressionReason } from '../policies/config.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
-import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
+import {
+  type CustomerStateStore,
+  type SaveResult,
+  type StoredCustomerState,
+  tooLargeToSave,
+} from '../ports/customer-state-store.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TextRecords } from '../ports/text-records.ts';
 
@@ -76,11 +81,18 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
   }
 
   // No await inside: on one event loop the check and the write run without interleaving.
-  async save(state: CustomerState, expectedVersion: number | undefined): Promise<SaveResult> {
+  async save(
+    state: CustomerState,
+    expectedVersion: number | undefined,
+    maxBytes?: number,
+  ): Promise<SaveResult> {
     const current = this.records.get(state.userId)?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
-    this.texts.set(state.userId, JSON.stringify(state));
+    const text = JSON.stringify(state);
+    const tooLarge = tooLargeToSave(text, maxBytes);
+    if (tooLarge) return tooLarge;
+    this.texts.set(state.userId, text);
     this.records.set(state.userId, { version, addresses: addressesOf(state.profile) });
     return { ok: true, version };
   }

@@ -15,7 +15,7 @@ import type { Observer } from '../ports/observer.ts';
 import type { Enqueued, SendQueue } from '../ports/send-queue.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
 import type { TimerStore } from '../ports/timer-store.ts';
-import { checkEvent } from './input-limits.ts';
+import { checkEvent, stateTooLarge } from './input-limits.ts';
 import { readModifyWrite } from './read-modify-write.ts';
 import type { ReadProcessWriteOptions } from './read-process-write.ts';
 import { type Transition, transition } from './transition.ts';
@@ -153,7 +153,7 @@ export async function applyInput(
       } else loaded = await ports.states.load(id);
       return loaded;
     },
-    save: (state, version) => ports.states.save(state, version),
+    save: (state, version, maxBytes) => ports.states.save(state, version, maxBytes),
   };
   const limits = ports.limits ?? DEFAULT_INPUT_LIMITS;
   const processed = await readModifyWrite<Omit<Transition, 'state'>>(
@@ -182,10 +182,15 @@ export async function applyInput(
       });
       return { state, value };
     },
-    { ...ports.retry, store: states },
+    // Only events are refused for the state's size (input-limits.ts, stateTooLarge).
+    { ...ports.retry, store: states, ...(input.kind === 'event' ? { maxBytes: limits.maxStateBytes } : {}) },
   );
   const key = inputKey(input);
-  const { effects, decided, refused } = processed.value;
+  const refused =
+    processed.tooLarge === undefined ? undefined : stateTooLarge(userId, processed.tooLarge, limits);
+  // A refused event's effects are not handed on: nothing of it was written.
+  const { effects, decided } =
+    refused === undefined ? processed.value : { effects: [], decided: new Map<string, DecidedSend>() };
   const result: InputResult = {
     userId,
     inputKey: key,

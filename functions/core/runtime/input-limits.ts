@@ -1,7 +1,4 @@
 // The input limits as ingest applies them (docs/events.md, "Limits"); the limits themselves are events/limits.ts.
-import { jsonLength } from '../collections/json-length.ts';
-import type { EngineInput } from '../engine/engine.ts';
-import type { CustomerState } from '../engine/state.ts';
 import { type EventParseResult, parseCustomerEvent } from '../events/index.ts';
 import { parseJsonText as parseJson } from '../events/json-text.ts';
 import { eventSizeProblem, eventTimeProblem, type InputLimits, utf8Bytes } from '../events/limits.ts';
@@ -37,21 +34,11 @@ function idOf(value: unknown): string | undefined {
 }
 
 /**
- * Why an event is refused because the state it makes would not fit one DynamoDB item, or undefined. Only events
- * are refused (a dead letter with the reason, nothing written): timers and dropped sends come from a state that
- * fitted and add no customer data. Refusing is chosen over trimming, so that nothing is lost silently.
+ * Why an event is refused because the state it makes would not fit one DynamoDB item: the store measured the
+ * state's JSON at `bytes` in UTF-8 and wrote nothing (ports/customer-state-store.ts, `tooLargeToSave`). Only
+ * events are refused (a dead letter with the reason, nothing written): timers and dropped sends come from a state
+ * that fitted and add no customer data. Refusing is chosen over trimming, so that nothing is lost silently.
  */
-export function tooLarge(
-  state: CustomerState,
-  input: EngineInput,
-  limits: InputLimits,
-  before?: CustomerState,
-): string | undefined {
-  if (input.kind !== 'event') return undefined;
-  // A UTF-8 character is at most 3 bytes per UTF-16 unit: most states are decided without encoding them, and
-  // measured without writing out again the parts it shares with the state before (collections/json-length.ts).
-  if (jsonLength(state, before) * 3 <= limits.maxStateBytes) return undefined;
-  const bytes = utf8Bytes(JSON.stringify(state));
-  if (bytes <= limits.maxStateBytes) return undefined;
-  return `applying it would make customer ${JSON.stringify(state.userId)}'s state ${bytes} bytes, over the limit of ${limits.maxStateBytes} (a DynamoDB item holds at most 400 KB); nothing was written`;
+export function stateTooLarge(userId: string, bytes: number, limits: InputLimits): string {
+  return `applying it would make customer ${JSON.stringify(userId)}'s state ${bytes} bytes, over the limit of ${limits.maxStateBytes} (a DynamoDB item holds at most 400 KB); nothing was written`;
 }

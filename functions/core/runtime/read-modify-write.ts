@@ -14,6 +14,8 @@ export type ReadModifyWriteOptions = {
   /** Milliseconds to wait before attempt `attempt` (2, 3, ...); default: exponential with full jitter. */
   backoff?: (attempt: number) => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The most UTF-8 bytes of the state's JSON the store may write (ports/customer-state-store.ts); no limit if absent. */
+  maxBytes?: number;
 };
 
 /** Every attempt lost to a concurrent save. The input was not applied; the caller retries it later. */
@@ -47,9 +49,11 @@ export type Modified<T> = { state: CustomerState; value: T };
 export type ModifiedAndSaved<T> = Modified<T> & {
   /** The stored version after this call, or undefined for a customer that is still not stored. */
   version: number | undefined;
-  /** False when `modify` returned the very state it was given, so nothing was written. */
+  /** False when `modify` returned the very state it was given, or the store refused it, so nothing was written. */
   written: boolean;
   attempts: number;
+  /** The UTF-8 bytes of the state `modify` made, when the store refused it as over `maxBytes`. */
+  tooLarge?: number;
 };
 
 /**
@@ -58,7 +62,7 @@ export type ModifiedAndSaved<T> = Modified<T> & {
  * in between, the save fails and the whole cycle runs again on the newer state, so no update is lost. `modify`
  * may read but must change nothing itself: it runs once per attempt, and only the value of the attempt that
  * was saved is returned. It returning the very state it was given means "nothing to change", and then nothing
- * is written.
+ * is written. A state the store refuses as larger than `maxBytes` is not written nor tried again (`tooLarge`).
  */
 export async function readModifyWrite<T>(
   userId: string,
@@ -81,8 +85,16 @@ export async function readModifyWrite<T>(
     if (modified.state === before)
       return { ...modified, version: stored?.version, written: false, attempts: attempt };
     const written: Written<T> = { modified, version: (stored?.version ?? 0) + 1 };
-    const saved = await saveOrReadBack(store, userId, written, stored?.version);
+    const saved = await saveOrReadBack(store, userId, written, stored?.version, options.maxBytes);
     if (saved.ok) return { ...modified, version: saved.version, written: true, attempts: attempt };
+    if (saved.reason === 'too-large')
+      return {
+        ...modified,
+        version: stored?.version,
+        written: false,
+        attempts: attempt,
+        tooLarge: saved.bytes,
+      };
     refused = written;
   }
   throw new StateConflictError(userId, maxAttempts);
@@ -103,9 +115,10 @@ async function saveOrReadBack<T>(
   userId: string,
   written: Written<T>,
   expectedVersion: number | undefined,
+  maxBytes: number | undefined,
 ): Promise<SaveResult> {
   try {
-    return await store.save(written.modified.state, expectedVersion);
+    return await store.save(written.modified.state, expectedVersion, maxBytes);
   } catch (error) {
     if (landed(await store.load(userId), written)) return { ok: true, version: written.version };
     throw error;

@@ -7,17 +7,14 @@ import { adoptSuppressions, decideInState, pruneCounted } from '../policies/cust
 import type { DecidedSend } from '../policies/decided.ts';
 import type { DecidedOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ReachOptions } from '../policies/reach.ts';
-import { tooLarge } from './input-limits.ts';
 
 /** What one input makes of a customer's state, before anything is written or handed on. */
 export type Transition = {
-  /** The state to save: the very state given when the input changed nothing, or when it was refused. */
+  /** The state to save: the very state given when the input changed nothing. */
   state: CustomerState;
   effects: Effect[];
   /** The delivery policies' decision of each send the input made, by message id (empty without policies). */
   decided: Map<string, DecidedSend>;
-  /** Why the input was refused (the state it makes would not fit one item): then no effects and no write. */
-  refused: string | undefined;
 };
 
 export type TransitionOptions = {
@@ -25,7 +22,8 @@ export type TransitionOptions = {
   delivery?: ReachOptions | undefined;
   /** Suppressions of the addresses the input brings, read with the state (ports/state-with-suppressions.ts). */
   suppressed?: readonly [string, SuppressionReason][];
-  limits: InputLimits;
+  /** The input limits: the event-time window bounds how long inputs are remembered (engine/seen.ts). */
+  limits: Pick<InputLimits, 'pastMs'>;
   /**
    * Whether the state the engine made, with these effects, differs from the one given only in what no decision
    * reads (runtime/unread-changes.ts): then nothing is decided and the state given is kept, so nothing is written.
@@ -36,9 +34,11 @@ export type TransitionOptions = {
 /**
  * The engine step: the pure decision for one input, as ingest, the timer sweep and a call's answer apply it
  * (applyInput, ingest.ts). The engine (profile, lifecycle stage, segments, every journey), then the delivery
- * policies' decision of each send it made, counted in the same state, then the size limit. Same inputs, same
- * result; the state given is not changed. The simulator, the local stack and Lambda all decide here, and
- * `npm run bench -- engine` measures it alone (docs/benchmarks.md).
+ * policies' decision of each send it made, counted in the same state. Same inputs, same result; the state given
+ * is not changed. The simulator, the local stack and Lambda all decide here, and `npm run bench -- engine`
+ * measures it alone (docs/benchmarks.md). The state-size limit is the save's (`tooLargeToSave`,
+ * ports/customer-state-store.ts), where the state is written out as text anyway: applyInput refuses the event
+ * when the store reports it.
  */
 export function transition(
   before: CustomerState,
@@ -49,12 +49,7 @@ export function transition(
   // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
   const result = processInput(before, input, { rememberMs: options.limits.pastMs, ...context });
   if (result.state !== before && options.unread?.(result.state, result.effects))
-    return {
-      state: before,
-      effects: result.effects,
-      decided: new Map<string, DecidedSend>(),
-      refused: undefined,
-    };
+    return { state: before, effects: result.effects, decided: new Map<string, DecidedSend>() };
   // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
   const modified =
     result.state === before || !options.delivery
@@ -65,11 +60,7 @@ export function transition(
           options.delivery,
           context.now,
         );
-  const refused =
-    modified.state === before ? undefined : tooLarge(modified.state, input, options.limits, before);
-  if (refused === undefined)
-    return { state: modified.state, effects: result.effects, decided: modified.decided, refused };
-  return { state: before, effects: [], decided: new Map<string, DecidedSend>(), refused };
+  return { state: modified.state, effects: result.effects, decided: modified.decided };
 }
 
 /**

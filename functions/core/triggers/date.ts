@@ -72,9 +72,11 @@ export function planDate(
   previous: DateSchedule | undefined,
 ): DatePlan | undefined {
   const { trigger } = journey;
-  const value = valueAtPath(customer.profile, trigger.attribute.split('.'));
+  const value = valueAtPath(customer.profile, attributePath(trigger.attribute));
+  const known = previous && plannedFrom.get(previous);
+  if (known?.version === journey.version && known.value === value && known.zone === customer.zone)
+    return undefined;
   const inputs = { version: journey.version, value, zone: customer.zone };
-  if (previous && sameInputs(plannedFrom.get(previous), inputs)) return undefined;
   // A fingerprint, not the text: the schedule is stored in every write of the customer's state.
   const basis = fingerprint(JSON.stringify([journey.version, value ?? null, customer.zone]));
   if (previous?.basis === basis) {
@@ -102,14 +104,19 @@ function remember(schedule: DateSchedule, inputs: PlanInputs): void {
     plannedFrom.set(schedule, inputs);
 }
 
-function sameInputs(known: PlanInputs | undefined, inputs: PlanInputs): boolean {
-  return (
-    known !== undefined &&
-    known.version === inputs.version &&
-    known.value === inputs.value &&
-    known.zone === inputs.zone
-  );
+/** A trigger's attribute as a path, split once per attribute (a journey's trigger names one). */
+function attributePath(attribute: string): readonly string[] {
+  let path = attributePaths.get(attribute);
+  if (path === undefined) {
+    path = attribute.split('.');
+    if (attributePaths.size < MAX_ATTRIBUTE_PATHS) attributePaths.set(attribute, path);
+  }
+  return path;
 }
+
+const attributePaths = new Map<string, readonly string[]>();
+/** Bounded, though the attributes come from the journeys deployed, not from events. */
+const MAX_ATTRIBUTE_PATHS = 1_000;
 
 function planFrom(
   journey: DateJourney,
@@ -170,7 +177,7 @@ export function dateEvent(
   profile: Profile,
   now: number,
 ): CustomerEvent {
-  const value = valueAtPath(profile, trigger.attribute.split('.'));
+  const value = valueAtPath(profile, attributePath(trigger.attribute));
   return {
     version: '0',
     id: `date:${timer.journeyId}:${timer.userId}:${timer.occurrence}`,

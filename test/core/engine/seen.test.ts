@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../functions/core/engine/bucket.ts';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
@@ -37,6 +38,24 @@ describe('the inputs a customer remembers (seen)', () => {
     // Assess
     expect(codes.every((c) => c.length === PRINT_CHARS)).toBe(true);
     expect(new Set(codes).size).toBe(prints.length);
+  });
+
+  it('encodes a fingerprint as its 54 bits in base64url, most significant first (the stored form)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (print) => {
+        // Prepare: the digits by BigInt arithmetic
+        const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        let expected = '';
+        for (let i = 0; i < PRINT_CHARS; i++)
+          expected = digits[Number((BigInt(print) >> BigInt(6 * i)) & 63n)] + expected;
+
+        // Act
+        const code = encodePrint(print);
+
+        // Assess
+        expect(code).toBe(expected);
+      }),
+    );
   });
 
   it('ignores an event delivered again after 100 newer inputs and 60 days', () => {
@@ -97,6 +116,33 @@ describe('the inputs a customer remembers (seen)', () => {
     expect(next.processed).toEqual([]);
     expect(alreadySeen({ ...next, processed: [] }, printOf('order-1'))).toBe(true);
     expect(alreadySeen(next, fingerprint(inputKey({ kind: 'event', event: viewed })))).toBe(true);
+  });
+
+  it('adds a fingerprint to its day and keeps every other day as it was, in ascending order of days', () => {
+    const today = Math.floor(T0 / DAY);
+    const days = fc.dictionary(
+      fc.integer({ min: today - 89, max: today }).map(String),
+      fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 5 }),
+      { maxKeys: 6 },
+    );
+    fc.assert(
+      fc.property(days, fc.integer({ min: today - 89, max: today }), (held, day) => {
+        // Prepare
+        const seen = Object.fromEntries(
+          Object.entries(held).map(([d, prints]) => [d, prints.map(encodePrint).join('')]),
+        );
+        const state = { ...newCustomerState('u1'), seen };
+        const print = fingerprint(`input-${day}`);
+
+        // Act
+        const after = rememberInput(state, print, day * DAY, T0);
+
+        // Assess: the spread the hot path replaced, written out
+        const expected = { ...seen, [String(day)]: (seen[String(day)] ?? '') + encodePrint(print) };
+        expect(JSON.stringify(after)).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(state.seen)).toBe(JSON.stringify(seen));
+      }),
+    );
   });
 
   it('keeps at most SEEN_MAX fingerprints, forgetting the oldest first', () => {

@@ -9,9 +9,9 @@ import {
   compileLifecycle,
   evaluateStage,
   lifecycleView,
-  nextStageBoundary,
 } from '../../../functions/core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
+import { nextStageBoundary } from '../../../functions/core/lifecycle/stage-boundary.ts';
 import { customerEvent, DAY, journeyFromYaml } from '../../support/journeys.ts';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');

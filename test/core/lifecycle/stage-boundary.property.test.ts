@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
-import { compileLifecycle, scanStageBoundary } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { scanStageBoundary } from '../../../functions/core/lifecycle/stage-boundary.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';
 import { generatedStages, lifecycleWith } from '../../support/lifecycle-rules.ts';
 

@@ -111,7 +111,7 @@ function stageOnWholeView(rules: LifecycleConfig['stages'], view: Record<string,
 }
 
 describe('the lifecycle stage', () => {
-  it('is the stage the whole view gives, though evaluated on the parts of the view the rules read', () => {
+  it('is the stage the whole view gives, though each rule is tried on the parts of the view it and the rules before it read', () => {
     fc.assert(
       fc.property(stages, profile, fc.integer({ min: 0, max: 500 * DAY }), (rules, customer, later) => {
         // Prepare

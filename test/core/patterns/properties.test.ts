@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern, matchesPattern, testEventPattern } from '../../../functions/core/patterns/index.ts';
+import {
+  compilePattern,
+  matchesPattern,
+  matchesPlainObject,
+  testEventPattern,
+} from '../../../functions/core/patterns/index.ts';
 
 /** Properties that hold for every input, checked on generated patterns and events. */
 
@@ -99,6 +104,34 @@ describe('pattern properties', () => {
         expect(compilePattern(pattern).ok).toBe(first.ok);
         if (first.ok) expect(typeof matchesPattern(first.pattern, anyEvent)).toBe('boolean');
         else expect(first.problems.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+  it('an object whose own names hold no dot matches as matchesPattern matches it, nested dotted names and $or too', () => {
+    const dottedField = fc.constantFrom('a', 'b', 'a.b', 'b.c');
+    const nested = fc.dictionary(fc.constantFrom('b', 'c', 'b.c'), fc.oneof(scalar, fc.array(scalar)), {
+      maxKeys: 3,
+    });
+    const plainObject = fc.dictionary(field, fc.oneof(scalar, nested, fc.array(nested, { maxLength: 2 })), {
+      maxKeys: 3,
+    });
+    const dottedPattern = fc.dictionary(dottedField, leafCondition, { minKeys: 1, maxKeys: 3 });
+    const withOr = fc.oneof(
+      dottedPattern,
+      fc.tuple(dottedPattern, dottedPattern).map(([p, q]) => ({ $or: [p, q] })),
+    );
+    fc.assert(
+      fc.property(withOr, plainObject, (pattern, object) => {
+        // Prepare
+        const compiled = compilePattern(pattern);
+        fc.pre(compiled.ok);
+        if (!compiled.ok) return;
+
+        // Act
+        const plain = matchesPlainObject(compiled.pattern, object);
+
+        // Assess
+        expect(plain).toBe(matchesPattern(compiled.pattern, object));
       }),
     );
   });

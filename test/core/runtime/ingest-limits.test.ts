@@ -166,4 +166,31 @@ describe('ingest: input limits, checked before anything is written', () => {
       /^applying it would make customer "usr_1"'s state \d+ bytes, over the limit of 358400/,
     );
   });
+  it('refuses an event whose state the store finds over the limit: exact size and reason, no effect handed on', async () => {
+    // Prepare: the same sign-up applied under the default limits says what its state weighs
+    const fits = await memoryPorts();
+    await ingest(JSON.stringify(signedUp('usr_1')), fits, 'm0');
+    const bytes = Buffer.byteLength(JSON.stringify((await fits.states.load('usr_1'))?.state));
+    const ports = { ...(await memoryPorts()), limits: { ...DEFAULT_INPUT_LIMITS, maxStateBytes: bytes - 1 } };
+
+    // Act
+    const outcome = await ingest(JSON.stringify(signedUp('usr_1')), ports, 'm1');
+
+    // Assess
+    expect(fits.sends.messages.length + fits.timers.size).toBeGreaterThan(0);
+    expect(outcome.status).toBe('invalid');
+    expect(ports.deadLetters.letters).toEqual([
+      expect.objectContaining({
+        kind: 'invalid-event',
+        problems: [
+          {
+            path: '',
+            message: `applying it would make customer "usr_1"'s state ${bytes} bytes, over the limit of ${bytes - 1} (a DynamoDB item holds at most 400 KB); nothing was written`,
+          },
+        ],
+      }),
+    ]);
+    expect(await ports.states.load('usr_1')).toBeUndefined();
+    expect([ports.sends.messages.length, ports.timers.size, ports.events.events.length]).toEqual([0, 0, 0]);
+  });
 });
