@@ -13,6 +13,7 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
 import { type Capacity, type CostCounts, costLines } from './cost-lines.ts';
+import { measureLogBytes } from './cost-logs.ts';
 import { describeWrites, tallyWrites } from './cost-writes.ts';
 
 /**
@@ -45,17 +46,26 @@ function countingStore(table: { client: DynamoDBDocumentClient; tableName: strin
  * Counts the timers the use cases schedule or defer (each one PutItem of at most 1 KB in DynamoDB), cancel (one
  * DeleteItem at the timer's key, 1 write unit) and fire.
  */
-function timerCounter(): Observer & { scheduled: number; cancelled: number; fired: number } {
+function timerCounter(): Observer & {
+  scheduled: number;
+  cancelled: number;
+  fired: number;
+  scheduledByKind: Record<string, number>;
+} {
   return {
     scheduled: 0,
     cancelled: 0,
     fired: 0,
+    scheduledByKind: {},
     observe(observation) {
       if (observation.type !== 'applied') return;
       if (observation.input.kind === 'timer') this.fired++;
       for (const effect of observation.effects) {
-        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') this.scheduled++;
-        else if (effect.type === 'timer-cancelled') this.cancelled++;
+        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') {
+          this.scheduled++;
+          const kind = effect.timer.kind;
+          this.scheduledByKind[kind] = (this.scheduledByKind[kind] ?? 0) + 1;
+        } else if (effect.type === 'timer-cancelled') this.cancelled++;
       }
     },
   };
@@ -115,12 +125,15 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     };
     let feedbackInputs = 0;
     let measuring = false;
+    let busBytes = 0;
+    let timersBefore: Record<string, number> = {};
     for (const [index, event] of events.entries()) {
       const at = Date.parse(event.time);
       if (!measuring && at >= measuredFrom) {
         measuring = true;
         dynamo.counter.take();
         writes.take();
+        timersBefore = { ...timers.scheduledByKind };
         Object.assign(before, {
           events: index,
           messages: simulation.tally.messages.size,
@@ -132,6 +145,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           saves: states.saves,
         });
       }
+      if (measuring) busBytes += onTheBus(event);
       await simulation.processEvent(event);
       feedbackInputs += await feedBack(simulation, emails, at);
     }
@@ -141,6 +155,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const cancelled = timers.cancelled - before.cancelled;
     return {
       events: events.length - before.events,
+      eventKb: busBytes / (events.length - before.events) / 1024,
       users,
       days: measuredDays,
       messages: simulation.tally.messages.size - before.messages,
@@ -149,6 +164,9 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       timersScheduled: scheduled,
       timersCancelled: cancelled,
       timersFired: timers.fired - before.fired,
+      timersByKind: Object.fromEntries(
+        Object.entries(timers.scheduledByKind).map(([kind, n]) => [kind, n - (timersBefore[kind] ?? 0)]),
+      ),
       readUnits: requests.readUnits,
       writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
@@ -158,6 +176,11 @@ export async function countCosts(users: number, days: number, measuredDays: numb
   } finally {
     await dynamo.stop();
   }
+}
+
+/** An event's size as the bus archives it: EventBridge adds the account and the Region to what the app put. */
+function onTheBus(event: object): number {
+  return Buffer.byteLength(JSON.stringify({ ...event, account: '123456789012', region: 'us-east-1' }));
 }
 
 /** SES's records (delivered, opened) of the emails sent since the last call, fed back at `at`. */
@@ -180,6 +203,7 @@ const MEASURED_DAYS = 30;
 
 export async function costPerMillionEvents(): Promise<void> {
   const counts = await countCosts(USERS, WARM_DAYS + MEASURED_DAYS, MEASURED_DAYS);
+  const logs = await measureLogBytes();
   const perEvent = (n: number) => fmt(n / counts.events, 3);
   console.log(
     `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersCancelled)} cancelled, ${fmt(counts.timersFired)} fired`,
@@ -195,6 +219,14 @@ export async function costPerMillionEvents(): Promise<void> {
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
   console.log(`cost: write units by item: ${describeWrites(counts.writesByKind).join('; ')}`);
+  const timerKinds = Object.entries(counts.timersByKind)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, n]) => `${kind} ${fmt(n)}`)
+    .join(', ');
+  console.log(`cost: timers scheduled by kind: ${timerKinds}`);
+  console.log(
+    `cost: bytes, measured: the events ${fmt(counts.eventKb * 1024)} bytes on average on the bus (what the archive bills); logs at INFO ${fmt(logs.perInvocation, 2)} KB an invocation (Lambda's START, END and REPORT and an ingest batch of 10), ${fmt(logs.perMessage, 2)} KB a message delivered, ${fmt(logs.perFeedbackRecord, 2)} KB a feedback record (bench/cost-logs.ts)`,
+  );
   const capacities: [Capacity, string][] = [
     ['on-demand', 'DynamoDB on demand'],
     [{ utilization: 0.7 }, "DynamoDB provisioned, 70% of it used (auto scaling's target, steady traffic)"],
@@ -205,7 +237,7 @@ export async function costPerMillionEvents(): Promise<void> {
     ['queue', 'sent straight to the ingest queue, 10 to a request'],
   ] as const) {
     for (const [capacity, mode] of capacities) {
-      const lines = costLines(counts, route, capacity).filter(([, cost]) => cost > 0);
+      const lines = costLines(counts, logs, route, capacity).filter(([, cost]) => cost > 0);
       const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
       console.log(
         `cost: variable cost per million customer events ${how}, ${mode}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,
