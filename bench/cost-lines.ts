@@ -60,7 +60,6 @@ export type LogBytes = {
   perInvocation: number;
   perMessage: number;
   perFeedbackRecord: number;
-  measured?: Record<string, unknown>;
 };
 
 /** What a run counted, for `users` generated customers over `days`. */
