@@ -75,6 +75,8 @@ export type CostCounts = {
   timersScheduled: number;
   timersCancelled: number;
   timersFired: number;
+  /** The timer writes of one item per customer at its earliest due time (bench/cost-timers.ts), for comparison. */
+  timerWritesEarliestOnly: number;
   /** The timers scheduled, by their kind (wait, lifecycle, date, entry, segments). */
   timersByKind: Record<string, number>;
   readUnits: number;

@@ -5,7 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStateStore } from '../functions/adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../functions/adapters/dynamodb/policy-store.ts';
 import { emailTags } from '../functions/adapters/ses/email-tags.ts';
-import type { SendIntent } from '../functions/core/engine/state.ts';
+import type { CustomerState, SendIntent } from '../functions/core/engine/state.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';
 import type { Observer } from '../functions/core/ports/observer.ts';
 import { Simulation } from '../functions/core/simulate/simulation.ts';
@@ -14,6 +14,7 @@ import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
 import { type Capacity, type CostCounts, costLines } from './cost-lines.ts';
 import { measureLogBytes } from './cost-logs.ts';
+import { earliestDueLayout } from './cost-timers.ts';
 import { describeWrites, tallyWrites } from './cost-writes.ts';
 
 /**
@@ -27,16 +28,23 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-/** The Dynamo state store, counting the saves the use cases ask of it. */
-function countingStore(table: { client: DynamoDBDocumentClient; tableName: string }) {
+/**
+ * The Dynamo state store, counting the saves the use cases ask of it, and telling `onSaved` each state saved.
+ */
+function countingStore(
+  table: { client: DynamoDBDocumentClient; tableName: string },
+  onSaved: (state: CustomerState) => void,
+) {
   const store = new DynamoCustomerStateStore(table);
   const counted = {
     saves: 0,
     load: store.load.bind(store),
     loadWithSuppressions: store.loadWithSuppressions.bind(store),
-    save: (...args: Parameters<DynamoCustomerStateStore['save']>) => {
+    save: async (...args: Parameters<DynamoCustomerStateStore['save']>) => {
       counted.saves++;
-      return store.save(...args);
+      const result = await store.save(...args);
+      if (result.ok) onSaved(args[0]);
+      return result;
     },
   };
   return counted;
@@ -92,7 +100,8 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const emails: SendIntent[] = [];
     let emailsSent = 0;
     const timers = timerCounter();
-    const states = countingStore(table);
+    const earliest = earliestDueLayout();
+    const states = countingStore(table, (state) => earliest.saved(state));
     const simulation = new Simulation({
       config,
       keepSent: false,
@@ -122,6 +131,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       fired: 0,
       feedbackInputs: 0,
       saves: 0,
+      earliestWrites: 0,
     };
     let feedbackInputs = 0;
     let measuring = false;
@@ -143,6 +153,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           fired: timers.fired,
           feedbackInputs,
           saves: states.saves,
+          earliestWrites: earliest.writes,
         });
       }
       if (measuring) busBytes += onTheBus(event);
@@ -164,6 +175,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       timersScheduled: scheduled,
       timersCancelled: cancelled,
       timersFired: timers.fired - before.fired,
+      timerWritesEarliestOnly: earliest.writes - before.earliestWrites,
       timersByKind: Object.fromEntries(
         Object.entries(timers.scheduledByKind).map(([kind, n]) => [kind, n - (timersBefore[kind] ?? 0)]),
       ),
@@ -223,7 +235,9 @@ export async function costPerMillionEvents(): Promise<void> {
     .sort(([, a], [, b]) => b - a)
     .map(([kind, n]) => `${kind} ${fmt(n)}`)
     .join(', ');
-  console.log(`cost: timers scheduled by kind: ${timerKinds}`);
+  console.log(
+    `cost: timers scheduled by kind: ${timerKinds}; ${fmt(counts.timersScheduled + counts.timersCancelled)} timer writes, where one item per customer at its earliest due time would take ${fmt(counts.timerWritesEarliestOnly)} (bench/cost-timers.ts)`,
+  );
   console.log(
     `cost: bytes, measured: the events ${fmt(counts.eventKb * 1024)} bytes on average on the bus (what the archive bills); logs at INFO ${fmt(logs.perInvocation, 2)} KB an invocation (Lambda's START, END and REPORT and an ingest batch of 10), ${fmt(logs.perMessage, 2)} KB a message delivered, ${fmt(logs.perFeedbackRecord, 2)} KB a feedback record (bench/cost-logs.ts)`,
   );
