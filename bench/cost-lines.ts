@@ -24,13 +24,13 @@ export const PRICE = {
 } as const;
 
 /**
- * What is assumed rather than counted, as docs/deploy.md states it for 100 million events a month: event size,
- * archive retention, Lambda time per record (not measurable here), log bytes, the idle polling and sweeps of a
- * month, storage and KMS (from the estimate's 100-million table, per million events).
+ * What is assumed rather than counted, as docs/deploy.md states it for 100 million events a month: archive
+ * retention, Lambda time per record (not measurable here), the idle polling and sweeps of a month, storage and
+ * KMS (from the estimate's 100-million table, per million events). The events' size and the log bytes are
+ * measured (`CostCounts.eventKb`, `LogBytes`).
  */
 export const ASSUMED = {
   eventsPerMonth: 100_000_000,
-  eventKb: 1,
   archiveMonthsKept: 3,
   feedbackRecordsPerEmail: 2,
   /** SQS requests of a message put alone (1), then received and deleted 10 at a time. */
@@ -46,16 +46,27 @@ export const ASSUMED = {
   gbSecondsPerMessage: 0.05 * 0.5,
   gbSecondsPerFeedbackRecord: 0.01 * 0.25,
   gbSecondsPerSweep: 0.1 * 0.5,
-  logKbPerInvocation: 1,
-  logKbPerMessage: 0.5,
-  logsStoredGbPerMillion: 0.6,
+  /** Log retention in months, the `prod` sample's (what is ingested is stored that long). */
+  logMonthsKept: 3,
   storagePerMillion: 0.056,
   kmsPerMillion: 0.0053,
 } as const;
 
+/**
+ * The log bytes CloudWatch ingests (KB), measured through the handlers at INFO (bench/cost-logs.ts): per
+ * invocation (Lambda's own lines and an ingest batch's), per message delivered and per feedback record.
+ */
+export type LogBytes = {
+  perInvocation: number;
+  perMessage: number;
+  perFeedbackRecord: number;
+};
+
 /** What a run counted, for `users` generated customers over `days`. */
 export type CostCounts = {
   events: number;
+  /** The counted events' mean size on the bus (KB, the EventBridge envelope included): what the archive bills. */
+  eventKb: number;
   users: number;
   days: number;
   messages: number;
@@ -64,6 +75,10 @@ export type CostCounts = {
   timersScheduled: number;
   timersCancelled: number;
   timersFired: number;
+  /** The timer writes of one item per customer at its earliest due time (bench/cost-timers.ts), for comparison. */
+  timerWritesEarliestOnly: number;
+  /** The timers scheduled, by their kind (wait, lifecycle, date, entry, segments). */
+  timersByKind: Record<string, number>;
   readUnits: number;
   writeUnits: number;
   byOperation: Record<string, number>;
@@ -98,6 +113,7 @@ export type Route = 'bus' | 'queue';
 /** Dollars per million customer events, by line, from the counts and the assumptions above. */
 export function costLines(
   counts: CostCounts,
+  logs: LogBytes,
   route: Route = 'bus',
   capacity: Capacity = 'on-demand',
 ): [string, number][] {
@@ -122,8 +138,10 @@ export function costLines(
     messages * ASSUMED.gbSecondsPerMessage +
     feedback * ASSUMED.gbSecondsPerFeedbackRecord +
     ASSUMED.sweepsPerMonth * monthShare * ASSUMED.gbSecondsPerSweep;
-  const archiveGb = viaBus ? (million * ASSUMED.eventKb) / 2 ** 20 : 0;
-  const logGb = (invocations * ASSUMED.logKbPerInvocation + messages * ASSUMED.logKbPerMessage) / 2 ** 20;
+  const archiveGb = viaBus ? (million * counts.eventKb) / 2 ** 20 : 0;
+  const logGb =
+    (invocations * logs.perInvocation + messages * logs.perMessage + feedback * logs.perFeedbackRecord) /
+    2 ** 20;
   return [
     [
       'DynamoDB writes',
@@ -139,7 +157,7 @@ export function costLines(
         unitPrice(capacity, 'read'),
     ],
     ['archive', archiveGb * (PRICE.archivePerGb + ASSUMED.archiveMonthsKept * PRICE.archiveStoredPerGbMonth)],
-    ['logs', logGb * PRICE.logsPerGb + ASSUMED.logsStoredGbPerMillion * PRICE.logsStoredPerGbMonth],
+    ['logs', logGb * (PRICE.logsPerGb + ASSUMED.logMonthsKept * PRICE.logsStoredPerGbMonth)],
     ['storage', ASSUMED.storagePerMillion],
     ['KMS', ASSUMED.kmsPerMillion],
   ];

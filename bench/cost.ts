@@ -5,7 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStateStore } from '../functions/adapters/dynamodb/customer-state-store.ts';
 import { DynamoPolicyStore } from '../functions/adapters/dynamodb/policy-store.ts';
 import { emailTags } from '../functions/adapters/ses/email-tags.ts';
-import type { SendIntent } from '../functions/core/engine/state.ts';
+import type { CustomerState, SendIntent } from '../functions/core/engine/state.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';
 import type { Observer } from '../functions/core/ports/observer.ts';
 import { Simulation } from '../functions/core/simulate/simulation.ts';
@@ -13,6 +13,8 @@ import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
 import { type Capacity, type CostCounts, costLines } from './cost-lines.ts';
+import { measureLogBytes } from './cost-logs.ts';
+import { earliestDueLayout } from './cost-timers.ts';
 import { describeWrites, tallyWrites } from './cost-writes.ts';
 
 /**
@@ -26,16 +28,23 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-/** The Dynamo state store, counting the saves the use cases ask of it. */
-function countingStore(table: { client: DynamoDBDocumentClient; tableName: string }) {
+/**
+ * The Dynamo state store, counting the saves the use cases ask of it, and telling `onSaved` each state saved.
+ */
+function countingStore(
+  table: { client: DynamoDBDocumentClient; tableName: string },
+  onSaved: (state: CustomerState) => void,
+) {
   const store = new DynamoCustomerStateStore(table);
   const counted = {
     saves: 0,
     load: store.load.bind(store),
     loadWithSuppressions: store.loadWithSuppressions.bind(store),
-    save: (...args: Parameters<DynamoCustomerStateStore['save']>) => {
+    save: async (...args: Parameters<DynamoCustomerStateStore['save']>) => {
       counted.saves++;
-      return store.save(...args);
+      const result = await store.save(...args);
+      if (result.ok) onSaved(args[0]);
+      return result;
     },
   };
   return counted;
@@ -45,17 +54,26 @@ function countingStore(table: { client: DynamoDBDocumentClient; tableName: strin
  * Counts the timers the use cases schedule or defer (each one PutItem of at most 1 KB in DynamoDB), cancel (one
  * DeleteItem at the timer's key, 1 write unit) and fire.
  */
-function timerCounter(): Observer & { scheduled: number; cancelled: number; fired: number } {
+function timerCounter(): Observer & {
+  scheduled: number;
+  cancelled: number;
+  fired: number;
+  scheduledByKind: Record<string, number>;
+} {
   return {
     scheduled: 0,
     cancelled: 0,
     fired: 0,
+    scheduledByKind: {},
     observe(observation) {
       if (observation.type !== 'applied') return;
       if (observation.input.kind === 'timer') this.fired++;
       for (const effect of observation.effects) {
-        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') this.scheduled++;
-        else if (effect.type === 'timer-cancelled') this.cancelled++;
+        if (effect.type === 'timer-scheduled' || effect.type === 'timer-deferred') {
+          this.scheduled++;
+          const kind = effect.timer.kind;
+          this.scheduledByKind[kind] = (this.scheduledByKind[kind] ?? 0) + 1;
+        } else if (effect.type === 'timer-cancelled') this.cancelled++;
       }
     },
   };
@@ -82,7 +100,8 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const emails: SendIntent[] = [];
     let emailsSent = 0;
     const timers = timerCounter();
-    const states = countingStore(table);
+    const earliest = earliestDueLayout();
+    const states = countingStore(table, (state) => earliest.saved(state));
     const simulation = new Simulation({
       config,
       keepSent: false,
@@ -112,15 +131,19 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       fired: 0,
       feedbackInputs: 0,
       saves: 0,
+      earliestWrites: 0,
     };
     let feedbackInputs = 0;
     let measuring = false;
+    let busBytes = 0;
+    let timersBefore: Record<string, number> = {};
     for (const [index, event] of events.entries()) {
       const at = Date.parse(event.time);
       if (!measuring && at >= measuredFrom) {
         measuring = true;
         dynamo.counter.take();
         writes.take();
+        timersBefore = { ...timers.scheduledByKind };
         Object.assign(before, {
           events: index,
           messages: simulation.tally.messages.size,
@@ -130,8 +153,10 @@ export async function countCosts(users: number, days: number, measuredDays: numb
           fired: timers.fired,
           feedbackInputs,
           saves: states.saves,
+          earliestWrites: earliest.writes,
         });
       }
+      if (measuring) busBytes += onTheBus(event);
       await simulation.processEvent(event);
       feedbackInputs += await feedBack(simulation, emails, at);
     }
@@ -141,6 +166,7 @@ export async function countCosts(users: number, days: number, measuredDays: numb
     const cancelled = timers.cancelled - before.cancelled;
     return {
       events: events.length - before.events,
+      eventKb: busBytes / (events.length - before.events) / 1024,
       users,
       days: measuredDays,
       messages: simulation.tally.messages.size - before.messages,
@@ -149,6 +175,10 @@ export async function countCosts(users: number, days: number, measuredDays: numb
       timersScheduled: scheduled,
       timersCancelled: cancelled,
       timersFired: timers.fired - before.fired,
+      timerWritesEarliestOnly: earliest.writes - before.earliestWrites,
+      timersByKind: Object.fromEntries(
+        Object.entries(timers.scheduledByKind).map(([kind, n]) => [kind, n - (timersBefore[kind] ?? 0)]),
+      ),
       readUnits: requests.readUnits,
       writeUnits: requests.writeUnits + (scheduled + cancelled) * TIMER_WRITE_UNITS,
       byOperation: requests.byOperation,
@@ -158,6 +188,11 @@ export async function countCosts(users: number, days: number, measuredDays: numb
   } finally {
     await dynamo.stop();
   }
+}
+
+/** An event's size as the bus archives it: EventBridge adds the account and the Region to what the app put. */
+function onTheBus(event: object): number {
+  return Buffer.byteLength(JSON.stringify({ ...event, account: '123456789012', region: 'us-east-1' }));
 }
 
 /** SES's records (delivered, opened) of the emails sent since the last call, fed back at `at`. */
@@ -180,6 +215,7 @@ const MEASURED_DAYS = 30;
 
 export async function costPerMillionEvents(): Promise<void> {
   const counts = await countCosts(USERS, WARM_DAYS + MEASURED_DAYS, MEASURED_DAYS);
+  const logs = await measureLogBytes();
   const perEvent = (n: number) => fmt(n / counts.events, 3);
   console.log(
     `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersCancelled)} cancelled, ${fmt(counts.timersFired)} fired`,
@@ -195,6 +231,16 @@ export async function costPerMillionEvents(): Promise<void> {
     `cost: per customer event, DynamoDB ${perEvent(counts.readUnits)} read units and ${perEvent(counts.writeUnits)} write units, all functions (${ops}; timers 1 PutItem each, cancels 1 DeleteItem)`,
   );
   console.log(`cost: write units by item: ${describeWrites(counts.writesByKind).join('; ')}`);
+  const timerKinds = Object.entries(counts.timersByKind)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, n]) => `${kind} ${fmt(n)}`)
+    .join(', ');
+  console.log(
+    `cost: timers scheduled by kind: ${timerKinds}; ${fmt(counts.timersScheduled + counts.timersCancelled)} timer writes, where one item per customer at its earliest due time would take ${fmt(counts.timerWritesEarliestOnly)} (bench/cost-timers.ts)`,
+  );
+  console.log(
+    `cost: bytes, measured: the events ${fmt(counts.eventKb * 1024)} bytes on average on the bus (what the archive bills); logs at INFO ${fmt(logs.perInvocation, 2)} KB an invocation (Lambda's START, END and REPORT and an ingest batch of 10), ${fmt(logs.perMessage, 2)} KB a message delivered, ${fmt(logs.perFeedbackRecord, 2)} KB a feedback record (bench/cost-logs.ts)`,
+  );
   const capacities: [Capacity, string][] = [
     ['on-demand', 'DynamoDB on demand'],
     [{ utilization: 0.7 }, "DynamoDB provisioned, 70% of it used (auto scaling's target, steady traffic)"],
@@ -205,7 +251,7 @@ export async function costPerMillionEvents(): Promise<void> {
     ['queue', 'sent straight to the ingest queue, 10 to a request'],
   ] as const) {
     for (const [capacity, mode] of capacities) {
-      const lines = costLines(counts, route, capacity).filter(([, cost]) => cost > 0);
+      const lines = costLines(counts, logs, route, capacity).filter(([, cost]) => cost > 0);
       const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
       console.log(
         `cost: variable cost per million customer events ${how}, ${mode}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,

@@ -64,9 +64,13 @@ function notJson(): FeedbackReport {
 
 function report(result: FeedbackReport, { logger, metrics }: Observability, origin: string): void {
   count(metrics, 'FeedbackRecords');
+  // The ids of the messages whose status this record also published as a customer event: ingest writes that
+  // event's `feedback` outcome record (docs/outcomes.md), so its status line at INFO would be a second copy.
+  const recorded = new Set(result.published.map((e) => e.detail.properties?.messageId));
   for (const s of result.statuses) {
     countBy(metrics, 'MessageStatuses', { channel: s.channel, status: s.status });
-    logger.info('message status', {
+    const level = s.ids !== undefined && recorded.has(s.ids.messageId) ? 'debug' : 'info';
+    logger[level]('message status', {
       origin,
       channel: s.channel,
       status: s.status,

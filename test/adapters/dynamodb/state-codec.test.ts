@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, READ_UNIT_BYTES } from '../../../functions/adapters/dynamodb/item-size.ts';
@@ -8,6 +7,7 @@ import {
   encodeState,
   STATE_DICTIONARY_V1,
   STATE_DICTIONARY_V2,
+  STATE_DICTIONARY_V3,
 } from '../../../functions/adapters/dynamodb/state-codec.ts';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import {
@@ -16,6 +16,7 @@ import {
   sampleSetup,
   statesAfterEachEvent,
 } from '../../core/runtime/sample-states.ts';
+import { storedInFormat } from './older-formats.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
@@ -55,29 +56,26 @@ describe('the stored form of a customer state', () => {
     // Assess: a changed dictionary makes every stored state unreadable. Add a format instead (state-codec.ts).
     expect(hash(STATE_DICTIONARY_V1)).toBe('af5ca49847992755');
     expect(hash(STATE_DICTIONARY_V2)).toBe('40dfeaa6dbb617a4');
+    expect(hash(STATE_DICTIONARY_V3)).toBe('538476270b31c43b');
   });
 
-  it('writes format 2, smaller than format 1, and reads the states format 1 stored', () => {
-    // Prepare: each state as format 1 stored it
-    const formatOne = states.map((s) =>
-      Buffer.concat([
-        Buffer.from([1]),
-        deflateRawSync(Buffer.from(JSON.stringify(s)), {
-          level: 9,
-          dictionary: Buffer.from(STATE_DICTIONARY_V1),
-        }),
-      ]),
-    );
+  it('writes format 3, smaller than formats 2 and 1, and reads the states they stored', () => {
+    // Prepare: each state as formats 1 and 2 stored it
+    const json = states.map((s) => JSON.stringify(s));
+    const formatOne = json.map((text) => storedInFormat(1, text));
+    const formatTwo = json.map((text) => storedInFormat(2, text));
 
     // Act
-    const formatTwo = states.map((s) => encodeState(s));
-    const readBack = formatOne.map((bytes) => decodeState(bytes));
+    const formatThree = states.map((s) => encodeState(s));
+    const readBack = [...formatOne, ...formatTwo].map((bytes) => decodeState(bytes));
 
     // Assess
     const total = (all: Uint8Array[]) => all.reduce((sum, bytes) => sum + bytes.byteLength, 0);
-    expect(new Set(formatTwo.map((bytes) => bytes[0]))).toEqual(new Set([2]));
+    expect(new Set(formatThree.map((bytes) => bytes[0]))).toEqual(new Set([3]));
     expect(total(formatTwo)).toBeLessThan(total(formatOne) * 0.97);
-    expect(readBack).toEqual(states.map((s) => JSON.parse(JSON.stringify(s))));
+    expect(total(formatThree)).toBeLessThan(total(formatTwo) * 0.9);
+    const expected = states.map((s) => JSON.parse(JSON.stringify(s)));
+    expect(readBack).toEqual([...expected, ...expected]);
   });
 
   it('decodes a state stored before timers and wait steps had variants: its waits and lifecycle timer', () => {
@@ -94,10 +92,7 @@ describe('the stored form of a customer state', () => {
         enrollment('e', '{"stepId":"e-step","timerId":"t-e","dueAt":30,"kind":"event"}'),
       ].join(',')}],"entries":{},"journeySends":{},"processed":[],` +
       '"lifecycleTimer":{"id":"lifecycle:ana:40","dueAt":40}}';
-    const stored = Buffer.concat([
-      Buffer.from([1]),
-      deflateRawSync(Buffer.from(json), { dictionary: Buffer.from(STATE_DICTIONARY_V1) }),
-    ]);
+    const stored = storedInFormat(1, json);
 
     // Act
     const state = decodeState(stored);
@@ -118,10 +113,7 @@ describe('the stored form of a customer state', () => {
     const encoded = encodeState(state);
     const unknownFormat = Uint8Array.from([9, ...encoded.subarray(1)]);
     const damaged = encoded.subarray(0, encoded.length - 8);
-    const notAState = Buffer.concat([
-      Buffer.from([1]),
-      deflateRawSync(Buffer.from('{"userId":42}'), { dictionary: Buffer.from(STATE_DICTIONARY_V1) }),
-    ]);
+    const notAState = storedInFormat(1, '{"userId":42}');
 
     // Act and assess
     expect(() => decodeState(unknownFormat)).toThrow('unknown format 9');

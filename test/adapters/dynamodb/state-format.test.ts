@@ -1,4 +1,3 @@
-import { deflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,11 +5,11 @@ import {
   STATE_ATTRIBUTES,
   stateItem,
 } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
-import { STATE_DICTIONARY_V1 } from '../../../functions/adapters/dynamodb/state-codec.ts';
 import { customerKeys, PARTITION_KEY, SORT_KEY } from '../../../functions/adapters/dynamodb/table.ts';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import { generatedEvents, sampleSetup, statesAfterEachEvent } from '../../core/runtime/sample-states.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
+import { storedInFormat } from './older-formats.ts';
 
 let dynamo: LocalDynamo;
 let busiest: CustomerState;
@@ -24,13 +23,9 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-/** The state item as the store wrote it before format 2: the same item, its state deflated with dictionary v1. */
-function formatOneItem(state: CustomerState, version: number) {
-  const body = deflateRawSync(Buffer.from(JSON.stringify(state)), {
-    level: 9,
-    dictionary: Buffer.from(STATE_DICTIONARY_V1),
-  });
-  const bytes = Buffer.concat([Buffer.from([1]), body]);
+/** The state item as the store wrote it in an older format: the same item, its state in that format. */
+function olderItem(format: 1 | 2, state: CustomerState, version: number) {
+  const bytes = storedInFormat(format, JSON.stringify(state));
   return { item: { ...stateItem(state, version), [STATE_ATTRIBUTES.state]: bytes }, bytes };
 }
 
@@ -47,24 +42,27 @@ async function storedBytes(tableName: string, userId: string): Promise<Uint8Arra
 }
 
 describe('the stored format of a customer state', () => {
-  it('loads a state item written in format 1, and its next save writes format 2, in fewer bytes', async () => {
-    // Prepare
-    const tableName = await dynamo.createTable();
-    const store = new DynamoCustomerStateStore({ client: dynamo.documents, tableName });
-    const before = formatOneItem(busiest, 3);
-    await dynamo.documents.send(new PutCommand({ TableName: tableName, Item: before.item }));
+  it.each([1, 2] as const)(
+    'loads a state item written in format %i, and its next save writes format 3, in fewer bytes',
+    async (format) => {
+      // Prepare
+      const tableName = await dynamo.createTable();
+      const store = new DynamoCustomerStateStore({ client: dynamo.documents, tableName });
+      const before = olderItem(format, busiest, 3);
+      await dynamo.documents.send(new PutCommand({ TableName: tableName, Item: before.item }));
 
-    // Act
-    const loaded = await store.load(busiest.userId);
-    const saved = loaded && (await store.save(loaded.state, loaded.version));
-    const after = await storedBytes(tableName, busiest.userId);
-    const reloaded = await store.load(busiest.userId);
+      // Act
+      const loaded = await store.load(busiest.userId);
+      const saved = loaded && (await store.save(loaded.state, loaded.version));
+      const after = await storedBytes(tableName, busiest.userId);
+      const reloaded = await store.load(busiest.userId);
 
-    // Assess
-    expect(loaded).toEqual({ state: JSON.parse(JSON.stringify(busiest)), version: 3 });
-    expect(saved).toEqual({ ok: true, version: 4 });
-    expect(after[0]).toBe(2);
-    expect(after.byteLength).toBeLessThan(before.bytes.byteLength);
-    expect(reloaded?.state).toEqual(loaded?.state);
-  });
+      // Assess
+      expect(loaded).toEqual({ state: JSON.parse(JSON.stringify(busiest)), version: 3 });
+      expect(saved).toEqual({ ok: true, version: 4 });
+      expect(after[0]).toBe(3);
+      expect(after.byteLength).toBeLessThan(before.bytes.byteLength);
+      expect(reloaded?.state).toEqual(loaded?.state);
+    },
+  );
 });

@@ -236,4 +236,31 @@ describe('feedback handler log lines', () => {
     for (const address of [BOUNCED, 'sender@example.com', '+12065550152', '+12125550101', '+14255550156'])
       expect(text).not.toContain(address);
   });
+
+  it('log a status at INFO only when no customer event carries it to the outcome log', async () => {
+    // Prepare: an open tagged with Cairn's ids (published as `Email Opened`, which ingest records as a
+    // `feedback` outcome) and a delay, which becomes no event.
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const resolved = ports();
+    const bodies = [
+      JSON.stringify(snsNotification(await tagged('ses-sns-open.json'))),
+      JSON.stringify(snsNotification(await fixture('ses-sns-delivery-delay.json'))),
+    ];
+
+    // Act
+    await handlerOver(resolved)(sqsBatch(bodies), lambdaContext);
+
+    // Assess
+    const statusLines = printed
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"message status"'))
+      .map((line) => JSON.parse(line));
+    expect(resolved.events.events.map((e) => e['detail-type'])).toEqual(['Email Opened']);
+    expect(statusLines.map((line) => line.status)).toEqual(['delayed']);
+  });
 });
