@@ -10,35 +10,75 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** What frozenJson cannot make without JSON itself: a Date, a Map, another class, a toJSON method, a bigint. */
+export const NOT_PLAIN: unique symbol = Symbol('not plain data');
+
+/** An object's field that JSON leaves out (undefined, a function, a symbol). */
+const DROPPED: unique symbol = Symbol('dropped');
+
+type Made = unknown | typeof NOT_PLAIN | typeof DROPPED;
+
 /**
- * Freezes `value` deeply when it is what `JSON.parse(JSON.stringify(value))` gives back, and says whether it
- * was: plain objects and arrays of strings, booleans, null and finite numbers other than -0 (JSON writes -0 as
- * 0), no undefined (JSON drops the key), no Date or other class, no toJSON. A value that is not is left
- * unfrozen at its top, with the parts of it that were frozen. What was frozen before is taken as JSON's own:
- * this module freezes nothing else, and a state shares its unchanged parts with the one it was made from.
+ * `value` as `JSON.parse(JSON.stringify(value))` gives it back, deeply frozen, made without the text: the
+ * value itself, frozen in place, where JSON would not change it, and a copy of only the objects and arrays
+ * holding something JSON changes (a -0 reads back as 0, NaN and the infinities as null, an undefined field is
+ * left out, an undefined array item is null). NOT_PLAIN for what only JSON itself can say. What is frozen
+ * already is taken as JSON's own (a state shares its unchanged parts with the frozen one it was made from).
  */
-export function freezeIfJsonValue(value: unknown): boolean {
+export function frozenJson<T>(value: T): T | typeof NOT_PLAIN {
+  const made = jsonOf(value);
+  if (made === NOT_PLAIN) return NOT_PLAIN;
+  // JSON's reading of a T is a T: only fields that were undefined are missing from it.
+  return made === DROPPED ? NOT_PLAIN : (made as T);
+}
+
+function jsonOf(value: unknown): Made {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return true;
+      return value;
     case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
+      return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : null;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return DROPPED;
     case 'object':
-      return value === null || Object.isFrozen(value) || freezeIfJsonObject(value);
+      if (value === null || Object.isFrozen(value)) return value;
+      return Array.isArray(value) ? arrayOf(value) : objectOf(value);
     default:
-      return false;
+      return NOT_PLAIN;
   }
 }
 
-function freezeIfJsonObject(value: object): boolean {
-  if (Array.isArray(value)) {
-    for (const item of value) if (!freezeIfJsonValue(item)) return false;
-  } else {
-    const prototype = Object.getPrototypeOf(value);
-    if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
-    for (const child of Object.values(value)) if (!freezeIfJsonValue(child)) return false;
+function arrayOf(items: readonly unknown[]): Made {
+  // Object.is, not !==: a -0 made 0 is a change.
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    let made = jsonOf(item);
+    if (made === NOT_PLAIN) return NOT_PLAIN;
+    if (made === DROPPED) made = null;
+    if (!Object.is(made, item) && !copy) copy = items.slice(0, index);
+    copy?.push(made);
   }
-  Object.freeze(value);
-  return true;
+  return Object.freeze(copy ?? items);
+}
+
+function objectOf(value: object): Made {
+  if (Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) return NOT_PLAIN;
+  const keys = Object.keys(value);
+  const fields = Object.values(value);
+  let copy: Record<string, unknown> | undefined;
+  for (let index = 0; index < keys.length; index++) {
+    const field = fields[index];
+    const made = jsonOf(field);
+    if (made === NOT_PLAIN) return NOT_PLAIN;
+    if (!Object.is(made, field) && !copy) {
+      copy = {};
+      for (let before = 0; before < index; before++) copy[keys[before] ?? ''] = fields[before];
+    }
+    if (copy && made !== DROPPED) copy[keys[index] ?? ''] = made;
+  }
+  return Object.freeze(copy ?? value);
 }

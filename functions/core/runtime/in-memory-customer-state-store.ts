@@ -1,4 +1,4 @@
-import { deepFreeze, freezeIfJsonValue } from '../collections/frozen-json.ts';
+import { deepFreeze, frozenJson, NOT_PLAIN } from '../collections/frozen-json.ts';
 import { CustomerState } from '../engine/state.ts';
 import { addressesOf } from '../policies/channels.ts';
 import type { SuppressionReason } from '../policies/config.ts';
@@ -24,9 +24,10 @@ export type InMemoryCustomerStateStoreOptions = {
    *   memory the state's objects do (docs/benchmarks.md, "A 1,000,000-event simulation"), which bounds a
    *   simulation of many customers. The states of the HOT_STATES customers used last are also kept as objects,
    *   deeply frozen, and handed out as they are: a customer's event, its sends and its timers load the state
-   *   again and again within moments, and parsing its text each time was most of what the store cost. A state
-   *   is kept as itself only when it is what its text reads back as (collections/frozen-json.ts); the
-   *   freeze makes any caller that changed a state it was given fail at once (the engine is pure). The parity
+   *   again and again within moments, and parsing its text each time was most of what the store cost. What is
+   *   kept is what its text reads back as (collections/frozen-json.ts, frozenJson: the saved state itself but
+   *   for the parts JSON changes); the freeze makes any caller that changed a state it was given fail at once
+   *   (the engine is pure). The parity
    *   test holds the simulator to the local stack, whose DynamoDB store validates.
    */
   keep?: 'checked' | 'text';
@@ -96,9 +97,11 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     const text = JSON.stringify(state);
     this.texts.set(state.userId, text);
     this.records.set(state.userId, { version, addresses: addressesOf(state.profile) });
-    // The state as its text reads back: itself, frozen, unless JSON changes it (a -0, an undefined field).
-    if (this.options.keep === 'text')
-      this.remember(state.userId, freezeIfJsonValue(state) ? state : deepFreeze(trustedState(text)));
+    // The state as its text reads back, frozen: itself, but for the objects holding what JSON changes.
+    if (this.options.keep === 'text') {
+      const kept = frozenJson(state);
+      this.remember(state.userId, kept === NOT_PLAIN ? deepFreeze(trustedState(text)) : kept);
+    }
     return { ok: true, version };
   }
 

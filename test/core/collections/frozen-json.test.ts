@@ -1,53 +1,76 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freezeIfJsonValue } from '../../../functions/core/collections/frozen-json.ts';
+import { frozenJson, NOT_PLAIN } from '../../../functions/core/collections/frozen-json.ts';
 
-describe('freezeIfJsonValue', () => {
-  it('freezes a value that JSON gives back as it is, all the way down', () => {
+const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('frozenJson', () => {
+  it('gives back a value JSON keeps as it is, itself, frozen all the way down', () => {
     // Prepare
     const value = { a: [1, 'two', { three: true }], b: null, c: { d: -1.5 } };
 
     // Act
-    const frozen = freezeIfJsonValue(value);
+    const made = frozenJson(value);
 
     // Assess
-    expect(frozen).toBe(true);
-    expect(Object.isFrozen(value)).toBe(true);
+    expect(made).toBe(value);
     expect(Object.isFrozen(value.a[2])).toBe(true);
-    expect(Object.isFrozen(value.c)).toBe(true);
     expect(() => {
       (value.c as { d: number }).d = 2;
     }).toThrow(TypeError);
   });
 
-  it.each([
-    ['a -0, which JSON writes as 0', { refund: -0 }],
-    ['an undefined field, which JSON drops', { name: undefined }],
-    ['an undefined array item, which JSON writes as null', [1, undefined]],
-    ['NaN, which JSON writes as null', { total: Number.NaN }],
-    ['a Date, which JSON writes as a string', { at: new Date(0) }],
-    ['a toJSON method', { toJSON: () => 'x' }],
-    ['a class instance', { map: new Map() }],
-  ])('does not freeze a value holding %s', (_, value) => {
-    // Act
-    const frozen = freezeIfJsonValue(value);
-
-    // Assess
-    expect(frozen).toBe(false);
-    expect(Object.isFrozen(value)).toBe(false);
-  });
-
-  it('leaves frozen the JSON parts of a value it refused, and the rest as they were', () => {
+  it('copies only the objects holding what JSON changes, and shares the rest', () => {
     // Prepare
     const kept = { ok: [1, 2] };
-    const value = { kept, refused: { zero: -0 } };
+    const value = { kept, changed: { zero: -0, gone: undefined, items: [undefined, Number.NaN] } };
+    const expected = viaJson(value);
 
     // Act
-    const frozen = freezeIfJsonValue(value);
+    const made = frozenJson(value);
 
     // Assess
-    expect(frozen).toBe(false);
+    expect(made).toStrictEqual(expected);
+    expect(made).not.toBe(value);
+    expect(made !== NOT_PLAIN && made.kept).toBe(kept);
     expect(Object.isFrozen(kept)).toBe(true);
-    expect(Object.isFrozen(value.refused)).toBe(false);
-    expect(value).toEqual({ kept: { ok: [1, 2] }, refused: { zero: -0 } });
+    expect(Object.isFrozen(made)).toBe(true);
+    expect(Object.isFrozen(value.changed)).toBe(false);
+  });
+
+  it('is what JSON gives back, for any plain data with -0, NaN, infinities and undefined in it', () => {
+    const leaf = fc.oneof(
+      fc.double(),
+      fc.constantFrom(-0, undefined, null, Number.POSITIVE_INFINITY),
+      fc.string(),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(fc.object({ values: [leaf], maxDepth: 4 }), (value) => {
+        // Prepare
+        const expected = viaJson(value);
+
+        // Act
+        const made = frozenJson(value);
+
+        // Assess
+        expect(made).toStrictEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['a Date', { at: new Date(0) }],
+    ['a toJSON method', { toJSON: () => 'x' }],
+    ['a Map', { map: new Map() }],
+    ['an object without a prototype', { bare: Object.create(null) }],
+    ['a bigint', { big: 1n }],
+  ])('leaves %s to JSON itself', (_, value) => {
+    // Act
+    const made = frozenJson(value);
+
+    // Assess
+    expect(made).toBe(NOT_PLAIN);
   });
 });
