@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Liquid, LiquidOptions } from 'liquidjs';
+import type { Liquid, LiquidOptions, Template } from 'liquidjs';
 
 type LiquidLibrary = typeof import('liquidjs');
 
@@ -52,4 +52,28 @@ export function textLiquid(): Liquid {
 export function htmlLiquid(): Liquid {
   html ??= new (liquidLibrary().Liquid)({ ...OPTIONS, outputEscape: 'escape' });
   return html;
+}
+
+/**
+ * Parsed templates by engine and source text. A message renders the same few sources over and over, and
+ * parsing one cost more than rendering it (a profile of `cairn simulate`: parsing 3.9% of its CPU time,
+ * rendering 2.2%). A parsed template is only read by a render, so one serves every message. Bounded: past
+ * MAX_PARSED sources (a catalog refreshed many times in one process), it starts again empty.
+ */
+const parsed = new WeakMap<Liquid, Map<string, Template[]>>();
+const MAX_PARSED = 1_000;
+
+/** `source` parsed by `engine`, once; a source that does not parse throws each time, as `engine.parse` does. */
+export function parsedLiquid(engine: Liquid, source: string): Template[] {
+  let sources = parsed.get(engine);
+  if (!sources) {
+    sources = new Map();
+    parsed.set(engine, sources);
+  }
+  const known = sources.get(source);
+  if (known) return known;
+  const templates = engine.parse(source);
+  if (sources.size >= MAX_PARSED) sources.clear();
+  sources.set(source, templates);
+  return templates;
 }

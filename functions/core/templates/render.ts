@@ -3,7 +3,7 @@ import { CHANNELS, type ChannelParts, type ContentOf } from '../channels/index.t
 import type { PartRenderer, RenderFailureReason } from '../channels/kind.ts';
 import { formatPath } from '../diagnostics/problem.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
-import { htmlLiquid, liquidLibrary, textLiquid } from './liquid.ts';
+import { htmlLiquid, liquidLibrary, parsedLiquid, textLiquid } from './liquid.ts';
 import { type LoadedTemplate, positionInFile } from './load.ts';
 import type { TemplateFile, TemplateVariant } from './schema.ts';
 import { type TemplateVariables, type UnsubscribeUrlFor, withoutBlanks } from './variables.ts';
@@ -105,7 +105,7 @@ export function renderTemplate(
   const render = (engine: Liquid, part: string, source: string): string => {
     let out: string;
     try {
-      out = engine.renderSync(engine.parse(source), scope);
+      out = engine.renderSync(parsedLiquid(engine, source), scope);
     } catch (error) {
       // Point at the file, line and column of the failing expression, as `cairn validate` does.
       const [row, col] = error instanceof liquidLibrary().LiquidError ? error.token.getPosition() : [];

@@ -39,6 +39,22 @@ describe('composeMessage', () => {
     expect(message.content.text).toContain(message.unsubscribeUrl);
   });
 
+  it('puts one signed link in the body and the List-Unsubscribe header, even when the clock moves between them', async () => {
+    // Prepare: a clock a millisecond later at each reading, so that two signings would differ.
+    const { intent, state } = await welcomed('Ana');
+    let reading = T0;
+    const composer = await sampleComposer(() => reading++);
+
+    // Act
+    const composed = composeMessage(intent, 'email', state, composer);
+
+    // Assess
+    if (!composed.ok || composed.message.channel !== 'email') throw new Error(JSON.stringify(composed));
+    const links = composed.message.content.text.match(/https:\/\/unsubscribe\.test\/\S+/g) ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toBe(composed.message.unsubscribeUrl);
+  });
+
   it('fails with the template reason instead of sending a message with a missing value', async () => {
     // Prepare: the cart reminder needs the trigger's cart, and this enrollment is gone from the state.
     const { intent, state } = await welcomed();
