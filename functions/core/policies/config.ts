@@ -3,6 +3,7 @@ import { CHANNELS, perChannel } from '../channels/index.ts';
 import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema-parts.ts';
 import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
 import { ConsentMode } from './consent-mode.ts';
+import { SuppressionReason } from './suppression-reason.ts';
 
 /**
  * Delivery policies: journeys/policies.yaml. This schema is the single source of truth; docs/policies.md
@@ -97,9 +98,6 @@ export const ClosedDays = z
   })
   .describe('Whole local days with no sends (holidays).');
 export type ClosedDays = z.infer<typeof ClosedDays>;
-
-export const SuppressionReason = z.enum(['hard_bounce', 'complaint', 'stop']);
-export type SuppressionReason = z.infer<typeof SuppressionReason>;
 
 export const SuppressedAddress = z.strictObject({
   address: z.string().min(1).describe('An email address or an E.164 phone number.'),

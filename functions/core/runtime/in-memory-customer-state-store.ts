@@ -1,6 +1,6 @@
 import { CustomerState } from '../engine/state.ts';
 import { addressesOf } from '../policies/channels.ts';
-import type { SuppressionReason } from '../policies/config.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore, SaveResult, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { StateWithSuppressions } from '../ports/state-with-suppressions.ts';
