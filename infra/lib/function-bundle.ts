@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { type BuildOptions, buildSync } from 'esbuild';
-import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-config.ts';
+import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-file.ts';
 import type { ShippedConfig } from './journeys.ts';
 
 /** Where the configuration folder lands in the deployment package (Lambda unpacks it to /var/task). */

@@ -5,10 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCampaignFiles } from '../../../functions/adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
-import {
-  COMPILED_CONFIG_FILE,
-  readCompiledConfig,
-} from '../../../functions/handlers/shared/compiled-config.ts';
+import { readCompiledConfig } from '../../../functions/handlers/shared/compiled-config.ts';
+import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
 import type { HandlerName } from '../../../infra/lib/cairn-function.ts';
 import { BUNDLED_CONFIG_DIR, CHUNKS_DIR } from '../../../infra/lib/function-bundle.ts';
