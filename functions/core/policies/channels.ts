@@ -4,7 +4,8 @@ import type { SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
 import { consentFor } from '../profile/consent.ts';
 import type { Profile } from '../profile/profile.ts';
-import { normalizedAddress, type Policies } from './config.ts';
+import { normalizedAddress } from './address.ts';
+import type { Policies } from './config.ts';
 import type { OutcomeReason } from './outcome.ts';
 import type { SuppressionReason } from './suppression-reason.ts';
 

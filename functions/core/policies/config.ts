@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CHANNELS, perChannel } from '../channels/index.ts';
 import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema-parts.ts';
-import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
+import { normalizedAddress } from './address.ts';
 import { ConsentMode } from './consent-mode.ts';
 import { SuppressionReason } from './suppression-reason.ts';
 
@@ -138,10 +138,6 @@ export const Policies = z.strictObject(PolicyFields).superRefine((p, ctx) => {
   });
 });
 export type Policies = z.infer<typeof Policies>;
-
-export function normalizedAddress(raw: string): string | undefined {
-  return raw.includes('@') ? normalizeEmail(raw) : normalizePhone(raw);
-}
 
 /** The policies when there is no policies file: consent defaults only, nothing capped, no quiet hours. */
 export function defaultPolicies(): Policies {

@@ -3,7 +3,7 @@ import type { CustomerEvent } from '../events/index.ts';
 import type { FeedbackOutcome, MessageIds, MessageStatus, OptOutSource } from '../feedback/outcome.ts';
 import { parseFeedback } from '../feedback/parse.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
-import { normalizedAddress } from '../policies/config.ts';
+import { normalizedAddress } from '../policies/address.ts';
 import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { DeviceChange } from '../ports/channel.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';

@@ -27,12 +27,17 @@ const coldStartOf = (fn: string) => `await import('./functions/handlers/${fn}/in
 await import('./functions/handlers/${fn}/wiring.ts');`;
 
 describe('modules a function never runs are not in its cold start', () => {
-  it('feedback loads no engine: its suppressions read and write states without running it', () => {
+  it('feedback loads no engine and no policies: its suppressions read and write states without them', () => {
     // Prepare
     const script = coldStartOf('feedback');
 
     // Act
-    const loaded = loadedAfter(script, [...ENGINE, 'functions/core/runtime/read-process-write.ts']);
+    // Nor the policies' schemas: an address is normalized without them (policies/address.ts).
+    const loaded = loadedAfter(script, [
+      ...ENGINE,
+      'functions/core/runtime/read-process-write.ts',
+      'functions/core/policies/config.ts',
+    ]);
 
     // Assess
     expect(loaded).toEqual([]);
