@@ -14,7 +14,7 @@ let library: typeof PhoneLibrary | undefined;
 function phoneLibrary(): typeof PhoneLibrary {
   if (!library) {
     // This module lands in index.mjs or in a chunk under chunks/, depending on what else the bundle loads.
-    const inChunk = import.meta.url.includes(`/${CHUNKS_DIR}/`);
+    const inChunk = new URL('.', import.meta.url).pathname.endsWith(`/${CHUNKS_DIR}/`);
     const required: typeof PhoneLibrary = createRequire(import.meta.url)(
       `${inChunk ? '../' : './'}${PHONE_LIBRARY_FILE}`,
     );
