@@ -4,11 +4,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../functions/handlers/shared/bundle-layout.ts';
 import { PROJECT_ROOT } from '../infra/lib/app.ts';
 import { type HandlerName, handlerEntry } from '../infra/lib/cairn-function.ts';
-import { CHUNKS_DIR, functionBuildOptions } from '../infra/lib/function-bundle.ts';
+import { functionBuildOptions } from '../infra/lib/function-bundle.ts';
 import { BUNDLED, bundlesOf, removeOutput, synthesize } from '../test/infra/support.ts';
 import { firstInvocationImports } from './first-invocation.ts';
 
@@ -46,6 +47,16 @@ const IMPORT = 'await import(process.argv[1]);';
  */
 const IMPORT_FIRST_INVOCATION = `await import(process.argv[1]);
 for (const chunk of process.argv.slice(2)) await import(chunk);`;
+/**
+ * A cold start whose first input carries a phone number: the import and the first invocation's chunks, then the
+ * phone libraries, which a function requires from their own file on the first number it normalizes
+ * (functions/handlers/shared/phone-library-lazy.ts). The file comes last in the arguments.
+ */
+const IMPORT_FIRST_INVOCATION_WITH_PHONE = `import { createRequire } from 'node:module';
+const files = process.argv.slice(1);
+const phoneLibrary = files.pop();
+for (const file of files) await import(file);
+createRequire(import.meta.url)(phoneLibrary);`;
 /**
  * The bundle's entry, then every chunk it may load on first use (\`import()\`): all the code the function can
  * load, what a cold start's first invocation loads at most. Deferring code to a chunk saves a cold start nothing
@@ -153,7 +164,7 @@ function millions(instructions: number | undefined): string {
 /** A bundle's entry, and the chunks its first invocation imports after it. */
 type Bundle = { entry: string; firstInvocation: string[] };
 /** Instructions over an empty module's: the import; the import and the first invocation's chunks; every chunk. */
-type Loaded = { imported?: number; firstInvocation?: number; everyChunk?: number };
+type Loaded = { imported?: number; firstInvocation?: number; everyChunk?: number; withPhone?: number };
 
 /**
  * One line per bundle: the size of its entry, median load time, and the instructions of its import over an
@@ -182,7 +193,16 @@ function measure(
   console.log(
     `bundles: ${`${what}, chunks`.padEnd(35)} ${chunks.toFixed(0).padStart(5)} KB, ${millions(first)} with the first invocation's (${names}), ${millions(everyChunk)} with every chunk loaded`,
   );
-  return { imported, firstInvocation: first, everyChunk };
+  const phoneLibrary = join(dirname(entry), PHONE_LIBRARY_FILE);
+  if (!existsSync(phoneLibrary)) return { imported, firstInvocation: first, everyChunk };
+  const withPhone = ownInstructions(entry, emptyInstructions, IMPORT_FIRST_INVOCATION_WITH_PHONE, [
+    ...firstInvocation,
+    phoneLibrary,
+  ]);
+  console.log(
+    `bundles: ${`${what}, phone library`.padEnd(35)} ${(statSync(phoneLibrary).size / 1024).toFixed(0).padStart(5)} KB, ${millions(withPhone)} with the first invocation's chunks and it (a first input with a phone number)`,
+  );
+  return { imported, firstInvocation: first, everyChunk, withPhone };
 }
 
 /** "+N% over its floor (name, M)" and whether that meets the goal; empty without counts. */
@@ -229,6 +249,9 @@ export async function functionBundles(): Promise<void> {
         `${name}, first request`,
       );
       if (cold) console.log(`bundles: ${fn} cold start ${cold}`);
+      // What a first input with a phone number pays on top: the phone libraries, required from their own file.
+      const phone = shareOverFloor(loaded.withPhone, floorLoaded?.firstInvocation, `${name}, first request`);
+      if (phone) console.log(`bundles: ${fn} cold start with a phone number ${phone}`);
       // Against the floor with its chunks too: the SDK's own import() (event streams, ...) are chunks in both.
       const whole = shareOverFloor(loaded.everyChunk, floorLoaded?.everyChunk, `${name} with its chunks`);
       if (whole) console.log(`bundles: ${fn} with every chunk ${whole}`);

@@ -2,14 +2,12 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { type BuildOptions, buildSync } from 'esbuild';
-import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-config.ts';
+import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../functions/handlers/shared/bundle-layout.ts';
+import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-file.ts';
 import type { ShippedConfig } from './journeys.ts';
 
 /** Where the configuration folder lands in the deployment package (Lambda unpacks it to /var/task). */
 export const BUNDLED_CONFIG_DIR = 'journeys';
-
-/** Where the chunks a function loads on first use (`import()`) land, beside its `index.mjs`. */
-export const CHUNKS_DIR = 'chunks';
 
 /**
  * esbuild's ESM output cannot call `require`, and some dependencies are CommonJS that require Node built-ins;
@@ -24,6 +22,14 @@ export const ESM_REQUIRE_SHIM =
  */
 export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'functions/handlers/shared/lambda-credentials.ts';
+
+/**
+ * The phone libraries, and what replaces them in a function's code: the same functions, which require
+ * `PHONE_LIBRARY_FILE` (built from PHONE_LIBRARY_ENTRY) on first use (phone-library-lazy.ts).
+ */
+export const PHONE_LIBRARIES = ['libphonenumber-js', 'countries-and-timezones'] as const;
+export const LAZY_PHONE_LIBRARY = 'functions/handlers/shared/phone-library-lazy.ts';
+export const PHONE_LIBRARY_ENTRY = 'functions/handlers/shared/phone-library.ts';
 
 /**
  * How every Cairn function is bundled, and the floors of `npm run bench -- bundles` with it: ESM for Node 22,
@@ -57,7 +63,31 @@ export function functionBuildOptions(entry: string, outdir: string, projectRoot:
     sourcesContent: false,
     banner: { js: ESM_REQUIRE_SHIM },
     // Lambda's credentials are in the environment; the SDK's chain for every other place is left out.
-    alias: { [SDK_CREDENTIAL_CHAIN]: `./${LAMBDA_CREDENTIALS}` },
+    // The phone libraries are required from a file of their own on first use, not loaded at the cold start.
+    alias: {
+      [SDK_CREDENTIAL_CHAIN]: `./${LAMBDA_CREDENTIALS}`,
+      ...Object.fromEntries(PHONE_LIBRARIES.map((name) => [name, `./${LAZY_PHONE_LIBRARY}`])),
+    },
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * The phone libraries as CommonJS, `PHONE_LIBRARY_FILE` beside the `index.mjs` in `outdir`: a function's code
+ * requires it on the first phone number it normalizes (functionBuildOptions aliases the libraries).
+ */
+export function phoneLibraryBuildOptions(outdir: string, projectRoot: string): BuildOptions {
+  return {
+    entryPoints: [PHONE_LIBRARY_ENTRY],
+    outfile: join(outdir, PHONE_LIBRARY_FILE),
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   };
 }
@@ -81,7 +111,15 @@ export class LocalFunctionBundling implements ILocalBundling {
   }
 
   tryBundle(outputDir: string): boolean {
-    buildSync(functionBuildOptions(this.entry, outputDir, this.projectRoot));
+    const { metafile } = buildSync({
+      ...functionBuildOptions(this.entry, outputDir, this.projectRoot),
+      metafile: true,
+    });
+    // Only a function whose code normalizes phone numbers ships the phone libraries: one whose bundle kept
+    // some of the module that requires them (a module imported but not called is left out of the output).
+    const outputs = Object.values(metafile?.outputs ?? {});
+    if (outputs.some((output) => (output.inputs[LAZY_PHONE_LIBRARY]?.bytesInOutput ?? 0) > 0))
+      buildSync(phoneLibraryBuildOptions(outputDir, this.projectRoot));
     if (this.shippedFile) {
       const target = join(outputDir, BUNDLED_CONFIG_DIR);
       mkdirSync(target, { recursive: true });

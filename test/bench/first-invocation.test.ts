@@ -4,9 +4,10 @@ import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstInvocationImports } from '../../bench/first-invocation.ts';
+import { CHUNKS_DIR } from '../../functions/handlers/shared/bundle-layout.ts';
 import { PROJECT_ROOT } from '../../infra/lib/app.ts';
 import { handlerEntry } from '../../infra/lib/cairn-function.ts';
-import { CHUNKS_DIR, functionBuildOptions } from '../../infra/lib/function-bundle.ts';
+import { functionBuildOptions } from '../../infra/lib/function-bundle.ts';
 import { loadedAfter } from '../core/loading/support.ts';
 
 /** One request of each client the functions construct, answered by a loopback server that says 200 to all. */

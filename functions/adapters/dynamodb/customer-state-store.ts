@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CustomerState } from '../../core/engine/state.ts';
-import type { SuppressionReason } from '../../core/policies/config.ts';
+import type { SuppressionReason } from '../../core/policies/suppression-reason.ts';
 import type { AddressHolders } from '../../core/ports/address-holders.ts';
 import {
   type CustomerStateStore,

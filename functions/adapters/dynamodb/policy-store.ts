@@ -7,8 +7,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { SuppressionReason } from '../../core/policies/config.ts';
 import type { Claim, Completion } from '../../core/policies/ledger.ts';
+import type { SuppressionReason } from '../../core/policies/suppression-reason.ts';
 import type { PolicyStore } from '../../core/ports/policy-store.ts';
 import { DEFAULT_MAX_ATTEMPTS, jitteredBackoff } from '../../core/runtime/read-modify-write.ts';
 import { suppressHolders } from '../../core/runtime/suppress-holders.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SuppressionReason } from '../../core/policies/config.ts';
+import { SuppressionReason } from '../../core/policies/suppression-reason.ts';
 import { PARTITION_KEY, SORT_KEY } from './table.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Category, Channel, OnCap, Priority } from '../journeys/schema-parts.ts';
-import { SuppressionReason } from '../policies/config.ts';
+import { SuppressionReason } from '../policies/suppression-reason.ts';
 import { emptyProfile, Profile } from '../profile/profile.ts';
 
 /** The part of the trigger event an enrollment keeps: enough for correlation, conditions and templates. */

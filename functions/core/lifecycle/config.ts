@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EventPath, EventPattern, LifecycleStage } from '../journeys/schema.ts';
+import { EventPath, EventPattern, LifecycleStage } from '../journeys/schema-parts.ts';
 
 const Ascending = (what: string) =>
   z

@@ -4,8 +4,10 @@ import type { SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
 import { consentFor } from '../profile/consent.ts';
 import type { Profile } from '../profile/profile.ts';
-import { normalizedAddress, type Policies, type SuppressionReason } from './config.ts';
+import { normalizedAddress } from './address.ts';
+import type { Policies } from './config.ts';
 import type { OutcomeReason } from './outcome.ts';
+import type { SuppressionReason } from './suppression-reason.ts';
 
 /** Suppressed addresses (normalized) and why, from the policies file and the policy store. */
 export type Suppressions = ReadonlyMap<string, SuppressionReason>;

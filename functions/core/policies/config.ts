@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { CHANNELS, perChannel } from '../channels/index.ts';
 import { Category, Channel, Duration, LocalTime, Weekday } from '../journeys/schema-parts.ts';
-import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
+import { normalizedAddress } from './address.ts';
 import { ConsentMode } from './consent-mode.ts';
+import { SuppressionReason } from './suppression-reason.ts';
 
 /**
  * Delivery policies: journeys/policies.yaml. This schema is the single source of truth; docs/policies.md
@@ -98,9 +99,6 @@ export const ClosedDays = z
   .describe('Whole local days with no sends (holidays).');
 export type ClosedDays = z.infer<typeof ClosedDays>;
 
-export const SuppressionReason = z.enum(['hard_bounce', 'complaint', 'stop']);
-export type SuppressionReason = z.infer<typeof SuppressionReason>;
-
 export const SuppressedAddress = z.strictObject({
   address: z.string().min(1).describe('An email address or an E.164 phone number.'),
   reason: SuppressionReason,
@@ -140,10 +138,6 @@ export const Policies = z.strictObject(PolicyFields).superRefine((p, ctx) => {
   });
 });
 export type Policies = z.infer<typeof Policies>;
-
-export function normalizedAddress(raw: string): string | undefined {
-  return raw.includes('@') ? normalizeEmail(raw) : normalizePhone(raw);
-}
 
 /** The policies when there is no policies file: consent defaults only, nothing capped, no quiet hours. */
 export function defaultPolicies(): Policies {

@@ -6,9 +6,9 @@ import { normalizeEmail, normalizePhone } from '../profile/addresses.ts';
 import { capOutcome, capsFor } from './caps.ts';
 import { type CapCheck, type CountResult, countSend } from './caps-window.ts';
 import { addressesOf, type Suppressions, suppressionsFrom } from './channels.ts';
-import type { SuppressionReason } from './config.ts';
 import type { SendOutcome } from './outcome.ts';
 import { type OutcomeExtras, type ReachOptions, reachAndTiming } from './reach.ts';
+import type { SuppressionReason } from './suppression-reason.ts';
 
 /**
  * The delivery policies decided in the customer's state, for the runtime: the caps are counted in the state

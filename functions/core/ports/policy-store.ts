@@ -1,5 +1,5 @@
-import type { SuppressionReason } from '../policies/config.ts';
 import type { Claim, Completion } from '../policies/ledger.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 
 /**
  * The send ledger and the address-level suppressions. Each write is one conditional operation, so that two

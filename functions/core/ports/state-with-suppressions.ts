@@ -1,4 +1,4 @@
-import type { SuppressionReason } from '../policies/config.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { StoredCustomerState } from './customer-state-store.ts';
 
 /**

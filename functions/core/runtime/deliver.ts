@@ -1,11 +1,12 @@
 import { type CustomerState, newCustomerState, type SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema.ts';
 import { addressesOf } from '../policies/channels.ts';
-import type { Policies, SuppressionReason } from '../policies/config.ts';
+import type { Policies } from '../policies/config.ts';
 import { decideInState, type StateDecision } from '../policies/customer-delivery.ts';
 import type { DecidedSend } from '../policies/decided.ts';
 import { decideOnClaimed } from '../policies/ledger.ts';
 import type { DeliveryOutcome, SendOutcome } from '../policies/outcome.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { ChannelPort, ChannelResult } from '../ports/channel.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';
 import { type Enqueued, MAX_DELAY_SECONDS, type QueuedSend } from '../ports/send-queue.ts';

@@ -1,7 +1,7 @@
 import { deepFreeze, frozenJson, NOT_PLAIN } from '../collections/frozen-json.ts';
 import { CustomerState } from '../engine/state.ts';
 import { addressesOf } from '../policies/channels.ts';
-import type { SuppressionReason } from '../policies/config.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import {
   type CustomerStateStore,

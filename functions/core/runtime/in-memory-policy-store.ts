@@ -1,5 +1,5 @@
-import type { SuppressionReason } from '../policies/config.ts';
 import type { Claim, Completion } from '../policies/ledger.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore } from '../ports/customer-state-store.ts';
 import type { PolicyStore } from '../ports/policy-store.ts';

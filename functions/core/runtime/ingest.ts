@@ -3,10 +3,10 @@ import { type EngineContext, type EngineInput, inputKey } from '../engine/engine
 import type { CustomerState, Timer } from '../engine/state.ts';
 import type { CustomerEvent, EventProblem } from '../events/index.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../events/limits.ts';
-import type { SuppressionReason } from '../policies/config.ts';
 import { enteringAddresses } from '../policies/customer-delivery.ts';
 import type { DecidedSend } from '../policies/decided.ts';
 import type { ReachOptions } from '../policies/reach.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { CallQueue, EnqueuedCall } from '../ports/call-queue.ts';
 import type { CustomerStateStore, StoredCustomerState } from '../ports/customer-state-store.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';

@@ -1,6 +1,6 @@
 import { addressesOf } from '../policies/channels.ts';
-import type { SuppressionReason } from '../policies/config.ts';
 import { withSuppression } from '../policies/customer-delivery.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 import type { AddressHolders } from '../ports/address-holders.ts';
 import type { CustomerStateStore } from '../ports/customer-state-store.ts';
 import { type ReadModifyWriteOptions, readModifyWrite } from './read-modify-write.ts';

@@ -2,11 +2,11 @@ import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, processInput } from '../engine/engine.ts';
 import type { CustomerState } from '../engine/state.ts';
 import type { InputLimits } from '../events/limits.ts';
-import type { SuppressionReason } from '../policies/config.ts';
 import { adoptSuppressions, decideInState, pruneCounted } from '../policies/customer-delivery.ts';
 import type { DecidedSend } from '../policies/decided.ts';
 import type { DecidedOutcome, SendOutcome } from '../policies/outcome.ts';
 import type { ReachOptions } from '../policies/reach.ts';
+import type { SuppressionReason } from '../policies/suppression-reason.ts';
 
 /** What one input makes of a customer's state, before anything is written or handed on. */
 export type Transition = {

@@ -30,7 +30,7 @@ export function segmentScanHandler(
       import('@aws-sdk/client-s3'),
       import('../../adapters/dynamodb/state-scan.ts'),
     ]);
-    const catalog = config.catalog.segments;
+    const catalog = config.segments;
     const known = catalog.definitions.map((s) => s.id);
     if (!known.includes(request.segment))
       throw new Error(

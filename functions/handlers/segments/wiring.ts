@@ -3,8 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import type { StateScanOptions } from '../../adapters/dynamodb/state-scan.ts';
-import type { RuntimeConfig } from '../../core/runtime/config.ts';
-import { readCompiledConfig } from '../shared/compiled-config.ts';
+import { readCompiledSegments, type SegmentsConfig } from '../shared/compiled-segments.ts';
 import { RuntimeEnvironment } from '../shared/environment.ts';
 
 /**
@@ -19,18 +18,17 @@ export const SegmentScanEnvironment = RuntimeEnvironment.pick({
 });
 export type SegmentScanEnvironment = z.infer<typeof SegmentScanEnvironment>;
 
-/** What the worker reads and writes through: the table, the bucket, and the configuration it was deployed with. */
-export type SegmentScanPorts = { table: StateScanOptions; s3: S3Client; config: RuntimeConfig };
+/**
+ * What the worker reads and writes through: the table, the bucket, and the segments and lifecycle of the
+ * configuration it was deployed with.
+ */
+export type SegmentScanPorts = { table: StateScanOptions; s3: S3Client; config: SegmentsConfig };
 
 export async function wireSegmentScan(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<SegmentScanPorts> {
   const env = SegmentScanEnvironment.parse(environment);
-  const config = await readCompiledConfig(
-    env.CAIRN_CONFIG_DIR,
-    env.CAIRN_ENVIRONMENT,
-    env.CAIRN_DEFAULT_TIMEZONE,
-  );
+  const config = await readCompiledSegments(env.CAIRN_CONFIG_DIR, env.CAIRN_ENVIRONMENT);
   return {
     table: { client: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: env.CAIRN_TABLE_NAME },
     s3: new S3Client({}),

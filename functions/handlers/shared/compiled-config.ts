@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as z from 'zod';
 import { formatPath, formatProblem, type PathSegment, type Problem } from '../../core/diagnostics/problem.ts';
 import type { SourceDocument } from '../../core/diagnostics/yaml-source.ts';
@@ -12,14 +10,7 @@ import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import { Segment } from '../../core/segments/schema.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { TemplateFile } from '../../core/templates/schema.ts';
-
-/**
- * The configuration a function runs with, compiled at synth from the journeys folder
- * (functions/handlers/shared/config.ts): what the YAML files said, already validated, as JSON. A cold start
- * then parses one JSON file with the zod schemas instead of every YAML file with source positions, and the
- * bundles leave the YAML parser out (docs/runtime.md, "What ships with the functions").
- */
-export const COMPILED_CONFIG_FILE = 'cairn-config.json';
+import { parseCompiled, readCompiledFile } from './compiled-file.ts';
 
 const Position = z.tuple([z.number().int().positive(), z.number().int().positive()]);
 
@@ -92,16 +83,7 @@ export async function readCompiledConfig(
   environment: string | undefined,
   defaultTimezone: string,
 ): Promise<RuntimeConfig> {
-  const file = join(folder, COMPILED_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `${file} cannot be read (CAIRN_CONFIG_DIR=${folder}). The functions run the configuration that \`cdk synth\` compiles from journeys/ into their bundle; deploy with the CDK app (docs/deploy.md).`,
-      { cause: error },
-    );
-  }
+  const { file, text } = await readCompiledFile(folder);
   return runtimeConfigFromText(file, text, environment, defaultTimezone);
 }
 
@@ -115,25 +97,8 @@ export function runtimeConfigFromText(
   environment: string | undefined,
   defaultTimezone: string,
 ): RuntimeConfig {
-  const parsed = CompiledConfig.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${file} ${formatPath(i.path.map(pathSegment))}: ${i.message}`,
-    );
-    throw new Error(
-      `${file} is not a configuration this version compiles; synthesize again:\n${problems.join('\n')}`,
-    );
-  }
-  const compiledFor = parsed.data.environment ?? undefined;
-  if (compiledFor !== environment) {
-    throw new Error(
-      `${file} was compiled for policy environment ${describe(compiledFor)}, but CAIRN_ENVIRONMENT is ${describe(environment)}; synthesize and deploy again.`,
-    );
-  }
-  return runtimeConfigOf(parsed.data, defaultTimezone);
+  return runtimeConfigOf(parseCompiled(CompiledConfig, file, text, environment), defaultTimezone);
 }
-
-/** The context the engine runs an input in at `now`, for this configuration. */
 
 /** The positions a compiled template kept, answering as its parsed file did for every value in it. */
 function positionsOf(t: CompiledTemplate): SourceDocument {
@@ -145,20 +110,4 @@ function positionsOf(t: CompiledTemplate): SourceDocument {
     return { line: 1, column: 1 };
   };
   return { value: t.template, syntaxErrors: [], positionOf, positionOfKey: (path) => positionOf(path) };
-}
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not JSON; synthesize again`, { cause: error });
-  }
-}
-
-function pathSegment(segment: PropertyKey): PathSegment {
-  return typeof segment === 'number' ? segment : String(segment);
-}
-
-function describe(environment: string | undefined): string {
-  return environment === undefined ? '(none: the base values)' : `"${environment}"`;
 }

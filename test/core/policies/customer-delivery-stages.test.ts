@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../functions/core/engine/bucket.ts';
 import type { CustomerState, SendIntent } from '../../../functions/core/engine/state.ts';
-import type { SuppressionReason } from '../../../functions/core/policies/config.ts';
 import { decideInState } from '../../../functions/core/policies/customer-delivery.ts';
 import type { SendOutcome } from '../../../functions/core/policies/outcome.ts';
+import type { SuppressionReason } from '../../../functions/core/policies/suppression-reason.ts';
 import { claimAndSend } from '../../../functions/core/runtime/claim-and-send.ts';
 import { InMemoryPolicyStore } from '../../../functions/core/runtime/in-memory-policy-store.ts';
 import { DAY, HOUR, intent, NOON_PARIS, policies, reachableState } from './support.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import { newCustomerState } from '../../../functions/core/engine/state.ts';
-import type { SuppressionReason } from '../../../functions/core/policies/config.ts';
+import type { SuppressionReason } from '../../../functions/core/policies/suppression-reason.ts';
 import type { RuntimeConfig } from '../../../functions/core/runtime/config.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { InMemoryTimerStore } from '../../../functions/core/runtime/in-memory-timer-store.ts';

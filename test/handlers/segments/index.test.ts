@@ -44,6 +44,9 @@ afterAll(async () => {
 });
 afterEach(() => s3.reset());
 
+/** What the worker's wiring reads of the configuration: the segments and the lifecycle. */
+const scanConfig = () => ({ segments: config.catalog.segments, lifecycle: config.lifecycle });
+
 const request = (segment: string, totalSegments: number): SegmentScanRequest => ({
   segment,
   at: AT,
@@ -73,7 +76,11 @@ describe('the segment scan function', () => {
       // Prepare
       s3.on(PutObjectCommand).resolves({});
       const handler = segmentScanHandler(
-        async () => ({ table: { client: dynamo.documents, tableName }, s3: new S3Client({}), config }),
+        async () => ({
+          table: { client: dynamo.documents, tableName },
+          s3: new S3Client({}),
+          config: scanConfig(),
+        }),
         observability('segments'),
       );
       const metrics = captureMetrics();
@@ -120,7 +127,11 @@ describe('the segment scan function', () => {
 
   it('says which segments are deployed when asked for another, and refuses a Segment out of range', async () => {
     const handler = segmentScanHandler(
-      async () => ({ table: { client: dynamo.documents, tableName }, s3: new S3Client({}), config }),
+      async () => ({
+        table: { client: dynamo.documents, tableName },
+        s3: new S3Client({}),
+        config: scanConfig(),
+      }),
       observability('segments'),
     );
     await expect(

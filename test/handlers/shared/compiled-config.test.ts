@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { PathSegment } from '../../../functions/core/diagnostics/problem.ts';
 import {
-  COMPILED_CONFIG_FILE,
   type CompiledConfig,
   readCompiledConfig,
   runtimeConfigOf,
 } from '../../../functions/handlers/shared/compiled-config.ts';
+import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
 import { compileConfigFolder, loadRuntimeConfig } from '../../../functions/handlers/shared/config.ts';
 
 /** A folder holding `text` as the compiled configuration, removed after the test. */

@@ -2,16 +2,16 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCampaignFiles } from '../../../functions/adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
-import {
-  COMPILED_CONFIG_FILE,
-  readCompiledConfig,
-} from '../../../functions/handlers/shared/compiled-config.ts';
+import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../../functions/handlers/shared/bundle-layout.ts';
+import { readCompiledConfig } from '../../../functions/handlers/shared/compiled-config.ts';
+import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
 import type { HandlerName } from '../../../infra/lib/cairn-function.ts';
-import { BUNDLED_CONFIG_DIR, CHUNKS_DIR } from '../../../infra/lib/function-bundle.ts';
+import { BUNDLED_CONFIG_DIR } from '../../../infra/lib/function-bundle.ts';
 import { BUNDLED, bundlesOf, removeOutput, type Synthesized, synthesize } from '../support.ts';
 
 const run = promisify(execFile);
@@ -132,6 +132,39 @@ describe('the function bundles, built by the synth', () => {
         LOADS_JOURNEYS.includes(fn),
       ]);
     }
+  });
+
+  it('ships the phone libraries apart, beside the functions whose code normalizes phone numbers', async () => {
+    for (const fn of BUNDLED) {
+      // Prepare
+      const bundle = bundleOf.get(fn) ?? '';
+      const code = everyFileOf(bundle);
+      const phoneLibrary = join(bundle, PHONE_LIBRARY_FILE);
+
+      // Act
+      const { stdout } = existsSync(phoneLibrary)
+        ? await run(
+            process.execPath,
+            [
+              '-e',
+              'console.log(require(process.argv[1]).parsePhoneNumberFromString("+447911123456").country)',
+              phoneLibrary,
+            ],
+            { env: { PATH: process.env.PATH ?? '' } },
+          )
+        : { stdout: '' };
+
+      // Assess
+      // The file is there exactly when the code requires it, and the libraries are in it, not in the code.
+      expect([fn, existsSync(phoneLibrary)]).toEqual([fn, code.includes(PHONE_LIBRARY_FILE)]);
+      expect([fn, code.includes('libphonenumber-js')]).toEqual([fn, false]);
+      // The same answer as the library the tests and the CLI import.
+      const country = parsePhoneNumberFromString('+447911123456')?.country;
+      if (existsSync(phoneLibrary)) expect([fn, stdout.trim()]).toEqual([fn, country]);
+    }
+    // The engine's functions normalize the phone numbers events carry, and feedback those it suppresses.
+    expect(existsSync(join(bundleOf.get('ingest') ?? '', PHONE_LIBRARY_FILE))).toBe(true);
+    expect(existsSync(join(bundleOf.get('feedback') ?? '', PHONE_LIBRARY_FILE))).toBe(true);
   });
 
   it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {
