@@ -39,16 +39,15 @@ export function scanStageBoundary(
   const purchases = profile.purchases ?? emptyPurchases();
   const bases = dayCountBases(profile, purchases);
   const ordered = orderedCandidates(model, bases, purchases, now);
-  const changes =
-    skipUnchanged && clock.timeMovesDayCountsOnly() ? dayCountChanges(model.dayMarks, bases) : undefined;
+  const changes = skipUnchanged ? timeChanges(model, clock, bases, purchases, now) : undefined;
   let next = 0;
   let before = now;
   for (let i = 0; i < ordered.length; i++) {
     const at = ordered[i] ?? Number.NaN;
     // Sorted: an instant given twice is tried once.
     if (at === ordered[i - 1]) continue;
-    // Where only day counts move with time, the stage at `at` is the stage at `before` (the current one)
-    // unless a count crossed a number of the rules in between: no need to evaluate it.
+    // The stage at `at` is the stage at `before` (the current one) unless a field that time moves crossed a
+    // number of the rules in between: no need to evaluate it.
     while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
     const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
     if (crossed && clock.stageAt(at).stage !== current)
@@ -104,9 +103,9 @@ const WINDOWS = [30, 90, 365] as const;
 type StageOverTime = { stageAt(at: number): { stage: LifecycleStage | undefined } };
 
 /**
- * The stage between `from` and `to` where only day counts move with time: it changes only where a count
- * crosses a number of the rules (`changes`), so it is evaluated there once each, and at any other instant it is
- * the stage at the latest such change before (at `from`, the current one). The binary search over it then
+ * The stage between `from` and `to`: it changes only where a field time moves crosses a number of the rules
+ * (`changes`), so it is evaluated there once each, and at any other instant it is the stage at the latest such
+ * change before (at `from`, the current one). The binary search over it then
  * finds what evaluating the stage at each of its midpoints finds.
  */
 function stepwise(
@@ -137,11 +136,70 @@ function dayCountBases(profile: Profile, purchases: PurchaseSummary): number[] {
   return bases.filter((base) => base !== undefined);
 }
 
-/** The instants at which a days-since field of the view crosses a number of the rules, sorted. */
-function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]): number[] {
+/**
+ * The instants at which a field of the view that time moves can change a stage rule's outcome, sorted (an
+ * instant may be given twice): where a days-since count crosses a number of the rules, where a purchase bucket
+ * leaves a rolling window (the windows' totals and the RFM scores), and where pAlive crosses a number of the
+ * rules. Undefined when a rule reads the expected purchases of a customer with purchase days, which are not
+ * shown to move one way only: the stage is then evaluated at every candidate.
+ */
+function timeChanges(
+  model: LifecycleModel,
+  clock: LifecycleClock,
+  bases: readonly number[],
+  purchases: PurchaseSummary,
+  now: number,
+): number[] | undefined {
+  const pAliveNow = clock.pAliveAt(now);
+  let readsPAlive = false;
+  for (const { adds } of model.stages) {
+    if (adds.expected && pAliveNow !== null) return undefined;
+    readsPAlive ||= adds.pAlive;
+  }
   const changes: number[] = [];
-  for (const base of bases) for (const day of dayMarks) changes.push(base + day * DAY_MS);
+  for (const base of bases) for (const day of model.dayMarks) changes.push(base + day * DAY_MS);
+  for (const [day] of purchases.days) for (const window of WINDOWS) changes.push((day + window) * DAY_MS);
+  for (const [week] of purchases.weeks)
+    for (const window of WINDOWS) changes.push((week * 7 + window) * DAY_MS);
+  if (readsPAlive && pAliveNow !== null) {
+    const horizon = now + HORIZON_DAYS * DAY_MS;
+    for (const n of model.numbers) {
+      if (n < 0 || n > 1) continue;
+      pushFirstBelow(clock, n, false, pAliveNow, now, horizon, changes);
+      pushFirstBelow(clock, n, true, pAliveNow, now, horizon, changes);
+    }
+  }
   return changes.sort((a, b) => a - b);
+}
+
+/**
+ * Pushes the first whole millisecond in (now, horizon] at which pAlive is below `n` (or equal to it, with
+ * `orEqual`), if there is one, by binary search. pAlive never rises with time (T only grows, and P(alive) falls
+ * as T grows for a customer who bought again; it is 1 for one who did not), so each such comparison changes at
+ * most once, and a number compared with pAlive in a rule matches it by nothing but these two comparisons.
+ */
+function pushFirstBelow(
+  clock: LifecycleClock,
+  n: number,
+  orEqual: boolean,
+  pAliveNow: number,
+  now: number,
+  horizon: number,
+  into: number[],
+): void {
+  if (isBelow(pAliveNow, n, orEqual) || !isBelow(clock.pAliveAt(horizon), n, orEqual)) return;
+  let low = now;
+  let high = horizon;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (isBelow(clock.pAliveAt(mid), n, orEqual)) high = mid;
+    else low = mid;
+  }
+  into.push(high);
+}
+
+function isBelow(value: number | null, n: number, orEqual: boolean): boolean {
+  return value !== null && (value < n || (orEqual && value === n));
 }
 
 /** The first minute within (from, to] at which the stage is no longer `current`, by binary search. */
