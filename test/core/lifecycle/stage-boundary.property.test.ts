@@ -12,14 +12,18 @@ const NOW = Date.parse('2026-06-01T09:30:00Z');
 
 /** Numbers a rule may compare a day count with: zero, fractions and integers, near and far. */
 const number = fc.constantFrom(0, 0.5, 1, 2, 2.5, 7, 13.7, 30, 31, 60, 90, 180, 365);
-const comparison = fc.oneof(
-  fc.tuple(fc.constantFrom('<', '<=', '>', '>=', '='), number).map(([op, n]) => [{ numeric: [op, n] }]),
-  fc
-    .tuple(number, number)
-    .filter(([a, b]) => a !== b)
-    .map(([a, b]) => [{ numeric: ['>=', Math.min(a, b), '<', Math.max(a, b)] }]),
-  number.map((n) => [n]),
-);
+/** A comparison of a view field with numbers drawn from `numbers`: one operator, a range, an exact number. */
+function comparisonWith(numbers: fc.Arbitrary<number>) {
+  return fc.oneof(
+    fc.tuple(fc.constantFrom('<', '<=', '>', '>=', '='), numbers).map(([op, n]) => [{ numeric: [op, n] }]),
+    fc
+      .tuple(numbers, numbers, fc.constantFrom(['>=', '<'], ['>', '<=']))
+      .filter(([a, b]) => a !== b)
+      .map(([a, b, [from, to]]) => [{ numeric: [from, Math.min(a, b), to, Math.max(a, b)] }]),
+    numbers.map((n) => [n]),
+  );
+}
+const comparison = comparisonWith(number);
 const field = fc.constantFrom('daysSinceFirstSeen', 'daysSinceLastSeen', 'daysSinceLastOrder');
 const when = fc.oneof(
   fc.dictionary(field, comparison, { minKeys: 1, maxKeys: 2 }),
@@ -55,15 +59,7 @@ function model(rules: LifecycleConfig['stages']) {
 
 /** Numbers a rule may compare pAlive with: its ends, values it passes, values near one another. */
 const probability = fc.constantFrom(0, 0.05, 0.2, 0.3333, 0.5, 0.5001, 0.7, 0.9, 0.99, 1, 2);
-const pAliveComparison = fc.oneof(
-  fc.tuple(fc.constantFrom('<', '<=', '>', '>=', '='), probability).map(([op, n]) => [{ numeric: [op, n] }]),
-  fc
-    .tuple(probability, probability)
-    .filter(([a, b]) => a !== b)
-    .map(([a, b]) => [{ numeric: ['>', Math.min(a, b), '<=', Math.max(a, b)] }]),
-  probability.map((n) => [n]),
-  fc.constant([{ 'anything-but': [0.5, 0.7] }]),
-);
+const pAliveComparison = fc.oneof(comparisonWith(probability), fc.constant([{ 'anything-but': [0.5, 0.7] }]));
 /** Rules over every field time moves for a purchaser: day counts, rolling windows, RFM scores and pAlive. */
 const purchaserWhen = fc.oneof(
   fc.dictionary(field, comparison, { minKeys: 1, maxKeys: 2 }),
