@@ -30,6 +30,8 @@ export type LifecycleModel = {
    * there, whatever the comparison). Sorted.
    */
   dayMarks: number[];
+  /** Every number in the stage rules, sorted: a number in the view changes a rule's outcome only by crossing one. */
+  numbers: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
   bgnbd?: BgNbdModel;
 };
@@ -175,6 +177,7 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
     })),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
     dayMarks: [...dayMarks].sort((a, b) => a - b),
+    numbers: [...thresholds].sort((a, b) => a - b),
   };
 }
 
@@ -301,7 +304,7 @@ export class LifecycleClock {
    * whatever parts it holds already (the RFM scores read the 365-day totals: viewPartsRead asks for both).
    */
   private addParts(view: Record<string, unknown>, now: number, parts: ViewParts): void {
-    const { purchases, days, model } = this;
+    const { purchases, model } = this;
     if (parts.window30) {
       const w30 = windowTotals(purchases, 30, now);
       view.orders30d = w30.orders;
@@ -327,31 +330,39 @@ export class LifecycleClock {
       const m = score(w365.revenue, rfm.monetaryRevenue, false);
       view.rfm = { r, f, m, score: `${r}${f}${m}` };
     }
+    if (!(parts.pAlive || parts.expected)) return;
+    const customer = this.repeatCustomerAt(now);
+    if (!(model.bgnbd && customer)) return;
+    if (parts.pAlive) view.pAlive = round(pAlive(model.bgnbd.params, customer), 4);
+    if (parts.expected) {
+      const per = model.bgnbd.unit === 'weeks' ? 7 : 1;
+      view.expectedPurchases90d = round(expectedPurchases(model.bgnbd.params, customer, 90 / per), 4);
+    }
+  }
+
+  /** The BG/NBD summary (x, t_x, T in the model's unit) at `now`, or undefined without a model or purchase days. */
+  private repeatCustomerAt(now: number): { x: number; tx: number; T: number } | undefined {
+    const { days, model } = this;
     const firstDay = days[0];
     const lastDay = days.at(-1);
-    if (model.bgnbd && firstDay !== undefined && lastDay !== undefined && (parts.pAlive || parts.expected)) {
-      const { params, unit } = model.bgnbd;
-      const per = unit === 'weeks' ? 7 : 1;
-      // A purchase dated after `now` (a clock behind the event's time) still counts: T is at least t_x.
-      const T = Math.max(lastDay - firstDay, (now - firstDay * DAY_MS) / DAY_MS);
-      const customer = { x: days.length - 1, tx: (lastDay - firstDay) / per, T: T / per };
-      if (parts.pAlive) view.pAlive = round(pAlive(params, customer), 4);
-      if (parts.expected) view.expectedPurchases90d = round(expectedPurchases(params, customer, 90 / per), 4);
-    }
+    if (!model?.bgnbd || firstDay === undefined || lastDay === undefined) return undefined;
+    const per = model.bgnbd.unit === 'weeks' ? 7 : 1;
+    // A purchase dated after `now` (a clock behind the event's time) still counts: T is at least t_x.
+    const T = Math.max(lastDay - firstDay, (now - firstDay * DAY_MS) / DAY_MS);
+    return { x: days.length - 1, tx: (lastDay - firstDay) / per, T: T / per };
+  }
+
+  /** The view's pAlive at `now` (rounded as the view holds it), or null where the view's is null. */
+  pAliveAt(now: number): number | null {
+    const customer = this.repeatCustomerAt(now);
+    if (!(this.model?.bgnbd && customer)) return null;
+    return round(pAlive(this.model.bgnbd.params, customer), 4);
   }
 
   /** The profile view's fields, the same at any time: made once per clock. */
   private profileView(): Record<string, unknown> {
     this.base ??= profileView(this.userId, this.profile);
     return this.base;
-  }
-
-  /**
-   * Whether time moves nothing of the view but the days-since counts: no purchase day or bucket, so no rolling
-   * window, no pAlive, no expected purchases (the recency score follows daysSinceLastOrder).
-   */
-  timeMovesDayCountsOnly(): boolean {
-    return this.days.length === 0 && this.purchases.days.length === 0 && this.purchases.weeks.length === 0;
   }
 
   stageAt(now: number): StageDecision {

@@ -38,18 +38,22 @@ export function scanStageBoundary(
   const current = clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const bases = dayCountBases(profile, purchases);
-  const ordered = orderedCandidates(model, bases, purchases, now);
-  const changes =
-    skipUnchanged && clock.timeMovesDayCountsOnly() ? dayCountChanges(model.dayMarks, bases) : undefined;
+  const changes = skipUnchanged ? timeChanges(model, clock, bases, purchases, now) : undefined;
+  // After the last change the stage stays as it is: no candidate past the first one at or after that change
+  // is evaluated, and the weekly grid has one within 7 days of it.
+  const last = changes?.at(-1);
+  const until = last === undefined ? Number.POSITIVE_INFINITY : last + 7 * DAY_MS;
+  const ordered = orderedCandidates(model, bases, purchases, now, changes ? until : Number.POSITIVE_INFINITY);
   let next = 0;
   let before = now;
   for (let i = 0; i < ordered.length; i++) {
     const at = ordered[i] ?? Number.NaN;
     // Sorted: an instant given twice is tried once.
     if (at === ordered[i - 1]) continue;
-    // Where only day counts move with time, the stage at `at` is the stage at `before` (the current one)
-    // unless a count crossed a number of the rules in between: no need to evaluate it.
+    // The stage at `at` is the stage at `before` (the current one) unless a field that time moves crossed a
+    // number of the rules in between: no need to evaluate it.
     while (changes && (changes[next] ?? Number.POSITIVE_INFINITY) <= before) next++;
+    if (changes && next >= changes.length) return undefined;
     const crossed = !changes || (changes[next] ?? Number.POSITIVE_INFINITY) <= at;
     if (crossed && clock.stageAt(at).stage !== current)
       return refine(changes ? stepwise(clock, current, before, at, changes) : clock, current, before, at);
@@ -59,8 +63,8 @@ export function scanStageBoundary(
 }
 
 /**
- * The instants at which the stage may change, within (now, now + 400 days], in ascending order (an instant may
- * be given twice): where a day count reaches a number of the rules, a purchase leaves a rolling window, and a
+ * The instants at which the stage may change, within (now, now + 400 days] and up to `until`, in ascending order
+ * (an instant may be given twice): where a day count reaches a number of the rules, a purchase leaves a rolling window, and a
  * weekly grid for pAlive's drift. A typed array, sorted numerically without a comparison function.
  */
 function orderedCandidates(
@@ -68,8 +72,9 @@ function orderedCandidates(
   bases: readonly number[],
   purchases: PurchaseSummary,
   now: number,
+  until: number,
 ): Float64Array {
-  const horizon = now + HORIZON_DAYS * DAY_MS;
+  const horizon = Math.min(now + HORIZON_DAYS * DAY_MS, until);
   const most =
     bases.length * model.thresholds.length * 2 +
     purchases.days.length * WINDOWS.length +
@@ -86,7 +91,7 @@ function orderedCandidates(
     for (const window of WINDOWS) count = putWithin(candidates, count, (day + window) * DAY_MS, now, horizon);
   for (const [week] of purchases.weeks)
     count = putWithin(candidates, count, (week * 7 + 365) * DAY_MS, now, horizon);
-  for (let d = 7; d <= HORIZON_DAYS; d += 7)
+  for (let d = 7; d <= HORIZON_DAYS && now + d * DAY_MS <= horizon; d += 7)
     count = putWithin(candidates, count, now + d * DAY_MS, now, horizon);
   return candidates.subarray(0, count).sort();
 }
@@ -104,9 +109,9 @@ const WINDOWS = [30, 90, 365] as const;
 type StageOverTime = { stageAt(at: number): { stage: LifecycleStage | undefined } };
 
 /**
- * The stage between `from` and `to` where only day counts move with time: it changes only where a count
- * crosses a number of the rules (`changes`), so it is evaluated there once each, and at any other instant it is
- * the stage at the latest such change before (at `from`, the current one). The binary search over it then
+ * The stage between `from` and `to`: it changes only where a field time moves crosses a number of the rules
+ * (`changes`), so it is evaluated there once each, and at any other instant it is the stage at the latest such
+ * change before (at `from`, the current one). The binary search over it then
  * finds what evaluating the stage at each of its midpoints finds.
  */
 function stepwise(
@@ -114,11 +119,10 @@ function stepwise(
   current: LifecycleStage | undefined,
   from: number,
   to: number,
-  changes: readonly number[],
+  changes: Float64Array,
 ): StageOverTime {
-  const steps = changes
-    .filter((at) => at > from && at <= to)
-    .map((at) => ({ at, stage: clock.stageAt(at).stage }));
+  const steps: { at: number; stage: LifecycleStage | undefined }[] = [];
+  for (const at of changes) if (at > from && at <= to) steps.push({ at, stage: clock.stageAt(at).stage });
   return {
     stageAt(at: number) {
       let stage = current;
@@ -137,11 +141,79 @@ function dayCountBases(profile: Profile, purchases: PurchaseSummary): number[] {
   return bases.filter((base) => base !== undefined);
 }
 
-/** The instants at which a days-since field of the view crosses a number of the rules, sorted. */
-function dayCountChanges(dayMarks: readonly number[], bases: readonly number[]): number[] {
-  const changes: number[] = [];
-  for (const base of bases) for (const day of dayMarks) changes.push(base + day * DAY_MS);
-  return changes.sort((a, b) => a - b);
+/**
+ * The instants at which a field of the view that time moves can change a stage rule's outcome, sorted (an
+ * instant may be given twice): where a days-since count crosses a number of the rules, where a purchase bucket
+ * leaves a rolling window (the windows' totals and the RFM scores), and where pAlive crosses a number of the
+ * rules. Undefined when a rule reads the expected purchases of a customer with purchase days, which are not
+ * shown to move one way only: the stage is then evaluated at every candidate.
+ */
+function timeChanges(
+  model: LifecycleModel,
+  clock: LifecycleClock,
+  bases: readonly number[],
+  purchases: PurchaseSummary,
+  now: number,
+): Float64Array | undefined {
+  const pAliveNow = clock.pAliveAt(now);
+  let readsPAlive = false;
+  for (const { adds } of model.stages) {
+    if (adds.expected && pAliveNow !== null) return undefined;
+    readsPAlive ||= adds.pAlive;
+  }
+  const { dayMarks, numbers } = model;
+  const buckets = purchases.days.length + purchases.weeks.length;
+  const changes = new Float64Array(
+    bases.length * dayMarks.length + buckets * WINDOWS.length + numbers.length * 2,
+  );
+  let count = 0;
+  for (const base of bases) for (const day of dayMarks) changes[count++] = base + day * DAY_MS;
+  for (const [day] of purchases.days)
+    for (const window of WINDOWS) changes[count++] = (day + window) * DAY_MS;
+  for (const [week] of purchases.weeks)
+    for (const window of WINDOWS) changes[count++] = (week * 7 + window) * DAY_MS;
+  if (readsPAlive && pAliveNow !== null) {
+    const horizon = now + HORIZON_DAYS * DAY_MS;
+    for (const n of numbers) {
+      if (n < 0 || n > 1) continue;
+      count = putFirstBelow(clock, n, false, pAliveNow, now, horizon, changes, count);
+      count = putFirstBelow(clock, n, true, pAliveNow, now, horizon, changes, count);
+    }
+  }
+  return changes.subarray(0, count).sort();
+}
+
+/**
+ * Puts at `count` the first whole millisecond in (now, horizon] at which pAlive is below `n` (or equal to it,
+ * with `orEqual`), if there is one, by binary search; returns the count after. pAlive never rises with time (T
+ * only grows, and P(alive) falls as T grows for a customer who bought again; it is 1 for one who did not), so
+ * each such comparison changes at most once, and a number compared with pAlive in a rule matches it by nothing
+ * but these two comparisons.
+ */
+function putFirstBelow(
+  clock: LifecycleClock,
+  n: number,
+  orEqual: boolean,
+  pAliveNow: number,
+  now: number,
+  horizon: number,
+  into: Float64Array,
+  count: number,
+): number {
+  if (isBelow(pAliveNow, n, orEqual) || !isBelow(clock.pAliveAt(horizon), n, orEqual)) return count;
+  let low = now;
+  let high = horizon;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (isBelow(clock.pAliveAt(mid), n, orEqual)) high = mid;
+    else low = mid;
+  }
+  into[count] = high;
+  return count + 1;
+}
+
+function isBelow(value: number | null, n: number, orEqual: boolean): boolean {
+  return value !== null && (value < n || (orEqual && value === n));
 }
 
 /** The first minute within (from, to] at which the stage is no longer `current`, by binary search. */
