@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyedQueue } from '../../../functions/core/collections/keyed-queue.ts';
-
-/** A promise and the function that resolves it, so a test decides when a piece of work ends. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
+import { gate } from '../../support/gate.ts';
 
 describe('keyedQueue', () => {
   it("runs one key's calls in order, each after the previous settled, beside another key's", async () => {

@@ -4,17 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsDeadLetters } from '../../../functions/adapters/sqs/dead-letters.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
+import { gate } from '../../support/gate.ts';
 import { captureMetrics } from '../capture-metrics.ts';
 import { customerEvent, lambdaContext, memoryPorts, signedUp, sqsBatch } from '../support.ts';
-
-/** A promise and the function that resolves it, so a test decides when a held read goes on. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/123456789012/cairn-dead-letters';
 
