@@ -25,7 +25,8 @@ export const PRICE = {
 
 /**
  * What is assumed rather than counted, as docs/deploy.md states it for 100 million events a month: archive
- * retention, Lambda time per record (not measurable here), the idle polling and sweeps of a month, storage and
+ * retention, deliver's and feedback's Lambda time per record (not measurable here; ingest's is modelled from
+ * measured CPU and counted requests, bench/cost-lambda.ts), the idle polling and sweeps of a month, storage and
  * KMS (from the estimate's 100-million table, per million events). The events' size and the log bytes are
  * measured (`CostCounts.eventKb`, `LogBytes`).
  */
@@ -42,7 +43,8 @@ export const ASSUMED = {
   sweepsPerMonth: 43_200,
   sweepReadUnitsPerMonth: 389_000,
   sweepWriteUnitsPerMonth: 43_200,
-  gbSecondsPerInput: 0.02 * 0.5,
+  /** Ingest's and the timers' functions' memory (GB); their time per input is modelled (bench/cost-lambda.ts). */
+  inputFunctionGb: 0.5,
   gbSecondsPerMessage: 0.05 * 0.5,
   gbSecondsPerFeedbackRecord: 0.01 * 0.25,
   gbSecondsPerSweep: 0.1 * 0.5,
@@ -110,10 +112,14 @@ function unitPrice(capacity: Capacity, kind: 'read' | 'write'): number {
  */
 export type Route = 'bus' | 'queue';
 
-/** Dollars per million customer events, by line, from the counts and the assumptions above. */
+/**
+ * Dollars per million customer events, by line, from the counts and the assumptions above; `inputMs` is an
+ * input's Lambda time in ingest or the timers' function (bench/cost-lambda.ts, `lambdaMsPerInput`).
+ */
 export function costLines(
   counts: CostCounts,
   logs: LogBytes,
+  inputMs: number,
   route: Route = 'bus',
   capacity: Capacity = 'on-demand',
 ): [string, number][] {
@@ -134,7 +140,7 @@ export function costLines(
       ASSUMED.recordsPerInvocation +
     ASSUMED.sweepsPerMonth * monthShare;
   const gbSeconds =
-    inputs * ASSUMED.gbSecondsPerInput +
+    inputs * (inputMs / 1000) * ASSUMED.inputFunctionGb +
     messages * ASSUMED.gbSecondsPerMessage +
     feedback * ASSUMED.gbSecondsPerFeedbackRecord +
     ASSUMED.sweepsPerMonth * monthShare * ASSUMED.gbSecondsPerSweep;

@@ -6,12 +6,20 @@ import { DynamoCustomerStateStore } from '../functions/adapters/dynamodb/custome
 import { DynamoPolicyStore } from '../functions/adapters/dynamodb/policy-store.ts';
 import { emailTags } from '../functions/adapters/ses/email-tags.ts';
 import type { CustomerState, SendIntent } from '../functions/core/engine/state.ts';
+import type { CustomerEvent } from '../functions/core/events/index.ts';
 import { generateEvents } from '../functions/core/generate/index.ts';
 import type { Observer } from '../functions/core/ports/observer.ts';
 import { Simulation } from '../functions/core/simulate/simulation.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { startDynalite } from '../functions/local/dynalite.ts';
 import { sesEngagementEvent } from '../test/support/ses-feedback.ts';
+import {
+  batchShape,
+  lambdaMsPerInput,
+  measureIngestWork,
+  REQUEST_LATENCY_MS,
+  VCPU_SHARE_512MB,
+} from './cost-lambda.ts';
 import { type Capacity, type CostCounts, costLines } from './cost-lines.ts';
 import { measureLogBytes } from './cost-logs.ts';
 import { earliestDueLayout } from './cost-timers.ts';
@@ -89,8 +97,8 @@ function timerCounter(): Observer & {
  * figure (docs/data-model.md, "Timers").
  */
 export async function countCosts(users: number, days: number, measuredDays: number): Promise<CostCounts> {
-  const events = [...generateEvents({ users, days, seed: 42, start: '2026-05-01' })];
-  const measuredFrom = Date.parse('2026-05-01') + (days - measuredDays) * DAY;
+  const events = benchEvents(users, days);
+  const measuredFrom = Date.parse(START) + (days - measuredDays) * DAY;
   const dynamo = await startDynalite();
   const writes = tallyWrites(dynamo.client);
   try {
@@ -190,6 +198,20 @@ export async function countCosts(users: number, days: number, measuredDays: numb
   }
 }
 
+const START = '2026-05-01';
+
+/** The generated events the bench counts: `users` customers over `days` from START, seed 42. */
+function benchEvents(users: number, days: number): CustomerEvent[] {
+  return [...generateEvents({ users, days, seed: 42, start: START })];
+}
+
+/** The index of the first event of the last `measuredDays` of `days`. */
+function firstMeasured(events: readonly CustomerEvent[], days: number, measuredDays: number): number {
+  const from = Date.parse(START) + (days - measuredDays) * DAY;
+  const index = events.findIndex((event) => Date.parse(event.time) >= from);
+  return index === -1 ? events.length : index;
+}
+
 /** An event's size as the bus archives it: EventBridge adds the account and the Region to what the app put. */
 function onTheBus(event: object): number {
   return Buffer.byteLength(JSON.stringify({ ...event, account: '123456789012', region: 'us-east-1' }));
@@ -214,8 +236,15 @@ const WARM_DAYS = 90;
 const MEASURED_DAYS = 30;
 
 export async function costPerMillionEvents(): Promise<void> {
-  const counts = await countCosts(USERS, WARM_DAYS + MEASURED_DAYS, MEASURED_DAYS);
+  const days = WARM_DAYS + MEASURED_DAYS;
+  const counts = await countCosts(USERS, days, MEASURED_DAYS);
   const logs = await measureLogBytes();
+  const events = benchEvents(USERS, days);
+  const measured = firstMeasured(events, days, MEASURED_DAYS);
+  const work = await measureIngestWork(events, measured);
+  const shape = batchShape(events.slice(measured).map((event) => event.detail.userId));
+  const sequentialMs = lambdaMsPerInput(work, shape, false);
+  const inputMs = lambdaMsPerInput(work, shape, true);
   const perEvent = (n: number) => fmt(n / counts.events, 3);
   console.log(
     `cost: ${fmt(counts.events)} events (${counts.users} users, the last ${counts.days} of ${WARM_DAYS + counts.days} days: ${fmt(counts.events / counts.users / counts.days, 2)} a customer a day) through the simulator on DynamoDB (dynalite): ${fmt(counts.messages)} messages (${fmt(counts.emails)} emails, 2 SES records each: ${fmt(counts.feedbackInputs)} feedback inputs), ${fmt(counts.timersScheduled)} timers scheduled, ${fmt(counts.timersCancelled)} cancelled, ${fmt(counts.timersFired)} fired`,
@@ -241,17 +270,26 @@ export async function costPerMillionEvents(): Promise<void> {
   console.log(
     `cost: bytes, measured: the events ${fmt(counts.eventKb * 1024)} bytes on average on the bus (what the archive bills); logs at INFO ${fmt(logs.perInvocation, 2)} KB an invocation (Lambda's START, END and REPORT and an ingest batch of 10), ${fmt(logs.perMessage, 2)} KB a message delivered, ${fmt(logs.perFeedbackRecord, 2)} KB a feedback record (bench/cost-logs.ts)`,
   );
+  console.log(
+    `cost: ingest's Lambda time, modelled: ${fmt(work.cpuMsPerInput, 3)} ms of CPU per input measured here (the ingest handler, ports in memory, ${fmt(work.inputs)} inputs), ${fmt(work.cpuMsPerInput / VCPU_SHARE_512MB, 2)} ms at 512 MB's share of a vCPU; ${fmt(work.requestsPerInput, 2)} DynamoDB and SQS requests per input at ${REQUEST_LATENCY_MS} ms each (assumed); batches of 10 consecutive inputs hold ${fmt(shape.meanCustomers, 2)} customers, the longest customer's chain ${fmt(shape.meanLongestChain, 2)} inputs: ${fmt(sequentialMs, 2)} ms an input with records one after the other, ${fmt(inputMs, 2)} ms with customers at once (priced below)`,
+  );
   const capacities: [Capacity, string][] = [
     ['on-demand', 'DynamoDB on demand'],
     [{ utilization: 0.7 }, "DynamoDB provisioned, 70% of it used (auto scaling's target, steady traffic)"],
     [{ utilization: 0.5 }, 'DynamoDB provisioned, 50% of it used'],
   ];
+  const busProvisioned = (ms: number) => costLines(counts, logs, ms, 'bus', { utilization: 0.7 });
+  const lambdaOf = (ms: number) => busProvisioned(ms).find(([what]) => what === 'Lambda')?.[1] ?? 0;
+  const totalOf = (ms: number) => busProvisioned(ms).reduce((sum, [, cost]) => sum + cost, 0);
+  console.log(
+    `cost: with records one after the other (${fmt(sequentialMs, 2)} ms an input) Lambda would be ${usd(lambdaOf(sequentialMs))} and the bus route provisioned at 70% ${usd(totalOf(sequentialMs))}; with customers at once ${usd(lambdaOf(inputMs))} and ${usd(totalOf(inputMs))}`,
+  );
   for (const [route, how] of [
     ['bus', 'put on the bus'],
     ['queue', 'sent straight to the ingest queue, 10 to a request'],
   ] as const) {
     for (const [capacity, mode] of capacities) {
-      const lines = costLines(counts, logs, route, capacity).filter(([, cost]) => cost > 0);
+      const lines = costLines(counts, logs, inputMs, route, capacity).filter(([, cost]) => cost > 0);
       const total = lines.reduce((sum, [, cost]) => sum + cost, 0);
       console.log(
         `cost: variable cost per million customer events ${how}, ${mode}: ${usd(total)} (${lines.map(([what, cost]) => `${what} ${usd(cost)}`).join(', ')}): ${total <= GOAL ? 'meets' : 'misses'} the ${usd(GOAL)} goal`,

@@ -1,3 +1,4 @@
+import { type Serialize, unserialized } from '../collections/keyed-queue.ts';
 import type { Effect } from '../engine/effects.ts';
 import { type EngineContext, type EngineInput, inputKey } from '../engine/engine.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
@@ -97,14 +98,25 @@ export type IngestOutcome =
  * One received event: checked against the customer-event contract, then applied to its customer. `received`
  * is the SQS message body (text) or the event a direct EventBridge invocation passed (already parsed).
  * `origin` names where it came from in dead letters (the SQS message id, or `direct`).
+ *
+ * `serialize` runs the apply keyed by the event's customer, so a caller handling several events at once (a
+ * batch) keeps one customer's in order while different customers' run together: two inputs of one customer at
+ * once would race for its state item and spend conditional-write retries on each other. Only the apply is
+ * keyed: an invalid event has no customer to order by, and its dead letter waits for nothing.
  */
-export async function ingest(received: unknown, ports: ApplyPorts, origin: string): Promise<IngestOutcome> {
+export async function ingest(
+  received: unknown,
+  ports: ApplyPorts,
+  origin: string,
+  serialize: Serialize = unserialized,
+): Promise<IngestOutcome> {
   const text = typeof received === 'string' ? received : JSON.stringify(received);
   const limits = ports.limits ?? DEFAULT_INPUT_LIMITS;
   const checked = checkEvent(received, text, limits, ports.context().now);
   if (!checked.ok) return refuse(checked.problems, text, ports, origin);
   const { event } = checked;
-  const result = await applyInput(event.detail.userId, { kind: 'event', event }, ports, origin);
+  const { userId } = event.detail;
+  const result = await serialize(userId, () => applyInput(userId, { kind: 'event', event }, ports, origin));
   if (result.refused !== undefined)
     return refuse([{ eventId: event.id, path: '', message: result.refused }], text, ports, origin);
   return { status: 'applied', event, result };

@@ -5,8 +5,8 @@ import type { BatchResponse, SqsBatch, SqsRecord } from './envelopes.ts';
 export type BatchOptions = {
   logger: Logger;
   /**
-   * Records one after the other (false) or all at once (true). ingest goes one by one: records of one customer
-   * in a batch would otherwise race for the same state item and spend conditional-write retries on each other.
+   * Records one after the other (false) or all at once (true). Records that must not overlap (ingest's of one
+   * customer) are ordered by the handler itself (core/collections/keyed-queue.ts), not here.
    */
   parallel: boolean;
 };

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsDeadLetters } from '../../../functions/adapters/sqs/dead-letters.ts';
 import { ingestHandler } from '../../../functions/handlers/ingest/index.ts';
 import { observability } from '../../../functions/handlers/shared/observability.ts';
+import { gate } from '../../support/gate.ts';
 import { captureMetrics } from '../capture-metrics.ts';
 import { customerEvent, lambdaContext, memoryPorts, signedUp, sqsBatch } from '../support.ts';
 
@@ -105,6 +106,88 @@ describe('ingest handler', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
     expect(await ports.states.load('usr_1')).toBeDefined();
     expect(await ports.states.load('usr_3')).toBeDefined();
+  });
+
+  it("applies two interleaved customers' records in order per customer, the other customer's while one is held", async () => {
+    // Prepare: customer a's first read waits for the test; the observer records each customer's applied inputs.
+    const ports = await memoryPorts();
+    const held = gate();
+    const bDone = gate();
+    const loadWithSuppressions = ports.states.loadWithSuppressions?.bind(ports.states);
+    const load = ports.states.load.bind(ports.states);
+    let aReads = 0;
+    const holdFirstOfA = async (userId: string) => {
+      if (userId === 'usr_a' && ++aReads === 1) await held.opened;
+    };
+    ports.states.load = async (userId) => {
+      await holdFirstOfA(userId);
+      return load(userId);
+    };
+    if (loadWithSuppressions)
+      ports.states.loadWithSuppressions = async (userId, addresses) => {
+        await holdFirstOfA(userId);
+        return loadWithSuppressions(userId, addresses);
+      };
+    const applied: Record<string, string[]> = { usr_a: [], usr_b: [] };
+    ports.observer = {
+      observe: (seen) => {
+        if (seen.type !== 'applied') return;
+        applied[seen.userId]?.push(seen.origin);
+        if (applied.usr_b?.length === 3) bDone.open();
+      },
+    };
+    const bodies = [
+      signedUp('usr_a'),
+      signedUp('usr_b'),
+      customerEvent('usr_a', 'a-2'),
+      customerEvent('usr_b', 'b-2'),
+      customerEvent('usr_a', 'a-3'),
+      customerEvent('usr_b', 'b-3'),
+    ].map((event) => JSON.stringify(event));
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const invocation = handler(sqsBatch(bodies), lambdaContext);
+    await bDone.opened;
+    const aWhileHeld = { applied: [...(applied.usr_a ?? [])], reads: aReads };
+    held.open();
+    const response = await invocation;
+
+    // Assess
+    expect(aWhileHeld).toEqual({ applied: [], reads: 1 });
+    expect(applied).toEqual({ usr_a: ['msg-0', 'msg-2', 'msg-4'], usr_b: ['msg-1', 'msg-3', 'msg-5'] });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((await ports.states.load('usr_a'))?.version).toBe(3);
+  });
+
+  it("reports a customer's failed record alone and still applies that customer's later records", async () => {
+    // Prepare: the second read of customer a fails.
+    const ports = await memoryPorts();
+    const load = ports.states.load.bind(ports.states);
+    let aReads = 0;
+    ports.states.load = async (userId) => {
+      if (userId === 'usr_a' && ++aReads === 2) throw new Error('DynamoDB unavailable');
+      return load(userId);
+    };
+    const applied: string[] = [];
+    ports.observer = { observe: (seen) => (seen.type === 'applied' ? applied.push(seen.origin) : undefined) };
+    const bodies = [
+      customerEvent('usr_a', 'a-1'),
+      customerEvent('usr_b', 'b-1'),
+      customerEvent('usr_a', 'a-2'),
+      customerEvent('usr_a', 'a-3'),
+    ].map((event) => JSON.stringify(event));
+    const handler = ingestHandler(async () => ports, observability('ingest-test'));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+    // Act
+    const response = await handler(sqsBatch(bodies), lambdaContext);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] });
+    expect(applied.toSorted()).toEqual(['msg-0', 'msg-1', 'msg-3']);
+    expect(applied.indexOf('msg-0')).toBeLessThan(applied.indexOf('msg-3'));
   });
 
   it('reports every record when the whole batch fails, rather than throwing', async () => {
