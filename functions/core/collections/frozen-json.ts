@@ -76,9 +76,21 @@ function objectOf(value: object): Made {
     if (made === NOT_PLAIN) return NOT_PLAIN;
     if (!Object.is(made, field) && !copy) {
       copy = {};
-      for (let before = 0; before < index; before++) copy[keys[before] ?? ''] = fields[before];
+      for (let before = 0; before < index; before++) setField(copy, keys[before] ?? '', fields[before]);
     }
-    if (copy && made !== DROPPED) copy[keys[index] ?? ''] = made;
+    if (copy && made !== DROPPED) setField(copy, keys[index] ?? '', made);
   }
   return Object.freeze(copy ?? value);
+}
+
+/**
+ * Sets a field as JSON.parse does: an own field even when it is named `__proto__`, which a plain assignment
+ * would take as the copy's prototype (event data parsed from text can carry such a field).
+ */
+function setField(target: Record<string, unknown>, key: string, field: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value: field, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = field;
+  }
 }

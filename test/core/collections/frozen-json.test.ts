@@ -38,6 +38,21 @@ describe('frozenJson', () => {
     expect(Object.isFrozen(value.changed)).toBe(false);
   });
 
+  it('keeps a field named __proto__ as a field of the copy, as JSON.parse does', () => {
+    // Prepare
+    const value = JSON.parse('{"__proto__": [1], "zero": 0}') as Record<string, unknown>;
+    value.zero = -0;
+    const expected = viaJson(value);
+
+    // Act
+    const made = frozenJson(value);
+
+    // Assess
+    expect(made).toStrictEqual(expected);
+    expect(Object.getPrototypeOf(made)).toBe(Object.prototype);
+    expect(Object.keys(made as object)).toEqual(['__proto__', 'zero']);
+  });
+
   it('is what JSON gives back, for any plain data with -0, NaN, infinities and undefined in it', () => {
     const leaf = fc.oneof(
       fc.double(),
