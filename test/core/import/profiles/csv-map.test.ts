@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ColumnMap, mapCsvRow, resolveColumnMap } from '../../../../functions/core/import/profiles/csv-map.ts';
+import {
+  type ColumnMap,
+  mapCsvRow,
+  resolveColumnMap,
+} from '../../../../functions/core/import/profiles/csv-map.ts';
 
 const HEADER = ['id', '__proto__', 'plan'];
 /** A row as csvRows gives it: cells by header, the __proto__ cell an own field (rows.ts). */
