@@ -147,14 +147,12 @@ describe('PinpointPushChannel: the request', () => {
 
   it('addresses a device whose token is __proto__ by that token, as any other', async () => {
     // Prepare: a token is whatever an app sent in context.device.token.
-    pinpoint
-      .on(SendMessagesCommand)
-      .resolves(
-        answer({
-          ['__proto__']: result('SUCCESSFUL', { MessageId: 'push-1' }),
-          [PIXEL]: result('SUCCESSFUL'),
-        }),
-      );
+    pinpoint.on(SendMessagesCommand).resolves(
+      answer({
+        ['__proto__']: result('SUCCESSFUL', { MessageId: 'push-1' }),
+        [PIXEL]: result('SUCCESSFUL'),
+      }),
+    );
     const { adapter } = channel();
 
     // Act
