@@ -7,6 +7,7 @@ import {
   SendMessagesCommand,
   type SendMessagesCommandInput,
 } from '@aws-sdk/client-pinpoint';
+import { setField } from '../../core/collections/own-field.ts';
 import type { SendIntent } from '../../core/engine/state.ts';
 import type { CustomerEvent } from '../../core/events/index.ts';
 import { FEEDBACK_TAGS, type MessageIds } from '../../core/feedback/outcome.ts';
@@ -135,7 +136,7 @@ export class PinpointPushChannel implements ChannelAdapter<PushMessage> {
     const addresses: Record<string, AddressConfiguration> = {};
     for (const device of message.devices)
       if (tokens.includes(device.token))
-        addresses[device.token] = { ChannelType: CHANNEL_TYPE[device.platform] };
+        setField(addresses, device.token, { ChannelType: CHANNEL_TYPE[device.platform] });
     return {
       ApplicationId: this.options.applicationId,
       MessageRequest: {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { setField } from '../collections/own-field.ts';
 import { TriggerRef } from '../engine/state.ts';
 import type { JsonValue } from '../events/index.ts';
 
@@ -93,7 +94,7 @@ export function pickSaved(answer: unknown, saveAs: Record<string, string>): Reco
   for (const [name, path] of Object.entries(saveAs)) {
     const value = path === '' || path === '.' ? answer : valueAt(answer, path.split('.'));
     const parsed = z.json().safeParse(value);
-    if (value !== undefined && parsed.success) saved[name] = parsed.data;
+    if (value !== undefined && parsed.success) setField(saved, name, parsed.data);
   }
   return saved;
 }
@@ -102,7 +103,9 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
   let current = value;
   for (const key of path) {
     if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
-    else if (typeof current === 'object' && current !== null) current = Reflect.get(current, key);
+    // Own fields only: `__proto__` would read the answer's prototype.
+    else if (typeof current === 'object' && current !== null)
+      current = Object.hasOwn(current, key) ? Reflect.get(current, key) : undefined;
     else return undefined;
   }
   return current;

@@ -1,3 +1,5 @@
+import { setField } from './own-field.ts';
+
 /**
  * Freezes a value and everything it holds, so that any later change to it throws (modules run in strict mode).
  * What is frozen already is left as it is: a state made from a frozen one shares its unchanged parts, so only
@@ -81,16 +83,4 @@ function objectOf(value: object): Made {
     if (copy && made !== DROPPED) setField(copy, keys[index] ?? '', made);
   }
   return Object.freeze(copy ?? value);
-}
-
-/**
- * Sets a field as JSON.parse does: an own field even when it is named `__proto__`, which a plain assignment
- * would take as the copy's prototype (event data parsed from text can carry such a field).
- */
-function setField(target: Record<string, unknown>, key: string, field: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value: field, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = field;
-  }
 }

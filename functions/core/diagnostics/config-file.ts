@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { PROTO_KEY, PROTO_REFUSED, protoFieldPaths } from '../collections/own-field.ts';
 import { formatPath, type PathSegment, type Problem } from './problem.ts';
 import { parseSource, type SourceDocument } from './yaml-source.ts';
 import { describeIssues } from './zod-problems.ts';
@@ -29,12 +30,19 @@ export function parseConfigFile<S extends z.ZodType>(
     return { file, ...position, path: formatPath(atKey === undefined ? path : [...path, atKey]), message };
   };
   if (source.syntaxErrors.length > 0) return { problems: syntaxProblems(file, source), source, locate };
+  const reserved = reservedFieldProblems(source, locate);
+  if (reserved.length > 0) return { problems: reserved, source, locate };
   const parsed = schema.safeParse(source.value);
   if (parsed.success) return { value: parsed.data, problems: [], source, locate };
   const problems = describeIssues(schema, source.value, parsed.error.issues).map((m) =>
     locate(m.path, m.message, m.atKey),
   );
   return { problems, source, locate };
+}
+
+/** A field named `__proto__`, which the schema would drop without a word, as a problem at its key. */
+export function reservedFieldProblems(source: SourceDocument, locate: Locate): Problem[] {
+  return protoFieldPaths(source.value).map((path) => locate(path.slice(0, -1), PROTO_REFUSED, PROTO_KEY));
 }
 
 /** The YAML or JSON syntax errors of a file, as problems at their file:line:column. */

@@ -5,6 +5,7 @@
  * See docs/events.md for the contract as app developers read it.
  */
 import * as z from 'zod';
+import { PROTO_REFUSED, protoFieldPaths } from '../collections/own-field.ts';
 import { didYouMean, formatPath, type PathSegment } from '../diagnostics/problem.ts';
 import { traitsProblem, userIdProblem } from './limits.ts';
 
@@ -198,10 +199,16 @@ function toProblems(issues: readonly z.core.$ZodIssue[], eventId: string | undef
 /** Validates one event against the contract, listing every problem, each with the event's id when it has one. */
 export function parseCustomerEvent(input: unknown): EventParseResult {
   const parsed = CustomerEvent.safeParse(input, { error: errorMap });
-  if (parsed.success) return { ok: true, event: parsed.data };
   const id = isRecord(input) ? input.id : undefined;
   const eventId = typeof id === 'string' && id !== '' ? id : undefined;
-  return { ok: false, problems: toProblems(parsed.error.issues, eventId) };
+  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error.issues, eventId) };
+  // The schema drops such a field without a word: refused by name instead.
+  const reserved = isRecord(input) ? protoFieldPaths(input.detail, ['detail']) : [];
+  if (reserved.length === 0) return { ok: true, event: parsed.data };
+  return {
+    ok: false,
+    problems: reserved.map((path) => ({ eventId, path: formatPath(path), message: PROTO_REFUSED })),
+  };
 }
 
 /** One line for a person: `event 6f1c…: detail.userId: expected a non-empty string, got undefined`. */

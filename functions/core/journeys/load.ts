@@ -1,4 +1,4 @@
-import { syntaxProblems } from '../diagnostics/config-file.ts';
+import { reservedFieldProblems, syntaxProblems } from '../diagnostics/config-file.ts';
 import { formatPath, type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
 import { parseSource, type SourceDocument } from '../diagnostics/yaml-source.ts';
 import { describeIssues } from '../diagnostics/zod-problems.ts';
@@ -17,7 +17,7 @@ export function loadJourneyFile({ file, text }: JourneyFile): FileResult {
   const source = parseSource(text);
   if (source.syntaxErrors.length > 0)
     return { journey: undefined, problems: syntaxProblems(file, source), source };
-  const locate = (path: PathSegment[], message: string, atKey?: string): Problem => {
+  const locate = (path: readonly PathSegment[], message: string, atKey?: string): Problem => {
     const position = atKey === undefined ? source.positionOf(path) : source.positionOfKey(path, atKey);
     return { file, ...position, path: formatPath(atKey === undefined ? path : [...path, atKey]), message };
   };
@@ -28,6 +28,8 @@ export function loadJourneyFile({ file, text }: JourneyFile): FileResult {
       source,
     };
   }
+  const reserved = reservedFieldProblems(source, locate);
+  if (reserved.length > 0) return { journey: undefined, problems: reserved, source };
   const parsed = Journey.safeParse(source.value);
   const schemaProblems = parsed.success
     ? []

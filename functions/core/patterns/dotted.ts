@@ -8,6 +8,8 @@
  * allocates nothing. A joined view is made once per object (a WeakMap keyed by it); the event is never changed.
  */
 
+import { setField } from '../collections/own-field.ts';
+
 type JsonObject = Readonly<Record<string, unknown>>;
 
 const joined = new WeakMap<JsonObject, JsonObject>();
@@ -30,6 +32,7 @@ export function joinDottedKeys(object: JsonObject): JsonObject {
   for (const [key, inner] of Object.entries(object)) {
     const segments = key.split('.');
     let nested: unknown = inner;
+    // A computed key makes an own field, `__proto__` too.
     for (let i = segments.length - 1; i >= 1; i--) nested = { [segments[i] ?? '']: nested };
     put(result, segments[0] ?? '', nested);
   }
@@ -39,7 +42,7 @@ export function joinDottedKeys(object: JsonObject): JsonObject {
 
 /** Adds a field, merging objects given at the same path; two values at one path become an array of both. */
 function put(into: Record<string, unknown>, key: string, value: unknown): void {
-  into[key] = Object.hasOwn(into, key) ? combine(into[key], value) : value;
+  setField(into, key, Object.hasOwn(into, key) ? combine(into[key], value) : value);
 }
 
 function combine(a: unknown, b: unknown): unknown {

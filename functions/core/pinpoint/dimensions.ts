@@ -1,3 +1,4 @@
+import { setField } from '../collections/own-field.ts';
 import type { Condition } from '../journeys/schema-parts.ts';
 import { PROFILE_IMPORTED, STAGE_CHANGED } from '../profile/profile.ts';
 import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../segments/schema.ts';
@@ -200,9 +201,9 @@ export function eventPattern(
       complete = false;
       continue;
     }
-    properties[name] = mapped.negated ? [{ 'anything-but': mapped.values }] : mapped.values;
+    setField(properties, name, mapped.negated ? [{ 'anything-but': mapped.values }] : mapped.values);
   }
-  for (const [name, dim] of Object.entries(dims.Metrics ?? {})) properties[name] = metricFilter(dim);
+  for (const [name, dim] of Object.entries(dims.Metrics ?? {})) setField(properties, name, metricFilter(dim));
   if (!complete) return undefined;
   const type = dims.EventType;
   return {

@@ -1,3 +1,4 @@
+import { ownField, setField } from '../collections/own-field.ts';
 import type { Condition } from '../journeys/schema-parts.ts';
 import type { Segment } from '../segments/schema.ts';
 import { dimensionsExpr, type Mapped, type SegmentExpr } from './dimensions.ts';
@@ -18,12 +19,12 @@ type Pattern = Record<string, unknown>;
 function mergePatterns(a: Pattern, b: Pattern): Pattern | undefined {
   const out: Pattern = { ...a };
   for (const [key, value] of Object.entries(b)) {
-    const mine = out[key];
-    if (mine === undefined) out[key] = value;
+    const mine = ownField(out, key);
+    if (mine === undefined) setField(out, key, value);
     else if (isPattern(mine) && isPattern(value)) {
       const merged = mergePatterns(mine, value);
       if (!merged) return undefined;
-      out[key] = merged;
+      setField(out, key, merged);
     } else return undefined;
   }
   return out;

@@ -1,3 +1,4 @@
+import { ownField, setField } from '../collections/own-field.ts';
 import { compilePattern, matchesPattern } from '../patterns/index.ts';
 
 /**
@@ -38,10 +39,11 @@ function witnessItem(item: unknown): unknown {
 export function witnessOf(pattern: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pattern)) {
-    if (key === '$or' && Array.isArray(value)) Object.assign(out, witnessOf(recordOf(value[0])));
-    else if (Array.isArray(value)) out[key] = witnessItem(value[0]);
+    if (key === '$or' && Array.isArray(value))
+      for (const [k, v] of Object.entries(witnessOf(recordOf(value[0])))) setField(out, k, v);
+    else if (Array.isArray(value)) setField(out, key, witnessItem(value[0]));
     else if (typeof value === 'object' && value !== null)
-      out[key] = witnessOf(Object.fromEntries(Object.entries(value)));
+      setField(out, key, witnessOf(Object.fromEntries(Object.entries(value))));
   }
   return out;
 }
@@ -49,16 +51,19 @@ export function witnessOf(pattern: Record<string, unknown>): Record<string, unkn
 export function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    const mine = out[k];
-    out[k] =
+    const mine = ownField(out, k);
+    setField(
+      out,
+      k,
       typeof mine === 'object' &&
-      mine !== null &&
-      !Array.isArray(mine) &&
-      typeof v === 'object' &&
-      v !== null &&
-      !Array.isArray(v)
+        mine !== null &&
+        !Array.isArray(mine) &&
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v)
         ? merge(Object.fromEntries(Object.entries(mine)), Object.fromEntries(Object.entries(v)))
-        : v;
+        : v,
+    );
   }
   return out;
 }

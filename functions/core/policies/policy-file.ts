@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ownField, setField } from '../collections/own-field.ts';
 import { type Locate, parseConfigFile } from '../diagnostics/config-file.ts';
 import { type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
 import { describeIssues, valueAt } from '../diagnostics/zod-problems.ts';
@@ -27,7 +28,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function mergeOver(base: unknown, override: unknown): unknown {
   if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeOver(base[key], value);
+  for (const [key, value] of Object.entries(override))
+    setField(merged, key, mergeOver(ownField(base, key), value));
   return merged;
 }
 

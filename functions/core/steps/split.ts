@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PROTO_KEY, PROTO_REFUSED } from '../collections/own-field.ts';
 import { valueAt } from '../diagnostics/zod-problems.ts';
 import { percentileOf } from '../engine/bucket.ts';
 import { describeNext } from '../journeys/describe-parts.ts';
@@ -20,7 +21,12 @@ export const SplitStep = z
     variants: z
       .array(
         z.strictObject({
-          name: z.string().min(1).describe('The variant name shown in reports.'),
+          name: z
+            .string()
+            .min(1)
+            // Reports count by variant in objects keyed by the name, where this one would be their prototype.
+            .refine((name) => name !== PROTO_KEY, PROTO_REFUSED.replace('a field', 'a variant'))
+            .describe('The variant name shown in reports.'),
           percent: z.number().gt(0).max(100),
           next: StepId,
         }),

@@ -1,3 +1,4 @@
+import { setField } from '../collections/own-field.ts';
 import type { Journey } from '../journeys/schema.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
 import { lifecycleView } from '../lifecycle/lifecycle.ts';
@@ -84,7 +85,7 @@ function needsOf(
  */
 function leastVariables(journey: Journey, stepId: string): TemplateVariables {
   const properties: Record<string, unknown> = {};
-  for (const key of requiredProperties(journey)) properties[key] = 'x';
+  for (const key of requiredProperties(journey)) setField(properties, key, 'x');
   return {
     profile: { ...lifecycleView('customer', emptyProfile(), undefined, 0), traits: {} },
     event: { id: 'event', name: 'Event', source: 'app', time: '1970-01-01T00:00:00Z', properties },

@@ -1,3 +1,4 @@
+import { setField } from '../collections/own-field.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
 
 /** The trigger event as templates see it: the EventBridge envelope flattened to what a message can use. */
@@ -61,7 +62,7 @@ export function withoutBlanks(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     if (inner === null || inner === undefined || inner === '') continue;
-    out[key] = withoutBlanks(inner);
+    setField(out, key, withoutBlanks(inner));
   }
   return out;
 }

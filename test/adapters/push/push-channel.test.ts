@@ -145,6 +145,25 @@ describe('PinpointPushChannel: the request', () => {
     expect(withoutEvents(sent)).toEqual({ ok: true, providerMessageId: 'push-1' });
   });
 
+  it('addresses a device whose token is __proto__ by that token, as any other', async () => {
+    // Prepare: a token is whatever an app sent in context.device.token.
+    pinpoint.on(SendMessagesCommand).resolves(
+      answer({
+        ['__proto__']: result('SUCCESSFUL', { MessageId: 'push-1' }),
+        [PIXEL]: result('SUCCESSFUL'),
+      }),
+    );
+    const { adapter } = channel();
+
+    // Act
+    await adapter.send(pushMessage({ devices: [device('__proto__', 'APNS'), device(PIXEL, 'FCM')] }));
+
+    // Assess
+    const addresses = sentInputs()[0]?.MessageRequest?.Addresses ?? {};
+    expect(Object.getPrototypeOf(addresses)).toBe(Object.prototype);
+    expect(Object.keys(addresses)).toEqual(['__proto__', PIXEL]);
+  });
+
   it('opens a web link as a URL action, and sends transactional pushes at high priority for longer', async () => {
     // Prepare
     pinpoint.on(SendMessagesCommand).resolves(answer({ [PIXEL]: result('SUCCESSFUL', { MessageId: 'p' }) }));

@@ -243,6 +243,40 @@ describe('parseCustomerEvent: detail', () => {
     expect(problems.map((p) => p.path)).toEqual(['detail.properties.when']);
     expect(problems[0]?.message).toContain('expected a JSON value');
   });
+
+  it('refuses a field named __proto__ by its path, which the schema would otherwise drop without a word', () => {
+    // Prepare: as JSON.parse reads a body sent to the bus, each __proto__ an own field.
+    const input = handWritten();
+    input.detail = JSON.parse(
+      '{"userId": "u", "properties": {"__proto__": {"plan": "pro"}, "items": [{"__proto__": 1}]},' +
+        ' "traits": {"__proto__": "x"}, "context": {"device": {"__proto__": {}}}}',
+    );
+
+    // Act
+    const problems = problemsOf(input);
+
+    // Assess
+    expect(problems.map((p) => p.path)).toEqual([
+      'detail.properties.__proto__',
+      'detail.properties.items[0].__proto__',
+      'detail.traits.__proto__',
+      'detail.context.device.__proto__',
+    ]);
+    expect(problems.map((p) => p.eventId)).toEqual(['evt-1', 'evt-1', 'evt-1', 'evt-1']);
+    expect(problems[0]?.message).toContain('may not be named "__proto__"');
+  });
+
+  it('keeps a dotted property whose head is __proto__, a name of its own', () => {
+    // Prepare
+    const input = handWritten();
+    input.detail = JSON.parse('{"userId": "u", "properties": {"__proto__.plan": "pro"}}');
+
+    // Act
+    const event = eventOf(input);
+
+    // Assess
+    expect(event.detail.properties).toEqual({ '__proto__.plan': 'pro' });
+  });
 });
 
 describe('parseCustomerEvent: traits and context', () => {

@@ -135,4 +135,22 @@ describe('pattern properties', () => {
       }),
     );
   });
+
+  it('a dotted name matches as the nested fields it names, fields named __proto__ among them', () => {
+    const name = fc.constantFrom('a', 'b', '__proto__');
+    fc.assert(
+      fc.property(name, name, leafCondition, scalar, (head, tail, condition, value) => {
+        // Prepare: built as JSON.parse builds them, so that __proto__ is an own field.
+        const pattern = JSON.parse(`{"${head}":{"${tail}":${JSON.stringify(condition)}}}`);
+        const nested = JSON.parse(`{"${head}":{"${tail}":${JSON.stringify(value)}}}`);
+        const dotted = JSON.parse(`{"${head}.${tail}":${JSON.stringify(value)}}`);
+
+        // Act
+        const [onDotted, onNested] = [dotted, nested].map((event) => testEventPattern(pattern, event));
+
+        // Assess
+        expect(onDotted).toBe(onNested);
+      }),
+    );
+  });
 });

@@ -4,6 +4,7 @@
  * only what differs from the defaults; docs/audiences.md lists them.
  */
 import * as z from 'zod';
+import { PROTO_KEY, setField } from '../../collections/own-field.ts';
 import type { JsonValue } from '../../events/index.ts';
 import { Channel } from '../../journeys/enums.ts';
 import type { ConsentTrait } from '../../profile/consent.ts';
@@ -94,10 +95,19 @@ export function resolveColumnMap(
       ...attributes.map(([, column]) => column),
       ...(map.ignore ?? []),
     ]);
-    for (const column of header)
-      if (!used.has(column) && column.trim() !== '') attributes.push([column.trim(), column]);
+    for (const column of header) {
+      const trait = column.trim();
+      if (used.has(column) || trait === '') continue;
+      if (trait === PROTO_KEY) problems.push(protoColumnProblem(column));
+      else attributes.push([trait, column]);
+    }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, map: { fields, consent, attributes } };
+}
+
+/** A trait may not be named `__proto__` (the event contract refuses it): the column can be ignored or renamed. */
+function protoColumnProblem(column: string): string {
+  return `column "${column}": a trait may not be named "__proto__" (JavaScript reserves the name); name its trait in the map (attributes: {NAME: "${column}"}) or leave it out (ignore: ["${column}"])`;
 }
 
 const YES = new Set(['true', 'yes', 'y', '1', 'opted_in', 'opt_in', 'opt-in', 'subscribed']);
@@ -145,7 +155,7 @@ export function mapCsvRow(cells: Readonly<Record<string, string | undefined>>, m
   const attributes: Record<string, JsonValue> = {};
   for (const [trait, column] of map.attributes) {
     const value = cell(column);
-    if (value !== undefined) attributes[trait] = value;
+    if (value !== undefined) setField(attributes, trait, value);
   }
   return {
     ok: true,

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { PROTO_REFUSED, protoFieldPaths } from '../../collections/own-field.ts';
 import type { CustomerEvent, JsonValue } from '../../events/index.ts';
 import { normalizeEmail, normalizePhone } from '../../profile/addresses.ts';
 import type { ConsentTrait } from '../../profile/consent.ts';
@@ -47,6 +48,12 @@ export const badField = (field: string, reason: string, kind: RowSkipKind = 'bad
   ok: false,
   problem: { kind, field, reason },
 });
+
+/** A row holding a field named `__proto__`, which its schema would drop without a word, refused by name. */
+export function protoFieldRefusal(value: unknown): RowResult | undefined {
+  const [path] = protoFieldPaths(value);
+  return path === undefined ? undefined : badField(path.join('.'), PROTO_REFUSED);
+}
 
 /** The well-known fields as a source gives them, checked with the profile's own rules (addresses.ts). */
 export type RawFields = {

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { JsonValue } from '../../events/index.ts';
 import { ConsentTrait } from '../../profile/consent.ts';
 import { PushPlatform } from '../../profile/profile.ts';
-import { badField, checkFields, type RowResult } from './imported-profile.ts';
+import { badField, checkFields, protoFieldRefusal, type RowResult } from './imported-profile.ts';
 
 export const ProfileLine = z.strictObject({
   userId: z.string().min(1),
@@ -22,6 +22,8 @@ export const ProfileLine = z.strictObject({
 export type ProfileLine = z.infer<typeof ProfileLine>;
 
 export function mapProfileLine(value: unknown): RowResult {
+  const refused = protoFieldRefusal(value);
+  if (refused) return refused;
   const parsed = ProfileLine.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

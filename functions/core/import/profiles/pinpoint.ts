@@ -4,10 +4,17 @@
  * (`CohortId`, `CreationDate`, `RequestId`, `ApplicationId`, `Demographic.Make`...) are read and left.
  */
 import * as z from 'zod';
+import { setField } from '../../collections/own-field.ts';
 import type { JsonValue } from '../../events/index.ts';
 import type { Channel } from '../../journeys/enums.ts';
 import type { PushPlatform } from '../../profile/profile.ts';
-import { badField, checkFields, type ImportedProfile, type RowResult } from './imported-profile.ts';
+import {
+  badField,
+  checkFields,
+  type ImportedProfile,
+  protoFieldRefusal,
+  type RowResult,
+} from './imported-profile.ts';
 
 const Values = z.record(z.string(), z.array(z.string()));
 
@@ -46,8 +53,9 @@ function firstIssue(error: z.ZodError): { field: string; reason: string } {
 function attributesOf(endpoint: PinpointEndpoint): Record<string, JsonValue> {
   const attributes: Record<string, JsonValue> = {};
   // Endpoint attributes first, then the user's: a user attribute is the same on all of the user's endpoints.
-  for (const [key, values] of Object.entries(endpoint.Attributes ?? {})) attributes[key] = values;
-  for (const [key, values] of Object.entries(endpoint.User?.UserAttributes ?? {})) attributes[key] = values;
+  for (const [key, values] of Object.entries(endpoint.Attributes ?? {})) setField(attributes, key, values);
+  for (const [key, values] of Object.entries(endpoint.User?.UserAttributes ?? {}))
+    setField(attributes, key, values);
   if (endpoint.Location?.Country !== undefined) attributes.country = endpoint.Location.Country;
   if (endpoint.Location?.City !== undefined) attributes.city = endpoint.Location.City;
   if (endpoint.Metrics !== undefined && Object.keys(endpoint.Metrics).length > 0)
@@ -57,6 +65,8 @@ function attributesOf(endpoint: PinpointEndpoint): Record<string, JsonValue> {
 
 /** Maps one parsed export line. */
 export function mapPinpointEndpoint(value: unknown): RowResult {
+  const refused = protoFieldRefusal(value);
+  if (refused) return refused;
   const parsed = PinpointEndpoint.safeParse(value);
   if (!parsed.success) {
     const { field, reason } = firstIssue(parsed.error);

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
 import * as z from 'zod';
+import { setField } from '../../collections/own-field.ts';
 import { linesOf } from '../report.ts';
 
 /** One data row: its line in the file (for reports), its ordinal among rows (for ids), what it holds. */
@@ -112,7 +113,7 @@ export async function* csvRows(source: Source, onHeader: (header: CsvHeader) => 
     }
     const cells: Record<string, string> = {};
     header.forEach((name, i) => {
-      cells[name] = record[i] ?? '';
+      setField(cells, name, record[i] ?? '');
     });
     yield { line: info.lines, row, value: cells };
   }

@@ -148,4 +148,25 @@ describe('attributes under the names the event contract keeps as strings', () =>
       phone: '+447911123456',
     });
   });
+
+  it('refuses an endpoint with an attribute named __proto__, naming the field, where the schema would drop it', async () => {
+    // Prepare: as the export's line reads with JSON.parse.
+    const endpoint: unknown = JSON.parse(
+      '{"Id": "ep-1", "ChannelType": "EMAIL", "Address": "maya@example.com",' +
+        ' "User": {"UserId": "usr_1", "UserAttributes": {"__proto__": ["x"], "plan": ["pro"]}}}',
+    );
+    const events: CustomerEvent[] = [];
+
+    // Act
+    const summary = await importProfileRows(
+      [{ line: 1, row: 1, value: endpoint }],
+      OPTIONS,
+      (event) => void events.push(event),
+    );
+
+    // Assess
+    expect(events).toEqual([]);
+    expect(formatProfileImportSummary(summary)).toContain('User.UserAttributes.__proto__');
+    expect(formatProfileImportSummary(summary)).toContain('may not be named "__proto__"');
+  });
 });
