@@ -9,6 +9,7 @@ import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
 import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { durationMs } from '../time/duration.ts';
+import { parseInstant } from '../time/instant.ts';
 import { zoneOr } from '../time/zoned.ts';
 import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/date.ts';
 import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
@@ -129,7 +130,7 @@ export function processInput(
 /** The time an input is remembered by: an event's own time; a timer's or a dropped send's processing time. */
 function inputTime(input: EngineInput, now: number): number {
   if (input.kind !== 'event') return now;
-  const at = Date.parse(input.event.time);
+  const at = parseInstant(input.event.time);
   return Number.isFinite(at) ? at : now;
 }
 
@@ -187,7 +188,7 @@ class Work {
       const updated = recordPurchase(
         purchases ?? { orders: 0, revenue: 0, refunds: 0, days: [], weeks: [], bitmap: '' },
         purchase.kind,
-        Date.parse(event.time),
+        parseInstant(event.time),
         purchase.amount,
         this.now,
       );

@@ -2,6 +2,7 @@ import { stableJson } from '../collections/stable-json.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { EventCondition } from '../journeys/schema-parts.ts';
 import { matchesPattern } from '../patterns/index.ts';
+import { parseInstant } from '../time/instant.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney } from './catalog.ts';
 import { type CompiledEventCondition, valueAtPath } from './conditions.ts';
@@ -76,7 +77,7 @@ function correlationPrint(criterion: Criterion, event: unknown): number | undefi
 }
 
 function eventSeconds(event: { time: string }): number | undefined {
-  const ms = Date.parse(event.time);
+  const ms = parseInstant(event.time);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 

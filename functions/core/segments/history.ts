@@ -4,6 +4,7 @@ import type { CustomerEvent } from '../events/index.ts';
 import { HistoryCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { durationMs } from '../time/duration.ts';
+import { parseInstant } from '../time/instant.ts';
 
 /**
  * Event-history counters: "did EVENT at least/at most N times in the last D days". The state keeps, per
@@ -118,7 +119,7 @@ export function recordHistory(
   now: number,
 ): Record<string, number[]> | undefined {
   const next: Record<string, number[]> = {};
-  const at = event ? Math.floor(Date.parse(event.time) / 1000) : undefined;
+  const at = event ? Math.floor(parseInstant(event.time) / 1000) : undefined;
   for (const spec of specs) {
     const longest = Math.max(...spec.windowsMs);
     let times = [...(history?.[spec.key] ?? [])];
