@@ -1,5 +1,6 @@
 // npm run bench -- engine: events per CPU-second of the engine step, beside json-rules-engine with 50 rules on
 // the same events (docs/benchmarks.md, "The engine step").
+
 import { type CustomerState, newCustomerState } from '../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../functions/core/events/index.ts';
 import { DEFAULT_INPUT_LIMITS } from '../functions/core/events/limits.ts';
@@ -7,6 +8,7 @@ import { generateEvents } from '../functions/core/generate/index.ts';
 import { noPolicies } from '../functions/core/policies/config.ts';
 import { engineContext, type RuntimeConfig } from '../functions/core/runtime/config.ts';
 import { transition } from '../functions/core/runtime/transition.ts';
+import { parseInstant } from '../functions/core/time/instant.ts';
 import { loadRuntimeConfig } from '../functions/handlers/shared/config.ts';
 import { fmt, spread } from './rounds.ts';
 import { runRules } from './rules-engine.ts';
@@ -58,7 +60,7 @@ export function engineStepRound(config: RuntimeConfig, events: readonly Customer
   for (const event of events) {
     const { userId } = event.detail;
     const before = states.get(userId) ?? newCustomerState(userId);
-    const context = engineContext(config, Date.parse(event.time));
+    const context = engineContext(config, parseInstant(event.time));
     const { state } = transition(before, { kind: 'event', event }, context, options);
     if (state !== before) states.set(userId, state);
   }

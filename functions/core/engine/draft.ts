@@ -10,9 +10,13 @@ import type { CustomerState, Enrollment, EntryRecord } from './state.ts';
  */
 export class StateDraft {
   readonly state: CustomerState;
-  /** The enrollments this input copied, by the enrollment they copy; and the copies, which are its own. */
-  private readonly copies = new Map<Enrollment, Enrollment>();
-  private readonly own = new Set<Enrollment>();
+  /**
+   * The enrollments this input copied, by the enrollment they copy; and the copies and new enrollments, which
+   * are its own. Made on the first copy: most inputs change no enrollment, and these were two of the
+   * allocations every input paid for.
+   */
+  private copies: Map<Enrollment, Enrollment> | undefined;
+  private own: Set<Enrollment> | undefined;
   private ownsEnrollments = false;
   private ownsEntries = false;
 
@@ -25,27 +29,33 @@ export class StateDraft {
    * Whoever changes an enrollment holds what this returned, never the enrollment it was given.
    */
   enrollment(enrollment: Enrollment): Enrollment {
-    if (this.own.has(enrollment)) return enrollment;
-    const known = this.copies.get(enrollment);
+    if (this.own?.has(enrollment)) return enrollment;
+    const known = this.copies?.get(enrollment);
     if (known) return known;
     const copy = { ...enrollment };
     const enrollments = this.enrollments();
     const at = enrollments.indexOf(enrollment);
     if (at >= 0) enrollments[at] = copy;
+    this.copies ??= new Map();
     this.copies.set(enrollment, copy);
-    this.own.add(copy);
+    this.owned().add(copy);
     return copy;
   }
 
   /** What became of an enrollment of the state given: its copy once there is one, else itself. */
   current(enrollment: Enrollment): Enrollment {
-    return this.copies.get(enrollment) ?? enrollment;
+    return this.copies?.get(enrollment) ?? enrollment;
   }
 
   /** A new enrollment, the input's own, after the others. */
   enroll(enrollment: Enrollment): void {
     this.enrollments().push(enrollment);
-    this.own.add(enrollment);
+    this.owned().add(enrollment);
+  }
+
+  private owned(): Set<Enrollment> {
+    this.own ??= new Set();
+    return this.own;
   }
 
   /** The entry records, to change in place: copied on the first call. */

@@ -9,6 +9,7 @@ import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
 import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { durationMs } from '../time/duration.ts';
+import { parseInstant } from '../time/instant.ts';
 import { zoneOr } from '../time/zoned.ts';
 import { dateEvent, firedSchedule, occurrenceKey, planDate } from '../triggers/date.ts';
 import { runOf, scheduledEntryEvent } from '../triggers/schedule.ts';
@@ -100,7 +101,13 @@ export function inputKey(input: EngineInput): string {
  * Decides what one input (a customer event or a due timer) does to one customer. Pure: the state passed in
  * is not changed, the same inputs always give the same result, and every decision is returned as an effect.
  */
-export function processInput(state: CustomerState, input: EngineInput, context: EngineContext): EngineResult {
+export function processInput(
+  state: CustomerState,
+  input: EngineInput,
+  context: EngineContext,
+  /** The context's `rememberMs` unless given: transition gives the input limits' window, not spreading a context. */
+  rememberMs: number | undefined = context.rememberMs,
+): EngineResult {
   const key = inputKey(input);
   const print = fingerprint(key);
   if (alreadySeen(state, print)) {
@@ -116,14 +123,14 @@ export function processInput(state: CustomerState, input: EngineInput, context: 
   else if (input.kind === 'timer') work.onTimer(input.timer);
   else if (input.kind === 'call-result') work.onCallResult(input.result);
   else work.onSendDropped(input.intent);
-  work.finish(print, inputTime(input, context.now));
+  work.finish(print, inputTime(input, context.now), rememberMs);
   return { state: work.state, effects: work.effects };
 }
 
 /** The time an input is remembered by: an event's own time; a timer's or a dropped send's processing time. */
 function inputTime(input: EngineInput, now: number): number {
   if (input.kind !== 'event') return now;
-  const at = Date.parse(input.event.time);
+  const at = parseInstant(input.event.time);
   return Number.isFinite(at) ? at : now;
 }
 
@@ -142,21 +149,26 @@ function triggerRef(event: CustomerEvent): TriggerRef {
 class Work {
   readonly effects: Effect[] = [];
   readonly state: CustomerState;
-  private readonly steps: StepRunner;
+  /** Made when an input first runs steps: most inputs run none, and it holds three closures. */
+  private stepRunner: StepRunner | undefined;
 
   constructor(
     private readonly draft: StateDraft,
     private readonly context: EngineContext,
   ) {
     this.state = draft.state;
-    this.steps = new StepRunner(
+  }
+
+  private get steps(): StepRunner {
+    this.stepRunner ??= new StepRunner(
       this.state,
-      context,
+      this.context,
       this.effects,
       () => this.view(),
       (e, reason) => this.end(e, reason),
       (e) => this.complete(e),
     );
+    return this.stepRunner;
   }
 
   private get now(): number {
@@ -176,7 +188,7 @@ class Work {
       const updated = recordPurchase(
         purchases ?? { orders: 0, revenue: 0, refunds: 0, days: [], weeks: [], bitmap: '' },
         purchase.kind,
-        Date.parse(event.time),
+        parseInstant(event.time),
         purchase.amount,
         this.now,
       );
@@ -483,19 +495,30 @@ class Work {
     if (enrollment?.status === 'active') this.end(enrollment, 'send-dropped');
   }
 
-  finish(print: number, at: number): void {
+  finish(print: number, at: number, rememberMs: number | undefined): void {
     this.scheduleDates();
-    this.state.seen = rememberInput(this.state, print, at, this.now, this.context.rememberMs);
+    this.state.seen = rememberInput(this.state, print, at, this.now, rememberMs);
     if (this.state.processed.length > 0) this.state.processed = [];
-    if (!this.state.enrollments.every((e) => this.kept(e)))
-      this.draft.replaceEnrollments(this.state.enrollments.filter((e) => this.kept(e)));
-    const dayAgo = this.now - 86_400_000;
-    for (const [id, sends] of Object.entries(this.state.journeySends)) {
-      if (sends.recent.some((t) => t <= dayAgo))
-        this.state.journeySends = {
-          ...this.state.journeySends,
-          [id]: { ...sends, recent: sends.recent.filter((t) => t > dayAgo) },
-        };
+    if (!this.allKept()) this.draft.replaceEnrollments(this.state.enrollments.filter((e) => this.kept(e)));
+    this.forgetOldSends(this.now - 86_400_000);
+  }
+
+  /** Whether every enrollment stays: a loop, not `every` with a closure, since every input asks. */
+  private allKept(): boolean {
+    for (const enrollment of this.state.enrollments) if (!this.kept(enrollment)) return false;
+    return true;
+  }
+
+  /** Drops the journeys' send times of a day ago and more; a journey with none to drop is left as it is. */
+  private forgetOldSends(dayAgo: number): void {
+    const given = this.state.journeySends;
+    for (const id in given) {
+      const sends = given[id];
+      if (!sends || !Object.hasOwn(given, id) || !sends.recent.some((t) => t <= dayAgo)) continue;
+      this.state.journeySends = {
+        ...this.state.journeySends,
+        [id]: { ...sends, recent: sends.recent.filter((t) => t > dayAgo) },
+      };
     }
   }
 
@@ -694,7 +717,19 @@ class Work {
       visits: 0,
     };
     this.draft.enroll(enrollment);
-    this.effects.push({ ...this.of(enrollment), type: 'enrolled', key, holdout: false });
+    const { now: at, state } = this;
+    const { journeyId, version, id: enrollmentId } = enrollment;
+    // Written out, not spread from of(): one object, in of()'s order.
+    this.effects.push({
+      at,
+      userId: state.userId,
+      journeyId,
+      version,
+      enrollmentId,
+      type: 'enrolled',
+      key,
+      holdout: false,
+    });
     this.steps.run(journey, enrollment, journey.start);
   }
 

@@ -2,6 +2,7 @@ import { stableJson } from '../collections/stable-json.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { EventCondition } from '../journeys/schema-parts.ts';
 import { matchesPattern } from '../patterns/index.ts';
+import { parseInstant } from '../time/instant.ts';
 import { fingerprint, shortHash } from './bucket.ts';
 import type { CompiledJourney } from './catalog.ts';
 import { type CompiledEventCondition, valueAtPath } from './conditions.ts';
@@ -76,7 +77,7 @@ function correlationPrint(criterion: Criterion, event: unknown): number | undefi
 }
 
 function eventSeconds(event: { time: string }): number | undefined {
-  const ms = Date.parse(event.time);
+  const ms = parseInstant(event.time);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
@@ -86,26 +87,50 @@ function eventSeconds(event: { time: string }): number | undefined {
  * new list, undefined when empty. A configuration without correlated criteria keeps nothing.
  */
 export function rememberEndings(
-  seen: readonly SeenEvent[] | undefined,
+  seen: SeenEvent[] | undefined,
   journeys: Iterable<CompiledJourney>,
   event: CustomerEvent,
   now: number,
 ): SeenEvent[] | undefined {
-  const latest = new Map<number, number>(seen?.map(([print, at]) => [print, at]));
   const at = eventSeconds(event);
+  let found: SeenEvent[] | undefined;
   if (at !== undefined) {
     for (const journey of journeys) {
       for (const criterion of correlatedCriteria(journey)) {
         if (!matchesPattern(criterion.compiled.pattern, event)) continue;
         const print = correlationPrint(criterion, event);
-        if (print !== undefined) latest.set(print, Math.max(at, latest.get(print) ?? at));
+        if (print === undefined) continue;
+        found ??= [];
+        found.push([print, at]);
       }
     }
   }
   const since = (now - ORDER_WINDOW_MS) / 1000;
+  // Most events match no criterion: a list that would come out the same is kept as it is, not made again.
+  if (!found && keptAsIs(seen, since)) return seen;
+  const latest = new Map<number, number>(seen?.map(([print, at]) => [print, at]));
+  for (const [print, t] of found ?? []) latest.set(print, Math.max(t, latest.get(print) ?? t));
   const kept: SeenEvent[] = [...latest].filter(([, t]) => t > since);
   kept.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   return kept.length > 0 ? kept.slice(0, ORDER_MEMORY) : undefined;
+}
+
+/**
+ * Whether rememberEndings, given nothing new, makes the same list: none, or one within the window and the
+ * memory, in its order (latest first, then by fingerprint) with no fingerprint twice. An empty list is not:
+ * it becomes none.
+ */
+function keptAsIs(seen: readonly SeenEvent[] | undefined, since: number): boolean {
+  if (seen === undefined) return true;
+  if (seen.length === 0 || seen.length > ORDER_MEMORY) return false;
+  for (let i = 0; i < seen.length; i++) {
+    const [print, t] = seen[i] ?? [Number.NaN, Number.NaN];
+    if (!(t > since)) return false;
+    const next = seen[i + 1];
+    if (next && !(t > next[1] || (t === next[1] && print < next[0]))) return false;
+    for (let j = i + 1; j < seen.length; j++) if (seen[j]?.[0] === print) return false;
+  }
+  return true;
 }
 
 /**

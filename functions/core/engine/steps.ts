@@ -37,7 +37,18 @@ export class StepRunner {
           : enrollment.stepId;
       enrollment.stepId = stepId;
       enrollment.visits++;
-      this.effects.push({ ...context.ofEnrollment(), type: 'moved', stepId, from });
+      const { journeyId, version, id: enrollmentId } = enrollment;
+      // Written out, not spread from ofEnrollment(): one object, in its order.
+      this.effects.push({
+        at: this.clock.now,
+        userId: this.state.userId,
+        journeyId,
+        version,
+        enrollmentId,
+        type: 'moved',
+        stepId,
+        from,
+      });
       const outcome = step.run(context);
       if (outcome === 'stop') return;
       stepId = outcome.next;

@@ -108,8 +108,22 @@ function collect(value: unknown, segment: string, into: unknown[], depth: number
     for (const element of value) collect(element, segment, into, depth + 1);
 }
 
+/**
+ * Whether the object's own value holds under each leaf of plain strings (ObjectNode.exact): when it is missing, or
+ * a string not in the list, the object does not match, and its names need not be looked through for dots. Any
+ * other value (an array) is left to the full match.
+ */
+function exactLeavesHold(node: ObjectNode, object: JsonObject): boolean {
+  for (const leaf of node.exact) {
+    const value = field(object, leaf.key);
+    if (value === undefined || (typeof value === 'string' && !leaf.strings.has(value))) return false;
+  }
+  return true;
+}
+
 /** `keysJoined`: the object's own names hold no dot (joined already, or made so), so there is nothing to join. */
 function objectMatches(node: ObjectNode, given: JsonObject, keysJoined: boolean): boolean {
+  if (!exactLeavesHold(node, given)) return false;
   const object = keysJoined ? given : joinDottedKeys(given);
   for (const leaf of node.leaves)
     if (!leafMatches(leaf, fieldAt(object, leaf.key, leaf.segments))) return false;

@@ -10,6 +10,7 @@ import {
   type PatternProblem,
   ROOT,
   type ScalarTest,
+  type StringsLeaf,
 } from './types.ts';
 
 /**
@@ -162,11 +163,28 @@ function compileOr(value: unknown, scope: Scope, context: Context): ObjectNode[]
   return members;
 }
 
+/** A leaf of plain strings only, under a name without dots (types.ts, ObjectNode.exact). */
+function isStringsLeaf(leaf: Leaf): leaf is StringsLeaf {
+  return (
+    leaf.segments === null &&
+    leaf.strings !== null &&
+    leaf.numbers === null &&
+    leaf.numberKeys === null &&
+    !leaf.existsTrue &&
+    !leaf.existsFalse &&
+    !leaf.matchTrue &&
+    !leaf.matchFalse &&
+    !leaf.matchNull &&
+    leaf.tests.length === 0
+  );
+}
+
 function compileObject(object: Record<string, unknown>, scope: Scope, context: Context): ObjectNode {
   const leaves: Leaf[] = [];
+  const exact: StringsLeaf[] = [];
   const children: Child[] = [];
   const ors: ObjectNode[][] = [];
-  const node: ObjectNode = { leaves, children, ors };
+  const node: ObjectNode = { leaves, exact, children, ors };
   if (scope.depth > MAX_DEPTH) {
     context.problems.push({
       path: scope.path,
@@ -187,7 +205,9 @@ function compileObject(object: Record<string, unknown>, scope: Scope, context: C
         message: `${key} is a reserved word and cannot be used as a field name inside $or.`,
       });
     } else if (Array.isArray(value)) {
-      leaves.push(compileLeaf(key, value, { ...scope, path }, context));
+      const leaf = compileLeaf(key, value, { ...scope, path }, context);
+      leaves.push(leaf);
+      if (isStringsLeaf(leaf)) exact.push(leaf);
     } else if (isRecord(value)) {
       const child = compileObject(
         value,

@@ -40,9 +40,19 @@ export type Child = {
   readonly node: ObjectNode;
 };
 
+/** A leaf of plain strings only: `"detail-type": ["Order Completed"]`. */
+export type StringsLeaf = Leaf & { readonly strings: ReadonlySet<string> };
+
 /** A pattern object: every leaf, every child and one member of every `$or` group must match the same object. */
 export type ObjectNode = {
   readonly leaves: readonly Leaf[];
+  /**
+   * The leaves among `leaves` of plain strings only (no operator, no other kind of value) whose names hold no
+   * dot. Such a leaf can only match the object's own value under its name: names joined from dotted ones only
+   * ever add objects there, which hold no scalar (dotted.ts). So a value missing there, or a string not in the
+   * list, refuses the object before its names are looked through for dots (match.ts, exactLeavesHold).
+   */
+  readonly exact: readonly StringsLeaf[];
   readonly children: readonly Child[];
   readonly ors: readonly (readonly ObjectNode[])[];
 };

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { CustomerEvent } from '../events/index.ts';
 import { type Channel, LifecycleStage } from '../journeys/enums.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
+import { parseInstant } from '../time/instant.ts';
 import { isValidTimezone } from '../time/zoned.ts';
 import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';
 import { type ConsentChange, ConsentRecord, consentChangesFromTraits } from './consent.ts';
@@ -140,7 +141,7 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   const { traits, context, properties } = event.detail;
   // When the customer was seen is when the event happened (not when it arrived, so a late or re-ordered
   // delivery changes nothing), but never later than now: a sender's clock may run ahead.
-  const time = Date.parse(event.time);
+  const time = parseInstant(event.time);
   const happened = Math.min(time, at);
   const next: Profile = {
     ...profile,

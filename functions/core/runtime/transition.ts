@@ -47,7 +47,7 @@ export function transition(
   options: TransitionOptions,
 ): Transition {
   // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
-  const result = processInput(before, input, { rememberMs: options.limits.pastMs, ...context });
+  const result = processInput(before, input, context, context.rememberMs ?? options.limits.pastMs);
   if (result.state !== before && options.unread?.(result.state, result.effects))
     return { state: before, effects: result.effects, decided: new Map<string, DecidedSend>() };
   // Nothing changed (a re-delivered input): nothing to decide and nothing to write.

@@ -4,6 +4,7 @@ import type { CustomerEvent } from '../events/index.ts';
 import { HistoryCondition } from '../journeys/schema-parts.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from '../patterns/index.ts';
 import { durationMs } from '../time/duration.ts';
+import { parseInstant } from '../time/instant.ts';
 
 /**
  * Event-history counters: "did EVENT at least/at most N times in the last D days". The state keeps, per
@@ -112,24 +113,54 @@ export function historySpecs(conditions: readonly HistoryCondition[]): HistorySp
  * more at `now` and the counters no condition uses. Returns the new history (undefined when empty).
  */
 export function recordHistory(
-  history: History | undefined,
+  history: Record<string, number[]> | undefined,
   specs: readonly HistorySpec[],
   event: CustomerEvent | undefined,
   now: number,
 ): Record<string, number[]> | undefined {
   const next: Record<string, number[]> = {};
-  const at = event ? Math.floor(Date.parse(event.time) / 1000) : undefined;
+  const at = event ? Math.floor(parseInstant(event.time) / 1000) : undefined;
+  const givenKeys = history ? Object.keys(history) : [];
+  let counters = 0;
+  let unchanged = history !== undefined;
   for (const spec of specs) {
-    const longest = Math.max(...spec.windowsMs);
-    let times = [...(history?.[spec.key] ?? [])];
-    if (at !== undefined && event && matchesPattern(spec.pattern, event)) {
-      times.push(at);
-      times.sort((a, b) => b - a);
-    }
-    times = times.filter((t) => t * 1000 > now - longest).slice(0, spec.keep);
-    if (times.length > 0) next[spec.key] = times;
+    const given = history?.[spec.key];
+    const counted = at !== undefined && event !== undefined && matchesPattern(spec.pattern, event);
+    const times =
+      counted || given === undefined ? recount(given, spec, counted ? at : undefined, now) : given;
+    const kept = times === given ? keptAsIs(given, spec, now) : times;
+    if (kept.length === 0) continue;
+    unchanged &&= kept === given && givenKeys[counters] === spec.key;
+    next[spec.key] = kept;
+    counters++;
   }
-  return Object.keys(next).length > 0 ? next : undefined;
+  // Nothing counted, nothing left a window, no counter dropped, the same order: the history given is the one.
+  if (unchanged && history !== undefined && counters > 0 && counters === givenKeys.length) return history;
+  return counters > 0 ? next : undefined;
+}
+
+/** The times of one counter with `at` counted (latest first), within its longest window, at most `keep`. */
+function recount(
+  given: readonly number[] | undefined,
+  spec: HistorySpec,
+  at: number | undefined,
+  now: number,
+): number[] {
+  const times = [...(given ?? [])];
+  if (at !== undefined) {
+    times.push(at);
+    times.sort((a, b) => b - a);
+  }
+  const longest = Math.max(...spec.windowsMs);
+  return times.filter((t) => t * 1000 > now - longest).slice(0, spec.keep);
+}
+
+/** A counter given nothing new: the very list when all of it is kept, else what recount keeps of it. */
+function keptAsIs(given: number[], spec: HistorySpec, now: number): number[] {
+  if (given.length > spec.keep) return recount(given, spec, undefined, now);
+  const from = now - Math.max(...spec.windowsMs);
+  for (const t of given) if (!(t * 1000 > from)) return recount(given, spec, undefined, now);
+  return given;
 }
 
 /**
