@@ -67,7 +67,7 @@ describe('validateConfigFolder', () => {
     // Assess
     expect(again.file).toBe(first.file);
     expect(other.file).not.toBe(first.file);
-    expect(JSON.parse(readFileSync(first.file, 'utf8'))).toEqual(first.compiled);
+    expect(JSON.parse(readFileSync(first.file, 'utf8')).configuration).toEqual(first.compiled);
   });
 
   it("loads the settings with the deployment's policy environment: an unknown one stops the synth", async () => {
