@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * The format of the compiled configuration file: 2 since the file carries the configuration as zod's output
- * with a digest, trusted by the functions without parsing it again (compiled-file.ts).
+ * with a digest, trusted by the functions without parsing it again (compiled-file.ts). The synth writes the file
+ * and builds the bundles from one checkout, so a file and the code reading it agree; a file copied from another
+ * version is told apart by this number only: raise it when `CompiledConfig`'s output changes shape.
  */
 export const COMPILED_FORMAT = 2;
 
