@@ -3,11 +3,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { validateCommand } from '../../functions/cli/commands/validate.ts';
 import type { CliIo } from '../../functions/cli/io.ts';
-import {
-  type CompiledConfig,
-  ConfigError,
-  runtimeConfigFromText,
-} from '../../functions/handlers/shared/compiled-config.ts';
+import { ConfigError, runtimeConfigFromText } from '../../functions/handlers/shared/compiled-config.ts';
+import { type CompiledConfig, compiledConfigText } from '../../functions/handlers/shared/compiled-schema.ts';
 import { compileConfigFolder } from '../../functions/handlers/shared/config.ts';
 
 /**
@@ -64,7 +61,8 @@ export async function validateConfigFolder(
       throw new JourneyValidationError(folder, error.message.split('\n').slice(1));
     throw error;
   }
-  const text = `${JSON.stringify(compiled)}\n`;
+  // zod's output with its digest: the functions take it as it is, checked by the digest (compiled-file.ts).
+  const text = compiledConfigText(compiled);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const directory = join(projectRoot, BUILD_DIR);
   const file = join(directory, `cairn-config-${hash}.json`);

@@ -1,42 +1,11 @@
-import * as z from 'zod';
 import { formatPath, formatProblem, type PathSegment, type Problem } from '../../core/diagnostics/problem.ts';
 import type { SourceDocument } from '../../core/diagnostics/yaml-source.ts';
 import { JourneyCatalog } from '../../core/engine/catalog.ts';
-import { Journey } from '../../core/journeys/schema.ts';
-import { LifecycleConfig } from '../../core/lifecycle/config.ts';
 import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
-import { Policies } from '../../core/policies/config.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
-import { Segment } from '../../core/segments/schema.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
-import { TemplateFile } from '../../core/templates/schema.ts';
-import { parseCompiled, readCompiledFile } from './compiled-file.ts';
-
-const Position = z.tuple([z.number().int().positive(), z.number().int().positive()]);
-
-/** A template with what rendering needs of its file: the text, and where each value in it was written. */
-export const CompiledTemplate = z.strictObject({
-  id: z.string().min(1),
-  file: z.string().min(1),
-  text: z.string(),
-  template: TemplateFile,
-  /** The line and column of each value, by its path (`pathKey`), so render errors keep file:line:column. */
-  positions: z.record(z.string(), Position),
-});
-export type CompiledTemplate = z.infer<typeof CompiledTemplate>;
-
-export const CompiledConfig = z.strictObject({
-  format: z.literal(1),
-  /** The environment of policies.yaml and lifecycle.yaml it was compiled for; null for their base values. */
-  environment: z.string().nullable(),
-  journeys: z.array(Journey),
-  /** The segments of segments/ beside the journeys (docs/audiences.md). */
-  segments: z.array(Segment).default([]),
-  lifecycle: LifecycleConfig.nullable(),
-  policies: Policies,
-  templates: z.array(CompiledTemplate),
-});
-export type CompiledConfig = z.infer<typeof CompiledConfig>;
+import { readCompiledFile, trustedCompiled } from './compiled-file.ts';
+import type { CompiledConfig, CompiledTemplate } from './compiled-schema.ts';
 
 /** A configuration that does not load stops the cold start: running with half the journeys would be worse. */
 export class ConfigError extends Error {
@@ -89,7 +58,8 @@ export async function readCompiledConfig(
 
 /**
  * The runtime configuration in `text`, the content of the compiled `file`: what a cold start does with the file
- * once read, and what `cdk synth` checks the file it writes with.
+ * once read (no zod: the file is trusted by its digest, compiled-file.ts), and what `cdk synth` checks the file
+ * it writes with.
  */
 export function runtimeConfigFromText(
   file: string,
@@ -97,7 +67,7 @@ export function runtimeConfigFromText(
   environment: string | undefined,
   defaultTimezone: string,
 ): RuntimeConfig {
-  return runtimeConfigOf(parseCompiled(CompiledConfig, file, text, environment), defaultTimezone);
+  return runtimeConfigOf(trustedCompiled(file, text, environment), defaultTimezone);
 }
 
 /** The positions a compiled template kept, answering as its parsed file did for every value in it. */

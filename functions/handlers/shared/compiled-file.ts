@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as z from 'zod';
-import { formatPath, type PathSegment } from '../../core/diagnostics/problem.ts';
+import { COMPILED_FORMAT, digestOf } from './compiled-digest.ts';
+import type { CompiledConfig } from './compiled-schema.ts';
 
 /**
  * The configuration a function runs with, compiled at synth from the journeys folder
- * (functions/handlers/shared/config.ts): what the YAML files said, already validated, as JSON. A cold start
- * then parses one JSON file with the zod schemas instead of every YAML file with source positions, and the
- * bundles leave the YAML parser out (docs/runtime.md, "What ships with the functions").
+ * (functions/handlers/shared/config.ts): what the YAML files said, validated and parsed by zod, as JSON with its
+ * digest. A cold start then reads one JSON file, checked by its digest (`trustedCompiled`), instead of every
+ * YAML file with source positions, and the bundles leave the YAML parser and the configuration's schemas out (docs/runtime.md, "What ships with the functions").
  */
 export const COMPILED_CONFIG_FILE = 'cairn-config.json';
 
@@ -24,36 +24,50 @@ export async function readCompiledFile(folder: string): Promise<{ file: string; 
   }
 }
 
-/** What every reader of the compiled file checks: its format, and the policy environment it was compiled for. */
-type CompiledHeader = { format: 1; environment: string | null };
-
 /**
- * `text`, the content of the compiled `file`, parsed with `schema` (the whole configuration, or the part a
- * function reads): a file that is not JSON, does not match, or was compiled for another environment than
- * `environment` (CAIRN_ENVIRONMENT) is an error naming the file, the place and what to do.
+ * `text`, the content of the compiled `file`, taken as the compiler wrote it: the functions do not parse the
+ * configuration again with its zod schemas (the compiler wrote zod's output, compiled-schema.ts), they check that
+ * it is that output unchanged, by its digest. A file that is not JSON, is of another format, was changed after
+ * synth, or was compiled for another environment than `environment` (CAIRN_ENVIRONMENT) is an error naming the
+ * file, what is wrong and what to do.
  */
-export function parseCompiled<Schema extends z.ZodType<CompiledHeader>>(
-  schema: Schema,
-  file: string,
-  text: string,
-  environment: string | undefined,
-): z.infer<Schema> {
-  const parsed = schema.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${file} ${formatPath(i.path.map(pathSegment))}: ${i.message}`,
-    );
+export function trustedCompiled(file: string, text: string, environment: string | undefined): CompiledConfig {
+  const { sha256, configuration } = fileParts(file, parseJson(file, text));
+  if (!isTheCompilersOutput(configuration, sha256))
     throw new Error(
-      `${file} is not a configuration this version compiles; synthesize again:\n${problems.join('\n')}`,
+      `${file} is not the configuration \`cdk synth\` wrote: its content does not match its sha256 (changed by hand or truncated?). The functions run only what the compiler validated; synthesize again rather than edit it.`,
     );
-  }
-  const compiledFor = parsed.data.environment ?? undefined;
+  const compiledFor = configuration.environment ?? undefined;
   if (compiledFor !== environment) {
     throw new Error(
       `${file} was compiled for policy environment ${describe(compiledFor)}, but CAIRN_ENVIRONMENT is ${describe(environment)}; synthesize and deploy again.`,
     );
   }
-  return parsed.data;
+  return configuration;
+}
+
+/** The digest and the configuration of a compiled file of this format, or an error saying to synthesize again. */
+function fileParts(file: string, value: unknown): { sha256: string; configuration: object } {
+  const sha256 = isRecord(value) ? value.sha256 : undefined;
+  const configuration = isRecord(value) ? value.configuration : undefined;
+  const format = isRecord(configuration) ? configuration.format : undefined;
+  if (typeof sha256 !== 'string' || !isRecord(configuration) || format !== COMPILED_FORMAT)
+    throw new Error(
+      `${file} is not a configuration this version compiles (format ${String(format ?? 'unknown')}, this version reads ${COMPILED_FORMAT}); synthesize again.`,
+    );
+  return { sha256, configuration };
+}
+
+/**
+ * The compiler's output, unchanged: its canonical text has the digest the compiler wrote beside it. The
+ * compiler validated it with `CompiledConfig` (compiled-schema.ts), so it is one.
+ */
+function isTheCompilersOutput(configuration: object, sha256: string): configuration is CompiledConfig {
+  return digestOf(configuration) === sha256;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(file: string, text: string): unknown {
@@ -62,10 +76,6 @@ function parseJson(file: string, text: string): unknown {
   } catch (error) {
     throw new Error(`${file} is not JSON; synthesize again`, { cause: error });
   }
-}
-
-function pathSegment(segment: PropertyKey): PathSegment {
-  return typeof segment === 'number' ? segment : String(segment);
 }
 
 function describe(environment: string | undefined): string {

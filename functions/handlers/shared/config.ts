@@ -12,13 +12,9 @@ import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { loadTemplateSet } from '../../core/templates/template-files.ts';
-import {
-  type CompiledConfig,
-  type CompiledTemplate,
-  ConfigError,
-  pathKey,
-  runtimeConfigOf,
-} from './compiled-config.ts';
+import { ConfigError, pathKey, runtimeConfigOf } from './compiled-config.ts';
+import { COMPILED_FORMAT } from './compiled-digest.ts';
+import type { CompiledConfig, CompiledTemplate } from './compiled-schema.ts';
 
 /**
  * Reads and compiles the journeys folder: its journey files, and beside them lifecycle.yaml and policies.yaml
@@ -58,7 +54,7 @@ export async function compileConfigFolder(
   const templateSet = loadTemplateSet(await readTemplateFiles(join(folder, 'templates')));
   if (templateSet.problems.length > 0) throw new ConfigError(templateSet.problems);
   return {
-    format: 1,
+    format: COMPILED_FORMAT,
     environment: environment ?? null,
     journeys: journeys.map((j) => j.journey),
     segments: segmentSet.segments.map((s) => s.segment),

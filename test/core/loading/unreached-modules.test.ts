@@ -86,9 +86,26 @@ describe('modules a function never runs are not in its cold start', () => {
     const script = coldStartOf('ingest');
 
     // Act
-    const loaded = loadedAfter(script, [...ENGINE, ...JOURNEY_SCHEMAS, ...POLICY_AND_TEMPLATE_SCHEMAS]);
+    const loaded = loadedAfter(script, [...ENGINE, ...JOURNEY_SCHEMAS]);
 
     // Assess
-    expect(loaded).toEqual([...ENGINE, ...JOURNEY_SCHEMAS, ...POLICY_AND_TEMPLATE_SCHEMAS]);
+    expect(loaded).toEqual([...ENGINE, ...JOURNEY_SCHEMAS]);
   });
+
+  it.each(['ingest', 'timers', 'runs', 'deliver', 'calls'])(
+    '%s loads no policy or template schemas: it takes the compiled configuration by its digest',
+    (fn) => {
+      // Prepare
+      const script = coldStartOf(fn);
+
+      // Act
+      const loaded = loadedAfter(script, [
+        ...POLICY_AND_TEMPLATE_SCHEMAS,
+        'functions/handlers/shared/compiled-schema.ts',
+      ]);
+
+      // Assess
+      expect(loaded).toEqual([]);
+    },
+  );
 });

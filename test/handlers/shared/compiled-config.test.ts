@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { PathSegment } from '../../../functions/core/diagnostics/problem.ts';
+import { readCompiledConfig, runtimeConfigOf } from '../../../functions/handlers/shared/compiled-config.ts';
+import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
 import {
   type CompiledConfig,
-  readCompiledConfig,
-  runtimeConfigOf,
-} from '../../../functions/handlers/shared/compiled-config.ts';
-import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
+  compiledConfigText,
+} from '../../../functions/handlers/shared/compiled-schema.ts';
 import { compileConfigFolder, loadRuntimeConfig } from '../../../functions/handlers/shared/config.ts';
 
 /** A folder holding `text` as the compiled configuration, removed after the test. */
@@ -33,7 +33,7 @@ describe('the configuration compiled at synth', () => {
   it('loads through JSON into what the journeys folder loads into', async () => {
     // Prepare
     const compiled = await compileConfigFolder('journeys', 'eu');
-    const folder = folderWith(JSON.stringify(compiled));
+    const folder = folderWith(compiledConfigText(compiled));
 
     // Act
     const fromFile = await readCompiledConfig(folder, 'eu', 'Europe/Paris');
@@ -87,7 +87,7 @@ describe('the configuration compiled at synth', () => {
 
   it('refuses a file compiled for another policy environment, and says what to do', async () => {
     // Prepare
-    const folder = folderWith(JSON.stringify(await compileConfigFolder('journeys', 'eu')));
+    const folder = folderWith(compiledConfigText(await compileConfigFolder('journeys', 'eu')));
 
     // Act
     const loading = readCompiledConfig(folder, 'us', 'UTC');
@@ -98,17 +98,35 @@ describe('the configuration compiled at synth', () => {
     );
   });
 
-  it('names the file and the field of a file it cannot use', async () => {
-    // Prepare
+  it('refuses a file changed after synth, naming it and what to do', async () => {
+    // Prepare: a hand edit that the schema would accept, and one it would not
+    const text = compiledConfigText(await compileConfigFolder('journeys', undefined));
+    const renamed = folderWith(text.replace('"name":"Cart abandonment"', '"name":"Cart abandoned"'));
+    const broken = folderWith(text.replace(/"steps":\[/, '"steps":"none","was":['));
+
+    // Act
+    const loadings = [renamed, broken].map((folder) => readCompiledConfig(folder, undefined, 'UTC'));
+
+    // Assess
+    expect(text).toContain('"name":"Cart abandonment"');
+    for (const [i, loading] of loadings.entries())
+      await expect(loading).rejects.toThrow(
+        `${join([renamed, broken][i] ?? '', COMPILED_CONFIG_FILE)} is not the configuration \`cdk synth\` wrote: its content does not match its sha256`,
+      );
+  });
+
+  it('refuses a file of another format, saying to synthesize again', async () => {
+    // Prepare: the format before the digest, the configuration itself at the top
     const compiled = await compileConfigFolder('journeys', undefined);
-    const broken = { ...compiled, journeys: [{ ...compiled.journeys[0], steps: 'none' }] };
-    const folder = folderWith(JSON.stringify(broken));
+    const folder = folderWith(JSON.stringify({ ...compiled, format: 1 }));
 
     // Act
     const loading = readCompiledConfig(folder, undefined, 'UTC');
 
     // Assess
-    await expect(loading).rejects.toThrow(`${join(folder, COMPILED_CONFIG_FILE)} journeys[0].steps:`);
+    await expect(loading).rejects.toThrow(
+      /cairn-config.json is not a configuration this version compiles \(format unknown, this version reads 2\); synthesize again/,
+    );
   });
 
   it('names the folder and how to get a compiled file when there is none', async () => {

@@ -1,18 +1,22 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SegmentCatalog } from '../../../functions/core/segments/evaluate.ts';
 import { readCompiledConfig } from '../../../functions/handlers/shared/compiled-config.ts';
 import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
+import {
+  type CompiledConfig,
+  compiledConfigText,
+} from '../../../functions/handlers/shared/compiled-schema.ts';
 import { readCompiledSegments } from '../../../functions/handlers/shared/compiled-segments.ts';
 import { compileConfigFolder } from '../../../functions/handlers/shared/config.ts';
 
 /** A folder holding `value` as the compiled configuration, removed after the test. */
-function folderWith(value: unknown): string {
+function folderWith(value: CompiledConfig): string {
   const folder = mkdtempSync(join(tmpdir(), 'cairn-compiled-segments-'));
   onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
-  writeFileSync(join(folder, COMPILED_CONFIG_FILE), JSON.stringify(value));
+  writeFileSync(join(folder, COMPILED_CONFIG_FILE), compiledConfigText(value));
   return folder;
 }
 
@@ -77,15 +81,16 @@ describe("the segment scan's part of the compiled configuration", () => {
     );
   });
 
-  it('names the file and the field of a segment it cannot use', async () => {
+  it('refuses a file changed after synth, as the whole reader does', async () => {
     // Prepare
-    const compiled = await compileConfigFolder('journeys', undefined);
-    const folder = folderWith({ ...compiled, segments: [{ id: 'vip' }] });
+    const folder = folderWith(await compileConfigFolder('journeys', undefined));
+    const file = join(folder, COMPILED_CONFIG_FILE);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"id":"vip"', '"id":"vips"'));
 
     // Act
     const loading = readCompiledSegments(folder, undefined);
 
     // Assess
-    await expect(loading).rejects.toThrow(`${join(folder, COMPILED_CONFIG_FILE)} segments[0]`);
+    await expect(loading).rejects.toThrow(`${file} is not the configuration \`cdk synth\` wrote`);
   });
 });

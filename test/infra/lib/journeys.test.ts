@@ -46,7 +46,7 @@ describe('validateConfigFolder', () => {
     // Assess
     expect(shipped.source).toBe(join(PROJECT_ROOT, 'journeys'));
     expect(dirname(shipped.file)).toBe(join(PROJECT_ROOT, BUILD_DIR));
-    expect(JSON.parse(readFileSync(shipped.file, 'utf8'))).toEqual(shipped.compiled);
+    expect(JSON.parse(readFileSync(shipped.file, 'utf8')).configuration).toEqual(shipped.compiled);
     expect(shipped.compiled.environment).toBe('eu');
     expect(shipped.compiled.journeys).toHaveLength(journeyFiles.length + campaignFiles.length);
     expect(shipped.compiled.templates.map((t) => t.id).sort()).toEqual(
@@ -67,7 +67,7 @@ describe('validateConfigFolder', () => {
     // Assess
     expect(again.file).toBe(first.file);
     expect(other.file).not.toBe(first.file);
-    expect(JSON.parse(readFileSync(first.file, 'utf8'))).toEqual(first.compiled);
+    expect(JSON.parse(readFileSync(first.file, 'utf8')).configuration).toEqual(first.compiled);
   });
 
   it("loads the settings with the deployment's policy environment: an unknown one stops the synth", async () => {
