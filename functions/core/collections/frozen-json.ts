@@ -89,7 +89,12 @@ function objectOf(value: object): Made {
  */
 function setField(target: Record<string, unknown>, key: string, field: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value: field, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value: field,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = field;
   }
