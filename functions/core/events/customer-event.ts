@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { PROTO_REFUSED, protoFieldPaths } from '../collections/own-field.ts';
 import { didYouMean, formatPath, type PathSegment } from '../diagnostics/problem.ts';
 import { traitsProblem, userIdProblem } from './limits.ts';
+import { plainEventCheck } from './plain-event.ts';
 
 /** Shows the value that was found, short enough for a one-line error message. */
 export function describeValue(value: unknown): string {
@@ -127,6 +128,9 @@ export const CustomerEvent = z.object(
   },
 );
 export type CustomerEvent = z.infer<typeof CustomerEvent>;
+
+/** The common case checked without zod (plain-event.ts), with the schema's own pattern of `time`. */
+const plainEvent = plainEventCheck(CustomerEvent.shape.time._zod.pattern);
 /** What a sender may write: the envelope fields with defaults may be left out. */
 export type CustomerEventInput = z.input<typeof CustomerEvent>;
 
@@ -198,6 +202,8 @@ function toProblems(issues: readonly z.core.$ZodIssue[], eventId: string | undef
 
 /** Validates one event against the contract, listing every problem, each with the event's id when it has one. */
 export function parseCustomerEvent(input: unknown): EventParseResult {
+  const plain = plainEvent(input);
+  if (plain !== undefined) return { ok: true, event: plain };
   const parsed = CustomerEvent.safeParse(input, { error: errorMap });
   const id = isRecord(input) ? input.id : undefined;
   const eventId = typeof id === 'string' && id !== '' ? id : undefined;

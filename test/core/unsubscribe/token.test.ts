@@ -150,4 +150,48 @@ describe('unsubscribeUrlBuilder', () => {
       claims: { userId: 'usr_1001', channel: 'email', topic: 'marketing', expiresAt: T0 + 30 * 86_400_000 },
     });
   });
+
+  it('makes the link the URL API makes, whatever query and fragment the base URL holds', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'https://u.example/unsubscribe',
+          'https://u.example/',
+          'https://u.example/x?lang=en',
+          'https://u.example/x?token=old&b=a%20b+c',
+          'https://u.example/x?a=1#top',
+          'https://u.example:8443/p%20q?empty',
+          'http://127.0.0.1:3000/unsubscribe?x=%E2%82%AC',
+        ),
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.constantFrom('email', 'sms', 'push'),
+        (baseUrl, userId, channel) => {
+          // Prepare
+          const links = { baseUrl, keys: KEYS, ttlMs: 60_000, now: () => T0 };
+          const expected = new URL(baseUrl);
+          expected.searchParams.set(
+            'token',
+            createUnsubscribeToken({ userId, channel, expiresAt: T0 + 60_000 }, KEYS),
+          );
+
+          // Act
+          const link = unsubscribeUrlBuilder(links)({ userId, channel });
+
+          // Assess
+          expect(link).toBe(expected.toString());
+        },
+      ),
+    );
+  });
+
+  it('refuses a base URL that holds its token marker, naming the URL', () => {
+    // Prepare
+    const baseUrl = 'https://u.example/?note=cairn-unsubscribe-token-goes-here';
+
+    // Act
+    const build = () => unsubscribeUrlBuilder({ baseUrl, keys: KEYS, ttlMs: 1, now: () => T0 });
+
+    // Assess
+    expect(build).toThrow(baseUrl);
+  });
 });
