@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hasProtoField } from '../../../functions/core/collections/own-field.ts';
 import { CustomerEvent, parseCustomerEvent } from '../../../functions/core/events/customer-event.ts';
 import { plainEventCheck } from '../../../functions/core/events/plain-event.ts';
 
@@ -134,12 +135,13 @@ describe('the fast check of the customer-event contract', () => {
   it('gives the same result as the schema alone, problems included, for any input', () => {
     fc.assert(
       fc.property(anyEvent, (input) => {
-        // Prepare
+        // Prepare: the contract is the schema, and a detail field named __proto__ (which zod drops) refused.
         const byZod = CustomerEvent.safeParse(input);
+        const accepted = byZod.success && !hasProtoField(input.detail);
         // Act
         const result = parseCustomerEvent(input);
         // Assess
-        expect(result.ok).toBe(byZod.success);
+        expect(result.ok).toBe(accepted);
         if (result.ok) expect(JSON.stringify(result.event)).toBe(JSON.stringify(byZod.data));
         else expect(result.problems.length).toBeGreaterThan(0);
       }),
