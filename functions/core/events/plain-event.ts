@@ -5,6 +5,7 @@
 // accept goes to zod, which says what is wrong, so the problems are zod's, word for word. What it accepts, it
 // makes as zod makes it: the same fields in the same order, the defaults filled in, copies of every object and
 // array, unknown envelope fields left out (test/core/events/plain-event.property.test.ts holds it to zod).
+import { PROTO_KEY } from '../collections/own-field.ts';
 import { traitsProblem, userIdProblem } from './limits.ts';
 
 /** A JSON value, as the contract's `z.json()` reads one. */
@@ -145,7 +146,7 @@ function openObjectOf(value: unknown, known: readonly KnownKey[], skip?: string)
     if (key === skip && value[key] !== undefined) continue;
     if (knownKeys.includes(key)) continue;
     const field = jsonOf(value[key]);
-    if (field === NOT_PLAIN || key === '__proto__') return NOT_PLAIN;
+    if (field === NOT_PLAIN || key === PROTO_KEY) return NOT_PLAIN;
     copy[key] = field;
   }
   return copy;
@@ -183,7 +184,7 @@ function objectOf(value: unknown): Copied<PlainObject> {
   for (const key of Object.keys(value)) {
     const field = jsonOf(value[key]);
     // zod leaves a `__proto__` field out of its copy; JSON.parse makes it an own field: left to zod.
-    if (field === NOT_PLAIN || key === '__proto__') return NOT_PLAIN;
+    if (field === NOT_PLAIN || key === PROTO_KEY) return NOT_PLAIN;
     copy[key] = field;
   }
   return copy;
