@@ -90,13 +90,26 @@ export function changesNothingRead(
 }
 
 /** Equal as JSON but for the `ignored` keys: an undefined value counts as an absent key. */
+// Checked on every input that changed the state, so it walks the keys without entries, filters or a Map
+// (1.0% of a simulation's CPU profile before, on 50,000 events).
 function sameExcept(a: object, b: object, ignored: readonly string[]): boolean {
   if (a === b) return true;
-  const kept = ([key, value]: [string, unknown]) => value !== undefined && !ignored.includes(key);
-  const left = Object.entries(a).filter(kept);
-  const right = new Map(Object.entries(b).filter(kept));
-  if (left.length !== right.size) return false;
-  return left.every(([key, value]) => right.has(key) && sameJson(value, right.get(key)));
+  let kept = 0;
+  for (const key of Object.keys(a)) {
+    const value: unknown = Reflect.get(a, key);
+    if (value === undefined || ignored.includes(key)) continue;
+    kept++;
+    if (!Object.hasOwn(b, key) || !sameJson(value, Reflect.get(b, key))) return false;
+  }
+  return kept === keptKeys(b, ignored);
+}
+
+/** How many keys of `value` hold something but for the `ignored` ones. */
+function keptKeys(value: object, ignored: readonly string[]): number {
+  let kept = 0;
+  for (const key of Object.keys(value))
+    if (Reflect.get(value, key) !== undefined && !ignored.includes(key)) kept++;
+  return kept;
 }
 
 /** Equal as JSON: the same primitives, arrays item by item, objects key by key (undefined keys absent). */
