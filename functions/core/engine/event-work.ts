@@ -1,7 +1,7 @@
 import type { CustomerEvent } from '../events/index.ts';
-import { evaluateStage, type LifecycleModel, purchaseOf } from '../lifecycle/lifecycle.ts';
+import { LifecycleClock, type LifecycleModel, purchaseOf, readsProfileView } from '../lifecycle/lifecycle.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
-import { nextStageBoundary } from '../lifecycle/stage-boundary.ts';
+import { type KnownStage, nextStageBoundary } from '../lifecycle/stage-boundary.ts';
 import { matchesPattern } from '../patterns/index.ts';
 import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
@@ -101,7 +101,8 @@ export abstract class EventWork extends EnrollmentWork {
     const model = this.context.lifecycle;
     if (!model) return undefined;
     const { userId, profile } = this.state;
-    const decision = evaluateStage(model, userId, profile, this.now);
+    const clock = new LifecycleClock(userId, profile, model);
+    const decision = clock.stageAt(this.now);
     let event: CustomerEvent | undefined;
     if (decision.stage !== profile.stage) {
       const from = profile.stage ?? null;
@@ -123,13 +124,17 @@ export abstract class EventWork extends EnrollmentWork {
         detail: { userId, properties: { from, to, reason } },
       };
     }
-    if (boundaryMayHaveMoved || event || !this.state.lifecycleTimer) this.scheduleBoundary(model);
+    if (boundaryMayHaveMoved || event || !this.state.lifecycleTimer) {
+      // The clock and the stage just evaluated are the new profile's too, unless its new stage is read by a rule.
+      const known = !event || !readsProfileView(model) ? { clock, stage: decision.stage } : undefined;
+      this.scheduleBoundary(model, known);
+    }
     return event;
   }
 
-  private scheduleBoundary(model: LifecycleModel): void {
+  private scheduleBoundary(model: LifecycleModel, known: KnownStage | undefined): void {
     const { userId, profile } = this.state;
-    const dueAt = nextStageBoundary(model, userId, profile, this.now);
+    const dueAt = nextStageBoundary(model, userId, profile, this.now, known);
     if (dueAt === undefined) {
       this.state.lifecycleTimer = undefined;
       return;

@@ -230,6 +230,12 @@ export function lifecycleView(
   return new LifecycleClock(userId, profile, model).viewAt(now);
 }
 
+/** Whether a stage rule reads the profile view's fields (the stage itself among them), not only derived ones. */
+export function readsProfileView(model: LifecycleModel): boolean {
+  for (const { adds } of model.stages) if (adds.profile) return true;
+  return false;
+}
+
 export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };
 
 export function evaluateStage(
