@@ -1,6 +1,7 @@
 // The instants the next-stage-boundary search (stage-boundary.ts) looks at: the candidates it evaluates the
 // stage at, and the changes, where a field that time moves crosses a number of the rules.
-import type { LifecycleClock, LifecycleModel } from './lifecycle.ts';
+import type { Profile } from '../profile/profile.ts';
+import type { DayMarks, LifecycleClock, LifecycleModel } from './lifecycle.ts';
 import { DAY_MS, type PurchaseSummary } from './purchases.ts';
 
 export const HORIZON_DAYS = 400;
@@ -105,30 +106,25 @@ export class CandidatesNear {
 
 /**
  * The instants at which a field of the view that time moves can change a stage rule's outcome, asked for one at
- * a time (`after(x)`: the least one after x, or infinity): where a days-since count crosses a number of the
- * rules, where a purchase bucket leaves a rolling window (the windows' totals and the RFM scores), and where
+ * a time (`after(x)`: the least one after x, or infinity): where a days-since count crosses a number the rules
+ * compare it with (its day marks), where a purchase bucket leaves a rolling window (the windows' totals and the RFM scores), and where
  * pAlive crosses a number of the rules. Made by `timeChanges`.
  */
 export class ChangesAfter {
   constructor(
-    private readonly model: LifecycleModel,
-    private readonly bases: readonly number[],
+    private readonly marks: DayMarks,
+    private readonly profile: Profile,
     private readonly purchases: PurchaseSummary,
     /** Where pAlive crosses a number of the rules: few, found by binary search when the search starts. */
     private readonly pAliveCrossings: readonly number[],
   ) {}
 
   after(x: number): number {
-    let best = Number.POSITIVE_INFINITY;
-    const { dayMarks } = this.model;
-    for (const base of this.bases)
-      for (let i = 0; i < dayMarks.length; i++) {
-        const at = base + (dayMarks[i] ?? 0) * DAY_MS;
-        if (at > x) {
-          if (at < best) best = at;
-          break;
-        }
-      }
+    const { marks, profile, purchases } = this;
+    let best = firstMarkAfter(Number.POSITIVE_INFINITY, profile.firstSeenAt, marks.firstSeen, x);
+    best = firstMarkAfter(best, profile.lastSeenAt, marks.lastSeen, x);
+    best = firstMarkAfter(best, purchases.firstOrderAt, marks.firstOrder, x);
+    best = firstMarkAfter(best, purchases.lastOrderAt, marks.lastOrder, x);
     for (const [day] of this.purchases.days)
       for (const window of WINDOWS) best = leastAfter(best, (day + window) * DAY_MS, x);
     for (const [week] of this.purchases.weeks)
@@ -136,6 +132,16 @@ export class ChangesAfter {
     for (const at of this.pAliveCrossings) best = leastAfter(best, at, x);
     return best;
   }
+}
+
+/** The least of `best` and the first day mark after `base` that is after x (the marks ascending). */
+function firstMarkAfter(best: number, base: number | undefined, marks: readonly number[], x: number): number {
+  if (base === undefined) return best;
+  for (let i = 0; i < marks.length; i++) {
+    const at = base + (marks[i] ?? 0) * DAY_MS;
+    if (at > x) return at < best ? at : best;
+  }
+  return best;
 }
 
 function leastAfter(best: number, at: number, x: number): number {
@@ -149,7 +155,7 @@ function leastAfter(best: number, at: number, x: number): number {
 export function timeChanges(
   model: LifecycleModel,
   clock: LifecycleClock,
-  bases: readonly number[],
+  profile: Profile,
   purchases: PurchaseSummary,
   now: number,
 ): ChangesAfter | undefined {
@@ -168,7 +174,7 @@ export function timeChanges(
       putFirstBelow(clock, n, true, pAliveNow, now, horizon, crossings);
     }
   }
-  return new ChangesAfter(model, bases, purchases, crossings);
+  return new ChangesAfter(model.dayMarks, profile, purchases, crossings);
 }
 
 /**

@@ -29,7 +29,7 @@ export function nextStageBoundary(
   const current = known ? known.stage : clock.stageAt(now).stage;
   const purchases = profile.purchases ?? emptyPurchases();
   const bases = dayCountBases(profile, purchases);
-  const changes = timeChanges(model, clock, bases, purchases, now);
+  const changes = timeChanges(model, clock, profile, purchases, now);
   if (!changes) return scanEveryCandidate(model, clock, current, bases, purchases, now);
   return scanChanges(new CandidatesNear(model, bases, purchases, now), clock, current, now, changes);
 }
