@@ -5,7 +5,7 @@ import { fingerprint } from './bucket.ts';
 import { StateDraft } from './draft.ts';
 import type { Effect } from './effects.ts';
 import type { EngineContext } from './engine-context.ts';
-import { alreadySeen } from './seen.ts';
+import { checkInput, rememberInput } from './seen.ts';
 import type { CustomerState, SendIntent, Timer } from './state.ts';
 import { Work } from './work.ts';
 
@@ -51,7 +51,9 @@ export function processInput(
 ): EngineResult {
   const key = inputKey(input);
   const print = fingerprint(key);
-  if (alreadySeen(state, print)) {
+  const at = inputTime(input, context.now);
+  const check = checkInput(state, print, at, context.now, rememberMs);
+  if (check.seen) {
     return {
       state,
       effects: [
@@ -64,7 +66,7 @@ export function processInput(
   else if (input.kind === 'timer') work.onTimer(input.timer);
   else if (input.kind === 'call-result') work.onCallResult(input.result);
   else work.onSendDropped(input.intent);
-  work.finish(print, inputTime(input, context.now), rememberMs);
+  work.finish(check.next ?? rememberInput(state, print, at, context.now, rememberMs));
   return { state: work.state, effects: work.effects };
 }
 

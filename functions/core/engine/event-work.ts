@@ -13,7 +13,6 @@ import { planDate } from '../triggers/date.ts';
 import { engagementAfter, engagementSeen } from './engagement.ts';
 import { EnrollmentWork } from './enrollment-work.ts';
 import { rememberEndings } from './order-window.ts';
-import { rememberInput } from './seen.ts';
 import type { LifecycleTimer } from './state.ts';
 
 /** What an event does (profile, lifecycle, segments, journeys' triggers) and the end of every input. */
@@ -173,9 +172,10 @@ export abstract class EventWork extends EnrollmentWork {
     }
   }
 
-  finish(print: number, at: number, rememberMs: number | undefined): void {
+  /** Ends an input's work: `seen` is the fingerprints to keep with the input's own (engine/seen.ts). */
+  finish(seen: Record<string, string>): void {
     this.scheduleDates();
-    this.state.seen = rememberInput(this.state, print, at, this.now, rememberMs);
+    this.state.seen = seen;
     if (this.state.processed.length > 0) this.state.processed = [];
     if (!this.allKept()) this.draft.replaceEnrollments(this.state.enrollments.filter((e) => this.kept(e)));
     this.forgetOldSends(this.now - 86_400_000);
