@@ -61,6 +61,51 @@ export function alreadySeen(state: CustomerState, print: number): boolean {
   return false;
 }
 
+/** An input's check: seen before (a duplicate), or not, with the `seen` to keep when the usual case holds. */
+export type InputCheck = { seen: true } | { seen: false; next: Record<string, string> | undefined };
+
+const SEEN_BEFORE: InputCheck = { seen: true };
+
+/**
+ * alreadySeen and the usual case of rememberInput in one walk of the days: whether the input was applied
+ * before, and if not, the `seen` to keep after it when nothing is to be forgotten (what rememberInput would
+ * give; `next` undefined otherwise, and rememberInput makes it). The days' names are integers, which an object
+ * keeps as sparse elements: each walk of them costs, so they are walked once per input, not twice.
+ */
+export function checkInput(
+  state: CustomerState,
+  print: number,
+  at: number,
+  now: number,
+  windowMs: number = DEFAULT_INPUT_LIMITS.pastMs,
+): InputCheck {
+  if (state.processed.length > 0)
+    return alreadySeen(state, print) ? SEEN_BEFORE : { seen: false, next: undefined };
+  const { seen } = state;
+  const code = encodePrint(print);
+  const firstKept = dayOf(now - windowMs);
+  const key = String(Math.max(dayOf(at), firstKept));
+  // addedAlone's copy, made in the same walk, given up (but the walk goes on checking) where it would be.
+  let next: Record<string, string> | undefined = {};
+  let chars = code.length;
+  let added = false;
+  for (const other in seen) {
+    const prints = seen[other];
+    if (prints !== undefined && Object.hasOwn(seen, other) && holds(prints, code)) return SEEN_BEFORE;
+    if (!next) continue;
+    if (Number(other) < firstKept || !prints) {
+      next = undefined;
+      continue;
+    }
+    chars += prints.length;
+    added ||= other === key;
+    next[other] = other === key ? prints + code : prints;
+  }
+  if (next && chars / PRINT_CHARS > SEEN_MAX) next = undefined;
+  if (next && !added) next[key] = code;
+  return { seen: false, next };
+}
+
 /**
  * The fingerprints to keep after applying an input: its own under the day of its time, and every other one
  * whose day can still hold a time the event-time window accepts (`windowMs` before `now`). An event dated

@@ -25,11 +25,12 @@ export type LifecycleModel = {
   /** Day counts that appear in the stage rules: the days-since fields can only change a stage there. */
   thresholds: number[];
   /**
-   * Whole days after a days-since field's base at which the field can change a stage rule's outcome: for
-   * every number x in the rules and the recency scores, floor(x) and floor(x) + 1 (an integer count crosses x
-   * there, whatever the comparison). Sorted.
+   * Whole days after each days-since field's base at which the field can change a stage rule's outcome: for
+   * every number x the rules compare that field with (and, for daysSinceLastOrder, the recency scores' days
+   * when a rule reads the RFM scores), floor(x) and floor(x) + 1 (an integer count crosses x there, whatever
+   * the comparison). Sorted; empty for a field no rule reads.
    */
-  dayMarks: number[];
+  dayMarks: DayMarks;
   /** Every number in the stage rules, sorted: a number in the view changes a rule's outcome only by crossing one. */
   numbers: number[];
   /** The BG/NBD model of the environment, else the default one; none means pAlive is null. */
@@ -152,13 +153,48 @@ function numbersIn(value: unknown, into: Set<number>): void {
     for (const v of Object.values(value)) numbersIn(v, into);
 }
 
+/** The day marks of each days-since field, by the base it counts from. */
+export type DayMarks = { firstSeen: number[]; lastSeen: number[]; firstOrder: number[]; lastOrder: number[] };
+
+/** The numbers each top-level field of a pattern is compared with, in its `$or` members too. */
+function numbersByField(pattern: unknown, into: Map<string, Set<number>>): void {
+  if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) return;
+  for (const [key, value] of Object.entries(pattern)) {
+    if (key === '$or' && Array.isArray(value)) {
+      for (const member of value) numbersByField(member, into);
+      continue;
+    }
+    const field = key.split('.')[0] ?? key;
+    const numbers = into.get(field) ?? new Set<number>();
+    numbersIn(value, numbers);
+    into.set(field, numbers);
+  }
+}
+
+/** floor(x) and floor(x) + 1 of each x, sorted. */
+function marksOf(numbers: Iterable<number>): number[] {
+  const marks = new Set<number>();
+  for (const x of numbers) for (const day of [Math.floor(x), Math.floor(x) + 1]) marks.add(day);
+  return [...marks].sort((a, b) => a - b);
+}
+
+function dayMarksOf(config: LifecycleConfig): DayMarks {
+  const byField = new Map<string, Set<number>>();
+  for (const rule of config.stages) numbersByField(rule.when, byField);
+  const of = (field: string) => byField.get(field) ?? [];
+  const readsRfm = viewPartsRead(config.stages.map((s) => s.when)).rfm;
+  return {
+    firstSeen: marksOf(of('daysSinceFirstSeen')),
+    lastSeen: marksOf(of('daysSinceLastSeen')),
+    firstOrder: marksOf(of('daysSinceFirstOrder')),
+    lastOrder: marksOf([...of('daysSinceLastOrder'), ...(readsRfm ? config.rfm.recencyDays : [])]),
+  };
+}
+
 /** `environment` picks that environment's fitted model, when lifecycle.yaml has one. */
 export function compileLifecycle(config: LifecycleConfig, environment?: string): LifecycleModel {
   const thresholds = new Set<number>();
   for (const rule of config.stages) numbersIn(rule.when, thresholds);
-  const dayMarks = new Set<number>();
-  for (const x of [...thresholds, ...config.rfm.recencyDays])
-    for (const day of [Math.floor(x), Math.floor(x) + 1]) dayMarks.add(day);
   const bgnbd = (environment && config.environments?.[environment]?.model) || config.model;
   return {
     config,
@@ -176,7 +212,7 @@ export function compileLifecycle(config: LifecycleConfig, environment?: string):
       ),
     })),
     thresholds: [...thresholds].filter((n) => n > 0 && n < 5000).sort((a, b) => a - b),
-    dayMarks: [...dayMarks].sort((a, b) => a - b),
+    dayMarks: dayMarksOf(config),
     numbers: [...thresholds].sort((a, b) => a - b),
   };
 }
@@ -228,6 +264,12 @@ export function lifecycleView(
   now: number,
 ): Record<string, unknown> {
   return new LifecycleClock(userId, profile, model).viewAt(now);
+}
+
+/** Whether a stage rule reads the profile view's fields (the stage itself among them), not only derived ones. */
+export function readsProfileView(model: LifecycleModel): boolean {
+  for (const { adds } of model.stages) if (adds.profile) return true;
+  return false;
 }
 
 export type StageDecision = { stage: LifecycleStage | undefined; rule: StageRule | undefined };

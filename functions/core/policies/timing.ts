@@ -1,7 +1,7 @@
 import type { SendIntent } from '../engine/state.ts';
 import type { Channel } from '../journeys/schema.ts';
 import { firstLocalInstant, type LocalClock, localClock } from '../time/zoned.ts';
-import type { Override, Policies, QuietHours } from './config.ts';
+import type { Override, Policies } from './config.ts';
 import type { Decision } from './outcome.ts';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -14,14 +14,9 @@ export function minutesOf(hhmm: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-/** Inside [from, to) on the wall clock; when to is earlier than from the window crosses midnight. */
-export function insideWindow(minuteOfDay: number, from: string, to: string): boolean {
-  const [f, t] = [minutesOf(from), minutesOf(to)];
-  return f < t ? minuteOfDay >= f && minuteOfDay < t : minuteOfDay >= f || minuteOfDay < t;
-}
-
-export function isQuiet(quiet: Pick<QuietHours, 'from' | 'to'>, local: LocalClock): boolean {
-  return insideWindow(local.minuteOfDay, quiet.from, quiet.to);
+/** Inside [from, to) in minutes of the day; when to is earlier than from the window crosses midnight. */
+function insideMinutes(minuteOfDay: number, from: number, to: number): boolean {
+  return from < to ? minuteOfDay >= from && minuteOfDay < to : minuteOfDay >= from || minuteOfDay < to;
 }
 
 function overrides(intent: SendIntent, by: readonly Override[]): boolean {
@@ -39,32 +34,61 @@ type TimeRule = {
   boundaries: number[];
 };
 
+/**
+ * The time rules of each channel and override case, made once per policies object (the configuration, never
+ * changed once loaded): every send asks twice (reach.ts and checkTiming), and making them allocates closures,
+ * names and boundary lists, and splits each "HH:MM".
+ */
+const madeRules = new WeakMap<Policies, Map<string, readonly TimeRule[]>>();
+
 /** The local-time rules that apply to this send on this channel; overridden ones are left out. */
-export function timeRules(intent: SendIntent, channel: Channel, policies: Policies): TimeRule[] {
+export function timeRules(intent: SendIntent, channel: Channel, policies: Policies): readonly TimeRule[] {
+  // What overrides reads of the send: its category and its priority.
+  const transactional = intent.category === 'transactional';
+  const high = intent.priority === 'high';
+  const key = `${channel}${transactional ? '|t' : '|'}${high ? '|h' : '|'}`;
+  let byCase = madeRules.get(policies);
+  if (!byCase) {
+    byCase = new Map();
+    madeRules.set(policies, byCase);
+  }
+  let rules = byCase.get(key);
+  if (!rules) {
+    rules = makeTimeRules(intent, channel, policies);
+    byCase.set(key, rules);
+  }
+  return rules;
+}
+
+function makeTimeRules(intent: SendIntent, channel: Channel, policies: Policies): TimeRule[] {
   const rules: TimeRule[] = [];
   const quiet = policies.quietHours[channel];
-  if (quiet && !overrides(intent, quiet.overriddenBy))
+  if (quiet && !overrides(intent, quiet.overriddenBy)) {
+    const [from, to] = [minutesOf(quiet.from), minutesOf(quiet.to)];
     rules.push({
       rule: `quietHours.${channel}`,
       reason: 'quiet_time',
       behaviour: quiet.behaviour,
-      blocks: (local) => isQuiet(quiet, local),
-      boundaries: [minutesOf(quiet.from), minutesOf(quiet.to)],
+      blocks: (local) => insideMinutes(local.minuteOfDay, from, to),
+      boundaries: [from, to],
     });
+  }
   const window = policies.sendWindows[channel];
-  if (window && !overrides(intent, window.overriddenBy))
+  if (window && !overrides(intent, window.overriddenBy)) {
+    const open = window.open.map((o) => ({ days: o.days, from: minutesOf(o.from), to: minutesOf(o.to) }));
     rules.push({
       rule: `sendWindows.${channel}`,
       reason: 'outside_send_window',
       behaviour: window.behaviour,
       blocks: (local) =>
-        !window.open.some(
+        !open.some(
           (o) =>
             o.days.includes(WEEKDAYS[local.weekday - 1] ?? 'mon') &&
-            insideWindow(local.minuteOfDay, o.from, o.to),
+            insideMinutes(local.minuteOfDay, o.from, o.to),
         ),
-      boundaries: window.open.flatMap((o) => [minutesOf(o.from), minutesOf(o.to)]),
+      boundaries: open.flatMap((o) => [o.from, o.to]),
     });
+  }
   const closed = policies.closedDays;
   const dates = closed.dates.filter((d) => !d.channels || d.channels.includes(channel));
   if (dates.length > 0 && !overrides(intent, closed.overriddenBy)) {

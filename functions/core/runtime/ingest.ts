@@ -1,6 +1,7 @@
 import { type Serialize, unserialized } from '../collections/keyed-queue.ts';
 import type { Effect } from '../engine/effects.ts';
-import { type EngineContext, type EngineInput, inputKey } from '../engine/engine.ts';
+import { type EngineInput, inputKey } from '../engine/engine.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
 import type { CustomerState, Timer } from '../engine/state.ts';
 import type { CustomerEvent, EventProblem } from '../events/index.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../events/limits.ts';

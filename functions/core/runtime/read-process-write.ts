@@ -1,5 +1,6 @@
 import type { Effect } from '../engine/effects.ts';
-import { type EngineContext, type EngineInput, processInput } from '../engine/engine.ts';
+import { type EngineInput, processInput } from '../engine/engine.ts';
+import type { EngineContext } from '../engine/engine-context.ts';
 import type { CustomerState } from '../engine/state.ts';
 import { type ReadModifyWriteOptions, readModifyWrite } from './read-modify-write.ts';
 

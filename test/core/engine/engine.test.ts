@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { Effect } from '../../../functions/core/engine/effects.ts';
-import { type EngineInput, PAUSED_RETRY_MS, processInput } from '../../../functions/core/engine/engine.ts';
+import { type EngineInput, processInput } from '../../../functions/core/engine/engine.ts';
+import { PAUSED_RETRY_MS } from '../../../functions/core/engine/held-timer.ts';
 import { type CustomerState, newCustomerState, type Timer } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { customerEvent, DAY, HOUR, journeyFromYaml, MINUTE } from '../../support/journeys.ts';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../functions/core/engine/bucket.ts';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
-import { type EngineContext, inputKey, processInput } from '../../../functions/core/engine/engine.ts';
+import { inputKey, processInput } from '../../../functions/core/engine/engine.ts';
+import type { EngineContext } from '../../../functions/core/engine/engine-context.ts';
 import {
   alreadySeen,
   encodePrint,

@@ -24,7 +24,14 @@ function comparisonWith(numbers: fc.Arbitrary<number>) {
   );
 }
 const comparison = comparisonWith(number);
-const field = fc.constantFrom('daysSinceFirstSeen', 'daysSinceLastSeen', 'daysSinceLastOrder');
+// Each day count has day marks of its own (the numbers the rules compare it with): all four, so that a mark
+// filed under the wrong field makes a boundary differ.
+const field = fc.constantFrom(
+  'daysSinceFirstSeen',
+  'daysSinceLastSeen',
+  'daysSinceFirstOrder',
+  'daysSinceLastOrder',
+);
 const when = fc.oneof(
   fc.dictionary(field, comparison, { minKeys: 1, maxKeys: 2 }),
   fc.tuple(fc.constantFrom(1, 2, 3, 4, 5), comparison).map(([r, c]) => ({ rfm: { r: [r] }, orders: c })),

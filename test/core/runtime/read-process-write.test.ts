@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
-import type { EngineContext, EngineInput } from '../../../functions/core/engine/engine.ts';
+import type { EngineInput } from '../../../functions/core/engine/engine.ts';
+import type { EngineContext } from '../../../functions/core/engine/engine-context.ts';
 import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import type { CustomerStateStore, SaveResult } from '../../../functions/core/ports/customer-state-store.ts';
 import { InMemoryCustomerStateStore } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
