@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../../functions/handlers/shared/bundle-layout.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
-import { functionBuildOptions, phoneLibraryBuildOptions } from '../../../infra/lib/function-bundle.ts';
+import {
+  functionBuildOptions,
+  lazyLibraryBuildOptions,
+  PHONE_LIBRARY,
+} from '../../../infra/lib/function-bundle.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cairn-phone-library-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -16,7 +20,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function bundle(fixture: string): Promise<string> {
   const outdir = join(scratch, fixture);
   await build(functionBuildOptions(`test/infra/lib/fixtures/${fixture}.ts`, outdir, PROJECT_ROOT));
-  await build(phoneLibraryBuildOptions(outdir, PROJECT_ROOT));
+  await build(lazyLibraryBuildOptions(PHONE_LIBRARY, outdir, PROJECT_ROOT));
   return outdir;
 }
 
