@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   lazyLibraryBuildOptions,
   MATHS_LIBRARY,
 } from '../../../infra/lib/function-bundle.ts';
+import { printedAfterImport } from '../lazy-library.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cairn-maths-library-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -33,9 +33,7 @@ const Observed = z.object({
 
 /** Imports the bundle in a fresh process, predicts over the short then the long horizon: what loaded when. */
 function observe(outdir: string): z.infer<typeof Observed> {
-  const script = `import { createRequire } from 'node:module';
-const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((f) => f.endsWith('${MATHS_LIBRARY_FILE}'));
-const { expectedPurchases } = await import(process.argv[1]);
+  const body = `const { expectedPurchases } = entry;
 const params = ${JSON.stringify(PARAMS)};
 const customer = ${JSON.stringify(CUSTOMER)};
 const loadedAtImport = loaded();
@@ -43,14 +41,7 @@ const short = expectedPurchases(params, customer, ${SHORT});
 const loadedAfterShort = loaded();
 const long = expectedPurchases(params, customer, ${LONG});
 console.log(JSON.stringify({ loadedAtImport, short, loadedAfterShort, long, loadedAfterLong: loaded() }));`;
-  const out = execFileSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, join(outdir, 'index.mjs')],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return Observed.parse(JSON.parse(out));
+  return Observed.parse(printedAfterImport(outdir, MATHS_LIBRARY_FILE, body));
 }
 
 describe("stdlib's special functions in a function bundle", () => {
