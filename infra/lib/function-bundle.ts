@@ -2,7 +2,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { type BuildOptions, buildSync } from 'esbuild';
-import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../functions/handlers/shared/bundle-layout.ts';
+import {
+  CHUNKS_DIR,
+  MATHS_LIBRARY_FILE,
+  PHONE_LIBRARY_FILE,
+} from '../../functions/handlers/shared/bundle-layout.ts';
 import { COMPILED_CONFIG_FILE } from '../../functions/handlers/shared/compiled-file.ts';
 import type { ShippedConfig } from './journeys.ts';
 
@@ -24,12 +28,41 @@ export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'functions/handlers/shared/lambda-credentials.ts';
 
 /**
- * The phone libraries, and what replaces them in a function's code: the same functions, which require
- * `PHONE_LIBRARY_FILE` (built from PHONE_LIBRARY_ENTRY) on first use (phone-library-lazy.ts).
+ * A library bundled apart as CommonJS, `file` beside a function's `index.mjs` (built from `entry`), and required on
+ * first use: each of its `packages` is aliased in a function's code to a module of the same functions that
+ * requires the file when first called (`lazyModule` holds them). A function ships the file only when its bundle
+ * keeps some of `lazyModule`.
  */
-export const PHONE_LIBRARIES = ['libphonenumber-js', 'countries-and-timezones'] as const;
-export const LAZY_PHONE_LIBRARY = 'functions/handlers/shared/phone-library-lazy.ts';
-export const PHONE_LIBRARY_ENTRY = 'functions/handlers/shared/phone-library.ts';
+export type LazyLibrary = {
+  readonly packages: Readonly<Record<string, string>>;
+  readonly lazyModule: string;
+  readonly entry: string;
+  readonly file: string;
+};
+
+/** The phone libraries (phone-library-lazy.ts): required on the first phone number normalized. */
+export const PHONE_LIBRARY: LazyLibrary = {
+  packages: {
+    'libphonenumber-js': 'functions/handlers/shared/phone-library-lazy.ts',
+    'countries-and-timezones': 'functions/handlers/shared/phone-library-lazy.ts',
+  },
+  lazyModule: 'functions/handlers/shared/phone-library-lazy.ts',
+  entry: 'functions/handlers/shared/phone-library.ts',
+  file: PHONE_LIBRARY_FILE,
+};
+
+/** stdlib's gammaln and hyp2f1 (maths-library-lazy.ts): required on the lifecycle model's first call of them. */
+export const MATHS_LIBRARY: LazyLibrary = {
+  packages: {
+    '@stdlib/math-base-special-gammaln': 'functions/handlers/shared/stdlib-gammaln.ts',
+    '@stdlib/math-base-special-hyp2f1': 'functions/handlers/shared/stdlib-hyp2f1.ts',
+  },
+  lazyModule: 'functions/handlers/shared/maths-library-lazy.ts',
+  entry: 'functions/handlers/shared/maths-library.ts',
+  file: MATHS_LIBRARY_FILE,
+};
+
+export const LAZY_LIBRARIES: readonly LazyLibrary[] = [PHONE_LIBRARY, MATHS_LIBRARY];
 
 /**
  * How every Cairn function is bundled, and the floors of `npm run bench -- bundles` with it: ESM for Node 22,
@@ -63,23 +96,32 @@ export function functionBuildOptions(entry: string, outdir: string, projectRoot:
     sourcesContent: false,
     banner: { js: ESM_REQUIRE_SHIM },
     // Lambda's credentials are in the environment; the SDK's chain for every other place is left out.
-    // The phone libraries are required from a file of their own on first use, not loaded at the cold start.
+    // The phone libraries and stdlib's special functions are required from files of their own on first use,
+    // not loaded at the cold start.
     alias: {
       [SDK_CREDENTIAL_CHAIN]: `./${LAMBDA_CREDENTIALS}`,
-      ...Object.fromEntries(PHONE_LIBRARIES.map((name) => [name, `./${LAZY_PHONE_LIBRARY}`])),
+      ...Object.fromEntries(
+        LAZY_LIBRARIES.flatMap(({ packages }) =>
+          Object.entries(packages).map(([name, module]) => [name, `./${module}`]),
+        ),
+      ),
     },
     logLevel: 'warning',
   };
 }
 
 /**
- * The phone libraries as CommonJS, `PHONE_LIBRARY_FILE` beside the `index.mjs` in `outdir`: a function's code
- * requires it on the first phone number it normalizes (functionBuildOptions aliases the libraries).
+ * `library` as CommonJS, its file beside the `index.mjs` in `outdir`: a function's code requires it on first use
+ * (functionBuildOptions aliases its packages).
  */
-export function phoneLibraryBuildOptions(outdir: string, projectRoot: string): BuildOptions {
+export function lazyLibraryBuildOptions(
+  library: LazyLibrary,
+  outdir: string,
+  projectRoot: string,
+): BuildOptions {
   return {
-    entryPoints: [PHONE_LIBRARY_ENTRY],
-    outfile: join(outdir, PHONE_LIBRARY_FILE),
+    entryPoints: [library.entry],
+    outfile: join(outdir, library.file),
     absWorkingDir: projectRoot,
     bundle: true,
     platform: 'node',
@@ -115,11 +157,13 @@ export class LocalFunctionBundling implements ILocalBundling {
       ...functionBuildOptions(this.entry, outputDir, this.projectRoot),
       metafile: true,
     });
-    // Only a function whose code normalizes phone numbers ships the phone libraries: one whose bundle kept
-    // some of the module that requires them (a module imported but not called is left out of the output).
+    // Only a function whose code calls a lazy library ships it (the phone libraries where phone numbers are
+    // normalized, stdlib where the lifecycle model runs): one whose bundle kept some of the module that requires
+    // it (a module imported but not called is left out of the output).
     const outputs = Object.values(metafile?.outputs ?? {});
-    if (outputs.some((output) => (output.inputs[LAZY_PHONE_LIBRARY]?.bytesInOutput ?? 0) > 0))
-      buildSync(phoneLibraryBuildOptions(outputDir, this.projectRoot));
+    for (const library of LAZY_LIBRARIES)
+      if (outputs.some((output) => (output.inputs[library.lazyModule]?.bytesInOutput ?? 0) > 0))
+        buildSync(lazyLibraryBuildOptions(library, outputDir, this.projectRoot));
     if (this.shippedFile) {
       const target = join(outputDir, BUNDLED_CONFIG_DIR);
       mkdirSync(target, { recursive: true });

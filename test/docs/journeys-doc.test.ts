@@ -126,7 +126,7 @@ function typeConstants(schema: JsonSchema): unknown[] {
 /** The step variants of the journey schema, by their `type` constant; a kind's forms together. */
 function stepSchemas(): Map<string, JsonSchema> {
   const steps = new Map<string, JsonSchema>();
-  for (const option of Step.options) {
+  for (const option of Step.unwrap().options) {
     const schema = jsonSchemaOf(option);
     const [type, ...others] = new Set(typeConstants(schema));
     if (typeof type !== 'string' || others.length > 0)
@@ -350,7 +350,7 @@ describe('docs/journeys.md examples', () => {
     const blocks = codeBlocks(await readFile(DOC, 'utf8')).filter(
       (b) => b.lang === 'yaml' && b.lines[0] === '# fragment',
     );
-    const fields = Journey.shape as Record<string, z.ZodType>;
+    const fields = Journey.unwrap().shape as Record<string, z.ZodType>;
 
     // Act
     const problems: string[] = [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,23 +61,63 @@ const A = {
 } as const;
 
 /**
- * A version is stored as a format byte, then the journey's JSON (without its status, which is not part of
- * the version) compressed with raw deflate: the sample journeys take 391 to 513 bytes so, 700 to 1,250 as
- * JSON, which keeps every item within one write unit (docs/data-model.md).
+ * A version is stored as a format byte, the SHA-256 of the journey's JSON (without its status, which is not
+ * part of the version), then that JSON compressed with raw deflate: the sample journeys' items take 404 to 828
+ * bytes so, 563 to 1,566 as JSON, which keeps every item within one write unit (docs/data-model.md).
+ *
+ * Format 2 adds the digest, so that a function's catalog refresh takes a version Cairn wrote as it is, without
+ * parsing it with the journey language's schemas (which its cold start would then build): what is written is
+ * zod's output of the journey (the compiled configuration's, validated at synth, or the CLI's), and the digest
+ * shows it unchanged. A version of format 1, or one whose JSON does not match its digest (edited by hand,
+ * truncated), is parsed with `Journey` as before. The digest tells corruption and hand edits apart, not an
+ * attacker: whoever may write the table may write any journey. Raise the format when `Journey`'s output
+ * changes shape, so that versions an older Cairn wrote go through zod (test/adapters/dynamodb/journey-registry
+ * pins journeys/schema.json for this format).
  */
-const JOURNEY_FORMAT = 1;
+export const JOURNEY_FORMAT = 2;
+const UNDIGESTED_FORMAT = 1;
+const DIGEST_BYTES = 32;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
 
 export function encodeJourney(journey: Journey): Uint8Array {
   const { status: _status, ...content } = journey;
-  const body = deflateRawSync(Buffer.from(JSON.stringify(content), 'utf8'), { level: 9 });
-  return Buffer.concat([Buffer.from([JOURNEY_FORMAT]), body]);
+  const text = JSON.stringify(content);
+  const body = deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 });
+  return Buffer.concat([Buffer.from([JOURNEY_FORMAT]), sha256(text), body]);
 }
 
-/** The stored journey, validated; its status reads as the schema's default, `draft` (the file's governs). */
+/**
+ * The stored journey: taken as written when its digest matches, else validated by `Journey`; its status reads
+ * as the schema's default, `draft` (the file's governs).
+ */
 export function decodeJourney(bytes: Uint8Array): Journey {
-  if (bytes[0] !== JOURNEY_FORMAT) throw new Error(`unknown journey format ${String(bytes[0])}`);
-  const value: unknown = JSON.parse(inflateRawSync(bytes.subarray(1)).toString('utf8'));
-  return Journey.parse(value);
+  const format = bytes[0];
+  if (format === UNDIGESTED_FORMAT) return Journey.parse(JSON.parse(inflated(bytes.subarray(1))));
+  if (format !== JOURNEY_FORMAT) throw new Error(`unknown journey format ${String(format)}`);
+  const digest = bytes.subarray(1, 1 + DIGEST_BYTES);
+  const text = inflated(bytes.subarray(1 + DIGEST_BYTES));
+  const value: unknown = JSON.parse(text);
+  const content = { ...(isRecord(value) ? value : {}), status: 'draft' };
+  return isTheEncodersOutput(content, text, digest) ? content : Journey.parse(value);
+}
+
+function inflated(body: Uint8Array): string {
+  return inflateRawSync(body).toString('utf8');
+}
+
+/**
+ * `encodeJourney`'s output, unchanged: the JSON has the digest written beside it. It encoded a `Journey` as
+ * zod gives it (without its status, which `content` has back), so `content` is one.
+ */
+function isTheEncodersOutput(content: object, text: string, digest: Uint8Array): content is Journey {
+  return sha256(text).equals(digest);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function versionItem(stored: StoredJourneyVersion) {

@@ -47,7 +47,7 @@ export const FLUSH_MIN_PRINTS = 8;
 const SEEN_FORMAT = 1;
 
 /** The seen map as the engine's state schema has it: one schema for both. */
-const SeenMap = CustomerState.shape.seen.unwrap();
+const SeenMap = z.lazy(() => CustomerState.unwrap().shape.seen.unwrap());
 
 function prints(text: string | undefined): string[] {
   const all: string[] = [];

@@ -51,19 +51,20 @@ export const CampaignLimits = z
   })
   .describe("Limits of the campaign's messages.");
 
-export const CampaignSchedule = ScheduleTrigger.describe(
+export const CampaignSchedule = ScheduleTrigger.unwrap().describe(
   'When the campaign runs: once (at) or recurring (cron, or rate from start), in local time or a zone.',
 );
 
 // The fields a campaign shares with the journey it compiles to, as the journey language has them.
-export const Campaign = Journey.pick({
-  $schema: true,
-  id: true,
-  name: true,
-  description: true,
-  category: true,
-  status: true,
-})
+export const Campaign = Journey.unwrap()
+  .pick({
+    $schema: true,
+    id: true,
+    name: true,
+    description: true,
+    category: true,
+    status: true,
+  })
   .extend({
     audience: z
       .strictObject({ segment: SegmentId })

@@ -308,13 +308,19 @@ function unwrap(schema: Schema, value: unknown): Schema {
   return forms.find((o) => o.safeParse(value).success) ?? closestForm(forms, value) ?? current;
 }
 
+/**
+ * The schema inside optional, default, nullable and lazy wrappers. The journey language's object and union
+ * schemas are lazy (built on first use, so that a function's cold start does not build them), and the walk
+ * must see the same objects and unions as without the wrapper.
+ */
 function unwrapOptional(schema: Schema): Schema {
   let current: Schema = schema;
   for (let guard = 0; guard < 10; guard++) {
     if (
       current instanceof z.ZodOptional ||
       current instanceof z.ZodDefault ||
-      current instanceof z.ZodNullable
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodLazy
     ) {
       current = current.unwrap();
     } else return current;
@@ -329,8 +335,9 @@ function unwrapOptional(schema: Schema): Schema {
 function objectForms(schema: Schema, value: unknown): z.ZodObject[] {
   const objects: z.ZodObject[] = [];
   const collect = (option: Schema): void => {
-    if (option instanceof z.ZodObject) objects.push(option);
-    else if (option instanceof z.ZodUnion) for (const inner of option.options) collect(inner);
+    const inner = unwrapOptional(option);
+    if (inner instanceof z.ZodObject) objects.push(inner);
+    else if (inner instanceof z.ZodUnion) for (const nested of inner.options) collect(nested);
   };
   collect(unwrapOptional(schema));
   const typed = objects.filter((option) => hasTypeOf(option, value));

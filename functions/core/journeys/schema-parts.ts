@@ -63,19 +63,23 @@ export const EventPath = z
   .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'expected a dotted path such as "detail.properties.cartId"')
   .describe('A dotted path into the event envelope, e.g. detail.properties.cartId.');
 
-export const EventCondition = z
-  .strictObject({
-    pattern: EventPattern,
-    correlate: z
-      .array(EventPath)
-      .min(1)
-      .optional()
-      .describe(
-        'Paths whose value in this event must equal the value at the same path in the trigger event, ' +
-          'e.g. [detail.properties.cartId] to wait for an order of the same cart.',
-      ),
-  })
-  .describe('An event that matches the pattern (and, with correlate, shares values with the trigger event).');
+export const EventCondition = z.lazy(() =>
+  z
+    .strictObject({
+      pattern: EventPattern,
+      correlate: z
+        .array(EventPath)
+        .min(1)
+        .optional()
+        .describe(
+          'Paths whose value in this event must equal the value at the same path in the trigger event, ' +
+            'e.g. [detail.properties.cartId] to wait for an order of the same cart.',
+        ),
+    })
+    .describe(
+      'An event that matches the pattern (and, with correlate, shares values with the trigger event).',
+    ),
+);
 
 /** What a message can be said to have had: what the provider reported of it (docs/journeys.md, "Engagement"). */
 export const Engaged = z
@@ -92,12 +96,14 @@ export const EngagementIs = z
     `${Engaged.description} not-opened, not-clicked: the opposite (also when the step sent nothing yet).`,
   );
 
-export const EngagementCondition = z
-  .strictObject({
-    step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
-    is: EngagementIs,
-  })
-  .describe("The engagement with the enrollment's latest message of a send step.");
+export const EngagementCondition = z.lazy(() =>
+  z
+    .strictObject({
+      step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
+      is: EngagementIs,
+    })
+    .describe("The engagement with the enrollment's latest message of a send step."),
+);
 export const SegmentId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a segment id of lower-case letters, digits and dashes')
@@ -107,59 +113,65 @@ export const SegmentId = z
  * "Did EVENT at least/at most N times in the last D days", counted from bounded counters in the customer's
  * state (functions/core/segments/history.ts). At least one of atLeast and atMost.
  */
-export const HistoryCondition = z
-  .strictObject({
-    event: EventPattern.describe('Which customer events count: an EventBridge pattern over the envelope.'),
-    within: Duration.describe('The rolling window before now, e.g. P7D or P180D.'),
-    atLeast: z.int().positive().max(50).optional().describe('At least this many matching events.'),
-    atMost: z.int().nonnegative().max(49).optional().describe('At most this many matching events.'),
-  })
-  .refine((h) => h.atLeast !== undefined || h.atMost !== undefined, {
-    message: 'expected atLeast or atMost (or both)',
-  })
-  .describe('A count of matching events in a rolling window before now.');
+export const HistoryCondition = z.lazy(() =>
+  z
+    .strictObject({
+      event: EventPattern.describe('Which customer events count: an EventBridge pattern over the envelope.'),
+      within: Duration.describe('The rolling window before now, e.g. P7D or P180D.'),
+      atLeast: z.int().positive().max(50).optional().describe('At least this many matching events.'),
+      atMost: z.int().nonnegative().max(49).optional().describe('At most this many matching events.'),
+    })
+    .refine((h) => h.atLeast !== undefined || h.atMost !== undefined, {
+      message: 'expected atLeast or atMost (or both)',
+    })
+    .describe('A count of matching events in a rolling window before now.'),
+);
 
-export const Condition = z
-  .strictObject({
-    stages: z
-      .array(LifecycleStage)
-      .min(1)
-      .optional()
-      .describe('The customer is in one of these lifecycle stages.'),
-    profile: EventPattern.optional().describe(
-      'A pattern matched against the profile view (docs/journeys.md).',
-    ),
-    trigger: EventPattern.optional().describe(
-      'A pattern matched against the event that started the enrollment.',
-    ),
-    engagement: EngagementCondition.optional().describe(
-      'Engagement with a message this enrollment sent; in branch conditions only (not in an audience).',
-    ),
-    segment: SegmentId.optional().describe('The customer is a member of this segment now.'),
-    history: HistoryCondition.optional(),
-    saved: EventPattern.optional().describe(
-      "A pattern matched against the fields the enrollment's call steps saved (saveAs).",
-    ),
-  })
-  .refine((c) => Object.values(c).some((part) => part !== undefined), {
-    message: 'expected at least one of stages, profile, trigger, engagement, segment, history or saved',
-  })
-  .describe('All given parts must hold.');
+export const Condition = z.lazy(() =>
+  z
+    .strictObject({
+      stages: z
+        .array(LifecycleStage)
+        .min(1)
+        .optional()
+        .describe('The customer is in one of these lifecycle stages.'),
+      profile: EventPattern.optional().describe(
+        'A pattern matched against the profile view (docs/journeys.md).',
+      ),
+      trigger: EventPattern.optional().describe(
+        'A pattern matched against the event that started the enrollment.',
+      ),
+      engagement: EngagementCondition.optional().describe(
+        'Engagement with a message this enrollment sent; in branch conditions only (not in an audience).',
+      ),
+      segment: SegmentId.optional().describe('The customer is a member of this segment now.'),
+      history: HistoryCondition.optional(),
+      saved: EventPattern.optional().describe(
+        "A pattern matched against the fields the enrollment's call steps saved (saveAs).",
+      ),
+    })
+    .refine((c) => Object.values(c).some((part) => part !== undefined), {
+      message: 'expected at least one of stages, profile, trigger, engagement, segment, history or saved',
+    })
+    .describe('All given parts must hold.'),
+);
 
-export const JourneyLimits = z
-  .strictObject({
-    perDay: z
-      .int()
-      .positive()
-      .optional()
-      .describe('Messages per customer per rolling 24 hours from this journey.'),
-    total: z
-      .int()
-      .positive()
-      .optional()
-      .describe('Messages per customer from this journey, over all enrollments.'),
-  })
-  .describe('Per-journey message limits, on top of the environment-wide policies.');
+export const JourneyLimits = z.lazy(() =>
+  z
+    .strictObject({
+      perDay: z
+        .int()
+        .positive()
+        .optional()
+        .describe('Messages per customer per rolling 24 hours from this journey.'),
+      total: z
+        .int()
+        .positive()
+        .optional()
+        .describe('Messages per customer from this journey, over all enrollments.'),
+    })
+    .describe('Per-journey message limits, on top of the environment-wide policies.'),
+);
 
 /** A step's `next`: most kinds go on to one step, or complete the enrollment without it. */
 export const NextStep = StepId.describe('The step that follows. Without it the enrollment completes here.');

@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { Journey, type JourneyStatus } from './schema.ts';
-
-const JourneyId = Journey.shape.id;
+import { type Journey, JourneyId, type JourneyStatus } from './schema.ts';
 
 /**
  * Journey statuses changed in a deployed environment without a redeploy (`cairn journeys pause|resume|archive`).

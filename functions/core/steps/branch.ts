@@ -4,23 +4,25 @@ import { describeCondition, describeNext } from '../journeys/describe-parts.ts';
 import { Condition, StepId } from '../journeys/schema-parts.ts';
 import { eachItem, edgesAt, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const BranchStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('branch'),
-    branches: z
-      .array(
-        z.strictObject({
-          name: z.string().min(1).optional(),
-          when: Condition,
-          next: StepId,
-        }),
-      )
-      .min(1)
-      .describe('Evaluated in order: the first whose condition holds is taken.'),
-    default: StepId.describe('Taken when no branch matches.'),
-  })
-  .describe('Take the first branch whose condition holds, else the default.');
+export const BranchStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('branch'),
+      branches: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1).optional(),
+            when: Condition,
+            next: StepId,
+          }),
+        )
+        .min(1)
+        .describe('Evaluated in order: the first whose condition holds is taken.'),
+      default: StepId.describe('Taken when no branch matches.'),
+    })
+    .describe('Take the first branch whose condition holds, else the default.'),
+);
 export type BranchStep = z.infer<typeof BranchStep>;
 
 /** Takes the first branch whose condition holds for the customer now, else the default. */

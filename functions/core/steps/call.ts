@@ -74,48 +74,52 @@ const common = {
   ),
 };
 
-export const HttpCall = z
-  .strictObject({
-    ...common,
-    http: z
-      .strictObject({
-        url: z
-          .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
-          .refine((url) => url.startsWith('https://') || LOOPBACK.test(url), {
-            message: 'expected an https:// URL (http:// only to localhost, for local tests)',
-          })
-          .describe('The URL to call: https://, or http:// to localhost.'),
-        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-        headers: z
-          .record(z.string().min(1), HeaderValue)
-          .optional()
-          .describe('Header values: text, or { secret: NAME } resolved from Secrets Manager when calling.'),
-        body: z
-          .string()
-          .optional()
-          .describe('A Liquid template over the template variables (profile, event, journey, saved).'),
-        maxConcurrent: MaxConcurrent,
-      })
-      .describe('An HTTPS request; the Idempotency-Key header carries the call idempotency key.'),
-  })
-  .describe('Call an HTTPS endpoint.');
+export const HttpCall = z.lazy(() =>
+  z
+    .strictObject({
+      ...common,
+      http: z
+        .strictObject({
+          url: z
+            .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
+            .refine((url) => url.startsWith('https://') || LOOPBACK.test(url), {
+              message: 'expected an https:// URL (http:// only to localhost, for local tests)',
+            })
+            .describe('The URL to call: https://, or http:// to localhost.'),
+          method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+          headers: z
+            .record(z.string().min(1), HeaderValue)
+            .optional()
+            .describe('Header values: text, or { secret: NAME } resolved from Secrets Manager when calling.'),
+          body: z
+            .string()
+            .optional()
+            .describe('A Liquid template over the template variables (profile, event, journey, saved).'),
+          maxConcurrent: MaxConcurrent,
+        })
+        .describe('An HTTPS request; the Idempotency-Key header carries the call idempotency key.'),
+    })
+    .describe('Call an HTTPS endpoint.'),
+);
 export type HttpCall = z.infer<typeof HttpCall>;
 
-export const LambdaCall = z
-  .strictObject({
-    ...common,
-    lambda: z
-      .strictObject({
-        function: z.string().min(1).describe('The function name or ARN.'),
-        payload: z
-          .record(z.string(), JsonValue)
-          .optional()
-          .describe('A JSON object; its strings are Liquid templates. `idempotencyKey` is added.'),
-        maxConcurrent: MaxConcurrent,
-      })
-      .describe('A Lambda function invoked synchronously with a JSON payload.'),
-  })
-  .describe('Invoke a Lambda function.');
+export const LambdaCall = z.lazy(() =>
+  z
+    .strictObject({
+      ...common,
+      lambda: z
+        .strictObject({
+          function: z.string().min(1).describe('The function name or ARN.'),
+          payload: z
+            .record(z.string(), JsonValue)
+            .optional()
+            .describe('A JSON object; its strings are Liquid templates. `idempotencyKey` is added.'),
+          maxConcurrent: MaxConcurrent,
+        })
+        .describe('A Lambda function invoked synchronously with a JSON payload.'),
+    })
+    .describe('Invoke a Lambda function.'),
+);
 export type LambdaCall = z.infer<typeof LambdaCall>;
 
 /** What is wrong with a call step that has no target, or two. */
@@ -126,10 +130,12 @@ export function callFormProblem(raw: unknown): string | undefined {
   return `a call step needs exactly one target, http or lambda, found ${found}`;
 }
 
-export const CallStep = stepForms('call', [HttpCall, LambdaCall], {
-  description: 'Call an HTTPS endpoint or a Lambda function, and go on with its answer.',
-  problem: callFormProblem,
-});
+export const CallStep = z.lazy(() =>
+  stepForms('call', [HttpCall.unwrap(), LambdaCall.unwrap()], {
+    description: 'Call an HTTPS endpoint or a Lambda function, and go on with its answer.',
+    problem: callFormProblem,
+  }),
+);
 export type CallStep = z.infer<typeof CallStep>;
 
 function targetOf(step: CallStep): CallTarget {

@@ -3,15 +3,17 @@ import { describeNext } from '../journeys/describe-parts.ts';
 import { JsonValue, NextStep, StepId } from '../journeys/schema-parts.ts';
 import { edgesAt, nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const EmitEventStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('emit-event'),
-    detailType: z.string().min(1).describe('The name of the emitted event.'),
-    properties: z.record(z.string(), JsonValue).optional(),
-    next: NextStep.optional(),
-  })
-  .describe('Emit a customer event (source "cairn.journeys").');
+export const EmitEventStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('emit-event'),
+      detailType: z.string().min(1).describe('The name of the emitted event.'),
+      properties: z.record(z.string(), JsonValue).optional(),
+      next: NextStep.optional(),
+    })
+    .describe('Emit a customer event (source "cairn.journeys").'),
+);
 export type EmitEventStep = z.infer<typeof EmitEventStep>;
 
 /**

@@ -2,13 +2,15 @@ import * as z from 'zod';
 import { StepId } from '../journeys/schema-parts.ts';
 import { nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const ExitStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('exit'),
-    reason: z.string().min(1).optional().describe('Recorded in the exit reason: exit-step:<reason>.'),
-  })
-  .describe('End the enrollment.');
+export const ExitStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('exit'),
+      reason: z.string().min(1).optional().describe('Recorded in the exit reason: exit-step:<reason>.'),
+    })
+    .describe('End the enrollment.'),
+);
 export type ExitStep = z.infer<typeof ExitStep>;
 
 function execute(step: ExitStep, _compiled: undefined, context: StepContext): StepOutcome {

@@ -4,14 +4,16 @@ import { describeNext } from '../journeys/describe-parts.ts';
 import { NextStep, StepId } from '../journeys/schema-parts.ts';
 import { edgesAt, nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const HoldoutStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('holdout'),
-    percent: z.number().gt(0).lt(100).describe('The share of customers held out as a control group.'),
-    next: NextStep.optional(),
-  })
-  .describe('A control group: held-out customers get no messages but are still tracked for the goal.');
+export const HoldoutStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('holdout'),
+      percent: z.number().gt(0).lt(100).describe('The share of customers held out as a control group.'),
+      next: NextStep.optional(),
+    })
+    .describe('A control group: held-out customers get no messages but are still tracked for the goal.'),
+);
 export type HoldoutStep = z.infer<typeof HoldoutStep>;
 
 /** Puts the customer in the control group, the same on every visit; send steps then withhold its messages. */

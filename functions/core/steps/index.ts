@@ -58,7 +58,9 @@ function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
 }
 
 /** A journey step: one of the kinds' schemas, told apart by `type`. */
-export const Step = z.discriminatedUnion('type', nonEmpty(Object.values(TABLE).map((kind) => kind.schema)));
+export const Step = z.lazy(() =>
+  z.discriminatedUnion('type', nonEmpty(Object.values(TABLE).map((kind) => kind.schema))),
+);
 export type Step = z.infer<typeof Step>;
 
 /** The kind that a raw step's `type` names, if any. */

@@ -5,23 +5,27 @@ import { describeNext } from '../journeys/describe-parts.ts';
 import { Channel, NextStep, OnCap, Priority, StepId } from '../journeys/schema-parts.ts';
 import { edgesAt, nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const SendStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('send'),
-    channel: z
-      .union([Channel, z.array(Channel).min(1)])
-      .describe('One channel, or channels in order of preference: the first reachable one is used.'),
-    template: z
-      .string({ error: (issue) => (issue.input === undefined ? 'a send step needs a template' : undefined) })
-      .min(1, 'a send step needs a template')
-      .describe('The template to render.'),
-    priority: Priority.default('normal'),
-    tags: z.array(z.string().min(1)).optional().describe('Tags that frequency-cap rules can select.'),
-    onCap: OnCap.optional().describe("Overrides the journey's onCap for this step."),
-    next: NextStep.optional(),
-  })
-  .describe('Send a message.');
+export const SendStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('send'),
+      channel: z
+        .union([Channel, z.array(Channel).min(1)])
+        .describe('One channel, or channels in order of preference: the first reachable one is used.'),
+      template: z
+        .string({
+          error: (issue) => (issue.input === undefined ? 'a send step needs a template' : undefined),
+        })
+        .min(1, 'a send step needs a template')
+        .describe('The template to render.'),
+      priority: Priority.default('normal'),
+      tags: z.array(z.string().min(1)).optional().describe('Tags that frequency-cap rules can select.'),
+      onCap: OnCap.optional().describe("Overrides the journey's onCap for this step."),
+      next: NextStep.optional(),
+    })
+    .describe('Send a message.'),
+);
 export type SendStep = z.infer<typeof SendStep>;
 
 const DAY_MS = 86_400_000;

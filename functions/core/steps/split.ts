@@ -14,27 +14,29 @@ import {
   type StepOutcome,
 } from './kind.ts';
 
-export const SplitStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('split'),
-    variants: z
-      .array(
-        z.strictObject({
-          name: z
-            .string()
-            .min(1)
-            // Reports count by variant in objects keyed by the name, where this one would be their prototype.
-            .refine((name) => name !== PROTO_KEY, PROTO_REFUSED.replace('a field', 'a variant'))
-            .describe('The variant name shown in reports.'),
-          percent: z.number().gt(0).max(100),
-          next: StepId,
-        }),
-      )
-      .min(2)
-      .describe('Percentages must add up to 100. Assignment is deterministic per customer and journey.'),
-  })
-  .describe('Random split into variants, stable for each customer.');
+export const SplitStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('split'),
+      variants: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .min(1)
+              // Reports count by variant in objects keyed by the name, where this one would be their prototype.
+              .refine((name) => name !== PROTO_KEY, PROTO_REFUSED.replace('a field', 'a variant'))
+              .describe('The variant name shown in reports.'),
+            percent: z.number().gt(0).max(100),
+            next: StepId,
+          }),
+        )
+        .min(2)
+        .describe('Percentages must add up to 100. Assignment is deterministic per customer and journey.'),
+    })
+    .describe('Random split into variants, stable for each customer.'),
+);
 export type SplitStep = z.infer<typeof SplitStep>;
 
 function check(raw: unknown): StepFinding[] {

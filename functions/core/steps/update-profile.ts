@@ -3,16 +3,18 @@ import { describeNext } from '../journeys/describe-parts.ts';
 import { JsonValue, NextStep, StepId } from '../journeys/schema-parts.ts';
 import { edgesAt, nothingToCompile, type StepContext, type StepKind, type StepOutcome } from './kind.ts';
 
-export const UpdateProfileStep = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('update-profile'),
-    set: z.record(z.string(), JsonValue).optional().describe('Traits to set.'),
-    unset: z.array(z.string().min(1)).optional().describe('Traits to remove.'),
-    next: NextStep.optional(),
-  })
-  .refine((s) => s.set !== undefined || s.unset !== undefined, { message: 'expected set or unset' })
-  .describe("Change the customer's traits.");
+export const UpdateProfileStep = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('update-profile'),
+      set: z.record(z.string(), JsonValue).optional().describe('Traits to set.'),
+      unset: z.array(z.string().min(1)).optional().describe('Traits to remove.'),
+      next: NextStep.optional(),
+    })
+    .refine((s) => s.set !== undefined || s.unset !== undefined, { message: 'expected set or unset' })
+    .describe("Change the customer's traits."),
+);
 export type UpdateProfileStep = z.infer<typeof UpdateProfileStep>;
 
 function execute(step: UpdateProfileStep, _compiled: undefined, context: StepContext): StepOutcome {

@@ -38,33 +38,39 @@ import {
   stepForms,
 } from './kind.ts';
 
-export const DurationWait = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('wait'),
-    duration: Duration.describe('Wait this long.'),
-    next: NextStep.optional(),
-  })
-  .describe('Wait for a duration.');
+export const DurationWait = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('wait'),
+      duration: Duration.describe('Wait this long.'),
+      next: NextStep.optional(),
+    })
+    .describe('Wait for a duration.'),
+);
 export type DurationWait = z.infer<typeof DurationWait>;
 
-export const Until = z
-  .strictObject({
-    time: LocalTime.optional().describe(
-      "The time of day in the customer's timezone: alone, the next such time; with date, the time on that date (00:00 when absent).",
-    ),
-    days: z.array(Weekday).min(1).optional().describe('Allowed weekdays; any day when absent.'),
-    at: Instant.optional().describe('An absolute instant, e.g. 2026-12-24T18:00:00Z.'),
-    date: DatePath.optional().describe(
-      'A date read from the profile (traits.renewalDate) or the trigger event (trigger.detail.properties.renewsOn).',
-    ),
-    offset: CalendarOffset.optional().describe('With date: this long before (-P7D) or after (P1D) the date.'),
-  })
-  .superRefine((until, ctx) => {
-    const problem = untilProblem(until);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
-  })
-  .describe("Wait until a local time of day, an instant, or a date of the customer's.");
+export const Until = z.lazy(() =>
+  z
+    .strictObject({
+      time: LocalTime.optional().describe(
+        "The time of day in the customer's timezone: alone, the next such time; with date, the time on that date (00:00 when absent).",
+      ),
+      days: z.array(Weekday).min(1).optional().describe('Allowed weekdays; any day when absent.'),
+      at: Instant.optional().describe('An absolute instant, e.g. 2026-12-24T18:00:00Z.'),
+      date: DatePath.optional().describe(
+        'A date read from the profile (traits.renewalDate) or the trigger event (trigger.detail.properties.renewsOn).',
+      ),
+      offset: CalendarOffset.optional().describe(
+        'With date: this long before (-P7D) or after (P1D) the date.',
+      ),
+    })
+    .superRefine((until, ctx) => {
+      const problem = untilProblem(until);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+    })
+    .describe("Wait until a local time of day, an instant, or a date of the customer's."),
+);
 
 type Until = z.infer<typeof Until>;
 
@@ -132,51 +138,59 @@ function describeUntil(until: Until): string {
   return `${until.date}${offset} at ${until.time ?? '00:00'} local time${days}`;
 }
 
-export const UntilWait = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('wait'),
-    until: Until,
-    next: NextStep.optional(),
-  })
-  .describe('Wait until a local time of day, an instant, or a date.');
+export const UntilWait = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('wait'),
+      until: Until,
+      next: NextStep.optional(),
+    })
+    .describe('Wait until a local time of day, an instant, or a date.'),
+);
 export type UntilWait = z.infer<typeof UntilWait>;
 
-export const EventWait = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('wait'),
-    event: EventCondition.describe('Wait until a matching event arrives.'),
-    timeout: Duration.describe('How long to wait for the event before taking onTimeout.'),
-    onTimeout: StepId.optional().describe(
-      'The step to take when the timeout passes. Without it the enrollment completes then.',
-    ),
-    next: StepId.optional().describe(
-      'The step to take when the event arrives. Without it the enrollment completes then.',
-    ),
-  })
-  .describe('Wait for an event, with a timeout.');
+export const EventWait = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('wait'),
+      event: EventCondition.unwrap().describe('Wait until a matching event arrives.'),
+      timeout: Duration.describe('How long to wait for the event before taking onTimeout.'),
+      onTimeout: StepId.optional().describe(
+        'The step to take when the timeout passes. Without it the enrollment completes then.',
+      ),
+      next: StepId.optional().describe(
+        'The step to take when the event arrives. Without it the enrollment completes then.',
+      ),
+    })
+    .describe('Wait for an event, with a timeout.'),
+);
 export type EventWait = z.infer<typeof EventWait>;
 
-export const EngagementWait = z
-  .strictObject({
-    id: StepId,
-    type: z.literal('wait'),
-    engagement: z
-      .strictObject({
-        step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
-        is: Engaged,
-      })
-      .describe('Wait until the message of that send step has this engagement (docs/journeys.md).'),
-    timeout: Duration.describe('How long to wait for the engagement before taking onTimeout.'),
-    onTimeout: StepId.optional().describe(
-      'The step to take when the timeout passes. Without it the enrollment completes then.',
+export const EngagementWait = z.lazy(() =>
+  z
+    .strictObject({
+      id: StepId,
+      type: z.literal('wait'),
+      engagement: z
+        .strictObject({
+          step: StepId.describe('A send step of this journey: its latest message in this enrollment counts.'),
+          is: Engaged,
+        })
+        .describe('Wait until the message of that send step has this engagement (docs/journeys.md).'),
+      timeout: Duration.describe('How long to wait for the engagement before taking onTimeout.'),
+      onTimeout: StepId.optional().describe(
+        'The step to take when the timeout passes. Without it the enrollment completes then.',
+      ),
+      next: StepId.optional().describe(
+        'The step to take when the engagement is seen. Without it the enrollment completes then.',
+      ),
+    })
+    .describe(
+      'Wait for engagement with a message this enrollment sent (opened, clicked...), with a timeout.',
     ),
-    next: StepId.optional().describe(
-      'The step to take when the engagement is seen. Without it the enrollment completes then.',
-    ),
-  })
-  .describe('Wait for engagement with a message this enrollment sent (opened, clicked...), with a timeout.');
+);
 export type EngagementWait = z.infer<typeof EngagementWait>;
 
 /** The keys that choose a wait's form: exactly one of them. */
@@ -207,11 +221,17 @@ export function waitFormProblem(raw: unknown): string | undefined {
 }
 
 /** A wait step: one of its forms, each with exactly its own fields. */
-export const WaitStep = stepForms('wait', [DurationWait, UntilWait, EventWait, EngagementWait], {
-  description:
-    'Wait for a duration, until a local time of day, or for an event or engagement (with a timeout).',
-  problem: waitFormProblem,
-});
+export const WaitStep = z.lazy(() =>
+  stepForms(
+    'wait',
+    [DurationWait.unwrap(), UntilWait.unwrap(), EventWait.unwrap(), EngagementWait.unwrap()],
+    {
+      description:
+        'Wait for a duration, until a local time of day, or for an event or engagement (with a timeout).',
+      problem: waitFormProblem,
+    },
+  ),
+);
 export type WaitStep = z.infer<typeof WaitStep>;
 
 /** When the wait ends, and what its end does (WaitKind); or why it cannot be known (a date that is no date). */

@@ -28,27 +28,29 @@ export const Recurrence = z
     'yearly: every year on the day and month. monthly: every month on the day. once: on the date itself.',
   );
 
-export const DateTrigger = z
-  .strictObject({
-    attribute: TraitPath.describe(
-      'The profile trait holding the date, e.g. traits.birthday (YYYY-MM-DD or --MM-DD).',
-    ),
-    recurrence: Recurrence,
-    offset: CalendarOffset.optional().describe(
-      'Enter this long before (-P7D) or after (P1D) each occurrence.',
-    ),
-    at: LocalTime.optional().describe(
-      "The local time of day of entry, in the customer's timezone; 00:00 when absent.",
-    ),
-    ifPast: z
-      .enum(['skip', 'run'])
-      .optional()
-      .describe(
-        'An occurrence already past when the date is first seen or changed. skip (default): wait for the next. ' +
-          'run: enter now, while the local day of the date (or of the entry, when later) lasts.',
+export const DateTrigger = z.lazy(() =>
+  z
+    .strictObject({
+      attribute: TraitPath.describe(
+        'The profile trait holding the date, e.g. traits.birthday (YYYY-MM-DD or --MM-DD).',
       ),
-  })
-  .describe("Enter on a date the profile holds, at a local time in the customer's timezone.");
+      recurrence: Recurrence,
+      offset: CalendarOffset.optional().describe(
+        'Enter this long before (-P7D) or after (P1D) each occurrence.',
+      ),
+      at: LocalTime.optional().describe(
+        "The local time of day of entry, in the customer's timezone; 00:00 when absent.",
+      ),
+      ifPast: z
+        .enum(['skip', 'run'])
+        .optional()
+        .describe(
+          'An occurrence already past when the date is first seen or changed. skip (default): wait for the next. ' +
+            'run: enter now, while the local day of the date (or of the entry, when later) lasts.',
+        ),
+    })
+    .describe("Enter on a date the profile holds, at a local time in the customer's timezone."),
+);
 export type DateTrigger = z.infer<typeof DateTrigger>;
 
 /** Why a customer has no timer for a date trigger: reported once per change, as a not-enrolled reason. */

@@ -48,58 +48,67 @@ export const ZoneChoice = z.string().refine((zone) => zone === 'local' || isVali
   message: 'expected "local" or an IANA time zone such as "Europe/London"',
 });
 
-export const ScheduleTrigger = z
-  .strictObject({
-    segment: SegmentId.optional().describe(
-      'The audience: the members of this segment when the run starts. Absent: every customer known.',
-    ),
-    at: LocalDateTime.optional().describe('Once, at this local date-time.'),
-    cron: CronExpression.optional().describe('Recurring, at the times this cron expression names.'),
-    rate: Duration.optional().describe('Recurring, every this long from start (e.g. P1W).'),
-    start: LocalDateTime.optional().describe('No run before this local date-time; the first run of a rate.'),
-    end: LocalDateTime.optional().describe('No run after this local date-time.'),
-    timezone: ZoneChoice.default('local').describe(
-      "local: each customer's own time zone (the profile's fallback chain); or one IANA zone for everyone.",
-    ),
-    withoutTimezone: ZoneChoice.refine((zone) => zone !== 'local', {
-      message: 'expected "skip" or an IANA time zone',
+export const ScheduleTrigger = z.lazy(() =>
+  z
+    .strictObject({
+      segment: SegmentId.optional().describe(
+        'The audience: the members of this segment when the run starts. Absent: every customer known.',
+      ),
+      at: LocalDateTime.optional().describe('Once, at this local date-time.'),
+      cron: CronExpression.optional().describe('Recurring, at the times this cron expression names.'),
+      rate: Duration.optional().describe('Recurring, every this long from start (e.g. P1W).'),
+      start: LocalDateTime.optional().describe(
+        'No run before this local date-time; the first run of a rate.',
+      ),
+      end: LocalDateTime.optional().describe('No run after this local date-time.'),
+      timezone: ZoneChoice.default('local').describe(
+        "local: each customer's own time zone (the profile's fallback chain); or one IANA zone for everyone.",
+      ),
+      withoutTimezone: ZoneChoice.refine((zone) => zone !== 'local', {
+        message: 'expected "skip" or an IANA time zone',
+      })
+        .or(z.literal('skip'))
+        .optional()
+        .describe(
+          'In local time, a customer whose profile has no time zone: skip them, or use this zone. ' +
+            "Absent: the environment's default zone.",
+        ),
+      members: z
+        .enum(['everyone', 'new'])
+        .default('everyone')
+        .describe(
+          'Recurring runs: everyone in the audience at each run (subject to the entry rules), or new: only ' +
+            'customers no earlier run of this journey enrolled.',
+        ),
     })
-      .or(z.literal('skip'))
-      .optional()
-      .describe(
-        'In local time, a customer whose profile has no time zone: skip them, or use this zone. ' +
-          "Absent: the environment's default zone.",
-      ),
-    members: z
-      .enum(['everyone', 'new'])
-      .default('everyone')
-      .describe(
-        'Recurring runs: everyone in the audience at each run (subject to the entry rules), or new: only ' +
-          'customers no earlier run of this journey enrolled.',
-      ),
-  })
-  .superRefine((schedule, ctx) => {
-    const forms = [schedule.at, schedule.cron, schedule.rate].filter((f) => f !== undefined).length;
-    if (forms !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of at, cron or rate' });
-    if (schedule.rate !== undefined && schedule.start === undefined)
-      ctx.addIssue({ code: 'custom', path: ['start'], message: 'a rate needs a start: the first run' });
-    if (schedule.withoutTimezone !== undefined && schedule.timezone !== 'local')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['withoutTimezone'],
-        message: 'withoutTimezone is for timezone: local only',
-      });
-  })
-  .describe('Enroll the members of an audience at a time: once or recurring, in a zone or in local time.');
+    .superRefine((schedule, ctx) => {
+      const forms = [schedule.at, schedule.cron, schedule.rate].filter((f) => f !== undefined).length;
+      if (forms !== 1) ctx.addIssue({ code: 'custom', message: 'expected exactly one of at, cron or rate' });
+      if (schedule.rate !== undefined && schedule.start === undefined)
+        ctx.addIssue({ code: 'custom', path: ['start'], message: 'a rate needs a start: the first run' });
+      if (schedule.withoutTimezone !== undefined && schedule.timezone !== 'local')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['withoutTimezone'],
+          message: 'withoutTimezone is for timezone: local only',
+        });
+    })
+    .describe('Enroll the members of an audience at a time: once or recurring, in a zone or in local time.'),
+);
 export type ScheduleTrigger = z.infer<typeof ScheduleTrigger>;
 
 /** `trigger.segment`: a customer enters when they enter the segment (its `Segment Entered` event). */
-export const SegmentTrigger = z
-  .strictObject({
-    id: SegmentId,
-    enter: z.enum(['on-join']).default('on-join').describe('on-join: when the customer enters the segment.'),
-  })
-  .describe('Enter when the customer enters a named segment (docs/audiences.md).');
+export const SegmentTrigger = z.lazy(() =>
+  z
+    .strictObject({
+      id: SegmentId,
+      enter: z
+        .enum(['on-join'])
+        .default('on-join')
+        .describe('on-join: when the customer enters the segment.'),
+    })
+    .describe('Enter when the customer enters a named segment (docs/audiences.md).'),
+);
 export type SegmentTrigger = z.infer<typeof SegmentTrigger>;
 
 /** One run of a schedule: its id (the occurrence's wall-clock date-time) and when it starts. */

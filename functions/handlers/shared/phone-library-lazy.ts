@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from './bundle-layout.ts';
+import { PHONE_LIBRARY_FILE } from './bundle-layout.ts';
 import type * as PhoneLibrary from './phone-library.ts';
+import { requireBesideBundle } from './require-beside-bundle.ts';
 
 // What the function bundles import in place of libphonenumber-js and countries-and-timezones (an esbuild alias,
 // infra/lib/function-bundle.ts): the same functions, which require the libraries, bundled apart as CommonJS
@@ -12,14 +12,7 @@ import type * as PhoneLibrary from './phone-library.ts';
 let library: typeof PhoneLibrary | undefined;
 
 function phoneLibrary(): typeof PhoneLibrary {
-  if (!library) {
-    // This module lands in index.mjs or in a chunk under chunks/, depending on what else the bundle loads.
-    const inChunk = new URL('.', import.meta.url).pathname.endsWith(`/${CHUNKS_DIR}/`);
-    const required: typeof PhoneLibrary = createRequire(import.meta.url)(
-      `${inChunk ? '../' : './'}${PHONE_LIBRARY_FILE}`,
-    );
-    library = required;
-  }
+  library ??= requireBesideBundle<typeof PhoneLibrary>(import.meta.url, PHONE_LIBRARY_FILE);
   return library;
 }
 

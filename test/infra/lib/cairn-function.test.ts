@@ -6,7 +6,11 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCampaignFiles } from '../../../functions/adapters/files/campaign-files.ts';
 import { readJourneyFiles } from '../../../functions/adapters/files/journey-files.ts';
-import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../../functions/handlers/shared/bundle-layout.ts';
+import {
+  CHUNKS_DIR,
+  MATHS_LIBRARY_FILE,
+  PHONE_LIBRARY_FILE,
+} from '../../../functions/handlers/shared/bundle-layout.ts';
 import { readCompiledConfig } from '../../../functions/handlers/shared/compiled-config.ts';
 import { COMPILED_CONFIG_FILE } from '../../../functions/handlers/shared/compiled-file.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
@@ -165,6 +169,26 @@ describe('the function bundles, built by the synth', () => {
     // The engine's functions normalize the phone numbers events carry, and feedback those it suppresses.
     expect(existsSync(join(bundleOf.get('ingest') ?? '', PHONE_LIBRARY_FILE))).toBe(true);
     expect(existsSync(join(bundleOf.get('feedback') ?? '', PHONE_LIBRARY_FILE))).toBe(true);
+  });
+
+  it("ships stdlib's special functions apart, beside the functions whose code runs the lifecycle model", () => {
+    for (const fn of BUNDLED) {
+      // Prepare
+      const bundle = bundleOf.get(fn) ?? '';
+
+      // Act
+      const code = everyFileOf(bundle);
+
+      // Assess: the file is there exactly when the code requires it, and stdlib is in it, not in the code
+      expect([fn, existsSync(join(bundle, MATHS_LIBRARY_FILE))]).toEqual([
+        fn,
+        code.includes(MATHS_LIBRARY_FILE),
+      ]);
+      expect([fn, code.includes('@stdlib/')]).toEqual([fn, false]);
+    }
+    // The engine evaluates the lifecycle model on every input, and the segment scan on every customer.
+    expect(existsSync(join(bundleOf.get('ingest') ?? '', MATHS_LIBRARY_FILE))).toBe(true);
+    expect(existsSync(join(bundleOf.get('segments') ?? '', MATHS_LIBRARY_FILE))).toBe(true);
   });
 
   it('loads in a fresh Node process and exports the handler, without calling AWS', async () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { CHUNKS_DIR, PHONE_LIBRARY_FILE } from '../../../functions/handlers/shared/bundle-layout.ts';
 import { PROJECT_ROOT } from '../../../infra/lib/app.ts';
-import { functionBuildOptions, phoneLibraryBuildOptions } from '../../../infra/lib/function-bundle.ts';
+import {
+  functionBuildOptions,
+  lazyLibraryBuildOptions,
+  PHONE_LIBRARY,
+} from '../../../infra/lib/function-bundle.ts';
+import { printedAfterImport } from '../lazy-library.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cairn-phone-library-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -16,7 +20,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function bundle(fixture: string): Promise<string> {
   const outdir = join(scratch, fixture);
   await build(functionBuildOptions(`test/infra/lib/fixtures/${fixture}.ts`, outdir, PROJECT_ROOT));
-  await build(phoneLibraryBuildOptions(outdir, PROJECT_ROOT));
+  await build(lazyLibraryBuildOptions(PHONE_LIBRARY, outdir, PROJECT_ROOT));
   return outdir;
 }
 
@@ -32,22 +36,12 @@ const Observed = z.object({
  * library was required at the import and after the call, and what the call gave.
  */
 function observe(outdir: string, inChunk: boolean): z.infer<typeof Observed> {
-  const script = `import { createRequire } from 'node:module';
-const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((f) => f.endsWith('${PHONE_LIBRARY_FILE}'));
-const entry = await import(process.argv[1]);
-const loadedAtImport = loaded();
+  const body = `const loadedAtImport = loaded();
 const lib = ${inChunk ? 'await entry.addresses()' : 'entry'};
 const phone = lib.normalizePhone('+44 7911 123456') ?? null;
 const timezone = phone === null ? null : (lib.phoneTimezone(phone) ?? null);
 console.log(JSON.stringify({ loadedAtImport, phone, timezone, loadedAfterCall: loaded() }));`;
-  const out = execFileSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, join(outdir, 'index.mjs')],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return Observed.parse(JSON.parse(out));
+  return Observed.parse(printedAfterImport(outdir, PHONE_LIBRARY_FILE, body));
 }
 
 describe('the phone libraries in a function bundle', () => {
