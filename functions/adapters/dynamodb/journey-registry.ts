@@ -3,6 +3,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { isRecord } from '../../core/collections/is-record.ts';
 import { Journey, JourneyStatus } from '../../core/journeys/schema.ts';
 import {
   OverrideStatus,
@@ -114,10 +115,6 @@ function inflated(body: Uint8Array): string {
  */
 function isTheEncodersOutput(content: object, text: string, digest: Uint8Array): content is Journey {
   return sha256(text).equals(digest);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function versionItem(stored: StoredJourneyVersion) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isRecord } from '../../core/collections/is-record.ts';
 import { compilePattern, formatPatternProblems, matchesPattern } from '../../core/patterns/index.ts';
 import type { CliIo } from '../io.ts';
 
@@ -32,10 +33,6 @@ async function readJson(path: string, io: CliIo): Promise<Json> {
   return parsed.ok
     ? parsed
     : { ok: false, message: `cairn test-pattern: ${path} is not valid JSON: ${parsed.message}` };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** One line of a cases file, answered as one JSON line. */

@@ -5,6 +5,7 @@
  * See docs/events.md for the contract as app developers read it.
  */
 import * as z from 'zod';
+import { isRecord } from '../collections/is-record.ts';
 import { PROTO_REFUSED, protoFieldPaths } from '../collections/own-field.ts';
 import { didYouMean, formatPath, type PathSegment } from '../diagnostics/problem.ts';
 import { traitsProblem, userIdProblem } from './limits.ts';
@@ -169,10 +170,6 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
       return undefined;
   }
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function toPath(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isRecord } from '../collections/is-record.ts';
 import { Journey } from './schema.ts';
 
 /**
@@ -35,8 +36,4 @@ function formsOf(option: unknown): unknown[] {
   if (!isRecord(option)) return [option];
   const { anyOf, description: _description, ...rest } = option;
   return Array.isArray(anyOf) && Object.keys(rest).length === 0 ? anyOf : [option];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

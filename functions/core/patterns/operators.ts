@@ -1,3 +1,4 @@
+import { isRecord } from '../collections/is-record.ts';
 import { didYouMean } from '../diagnostics/problem.ts';
 import { comparableKey, MAX_KEY, MIN_KEY, patternNumberProblem, tokenText } from './numbers.ts';
 import { ignoreCaseRegExp, matchCidr, matchWildcard, parseCidr, parseWildcard } from './text.ts';
@@ -29,10 +30,6 @@ class Problems {
     this.list.push({ path, message });
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -1,3 +1,4 @@
+import { isRecord } from '../collections/is-record.ts';
 import { formatPath } from '../diagnostics/problem.ts';
 import { TOO_COMPLEX, tooComplex } from './complexity.ts';
 import { comparableKey } from './numbers.ts';
@@ -64,10 +65,6 @@ const RESERVED_IN_OR: readonly string[] = [
 /** EventBridge joins field names with dots, so a dotted name is a path through nested fields (match.ts). */
 function segmentsOf(key: string): readonly string[] | null {
   return key.includes('.') ? key.split('.') : null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function compileLeaf(key: string, list: readonly unknown[], scope: Scope, context: Context): Leaf {

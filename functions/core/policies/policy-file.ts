@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isRecord } from '../collections/is-record.ts';
 import { ownField, setField } from '../collections/own-field.ts';
 import { type Locate, parseConfigFile } from '../diagnostics/config-file.ts';
 import { type PathSegment, type Problem, sortProblems } from '../diagnostics/problem.ts';
@@ -19,10 +20,6 @@ export const PolicyFile = z.strictObject({
       'Per environment, keys merged over the base: mappings merge key by key, lists and values replace.',
     ),
 });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Mappings merge key by key; anything else in the override replaces the base value. */
 export function mergeOver(base: unknown, override: unknown): unknown {

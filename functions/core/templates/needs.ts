@@ -1,3 +1,4 @@
+import { isRecord } from '../collections/is-record.ts';
 import { setField } from '../collections/own-field.ts';
 import type { Journey } from '../journeys/schema.ts';
 import type { Channel } from '../journeys/schema-parts.ts';
@@ -121,8 +122,4 @@ function requiredProperties(journey: Journey): string[] {
   const dedupe = /^detail\.properties\.([^.]+)$/.exec(journey.entry?.dedupeBy ?? '');
   if (dedupe?.[1]) keys.push(dedupe[1]);
   return keys;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

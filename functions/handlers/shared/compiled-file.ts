@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRecord } from '../../core/collections/is-record.ts';
 import { COMPILED_FORMAT, digestOf } from './compiled-digest.ts';
 import type { CompiledConfig } from './compiled-schema.ts';
 
@@ -64,10 +65,6 @@ function fileParts(file: string, value: unknown): { sha256: string; configuratio
  */
 function isTheCompilersOutput(configuration: object, sha256: string): configuration is CompiledConfig {
   return digestOf(configuration) === sha256;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(file: string, text: string): unknown {
