@@ -46,7 +46,8 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
 
 /**
  * Runs `script` in a fresh process (tsx), then tells, for each watched schema (its module and exported name),
- * whether it was built: zod keeps a lazy schema's built inner schema on its definition (`_cachedInner`).
+ * whether it was built: zod keeps a lazy schema's built inner schema on its definition (`_cachedInner`), and a
+ * schema that is not lazy was built at its module's import.
  */
 export function schemasBuiltAfter(
   script: string,
@@ -56,7 +57,7 @@ export function schemasBuiltAfter(
 const built = {};
 for (const [file, name] of ${JSON.stringify(watched)}) {
   const schema = (await import('./' + file))[name];
-  built[name] = schema._zod.def._cachedInner !== undefined;
+  built[name] = schema._zod.def.type !== 'lazy' || schema._zod.def._cachedInner !== undefined;
 }
 console.log(JSON.stringify(built));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
