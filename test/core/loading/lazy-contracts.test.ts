@@ -23,6 +23,7 @@ const WATCHED = [
   ['functions/core/journeys/status-overrides.ts', 'StatusOverride'],
   ['functions/core/unsubscribe/token.ts', 'UnsubscribeClaims'],
   ['functions/adapters/dynamodb/seen-item.ts', 'SeenItem'],
+  ['functions/core/feedback/push.ts', 'SendMessagesResponse'],
   ['functions/handlers/shared/envelopes.ts', 'IngestEnvelope'],
   ['functions/handlers/shared/envelopes.ts', 'SqsBatch'],
   ['functions/handlers/shared/envelopes.ts', 'ScheduledEvent'],
