@@ -65,3 +65,18 @@ console.log(JSON.stringify(built));`;
   });
   return z.record(z.string(), z.boolean()).parse(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
 }
+
+/** The watched schemas (by exported name) that `fn`'s handler module and its wiring build at their import. */
+export function builtAtImport(
+  fn: string,
+  watched: readonly (readonly [file: string, name: string])[],
+): string[] {
+  const script = `await import('./functions/handlers/${fn}/index.ts');
+await import('./functions/handlers/${fn}/wiring.ts');`;
+  const built = schemasBuiltAfter(script, watched);
+  if (Object.keys(built).length !== watched.length)
+    throw new Error(`the probe named ${Object.keys(built).length} schemas`);
+  return Object.entries(built)
+    .filter(([, done]) => done)
+    .map(([name]) => name);
+}
