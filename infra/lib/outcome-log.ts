@@ -5,7 +5,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OUTCOME_COLUMNS, outcomeColumnType } from '../../functions/core/outcomes/record.ts';
+import { outcomeColumns, outcomeColumnType } from '../../functions/core/outcomes/record.ts';
 
 /** How long outcome records are kept when the environment does not say: a year and a month, for year-on-year. */
 export const DEFAULT_OUTCOME_DAYS = 400;
@@ -133,7 +133,7 @@ export class OutcomeLog extends Construct {
         },
         storageDescriptor: {
           location,
-          columns: OUTCOME_COLUMNS.map((name) => ({ name, type: outcomeColumnType(name) })),
+          columns: outcomeColumns().map((name) => ({ name, type: outcomeColumnType(name) })),
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { OutcomeFiles } from '../../functions/adapters/files/outcome-files.ts';
-import { OUTCOME_COLUMNS, OutcomeRecord } from '../../functions/core/outcomes/record.ts';
+import { OutcomeRecord, outcomeColumns } from '../../functions/core/outcomes/record.ts';
 import { liveReport } from '../../functions/local/live-report.ts';
 import { tempDir } from '../cli/support.ts';
 import { journeyFromYaml } from '../support/journeys.ts';
@@ -9,7 +9,7 @@ import { journeyFromYaml } from '../support/journeys.ts';
 /** A record of welcome-series; every column it does not name is null. */
 const record = (n: number, kind: OutcomeRecord['kind'], step: string | null): OutcomeRecord =>
   OutcomeRecord.parse({
-    ...Object.fromEntries(OUTCOME_COLUMNS.map((column) => [column, null])),
+    ...Object.fromEntries(outcomeColumns().map((column) => [column, null])),
     v: 1,
     id: `evt_${n}#0`,
     kind,

@@ -21,23 +21,25 @@ export type ProviderErrorClass =
   | { kind: 'unknown'; reason: string };
 
 /** The fields of an AWS SDK v3 error (a `ServiceException`, or a Node network error) that classify it. */
-const SdkError = z.looseObject({
-  name: z.string().optional(),
-  message: z.string().optional(),
-  /** Node's system error code: `ECONNREFUSED`, `ETIMEDOUT`... */
-  code: z.string().optional(),
-  $fault: z.enum(['client', 'server']).optional(),
-  $retryable: z.looseObject({ throttling: z.boolean().optional() }).optional(),
-  $metadata: z
-    .looseObject({
-      httpStatusCode: z.number().optional(),
-      clockSkewCorrected: z.boolean().optional(),
-    })
-    .optional(),
-  /** End User Messaging SMS says why in `Reason` (e.g. `DESTINATION_PHONE_NUMBER_OPTED_OUT`). */
-  Reason: z.string().optional(),
-  cause: z.unknown().optional(),
-});
+const SdkError = z.lazy(() =>
+  z.looseObject({
+    name: z.string().optional(),
+    message: z.string().optional(),
+    /** Node's system error code: `ECONNREFUSED`, `ETIMEDOUT`... */
+    code: z.string().optional(),
+    $fault: z.enum(['client', 'server']).optional(),
+    $retryable: z.looseObject({ throttling: z.boolean().optional() }).optional(),
+    $metadata: z
+      .looseObject({
+        httpStatusCode: z.number().optional(),
+        clockSkewCorrected: z.boolean().optional(),
+      })
+      .optional(),
+    /** End User Messaging SMS says why in `Reason` (e.g. `DESTINATION_PHONE_NUMBER_OPTED_OUT`). */
+    Reason: z.string().optional(),
+    cause: z.unknown().optional(),
+  }),
+);
 type SdkError = z.infer<typeof SdkError>;
 
 const THROTTLING_NAMES = new Set([

@@ -2,12 +2,14 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type Dialect, DUCKDB } from '../../core/outcomes/queries.ts';
-import { OUTCOME_COLUMNS, outcomeColumnType } from '../../core/outcomes/record.ts';
+import { outcomeColumns, outcomeColumnType } from '../../core/outcomes/record.ts';
 import type { OutcomeRow, OutcomeSql } from '../../core/ports/outcome-sql.ts';
 
 const DUCKDB_TYPES = { int: 'INTEGER', double: 'DOUBLE', string: 'VARCHAR' } as const;
 /** Every column as the Glue table declares it (infra/lib/outcome-log.ts); `dt` text, as Athena's partition is. */
-const COLUMNS = `{${OUTCOME_COLUMNS.map((c) => `${c}: '${DUCKDB_TYPES[outcomeColumnType(c)]}'`).join(', ')}}`;
+const COLUMNS = `{${outcomeColumns()
+  .map((c) => `${c}: '${DUCKDB_TYPES[outcomeColumnType(c)]}'`)
+  .join(', ')}}`;
 
 async function checkFolder(dir: string): Promise<void> {
   const days = await readdir(dir).catch((error: unknown) => {

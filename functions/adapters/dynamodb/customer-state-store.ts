@@ -35,11 +35,13 @@ import { ADDRESS_INDEXES, customerKeys, PARTITION_KEY, SORT_KEY } from './table.
 export const STATE_ATTRIBUTES = { version: 'v', state: 's' } as const;
 
 /** The state item as lib-dynamodb returns it: binary attributes come back as Uint8Array. */
-const StateItem = z.object({
-  [STATE_ATTRIBUTES.version]: z.number().int().positive(),
-  [STATE_ATTRIBUTES.state]: z.instanceof(Uint8Array),
-  [SEEN_FROM_ATTRIBUTE]: z.number().int().optional(),
-});
+const StateItem = z.lazy(() =>
+  z.object({
+    [STATE_ATTRIBUTES.version]: z.number().int().positive(),
+    [STATE_ATTRIBUTES.state]: z.instanceof(Uint8Array),
+    [SEEN_FROM_ATTRIBUTE]: z.number().int().optional(),
+  }),
+);
 
 export type DynamoCustomerStateStoreOptions = { client: DynamoDBDocumentClient; tableName: string };
 
@@ -83,12 +85,16 @@ export function storedState(raw: Record<string, unknown>): StoredCustomerState {
   return { state: decodeState(item[STATE_ATTRIBUTES.state]), version: item[STATE_ATTRIBUTES.version] };
 }
 
-const HolderKeys = z.object({ [PARTITION_KEY]: z.string().startsWith(customerKeys.partition('')) });
-const Page = z.object({
-  Items: z.array(z.record(z.string(), z.unknown())).optional(),
-  LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
-});
-const SortKey = z.object({ [SORT_KEY]: z.string() });
+const HolderKeys = z.lazy(() =>
+  z.object({ [PARTITION_KEY]: z.string().startsWith(customerKeys.partition('')) }),
+);
+const Page = z.lazy(() =>
+  z.object({
+    Items: z.array(z.record(z.string(), z.unknown())).optional(),
+    LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+const SortKey = z.lazy(() => z.object({ [SORT_KEY]: z.string() }));
 
 /** Loads whose save has not come: a load with no save (an input seen before) must not keep memory growing. */
 const LOADS_KEPT = 1024;

@@ -139,7 +139,9 @@ export function decodeSeen(bytes: Uint8Array): SeenDays {
 }
 
 /** The seen item as lib-dynamodb returns it. */
-export const SeenItem = z.object({ v: z.number().int().positive(), s: z.instanceof(Uint8Array) });
+export const SeenItem = z.lazy(() =>
+  z.object({ v: z.number().int().positive(), s: z.instanceof(Uint8Array) }),
+);
 
 /** What a load read of a customer's seen item, and the seen it gave the state, kept by the store until the save. */
 export type SeenAsLoaded = {

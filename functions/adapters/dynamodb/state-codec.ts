@@ -61,15 +61,31 @@ export const STATE_DICTIONARY_V2 =
  */
 export const STATE_DICTIONARY_V3 = STATE_DICTIONARY_V3_TRAINED + STATE_DICTIONARY_V2;
 
-const DICTIONARIES: ReadonlyMap<number, Buffer> = new Map([
-  [1, Buffer.from(STATE_DICTIONARY_V1, 'utf8')],
-  [2, Buffer.from(STATE_DICTIONARY_V2, 'utf8')],
-  [3, Buffer.from(STATE_DICTIONARY_V3, 'utf8')],
+const DICTIONARIES: ReadonlyMap<number, string> = new Map([
+  [1, STATE_DICTIONARY_V1],
+  [2, STATE_DICTIONARY_V2],
+  [3, STATE_DICTIONARY_V3],
 ]);
 const CURRENT_FORMAT = 3;
 
+const dictionaryBytes = new Map<number, Buffer>();
+
+/**
+ * A format's dictionary as bytes, made on its first use rather than at the import, which every engine
+ * function's cold start paid (docs/benchmarks.md, "Function bundles").
+ */
+function dictionaryOf(format: number): Buffer | undefined {
+  const known = dictionaryBytes.get(format);
+  if (known !== undefined) return known;
+  const text = DICTIONARIES.get(format);
+  if (text === undefined) return undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  dictionaryBytes.set(format, bytes);
+  return bytes;
+}
+
 export function encodeState(state: CustomerState): Uint8Array {
-  const dictionary = DICTIONARIES.get(CURRENT_FORMAT);
+  const dictionary = dictionaryOf(CURRENT_FORMAT);
   const json = Buffer.from(JSON.stringify(state), 'utf8');
   const body = deflateRawSync(json, { level: 9, ...(dictionary ? { dictionary } : {}) });
   return Buffer.concat([Buffer.from([CURRENT_FORMAT]), body]);
@@ -78,7 +94,7 @@ export function encodeState(state: CustomerState): Uint8Array {
 /** Decodes and validates a stored state; throws when the bytes are not a state in a known format. */
 export function decodeState(bytes: Uint8Array): CustomerState {
   const format = bytes[0];
-  const dictionary = format === undefined ? undefined : DICTIONARIES.get(format);
+  const dictionary = format === undefined ? undefined : dictionaryOf(format);
   if (!dictionary) throw new Error(`stored customer state has unknown format ${String(format)}`);
   const json = inflateRawSync(bytes.subarray(1), { dictionary }).toString('utf8');
   const value: unknown = JSON.parse(json);

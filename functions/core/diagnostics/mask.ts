@@ -48,14 +48,26 @@ export function maskContent(text: string, what = 'text'): string {
  * Something that looks like an email address: a local part, `@`, and a dotted domain. Deliberately loose
  * (quoted local parts, IDN domains, `<...>` around it): a false match only masks a little too much.
  */
-const EMAIL = /[\p{L}\p{N}._%+'!#$&*=?^`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const emailPattern = () => /[\p{L}\p{N}._%+'!#$&*=?^`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 /**
  * Something that looks like a phone number: an optional `+`, then 9 to 15 digits, possibly grouped by
  * spaces, dots, dashes or brackets. Runs of digits that are parts of longer tokens (ids, timestamps) are left:
  * the match must not touch a letter, a digit, `_` or `:` on either side.
  */
-const PHONE = /(?<![\p{L}\p{N}_:.\-/])\+?(?:\d[\s().-]?){8,14}\d(?![\p{L}\p{N}_:])/gu;
+const phonePattern = () => /(?<![\p{L}\p{N}_:.\-/])\+?(?:\d[\s().-]?){8,14}\d(?![\p{L}\p{N}_:])/gu;
+
+let addressPatterns: { email: RegExp; phone: RegExp } | undefined;
+
+/**
+ * Both patterns, compiled on first use: their Unicode classes cost every function's cold start about 6 M
+ * instructions when compiled at import (docs/benchmarks.md, "Function bundles"), and a function logs nothing
+ * before its first invocation.
+ */
+function patterns(): { email: RegExp; phone: RegExp } {
+  addressPatterns ??= { email: emailPattern(), phone: phonePattern() };
+  return addressPatterns;
+}
 
 /**
  * Free text that may carry an address (a provider's error message, a bounce diagnostic, a parse error that
@@ -64,7 +76,8 @@ const PHONE = /(?<![\p{L}\p{N}_:.\-/])\+?(?:\d[\s().-]?){8,14}\d(?![\p{L}\p{N}_:
  * match must have at least 9 digits.
  */
 export function maskText(text: string): string {
-  return text.replace(EMAIL, maskEmail).replace(PHONE, (match) => {
+  const { email, phone } = patterns();
+  return text.replace(email, maskEmail).replace(phone, (match) => {
     const digits = match.replace(/\D/g, '');
     return digits.length >= 9 && !looksLikeDateTime(match) ? maskPhone(match) : match;
   });

@@ -34,104 +34,136 @@ function expected(what: string, found: unknown): string {
 const NON_EMPTY = 'a non-empty string';
 const TIMESTAMP = 'an ISO-8601 timestamp with a timezone designator, e.g. 2026-11-01T10:00:00Z';
 
-const nonEmptyString = z
-  .string({ error: (iss) => expected(NON_EMPTY, iss.input) })
-  .min(1, { error: (iss) => expected(NON_EMPTY, iss.input) });
-
-/** Any JSON value: the data inside `properties`, and the open parts of `traits` and `context`. */
-const JsonValue = z.json();
-export type JsonValue = z.infer<typeof JsonValue>;
-
 /**
- * Profile updates carried by the event. Open: any JSON value is kept. The well-known keys must be strings
- * when present; their formats (email address, E.164 phone, IANA zone, consent) are not checked here.
+ * The contract's schemas, built on first use: a function whose first events are plain (plainEventCheck below)
+ * never builds them, and building them at import cost every engine function's cold start about 7 M
+ * instructions (docs/benchmarks.md, "Function bundles").
  */
-const Traits = z
-  .object({
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    timezone: z.string().optional(),
-    locale: z.string().optional(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-  })
-  .catchall(JsonValue)
-  .superRefine((traits, ctx) => {
-    const problem = traitsProblem(traits);
+function contractSchemas() {
+  const nonEmptyString = z
+    .string({ error: (iss) => expected(NON_EMPTY, iss.input) })
+    .min(1, { error: (iss) => expected(NON_EMPTY, iss.input) });
+
+  /** Any JSON value: the data inside `properties`, and the open parts of `traits` and `context`. */
+  const JsonValue = z.json();
+
+  /**
+   * Profile updates carried by the event. Open: any JSON value is kept. The well-known keys must be strings
+   * when present; their formats (email address, E.164 phone, IANA zone, consent) are not checked here.
+   */
+  const Traits = z
+    .object({
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      timezone: z.string().optional(),
+      locale: z.string().optional(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+    })
+    .catchall(JsonValue)
+    .superRefine((traits, ctx) => {
+      const problem = traitsProblem(traits);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+  /** Where the event came from: the device (push token and platform), the IP, the timezone and locale. Open. */
+  const Device = z
+    .object({
+      token: z.string().optional(),
+      /** The push platform of the token, e.g. `APNS`, `APNS_SANDBOX`, `FCM`. */
+      platform: z.string().optional(),
+    })
+    .catchall(JsonValue);
+
+  const Context = z
+    .object({
+      device: Device.optional(),
+      timezone: z.string().optional(),
+      ip: z.string().optional(),
+      locale: z.string().optional(),
+    })
+    .catchall(JsonValue);
+
+  /** A user id is part of DynamoDB keys and of every log line: bounded, and whole Unicode characters. */
+  const UserId = nonEmptyString.superRefine((userId, ctx) => {
+    const problem = userIdProblem(userId);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
-export type Traits = z.infer<typeof Traits>;
 
-/** Where the event came from: the device (push token and platform), the IP, the timezone and locale. Open. */
-const Device = z
-  .object({
-    token: z.string().optional(),
-    /** The push platform of the token, e.g. `APNS`, `APNS_SANDBOX`, `FCM`. */
-    platform: z.string().optional(),
-  })
-  .catchall(JsonValue);
+  const detailShape = {
+    userId: UserId,
+    /** The sender's idempotency key: the same `eventId` from the same `source` is the same event. */
+    eventId: nonEmptyString.optional(),
+    properties: z.record(z.string(), JsonValue).default({}),
+    traits: Traits.optional(),
+    context: Context.optional(),
+  };
 
-const Context = z
-  .object({
-    device: Device.optional(),
-    timezone: z.string().optional(),
-    ip: z.string().optional(),
-    locale: z.string().optional(),
-  })
-  .catchall(JsonValue);
-export type EventContext = z.infer<typeof Context>;
+  const Detail = z.strictObject(detailShape, {
+    error: (iss) => (iss.code === 'invalid_type' ? expected('an object', iss.input) : undefined),
+  });
 
-/** A user id is part of DynamoDB keys and of every log line: bounded, and whole Unicode characters. */
-const UserId = nonEmptyString.superRefine((userId, ctx) => {
-  const problem = userIdProblem(userId);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+  const event = z.object(
+    {
+      /** EventBridge sets "0". */
+      version: z.string().default('0'),
+      /** EventBridge's id for this event (a UUID); hand-written events must set one. */
+      id: nonEmptyString,
+      /** The event name, e.g. `Order Completed`. */
+      'detail-type': nonEmptyString,
+      /** The sending app, e.g. `com.example.shop`. */
+      source: nonEmptyString,
+      /** The 12-digit AWS account id. Absent in hand-written events: there is no honest default. */
+      account: z.string().optional(),
+      /** When it happened. Kept as sent. */
+      time: timestamp(),
+      /** The AWS Region. Absent in hand-written events: there is no honest default. */
+      region: z.string().optional(),
+      resources: z.array(z.string()).default([]),
+      detail: Detail,
+    },
+    {
+      error: (iss) =>
+        iss.code === 'invalid_type' ? expected('an event (a JSON object)', iss.input) : undefined,
+    },
+  );
+  return { event, detailShape };
+}
 
-const detailShape = {
-  userId: UserId,
-  /** The sender's idempotency key: the same `eventId` from the same `source` is the same event. */
-  eventId: nonEmptyString.optional(),
-  properties: z.record(z.string(), JsonValue).default({}),
-  traits: Traits.optional(),
-  context: Context.optional(),
-};
+let timestampSchema: z.ZodISODateTime | undefined;
+
+/** The schema of `time`, alone: the plain check (below) reads its pattern without building the others. */
+function timestamp(): z.ZodISODateTime {
+  timestampSchema ??= z.iso.datetime({ offset: true, error: (iss) => expected(TIMESTAMP, iss.input) });
+  return timestampSchema;
+}
+
+let schemas: ReturnType<typeof contractSchemas> | undefined;
+
+function contract(): ReturnType<typeof contractSchemas> {
+  schemas ??= contractSchemas();
+  return schemas;
+}
+
+export const CustomerEvent = z.lazy(() => contract().event);
+export type CustomerEvent = z.infer<typeof CustomerEvent>;
+export type EventDetail = CustomerEvent['detail'];
+export type Traits = NonNullable<EventDetail['traits']>;
+export type EventContext = NonNullable<EventDetail['context']>;
+export type JsonValue = z.infer<z.ZodJSONSchema>;
 
 /** The fields `detail` may hold: anything else is refused, so a misplaced or misspelt field is not lost. */
-export const DETAIL_FIELDS: readonly string[] = Object.keys(detailShape);
+export function detailFields(): readonly string[] {
+  return Object.keys(contract().detailShape);
+}
 
-const Detail = z.strictObject(detailShape, {
-  error: (iss) => (iss.code === 'invalid_type' ? expected('an object', iss.input) : undefined),
-});
-export type EventDetail = z.infer<typeof Detail>;
-
-export const CustomerEvent = z.object(
-  {
-    /** EventBridge sets "0". */
-    version: z.string().default('0'),
-    /** EventBridge's id for this event (a UUID); hand-written events must set one. */
-    id: nonEmptyString,
-    /** The event name, e.g. `Order Completed`. */
-    'detail-type': nonEmptyString,
-    /** The sending app, e.g. `com.example.shop`. */
-    source: nonEmptyString,
-    /** The 12-digit AWS account id. Absent in hand-written events: there is no honest default. */
-    account: z.string().optional(),
-    /** When it happened. Kept as sent. */
-    time: z.iso.datetime({ offset: true, error: (iss) => expected(TIMESTAMP, iss.input) }),
-    /** The AWS Region. Absent in hand-written events: there is no honest default. */
-    region: z.string().optional(),
-    resources: z.array(z.string()).default([]),
-    detail: Detail,
-  },
-  {
-    error: (iss) =>
-      iss.code === 'invalid_type' ? expected('an event (a JSON object)', iss.input) : undefined,
-  },
-);
-export type CustomerEvent = z.infer<typeof CustomerEvent>;
+let plainEvent: ((input: unknown) => CustomerEvent | undefined) | undefined;
 
 /** The common case checked without zod (plain-event.ts), with the schema's own pattern of `time`. */
-const plainEvent = plainEventCheck(CustomerEvent.shape.time._zod.pattern);
+function plainEventOf(input: unknown): CustomerEvent | undefined {
+  plainEvent ??= plainEventCheck(timestamp()._zod.pattern);
+  return plainEvent(input);
+}
 /** What a sender may write: the envelope fields with defaults may be left out. */
 export type CustomerEventInput = z.input<typeof CustomerEvent>;
 
@@ -183,11 +215,12 @@ function toProblems(issues: readonly z.core.$ZodIssue[], eventId: string | undef
       // Only `detail` is strict: its fields are the contract, and a misplaced field would otherwise be lost.
       const where = formatPath(path);
       for (const key of issue.keys) {
-        const hint = didYouMean(key, DETAIL_FIELDS) || ` (event data goes in ${where}.properties)`;
+        const fields = detailFields();
+        const hint = didYouMean(key, fields) || ` (event data goes in ${where}.properties)`;
         problems.push({
           eventId,
           path: formatPath([...path, key]),
-          message: `expected only ${DETAIL_FIELDS.join(', ')} in ${where}, got an unknown field${hint}`,
+          message: `expected only ${fields.join(', ')} in ${where}, got an unknown field${hint}`,
         });
       }
     } else {
@@ -199,7 +232,7 @@ function toProblems(issues: readonly z.core.$ZodIssue[], eventId: string | undef
 
 /** Validates one event against the contract, listing every problem, each with the event's id when it has one. */
 export function parseCustomerEvent(input: unknown): EventParseResult {
-  const plain = plainEvent(input);
+  const plain = plainEventOf(input);
   if (plain !== undefined) return { ok: true, event: plain };
   const parsed = CustomerEvent.safeParse(input, { error: errorMap });
   const id = isRecord(input) ? input.id : undefined;

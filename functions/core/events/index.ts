@@ -1,9 +1,9 @@
 export {
   CustomerEvent,
   type CustomerEventInput,
-  DETAIL_FIELDS,
   dedupeKey,
   describeValue,
+  detailFields,
   type EventContext,
   type EventDetail,
   type EventParseResult,

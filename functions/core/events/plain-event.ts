@@ -42,7 +42,7 @@ type OpenObject = PlainObject & { [key in KnownKey]?: string };
 const TRAIT_STRINGS = ['email', 'phone', 'timezone', 'locale', 'firstName', 'lastName'] as const;
 const DEVICE_STRINGS = ['token', 'platform'] as const;
 const CONTEXT_STRINGS = ['timezone', 'ip', 'locale'] as const;
-/** The fields `detail` may hold (customer-event.ts, DETAIL_FIELDS). */
+/** The fields `detail` may hold (customer-event.ts, detailFields). */
 const DETAIL_KEYS = new Set(['userId', 'eventId', 'properties', 'traits', 'context']);
 /** The envelope's fields (customer-event.ts, CustomerEvent): the others are left out of the event unread. */
 const ENVELOPE_KEYS = [

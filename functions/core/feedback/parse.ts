@@ -11,22 +11,28 @@ const FEEDBACK_SOURCES = new Set(
 );
 
 /** An EventBridge envelope: SES and End User Messaging put their record in `detail`. */
-const EventBridgeEnvelope = z.looseObject({
-  'detail-type': z.string(),
-  source: z.string(),
-  time: z.string().optional(),
-  detail: z.unknown(),
-});
+const EventBridgeEnvelope = z.lazy(() =>
+  z.looseObject({
+    'detail-type': z.string(),
+    source: z.string(),
+    time: z.string().optional(),
+    detail: z.unknown(),
+  }),
+);
 /** An SNS message as delivered to HTTP/SQS subscribers; the record is the JSON text in `Message`. */
-const SnsMessage = z.looseObject({
-  Type: z.literal('Notification'),
-  Message: z.string(),
-  Timestamp: z.string(),
-});
+const SnsMessage = z.lazy(() =>
+  z.looseObject({
+    Type: z.literal('Notification'),
+    Message: z.string(),
+    Timestamp: z.string(),
+  }),
+);
 /** The event Lambda receives from an SNS subscription. */
-const LambdaSnsEvent = z.looseObject({
-  Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string(), Timestamp: z.string() }) })),
-});
+const LambdaSnsEvent = z.lazy(() =>
+  z.looseObject({
+    Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string(), Timestamp: z.string() }) })),
+  }),
+);
 
 /**
  * Turns whatever the `feedback` handler receives (an EventBridge event, an SNS message, a Lambda SNS event, or a

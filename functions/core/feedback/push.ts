@@ -8,22 +8,24 @@ import {
 } from './outcome.ts';
 
 /** The part of a Pinpoint `SendMessages` response that says what happened to each device token. */
-export const SendMessagesResponse = z.looseObject({
-  MessageResponse: z.looseObject({
-    Result: z
-      .record(
-        z.string(),
-        z.looseObject({
-          DeliveryStatus: z.string(),
-          StatusCode: z.number().optional(),
-          StatusMessage: z.string().optional(),
-          UpdatedToken: z.string().optional(),
-          MessageId: z.string().optional(),
-        }),
-      )
-      .default({}),
+export const SendMessagesResponse = z.lazy(() =>
+  z.looseObject({
+    MessageResponse: z.looseObject({
+      Result: z
+        .record(
+          z.string(),
+          z.looseObject({
+            DeliveryStatus: z.string(),
+            StatusCode: z.number().optional(),
+            StatusMessage: z.string().optional(),
+            UpdatedToken: z.string().optional(),
+            MessageId: z.string().optional(),
+          }),
+        )
+        .default({}),
+    }),
   }),
-});
+);
 
 const STATUS: Record<string, MessageStatus> = {
   SUCCESSFUL: 'delivered',

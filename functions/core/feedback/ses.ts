@@ -13,61 +13,63 @@ import { decodeTagValue } from './tag-values.ts';
 /*
  * SES records, in both formats: event publishing through a configuration set (`eventType`, with tags) and
  * identity notifications (`notificationType`, without tags). Only what the mapping reads is declared; every
- * other field is tolerated, since AWS adds fields over time.
+ * other field is tolerated, since AWS adds fields over time. Built on first use: the engine functions load this
+ * module (engagement reads its event names) but parse no SES record.
  */
+export const SesRecord = z.lazy(() => {
+  const Mail = z.looseObject({
+    messageId: z.string(),
+    timestamp: z.string().optional(),
+    destination: z.array(z.string()).default([]),
+    tags: z.record(z.string(), z.array(z.string())).optional(),
+  });
 
-const Mail = z.looseObject({
-  messageId: z.string(),
-  timestamp: z.string().optional(),
-  destination: z.array(z.string()).default([]),
-  tags: z.record(z.string(), z.array(z.string())).optional(),
-});
+  const Bounce = z.looseObject({
+    bounceType: z.string(),
+    bounceSubType: z.string().optional(),
+    bouncedRecipients: z.array(
+      z.looseObject({ emailAddress: z.string(), diagnosticCode: z.string().optional() }),
+    ),
+    timestamp: z.string(),
+  });
+  const Complaint = z.looseObject({
+    complainedRecipients: z.array(z.looseObject({ emailAddress: z.string() })),
+    timestamp: z.string(),
+    complaintFeedbackType: z.string().optional(),
+  });
+  const Delivery = z.looseObject({ timestamp: z.string(), recipients: z.array(z.string()).default([]) });
+  const Reject = z.looseObject({ reason: z.string().optional() });
+  const Open = z.looseObject({ timestamp: z.string() });
+  const Click = z.looseObject({ timestamp: z.string(), link: z.string() });
+  const Failure = z.looseObject({ errorMessage: z.string().optional(), templateName: z.string().optional() });
+  const DeliveryDelay = z.looseObject({ timestamp: z.string(), delayType: z.string().optional() });
+  const Subscription = z.looseObject({
+    contactList: z.string().optional(),
+    timestamp: z.string(),
+    newTopicPreferences: z
+      .looseObject({
+        unsubscribeAll: z.boolean().optional(),
+        topicSubscriptionStatus: z
+          .array(z.looseObject({ topicName: z.string(), subscriptionStatus: z.string() }))
+          .default([]),
+      })
+      .optional(),
+  });
 
-const Bounce = z.looseObject({
-  bounceType: z.string(),
-  bounceSubType: z.string().optional(),
-  bouncedRecipients: z.array(
-    z.looseObject({ emailAddress: z.string(), diagnosticCode: z.string().optional() }),
-  ),
-  timestamp: z.string(),
-});
-const Complaint = z.looseObject({
-  complainedRecipients: z.array(z.looseObject({ emailAddress: z.string() })),
-  timestamp: z.string(),
-  complaintFeedbackType: z.string().optional(),
-});
-const Delivery = z.looseObject({ timestamp: z.string(), recipients: z.array(z.string()).default([]) });
-const Reject = z.looseObject({ reason: z.string().optional() });
-const Open = z.looseObject({ timestamp: z.string() });
-const Click = z.looseObject({ timestamp: z.string(), link: z.string() });
-const Failure = z.looseObject({ errorMessage: z.string().optional(), templateName: z.string().optional() });
-const DeliveryDelay = z.looseObject({ timestamp: z.string(), delayType: z.string().optional() });
-const Subscription = z.looseObject({
-  contactList: z.string().optional(),
-  timestamp: z.string(),
-  newTopicPreferences: z
-    .looseObject({
-      unsubscribeAll: z.boolean().optional(),
-      topicSubscriptionStatus: z
-        .array(z.looseObject({ topicName: z.string(), subscriptionStatus: z.string() }))
-        .default([]),
-    })
-    .optional(),
-});
-
-export const SesRecord = z.looseObject({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  mail: Mail,
-  bounce: Bounce.optional(),
-  complaint: Complaint.optional(),
-  delivery: Delivery.optional(),
-  reject: Reject.optional(),
-  open: Open.optional(),
-  click: Click.optional(),
-  failure: Failure.optional(),
-  deliveryDelay: DeliveryDelay.optional(),
-  subscription: Subscription.optional(),
+  return z.looseObject({
+    eventType: z.string().optional(),
+    notificationType: z.string().optional(),
+    mail: Mail,
+    bounce: Bounce.optional(),
+    complaint: Complaint.optional(),
+    delivery: Delivery.optional(),
+    reject: Reject.optional(),
+    open: Open.optional(),
+    click: Click.optional(),
+    failure: Failure.optional(),
+    deliveryDelay: DeliveryDelay.optional(),
+    subscription: Subscription.optional(),
+  });
 });
 export type SesRecord = z.infer<typeof SesRecord>;
 

@@ -28,34 +28,40 @@ export const NO_OVERRIDE = { status: 'active', seq: 0 } as const satisfies {
 };
 
 /** The override of one journey, as the functions read it. `seq` is the number of changes made to it so far. */
-export const StatusOverride = z.object({
-  journeyId: JourneyId,
-  status: OverrideStatus,
-  seq: z.number().int().positive(),
-  at: z.number().int().nonnegative(),
-});
+export const StatusOverride = z.lazy(() =>
+  z.object({
+    journeyId: JourneyId,
+    status: OverrideStatus,
+    seq: z.number().int().positive(),
+    at: z.number().int().nonnegative(),
+  }),
+);
 export type StatusOverride = z.infer<typeof StatusOverride>;
 
 /** A request to change a journey's status: who asks, when and why. */
-export const StatusChange = z.object({
-  journeyId: JourneyId,
-  action: StatusAction,
-  /** Who made the change: the operator's name (offline there is no caller identity to ask STS for). */
-  by: z.string().min(1),
-  at: z.number().int().nonnegative(),
-  reason: z.string().min(1).optional(),
-});
+export const StatusChange = z.lazy(() =>
+  z.object({
+    journeyId: JourneyId,
+    action: StatusAction,
+    /** Who made the change: the operator's name (offline there is no caller identity to ask STS for). */
+    by: z.string().min(1),
+    at: z.number().int().nonnegative(),
+    reason: z.string().min(1).optional(),
+  }),
+);
 export type StatusChange = z.infer<typeof StatusChange>;
 
 /**
  * One change, as kept in the audit trail (append-only: a record is never rewritten). `seq` orders the changes
  * of one journey and makes two concurrent changes collide instead of both passing.
  */
-export const StatusAuditRecord = StatusChange.extend({
-  seq: z.number().int().positive(),
-  from: OverrideStatus,
-  to: OverrideStatus,
-});
+export const StatusAuditRecord = z.lazy(() =>
+  StatusChange.unwrap().extend({
+    seq: z.number().int().positive(),
+    from: OverrideStatus,
+    to: OverrideStatus,
+  }),
+);
 export type StatusAuditRecord = z.infer<typeof StatusAuditRecord>;
 
 export type StatusDecision =

@@ -8,21 +8,23 @@ import * as z from 'zod';
  * Every update is commutative (sums, minimum, maximum, bitwise or), so the summary does not depend on the
  * order events arrive in. Re-delivered events are filtered before they get here (the engine's input dedupe).
  */
-export const PurchaseSummary = z.object({
-  firstOrderAt: z.number().optional(),
-  lastOrderAt: z.number().optional(),
-  orders: z.number(),
-  /** Net of refunds, in the currency's main unit, rounded to cents. */
-  revenue: z.number(),
-  refunds: z.number(),
-  /** [epoch day, orders, revenue] for days with activity, newest first, at most 90 days old. */
-  days: z.array(z.tuple([z.number(), z.number(), z.number()])),
-  /** [epoch week, orders, revenue], for activity older than the day buckets, at most 53 weeks old. */
-  weeks: z.array(z.tuple([z.number(), z.number(), z.number()])),
-  /** Base64 bitmap: bit i set when there was an order on epoch day `bitmapStart + i`. */
-  bitmapStart: z.number().optional(),
-  bitmap: z.string(),
-});
+export const PurchaseSummary = z.lazy(() =>
+  z.object({
+    firstOrderAt: z.number().optional(),
+    lastOrderAt: z.number().optional(),
+    orders: z.number(),
+    /** Net of refunds, in the currency's main unit, rounded to cents. */
+    revenue: z.number(),
+    refunds: z.number(),
+    /** [epoch day, orders, revenue] for days with activity, newest first, at most 90 days old. */
+    days: z.array(z.tuple([z.number(), z.number(), z.number()])),
+    /** [epoch week, orders, revenue], for activity older than the day buckets, at most 53 weeks old. */
+    weeks: z.array(z.tuple([z.number(), z.number(), z.number()])),
+    /** Base64 bitmap: bit i set when there was an order on epoch day `bitmapStart + i`. */
+    bitmapStart: z.number().optional(),
+    bitmap: z.string(),
+  }),
+);
 export type PurchaseSummary = z.infer<typeof PurchaseSummary>;
 
 export const DAY_MS = 86_400_000;

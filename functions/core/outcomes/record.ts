@@ -37,52 +37,66 @@ export const FeedbackStatus = z.enum([
 ]);
 export type FeedbackStatus = z.infer<typeof FeedbackStatus>;
 
-const text = z.string().min(1);
-const optionalText = text.nullable();
+/**
+ * Built on first use, as its columns (below): a function writes its first outcome on its first invocation, and
+ * building the schema at import cost every engine function's cold start (docs/benchmarks.md, "Function bundles").
+ */
+export const OutcomeRecord = z.lazy(() => outcomeRecord());
 
-export const OutcomeRecord = z.strictObject({
-  v: z.literal(OUTCOME_RECORD_VERSION),
-  /**
-   * Deterministic: the same decision has the same id on every machine and on every replay, so a record that
-   * a retried batch wrote twice is counted once (`SELECT DISTINCT` or a window over `id`).
-   */
-  id: text,
-  kind: OutcomeKind,
-  /** When it happened on the machine's clock, ISO 8601 in UTC with milliseconds (sorts as text). */
-  occurred_at: z.iso.datetime(),
-  user_id: text,
-  journey_id: optionalText,
-  journey_version: optionalText,
-  enrollment_id: optionalText,
-  step_id: optionalText,
-  /** The split's variant, or `holdout` for the control group, where the decision knows it. */
-  variant_group: optionalText,
-  message_id: optionalText,
-  channel: optionalText,
-  /** `send` with SENT: the provider's id of the message (SES message id...), which its feedback names. */
-  provider_message_id: optionalText,
-  /**
-   * `send`: SENT, DEFERRED, SKIPPED, DROPPED, FAILED, UNKNOWN; `feedback`: a FeedbackStatus; `stage_changed`: the
-   * new stage; `call`: answered or failed.
-   */
-  status: optionalText,
-  /** Machine-readable, as the engine and the policies name it (docs/journeys.md and docs/policies.md, reason codes). */
-  reason: optionalText,
-  /** What else the decision said: the policy rule, the previous step or stage, the enrollment key. */
-  detail: optionalText,
-  // Added after version 1's first records, so a line without them reads as null (version 1 still).
-  /** `goal_reached`: the goal event's `detail.properties.revenue`, when it is a number (revenue per customer). */
-  revenue: z.number().nullable().default(null),
-  /** `goal_reached` with revenue: the goal event's `detail.properties.currency`, when it names one. */
-  currency: optionalText.default(null),
-});
+function outcomeRecord() {
+  const text = z.string().min(1);
+  const optionalText = text.nullable();
+  return z.strictObject({
+    v: z.literal(OUTCOME_RECORD_VERSION),
+    /**
+     * Deterministic: the same decision has the same id on every machine and on every replay, so a record that
+     * a retried batch wrote twice is counted once (`SELECT DISTINCT` or a window over `id`).
+     */
+    id: text,
+    kind: OutcomeKind,
+    /** When it happened on the machine's clock, ISO 8601 in UTC with milliseconds (sorts as text). */
+    occurred_at: z.iso.datetime(),
+    user_id: text,
+    journey_id: optionalText,
+    journey_version: optionalText,
+    enrollment_id: optionalText,
+    step_id: optionalText,
+    /** The split's variant, or `holdout` for the control group, where the decision knows it. */
+    variant_group: optionalText,
+    message_id: optionalText,
+    channel: optionalText,
+    /** `send` with SENT: the provider's id of the message (SES message id...), which its feedback names. */
+    provider_message_id: optionalText,
+    /**
+     * `send`: SENT, DEFERRED, SKIPPED, DROPPED, FAILED, UNKNOWN; `feedback`: a FeedbackStatus; `stage_changed`: the
+     * new stage; `call`: answered or failed.
+     */
+    status: optionalText,
+    /** Machine-readable, as the engine and the policies name it (docs/journeys.md and docs/policies.md, reason codes). */
+    reason: optionalText,
+    /** What else the decision said: the policy rule, the previous step or stage, the enrollment key. */
+    detail: optionalText,
+    // Added after version 1's first records, so a line without them reads as null (version 1 still).
+    /** `goal_reached`: the goal event's `detail.properties.revenue`, when it is a number (revenue per customer). */
+    revenue: z.number().nullable().default(null),
+    /** `goal_reached` with revenue: the goal event's `detail.properties.currency`, when it names one. */
+    currency: optionalText.default(null),
+  });
+}
 export type OutcomeRecord = z.infer<typeof OutcomeRecord>;
 
+export type OutcomeColumn = keyof OutcomeRecord;
+
+let columns: readonly OutcomeColumn[] | undefined;
+
 /** The columns in order: the Glue table's, and the order a record's JSON keys are written in. */
-export const OUTCOME_COLUMNS = OutcomeRecord.keyof().options;
+export function outcomeColumns(): readonly OutcomeColumn[] {
+  columns ??= OutcomeRecord.unwrap().keyof().options;
+  return columns;
+}
 
 /** A column's type as the Glue table declares it (Hive names); DuckDB's view maps them to its own. */
-export function outcomeColumnType(column: (typeof OUTCOME_COLUMNS)[number]): 'int' | 'double' | 'string' {
+export function outcomeColumnType(column: OutcomeColumn): 'int' | 'double' | 'string' {
   if (column === 'v') return 'int';
   return column === 'revenue' ? 'double' : 'string';
 }
@@ -94,5 +108,5 @@ export function outcomeDay(record: Pick<OutcomeRecord, 'occurred_at'>): string {
 
 /** One record as a JSON line (no newline), its keys in column order: what the files and Firehose hold. */
 export function outcomeLine(record: OutcomeRecord): string {
-  return JSON.stringify(Object.fromEntries(OUTCOME_COLUMNS.map((column) => [column, record[column]])));
+  return JSON.stringify(Object.fromEntries(outcomeColumns().map((column) => [column, record[column]])));
 }

@@ -13,15 +13,17 @@ import { DecidedOutcome, OutcomeNote } from './outcome.ts';
  * - `outcome`: held, skipped or dropped; deliver reports it and acts on it (a held send is tried again later,
  *   when the policies run once more).
  */
-export const DecidedSend = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('send'),
-    channel: Channel,
-    passedOver: z.array(z.string()).optional(),
-    notes: z.array(OutcomeNote).optional(),
-    /** The profile the policies checked, which the message is composed from (the intent has the trigger). */
-    profile: Profile,
-  }),
-  z.object({ kind: z.literal('outcome'), outcome: DecidedOutcome }),
-]);
+export const DecidedSend = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('send'),
+      channel: Channel,
+      passedOver: z.array(z.string()).optional(),
+      notes: z.array(OutcomeNote).optional(),
+      /** The profile the policies checked, which the message is composed from (the intent has the trigger). */
+      profile: Profile,
+    }),
+    z.object({ kind: z.literal('outcome'), outcome: DecidedOutcome }),
+  ]),
+);
 export type DecidedSend = z.infer<typeof DecidedSend>;

@@ -2,7 +2,7 @@ import ct from 'countries-and-timezones';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import * as z from 'zod';
 
-const Email = z.email();
+const Email = z.lazy(() => z.email());
 
 /** A valid address, trimmed and with its domain in lower case; undefined when it is not an address. */
 export function normalizeEmail(raw: string): string | undefined {

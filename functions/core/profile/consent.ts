@@ -2,12 +2,14 @@ import * as z from 'zod';
 import { Channel } from '../journeys/enums.ts';
 
 /** A customer's word on one channel or topic, as the profile keeps it. */
-export const ConsentRecord = z.object({
-  status: z.enum(['opted_in', 'opted_out']),
-  /** Who recorded it: the event source, `unsubscribe-link`, `sms-stop`, ... */
-  source: z.string(),
-  at: z.number(),
-});
+export const ConsentRecord = z.lazy(() =>
+  z.object({
+    status: z.enum(['opted_in', 'opted_out']),
+    /** Who recorded it: the event source, `unsubscribe-link`, `sms-stop`, ... */
+    source: z.string(),
+    at: z.number(),
+  }),
+);
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
 export type ConsentChange = { key: string; record: ConsentRecord };
@@ -16,9 +18,8 @@ export type ConsentChange = { key: string; record: ConsentRecord };
  * Consent as apps send it in `traits.consent`: per channel a boolean, or per topic a boolean.
  * `{ email: true, sms: { marketing: false } }` opts in to all email and out of marketing SMS.
  */
-export const ConsentTrait = z.partialRecord(
-  Channel,
-  z.union([z.boolean(), z.record(z.string(), z.boolean())]),
+export const ConsentTrait = z.lazy(() =>
+  z.partialRecord(Channel, z.union([z.boolean(), z.record(z.string(), z.boolean())])),
 );
 export type ConsentTrait = z.infer<typeof ConsentTrait>;
 

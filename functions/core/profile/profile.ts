@@ -11,13 +11,15 @@ import { type ConsentChange, ConsentRecord, consentChangesFromTraits } from './c
 export const PushPlatform = z.enum(['APNS', 'APNS_SANDBOX', 'FCM']);
 export type PushPlatform = z.infer<typeof PushPlatform>;
 
-export const PushDevice = z.object({
-  token: z.string().min(1),
-  platform: PushPlatform,
-  lastSeenAt: z.number(),
-  /** False once the push service said the token is permanently invalid. */
-  active: z.boolean(),
-});
+export const PushDevice = z.lazy(() =>
+  z.object({
+    token: z.string().min(1),
+    platform: PushPlatform,
+    lastSeenAt: z.number(),
+    /** False once the push service said the token is permanently invalid. */
+    active: z.boolean(),
+  }),
+);
 export type PushDevice = z.infer<typeof PushDevice>;
 
 /** How the profile's timezone was found, so policies can tell a guess from a fact. */
@@ -30,25 +32,27 @@ export const MAX_DEVICES = 5;
  * The customer profile: traits, channel addresses, consent and lifecycle. Addresses are only kept when they are
  * valid (the raw value stays in `traits` for inspection), so a present address is a usable one.
  */
-export const Profile = z.object({
-  traits: z.record(z.string(), z.json()).default({}),
-  email: z.string().optional(),
-  /** E.164, e.g. +447700900123. */
-  phone: z.string().optional(),
-  devices: z.array(PushDevice).default([]),
-  timezone: z.string().optional(),
-  timezoneSource: TimezoneSource.optional(),
-  locale: z.string().optional(),
-  /** Keyed by channel (`email`) or channel and topic (`email:newsletter`). */
-  consent: z.record(z.string(), ConsentRecord).default({}),
-  firstSeenAt: z.number().optional(),
-  lastSeenAt: z.number().optional(),
-  stage: LifecycleStage.optional(),
-  stageSince: z.number().optional(),
-  purchases: PurchaseSummary.optional(),
-  /** Static lists the customer was imported into (`cairn import profiles --list NAME`), sorted, no repeats. */
-  lists: z.array(z.string()).optional(),
-});
+export const Profile = z.lazy(() =>
+  z.object({
+    traits: z.record(z.string(), z.json()).default({}),
+    email: z.string().optional(),
+    /** E.164, e.g. +447700900123. */
+    phone: z.string().optional(),
+    devices: z.array(PushDevice).default([]),
+    timezone: z.string().optional(),
+    timezoneSource: TimezoneSource.optional(),
+    locale: z.string().optional(),
+    /** Keyed by channel (`email`) or channel and topic (`email:newsletter`). */
+    consent: z.record(z.string(), ConsentRecord).default({}),
+    firstSeenAt: z.number().optional(),
+    lastSeenAt: z.number().optional(),
+    stage: LifecycleStage.optional(),
+    stageSince: z.number().optional(),
+    purchases: PurchaseSummary.optional(),
+    /** Static lists the customer was imported into (`cairn import profiles --list NAME`), sorted, no repeats. */
+    lists: z.array(z.string()).optional(),
+  }),
+);
 export type Profile = z.infer<typeof Profile>;
 
 export const LIFECYCLE_SOURCE = 'cairn.lifecycle';

@@ -7,24 +7,28 @@ import { Channel } from '../journeys/enums.ts';
  * topic and expiry; the signature is HMAC-SHA256 over the payload text with a secret key. Nothing is stored:
  * the link itself proves which opt-out it may perform, and only until it expires.
  */
-export const UnsubscribeClaims = z.object({
-  userId: z.string().min(1),
-  channel: Channel,
-  /** The consent topic, e.g. `marketing` (docs/profile.md, `email:marketing`); absent for the whole channel. */
-  topic: z.string().min(1).optional(),
-  /** Epoch milliseconds after which the token is refused. */
-  expiresAt: z.number().int().nonnegative(),
-});
+export const UnsubscribeClaims = z.lazy(() =>
+  z.object({
+    userId: z.string().min(1),
+    channel: Channel,
+    /** The consent topic, e.g. `marketing` (docs/profile.md, `email:marketing`); absent for the whole channel. */
+    topic: z.string().min(1).optional(),
+    /** Epoch milliseconds after which the token is refused. */
+    expiresAt: z.number().int().nonnegative(),
+  }),
+);
 export type UnsubscribeClaims = z.infer<typeof UnsubscribeClaims>;
 
 /** The payload as written: short keys keep links short. `v` allows a later format change. */
-const Payload = z.strictObject({
-  v: z.literal(1),
-  u: z.string().min(1),
-  c: Channel,
-  t: z.string().min(1).optional(),
-  e: z.number().int().nonnegative(),
-});
+const Payload = z.lazy(() =>
+  z.strictObject({
+    v: z.literal(1),
+    u: z.string().min(1),
+    c: Channel,
+    t: z.string().min(1).optional(),
+    e: z.number().int().nonnegative(),
+  }),
+);
 
 export type UnsubscribeKeys = {
   /** Signs new tokens. At least 32 random bytes. */

@@ -12,7 +12,7 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
  * What the feedback function reads: the table (suppressions live in the policy store) and the ingest queue
  * (customer events and consent changes). It needs no journeys, so it loads none.
  */
-export const FeedbackEnvironment = RuntimeEnvironment.pick({
+export const FeedbackEnvironment = RuntimeEnvironment.unwrap().pick({
   CAIRN_TABLE_NAME: true,
   CAIRN_INGEST_QUEUE_URL: true,
 });

@@ -18,7 +18,7 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
 import type { Refreshing } from '../shared/journey-catalog.ts';
 
 /** What the runs function reads: the table, the ingest queue it puts entries on, its bundled configuration. */
-export const RunsEnvironment = RuntimeEnvironment.pick({
+export const RunsEnvironment = RuntimeEnvironment.unwrap().pick({
   CAIRN_TABLE_NAME: true,
   CAIRN_INGEST_QUEUE_URL: true,
   CAIRN_CONFIG_DIR: true,

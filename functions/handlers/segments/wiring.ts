@@ -10,7 +10,7 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
  * What the segment scan's worker reads: the table and its bundled configuration (the segments and the
  * lifecycle model). No queue: it changes nothing in the table. The bucket comes with each run's request.
  */
-export const SegmentScanEnvironment = RuntimeEnvironment.pick({
+export const SegmentScanEnvironment = RuntimeEnvironment.unwrap().pick({
   CAIRN_TABLE_NAME: true,
   CAIRN_CONFIG_DIR: true,
   CAIRN_ENVIRONMENT: true,

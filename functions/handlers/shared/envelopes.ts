@@ -5,14 +5,16 @@ import * as z from 'zod';
  * to the wrong function fails loudly at the envelope instead of deep inside a use case. Loose objects: the
  * services add fields over time, and the handlers need only these.
  */
-export const SqsRecord = z.looseObject({
-  messageId: z.string().min(1),
-  body: z.string(),
-  attributes: z.looseObject({ ApproximateReceiveCount: z.string().optional() }).optional(),
-});
+export const SqsRecord = z.lazy(() =>
+  z.looseObject({
+    messageId: z.string().min(1),
+    body: z.string(),
+    attributes: z.looseObject({ ApproximateReceiveCount: z.string().optional() }).optional(),
+  }),
+);
 export type SqsRecord = z.infer<typeof SqsRecord>;
 
-export const SqsBatch = z.looseObject({ Records: z.array(SqsRecord) });
+export const SqsBatch = z.lazy(() => z.looseObject({ Records: z.array(SqsRecord) }));
 export type SqsBatch = z.infer<typeof SqsBatch>;
 
 /**
@@ -20,19 +22,25 @@ export type SqsBatch = z.infer<typeof SqsBatch>;
  * is checked here: the customer-event contract itself is checked by parseCustomerEvent, which names each
  * problem with its field path for the dead-letter destination.
  */
-export const EventBridgeEvent = z.looseObject({ 'detail-type': z.string(), source: z.string() });
+export const EventBridgeEvent = z.lazy(() =>
+  z.looseObject({ 'detail-type': z.string(), source: z.string() }),
+);
 
 /** ingest is triggered by its SQS queue (the main route) or directly by an EventBridge rule. */
-export const IngestEnvelope = z.union([
-  SqsBatch.transform((batch) => ({ route: 'sqs' as const, batch })),
-  EventBridgeEvent.transform((event) => ({ route: 'direct' as const, event })),
-]);
+export const IngestEnvelope = z.lazy(() =>
+  z.union([
+    SqsBatch.transform((batch) => ({ route: 'sqs' as const, batch })),
+    EventBridgeEvent.transform((event) => ({ route: 'direct' as const, event })),
+  ]),
+);
 
 /** The EventBridge Scheduler / scheduled-rule event that starts a timer sweep. */
-export const ScheduledEvent = z.looseObject({
-  'detail-type': z.literal('Scheduled Event'),
-  time: z.iso.datetime({ offset: true }),
-});
+export const ScheduledEvent = z.lazy(() =>
+  z.looseObject({
+    'detail-type': z.literal('Scheduled Event'),
+    time: z.iso.datetime({ offset: true }),
+  }),
+);
 
 /** `{ batchItemFailures }`: the SQS records to retry; all others are deleted from the queue. */
 export type BatchResponse = { batchItemFailures: { itemIdentifier: string }[] };

@@ -11,9 +11,9 @@ import { ChannelEnvironment, RuntimeEnvironment } from '../shared/environment.ts
  * What the unsubscribe function reads: only the signing keys' secret and the ingest queue. It loads no
  * journeys and touches no table, so its cold start stays short and its role small.
  */
-export const UnsubscribeEnvironment = ChannelEnvironment.pick({ CAIRN_UNSUBSCRIBE_SECRET_ID: true }).extend(
-  RuntimeEnvironment.pick({ CAIRN_INGEST_QUEUE_URL: true }).shape,
-);
+export const UnsubscribeEnvironment = ChannelEnvironment.unwrap()
+  .pick({ CAIRN_UNSUBSCRIBE_SECRET_ID: true })
+  .extend(RuntimeEnvironment.unwrap().pick({ CAIRN_INGEST_QUEUE_URL: true }).shape);
 export type UnsubscribeEnvironment = z.infer<typeof UnsubscribeEnvironment>;
 
 /** unsubscribe on AWS: keys from Secrets Manager, consent events onto the ingest queue. */

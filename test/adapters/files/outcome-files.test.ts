@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutcomeFiles } from '../../../functions/adapters/files/outcome-files.ts';
-import { OUTCOME_COLUMNS, OutcomeRecord } from '../../../functions/core/outcomes/record.ts';
+import { OutcomeRecord, outcomeColumns } from '../../../functions/core/outcomes/record.ts';
 
 const record = (i: number, day: string): OutcomeRecord =>
   OutcomeRecord.parse({
@@ -44,7 +44,7 @@ describe('OutcomeFiles', () => {
       .trimEnd()
       .split('\n');
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(['input-1#0', 'input-3#0']);
-    expect(Object.keys(JSON.parse(lines[0] ?? '{}'))).toEqual([...OUTCOME_COLUMNS]);
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}'))).toEqual([...outcomeColumns()]);
     expect(log.count).toBe(3);
   });
 

@@ -5,7 +5,7 @@ import { hasProtoField } from '../../../functions/core/collections/own-field.ts'
 import { CustomerEvent, parseCustomerEvent } from '../../../functions/core/events/customer-event.ts';
 import { plainEventCheck } from '../../../functions/core/events/plain-event.ts';
 
-const plainEvent = plainEventCheck(CustomerEvent.shape.time._zod.pattern);
+const plainEvent = plainEventCheck(CustomerEvent.unwrap().shape.time._zod.pattern);
 
 /** Keys that name the contract's fields, its traps (`__proto__`) and ordinary data, so that they collide. */
 const key = fc.oneof(

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as z from 'zod';
 
 /** An ESM resolve hook that writes down every module it resolves, for imports the CJS cache never sees. */
 const RECORD_RESOLVED = `import { appendFileSync } from 'node:fs';
@@ -41,4 +42,41 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `script` in a fresh process (tsx), then tells, for each watched schema (its module and exported name),
+ * whether it was built: zod keeps a lazy schema's built inner schema on its definition (`_cachedInner`), and a
+ * schema that is not lazy was built at its module's import.
+ */
+export function schemasBuiltAfter(
+  script: string,
+  watched: readonly (readonly [file: string, name: string])[],
+): Record<string, boolean> {
+  const probe = `${script}
+const built = {};
+for (const [file, name] of ${JSON.stringify(watched)}) {
+  const schema = (await import('./' + file))[name];
+  built[name] = schema._zod.def.type !== 'lazy' || schema._zod.def._cachedInner !== undefined;
+}
+console.log(JSON.stringify(built));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+    encoding: 'utf8',
+  });
+  return z.record(z.string(), z.boolean()).parse(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+}
+
+/** The watched schemas (by exported name) that `fn`'s handler module and its wiring build at their import. */
+export function builtAtImport(
+  fn: string,
+  watched: readonly (readonly [file: string, name: string])[],
+): string[] {
+  const script = `await import('./functions/handlers/${fn}/index.ts');
+await import('./functions/handlers/${fn}/wiring.ts');`;
+  const built = schemasBuiltAfter(script, watched);
+  if (Object.keys(built).length !== watched.length)
+    throw new Error(`the probe named ${Object.keys(built).length} schemas`);
+  return Object.entries(built)
+    .filter(([, done]) => done)
+    .map(([name]) => name);
 }

@@ -32,7 +32,7 @@ describe('the channel deployments', () => {
     expect(grants.map((g) => g.statements.flatMap((s) => s.toJSON().Action))).toEqual(
       Channel.options.map((c) => [...CHANNEL_DEPLOYMENTS[c].actions]),
     );
-    const runtimeReads = Object.keys(ChannelEnvironment.shape);
+    const runtimeReads = Object.keys(ChannelEnvironment.unwrap().shape);
     for (const grant of grants)
       for (const variable of Object.keys(grant.variables)) expect(runtimeReads).toContain(variable);
   });

@@ -21,12 +21,12 @@ const titled = (fn: FunctionName) => `${fn.charAt(0).toUpperCase()}${fn.slice(1)
 
 /** What each function's code reads from its environment: the schemas its wiring parses it with. */
 const ENVIRONMENTS: Record<FunctionName, z.ZodObject> = {
-  ingest: RuntimeEnvironment,
-  timers: RuntimeEnvironment,
-  deliver: RuntimeEnvironment.extend(ChannelEnvironment.shape),
+  ingest: RuntimeEnvironment.unwrap(),
+  timers: RuntimeEnvironment.unwrap(),
+  deliver: RuntimeEnvironment.unwrap().extend(ChannelEnvironment.unwrap().shape),
   feedback: FeedbackEnvironment,
   unsubscribe: UnsubscribeEnvironment,
-  calls: RuntimeEnvironment,
+  calls: RuntimeEnvironment.unwrap(),
 };
 
 const FunctionProperties = z.object({

@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as z from 'zod';
 import { journeysWithMetrics, OTHER_JOURNEYS } from '../../../functions/core/outcomes/journey-counts.ts';
-import { OUTCOME_COLUMNS } from '../../../functions/core/outcomes/record.ts';
+import { outcomeColumns } from '../../../functions/core/outcomes/record.ts';
 import { environments } from '../../../infra/config.ts';
 import { DEFAULT_OUTCOME_DAYS, outcomeDatabaseOf } from '../../../infra/lib/outcome-log.ts';
 import { removeOutput, resourcesOf, type Synthesized, synthesize } from '../support.ts';
@@ -65,7 +65,7 @@ describe.each([
         PartitionKeys: [{ Name: 'dt', Type: 'string' }],
         Parameters: { 'projection.enabled': 'true', 'projection.dt.type': 'date' },
         StorageDescriptor: {
-          Columns: OUTCOME_COLUMNS.map((name) => ({
+          Columns: outcomeColumns().map((name) => ({
             Name: name,
             Type: name === 'v' ? 'int' : name === 'revenue' ? 'double' : 'string',
           })),
