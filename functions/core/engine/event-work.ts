@@ -107,11 +107,7 @@ export abstract class EventWork extends EnrollmentWork {
       const from = profile.stage ?? null;
       const to = decision.stage ?? null;
       const reason = decision.rule?.why ?? 'no stage rule matches';
-      this.state.profile = {
-        ...profile,
-        ...(decision.stage ? { stage: decision.stage } : { stage: undefined }),
-        stageSince: this.now,
-      };
+      this.state.profile = { ...profile, stage: decision.stage, stageSince: this.now };
       this.effects.push({ at: this.now, userId, type: 'stage-changed', from, to, reason });
       event = {
         version: '0',
