@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { EveryField } from '../collections/every-field.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { type Channel, LifecycleStage } from '../journeys/enums.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
@@ -76,7 +77,7 @@ function profileWith(
   firstSeenAt: number | undefined,
   lastSeenAt: number | undefined,
 ): Profile {
-  return {
+  const fields: EveryField<Profile> = {
     traits: profile.traits,
     devices: profile.devices,
     consent: profile.consent,
@@ -92,6 +93,7 @@ function profileWith(
     purchases: profile.purchases,
     lists: profile.lists,
   };
+  return fields;
 }
 
 const TIMEZONE_RANK: Record<TimezoneSource, number> = { trait: 3, phone: 2, context: 1 };
