@@ -131,15 +131,22 @@ export function membershipAt(
   now: number,
   lifecycle: LifecycleModel | undefined,
 ): string[] {
-  const members = new Set<string>();
+  // An array, not a Set: a catalog has a few segments, each in it once, and this runs on every input.
+  const members: string[] = [];
   const subject = new CustomerSubject(state, undefined, now, lifecycle, members);
   for (const segment of catalog.ordered) {
     if (segment.when && !holds(segment.when, subject)) continue;
-    if (segment.include.length > 0 && !segment.include.some((id) => members.has(id))) continue;
-    if (segment.exclude.some((id) => members.has(id))) continue;
-    members.add(segment.id);
+    if (segment.include.length > 0 && !anyOf(segment.include, members)) continue;
+    if (anyOf(segment.exclude, members)) continue;
+    members.push(segment.id);
   }
-  return [...members].sort();
+  return members.sort();
+}
+
+/** Whether any of `ids` is among `members`: a loop, not `some` with a closure made per segment and input. */
+function anyOf(ids: readonly string[], members: readonly string[]): boolean {
+  for (const id of ids) if (members.includes(id)) return true;
+  return false;
 }
 
 /** The state as of `at` for batch membership: the stage the lifecycle rules give at that time. */

@@ -6,6 +6,8 @@ import { membershipAt, nextSegmentBoundary, type SegmentCatalog } from './evalua
 import { recordHistory } from './history.ts';
 import { SEGMENT_ENTERED, SEGMENT_EXITED, SEGMENT_SOURCE } from './schema.ts';
 
+const NO_SEGMENTS: readonly string[] = [];
+
 export type SegmentUpdate = {
   effects: Effect[];
   /** `Segment Entered` / `Segment Exited` events, which the engine puts through the journeys. */
@@ -27,7 +29,7 @@ export function updateSegments(
   // Fields the input empties are set undefined (JSON leaves them out), not deleted: a deleted field turns the
   // engine's draft, which has every field in one order (engine/draft.ts), into a dictionary.
   state.history = recordHistory(state.history, catalog.history, undefined, now);
-  const before = new Set(state.segments ?? []);
+  const before = state.segments ?? NO_SEGMENTS;
   const after = membershipAt(catalog, state, now, lifecycle);
   // The list the state had, when it is the same: what an input leaves alone stays the same object.
   if (after.length > 0 && !sameIds(after, state.segments)) state.segments = after;
@@ -37,7 +39,7 @@ export function updateSegments(
   for (const id of before)
     if (!after.includes(id)) recordChange(effects, events, { userId, segment: id, entered: false, now });
   for (const id of after)
-    if (!before.has(id)) recordChange(effects, events, { userId, segment: id, entered: true, now });
+    if (!before.includes(id)) recordChange(effects, events, { userId, segment: id, entered: true, now });
 
   const dueAt = nextSegmentBoundary(catalog, state, now);
   if (dueAt === undefined) state.segmentTimer = undefined;
