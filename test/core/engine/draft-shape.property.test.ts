@@ -4,6 +4,7 @@ import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import { processInput } from '../../../functions/core/engine/engine.ts';
 import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import { sameJson } from '../../../functions/core/runtime/unread-changes.ts';
+import { moveFields } from '../../support/field-order.ts';
 import { customerEvent, journeyFromYaml, MINUTE } from '../../support/journeys.ts';
 
 // The engine's draft of a state has every field in one order, absent ones undefined (engine/draft.ts), so that
@@ -35,14 +36,8 @@ const input = fc.record({
 /** The state with its top-level and profile fields moved into the order `rank` gives (a stored state's JSON). */
 function reordered(state: CustomerState, rank: (key: string) => number): CustomerState {
   const moved: CustomerState = JSON.parse(JSON.stringify(state));
-  for (const target of [moved, moved.profile]) {
-    const order = Object.keys(target).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
-    for (const key of order) {
-      const value: unknown = Reflect.get(target, key);
-      Reflect.deleteProperty(target, key);
-      Reflect.set(target, key, value);
-    }
-  }
+  moveFields(moved, rank);
+  moveFields(moved.profile, rank);
   return moved;
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEventToProfile, emptyProfile, type Profile } from '../../../functions/core/profile/profile.ts';
+import { moveFields } from '../../support/field-order.ts';
 import { customerEvent } from '../../support/journeys.ts';
 
 // applyEventToProfile makes every profile with all the schema's fields in one order (absent ones undefined),
@@ -30,12 +31,7 @@ const optionalFields = fc.record(
 /** A profile with a random subset of the optional fields, all its fields moved into a random order. */
 const storedProfile = fc.tuple(optionalFields, fc.func(fc.integer())).map(([optional, rank]) => {
   const profile: Profile = { traits: {}, devices: [], consent: {}, ...optional };
-  const order = Object.keys(profile).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
-  for (const key of order) {
-    const value: unknown = Reflect.get(profile, key);
-    Reflect.deleteProperty(profile, key);
-    Reflect.set(profile, key, value);
-  }
+  moveFields(profile, rank);
   return profile;
 });
 
