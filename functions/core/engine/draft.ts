@@ -1,3 +1,4 @@
+import type { EveryField } from '../collections/every-field.ts';
 import type { CustomerState, Enrollment, EntryRecord } from './state.ts';
 
 /**
@@ -21,7 +22,7 @@ export class StateDraft {
   private ownsEntries = false;
 
   constructor(given: CustomerState) {
-    this.state = { ...given };
+    this.state = everyField(given);
   }
 
   /**
@@ -81,4 +82,31 @@ export class StateDraft {
     this.state.enrollments = enrollments;
     this.ownsEnrollments = true;
   }
+}
+
+/**
+ * A copy of the state with every field, in one order, absent ones undefined (JSON leaves them out). A state
+ * keeps its fields in the order they were added, so states came in six or more object shapes, and every read
+ * of a field in the engine saw them all (megamorphic). The order is the one most states were written in.
+ */
+function everyField(given: CustomerState): CustomerState {
+  const fields: EveryField<CustomerState> = {
+    userId: given.userId,
+    profile: given.profile,
+    enrollments: given.enrollments,
+    entries: given.entries,
+    journeySends: given.journeySends,
+    processed: given.processed,
+    lifecycleTimer: given.lifecycleTimer,
+    dates: given.dates,
+    seen: given.seen,
+    delivery: given.delivery,
+    history: given.history,
+    segments: given.segments,
+    segmentTimer: given.segmentTimer,
+    ended: given.ended,
+    endings: given.endings,
+    runs: given.runs,
+  };
+  return fields;
 }

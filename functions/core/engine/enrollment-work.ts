@@ -102,9 +102,7 @@ export abstract class EnrollmentWork {
       return;
     }
     if (enrollment.status !== 'active') return;
-    const exit = journey.exits.find((criterion) =>
-      matchesEventCondition(criterion, event, enrollment.trigger),
-    );
+    const exit = exitMatched(journey, event, enrollment);
     if (exit) {
       this.end(enrollment, `exit-criteria:${exit.name}`);
       return;
@@ -349,4 +347,15 @@ function goalRevenue(event: CustomerEvent): { revenue?: number; currency?: strin
   const { revenue, currency } = event.detail.properties;
   if (typeof revenue !== 'number' || !Number.isFinite(revenue)) return {};
   return typeof currency === 'string' ? { revenue, currency } : { revenue };
+}
+
+/** The first exit criterion the event meets: a loop, not `find` with a closure made per enrollment and event. */
+function exitMatched(
+  journey: CompiledJourney,
+  event: CustomerEvent,
+  enrollment: Enrollment,
+): CompiledJourney['exits'][number] | undefined {
+  for (const criterion of journey.exits)
+    if (matchesEventCondition(criterion, event, enrollment.trigger)) return criterion;
+  return undefined;
 }

@@ -66,17 +66,15 @@ export abstract class EventWork extends EnrollmentWork {
   /** Remembers a goal or exit event for the triggers that arrive after it (engine/order-window.ts). */
   private rememberEndings(event: CustomerEvent): void {
     const endings = rememberEndings(this.state.endings, this.context.catalog.latest(), event, this.now);
-    if (endings) this.state.endings = endings;
-    else delete this.state.endings;
+    // Undefined rather than deleted, which would turn the draft's one shape into a dictionary (draft.ts).
+    this.state.endings = endings;
   }
 
   /** Counts a customer event in the event-history counters that some segment or journey uses. */
   private countHistory(event: CustomerEvent): void {
     const specs = this.context.catalog.segments.history;
     if (specs.length === 0 && !this.state.history) return;
-    const history = recordHistory(this.state.history, specs, event, this.now);
-    if (history) this.state.history = history;
-    else delete this.state.history;
+    this.state.history = recordHistory(this.state.history, specs, event, this.now);
   }
 
   /**
@@ -107,11 +105,7 @@ export abstract class EventWork extends EnrollmentWork {
       const from = profile.stage ?? null;
       const to = decision.stage ?? null;
       const reason = decision.rule?.why ?? 'no stage rule matches';
-      this.state.profile = {
-        ...profile,
-        ...(decision.stage ? { stage: decision.stage } : { stage: undefined }),
-        stageSince: this.now,
-      };
+      this.state.profile = { ...profile, stage: decision.stage, stageSince: this.now };
       this.effects.push({ at: this.now, userId, type: 'stage-changed', from, to, reason });
       event = {
         version: '0',

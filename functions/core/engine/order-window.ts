@@ -115,6 +115,9 @@ export function rememberEndings(
   return kept.length > 0 ? kept.slice(0, ORDER_MEMORY) : undefined;
 }
 
+/** What keptAsIs reads past a list's end (never, by its bounds; the index type allows it). */
+const NO_ENTRY: SeenEvent = [Number.NaN, Number.NaN];
+
 /**
  * Whether rememberEndings, given nothing new, makes the same list: none, or one within the window and the
  * memory, in its order (latest first, then by fingerprint) with no fingerprint twice. An empty list is not:
@@ -124,7 +127,8 @@ function keptAsIs(seen: readonly SeenEvent[] | undefined, since: number): boolea
   if (seen === undefined) return true;
   if (seen.length === 0 || seen.length > ORDER_MEMORY) return false;
   for (let i = 0; i < seen.length; i++) {
-    const [print, t] = seen[i] ?? [Number.NaN, Number.NaN];
+    // Read by index: `[print, t] =` goes through the array iterator, an allocation per entry and input.
+    const { 0: print, 1: t } = seen[i] ?? NO_ENTRY;
     if (!(t > since)) return false;
     const next = seen[i + 1];
     if (next && !(t > next[1] || (t === next[1] && print < next[0]))) return false;

@@ -74,7 +74,7 @@ export class Work extends EventWork {
       this.ignoredTimer(timer, 'stale-timer');
       return;
     }
-    delete this.state.segmentTimer;
+    this.state.segmentTimer = undefined;
     for (const change of this.resegment()) this.onEvent(change, 1);
   }
 

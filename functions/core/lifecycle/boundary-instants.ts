@@ -33,9 +33,9 @@ export function orderedCandidates(
       count = putWithin(candidates, count, base + n * DAY_MS, now, horizon);
       count = putWithin(candidates, count, base + (n + 1) * DAY_MS, now, horizon);
     }
-  for (const [day] of purchases.days)
+  for (const { 0: day } of purchases.days)
     for (const window of WINDOWS) count = putWithin(candidates, count, (day + window) * DAY_MS, now, horizon);
-  for (const [week] of purchases.weeks)
+  for (const { 0: week } of purchases.weeks)
     count = putWithin(candidates, count, (week * 7 + 365) * DAY_MS, now, horizon);
   for (let d = 7; d <= HORIZON_DAYS; d += 7)
     count = putWithin(candidates, count, now + d * DAY_MS, now, horizon);
@@ -83,9 +83,9 @@ export class CandidatesNear {
       for (let i = 0; i < thresholds.length; i++)
         if (this.considered(base + ((thresholds[i] ?? 0) + 1) * DAY_MS)) break;
     }
-    for (const [day] of purchases.days)
+    for (const { 0: day } of purchases.days)
       for (const window of WINDOWS) this.considered((day + window) * DAY_MS);
-    for (const [week] of purchases.weeks) this.considered((week * 7 + 365) * DAY_MS);
+    for (const { 0: week } of purchases.weeks) this.considered((week * 7 + 365) * DAY_MS);
     // The weekly grid, now + d days for d = 7, 14, ... up to 400: the nearest on the asked side of x (with the
     // neighbours, against rounding in the division).
     const weeks = Math.min(Math.max(1, Math.ceil((x - now) / (7 * DAY_MS))), Math.ceil(HORIZON_DAYS / 7));
@@ -125,9 +125,9 @@ export class ChangesAfter {
     best = firstMarkAfter(best, profile.lastSeenAt, marks.lastSeen, x);
     best = firstMarkAfter(best, purchases.firstOrderAt, marks.firstOrder, x);
     best = firstMarkAfter(best, purchases.lastOrderAt, marks.lastOrder, x);
-    for (const [day] of this.purchases.days)
+    for (const { 0: day } of this.purchases.days)
       for (const window of WINDOWS) best = leastAfter(best, (day + window) * DAY_MS, x);
-    for (const [week] of this.purchases.weeks)
+    for (const { 0: week } of this.purchases.weeks)
       for (const window of WINDOWS) best = leastAfter(best, (week * 7 + window) * DAY_MS, x);
     for (const at of this.pAliveCrossings) best = leastAfter(best, at, x);
     return best;

@@ -9,7 +9,7 @@ import {
 import { type Profile, profileView } from '../profile/profile.ts';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import type { BgNbdModel, LifecycleConfig, StageRule } from './config.ts';
-import { DAY_MS, emptyPurchases, type PurchaseSummary, purchaseDays, windowTotals } from './purchases.ts';
+import { DAY_MS, NO_PURCHASES, type PurchaseSummary, purchaseDays, windowTotals } from './purchases.ts';
 
 /** The lifecycle configuration with its patterns compiled, ready for the hot path. */
 export type LifecycleModel = {
@@ -292,7 +292,7 @@ export function evaluateStage(
 export class LifecycleClock {
   private base: Record<string, unknown> | undefined;
   private readonly purchases: PurchaseSummary;
-  private readonly days: number[];
+  private readonly days: readonly number[];
   private readonly averageOrderValue: number | null;
 
   constructor(
@@ -300,7 +300,7 @@ export class LifecycleClock {
     private readonly profile: Profile,
     private readonly model: LifecycleModel | undefined,
   ) {
-    this.purchases = profile.purchases ?? emptyPurchases();
+    this.purchases = profile.purchases ?? NO_PURCHASES;
     this.days = purchaseDays(this.purchases);
     const { orders, revenue } = this.purchases;
     this.averageOrderValue = orders > 0 ? round(revenue / orders, 2) : null;

@@ -35,6 +35,19 @@ export function emptyPurchases(): PurchaseSummary {
   return { orders: 0, revenue: 0, refunds: 0, days: [], weeks: [], bitmap: '' };
 }
 
+/**
+ * The summary of a customer without purchases, for reading only (frozen): the lifecycle clock and the boundary
+ * searches read it on every input of such a customer, where each made a new one.
+ */
+export const NO_PURCHASES: PurchaseSummary = frozenEmptyPurchases();
+
+function frozenEmptyPurchases(): PurchaseSummary {
+  const summary = emptyPurchases();
+  Object.freeze(summary.days);
+  Object.freeze(summary.weeks);
+  return Object.freeze(summary);
+}
+
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 const weekOf = (day: number) => Math.floor(day / 7);
 const cents = (amount: number) => Math.round(amount * 100) / 100;
@@ -72,13 +85,28 @@ function setBit(summary: PurchaseSummary, day: number): Pick<PurchaseSummary, 'b
   return { bitmap: next.toString('base64'), bitmapStart: newStart };
 }
 
-/** Epoch days with at least one order, oldest first. */
-export function purchaseDays(summary: PurchaseSummary): number[] {
-  if (summary.bitmapStart === undefined) return [];
-  const bytes = Buffer.from(summary.bitmap, 'base64');
+/**
+ * Epoch days with at least one order, oldest first (frozen). A summary is never changed (an update makes a new
+ * one), so its days are decoded once and remembered by the summary: the lifecycle clock asks on every input.
+ */
+export function purchaseDays(summary: PurchaseSummary): readonly number[] {
+  if (summary.bitmapStart === undefined) return NO_DAYS;
+  let days = decodedDays.get(summary);
+  if (days === undefined) {
+    days = Object.freeze(decodePurchaseDays(summary.bitmap, summary.bitmapStart));
+    decodedDays.set(summary, days);
+  }
+  return days;
+}
+
+const NO_DAYS: readonly number[] = Object.freeze([]);
+const decodedDays = new WeakMap<PurchaseSummary, readonly number[]>();
+
+/** The days of a bitmap whose bit i is day `start + i`: purchaseDays without remembering. */
+export function decodePurchaseDays(bitmap: string, start: number): number[] {
+  const bytes = Buffer.from(bitmap, 'base64');
   const days: number[] = [];
-  for (let i = 0; i < bytes.length * 8; i++)
-    if (((bytes[i >> 3] ?? 0) >> (i & 7)) & 1) days.push(summary.bitmapStart + i);
+  for (let i = 0; i < bytes.length * 8; i++) if (((bytes[i >> 3] ?? 0) >> (i & 7)) & 1) days.push(start + i);
   return days;
 }
 
@@ -132,13 +160,13 @@ export function windowTotals(summary: PurchaseSummary, days: number, now: number
   const from = dayOf(now) - days + 1;
   let orders = 0;
   let revenue = 0;
-  for (const [day, o, r] of summary.days) {
+  for (const { 0: day, 1: o, 2: r } of summary.days) {
     if (day >= from) {
       orders += o;
       revenue += r;
     }
   }
-  for (const [week, o, r] of summary.weeks) {
+  for (const { 0: week, 1: o, 2: r } of summary.weeks) {
     if (week * 7 >= from) {
       orders += o;
       revenue += r;

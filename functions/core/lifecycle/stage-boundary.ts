@@ -4,7 +4,7 @@ import type { LifecycleStage } from '../journeys/schema.ts';
 import type { Profile } from '../profile/profile.ts';
 import { CandidatesNear, type ChangesAfter, orderedCandidates, timeChanges } from './boundary-instants.ts';
 import { LifecycleClock, type LifecycleModel } from './lifecycle.ts';
-import { emptyPurchases, type PurchaseSummary } from './purchases.ts';
+import { NO_PURCHASES, type PurchaseSummary } from './purchases.ts';
 
 const MINUTE = 60_000;
 
@@ -27,7 +27,7 @@ export function nextStageBoundary(
 ): number | undefined {
   const clock = known?.clock ?? new LifecycleClock(userId, profile, model);
   const current = known ? known.stage : clock.stageAt(now).stage;
-  const purchases = profile.purchases ?? emptyPurchases();
+  const purchases = profile.purchases ?? NO_PURCHASES;
   const bases = dayCountBases(profile, purchases);
   const changes = timeChanges(model, clock, profile, purchases, now);
   if (!changes) return scanEveryCandidate(model, clock, current, bases, purchases, now);
@@ -48,7 +48,7 @@ export function scanStageBoundary(
   if (skipUnchanged) return nextStageBoundary(model, userId, profile, now);
   const clock = new LifecycleClock(userId, profile, model);
   const current = clock.stageAt(now).stage;
-  const purchases = profile.purchases ?? emptyPurchases();
+  const purchases = profile.purchases ?? NO_PURCHASES;
   return scanEveryCandidate(model, clock, current, dayCountBases(profile, purchases), purchases, now);
 }
 

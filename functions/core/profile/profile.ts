@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { EveryField } from '../collections/every-field.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { type Channel, LifecycleStage } from '../journeys/enums.ts';
 import { PurchaseSummary } from '../lifecycle/purchases.ts';
@@ -65,7 +66,38 @@ export const PROFILE_IMPORTED = 'Profile Imported';
 export const IMPORT_SOURCE_PREFIX = 'cairn.import.';
 
 export function emptyProfile(): Profile {
-  return { traits: {}, devices: [], consent: {} };
+  return profileWith({ traits: {}, devices: [], consent: {} }, undefined, undefined);
+}
+
+/**
+ * A copy of `profile` with every field of the schema, in the schema's order, absent ones undefined (JSON leaves
+ * them out), and the seen times given. Profiles read back from JSON keep their fields in the order they were
+ * added, so they come in many object shapes; made this way every profile the engine makes has one, and the
+ * copy on every event and the reads after it stay monomorphic. The JSON holds the same fields and values, in
+ * the schema's order (the order a zod parse of a stored state gives them too).
+ */
+function profileWith(
+  profile: Profile,
+  firstSeenAt: number | undefined,
+  lastSeenAt: number | undefined,
+): Profile {
+  const fields: EveryField<Profile> = {
+    traits: profile.traits,
+    devices: profile.devices,
+    consent: profile.consent,
+    firstSeenAt,
+    lastSeenAt,
+    email: profile.email,
+    phone: profile.phone,
+    locale: profile.locale,
+    timezone: profile.timezone,
+    timezoneSource: profile.timezoneSource,
+    stage: profile.stage,
+    stageSince: profile.stageSince,
+    purchases: profile.purchases,
+    lists: profile.lists,
+  };
+  return fields;
 }
 
 const TIMEZONE_RANK: Record<TimezoneSource, number> = { trait: 3, phone: 2, context: 1 };
@@ -147,11 +179,11 @@ export function applyEventToProfile(profile: Profile, event: CustomerEvent, at: 
   // delivery changes nothing), but never later than now: a sender's clock may run ahead.
   const time = parseInstant(event.time);
   const happened = Math.min(time, at);
-  const next: Profile = {
-    ...profile,
-    firstSeenAt: Math.min(profile.firstSeenAt ?? happened, happened),
-    lastSeenAt: Math.max(profile.lastSeenAt ?? happened, happened),
-  };
+  const next = profileWith(
+    profile,
+    Math.min(profile.firstSeenAt ?? happened, happened),
+    Math.max(profile.lastSeenAt ?? happened, happened),
+  );
   if (traits) {
     next.traits = { ...profile.traits, ...traits };
     const email = traits.email === undefined ? undefined : normalizeEmail(traits.email);

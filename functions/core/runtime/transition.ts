@@ -15,8 +15,11 @@ export type Transition = {
   state: CustomerState;
   effects: Effect[];
   /** The delivery policies' decision of each send the input made, by message id (empty without policies). */
-  decided: Map<string, DecidedSend>;
+  decided: ReadonlyMap<string, DecidedSend>;
 };
+
+/** The decisions of an input that made no send (most inputs): one empty map, not a new one each time. */
+const NONE_DECIDED: ReadonlyMap<string, DecidedSend> = new Map();
 
 export type TransitionOptions = {
   /** The delivery policies; without them sends go out undecided and deliver decides. */
@@ -50,11 +53,11 @@ export function transition(
   // Applied inputs are remembered as long as the event-time window accepts their time (engine/seen.ts).
   const result = processInput(before, input, context, context.rememberMs ?? options.limits.pastMs);
   if (result.state !== before && options.unread?.(result.state, result.effects))
-    return { state: before, effects: result.effects, decided: new Map<string, DecidedSend>() };
+    return { state: before, effects: result.effects, decided: NONE_DECIDED };
   // Nothing changed (a re-delivered input): nothing to decide and nothing to write.
   const modified =
     result.state === before || !options.delivery
-      ? { state: result.state, decided: new Map<string, DecidedSend>() }
+      ? { state: result.state, decided: NONE_DECIDED }
       : decideSends(
           adoptSuppressions(result.state, options.suppressed ?? []),
           result.effects,
@@ -74,15 +77,16 @@ function decideSends(
   effects: readonly Effect[],
   options: ReachOptions,
   now: number,
-): { state: CustomerState; decided: Map<string, DecidedSend> } {
+): { state: CustomerState; decided: ReadonlyMap<string, DecidedSend> } {
   let current = pruneCounted(state, now);
-  const sends = new Map<string, DecidedSend>();
+  let sends: Map<string, DecidedSend> | undefined;
   for (const effect of effects) {
     if (effect.type !== 'send') continue;
     const { intent } = effect;
     const made = decideInState(intent, current, options, now);
     current = made.state;
     const { decision } = made;
+    sends ??= new Map();
     sends.set(
       intent.messageId,
       decision.pass
@@ -95,7 +99,7 @@ function decideSends(
         : { kind: 'outcome', outcome: notSent(decision.outcome) },
     );
   }
-  return { state: current, decided: sends };
+  return { state: current, decided: sends ?? NONE_DECIDED };
 }
 
 /** The policies decide SENT only once the channel answered, which is deliver's part. */

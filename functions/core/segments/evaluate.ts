@@ -3,7 +3,7 @@ import { type CompiledCondition, compileCondition, holds } from '../engine/condi
 import { CustomerSubject } from '../engine/customer-subject.ts';
 import type { CustomerState } from '../engine/state.ts';
 import { evaluateStage, type LifecycleModel } from '../lifecycle/lifecycle.ts';
-import { DAY_MS, emptyPurchases } from '../lifecycle/purchases.ts';
+import { DAY_MS, NO_PURCHASES } from '../lifecycle/purchases.ts';
 import {
   type CompiledHistory,
   type HistorySpec,
@@ -131,15 +131,22 @@ export function membershipAt(
   now: number,
   lifecycle: LifecycleModel | undefined,
 ): string[] {
-  const members = new Set<string>();
+  // An array, not a Set: a catalog has a few segments, each in it once, and this runs on every input.
+  const members: string[] = [];
   const subject = new CustomerSubject(state, undefined, now, lifecycle, members);
   for (const segment of catalog.ordered) {
     if (segment.when && !holds(segment.when, subject)) continue;
-    if (segment.include.length > 0 && !segment.include.some((id) => members.has(id))) continue;
-    if (segment.exclude.some((id) => members.has(id))) continue;
-    members.add(segment.id);
+    if (segment.include.length > 0 && !anyOf(segment.include, members)) continue;
+    if (anyOf(segment.exclude, members)) continue;
+    members.push(segment.id);
   }
-  return [...members].sort();
+  return members.sort();
+}
+
+/** Whether any of `ids` is among `members`: a loop, not `some` with a closure made per segment and input. */
+function anyOf(ids: readonly string[], members: readonly string[]): boolean {
+  for (const id of ids) if (members.includes(id)) return true;
+  return false;
 }
 
 /** The state as of `at` for batch membership: the stage the lifecycle rules give at that time. */
@@ -169,15 +176,15 @@ export function nextSegmentBoundary(
   const candidates = historyBoundaries(state.history, catalog.historyConditions);
   const { numbers, bases, windows, drifts } = catalog.time;
   const { profile } = state;
-  const purchases = profile.purchases ?? emptyPurchases();
+  const purchases = profile.purchases ?? NO_PURCHASES;
   for (const base of bases) {
     const from = base === 'firstSeenAt' || base === 'lastSeenAt' ? profile[base] : purchases[base];
     if (from === undefined) continue;
     for (const n of numbers) candidates.push(from + n * DAY_MS, from + (n + 1) * DAY_MS);
   }
   for (const window of windows) {
-    for (const [day] of purchases.days) candidates.push((day + window) * DAY_MS);
-    if (window === 365) for (const [week] of purchases.weeks) candidates.push((week * 7 + 365) * DAY_MS);
+    for (const { 0: day } of purchases.days) candidates.push((day + window) * DAY_MS);
+    if (window === 365) for (const { 0: week } of purchases.weeks) candidates.push((week * 7 + 365) * DAY_MS);
   }
   if (drifts && purchases.orders > 0) candidates.push(now + 7 * DAY_MS);
   let earliest: number | undefined;

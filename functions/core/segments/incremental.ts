@@ -6,6 +6,8 @@ import { membershipAt, nextSegmentBoundary, type SegmentCatalog } from './evalua
 import { recordHistory } from './history.ts';
 import { SEGMENT_ENTERED, SEGMENT_EXITED, SEGMENT_SOURCE } from './schema.ts';
 
+const NO_SEGMENTS: readonly string[] = [];
+
 export type SegmentUpdate = {
   effects: Effect[];
   /** `Segment Entered` / `Segment Exited` events, which the engine puts through the journeys. */
@@ -24,22 +26,23 @@ export function updateSegments(
   lifecycle: LifecycleModel | undefined,
 ): SegmentUpdate {
   const { userId } = state;
+  // Fields the input empties are set undefined (JSON leaves them out), not deleted: a deleted field turns the
+  // engine's draft, which has every field in one order (engine/draft.ts), into a dictionary.
   state.history = recordHistory(state.history, catalog.history, undefined, now);
-  if (state.history === undefined) delete state.history;
-  const before = new Set(state.segments ?? []);
+  const before = state.segments ?? NO_SEGMENTS;
   const after = membershipAt(catalog, state, now, lifecycle);
   // The list the state had, when it is the same: what an input leaves alone stays the same object.
   if (after.length > 0 && !sameIds(after, state.segments)) state.segments = after;
-  else if (after.length === 0) delete state.segments;
+  else if (after.length === 0) state.segments = undefined;
   const effects: Effect[] = [];
   const events: CustomerEvent[] = [];
   for (const id of before)
     if (!after.includes(id)) recordChange(effects, events, { userId, segment: id, entered: false, now });
   for (const id of after)
-    if (!before.has(id)) recordChange(effects, events, { userId, segment: id, entered: true, now });
+    if (!before.includes(id)) recordChange(effects, events, { userId, segment: id, entered: true, now });
 
   const dueAt = nextSegmentBoundary(catalog, state, now);
-  if (dueAt === undefined) delete state.segmentTimer;
+  if (dueAt === undefined) state.segmentTimer = undefined;
   else if (state.segmentTimer?.dueAt !== dueAt) {
     const timer: SegmentTimer = { id: `segments:${userId}:${dueAt}`, userId, dueAt, kind: 'segments' };
     state.segmentTimer = { id: timer.id, dueAt };
