@@ -27,7 +27,7 @@ import {
   type SeenPlan,
   STORED_PRINT_BYTES,
 } from './seen-item.ts';
-import { decodeState, encodeState } from './state-codec.ts';
+import { decodeState, encodeState, encodeStateText } from './state-codec.ts';
 import { parseSuppression, suppressionKey } from './suppression-item.ts';
 import { ADDRESS_INDEXES, customerKeys, PARTITION_KEY, SORT_KEY } from './table.ts';
 
@@ -47,19 +47,21 @@ export type DynamoCustomerStateStoreOptions = { client: DynamoDBDocumentClient; 
 
 /**
  * The item that holds a customer's state at a version, as written; with `seenFrom`, its `seen` holds only the
- * fingerprints beyond the seen item's days from `seenFrom` on (seen-item.ts). Exported for size measurements.
+ * fingerprints beyond the seen item's days from `seenFrom` on (seen-item.ts); `stateText` is `state`'s
+ * `JSON.stringify`, when the caller made it already. Exported for size measurements.
  */
 export function stateItem(
   state: CustomerState,
   version: number,
   seenFrom?: number,
+  stateText?: string,
 ): Record<string, string | number | Uint8Array> {
   const { email, phone } = state.profile;
   return {
     [PARTITION_KEY]: customerKeys.partition(state.userId),
     [SORT_KEY]: customerKeys.state,
     [STATE_ATTRIBUTES.version]: version,
-    [STATE_ATTRIBUTES.state]: encodeState(state),
+    [STATE_ATTRIBUTES.state]: stateText === undefined ? encodeState(state) : encodeStateText(stateText),
     ...(seenFrom === undefined ? {} : { [SEEN_FROM_ATTRIBUTE]: seenFrom }),
     // Outside the compressed state, for the address indexes (table.ts).
     ...(email === undefined ? {} : { [ADDRESS_INDEXES.email.attribute]: email }),
@@ -193,9 +195,18 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     const loaded = expectedVersion === undefined ? undefined : this.loads.get(key);
     this.loads.delete(key);
     // The limit is on the whole state's text, as every store measures it, though the item keeps `seen` apart.
-    const tooLarge = maxBytes === undefined ? undefined : tooLargeToSave(JSON.stringify(state), maxBytes);
+    // That text is also the item's when the item keeps the whole `seen` (the usual case): made once for both.
+    let wholeText: string | undefined;
+    const wholeStateText = () => {
+      wholeText ??= JSON.stringify(state);
+      return wholeText;
+    };
+    const tooLarge = maxBytes === undefined ? undefined : tooLargeToSave(wholeStateText(), maxBytes);
     if (tooLarge) return tooLarge;
-    const itemOf = (plan: SeenPlan) => stateItem({ ...state, seen: plan.stored }, version, plan.from);
+    const itemOf = (plan: SeenPlan) =>
+      plan.stored === state.seen
+        ? stateItem(state, version, plan.from, wholeStateText())
+        : stateItem({ ...state, seen: plan.stored }, version, plan.from);
     let measured: { plan: SeenPlan; item: Record<string, string | number | Uint8Array> } | undefined;
     const plan = planSeen(state.seen, loaded, (kept, prints) => {
       measured = { plan: kept, item: itemOf(kept) };

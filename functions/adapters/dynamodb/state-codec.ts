@@ -85,8 +85,13 @@ function dictionaryOf(format: number): Buffer | undefined {
 }
 
 export function encodeState(state: CustomerState): Uint8Array {
+  return encodeStateText(JSON.stringify(state));
+}
+
+/** `encodeState` of the state whose `JSON.stringify` is `text`, for a caller that made the text already. */
+export function encodeStateText(text: string): Uint8Array {
   const dictionary = dictionaryOf(CURRENT_FORMAT);
-  const json = Buffer.from(JSON.stringify(state), 'utf8');
+  const json = Buffer.from(text, 'utf8');
   const body = deflateRawSync(json, { level: 9, ...(dictionary ? { dictionary } : {}) });
   return Buffer.concat([Buffer.from([CURRENT_FORMAT]), body]);
 }

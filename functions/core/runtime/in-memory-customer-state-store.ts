@@ -100,14 +100,21 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     expectedVersion: number | undefined,
     maxBytes?: number,
   ): Promise<SaveResult> {
-    const current = this.records.get(state.userId)?.version;
+    const record = this.records.get(state.userId);
+    const current = record?.version;
     if (current !== expectedVersion) return { ok: false, reason: 'conflict' };
     const version = (current ?? 0) + 1;
     const text = JSON.stringify(state);
     const tooLarge = tooLargeToSave(text, maxBytes);
     if (tooLarge) return tooLarge;
     this.texts.set(state.userId, text);
-    this.records.set(state.userId, { version, addresses: addressesOf(state.profile) });
+    // A state made from the hot one shares its profile when no input changed it (copy-on-write): that frozen
+    // profile is the one the record's addresses were found in, so they stand (most saves; 0.7% of the CPU).
+    const addresses =
+      record !== undefined && this.hot.get(state.userId)?.profile === state.profile
+        ? record.addresses
+        : addressesOf(state.profile);
+    this.records.set(state.userId, { version, addresses });
     // The state as its text reads back, frozen: itself, but for the objects holding what JSON changes.
     if (this.options.keep === 'text') {
       const kept = frozenJson(state);

@@ -61,10 +61,14 @@ export function chooseVariant(
   channel: Channel,
   locale: string | undefined,
 ): { locale: string; variant: TemplateVariant } | undefined {
-  const variants = Object.entries(template.locales ?? {});
-  for (const wanted of localeChain(locale)) {
-    const hit = variants.find(([key, v]) => key.toLowerCase() === wanted.toLowerCase() && v[channel]);
-    if (hit) return { locale: hit[0], variant: hit[1] };
+  // Without a locale, no chain is walked: an empty chain reaching the loop that walks full ones deoptimized
+  // the renderer it is inlined into (an array of another kind to V8).
+  if (locale && template.locales !== undefined) {
+    const variants = Object.entries(template.locales);
+    for (const wanted of localeChain(locale)) {
+      const hit = variants.find(([key, v]) => key.toLowerCase() === wanted.toLowerCase() && v[channel]);
+      if (hit) return { locale: hit[0], variant: hit[1] };
+    }
   }
   return template[channel] ? { locale: 'default', variant: template } : undefined;
 }

@@ -57,4 +57,28 @@ describe('InMemoryCustomerStateStore kept as text (the simulator)', () => {
     expect(cold?.state).toEqual(hot?.state);
     expect(cold?.version).toBe(1);
   });
+
+  it('finds a customer by the addresses of the state saved last, whether it kept the loaded profile or not', async () => {
+    // Prepare
+    const store = new InMemoryCustomerStateStore({ keep: 'text' });
+    const empty = newCustomerState('ana');
+    await store.save({ ...empty, profile: { ...empty.profile, email: 'old@example.com' } }, undefined);
+    const first = await store.load('ana');
+    if (!first) throw new Error('the first save was not kept');
+
+    // Act
+    await store.save({ ...first.state, processed: [1] }, first.version);
+    const kept = await store.holdersOf('old@example.com');
+    const second = await store.load('ana');
+    if (!second) throw new Error('the second save was not kept');
+    await store.save(
+      { ...second.state, profile: { ...second.state.profile, email: 'new@example.com' } },
+      second.version,
+    );
+
+    // Assess
+    expect(kept).toEqual(['ana']);
+    expect(await store.holdersOf('old@example.com')).toEqual([]);
+    expect(await store.holdersOf('new@example.com')).toEqual(['ana']);
+  });
 });

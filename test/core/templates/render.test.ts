@@ -258,6 +258,8 @@ describe('locale variants', () => {
     expect(chooseVariant(template, 'email', 'FR-be')?.locale).toBe('fr');
     expect(chooseVariant(template, 'push', 'fr-CA')?.locale).toBe('default');
     expect(chooseVariant(template, 'email', 'de-DE')?.locale).toBe('default');
+    expect(chooseVariant(template, 'email', undefined)?.locale).toBe('default');
+    expect(chooseVariant(template, 'email', '')?.locale).toBe('default');
   });
 
   it('renders the chosen variant', () => {
