@@ -13,21 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../infra/lib/app.ts';
-import { type HandlerName, handlerEntry } from '../infra/lib/cairn-function.ts';
+import { HANDLER_NAMES, handlerEntry } from '../infra/lib/cairn-function.ts';
 import { functionBuildOptions } from '../infra/lib/function-bundle.ts';
 import { firstInvocationImports } from './first-invocation.ts';
-
-const HANDLERS: readonly HandlerName[] = [
-  'ingest',
-  'timers',
-  'deliver',
-  'feedback',
-  'unsubscribe',
-  'calls',
-  'import',
-  'segments',
-  'runs',
-];
 
 /** The name a module is counted under: its path for Cairn's own, its package for a dependency's. */
 function markName(path: string): string {
@@ -56,10 +44,12 @@ for (const chunk of process.argv.slice(2)) { globalThis.__mark('<chunk>'); await
 globalThis.__mark('<end>');`;
 
 function entryOf(what: string): string {
-  const handler = HANDLERS.find((name) => name === what);
+  const handler = HANDLER_NAMES.find((name) => name === what);
   if (handler !== undefined) return handlerEntry(handler);
   if (what.startsWith('bench/floors/')) return what;
-  throw new Error(`${what}: expected a function (${HANDLERS.join(', ')}) or a floor (bench/floors/*.ts)`);
+  throw new Error(
+    `${what}: expected a function (${HANDLER_NAMES.join(', ')}) or a floor (bench/floors/*.ts)`,
+  );
 }
 
 /** The instructions of each dumped part, in order: `out.1` (process start to the first mark), `out.2`, ... */

@@ -17,6 +17,19 @@ export type FunctionName = 'ingest' | 'deliver' | 'timers' | 'unsubscribe' | 'fe
  */
 export type HandlerName = FunctionName | 'import' | 'segments' | 'runs';
 
+/** Every handler, in the order the benches print them. */
+export const HANDLER_NAMES = [
+  'ingest',
+  'timers',
+  'deliver',
+  'feedback',
+  'unsubscribe',
+  'calls',
+  'import',
+  'segments',
+  'runs',
+] as const satisfies readonly HandlerName[];
+
 /** The module a function's bundle is built from, relative to the project root. */
 export function handlerEntry(name: HandlerName): string {
   return join('functions', 'handlers', name, 'index.ts');

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HandlerName } from '../../../infra/lib/cairn-function.ts';
+import { HANDLER_NAMES, type HandlerName } from '../../../infra/lib/cairn-function.ts';
 import { loadedAfter } from './support.ts';
-
-const HANDLERS: HandlerName[] = [
-  'ingest',
-  'timers',
-  'deliver',
-  'feedback',
-  'unsubscribe',
-  'calls',
-  'import',
-  'segments',
-  'runs',
-];
 
 /** What each handler's wiring brings that its module does not: its wiring, and the AWS clients it builds. */
 function deferred(fn: HandlerName): string[] {
@@ -20,7 +8,7 @@ function deferred(fn: HandlerName): string[] {
 }
 
 describe('handlers that load their wiring on the first invocation', () => {
-  it.each(HANDLERS)('%s imports without its wiring or any AWS client', (fn) => {
+  it.each(HANDLER_NAMES)('%s imports without its wiring or any AWS client', (fn) => {
     // Prepare
     const script = `const { handler } = await import('./functions/handlers/${fn}/index.ts');
 if (typeof handler !== 'function') throw new Error('no handler');`;
