@@ -132,7 +132,7 @@ export function customerDeliveryContract(
           expect(d.outcome).toMatchObject({ status: 'SKIPPED', reason: 'cap_exceeded' });
       const stored = await stores.states.load('ana');
       expect(stored?.state.delivery?.counted).toHaveLength(2);
-      const remembered = Object.values(stored?.state.seen ?? {}).join('');
+      const remembered = stored?.state.seen?.prints.join('') ?? '';
       expect(remembered).toHaveLength(20 * PRINT_CHARS);
     });
 

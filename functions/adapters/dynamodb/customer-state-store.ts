@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { SeenMemory } from '../../core/engine/seen-memory.ts';
 import type { CustomerState } from '../../core/engine/state.ts';
 import type { SuppressionReason } from '../../core/policies/suppression-reason.ts';
 import type { AddressHolders } from '../../core/ports/address-holders.ts';
@@ -172,9 +173,12 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     };
     const seenItem = seenRaw === undefined ? undefined : SeenItem.parse(seenRaw);
     const item = seenItem === undefined ? undefined : decodeSeen(seenItem.s);
-    const applied = mergeSeen(stored.state.seen, item, parsed[SEEN_FROM_ATTRIBUTE]);
+    const inState = stored.state.seen?.toRecord();
+    const applied = mergeSeen(inState, item, parsed[SEEN_FROM_ATTRIBUTE]);
     this.remember(userId, stored.version, { item, version: seenItem?.v, applied });
-    return applied === undefined ? stored : { ...stored, state: { ...stored.state, seen: applied } };
+    return applied === undefined || applied === inState
+      ? stored
+      : { ...stored, state: { ...stored.state, seen: SeenMemory.fromRecord(applied) } };
   }
 
   private remember(userId: string, version: number, loaded: SeenAsLoaded): void {
@@ -203,12 +207,17 @@ export class DynamoCustomerStateStore implements CustomerStateStore, AddressHold
     };
     const tooLarge = maxBytes === undefined ? undefined : tooLargeToSave(wholeStateText(), maxBytes);
     if (tooLarge) return tooLarge;
+    const seen = state.seen?.toRecord();
     const itemOf = (plan: SeenPlan) =>
-      plan.stored === state.seen
+      plan.stored === seen
         ? stateItem(state, version, plan.from, wholeStateText())
-        : stateItem({ ...state, seen: plan.stored }, version, plan.from);
+        : stateItem(
+            { ...state, seen: plan.stored && SeenMemory.fromRecord(plan.stored) },
+            version,
+            plan.from,
+          );
     let measured: { plan: SeenPlan; item: Record<string, string | number | Uint8Array> } | undefined;
-    const plan = planSeen(state.seen, loaded, (kept, prints) => {
+    const plan = planSeen(seen, loaded, (kept, prints) => {
       measured = { plan: kept, item: itemOf(kept) };
       const size = itemSize(measured.item);
       return writeUnits(size) > writeUnits(size - prints * STORED_PRINT_BYTES);

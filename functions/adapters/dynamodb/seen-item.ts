@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod';
 import { PRINT_CHARS } from '../../core/engine/seen.ts';
-import { CustomerState } from '../../core/engine/state.ts';
+import { StoredSeen } from '../../core/engine/state.ts';
 
 /**
  * The customer state's remembered inputs (`seen`, core/engine/seen.ts) stored in two parts, so that the state
@@ -45,9 +45,6 @@ export const STORED_PRINT_BYTES = 7;
 export const FLUSH_MIN_PRINTS = 8;
 
 const SEEN_FORMAT = 1;
-
-/** The seen map as the engine's state schema has it: one schema for both. */
-const SeenMap = z.lazy(() => CustomerState.unwrap().shape.seen.unwrap());
 
 function prints(text: string | undefined): string[] {
   const all: string[] = [];
@@ -135,7 +132,7 @@ export function encodeSeen(seen: SeenDays): Uint8Array {
 export function decodeSeen(bytes: Uint8Array): SeenDays {
   if (bytes[0] !== SEEN_FORMAT) throw new Error(`stored seen item has unknown format ${String(bytes[0])}`);
   const value: unknown = JSON.parse(inflateRawSync(bytes.subarray(1)).toString('utf8'));
-  return SeenMap.parse(value);
+  return StoredSeen.parse(value);
 }
 
 /** The seen item as lib-dynamodb returns it. */

@@ -13,6 +13,7 @@ import { planDate } from '../triggers/date.ts';
 import { engagementAfter, engagementSeen } from './engagement.ts';
 import { EnrollmentWork } from './enrollment-work.ts';
 import { rememberEndings } from './order-window.ts';
+import type { SeenMemory } from './seen-memory.ts';
 import type { LifecycleTimer } from './state.ts';
 
 /** What an event does (profile, lifecycle, segments, journeys' triggers) and the end of every input. */
@@ -167,7 +168,7 @@ export abstract class EventWork extends EnrollmentWork {
   }
 
   /** Ends an input's work: `seen` is the fingerprints to keep with the input's own (engine/seen.ts). */
-  finish(seen: Record<string, string>): void {
+  finish(seen: SeenMemory): void {
     this.scheduleDates();
     this.state.seen = seen;
     if (this.state.processed.length > 0) this.state.processed = [];

@@ -1,4 +1,5 @@
 import { DEFAULT_INPUT_LIMITS } from '../events/limits.ts';
+import { SeenMemory } from './seen-memory.ts';
 import type { CustomerState } from './state.ts';
 
 const DAY_MS = 86_400_000;
@@ -54,25 +55,20 @@ export function alreadySeen(state: CustomerState, print: number): boolean {
   if (state.processed.includes(print)) return true;
   if (!state.seen) return false;
   const code = encodePrint(print);
-  for (const day in state.seen) {
-    const prints = state.seen[day];
-    if (prints !== undefined && Object.hasOwn(state.seen, day) && holds(prints, code)) return true;
-  }
+  for (const prints of state.seen.prints) if (holds(prints, code)) return true;
   return false;
 }
 
 /** An input's check: seen before (a duplicate), or not, with the `seen` to keep when the usual case holds. */
-export type InputCheck = { seen: true } | { seen: false; next: Record<string, string> | undefined };
+export type InputCheck = { seen: true } | { seen: false; next: SeenMemory | undefined };
 
 const SEEN_BEFORE: InputCheck = { seen: true };
 
 /**
  * alreadySeen and the usual case of rememberInput in one walk of the days: whether the input was applied
  * before, and if not, the `seen` to keep after it when nothing is to be forgotten (what rememberInput would
- * give; `next` undefined otherwise, and rememberInput makes it). The days' names are integers, which an object
- * keeps as sparse elements: each walk of them costs, so they are walked once per input, not twice. The copy is
- * made member by member in the walk (a spread of such an object measured 1.5 to 1.8 times slower), and an
- * object keeps integer names in ascending order whatever the order they were added in, as `capped` writes them.
+ * give; `next` undefined otherwise, and rememberInput makes it). The walk reads `seen`'s arrays
+ * (engine/seen-memory.ts); the copy is made only after it, of the arrays, with the input's fingerprint added.
  */
 export function checkInput(
   state: CustomerState,
@@ -87,25 +83,25 @@ export function checkInput(
   const code = encodePrint(print);
   const firstKept = dayOf(now - windowMs);
   const key = String(Math.max(dayOf(at), firstKept));
+  if (!seen) return { seen: false, next: SeenMemory.of(key, code) };
   // The usual case's copy, given up (but the walk goes on checking) where something is to be forgotten.
-  let next: Record<string, string> | undefined = {};
+  let forget = false;
   let chars = code.length;
-  let added = false;
-  for (const other in seen) {
-    const prints = seen[other];
-    if (prints !== undefined && Object.hasOwn(seen, other) && holds(prints, code)) return SEEN_BEFORE;
-    if (!next) continue;
-    if (Number(other) < firstKept || !prints) {
-      next = undefined;
+  let keyAt = -1;
+  const { names, days, prints: printsOf } = seen;
+  for (let index = 0; index < printsOf.length; index++) {
+    const prints = printsOf[index] ?? '';
+    if (holds(prints, code)) return SEEN_BEFORE;
+    if (forget) continue;
+    if ((days[index] ?? 0) < firstKept || !prints) {
+      forget = true;
       continue;
     }
     chars += prints.length;
-    added ||= other === key;
-    next[other] = other === key ? prints + code : prints;
+    if (names[index] === key) keyAt = index;
   }
-  if (next && chars / PRINT_CHARS > SEEN_MAX) next = undefined;
-  if (next && !added) next[key] = code;
-  return { seen: false, next };
+  if (forget || chars / PRINT_CHARS > SEEN_MAX) return { seen: false, next: undefined };
+  return { seen: false, next: keyAt === -1 ? seen.inserted(key, code) : seen.appended(keyAt, code) };
 }
 
 /**
@@ -121,12 +117,12 @@ export function rememberInput(
   at: number,
   now: number,
   windowMs: number = DEFAULT_INPUT_LIMITS.pastMs,
-): Record<string, string> {
+): SeenMemory {
   const firstKept = dayOf(now - windowMs);
   const code = encodePrint(print);
   const day = Math.max(dayOf(at), firstKept);
   const kept = new Map<number, string>();
-  for (const [day, prints] of Object.entries(state.seen ?? {}))
+  for (const [day, prints] of Object.entries(state.seen?.toRecord() ?? {}))
     if (Number(day) >= firstKept) kept.set(Number(day), prints);
   const add = (day: number, code: string) => {
     if (day >= firstKept) kept.set(day, (kept.get(day) ?? '') + code);
@@ -135,7 +131,7 @@ export function rememberInput(
   // An input older than the window reaches the engine only from a caller that applies no window: it is kept
   // under the oldest day still kept, not forgotten at once.
   add(day, code);
-  return capped([...kept.entries()].sort(([a], [b]) => a - b));
+  return SeenMemory.fromRecord(capped([...kept.entries()].sort(([a], [b]) => a - b)));
 }
 
 /** At most SEEN_MAX fingerprints, the oldest days' first-added forgotten first. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Category, Channel, OnCap, Priority } from '../journeys/schema-parts.ts';
 import { SuppressionReason } from '../policies/suppression-reason.ts';
 import { emptyProfile, Profile } from '../profile/profile.ts';
+import { SeenMemory, type SeenRecord } from './seen-memory.ts';
 
 /** The part of the trigger event an enrollment keeps: enough for correlation, conditions and templates. */
 export const TriggerRef = z.lazy(() =>
@@ -126,6 +127,14 @@ export const DateSchedule = z.lazy(() =>
 );
 export type DateSchedule = z.infer<typeof DateSchedule>;
 
+/**
+ * `seen` as stored: per UTC day number, that day's fingerprints (9 base64url characters each) concatenated.
+ * The state holds it as a SeenMemory (engine/seen-memory.ts), which writes this object as its JSON.
+ */
+export const StoredSeen = z.lazy(() =>
+  z.record(z.string().regex(/^\d+$/), z.string().regex(/^(?:[\w-]{9})*$/)),
+);
+
 export const CustomerState = z.lazy(() =>
   z.object({
     userId: z.string(),
@@ -145,7 +154,7 @@ export const CustomerState = z.lazy(() =>
      * fingerprints of their dedupe keys as 9 base64url characters each, concatenated. Kept for the event-time
      * window (an older event is refused anyway) and at most SEEN_MAX fingerprints.
      */
-    seen: z.record(z.string().regex(/^\d+$/), z.string().regex(/^(?:[\w-]{9})*$/)).optional(),
+    seen: StoredSeen.transform(SeenMemory.fromRecord).optional(),
     /**
      * Enrollments that ended before their steps ran out (goal, exit, dropped send...), as [fingerprint of the
      * enrollment id, when], so that a send they held is dropped when it comes back (`enrollment_ended`).
@@ -181,6 +190,26 @@ export const CustomerState = z.lazy(() =>
   }),
 );
 export type CustomerState = z.infer<typeof CustomerState>;
+
+/** A customer state as its JSON text reads back: `seen` the stored object (StoredSeen), not a SeenMemory. */
+export type StoredCustomerStateJson = Omit<CustomerState, 'seen'> & { seen?: SeenRecord };
+
+/**
+ * The state whose JSON text (`JSON.stringify` of a state, which writes `seen` through SeenMemory's toJSON) is
+ * `text`, parsed without validating it again: the way back for every store that trusts its own text; a
+ * validating load gets the same from the schema.
+ */
+export function stateFromTrustedText(text: string): CustomerState {
+  const stored: StoredCustomerStateJson = JSON.parse(text);
+  const { seen } = stored;
+  // Set in place, so that the fields keep the order the text has them in.
+  return seen === undefined ? withoutSeen(stored) : { ...stored, seen: SeenMemory.fromRecord(seen) };
+}
+
+function withoutSeen(stored: StoredCustomerStateJson): CustomerState {
+  const { seen: _absent, ...rest } = stored;
+  return rest;
+}
 
 /**
  * How long and how many ended enrollments a customer remembers. A held send comes back at the latest when

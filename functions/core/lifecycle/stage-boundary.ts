@@ -3,7 +3,7 @@
 import type { LifecycleStage } from '../journeys/schema.ts';
 import type { Profile } from '../profile/profile.ts';
 import { CandidatesNear, type ChangesAfter, orderedCandidates, timeChanges } from './boundary-instants.ts';
-import { LifecycleClock, type LifecycleModel } from './lifecycle.ts';
+import { LifecycleClock, type LifecycleModel, readsProfileView } from './lifecycle.ts';
 import { NO_PURCHASES, type PurchaseSummary } from './purchases.ts';
 
 const MINUTE = 60_000;
@@ -27,11 +27,59 @@ export function nextStageBoundary(
 ): number | undefined {
   const clock = known?.clock ?? new LifecycleClock(userId, profile, model);
   const current = known ? known.stage : clock.stageAt(now).stage;
+  const offsets = profile.purchases === undefined ? offsetsOf(model) : undefined;
+  if (!offsets) return searchBoundary(model, clock, current, profile, now);
+  const key = `${current ?? ''} ${since(profile.firstSeenAt, now)} ${since(profile.lastSeenAt, now)}`;
+  const remembered = offsets.get(key);
+  if (remembered !== undefined) return remembered === NO_BOUNDARY ? undefined : now + remembered;
+  const found = searchBoundary(model, clock, current, profile, now);
+  if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
+  offsets.set(key, found === undefined ? NO_BOUNDARY : found - now);
+  return found;
+}
+
+function searchBoundary(
+  model: LifecycleModel,
+  clock: LifecycleClock,
+  current: LifecycleStage | undefined,
+  profile: Profile,
+  now: number,
+): number | undefined {
   const purchases = profile.purchases ?? NO_PURCHASES;
   const bases = dayCountBases(profile, purchases);
   const changes = timeChanges(model, clock, profile, purchases, now);
   if (!changes) return scanEveryCandidate(model, clock, current, bases, purchases, now);
   return scanChanges(new CandidatesNear(model, bases, purchases, now), clock, current, now, changes);
+}
+
+/**
+ * The boundaries found for customers without purchases, as offsets from `now`, per model whose rules read no
+ * profile field: by the stage and how long ago the customer was first and last seen. For such a customer the
+ * view at any time is made of the day counts since those two instants alone (no purchase, no window, no RFM
+ * score, no pAlive), and the search's instants are those two, the rules' numbers and a weekly grid from `now`,
+ * all shifted with them, in whole milliseconds (the binary search's midpoints too): the same search at
+ * another `now` with the same offsets finds the boundary at the same offset. Every new customer is such a
+ * customer at their first event, with the same offsets (zero), and searched once per model instead of once
+ * each. Property-tested against the plain search (test/core/lifecycle/boundary-memo.property.test.ts).
+ */
+function offsetsOf(model: LifecycleModel): Map<string, number> | undefined {
+  let offsets = offsetsByModel.get(model);
+  if (offsets === undefined) {
+    offsets = readsProfileView(model) ? null : new Map();
+    offsetsByModel.set(model, offsets);
+  }
+  return offsets ?? undefined;
+}
+
+const offsetsByModel = new WeakMap<LifecycleModel, Map<string, number> | null>();
+/** Bounded, though a model's customers without purchases share few offsets (most have a pending boundary). */
+const MAX_REMEMBERED_OFFSETS = 10_000;
+/** An offset that stands for no boundary within the horizon (a boundary is always after `now`). */
+const NO_BOUNDARY = -1;
+
+/** Milliseconds from `at` to `now`, or `-` for a time the profile does not have. */
+function since(at: number | undefined, now: number): string {
+  return at === undefined ? '-' : String(now - at);
 }
 
 /**

@@ -10,6 +10,7 @@ import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import { stateItem } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { itemSize, WRITE_UNIT_BYTES, writeUnits } from '../../../functions/adapters/dynamodb/item-size.ts';
 import { PRINT_CHARS } from '../../../functions/core/engine/seen.ts';
+import { SeenMemory } from '../../../functions/core/engine/seen-memory.ts';
 import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import type { CustomerEvent } from '../../../functions/core/events/index.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
@@ -42,7 +43,7 @@ async function statesAfterEachEvent(setup: SampleSetup, events: readonly Custome
 /** How many applied inputs a written state remembers (`seen`, engine/seen.ts), per write. */
 function reportSeen(states: readonly CustomerState[]): void {
   const counts = states
-    .map((s) => Object.values(s.seen ?? {}).reduce((sum, prints) => sum + prints.length / PRINT_CHARS, 0))
+    .map((s) => (s.seen?.prints ?? []).reduce((sum, prints) => sum + prints.length / PRINT_CHARS, 0))
     .sort((a, b) => a - b);
   const mean = counts.reduce((sum, n) => sum + n, 0) / Math.max(1, counts.length);
   console.log('\n| fingerprints remembered per write | p50 | p95 | p99 | max | mean |');
@@ -56,12 +57,12 @@ const keysAndVersion = (s: CustomerState) => itemSize({ ...stateItem(s, 1), s: n
 const json = (s: CustomerState) => Buffer.from(JSON.stringify(s));
 /** The state remembering only its latest `n` applied inputs, as the engine did before `seen` (32). */
 const lastPrints = (s: CustomerState, n: number): CustomerState => {
-  const all = Object.entries(s.seen ?? {})
+  const all = Object.entries(s.seen?.toRecord() ?? {})
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([, prints]) => prints)
     .join('');
   const kept = all.slice(Math.max(0, all.length - n * PRINT_CHARS));
-  return { ...s, seen: kept ? { '0': kept } : undefined };
+  return { ...s, seen: kept ? SeenMemory.of('0', kept) : undefined };
 };
 const ways: Record<string, (s: CustomerState) => number> = {
   'JSON, uncompressed': (s) => keysAndVersion(s) + json(s).length,

@@ -54,7 +54,7 @@ async function rawItem(tableName: string, sortKey: string): Promise<Record<strin
 }
 
 const printsIn = (state: CustomerState | undefined) =>
-  Object.values(state?.seen ?? {}).reduce((sum, text) => sum + text.length / PRINT_CHARS, 0);
+  (state?.seen?.prints ?? []).reduce((sum, text) => sum + text.length / PRINT_CHARS, 0);
 
 describe('the remembered inputs in the seen item beside the state item', () => {
   it('keeps the state item within one write unit while remembering every input, and drops a redelivery', async () => {

@@ -6,7 +6,7 @@ import {
   stateItem,
 } from '../../../functions/adapters/dynamodb/customer-state-store.ts';
 import { customerKeys, PARTITION_KEY, SORT_KEY } from '../../../functions/adapters/dynamodb/table.ts';
-import type { CustomerState } from '../../../functions/core/engine/state.ts';
+import { type CustomerState, stateFromTrustedText } from '../../../functions/core/engine/state.ts';
 import { generatedEvents, sampleSetup, statesAfterEachEvent } from '../../core/runtime/sample-states.ts';
 import { type LocalDynamo, startDynalite } from '../../support/dynalite.ts';
 import { storedInFormat } from './older-formats.ts';
@@ -58,7 +58,7 @@ describe('the stored format of a customer state', () => {
       const reloaded = await store.load(busiest.userId);
 
       // Assess
-      expect(loaded).toEqual({ state: JSON.parse(JSON.stringify(busiest)), version: 3 });
+      expect(loaded).toEqual({ state: stateFromTrustedText(JSON.stringify(busiest)), version: 3 });
       expect(saved).toEqual({ ok: true, version: 4 });
       expect(after[0]).toBe(3);
       expect(after.byteLength).toBeLessThan(before.bytes.byteLength);

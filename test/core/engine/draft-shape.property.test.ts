@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import { processInput } from '../../../functions/core/engine/engine.ts';
-import { type CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
+import {
+  type CustomerState,
+  newCustomerState,
+  stateFromTrustedText,
+} from '../../../functions/core/engine/state.ts';
 import { sameJson } from '../../../functions/core/runtime/unread-changes.ts';
 import { moveFields } from '../../support/field-order.ts';
 import { customerEvent, journeyFromYaml, MINUTE } from '../../support/journeys.ts';
@@ -35,7 +39,7 @@ const input = fc.record({
 
 /** The state with its top-level and profile fields moved into the order `rank` gives (a stored state's JSON). */
 function reordered(state: CustomerState, rank: (key: string) => number): CustomerState {
-  const moved: CustomerState = JSON.parse(JSON.stringify(state));
+  const moved: CustomerState = stateFromTrustedText(JSON.stringify(state));
   moveFields(moved, rank);
   moveFields(moved.profile, rank);
   return moved;

@@ -8,6 +8,7 @@ import {
   rememberInput,
   SEEN_MAX,
 } from '../../../functions/core/engine/seen.ts';
+import { SeenMemory } from '../../../functions/core/engine/seen-memory.ts';
 import { newCustomerState } from '../../../functions/core/engine/state.ts';
 
 const DAY = 86_400_000;
@@ -54,7 +55,7 @@ describe('checkInput (one walk of seen)', () => {
           for (const [d, prints] of Object.entries(days)) seen[d] = prints.map(encodePrint).join('');
           // Crowded: one more day holding SEEN_MAX fingerprints, so that the input passes the cap.
           if (crowded) seen[String(today - 2)] = encodePrint(7).repeat(SEEN_MAX);
-          const state = { ...newCustomerState('u1'), seen, processed };
+          const state = { ...newCustomerState('u1'), seen: SeenMemory.fromRecord(seen), processed };
           const at = day * DAY + 3_600_000;
 
           // Act
@@ -65,7 +66,7 @@ describe('checkInput (one walk of seen)', () => {
           if (check.seen || !check.next) return;
           const expected = rememberInput(state, input, at, T0, WINDOW);
           expect(JSON.stringify(check.next)).toBe(JSON.stringify(expected));
-          expect(Object.values(check.next).join('').length / PRINT_CHARS).toBeLessThanOrEqual(SEEN_MAX);
+          expect(check.next.prints.join('').length / PRINT_CHARS).toBeLessThanOrEqual(SEEN_MAX);
         },
       ),
       { numRuns: 500 },
@@ -78,9 +79,10 @@ describe('checkInput (one walk of seen)', () => {
         // Prepare
         const state = {
           ...newCustomerState('u1'),
-          seen: { [String(today - 1)]: held.map(encodePrint).join('') },
+          seen: SeenMemory.fromRecord(
+            held.length === 0 ? {} : { [String(today - 1)]: held.map(encodePrint).join('') },
+          ),
         };
-        if (held.length === 0) state.seen = {};
 
         // Act
         const check = checkInput(state, input, T0, T0, WINDOW);

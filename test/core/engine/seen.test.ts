@@ -11,6 +11,7 @@ import {
   rememberInput,
   SEEN_MAX,
 } from '../../../functions/core/engine/seen.ts';
+import { SeenMemory } from '../../../functions/core/engine/seen-memory.ts';
 import { CustomerState, newCustomerState } from '../../../functions/core/engine/state.ts';
 import { customerEvent, DAY, HOUR } from '../../support/journeys.ts';
 
@@ -26,7 +27,7 @@ const printOf = (eventId: string) =>
     inputKey({ kind: 'event', event: customerEvent('Order Completed', 'u1', T0, {}, { eventId }) }),
   );
 const count = (state: CustomerState) =>
-  Object.values(state.seen ?? {}).reduce((sum, prints) => sum + prints.length / PRINT_CHARS, 0);
+  (state.seen?.prints ?? []).reduce((sum, prints) => sum + prints.length / PRINT_CHARS, 0);
 
 describe('the inputs a customer remembers (seen)', () => {
   it('encodes any 53-bit fingerprint in 9 characters, distinct fingerprints distinctly', () => {
@@ -132,7 +133,7 @@ describe('the inputs a customer remembers (seen)', () => {
         const seen = Object.fromEntries(
           Object.entries(held).map(([d, prints]) => [d, prints.map(encodePrint).join('')]),
         );
-        const state = { ...newCustomerState('u1'), seen };
+        const state = { ...newCustomerState('u1'), seen: SeenMemory.fromRecord(seen) };
         const print = fingerprint(`input-${day}`);
 
         // Act
@@ -152,7 +153,10 @@ describe('the inputs a customer remembers (seen)', () => {
     const codes = (from: number) =>
       Array.from({ length: half }, (_, i) => encodePrint(fingerprint(`in-${from + i}`))).join('');
     const day = Math.floor(T0 / DAY);
-    const full = { ...newCustomerState('u1'), seen: { [day - 1]: codes(0), [day]: codes(half) } };
+    const full = {
+      ...newCustomerState('u1'),
+      seen: SeenMemory.fromRecord({ [day - 1]: codes(0), [day]: codes(half) }),
+    };
 
     // Act
     const seen = rememberInput(full, fingerprint('newest'), T0, T0);
@@ -167,7 +171,10 @@ describe('the inputs a customer remembers (seen)', () => {
 
   it('matches a fingerprint only at its own place, not across two neighbours', () => {
     // Prepare: two codes whose concatenation holds a third code, 'AAAABCAAA', at offset 4.
-    const state = { ...newCustomerState('u1'), seen: { '1': 'AAAAAAAAB' + 'CAAAAAAAA' } };
+    const state = {
+      ...newCustomerState('u1'),
+      seen: SeenMemory.fromRecord({ '1': 'AAAAAAAAB' + 'CAAAAAAAA' }),
+    };
     const straddling = 1 * 64 ** 4 + 2 * 64 ** 3;
 
     // Act

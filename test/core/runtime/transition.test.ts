@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineInput } from '../../../functions/core/engine/engine.ts';
-import { type CustomerState, newCustomerState, type Timer } from '../../../functions/core/engine/state.ts';
+import {
+  type CustomerState,
+  newCustomerState,
+  stateFromTrustedText,
+  type Timer,
+} from '../../../functions/core/engine/state.ts';
 import { DEFAULT_INPUT_LIMITS } from '../../../functions/core/events/limits.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
 import { engineContext } from '../../../functions/core/runtime/config.ts';
@@ -54,7 +59,7 @@ describe('transition', () => {
     const frozen = (state: CustomerState, input: EngineInput, now: number) =>
       transition(deepFreeze(state), input, engineContext(config, now), options);
     const copied = (state: CustomerState, input: EngineInput, now: number) =>
-      transition(structuredClone(state), input, engineContext(config, now), options);
+      transition(stateFromTrustedText(JSON.stringify(state)), input, engineContext(config, now), options);
 
     // Act
     const onFrozen = runAll(frozen);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
+import { SeenMemory } from '../../../functions/core/engine/seen-memory.ts';
 import { newCustomerState } from '../../../functions/core/engine/state.ts';
 import type { SuppressionReason } from '../../../functions/core/policies/suppression-reason.ts';
 import type { RuntimeConfig } from '../../../functions/core/runtime/config.ts';
@@ -199,7 +200,7 @@ steps:
     const before = newCustomerState('usr_1');
     const seen = {
       ...before,
-      seen: { '20000': 'AAAAAAAAA' },
+      seen: SeenMemory.of('20000', 'AAAAAAAAA'),
       profile: { ...before.profile, lastSeenAt: T0 },
     };
     const traits = { ...seen, profile: { ...seen.profile, traits: { plan: 'gold' } } };
