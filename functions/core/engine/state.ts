@@ -21,7 +21,7 @@ export type TriggerRef = z.infer<typeof TriggerRef>;
  * timer takes `onTimeout`; for `duration` and `until`, its timer takes `next`. An event or engagement wait whose
  * awaited input arrived while its journey was paused becomes a `duration` wait, so that its end takes `next`.
  */
-export const WaitKind = z.lazy(() => z.enum(['duration', 'until', 'event', 'engagement', 'call']));
+export const WaitKind = z.enum(['duration', 'until', 'event', 'engagement', 'call']);
 export type WaitKind = z.infer<typeof WaitKind>;
 
 /** The wait an enrollment is in: the wait step, the timer that ends it and when. */
