@@ -85,6 +85,14 @@ function loadMs(file: string): number {
 }
 
 /**
+ * V8's hash seed and random seed, fixed. Drawn at random in each process (as Lambda draws them), they made the same
+ * bundle's count move by about 5% from process to process (ingest's cold start, three processes: 371, 388 and
+ * 386 M); fixed, a count repeats to within 0.1 M, and seeds 1 to 4 gave 383.8, 383.4, 383.4 and 383.3 M
+ * (docs/benchmarks.md, "Function bundles"). One seed for every process, the floors' and the functions' alike.
+ */
+const FIXED_SEEDS = ['--hash-seed=1', '--random-seed=1'];
+
+/**
  * Instructions a fresh Node process executes to start and import `file`, counted by valgrind's callgrind:
  * unlike milliseconds, the count barely moves with what else the machine is doing. Undefined without valgrind.
  */
@@ -100,6 +108,7 @@ function importInstructions(
       '--callgrind-out-file=/dev/null',
       process.execPath,
       '--single-threaded',
+      ...FIXED_SEEDS,
       '--input-type=module',
       '-e',
       script,

@@ -16,10 +16,12 @@ export const audienceRunKey = (journeyId: string, run: string) => ({
   [SORT_KEY]: run,
 });
 
-const Items = z.object({
-  Items: z.array(z.object({ record: z.unknown() })).optional(),
-  LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
-});
+const Items = z.lazy(() =>
+  z.object({
+    Items: z.array(z.object({ record: z.unknown() })).optional(),
+    LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 
 export type DynamoAudienceRunStoreOptions = { client: DynamoDBDocumentClient; tableName: string };
 

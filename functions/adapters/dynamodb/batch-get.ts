@@ -12,7 +12,7 @@ export type BatchGetOptions = {
   backoff: (attempt: number) => number;
 };
 
-const UnprocessedKeys = z.array(z.record(z.string(), z.string()));
+const UnprocessedKeys = z.lazy(() => z.array(z.record(z.string(), z.string())));
 
 /**
  * Reads up to 100 keys in one BatchGetItem (strongly consistent), and more requests only for keys DynamoDB

@@ -21,12 +21,14 @@ export const callLedgerKey = (callId: string) => ({
 /** Short attribute names, as in the send ledger. */
 const A = { state: 'st', claimedAt: 'at', attempt: 'n', answeredAt: 'done', answer: 'ans' } as const;
 
-const CallLedgerItem = z.object({
-  [A.state]: z.enum(['CLAIMED', 'ANSWERED']),
-  [A.claimedAt]: z.number(),
-  [A.attempt]: z.number().int().positive(),
-  [A.answer]: CallAnswerSchema.optional(),
-});
+const CallLedgerItem = z.lazy(() =>
+  z.object({
+    [A.state]: z.enum(['CLAIMED', 'ANSWERED']),
+    [A.claimedAt]: z.number(),
+    [A.attempt]: z.number().int().positive(),
+    [A.answer]: CallAnswerSchema.optional(),
+  }),
+);
 
 export type DynamoCallLedgerOptions = { client: DynamoDBDocumentClient; tableName: string };
 

@@ -13,7 +13,7 @@ export const callSlotsKey = (target: string) => ({
 /** The holders attribute: call id to the end of its lease (epoch ms). */
 const HOLDERS = 'h';
 
-const SlotsItem = z.object({ [HOLDERS]: z.record(z.string(), z.number()) });
+const SlotsItem = z.lazy(() => z.object({ [HOLDERS]: z.record(z.string(), z.number()) }));
 
 /** Rounds of read-and-write when the slots item changed under us; after them the call waits like a full one. */
 const MAX_ROUNDS = 5;

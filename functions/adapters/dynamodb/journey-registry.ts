@@ -155,22 +155,28 @@ export function auditItem(record: StatusAuditRecord) {
   };
 }
 
-const Keyed = z.object({ [PARTITION_KEY]: z.string(), [SORT_KEY]: z.string() });
-const VersionItem = z.object({ [A.journey]: z.instanceof(Uint8Array), [A.at]: z.number() });
-const OverrideItem = z.object({
-  [A.status]: OverrideStatus,
-  [A.seq]: z.number().int().positive(),
-  [A.at]: z.number(),
-});
-const DeployedItem = z.object({ [A.version]: z.string(), [A.status]: JourneyStatus, [A.at]: z.number() });
-const AuditItem = z.object({
-  [A.action]: StatusAction,
-  [A.from]: OverrideStatus,
-  [A.to]: OverrideStatus,
-  [A.by]: z.string(),
-  [A.at]: z.number(),
-  [A.reason]: z.string().optional(),
-});
+const Keyed = z.lazy(() => z.object({ [PARTITION_KEY]: z.string(), [SORT_KEY]: z.string() }));
+const VersionItem = z.lazy(() => z.object({ [A.journey]: z.instanceof(Uint8Array), [A.at]: z.number() }));
+const OverrideItem = z.lazy(() =>
+  z.object({
+    [A.status]: OverrideStatus,
+    [A.seq]: z.number().int().positive(),
+    [A.at]: z.number(),
+  }),
+);
+const DeployedItem = z.lazy(() =>
+  z.object({ [A.version]: z.string(), [A.status]: JourneyStatus, [A.at]: z.number() }),
+);
+const AuditItem = z.lazy(() =>
+  z.object({
+    [A.action]: StatusAction,
+    [A.from]: OverrideStatus,
+    [A.to]: OverrideStatus,
+    [A.by]: z.string(),
+    [A.at]: z.number(),
+    [A.reason]: z.string().optional(),
+  }),
+);
 
 function auditRecordOf(journeyId: string, sk: string, item: unknown): StatusAuditRecord {
   const parsed = AuditItem.parse(item);

@@ -36,14 +36,16 @@ const A = {
 /** How long a ledger record outlives its claim: long past any re-delivery or retry of the message. */
 export const LEDGER_TTL_MS = 90 * 24 * 3_600_000;
 
-const LedgerItem = z.object({
-  [A.state]: z.enum(['CLAIMED', 'SENT', 'FAILED']),
-  [A.claimedAt]: z.number(),
-  [A.attempt]: z.number().int().positive(),
-  [A.completedAt]: z.number().optional(),
-  [A.providerMessageId]: z.string().optional(),
-  [A.error]: z.string().optional(),
-});
+const LedgerItem = z.lazy(() =>
+  z.object({
+    [A.state]: z.enum(['CLAIMED', 'SENT', 'FAILED']),
+    [A.claimedAt]: z.number(),
+    [A.attempt]: z.number().int().positive(),
+    [A.completedAt]: z.number().optional(),
+    [A.providerMessageId]: z.string().optional(),
+    [A.error]: z.string().optional(),
+  }),
+);
 
 export type DynamoPolicyStoreOptions = {
   client: DynamoDBDocumentClient;

@@ -11,7 +11,7 @@ export const sendRateKey = (journeyId: string) => ({
   [SORT_KEY]: 'RATE',
 });
 
-const CounterItem = z.object({ s: z.number(), n: z.number() });
+const CounterItem = z.lazy(() => z.object({ s: z.number(), n: z.number() }));
 
 /** Rounds of read-and-write when another instance reserved between our read and write. */
 const MAX_ROUNDS = 50;

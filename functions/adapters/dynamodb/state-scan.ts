@@ -17,12 +17,14 @@ export type ScanSegment = { segment: number; totalSegments: number };
 /** What one page of the Scan cost and held, for the function's metrics and the docs' cost figures. */
 export type ScanPage = { states: CustomerState[]; scannedItems: number; readUnits: number };
 
-const Page = z.object({
-  Items: z.array(z.record(z.string(), z.unknown())).optional(),
-  LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
-  ScannedCount: z.number().optional(),
-  ConsumedCapacity: z.object({ CapacityUnits: z.number().optional() }).optional(),
-});
+const Page = z.lazy(() =>
+  z.object({
+    Items: z.array(z.record(z.string(), z.unknown())).optional(),
+    LastEvaluatedKey: z.record(z.string(), z.unknown()).optional(),
+    ScannedCount: z.number().optional(),
+    ConsumedCapacity: z.object({ CapacityUnits: z.number().optional() }).optional(),
+  }),
+);
 
 /**
  * The customer states of one Segment of a parallel Scan of the table, page by page (eventually consistent,

@@ -18,10 +18,12 @@ export function suppressionItem(address: string, reason: SuppressionReason) {
   return { ...suppressionKey(address), [REASON]: reason };
 }
 
-const SuppressionItem = z.object({
-  [PARTITION_KEY]: z.string().startsWith(ADDRESS_PREFIX),
-  [REASON]: SuppressionReason,
-});
+const SuppressionItem = z.lazy(() =>
+  z.object({
+    [PARTITION_KEY]: z.string().startsWith(ADDRESS_PREFIX),
+    [REASON]: SuppressionReason,
+  }),
+);
 
 /** The address and reason of a suppression item; undefined for any other item. */
 export function parseSuppression(item: Record<string, unknown>): [string, SuppressionReason] | undefined {

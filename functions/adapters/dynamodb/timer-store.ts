@@ -49,16 +49,20 @@ const A = { timer: 't', position: 'p', holes: 'h', version: 'v' } as const;
 
 const PROGRESS_KEY = { [PARTITION_KEY]: 'TIMERS', [SORT_KEY]: 'PROGRESS' } as const;
 
-const TimerItem = z.object({ [PARTITION_KEY]: z.string(), [SORT_KEY]: z.string(), [A.timer]: Timer });
+const TimerItem = z.lazy(() =>
+  z.object({ [PARTITION_KEY]: z.string(), [SORT_KEY]: z.string(), [A.timer]: Timer }),
+);
 
-const Entry = z.object({ pk: z.string(), sk: z.string(), timer: Timer });
+const Entry = z.lazy(() => z.object({ pk: z.string(), sk: z.string(), timer: Timer }));
 type Entry = z.infer<typeof Entry>;
 
-const ProgressItem = z.object({
-  [A.position]: z.string(),
-  [A.holes]: z.string(),
-  [A.version]: z.number().int().positive(),
-});
+const ProgressItem = z.lazy(() =>
+  z.object({
+    [A.position]: z.string(),
+    [A.holes]: z.string(),
+    [A.version]: z.number().int().positive(),
+  }),
+);
 
 type Progress = { position: string; holes: Entry[]; version: number | undefined };
 

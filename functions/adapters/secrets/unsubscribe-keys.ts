@@ -9,18 +9,20 @@ const MIN_KEY_BYTES = 32;
  * its UTF-8 bytes, so the CDK app can let Secrets Manager generate it (64 random alphanumerics, about 380
  * bits) and rotation only prepends a new one. Keeping the previous key a while keeps links already sent working.
  */
-const KeyList = z
-  .string()
-  .transform((text) => text.split(/\s+/).filter(Boolean))
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .refine((k) => Buffer.byteLength(k) >= MIN_KEY_BYTES, `keys need ${MIN_KEY_BYTES} bytes or more`),
-      )
-      .min(1, 'the secret holds no key'),
-  );
+const KeyList = z.lazy(() =>
+  z
+    .string()
+    .transform((text) => text.split(/\s+/).filter(Boolean))
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .refine((k) => Buffer.byteLength(k) >= MIN_KEY_BYTES, `keys need ${MIN_KEY_BYTES} bytes or more`),
+        )
+        .min(1, 'the secret holds no key'),
+    ),
+);
 
 /**
  * Reads the unsubscribe signing keys from Secrets Manager, so that no key is in code, in the bundle or in an

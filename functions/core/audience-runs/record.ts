@@ -6,19 +6,21 @@ import * as z from 'zod';
  * many it skipped, by reason. `completed` is absent while the run is under way, or after it crashed: the next
  * attempt does it all again, which enrolls nobody twice (the entry inputs' ids are the same).
  */
-export const AudienceRunRecord = z.object({
-  journeyId: z.string(),
-  run: z.string(),
-  /** When the run was due to start (epoch ms). */
-  dueAt: z.number(),
-  startedAt: z.number(),
-  completedAt: z.number().optional(),
-  attempts: z.number().int().positive(),
-  audience: z.number().int().nonnegative(),
-  /** Entry inputs handed on: on the ingest path now, or as timers at the members' local time. */
-  entries: z.number().int().nonnegative(),
-  /** Of those, the ones set as timers. */
-  timers: z.number().int().nonnegative(),
-  skipped: z.record(z.string(), z.number().int().nonnegative()),
-});
+export const AudienceRunRecord = z.lazy(() =>
+  z.object({
+    journeyId: z.string(),
+    run: z.string(),
+    /** When the run was due to start (epoch ms). */
+    dueAt: z.number(),
+    startedAt: z.number(),
+    completedAt: z.number().optional(),
+    attempts: z.number().int().positive(),
+    audience: z.number().int().nonnegative(),
+    /** Entry inputs handed on: on the ingest path now, or as timers at the members' local time. */
+    entries: z.number().int().nonnegative(),
+    /** Of those, the ones set as timers. */
+    timers: z.number().int().nonnegative(),
+    skipped: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+);
 export type AudienceRunRecord = z.infer<typeof AudienceRunRecord>;

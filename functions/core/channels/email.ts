@@ -3,13 +3,15 @@ import { maskContent, maskEmail } from '../diagnostics/mask.ts';
 import { isSesRecord, mapSesRecord, SES_CUSTOMER_EVENTS } from '../feedback/ses.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
 
-export const EmailParts = z
-  .strictObject({
-    subject: Liquid.describe('The subject line.'),
-    html: Liquid.describe('The HTML body. Output is HTML-escaped; use `| raw` for trusted markup.'),
-    text: Liquid.describe('The plain-text body, sent alongside the HTML.'),
-  })
-  .describe('An email: subject, HTML and text.');
+export const EmailParts = z.lazy(() =>
+  z
+    .strictObject({
+      subject: Liquid.describe('The subject line.'),
+      html: Liquid.describe('The HTML body. Output is HTML-escaped; use `| raw` for trusted markup.'),
+      text: Liquid.describe('The plain-text body, sent alongside the HTML.'),
+    })
+    .describe('An email: subject, HTML and text.'),
+);
 
 export type EmailContent = { subject: string; html: string; text: string };
 

@@ -7,7 +7,7 @@ import type { ConsentMode } from '../policies/consent-mode.ts';
 import type { Profile } from '../profile/profile.ts';
 
 /** Liquid source. Empty parts are refused when the file is read, so a blank can only come from data. */
-export const Liquid = z.string().min(1, 'must not be empty');
+export const Liquid = z.lazy(() => z.string().min(1, 'must not be empty'));
 
 /** Why a template did not render: templates/render.ts reports these, and a channel's `render` may too. */
 export type RenderFailureReason =

@@ -4,15 +4,17 @@ import { PUSH_CUSTOMER_EVENTS } from '../feedback/push.ts';
 import type { PushDevice } from '../profile/profile.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
 
-export const PushParts = z
-  .strictObject({
-    title: Liquid,
-    body: Liquid,
-    url: Liquid.optional().describe('A deep link (myapp://...) or web URL opened on tap.'),
-    imageUrl: Liquid.optional().describe('An image shown in the notification.'),
-    data: z.record(z.string().min(1), Liquid).optional().describe('Key-value data passed to the app.'),
-  })
-  .describe('A push notification.');
+export const PushParts = z.lazy(() =>
+  z
+    .strictObject({
+      title: Liquid,
+      body: Liquid,
+      url: Liquid.optional().describe('A deep link (myapp://...) or web URL opened on tap.'),
+      imageUrl: Liquid.optional().describe('An image shown in the notification.'),
+      data: z.record(z.string().min(1), Liquid).optional().describe('Key-value data passed to the app.'),
+    })
+    .describe('A push notification.'),
+);
 
 export type PushContent = {
   title: string;

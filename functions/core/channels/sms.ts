@@ -10,7 +10,7 @@ import {
 import { type SmsSize, smsSize } from '../templates/sms.ts';
 import { type ChannelDescriptor, Liquid } from './kind.ts';
 
-export const SmsParts = z.strictObject({ body: Liquid }).describe('An SMS: its body.');
+export const SmsParts = z.lazy(() => z.strictObject({ body: Liquid }).describe('An SMS: its body.'));
 
 /** The body, and its size as carriers count it: `units` are septets (GSM-7) or UTF-16 code units (UCS-2). */
 export type SmsContent = { body: string } & SmsSize;

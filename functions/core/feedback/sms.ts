@@ -9,23 +9,27 @@ import {
 } from './outcome.ts';
 
 /** AWS End User Messaging SMS delivery events, from an event destination or EventBridge (`detail`). */
-export const SmsEvent = z.looseObject({
-  eventType: z.string(),
-  eventTimestamp: z.number(),
-  messageId: z.string(),
-  destinationPhoneNumber: z.string().optional(),
-  messageStatus: z.string().optional(),
-  messageStatusDescription: z.string().optional(),
-  context: z.record(z.string(), z.string()).optional(),
-});
+export const SmsEvent = z.lazy(() =>
+  z.looseObject({
+    eventType: z.string(),
+    eventTimestamp: z.number(),
+    messageId: z.string(),
+    destinationPhoneNumber: z.string().optional(),
+    messageStatus: z.string().optional(),
+    messageStatusDescription: z.string().optional(),
+    context: z.record(z.string(), z.string()).optional(),
+  }),
+);
 
 /** A reply from a customer: the two-way SMS payload published to SNS. */
-export const InboundSms = z.looseObject({
-  originationNumber: z.string(),
-  destinationNumber: z.string(),
-  messageBody: z.string(),
-  inboundMessageId: z.string(),
-});
+export const InboundSms = z.lazy(() =>
+  z.looseObject({
+    originationNumber: z.string(),
+    destinationNumber: z.string(),
+    messageBody: z.string(),
+    inboundMessageId: z.string(),
+  }),
+);
 
 /**
  * Replies that opt out: the CTIA keywords carriers and End User Messaging honour by default, and ARRET for

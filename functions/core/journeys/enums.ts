@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { leaf } from './leaf.ts';
 
 // The channels and the lifecycle stages, apart from the other journey schema parts (schema-parts.ts re-exports
 // them): the profile and its import need only these, and importing schema-parts.ts builds every journey schema
@@ -7,7 +8,7 @@ import * as z from 'zod';
 export const Channel = z.enum(['email', 'sms', 'push']).describe('A delivery channel.');
 export type Channel = z.infer<typeof Channel>;
 
-export const LifecycleStage = z
-  .enum(['new', 'active', 'at_risk', 'vip', 'lapsed'])
-  .describe('A lifecycle stage.');
+export const LifecycleStage = leaf(() =>
+  z.enum(['new', 'active', 'at_risk', 'vip', 'lapsed']).describe('A lifecycle stage.'),
+);
 export type LifecycleStage = z.infer<typeof LifecycleStage>;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Step } from '../steps/index.ts';
 import { DateTrigger } from '../triggers/date.ts';
 import { ScheduleTrigger, SegmentTrigger } from '../triggers/schedule.ts';
+import { leaf } from './leaf.ts';
 import {
   Category,
   Condition,
@@ -44,16 +45,20 @@ export {
 } from './schema-parts.ts';
 
 /** A journey's id; a leaf built at import, which the status overrides share (status-overrides.ts). */
-export const JourneyId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a journey id of lower-case letters, digits and dashes')
-  .describe('Stable id: keep it when editing, since enrollments refer to it.');
+export const JourneyId = leaf(() =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a journey id of lower-case letters, digits and dashes')
+    .describe('Stable id: keep it when editing, since enrollments refer to it.'),
+);
 
-export const JourneyStatus = z
-  .enum(['draft', 'active', 'paused', 'archived'])
-  .describe(
-    'Only active journeys enroll customers. Paused journeys hold enrollments; archived ones end them.',
-  );
+export const JourneyStatus = leaf(() =>
+  z
+    .enum(['draft', 'active', 'paused', 'archived'])
+    .describe(
+      'Only active journeys enroll customers. Paused journeys hold enrollments; archived ones end them.',
+    ),
+);
 export const Trigger = z.lazy(() =>
   z
     .strictObject({

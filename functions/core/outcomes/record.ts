@@ -10,31 +10,27 @@ import * as z from 'zod';
 export const OUTCOME_RECORD_VERSION = 1;
 
 /** What a record is about. The docs (docs/outcomes.md) say which fields each kind fills. */
-export const OutcomeKind = z.enum([
-  'enrolled',
-  'not_enrolled',
-  'step',
-  'grouped',
-  'send_withheld',
-  'send',
-  'feedback',
-  'goal_reached',
-  'exited',
-  'stage_changed',
-  'call',
-]);
+export const OutcomeKind = z.lazy(() =>
+  z.enum([
+    'enrolled',
+    'not_enrolled',
+    'step',
+    'grouped',
+    'send_withheld',
+    'send',
+    'feedback',
+    'goal_reached',
+    'exited',
+    'stage_changed',
+    'call',
+  ]),
+);
 export type OutcomeKind = z.infer<typeof OutcomeKind>;
 
 /** What a provider said about a message (or a customer said, for `unsubscribed`), whatever the channel. */
-export const FeedbackStatus = z.enum([
-  'delivered',
-  'opened',
-  'clicked',
-  'bounced',
-  'complained',
-  'unsubscribed',
-  'failed',
-]);
+export const FeedbackStatus = z.lazy(() =>
+  z.enum(['delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed']),
+);
 export type FeedbackStatus = z.infer<typeof FeedbackStatus>;
 
 /**

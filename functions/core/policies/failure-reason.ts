@@ -8,26 +8,28 @@ import { type DeliveryOutcome, OutcomeReason } from './outcome.ts';
  * The provider's own text stays in the outcome and the log line; a metric dimension takes only these, since
  * every distinct dimension value is a metric of its own in CloudWatch (docs/runtime.md, "Metrics").
  */
-export const FailureReason = z.enum([
-  /** The template did not render (a missing value, a blank part, an SMS too long): nothing went out. */
-  'render_failed',
-  /** The profile had no address on the channel when the message was composed. */
-  'no_address',
-  /** The address is not one the provider can send to (an SMS number not in E.164 form). */
-  'invalid_address',
-  /** The environment has no adapter for the channel. */
-  'channel_not_configured',
-  /** The provider says the recipient opted out (an SMS number that replied STOP). */
-  'opted_out',
-  /** No push device took the message. */
-  'devices_refused',
-  /** The provider stayed throttled or unavailable through the adapter's retries (dead-lettered). */
-  'retries_exhausted',
-  /** The provider refused for now: a quota, paused sending, a permission (dead-lettered). */
-  'provider_held',
-  /** The provider refused the message for good, for a reason of its own. */
-  'provider_rejected',
-]);
+export const FailureReason = z.lazy(() =>
+  z.enum([
+    /** The template did not render (a missing value, a blank part, an SMS too long): nothing went out. */
+    'render_failed',
+    /** The profile had no address on the channel when the message was composed. */
+    'no_address',
+    /** The address is not one the provider can send to (an SMS number not in E.164 form). */
+    'invalid_address',
+    /** The environment has no adapter for the channel. */
+    'channel_not_configured',
+    /** The provider says the recipient opted out (an SMS number that replied STOP). */
+    'opted_out',
+    /** No push device took the message. */
+    'devices_refused',
+    /** The provider stayed throttled or unavailable through the adapter's retries (dead-lettered). */
+    'retries_exhausted',
+    /** The provider refused for now: a quota, paused sending, a permission (dead-lettered). */
+    'provider_held',
+    /** The provider refused the message for good, for a reason of its own. */
+    'provider_rejected',
+  ]),
+);
 export type FailureReason = z.infer<typeof FailureReason>;
 
 const RENDER_FAILURES: ReadonlySet<string> = new Set<RenderFailureReason>([

@@ -19,12 +19,14 @@ export type StoredJourneyVersion = {
  * Which version of a journey the functions last said they bundle, and the status in its file. For people
  * (`cairn journeys list`), not for the functions: each runs the journeys it bundles.
  */
-export const DeployedJourney = z.object({
-  journeyId: z.string().min(1),
-  version: z.string().min(1),
-  status: JourneyStatus,
-  at: z.number().int().nonnegative(),
-});
+export const DeployedJourney = z.lazy(() =>
+  z.object({
+    journeyId: z.string().min(1),
+    version: z.string().min(1),
+    status: JourneyStatus,
+    at: z.number().int().nonnegative(),
+  }),
+);
 export type DeployedJourney = z.infer<typeof DeployedJourney>;
 
 /** Everything the functions read, in one request on DynamoDB. */

@@ -9,7 +9,7 @@ import { normalizeEmail, normalizePhone, phoneTimezone } from './addresses.ts';
 import { type ConsentChange, ConsentRecord, consentChangesFromTraits } from './consent.ts';
 
 /** Push platforms as Pinpoint SendMessages names its channels (GCM is FCM's former name). */
-export const PushPlatform = z.enum(['APNS', 'APNS_SANDBOX', 'FCM']);
+export const PushPlatform = z.lazy(() => z.enum(['APNS', 'APNS_SANDBOX', 'FCM']));
 export type PushPlatform = z.infer<typeof PushPlatform>;
 
 export const PushDevice = z.lazy(() =>
@@ -24,7 +24,7 @@ export const PushDevice = z.lazy(() =>
 export type PushDevice = z.infer<typeof PushDevice>;
 
 /** How the profile's timezone was found, so policies can tell a guess from a fact. */
-export const TimezoneSource = z.enum(['trait', 'phone', 'context']);
+export const TimezoneSource = z.lazy(() => z.enum(['trait', 'phone', 'context']));
 export type TimezoneSource = z.infer<typeof TimezoneSource>;
 
 export const MAX_DEVICES = 5;

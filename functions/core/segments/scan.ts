@@ -11,16 +11,18 @@ export const SCAN_SEGMENTS = { itemsPerSegment: 100_000, max: 1_000 } as const;
  * --env ENV`: the segment, the time of the evaluation, how many Segments the parallel Scan is cut into, and
  * where the members go. Each worker gets it beside its Segment number.
  */
-export const SegmentScanRequest = z.strictObject({
-  segment: z.string().min(1),
-  /** The time of the evaluation, ISO-8601: as `--as-of` locally. */
-  at: z.iso.datetime({ offset: true }),
-  /** DynamoDB's TotalSegments: at least 1, at most SCAN_SEGMENTS.max. */
-  totalSegments: z.number().int().min(1).max(SCAN_SEGMENTS.max),
-  bucket: z.string().min(1),
-  /** The run's folder: each Segment writes `<prefix>/<segment, 5 digits>.jsonl`. */
-  prefix: z.string().min(1),
-});
+export const SegmentScanRequest = z.lazy(() =>
+  z.strictObject({
+    segment: z.string().min(1),
+    /** The time of the evaluation, ISO-8601: as `--as-of` locally. */
+    at: z.iso.datetime({ offset: true }),
+    /** DynamoDB's TotalSegments: at least 1, at most SCAN_SEGMENTS.max. */
+    totalSegments: z.number().int().min(1).max(SCAN_SEGMENTS.max),
+    bucket: z.string().min(1),
+    /** The run's folder: each Segment writes `<prefix>/<segment, 5 digits>.jsonl`. */
+    prefix: z.string().min(1),
+  }),
+);
 export type SegmentScanRequest = z.infer<typeof SegmentScanRequest>;
 
 export function totalSegmentsFor(itemCount: number): number {
@@ -33,11 +35,13 @@ export function memberFileKey(prefix: string, segment: number): string {
 }
 
 /** What one worker returns for its Segments; the CLI sums them from the run's results. */
-export const SegmentScanResult = z.object({
-  scannedItems: z.number().int().nonnegative(),
-  customers: z.number().int().nonnegative(),
-  members: z.number().int().nonnegative(),
-  readUnits: z.number().nonnegative(),
-  files: z.array(z.string()),
-});
+export const SegmentScanResult = z.lazy(() =>
+  z.object({
+    scannedItems: z.number().int().nonnegative(),
+    customers: z.number().int().nonnegative(),
+    members: z.number().int().nonnegative(),
+    readUnits: z.number().nonnegative(),
+    files: z.array(z.string()),
+  }),
+);
 export type SegmentScanResult = z.infer<typeof SegmentScanResult>;

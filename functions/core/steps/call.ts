@@ -16,68 +16,87 @@ import {
   stepForms,
 } from './kind.ts';
 
-const SaveAs = z
-  .record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a field name of letters, digits and _'),
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'expected a dotted path such as "customer.tier"'),
-  )
-  .describe(
-    'Fields to keep from the JSON answer: name to dotted path. Branch conditions (`saved`) and templates ' +
-      '(`saved.<name>`) read them.',
-  );
-
 /** The longest one attempt may take: the calls function's timeout (90 s) must outlast it. */
 export const MAX_CALL_TIMEOUT_MS = 60_000;
 
 /** Plain HTTP only to this machine (the local stack's tests); anything else travels encrypted. */
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
 
-const MaxConcurrent = z
-  .int()
-  .min(1)
-  .max(MAX_CONCURRENT_CALLS)
-  .optional()
-  .describe(
-    'At most this many calls to this target (an HTTP origin, or a Lambda function) in flight at once, across ' +
-      'all journeys; every call step naming the target must state the same value.',
-  );
+/**
+ * What both forms of a call step share: the same instances in both, as the generated JSON Schema has always seen
+ * them. Built with the first form, not at import: the engine functions load this module but build no step schema
+ * at their cold start (docs/benchmarks.md, "Function bundles").
+ */
+let shared: ReturnType<typeof sharedParts> | undefined;
 
-/** The fields every form of a call step has besides its target. */
-const common = {
-  id: StepId,
-  type: z.literal('call'),
-  timeout: Duration.refine((text) => durationMs(text) <= MAX_CALL_TIMEOUT_MS, {
-    message: 'a call may take at most PT60S',
-  })
-    .default('PT10S')
-    .describe('How long one attempt may take, at most PT60S.'),
-  retries: z
-    .int()
-    .min(0)
-    .max(5)
-    .default(2)
-    .describe('Attempts after the first when the answer may change (5xx, 429, a timeout, a network error).'),
-  backoff: Duration.default('PT10S').describe('The delay before the first retry; each later one doubles it.'),
-  saveAs: SaveAs.optional(),
-  onUnknown: z
-    .enum(['fail', 'retry'])
-    .default('fail')
+function callParts() {
+  shared ??= sharedParts();
+  return shared;
+}
+
+function sharedParts() {
+  const SaveAs = z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a field name of letters, digits and _'),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'expected a dotted path such as "customer.tier"'),
+    )
     .describe(
-      'A call made whose answer was never recorded (a crash): fail takes onFailure (unknown_outcome); retry ' +
-        'calls again with the same idempotency key.',
+      'Fields to keep from the JSON answer: name to dotted path. Branch conditions (`saved`) and templates ' +
+        '(`saved.<name>`) read them.',
+    );
+
+  const MaxConcurrent = z
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENT_CALLS)
+    .optional()
+    .describe(
+      'At most this many calls to this target (an HTTP origin, or a Lambda function) in flight at once, across ' +
+        'all journeys; every call step naming the target must state the same value.',
+    );
+
+  /** The fields every form of a call step has besides its target. */
+  const common = {
+    id: StepId,
+    type: z.literal('call'),
+    timeout: Duration.refine((text) => durationMs(text) <= MAX_CALL_TIMEOUT_MS, {
+      message: 'a call may take at most PT60S',
+    })
+      .default('PT10S')
+      .describe('How long one attempt may take, at most PT60S.'),
+    retries: z
+      .int()
+      .min(0)
+      .max(5)
+      .default(2)
+      .describe(
+        'Attempts after the first when the answer may change (5xx, 429, a timeout, a network error).',
+      ),
+    backoff: Duration.default('PT10S').describe(
+      'The delay before the first retry; each later one doubles it.',
     ),
-  next: NextStep.optional(),
-  onFailure: StepId.optional().describe(
-    'The step to take when the call fails (refused, retries used up, timed out). Without it the enrollment completes then.',
-  ),
-};
+    saveAs: SaveAs.optional(),
+    onUnknown: z
+      .enum(['fail', 'retry'])
+      .default('fail')
+      .describe(
+        'A call made whose answer was never recorded (a crash): fail takes onFailure (unknown_outcome); retry ' +
+          'calls again with the same idempotency key.',
+      ),
+    next: NextStep.optional(),
+    onFailure: StepId.optional().describe(
+      'The step to take when the call fails (refused, retries used up, timed out). Without it the enrollment completes then.',
+    ),
+  };
+  return { common, MaxConcurrent };
+}
 
 export const HttpCall = z.lazy(() =>
   z
     .strictObject({
-      ...common,
+      ...callParts().common,
       http: z
         .strictObject({
           url: z
@@ -95,7 +114,7 @@ export const HttpCall = z.lazy(() =>
             .string()
             .optional()
             .describe('A Liquid template over the template variables (profile, event, journey, saved).'),
-          maxConcurrent: MaxConcurrent,
+          maxConcurrent: callParts().MaxConcurrent,
         })
         .describe('An HTTPS request; the Idempotency-Key header carries the call idempotency key.'),
     })
@@ -106,7 +125,7 @@ export type HttpCall = z.infer<typeof HttpCall>;
 export const LambdaCall = z.lazy(() =>
   z
     .strictObject({
-      ...common,
+      ...callParts().common,
       lambda: z
         .strictObject({
           function: z.string().min(1).describe('The function name or ARN.'),
@@ -114,7 +133,7 @@ export const LambdaCall = z.lazy(() =>
             .record(z.string(), JsonValue)
             .optional()
             .describe('A JSON object; its strings are Liquid templates. `idempotencyKey` is added.'),
-          maxConcurrent: MaxConcurrent,
+          maxConcurrent: callParts().MaxConcurrent,
         })
         .describe('A Lambda function invoked synchronously with a JSON payload.'),
     })

@@ -3,6 +3,7 @@ import { fingerprint } from '../engine/bucket.ts';
 import { valueAtPath } from '../engine/conditions.ts';
 import type { DateSchedule, DateTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
+import { leaf } from '../journeys/leaf.ts';
 import { CalendarOffset, LocalTime, TraitPath } from '../journeys/schema-parts.ts';
 import type { Profile } from '../profile/profile.ts';
 import {
@@ -22,11 +23,13 @@ import {
 export const DATE_SOURCE = 'cairn.calendar';
 export const DATE_REACHED = 'Date Reached';
 
-export const Recurrence = z
-  .enum(['yearly', 'monthly', 'once'])
-  .describe(
-    'yearly: every year on the day and month. monthly: every month on the day. once: on the date itself.',
-  );
+export const Recurrence = leaf(() =>
+  z
+    .enum(['yearly', 'monthly', 'once'])
+    .describe(
+      'yearly: every year on the day and month. monthly: every month on the day. once: on the date itself.',
+    ),
+);
 
 export const DateTrigger = z.lazy(() =>
   z

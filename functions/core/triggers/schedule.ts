@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { EntryTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
+import { leaf } from '../journeys/leaf.ts';
 import { Duration, SegmentId } from '../journeys/schema-parts.ts';
 import { localInstant } from '../time/calendar.ts';
 import { type Cron, cronDay, cronMinutesOfDay, parseCron } from '../time/cron.ts';
@@ -27,26 +28,32 @@ const EARLIEST_OFFSET_MS = 14 * HOUR_MS;
 const LATEST_OFFSET_MS = 12 * HOUR_MS;
 
 /** A wall-clock date-time, without a zone: the zone is the schedule's, or each customer's. */
-export const LocalDateTime = z
-  .string()
-  .refine((text) => parseWall(text) !== undefined, {
-    message: 'expected a local date-time as YYYY-MM-DDTHH:MM, e.g. "2026-12-24T10:00" (no zone)',
-  })
-  .describe('A wall-clock date and time without a zone, YYYY-MM-DDTHH:MM.');
+export const LocalDateTime = leaf(() =>
+  z
+    .string()
+    .refine((text) => parseWall(text) !== undefined, {
+      message: 'expected a local date-time as YYYY-MM-DDTHH:MM, e.g. "2026-12-24T10:00" (no zone)',
+    })
+    .describe('A wall-clock date and time without a zone, YYYY-MM-DDTHH:MM.'),
+);
 
-export const CronExpression = z
-  .string()
-  .superRefine((text, ctx) => {
-    const parsed = parseCron(text);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-  })
-  .describe(
-    'Five cron fields on the wall clock: minute hour day-of-month month day-of-week, e.g. "0 9 * * MON".',
-  );
+export const CronExpression = leaf(() =>
+  z
+    .string()
+    .superRefine((text, ctx) => {
+      const parsed = parseCron(text);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    })
+    .describe(
+      'Five cron fields on the wall clock: minute hour day-of-month month day-of-week, e.g. "0 9 * * MON".',
+    ),
+);
 
-export const ZoneChoice = z.string().refine((zone) => zone === 'local' || isValidTimezone(zone), {
-  message: 'expected "local" or an IANA time zone such as "Europe/London"',
-});
+export const ZoneChoice = leaf(() =>
+  z.string().refine((zone) => zone === 'local' || isValidTimezone(zone), {
+    message: 'expected "local" or an IANA time zone such as "Europe/London"',
+  }),
+);
 
 export const ScheduleTrigger = z.lazy(() =>
   z

@@ -17,10 +17,12 @@ import { once } from '../shared/once.ts';
  * directly an EventBridge event or a Lambda SNS event, which parseFeedback tells apart itself. An SNS event
  * also has `Records`, but its records have no `messageId` and `body`, so it is not taken for an SQS batch.
  */
-const FeedbackEnvelope = z.union([
-  SqsBatch.transform((batch) => ({ route: 'sqs' as const, batch })),
-  z.unknown().transform((input) => ({ route: 'direct' as const, input })),
-]);
+const FeedbackEnvelope = z.lazy(() =>
+  z.union([
+    SqsBatch.transform((batch) => ({ route: 'sqs' as const, batch })),
+    z.unknown().transform((input) => ({ route: 'direct' as const, input })),
+  ]),
+);
 
 /**
  * Provider feedback (SES events and notifications, End User Messaging SMS events and inbound STOP replies)

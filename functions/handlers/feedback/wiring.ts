@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { composeFeedbackPorts } from '../../composition/feedback.ts';
 import { CoalescingEventPublisher } from '../../core/runtime/coalescing-publisher.ts';
@@ -12,10 +12,12 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
  * What the feedback function reads: the table (suppressions live in the policy store) and the ingest queue
  * (customer events and consent changes). It needs no journeys, so it loads none.
  */
-export const FeedbackEnvironment = RuntimeEnvironment.unwrap().pick({
-  CAIRN_TABLE_NAME: true,
-  CAIRN_INGEST_QUEUE_URL: true,
-});
+export const FeedbackEnvironment = z.lazy(() =>
+  RuntimeEnvironment.unwrap().pick({
+    CAIRN_TABLE_NAME: true,
+    CAIRN_INGEST_QUEUE_URL: true,
+  }),
+);
 export type FeedbackEnvironment = z.infer<typeof FeedbackEnvironment>;
 
 /** feedback on AWS: suppressions in DynamoDB, events onto the ingest queue, a batch's together. */

@@ -1,11 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import type { EventPublisher } from '../../core/ports/event-publisher.ts';
 import { RuntimeEnvironment } from '../shared/environment.ts';
 
 /** What the import function reads: the ingest queue only. It reads no table and loads no journeys. */
-export const ImportEnvironment = RuntimeEnvironment.unwrap().pick({ CAIRN_INGEST_QUEUE_URL: true });
+export const ImportEnvironment = z.lazy(() =>
+  RuntimeEnvironment.unwrap().pick({ CAIRN_INGEST_QUEUE_URL: true }),
+);
 export type ImportEnvironment = z.infer<typeof ImportEnvironment>;
 
 export function wireImport(environment: NodeJS.ProcessEnv = process.env): EventPublisher {

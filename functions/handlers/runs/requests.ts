@@ -8,60 +8,74 @@ import { SCAN_SEGMENTS } from '../../core/segments/scan.ts';
  * envelope (`BatchInput`, `Items`).
  */
 
-const JourneyId = z.string().min(1);
-const RunId = z.string().min(1);
+const JourneyId = z.lazy(() => z.string().min(1));
+const RunId = z.lazy(() => z.string().min(1));
 
 /** EventBridge Scheduler's input (the schedule's target, `<aws.scheduler.scheduled-time>`): the launcher's step. */
-export const BeginRequest = z.strictObject({
-  step: z.literal('begin'),
-  journeyId: JourneyId,
-  scheduledTime: z.iso.datetime({ offset: true }),
-});
+export const BeginRequest = z.lazy(() =>
+  z.strictObject({
+    step: z.literal('begin'),
+    journeyId: JourneyId,
+    scheduledTime: z.iso.datetime({ offset: true }),
+  }),
+);
 
 /** The run's own execution, started under its name by the launcher: its first step. */
-export const OpenRequest = z.strictObject({
-  step: z.literal('open'),
-  journeyId: JourneyId,
-  run: RunId,
-  /** When the run was due to start (epoch ms). */
-  at: z.number().int(),
-});
+export const OpenRequest = z.lazy(() =>
+  z.strictObject({
+    step: z.literal('open'),
+    journeyId: JourneyId,
+    run: RunId,
+    /** When the run was due to start (epoch ms). */
+    at: z.number().int(),
+  }),
+);
 
 /** What every batch of the map gets beside its Segment numbers: the run, as opened. */
-export const MembersRequest = z.strictObject({
-  step: z.literal('members'),
-  journeyId: JourneyId,
-  run: RunId,
-  startedAt: z.number().int(),
-  totalSegments: z.number().int().min(1).max(SCAN_SEGMENTS.max),
-});
+export const MembersRequest = z.lazy(() =>
+  z.strictObject({
+    step: z.literal('members'),
+    journeyId: JourneyId,
+    run: RunId,
+    startedAt: z.number().int(),
+    totalSegments: z.number().int().min(1).max(SCAN_SEGMENTS.max),
+  }),
+);
 export type MembersRequest = z.infer<typeof MembersRequest>;
 
-export const MembersBatch = z.object({
-  BatchInput: z.object({ request: MembersRequest }),
-  Items: z.array(z.object({ index: z.number().int(), value: z.number().int().nonnegative() })).min(1),
-});
+export const MembersBatch = z.lazy(() =>
+  z.object({
+    BatchInput: z.object({ request: MembersRequest }),
+    Items: z.array(z.object({ index: z.number().int(), value: z.number().int().nonnegative() })).min(1),
+  }),
+);
 
 /** One batch's counts: what `enterMembers` returned for each of its Segments, added up. */
-export const RunTally = AudienceRunRecord.pick({
-  audience: true,
-  entries: true,
-  timers: true,
-  skipped: true,
-});
+export const RunTally = z.lazy(() =>
+  AudienceRunRecord.unwrap().pick({
+    audience: true,
+    entries: true,
+    timers: true,
+    skipped: true,
+  }),
+);
 
-export const CompleteRequest = z.strictObject({
-  step: z.literal('complete'),
-  journeyId: JourneyId,
-  run: RunId,
-  /** The map's output: one tally per batch. */
-  tallies: z.array(RunTally),
-});
+export const CompleteRequest = z.lazy(() =>
+  z.strictObject({
+    step: z.literal('complete'),
+    journeyId: JourneyId,
+    run: RunId,
+    /** The map's output: one tally per batch. */
+    tallies: z.array(RunTally),
+  }),
+);
 
-export const RunRequest = z.union([
-  z.discriminatedUnion('step', [BeginRequest, OpenRequest, CompleteRequest]),
-  MembersBatch,
-]);
+export const RunRequest = z.lazy(() =>
+  z.union([
+    z.discriminatedUnion('step', [BeginRequest.unwrap(), OpenRequest.unwrap(), CompleteRequest.unwrap()]),
+    MembersBatch,
+  ]),
+);
 
 /** The launcher's answer: start the run's execution under this name, or skip, saying why. */
 export type BeginAnswer =

@@ -18,13 +18,15 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
 import type { Refreshing } from '../shared/journey-catalog.ts';
 
 /** What the runs function reads: the table, the ingest queue it puts entries on, its bundled configuration. */
-export const RunsEnvironment = RuntimeEnvironment.unwrap().pick({
-  CAIRN_TABLE_NAME: true,
-  CAIRN_INGEST_QUEUE_URL: true,
-  CAIRN_CONFIG_DIR: true,
-  CAIRN_ENVIRONMENT: true,
-  CAIRN_DEFAULT_TIMEZONE: true,
-});
+export const RunsEnvironment = z.lazy(() =>
+  RuntimeEnvironment.unwrap().pick({
+    CAIRN_TABLE_NAME: true,
+    CAIRN_INGEST_QUEUE_URL: true,
+    CAIRN_CONFIG_DIR: true,
+    CAIRN_ENVIRONMENT: true,
+    CAIRN_DEFAULT_TIMEZONE: true,
+  }),
+);
 
 /** The ports of every step of a run on AWS (functions/handlers/runs/index.ts). */
 export type AudienceRunFunctionPorts = {
@@ -41,7 +43,9 @@ export type AudienceRunFunctionPorts = {
   now: () => number;
 };
 
-const Described = z.object({ Table: z.object({ ItemCount: z.number().int().nonnegative().optional() }) });
+const Described = z.lazy(() =>
+  z.object({ Table: z.object({ ItemCount: z.number().int().nonnegative().optional() }) }),
+);
 
 /**
  * The ports on the table and the queues: the same adapters the local stack runs its runs on, the timers in the

@@ -6,10 +6,12 @@ import { once } from '../shared/once.ts';
 import type { SegmentScanPorts } from './wiring.ts';
 
 /** A batch of the segment scan's Distributed Map (infra/lib/segment-scan.ts): Segment numbers of the Scan. */
-export const SegmentScanBatch = z.object({
-  BatchInput: z.object({ request: SegmentScanRequest }),
-  Items: z.array(z.object({ index: z.number().int(), value: z.number().int().nonnegative() })).min(1),
-});
+export const SegmentScanBatch = z.lazy(() =>
+  z.object({
+    BatchInput: z.object({ request: SegmentScanRequest }),
+    Items: z.array(z.object({ index: z.number().int(), value: z.number().int().nonnegative() })).min(1),
+  }),
+);
 
 /**
  * The segment scan's worker: for each Segment of its batch, reads that Segment of a parallel Scan of the table,

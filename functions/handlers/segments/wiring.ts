@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { StateScanOptions } from '../../adapters/dynamodb/state-scan.ts';
 import { readCompiledSegments, type SegmentsConfig } from '../shared/compiled-segments.ts';
 import { RuntimeEnvironment } from '../shared/environment.ts';
@@ -10,12 +10,14 @@ import { RuntimeEnvironment } from '../shared/environment.ts';
  * What the segment scan's worker reads: the table and its bundled configuration (the segments and the
  * lifecycle model). No queue: it changes nothing in the table. The bucket comes with each run's request.
  */
-export const SegmentScanEnvironment = RuntimeEnvironment.unwrap().pick({
-  CAIRN_TABLE_NAME: true,
-  CAIRN_CONFIG_DIR: true,
-  CAIRN_ENVIRONMENT: true,
-  CAIRN_DEFAULT_TIMEZONE: true,
-});
+export const SegmentScanEnvironment = z.lazy(() =>
+  RuntimeEnvironment.unwrap().pick({
+    CAIRN_TABLE_NAME: true,
+    CAIRN_CONFIG_DIR: true,
+    CAIRN_ENVIRONMENT: true,
+    CAIRN_DEFAULT_TIMEZONE: true,
+  }),
+);
 export type SegmentScanEnvironment = z.infer<typeof SegmentScanEnvironment>;
 
 /**

@@ -4,14 +4,16 @@ import * as z from 'zod';
  * The parts of a Lambda function URL request (payload format 2.0) the unsubscribe endpoint reads. The local
  * stack builds the same shape from its own HTTP server, so both run one handler.
  */
-export const FunctionUrlRequest = z.looseObject({
-  rawQueryString: z.string().default(''),
-  queryStringParameters: z.record(z.string(), z.string()).optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  requestContext: z.looseObject({ http: z.looseObject({ method: z.string().min(1) }) }),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().default(false),
-});
+export const FunctionUrlRequest = z.lazy(() =>
+  z.looseObject({
+    rawQueryString: z.string().default(''),
+    queryStringParameters: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    requestContext: z.looseObject({ http: z.looseObject({ method: z.string().min(1) }) }),
+    body: z.string().optional(),
+    isBase64Encoded: z.boolean().default(false),
+  }),
+);
 export type FunctionUrlRequest = z.infer<typeof FunctionUrlRequest>;
 
 /** What a function URL turns into the HTTP response. */

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { loadUnsubscribeKeys } from '../../adapters/secrets/unsubscribe-keys.ts';
 import { SqsEventPublisher } from '../../adapters/sqs/event-publisher.ts';
 import { composeUnsubscribePorts } from '../../composition/unsubscribe.ts';
@@ -11,9 +11,11 @@ import { ChannelEnvironment, RuntimeEnvironment } from '../shared/environment.ts
  * What the unsubscribe function reads: only the signing keys' secret and the ingest queue. It loads no
  * journeys and touches no table, so its cold start stays short and its role small.
  */
-export const UnsubscribeEnvironment = ChannelEnvironment.unwrap()
-  .pick({ CAIRN_UNSUBSCRIBE_SECRET_ID: true })
-  .extend(RuntimeEnvironment.unwrap().pick({ CAIRN_INGEST_QUEUE_URL: true }).shape);
+export const UnsubscribeEnvironment = z.lazy(() =>
+  ChannelEnvironment.unwrap()
+    .pick({ CAIRN_UNSUBSCRIBE_SECRET_ID: true })
+    .extend(RuntimeEnvironment.unwrap().pick({ CAIRN_INGEST_QUEUE_URL: true }).shape),
+);
 export type UnsubscribeEnvironment = z.infer<typeof UnsubscribeEnvironment>;
 
 /** unsubscribe on AWS: keys from Secrets Manager, consent events onto the ingest queue. */

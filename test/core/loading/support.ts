@@ -80,3 +80,53 @@ await import('./functions/handlers/${fn}/wiring.ts');`;
     .filter(([, done]) => done)
     .map(([name]) => name);
 }
+
+/**
+ * An ESM load hook that makes zod call `globalThis.__zodConstructed(schema)` for each schema it constructs: a
+ * line put first in `init`, which every zod class runs for its instances (zod/v4/core/core.js). A zod without
+ * that function is an error, so that the probe cannot go quiet.
+ */
+const COUNT_CONSTRUCTED = `export async function load(url, context, next) {
+  const loaded = await next(url, context);
+  if (!/\\/node_modules\\/zod\\/v4\\/core\\/core\\.js$/.test(url)) return loaded;
+  const source = String(loaded.source);
+  const marked = source.replace('function init(inst, def) {', 'function init(inst, def) { globalThis.__zodConstructed?.(inst, def);');
+  if (marked === source) throw new Error('zod/v4/core/core.js has no init(inst, def) to watch');
+  return { ...loaded, source: marked };
+}`;
+
+/**
+ * Runs `script` in a fresh process (tsx) and returns, for each Cairn module that constructed zod schemas other
+ * than `z.lazy` wrappers while it ran, how many: the module of the first Cairn frame on the stack of each
+ * construction. A lazy schema's wrapper costs next to nothing; what it wraps is built on its first parse.
+ */
+export function schemasConstructedBy(script: string): Record<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-zod-'));
+  try {
+    const hooks = pathToFileURL(join(dir, 'hooks.mjs')).href;
+    writeFileSync(join(dir, 'hooks.mjs'), COUNT_CONSTRUCTED);
+    const probe = `import { register } from 'node:module';
+register(${JSON.stringify(hooks)});
+const counted = new WeakSet();
+const byModule = {};
+globalThis.__zodConstructed = (schema, def) => {
+  if (counted.has(schema)) return;
+  counted.add(schema);
+  if (def?.type === 'lazy') return;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const module = /\\/(functions\\/[^:)]+\\.ts)/.exec(stack)?.[1] ?? 'outside functions/';
+  byModule[module] = (byModule[module] ?? 0) + 1;
+};
+${script}
+console.log(JSON.stringify(byModule));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      encoding: 'utf8',
+    });
+    return z.record(z.string(), z.number()).parse(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -30,7 +30,7 @@ describe('docs/policies.md', () => {
   it('has a row for every reason code and note', async () => {
     const doc = await readFile(DOC, 'utf8');
 
-    const missing = [...OutcomeReason.options, ...OutcomeNote.options].filter(
+    const missing = [...OutcomeReason.unwrap().options, ...OutcomeNote.unwrap().options].filter(
       (code) => !new RegExp(`^\\| \`${code}\` +\\|`, 'm').test(doc),
     );
 

@@ -117,8 +117,8 @@ describe('deliver handler: SendOutcomes', () => {
       ['email', 'FAILED', 'provider_rejected'],
     ]);
     const reasons: readonly string[] = [
-      ...OutcomeReason.options,
-      ...FailureReason.options,
+      ...OutcomeReason.unwrap().options,
+      ...FailureReason.unwrap().options,
       'unknown_outcome',
     ];
     for (const doc of outcomes) expect(reasons).toContain(doc.reason);

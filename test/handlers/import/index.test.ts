@@ -53,6 +53,6 @@ describe('the import function', () => {
   });
 
   it('reads only the ingest queue from its environment', () => {
-    expect(Object.keys(ImportEnvironment.shape)).toEqual(['CAIRN_INGEST_QUEUE_URL']);
+    expect(Object.keys(ImportEnvironment.unwrap().shape)).toEqual(['CAIRN_INGEST_QUEUE_URL']);
   });
 });

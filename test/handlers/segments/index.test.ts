@@ -147,7 +147,7 @@ describe('the segment scan function', () => {
   });
 
   it('reads the table and its configuration from its environment, and no queue', () => {
-    expect(Object.keys(SegmentScanEnvironment.shape).sort()).toEqual([
+    expect(Object.keys(SegmentScanEnvironment.unwrap().shape).sort()).toEqual([
       'CAIRN_CONFIG_DIR',
       'CAIRN_DEFAULT_TIMEZONE',
       'CAIRN_ENVIRONMENT',

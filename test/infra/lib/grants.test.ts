@@ -24,8 +24,8 @@ const ENVIRONMENTS: Record<FunctionName, z.ZodObject> = {
   ingest: RuntimeEnvironment.unwrap(),
   timers: RuntimeEnvironment.unwrap(),
   deliver: RuntimeEnvironment.unwrap().extend(ChannelEnvironment.unwrap().shape),
-  feedback: FeedbackEnvironment,
-  unsubscribe: UnsubscribeEnvironment,
+  feedback: FeedbackEnvironment.unwrap(),
+  unsubscribe: UnsubscribeEnvironment.unwrap(),
   calls: RuntimeEnvironment.unwrap(),
 };
 

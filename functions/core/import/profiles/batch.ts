@@ -12,23 +12,27 @@ import { ProfileFormat, type RowSkipKind } from './imported-profile.ts';
 import type { Row } from './rows.ts';
 
 /** What starts an import: the object, how to read it, and the import's options. The state machine's input. */
-export const ImportRequest = z.strictObject({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  format: ProfileFormat,
-  list: z.string().min(1).optional(),
-  /** ISO-8601: the time of rows that do not say theirs (the object's creation time when S3 started it). */
-  importedAt: z.iso.datetime({ offset: true }),
-  /** CSV: the column map (a map file as `cairn import profiles --map` reads it). */
-  map: ColumnMap.optional(),
-});
+export const ImportRequest = z.lazy(() =>
+  z.strictObject({
+    bucket: z.string().min(1),
+    key: z.string().min(1),
+    format: ProfileFormat,
+    list: z.string().min(1).optional(),
+    /** ISO-8601: the time of rows that do not say theirs (the object's creation time when S3 started it). */
+    importedAt: z.iso.datetime({ offset: true }),
+    /** CSV: the column map (a map file as `cairn import profiles --map` reads it). */
+    map: ColumnMap.optional(),
+  }),
+);
 export type ImportRequest = z.infer<typeof ImportRequest>;
 
 /** What the Distributed Map hands the function: the request once, and each item with its index in the object. */
-export const ImportBatch = z.object({
-  BatchInput: z.object({ request: ImportRequest }),
-  Items: z.array(z.object({ index: z.number().int().min(0), value: z.unknown() })),
-});
+export const ImportBatch = z.lazy(() =>
+  z.object({
+    BatchInput: z.object({ request: ImportRequest }),
+    Items: z.array(z.object({ index: z.number().int().min(0), value: z.unknown() })),
+  }),
+);
 export type ImportBatch = z.infer<typeof ImportBatch>;
 
 export type ImportBatchSummary = {

@@ -10,24 +10,26 @@ import { Channel } from '../../journeys/enums.ts';
 import type { ConsentTrait } from '../../profile/consent.ts';
 import { badField, checkFields, type RowResult } from './imported-profile.ts';
 
-const Column = z.string().min(1);
+const Column = z.lazy(() => z.string().min(1));
 
 /** The map file's schema: each key names a column of the file. */
-export const ColumnMap = z.strictObject({
-  userId: Column.optional().describe('the column of the user id'),
-  email: Column.optional(),
-  phone: Column.optional(),
-  timezone: Column.optional(),
-  locale: Column.optional(),
-  time: Column.optional().describe('when the row was true (ISO-8601); else the import time'),
-  consent: z.partialRecord(Channel, Column).optional().describe('per channel, a column of yes/no values'),
-  attributes: z.record(z.string(), Column).optional().describe('trait name: column'),
-  ignore: z.array(Column).optional().describe('columns not imported'),
-  otherColumns: z
-    .enum(['attributes', 'ignore'])
-    .optional()
-    .describe('what columns not named above become: traits under their header (default) or nothing'),
-});
+export const ColumnMap = z.lazy(() =>
+  z.strictObject({
+    userId: Column.optional().describe('the column of the user id'),
+    email: Column.optional(),
+    phone: Column.optional(),
+    timezone: Column.optional(),
+    locale: Column.optional(),
+    time: Column.optional().describe('when the row was true (ISO-8601); else the import time'),
+    consent: z.partialRecord(Channel, Column).optional().describe('per channel, a column of yes/no values'),
+    attributes: z.record(z.string(), Column).optional().describe('trait name: column'),
+    ignore: z.array(Column).optional().describe('columns not imported'),
+    otherColumns: z
+      .enum(['attributes', 'ignore'])
+      .optional()
+      .describe('what columns not named above become: traits under their header (default) or nothing'),
+  }),
+);
 export type ColumnMap = z.infer<typeof ColumnMap>;
 
 /** Header names tried, in order, for each field the map does not name (compared case-insensitively). */

@@ -13,7 +13,7 @@ import { IMPORT_SOURCE_PREFIX, PROFILE_IMPORTED, type PushPlatform } from '../..
 import { isValidTimezone } from '../../time/zoned.ts';
 import { deterministicId } from '../report.ts';
 
-export const ProfileFormat = z.enum(['csv', 'jsonl', 'pinpoint']);
+export const ProfileFormat = z.lazy(() => z.enum(['csv', 'jsonl', 'pinpoint']));
 export type ProfileFormat = z.infer<typeof ProfileFormat>;
 
 /** The event source per format: consent a row records names it (`OptOut: ALL` from `cairn.import.pinpoint`). */
@@ -64,7 +64,7 @@ export type RawFields = {
   time?: string | undefined;
 };
 
-const Timestamp = z.iso.datetime({ offset: true });
+const Timestamp = z.lazy(() => z.iso.datetime({ offset: true }));
 
 /**
  * Checks the well-known fields, naming the first that is wrong by the field name the source uses (`names`):

@@ -8,17 +8,19 @@ import { ConsentTrait } from '../../profile/consent.ts';
 import { PushPlatform } from '../../profile/profile.ts';
 import { badField, checkFields, protoFieldRefusal, type RowResult } from './imported-profile.ts';
 
-export const ProfileLine = z.strictObject({
-  userId: z.string().min(1),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  timezone: z.string().optional(),
-  locale: z.string().optional(),
-  consent: ConsentTrait.optional(),
-  device: z.strictObject({ token: z.string().min(1), platform: PushPlatform }).optional(),
-  attributes: z.record(z.string(), z.json()).optional(),
-  time: z.string().optional(),
-});
+export const ProfileLine = z.lazy(() =>
+  z.strictObject({
+    userId: z.string().min(1),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    timezone: z.string().optional(),
+    locale: z.string().optional(),
+    consent: ConsentTrait.optional(),
+    device: z.strictObject({ token: z.string().min(1), platform: PushPlatform }).optional(),
+    attributes: z.record(z.string(), z.json()).optional(),
+    time: z.string().optional(),
+  }),
+);
 export type ProfileLine = z.infer<typeof ProfileLine>;
 
 export function mapProfileLine(value: unknown): RowResult {

@@ -16,22 +16,24 @@ import {
   type RowResult,
 } from './imported-profile.ts';
 
-const Values = z.record(z.string(), z.array(z.string()));
+const Values = z.lazy(() => z.record(z.string(), z.array(z.string())));
 
 /** The endpoint as exported. Loose: Pinpoint adds fields, and an export is read as it is. */
-export const PinpointEndpoint = z.looseObject({
-  Id: z.string().optional(),
-  ChannelType: z.string(),
-  Address: z.string().optional(),
-  EndpointStatus: z.string().optional(),
-  OptOut: z.string().optional(),
-  EffectiveDate: z.string().optional(),
-  Demographic: z.looseObject({ Timezone: z.string().optional(), Locale: z.string().optional() }).optional(),
-  Location: z.looseObject({ Country: z.string().optional(), City: z.string().optional() }).optional(),
-  Attributes: Values.optional(),
-  Metrics: z.record(z.string(), z.number()).optional(),
-  User: z.looseObject({ UserId: z.string().optional(), UserAttributes: Values.optional() }).optional(),
-});
+export const PinpointEndpoint = z.lazy(() =>
+  z.looseObject({
+    Id: z.string().optional(),
+    ChannelType: z.string(),
+    Address: z.string().optional(),
+    EndpointStatus: z.string().optional(),
+    OptOut: z.string().optional(),
+    EffectiveDate: z.string().optional(),
+    Demographic: z.looseObject({ Timezone: z.string().optional(), Locale: z.string().optional() }).optional(),
+    Location: z.looseObject({ Country: z.string().optional(), City: z.string().optional() }).optional(),
+    Attributes: Values.optional(),
+    Metrics: z.record(z.string(), z.number()).optional(),
+    User: z.looseObject({ UserId: z.string().optional(), UserAttributes: Values.optional() }).optional(),
+  }),
+);
 export type PinpointEndpoint = z.infer<typeof PinpointEndpoint>;
 
 /** The channel types Cairn delivers on, and how: an address (email, sms) or a push device. */
