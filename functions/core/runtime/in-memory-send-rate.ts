@@ -7,17 +7,25 @@ export class InMemorySendRateCounters implements SendRateCounters {
   /**
    * How many sends asked for each second, per journey, and the journey's limit: a share of a split simulation
    * reports them, so that the merge can tell whether the limit, which all shares share, ever bound
-   * (simulate/part.ts, boundLimit).
+   * (simulate/subset.ts, overLimit).
    */
   readonly asked = new Map<string, RateAsked>();
+  /**
+   * The customers whose sends asked, per journey: where a limit bound across shares, they are the ones it
+   * couples, simulated again together (simulate/subset.ts).
+   */
+  readonly askers = new Map<string, Set<string>>();
 
-  async reserve(journeyId: string, fromSecond: number, perSecond: number): Promise<number> {
+  async reserve(journeyId: string, fromSecond: number, perSecond: number, customer: string): Promise<number> {
     const { second, counter } = reserveSecond(this.counters.get(journeyId), fromSecond, perSecond);
     this.counters.set(journeyId, counter);
     const key = `${journeyId}\u0000${fromSecond}`;
     const asked = this.asked.get(key);
     if (asked) asked.count++;
     else this.asked.set(key, { journeyId, second: fromSecond, count: 1, perSecond });
+    const askers = this.askers.get(journeyId);
+    if (askers) askers.add(customer);
+    else this.askers.set(journeyId, new Set([customer]));
     return second;
   }
 }

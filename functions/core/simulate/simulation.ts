@@ -32,6 +32,7 @@ import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../ru
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
+import { userIdOf } from './customer.ts';
 import { type RetiredRecords, Tally } from './tally.ts';
 
 /** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
@@ -74,7 +75,15 @@ export type SimulationOptions = {
    * the heap by default. `cairn simulate` passes spill files, so that a share's heap does not grow with them.
    */
   texts?: SimulationTexts;
+  /**
+   * Told of each queue message handled after it became visible, or at a paced stop of this simulation: the
+   * stops of the clock that decide when it is handled are shared with other customers (simulate/subset.ts).
+   */
+  onWait?: (wait: QueueWait) => void;
 };
+
+/** A customer's queue message that became visible at `from` and was handled at `to` (SimulationOptions.onWait). */
+export type QueueWait = { userId: string; from: number; to: number };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
 type Catalogs = {
@@ -113,6 +122,8 @@ export class Simulation implements Machine {
   readonly runs = new InMemoryAudienceRunStore();
   private scheduled: ScheduledRuns | undefined;
   private readonly paced = new PacedTimes();
+  /** Every second a paced send was reserved for (ms): the clock stopped at each (Machine.nextPacedAt). */
+  readonly pacedStops = new Set<number>();
   private readonly runPorts: AudienceRunPorts;
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
@@ -175,7 +186,10 @@ export class Simulation implements Machine {
       enqueue: async (messages) => {
         for (const { send, delaySeconds } of messages) {
           this.sendQueue.send(send, delaySeconds);
-          if (send.slot !== undefined) this.paced.note(send.slot * 1000);
+          if (send.slot !== undefined) {
+            this.paced.note(send.slot * 1000);
+            this.pacedStops.add(send.slot * 1000);
+          }
         }
       },
     };
@@ -373,20 +387,32 @@ export class Simulation implements Machine {
   }
 
   private async runIngest(): Promise<boolean> {
-    return this.runBatch(this.ingestQueue, LOCAL_BATCH.ingest, this.catalogs.ingest, (message) =>
-      ingest(message.body, this.apply, message.messageId),
+    return this.runBatch(
+      this.ingestQueue,
+      LOCAL_BATCH.ingest,
+      this.catalogs.ingest,
+      (message) => ingest(message.body, this.apply, message.messageId),
+      userIdOf,
     );
   }
 
   private async runDeliver(): Promise<boolean> {
-    return this.runBatch(this.sendQueue, LOCAL_BATCH.deliver, this.catalogs.deliver, (message) =>
-      deliverSend(message.body, this.deliver, message.messageId),
+    return this.runBatch(
+      this.sendQueue,
+      LOCAL_BATCH.deliver,
+      this.catalogs.deliver,
+      (message) => deliverSend(message.body, this.deliver, message.messageId),
+      (body) => body.intent.userId,
     );
   }
 
   private async runCalls(): Promise<boolean> {
-    return this.runBatch(this.callQueue, LOCAL_BATCH.calls, this.catalogs.calls, (message) =>
-      performCall(message.body, this.call, message.messageId),
+    return this.runBatch(
+      this.callQueue,
+      LOCAL_BATCH.calls,
+      this.catalogs.calls,
+      (message) => performCall(message.body, this.call, message.messageId),
+      (body) => body.intent.userId,
     );
   }
 
@@ -396,9 +422,11 @@ export class Simulation implements Machine {
     size: number,
     catalog: CatalogSource,
     handle: (message: QueueMessage<T>) => Promise<unknown>,
+    customerOf: (body: T) => string,
   ): Promise<boolean> {
     const batch = queue.receive(size);
     if (batch.length === 0) return false;
+    if (this.options.onWait) this.noteWaits(batch, customerOf, this.options.onWait);
     // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
     await catalog.refreshIfStale?.();
     const failed = new Set<string>();
@@ -412,6 +440,19 @@ export class Simulation implements Machine {
     }
     queue.settle(batch, failed);
     return true;
+  }
+
+  /** The messages of a batch that waited for this stop of the clock, or were handled at a paced one. */
+  private noteWaits<T>(
+    batch: readonly QueueMessage<T>[],
+    customerOf: (body: T) => string,
+    onWait: (wait: QueueWait) => void,
+  ): void {
+    const to = this.now;
+    for (const { body, visibleSince } of batch) {
+      const from = visibleSince ?? to;
+      if (from < to || this.pacedStops.has(to)) onWait({ userId: customerOf(body), from, to });
+    }
   }
 
   /** The profiles known before the first event become stored customers, as an import would make them. */
