@@ -3,7 +3,12 @@ import { type CustomerState, newCustomerState, type SendIntent } from '../engine
 import type { CustomerEvent } from '../events/index.ts';
 import { replayArrival } from '../events/limits.ts';
 import type { QueuedCall } from '../ports/call-queue.ts';
-import { type ChannelPort, channelRouter } from '../ports/channel.ts';
+import {
+  type ChannelPort,
+  type ChannelResult,
+  channelRouter,
+  type OutboundMessage,
+} from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
@@ -146,10 +151,16 @@ export class Simulation implements Machine {
   constructor(private readonly options: SimulationOptions) {
     const { config, wrap = {} } = options;
     const keep = { keep: options.keepSent ?? true };
+    // Named by the message, not by how many a channel took before: a customer's ids are the same however the
+    // customers are split across workers (the outcome log carries them).
+    const accept = (message: OutboundMessage): ChannelResult => ({
+      ok: true,
+      providerMessageId: `recorded-${message.intent.messageId}`,
+    });
     this.channels = {
-      email: new RecordingChannel(undefined, keep),
-      sms: new RecordingChannel(undefined, keep),
-      push: new RecordingChannel(undefined, keep),
+      email: new RecordingChannel(accept, keep),
+      sms: new RecordingChannel(accept, keep),
+      push: new RecordingChannel(accept, keep),
     };
     this.tally = new Tally(config.catalog, options.retire);
     const now = () => this.clock.now();
