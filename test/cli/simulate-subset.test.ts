@@ -1,0 +1,208 @@
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../functions/cli/main.ts';
+import { generateEvents } from '../../functions/core/generate/index.ts';
+import { memoryIo, tempDir } from './support.ts';
+
+/** The outcome log's lines, all days, in one order (their order within a day follows the workers). */
+async function logLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const day of (await readdir(dir)).sort())
+    lines.push(...(await readFile(join(dir, day, 'simulate.ndjson'), 'utf8')).split('\n').filter(Boolean));
+  return lines.sort();
+}
+
+/** `cairn simulate` of `events` on `workers`, with what it printed, wrote to --out and logged. */
+async function simulate(dir: string, events: string, workers: number, extra: string[] = []) {
+  const out = join(dir, `result-${workers}.json`);
+  const log = join(dir, `log-${workers}`);
+  const { io, out: printed, err } = memoryIo();
+  const code = await main(
+    ['simulate', '--events', events, '--workers', String(workers), '--out', out, '--log', log, ...extra],
+    io,
+  );
+  return {
+    code,
+    err,
+    text: await readFile(out, 'utf8'),
+    // The last lines name the files written, which differ by run.
+    printed: printed.filter((line) => !line.startsWith('Wrote ')),
+    log: await logLines(log),
+  };
+}
+
+const event = (userId: string, time: string, type: string) =>
+  JSON.stringify({
+    version: '0',
+    id: `${userId}-${type}-${time}`,
+    'detail-type': type,
+    source: 'com.example.shop',
+    account: '123456789012',
+    time,
+    region: 'eu-west-1',
+    resources: [],
+    detail: { userId, properties: {}, traits: { email: `${userId}@example.com` } },
+  });
+
+/**
+ * Offer A (transactional, one a second) and offer B (marketing, one a second, held by a cap rather than
+ * skipped), a marketing note C without a limit, and a cap of one marketing message a minute.
+ */
+async function twoLimitsFolder(dir: string): Promise<string> {
+  const journeys = join(dir, 'journeys');
+  await mkdir(join(journeys, 'templates'), { recursive: true });
+  const journey = (id: string, category: string, type: string, more: string) =>
+    `id: ${id}\nname: ${id}\ncategory: ${category}\nstatus: active\ntrigger:\n  event:\n    detail-type: [${type}]\n${more}steps:\n  - { id: send, type: send, channel: email, template: note }\n`;
+  await writeFile(
+    join(journeys, 'a-offer.yaml'),
+    journey('a-offer', 'transactional', 'A Asked', 'sendRate: { perSecond: 1 }\n'),
+  );
+  await writeFile(
+    join(journeys, 'b-offer.yaml'),
+    journey('b-offer', 'marketing', 'B Asked', 'sendRate: { perSecond: 1 }\nonCap: defer\n'),
+  );
+  await writeFile(join(journeys, 'c-note.yaml'), journey('c-note', 'marketing', 'C Asked', ''));
+  await writeFile(
+    join(journeys, 'templates', 'note.yaml'),
+    `description: A note.\nemail:\n  subject: "A note"\n  html: '<p>Hello.</p><a href="{{ unsubscribeUrl }}">Unsubscribe</a>'\n  text: "Hello. Unsubscribe: {{ unsubscribeUrl }}"\n`,
+  );
+  await writeFile(
+    join(journeys, 'policies.yaml'),
+    'caps:\n  - { id: one-a-minute, max: 1, per: PT1M, category: marketing }\n',
+  );
+  return journeys;
+}
+
+const subsetSaid = /simulating the \d+ customer\(s\) whose sends asked for it again together/;
+
+describe('cairn simulate --workers, where a send-rate limit binds', () => {
+  it('simulates only the customers it couples again, and writes what one worker writes on 2 and 3', async () => {
+    // Prepare: the sample journeys with holiday-vip's limit lowered to 2 a second, over a December of 150
+    // generated customers: VIPs of one time zone ask for the campaign's send in the same second.
+    const dir = await tempDir();
+    const journeys = join(dir, 'journeys');
+    await cp('journeys', journeys, { recursive: true });
+    const campaign = join(journeys, 'campaigns', 'holiday-vip.yaml');
+    const yaml = await readFile(campaign, 'utf8');
+    await writeFile(campaign, yaml.replace('messagesPerSecond: 200', 'messagesPerSecond: 2'));
+    const events = join(dir, 'events.ndjson');
+    const lines = [...generateEvents({ users: 150, days: 30, seed: 11, start: '2026-12-01' })];
+    await writeFile(events, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const options = ['--journeys', journeys, '--policies', join(journeys, 'policies.yaml')];
+    const one = await simulate(dir, events, 1, options);
+    const vip = [...one.text.matchAll(/"userId": "([^"]+)",\s+"journeyId": "holiday-vip"/g)][0]?.[1] ?? '';
+
+    // Act
+    const two = await simulate(dir, events, 2, [...options, '--user', vip]);
+    const three = await simulate(dir, events, 3, [...options, '--user', vip]);
+    const oneAsUser = await simulate(join(dir), events, 1, [...options, '--user', vip]);
+
+    // Assess: a send was queued behind another (sent a second after it asked), and the split changed nothing.
+    expect(one.code).toBe(0);
+    const result = JSON.parse(one.text) as {
+      messages: { journeyId: string; intendedAt: string; at: string }[];
+    };
+    const queued = result.messages.filter((m) => m.journeyId === 'holiday-vip' && m.at !== m.intendedAt);
+    expect(queued.length).toBeGreaterThan(0);
+    for (const run of [two, three]) {
+      expect(run.err.join('\n')).toMatch(subsetSaid);
+      expect(run.err.join('\n')).not.toContain('whole file');
+      expect(run.text).toBe(one.text);
+      expect(run.log).toEqual(one.log);
+      expect(run.printed).toEqual(oneAsUser.printed);
+    }
+    expect(oneAsUser.printed.join('\n')).toContain('holiday-vip');
+  }, 300_000);
+
+  it('widens the subset when its rerun moves another customer: a second limit binds only then', async () => {
+    // Prepare: s2 and s4 (one worker of 2) and s1 (the other) ask offer A at 10:00:00; one a second queues s4's
+    // and s1's. s2 and r2 are held by the cap until 10:00:01 for offer B: r2, of s1's worker, asked nothing
+    // of A, but the paced stop at 10:00:01 of the run of all hands its B send over then, beside s2's, and B's
+    // limit queues one of them. a and b are customers nothing couples.
+    const dir = await tempDir();
+    const journeys = await twoLimitsFolder(dir);
+    const events = join(dir, 'events.ndjson');
+    const at = (time: string) => `2026-12-01T${time}Z`;
+    await writeFile(
+      events,
+      `${[
+        event('s2', at('09:59:01'), 'C Asked'),
+        event('r2', at('09:59:01'), 'C Asked'),
+        event('s2', at('09:59:30'), 'B Asked'),
+        event('r2', at('09:59:30'), 'B Asked'),
+        event('s2', at('10:00:00'), 'A Asked'),
+        event('s4', at('10:00:00'), 'A Asked'),
+        event('s1', at('10:00:00'), 'A Asked'),
+        event('a', at('11:00:00'), 'C Asked'),
+        event('b', at('11:00:00'), 'C Asked'),
+      ].join('\n')}\n`,
+    );
+    const options = ['--journeys', journeys, '--policies', join(journeys, 'policies.yaml')];
+
+    // Act
+    const one = await simulate(dir, events, 1, options);
+    const two = await simulate(dir, events, 2, options);
+    const three = await simulate(dir, events, 3, options);
+
+    // Assess
+    const sentAt = (text: string, userId: string, journeyId: string) =>
+      (JSON.parse(text) as { messages: { userId: string; journeyId: string; at: string }[] }).messages.find(
+        (m) => m.userId === userId && m.journeyId === journeyId,
+      )?.at;
+    expect(sentAt(one.text, 's2', 'b-offer')).toBe('2026-12-01T10:00:01.000Z');
+    expect(sentAt(one.text, 'r2', 'b-offer')).toBe('2026-12-01T10:00:02.000Z');
+    expect(two.err).toEqual([
+      expect.stringMatching(/a-offer bound .* simulating the 3 customer\(s\)/),
+      expect.stringMatching(/they couple 1 more customer\(s\) with them/),
+    ]);
+    for (const run of [two, three]) {
+      expect(run.text).toBe(one.text);
+      expect(run.log).toEqual(one.log);
+      expect(run.printed).toEqual(one.printed);
+    }
+  }, 120_000);
+
+  it('writes what one worker writes for generated files of customers asking two limited offers', async () => {
+    // Prepare: up to 40 events of 6 customers within three minutes, at whole and half seconds.
+    const dir = await tempDir();
+    const journeys = await twoLimitsFolder(dir);
+    const options = ['--journeys', journeys, '--policies', join(journeys, 'policies.yaml')];
+    const line = fc.record({
+      user: fc.integer({ min: 0, max: 5 }),
+      halfSeconds: fc.integer({ min: 0, max: 360 }),
+      type: fc.constantFrom('A Asked', 'B Asked', 'C Asked'),
+    });
+    let runs = 0;
+    let bound = 0;
+
+    // Act, Assess
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 40 }), async (drawn) => {
+        const folder = join(dir, `run-${++runs}`);
+        await mkdir(folder);
+        const events = join(folder, 'events.ndjson');
+        const start = Date.parse('2026-12-01T10:00:00Z');
+        const text = [...drawn]
+          .sort((a, b) => a.halfSeconds - b.halfSeconds)
+          .map((e, index) =>
+            event(`u${e.user}`, new Date(start + e.halfSeconds * 500).toISOString(), e.type).replace(
+              `"id":"u${e.user}`,
+              `"id":"${index}-u${e.user}`,
+            ),
+          );
+        await writeFile(events, `${text.join('\n')}\n`);
+        const one = await simulate(folder, events, 1, options);
+        const two = await simulate(folder, events, 2, options);
+        expect(two.text).toBe(one.text);
+        expect(two.log).toEqual(one.log);
+        expect(two.printed).toEqual(one.printed);
+        if (two.err.some((said) => subsetSaid.test(said))) bound++;
+      }),
+      { numRuns: 12, seed: 20261207 },
+    );
+    // The files drawn are such that the limit binds in some of them, and the subset's merge is what is compared.
+    expect(bound).toBeGreaterThan(2);
+  }, 300_000);
+});
