@@ -9,10 +9,10 @@ import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import { partOf, type SimulationPart } from '../../core/simulate/part.ts';
 import { type LineBatch, SimulationPartition } from '../../core/simulate/partition.ts';
+import type { QueueWait } from '../../core/simulate/queue-waits.ts';
 import type { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
 import { formatTimelineEntry } from '../../core/simulate/report.ts';
 import { compareEnrollments, compareMessages } from '../../core/simulate/result.ts';
-import type { QueueWait } from '../../core/simulate/simulation.ts';
 
 /** One share of `cairn simulate`'s customers, in this thread or a worker's (simulate/partition.ts). */
 export type Share = {

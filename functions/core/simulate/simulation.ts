@@ -38,6 +38,7 @@ import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { userIdOf } from './customer.ts';
+import { noteWaits, type QueueWait } from './queue-waits.ts';
 import { type RetiredRecords, Tally } from './tally.ts';
 
 /** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
@@ -86,9 +87,6 @@ export type SimulationOptions = {
    */
   onWait?: (wait: QueueWait) => void;
 };
-
-/** A customer's queue message that became visible at `from` and was handled at `to` (SimulationOptions.onWait). */
-export type QueueWait = { userId: string; from: number; to: number };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
 type Catalogs = {
@@ -437,7 +435,8 @@ export class Simulation implements Machine {
   ): Promise<boolean> {
     const batch = queue.receive(size);
     if (batch.length === 0) return false;
-    if (this.options.onWait) this.noteWaits(batch, customerOf, this.options.onWait);
+    const { onWait } = this.options;
+    if (onWait) noteWaits(batch, customerOf, this.now, this.pacedStops, onWait);
     // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
     await catalog.refreshIfStale?.();
     const failed = new Set<string>();
@@ -451,19 +450,6 @@ export class Simulation implements Machine {
     }
     queue.settle(batch, failed);
     return true;
-  }
-
-  /** The messages of a batch that waited for this stop of the clock, or were handled at a paced one. */
-  private noteWaits<T>(
-    batch: readonly QueueMessage<T>[],
-    customerOf: (body: T) => string,
-    onWait: (wait: QueueWait) => void,
-  ): void {
-    const to = this.now;
-    for (const { body, visibleSince } of batch) {
-      const from = visibleSince ?? to;
-      if (from < to || this.pacedStops.has(to)) onWait({ userId: customerOf(body), from, to });
-    }
   }
 
   /** The profiles known before the first event become stored customers, as an import would make them. */
