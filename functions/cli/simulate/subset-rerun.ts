@@ -11,6 +11,7 @@ import { partitionOf } from '../../core/simulate/partition.ts';
 import type { RunResult } from '../../core/simulate/result.ts';
 import {
   askersOf,
+  cheaperApart,
   coupledJourneys,
   overLimit,
   type SubsetRun,
@@ -60,14 +61,15 @@ export type SubsetOptions = {
  * (core/simulate/subset.ts), the customers whose sends it queued are simulated again together on one more share,
  * and each share's of them alone beside it (to take their part out of the first pass), in one more pass over the
  * file; until the merge couples no other customer with them (another limit now over, or their paced sends
- * stopping the clock inside another customer's wait), each round adding those. Only when that would be every
- * customer is the whole file simulated again on one worker.
+ * stopping the clock inside another customer's wait), each round adding those. Once they hold half the lines or
+ * more (every customer, at the end), the whole file is simulated again on one worker instead (cheaperApart).
  */
 export async function simulateShares(options: SubsetOptions): Promise<Simulated> {
   const { workers, run, tell } = options;
   const logTo = (dir: string) => new OutcomeFiles({ dir, name: 'simulate' });
   const log = options.logDir === undefined ? undefined : logTo(options.logDir);
-  const customers = new Set<string>();
+  // Each customer's lines: a subset holding half of them costs more apart than the whole file on one worker.
+  const linesOf = new Map<string, number>();
   const first = await run({
     workers,
     dir: options.dir,
@@ -77,7 +79,7 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
     ...(workers > 1
       ? {
           route: (userId: string) => {
-            customers.add(userId);
+            linesOf.set(userId, (linesOf.get(userId) ?? 0) + 1);
             return [partitionOf(userId, workers)];
           },
         }
@@ -91,7 +93,12 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
     `the send-rate limit of ${[...bound].join(', ')} bound (more of its sends in one second than it allows, all workers together); simulating the ${subset.size} customer(s) whose sends asked for it again together, as one queue orders them`,
   );
   for (let round = 1; ; round++) {
-    if (subset.size >= customers.size) return wholeAgain(options, first, log);
+    const lines = { subset: 0, all: 0 };
+    for (const [customer, count] of linesOf) {
+      lines.all += count;
+      if (subset.has(customer)) lines.subset += count;
+    }
+    if (!cheaperApart(lines.subset, lines.all)) return wholeAgain(options, first, log, lines);
     const dir = join(options.dir, `subset-${round}`);
     await mkdir(dir);
     const rerunLogDir = join(dir, 'log');
@@ -131,8 +138,11 @@ async function wholeAgain(
   options: SubsetOptions,
   first: SharesOutcome,
   log: OutcomeFiles | undefined,
+  lines: { subset: number; all: number },
 ): Promise<Simulated> {
-  options.tell('that is every customer: simulating the whole file again on one worker');
+  options.tell(
+    `their lines are ${lines.subset.toLocaleString('en-US')} of ${lines.all.toLocaleString('en-US')}: simulating the whole file again on one worker costs less`,
+  );
   // The first run's outcome records are replaced: a log's first write of a day replaces its file.
   await log?.flush().catch(() => {});
   const again =

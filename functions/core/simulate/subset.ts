@@ -1,5 +1,5 @@
 import type { SimulationPart } from './part.ts';
-import type { QueueWait } from './simulation.ts';
+import type { QueueWait } from './queue-waits.ts';
 
 /**
  * Where a journey's send-rate limit binds across the shares of a split simulation, only the customers it couples
@@ -47,6 +47,14 @@ export function askersOf(parts: readonly SimulationPart[], journeys: ReadonlySet
     for (const [journeyId, customers] of Object.entries(part.rateAskers))
       if (journeys.has(journeyId)) for (const customer of customers) askers.add(customer);
   return askers;
+}
+
+/**
+ * Whether simulating a subset apart costs less than simulating the whole file again on one worker: apart, its
+ * customers' lines are simulated twice (together, and each share's alone beside it), the others' not at all.
+ */
+export function cheaperApart(subsetLines: number, allLines: number): boolean {
+  return 2 * subsetLines < allLines;
 }
 
 /** What the subset's rerun (cli/simulate/subset-rerun.ts) gives to check the merge with. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimulationPart } from '../../../functions/core/simulate/part.ts';
 import {
   askersOf,
+  cheaperApart,
   coupledJourneys,
   overLimit,
   waitCoupled,
@@ -88,5 +89,11 @@ describe('a send-rate limit across shares', () => {
     expect(waitCoupled(wait(11_000, 20_000), shareStops, subsetStops, subsetSet)).toBe(false);
     expect(waitCoupled(wait(21_000, 30_000), shareStops, subsetStops, subsetSet)).toBe(true);
     expect(waitCoupled(wait(21_000, 29_000), shareStops, subsetStops, subsetSet)).toBe(false);
+  });
+
+  it('simulates a subset apart while its lines, simulated twice, are fewer than the whole file', () => {
+    // Act, Assess
+    expect(cheaperApart(49, 100)).toBe(true);
+    expect(cheaperApart(50, 100)).toBe(false);
   });
 });
