@@ -75,7 +75,7 @@ async function twoLimitsFolder(dir: string): Promise<string> {
   return journeys;
 }
 
-const subsetSaid = /simulating the \d+ customer\(s\) whose sends asked for it again together/;
+const subsetSaid = /simulating the \d+ customer\(s\) whose sends it queued again together/;
 
 describe('cairn simulate --workers, where a send-rate limit binds', () => {
   it('simulates only the customers it couples again, and writes what one worker writes on 2 and 3', async () => {

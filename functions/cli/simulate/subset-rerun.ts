@@ -10,10 +10,9 @@ import { type MergedParts, mergeParts, type SimulationPart } from '../../core/si
 import { partitionOf } from '../../core/simulate/partition.ts';
 import type { RunResult } from '../../core/simulate/result.ts';
 import {
-  askersOf,
+  boundAskers,
   cheaperApart,
-  coupledJourneys,
-  overLimit,
+  coupledAskers,
   type SubsetRun,
   waitCoupled,
 } from '../../core/simulate/subset.ts';
@@ -86,11 +85,11 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
       : {}),
   });
   const merged = () => mergeParts(first.parts, options.catalog, options.declared);
-  const bound = workers > 1 ? overLimit(first.parts.map((part) => part.rateAsked)) : new Set<string>();
-  if (bound.size === 0) return { merged: merged(), skipped: first.skipped, log };
-  let subset = askersOf(first.parts, bound);
+  const bound = workers > 1 ? boundAskers(first.parts) : undefined;
+  if (!bound || bound.journeys.size === 0) return { merged: merged(), skipped: first.skipped, log };
+  let subset = bound.customers;
   tell(
-    `the send-rate limit of ${[...bound].join(', ')} bound (more of its sends in one second than it allows, all workers together); simulating the ${subset.size} customer(s) whose sends asked for it again together, as one queue orders them`,
+    `the send-rate limit of ${[...bound.journeys].join(', ')} bound (more of its sends in one second than it allows, all workers together); simulating the ${subset.size} customer(s) whose sends it queued again together, as one queue orders them`,
   );
   for (let round = 1; ; round++) {
     const lines = { subset: 0, all: 0 };
@@ -127,7 +126,7 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
           splicedLog({ log, dir: options.logDir ?? '' }, { log: rerunLog, dir: rerunLogDir }, subset),
       };
     tell(
-      `simulated together, they couple ${more.size} more customer(s) with them (another limit over, or a paced send inside another customer's wait); again with those`,
+      `simulated together, they couple ${more.size} more customer(s) with them (a limit's queue reaching their sends, or a paced send inside their wait); again with those`,
     );
     subset = new Set([...subset, ...more]);
   }
@@ -182,9 +181,7 @@ function splicedLog(
 
 /** The customers the merge of `passes` couples with the subset, beyond it (core/simulate/subset.ts). */
 async function coupledCustomers(passes: SubsetRun, subset: ReadonlySet<string>): Promise<Set<string>> {
-  const more = new Set<string>();
-  for (const customer of askersOf(passes.parallel, coupledJourneys(passes)))
-    if (!subset.has(customer)) more.add(customer);
+  const more = coupledAskers(passes, subset);
   const stops = passes.together.pacedStops;
   const stopSet = new Set(stops);
   for (const part of passes.parallel) {

@@ -33,10 +33,15 @@ export const SimulationPart = z.object({
   timeline: z.array(z.string()),
   /** The seconds the sends of journeys with a send-rate limit asked for (InMemorySendRateCounters.asked). */
   rateAsked: z.array(
-    z.object({ journeyId: z.string(), second: z.number(), count: z.number(), perSecond: z.number() }),
+    z.object({
+      journeyId: z.string(),
+      second: z.number(),
+      count: z.number(),
+      perSecond: z.number(),
+      /** Whose sends they were. */
+      customers: z.array(z.string()),
+    }),
   ),
-  /** The customers whose sends asked, per journey with a limit (InMemorySendRateCounters.askers). */
-  rateAskers: z.record(z.string(), z.array(z.string())),
   /** The paced stops of the share's clock, ms (Simulation.pacedStops), in order. */
   pacedStops: z.array(z.number()),
   /** The file of the share's queue waits (Simulation's onWait), one `from to userId` line each, when kept. */
@@ -70,10 +75,10 @@ export function partOf(
     runs: [...tally.runs.values()],
     facts: tally.groupFacts.facts(),
     timeline,
-    rateAsked: [...simulation.rates.asked.values()],
-    rateAskers: Object.fromEntries(
-      [...simulation.rates.askers].map(([journeyId, askers]) => [journeyId, [...askers].sort()]),
-    ),
+    rateAsked: [...simulation.rates.asked.values()].map((asked) => ({
+      ...asked,
+      customers: [...asked.customers].sort(),
+    })),
     pacedStops: [...simulation.pacedStops].sort((a, b) => a - b),
     waits,
   };

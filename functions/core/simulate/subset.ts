@@ -14,39 +14,71 @@ import type { QueueWait } from './queue-waits.ts';
  */
 
 type Asked = SimulationPart['rateAsked'][number];
+/** The sends asked for one second of one journey, all groups together, and whose (those `of` kept). */
+type Second = { journeyId: string; second: number; count: number; perSecond: number; customers: Set<string> };
 
 const keyOf = (asked: Asked) => `${asked.journeyId}\u0000${asked.second}`;
 
-/** The sends asked per journey and second, all groups added up, with each journey's limit. */
-function sumAsked(groups: readonly (readonly Asked[])[], sign = 1, into = new Map<string, Asked>()) {
+/** The sends asked per journey and second, all groups added up (`sign` -1: taken away), and whose. */
+function sumAsked(groups: readonly (readonly Asked[])[], sign = 1, into = new Map<string, Second>()) {
   for (const group of groups)
     for (const asked of group) {
       const key = keyOf(asked);
-      const sum = into.get(key);
-      if (sum) sum.count += sign * asked.count;
-      else into.set(key, { ...asked, count: sign * asked.count });
+      const sum = into.get(key) ?? { ...asked, count: 0, customers: new Set<string>() };
+      sum.count += sign * asked.count;
+      if (sign > 0) for (const customer of asked.customers) sum.customers.add(customer);
+      into.set(key, sum);
     }
   return into;
 }
 
 /**
- * The journeys whose limit some second was asked for by more sends than it allows, all groups together: where
- * none was, every send got the second it asked for, in one simulation as in the groups apart (the clock only
- * moves forward, so a counter is only ever behind by a second that was over its limit).
+ * The seconds whose sends a journey's limit queued, all groups together: asked for by more sends than it
+ * allows, or reached by the queue of an earlier second (policies/send-rate.ts, replayed as one counter of all
+ * the sends). Every send that asked for any other second got it, whoever else asked, and took no place another
+ * send needed: the clock only moves forward, so the counter is past a second only through a queue. The sends of
+ * one second are in the order the customers' events came, so every customer who asked for a queued second is
+ * coupled with the others who did.
  */
-export function overLimit(groups: readonly (readonly Asked[])[]): Set<string> {
-  const over = new Set<string>();
-  for (const asked of sumAsked(groups).values()) if (asked.count > asked.perSecond) over.add(asked.journeyId);
-  return over;
+function queuedSeconds(seconds: Iterable<Second>): Second[] {
+  const byJourney = new Map<string, Second[]>();
+  for (const second of seconds) {
+    if (second.count <= 0) continue;
+    const list = byJourney.get(second.journeyId) ?? [];
+    list.push(second);
+    byJourney.set(second.journeyId, list);
+  }
+  const queued: Second[] = [];
+  for (const list of byJourney.values()) {
+    let counter: { second: number; count: number } | undefined;
+    for (const asked of list.sort((a, b) => a.second - b.second)) {
+      const behind = counter !== undefined && counter.second >= asked.second;
+      if (behind || asked.count > asked.perSecond) queued.push(asked);
+      // The counter after this second's reservations, as reserveSecond leaves it after each of them.
+      const from = counter && behind ? counter : { second: asked.second, count: 0 };
+      const reserved = from.count + asked.count;
+      counter = {
+        second: from.second + Math.floor((reserved - 1) / asked.perSecond),
+        count: ((reserved - 1) % asked.perSecond) + 1,
+      };
+    }
+  }
+  return queued;
 }
 
-/** The customers whose sends asked a second of one of `journeys`, in any part. */
-export function askersOf(parts: readonly SimulationPart[], journeys: ReadonlySet<string>): Set<string> {
-  const askers = new Set<string>();
-  for (const part of parts)
-    for (const [journeyId, customers] of Object.entries(part.rateAskers))
-      if (journeys.has(journeyId)) for (const customer of customers) askers.add(customer);
-  return askers;
+/**
+ * Where a journey's limit queued sends across the shares of the first pass (queuedSeconds): the journeys, and
+ * the customers whose sends asked for a queued second, whom the limit couples.
+ */
+export function boundAskers(parts: readonly SimulationPart[]): {
+  journeys: Set<string>;
+  customers: Set<string>;
+} {
+  const queued = queuedSeconds(sumAsked(parts.map((part) => part.rateAsked)).values());
+  return {
+    journeys: new Set(queued.map((asked) => asked.journeyId)),
+    customers: new Set(queued.flatMap((asked) => [...asked.customers])),
+  };
 }
 
 /**
@@ -68,16 +100,21 @@ export type SubsetRun = {
 };
 
 /**
- * The journeys whose limit now couples the rest of the customers with the subset: asked by the rest (the
- * parallel pass's asks less the subset's part in them) and by the subset together, and over its limit in some
- * second, both together. A journey only the subset asks for is queued as one counter queues it, in its rerun.
+ * The customers of the rest (not in `subset`) whose sends asked for a second that a limit queues once the
+ * subset's sends are those of its rerun: the first pass's asks less the subset's part in them (the shadow's),
+ * with the subset's together, replayed as one counter (queuedSeconds).
  */
-export function coupledJourneys(run: SubsetRun): Set<string> {
+export function coupledAskers(run: SubsetRun, subset: ReadonlySet<string>): Set<string> {
   const rest = sumAsked([run.parallel.flatMap((part) => part.rateAsked)]);
   sumAsked([run.shadow.flatMap((part) => part.rateAsked)], -1, rest);
-  const restAsked = [...rest.values()].filter((asked) => asked.count > 0);
-  const askedByRest = new Set(restAsked.map((asked) => asked.journeyId));
-  return new Set([...overLimit([restAsked, run.together.rateAsked])].filter((id) => askedByRest.has(id)));
+  const restAsked: Asked[] = [...rest.values()]
+    .filter((asked) => asked.count > 0)
+    .map((asked) => ({ ...asked, customers: [...asked.customers].filter((c) => !subset.has(c)) }));
+  const queued = queuedSeconds(sumAsked([restAsked, run.together.rateAsked]).values());
+  const coupled = new Set<string>();
+  for (const asked of queued)
+    for (const customer of asked.customers) if (!subset.has(customer)) coupled.add(customer);
+  return coupled;
 }
 
 /**

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationPart } from '../../../functions/core/simulate/part.ts';
 import {
-  askersOf,
+  boundAskers,
   cheaperApart,
-  coupledJourneys,
-  overLimit,
+  coupledAskers,
   waitCoupled,
 } from '../../../functions/core/simulate/subset.ts';
 
 type Asked = SimulationPart['rateAsked'][number];
 
-const part = (rateAsked: Asked[], rateAskers: Record<string, string[]> = {}): SimulationPart => ({
+const part = (rateAsked: Asked[]): SimulationPart => ({
   eventsIn: 0,
   lateEvents: 0,
   pendingTimers: 0,
@@ -25,54 +24,74 @@ const part = (rateAsked: Asked[], rateAskers: Record<string, string[]> = {}): Si
   facts: {},
   timeline: [],
   rateAsked,
-  rateAskers,
   pacedStops: [],
   waits: null,
 });
 
-const asked = (journeyId: string, second: number, count: number): Asked => ({
+/** Sends of `customers` (one each) asking `journeyId` for `second`, with a limit of 3 a second. */
+const asked = (journeyId: string, second: number, ...customers: string[]): Asked => ({
   journeyId,
   second,
-  count,
+  count: customers.length,
   perSecond: 3,
+  customers,
 });
 
 describe('a send-rate limit across shares', () => {
   it('bound when the shares together asked one second for more sends than it allows, not before', () => {
     // Prepare: a limit of 3 a second; two shares asking second 100 for 2 and 1, then 2 and 2.
-    const fits = [part([asked('promo', 100, 2), asked('promo', 101, 3)]), part([asked('promo', 100, 1)])];
-    const over = [part([asked('promo', 100, 2), asked('other', 100, 1)]), part([asked('promo', 100, 2)])];
-
-    // Act, Assess
-    expect(overLimit(fits.map((p) => p.rateAsked))).toEqual(new Set());
-    expect(overLimit(over.map((p) => p.rateAsked))).toEqual(new Set(['promo']));
-  });
-
-  it('couples the customers of every share whose sends asked for a bound journey, and no others', () => {
-    // Prepare
-    const parts = [part([], { promo: ['a', 'b'], other: ['c'] }), part([], { promo: ['d'], welcome: ['e'] })];
+    const fits = [
+      part([asked('promo', 100, 'a', 'b'), asked('promo', 101, 'c', 'd', 'e')]),
+      part([asked('promo', 100, 'f')]),
+    ];
+    const over = [
+      part([asked('promo', 100, 'a', 'b'), asked('other', 100, 'c')]),
+      part([asked('promo', 100, 'd', 'e')]),
+    ];
 
     // Act
-    const askers = askersOf(parts, new Set(['promo']));
+    const fitting = boundAskers(fits);
+    const bound = boundAskers(over);
 
     // Assess
-    expect([...askers].sort()).toEqual(['a', 'b', 'd']);
+    expect(fitting.journeys).toEqual(new Set());
+    expect(bound.journeys).toEqual(new Set(['promo']));
+    expect([...bound.customers].sort()).toEqual(['a', 'b', 'd', 'e']);
   });
 
-  it('after the rerun, couples a journey the rest asked for too only where both together are over its limit', () => {
-    // Prepare: the rest asked `welcome` for 2 sends at second 200 (3 in the parallel pass, 1 the subset's);
-    // the subset, together, now asks it for 2 at second 200 (over: 4 > 3) and `promo` for 6 at 100 (only theirs).
-    const parallel = [part([asked('welcome', 200, 3), asked('promo', 100, 3)])];
-    const shadow = [part([asked('welcome', 200, 1), asked('promo', 100, 3)])];
-    const together = part([asked('welcome', 200, 2), asked('promo', 100, 6)]);
-    const apart = part([asked('welcome', 201, 2), asked('promo', 100, 6)]);
+  it('couples the customers of the seconds its queue reached, and not those of the seconds it had left', () => {
+    // Prepare: 5 sends at 100 queue 2 into 101, which with its own 2 is over too: 1 into 102, which has room
+    // for its 1. 103 is asked after the queue is gone.
+    const parts = [
+      part([asked('promo', 100, 'a', 'b', 'c'), asked('promo', 101, 'f'), asked('promo', 103, 'i')]),
+      part([asked('promo', 100, 'd', 'e'), asked('promo', 101, 'g'), asked('promo', 102, 'h')]),
+    ];
 
     // Act
-    const coupled = coupledJourneys({ parallel, shadow, together });
-    const notCoupled = coupledJourneys({ parallel, shadow, together: apart });
+    const bound = boundAskers(parts);
 
     // Assess
-    expect(coupled).toEqual(new Set(['welcome']));
+    expect([...bound.customers].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+  });
+
+  it("after the rerun, couples the rest's customers whose seconds the subset's queue now reaches", () => {
+    // Prepare: in the first pass, x asked promo for 200 and the subset (s, t) for 199, 1 each (within the limit);
+    // rerun together, the subset asks 199 for 5 (its sends moved there), a queue of 2 reaching 200.
+    const parallel = [
+      part([asked('promo', 199, 's'), asked('promo', 200, 'x')]),
+      part([asked('promo', 199, 't')]),
+    ];
+    const shadow = [part([asked('promo', 199, 's')]), part([asked('promo', 199, 't')])];
+    const together = part([asked('promo', 199, 's', 't', 's', 't', 's')]);
+    const within = part([asked('promo', 199, 's', 't')]);
+    const subset = new Set(['s', 't']);
+
+    // Act
+    const coupled = coupledAskers({ parallel, shadow, together }, subset);
+    const notCoupled = coupledAskers({ parallel, shadow, together: within }, subset);
+
+    // Assess
+    expect(coupled).toEqual(new Set(['x']));
     expect(notCoupled).toEqual(new Set());
   });
 
