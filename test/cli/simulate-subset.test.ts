@@ -33,6 +33,15 @@ async function simulate(dir: string, events: string, workers: number, extra: str
   };
 }
 
+type Simulated = Awaited<ReturnType<typeof simulate>>;
+
+/** The same `--out`, byte for byte, the same outcome records and the same summary as `one` (one worker). */
+function expectSame(run: Simulated, one: Simulated): void {
+  expect(run.text).toBe(one.text);
+  expect(run.log).toEqual(one.log);
+  expect(run.printed).toEqual(one.printed);
+}
+
 const event = (userId: string, time: string, type: string) =>
   JSON.stringify({
     version: '0',
@@ -101,17 +110,15 @@ describe('cairn simulate --workers, where a send-rate limit binds', () => {
 
     // Assess: a send was queued behind another (sent a second after it asked), and the split changed nothing.
     expect(one.code).toBe(0);
-    const result = JSON.parse(one.text) as {
-      messages: { journeyId: string; intendedAt: string; at: string }[];
-    };
+    const result: { messages: { journeyId: string; intendedAt: string; at: string }[] } = JSON.parse(
+      one.text,
+    );
     const queued = result.messages.filter((m) => m.journeyId === 'holiday-vip' && m.at !== m.intendedAt);
     expect(queued.length).toBeGreaterThan(0);
     for (const run of [two, three]) {
       expect(run.err.join('\n')).toMatch(subsetSaid);
       expect(run.err.join('\n')).not.toContain('whole file');
-      expect(run.text).toBe(one.text);
-      expect(run.log).toEqual(one.log);
-      expect(run.printed).toEqual(oneAsUser.printed);
+      expectSame(run, oneAsUser);
     }
     expect(oneAsUser.printed.join('\n')).toContain('holiday-vip');
   }, 300_000);
@@ -147,20 +154,17 @@ describe('cairn simulate --workers, where a send-rate limit binds', () => {
     const three = await simulate(dir, events, 3, options);
 
     // Assess
-    const sentAt = (text: string, userId: string, journeyId: string) =>
-      (JSON.parse(text) as { messages: { userId: string; journeyId: string; at: string }[] }).messages.find(
-        (m) => m.userId === userId && m.journeyId === journeyId,
-      )?.at;
-    expect(sentAt(one.text, 's2', 'b-offer')).toBe('2026-12-01T10:00:01.000Z');
-    expect(sentAt(one.text, 'r2', 'b-offer')).toBe('2026-12-01T10:00:02.000Z');
+    const result: { messages: { userId: string; journeyId: string; at: string }[] } = JSON.parse(one.text);
+    const sentAt = (userId: string, journeyId: string) =>
+      result.messages.find((m) => m.userId === userId && m.journeyId === journeyId)?.at;
+    expect(sentAt('s2', 'b-offer')).toBe('2026-12-01T10:00:01.000Z');
+    expect(sentAt('r2', 'b-offer')).toBe('2026-12-01T10:00:02.000Z');
     expect(two.err).toEqual([
       expect.stringMatching(/a-offer bound .* simulating the 3 customer\(s\)/),
       expect.stringMatching(/they couple 1 more customer\(s\) with them/),
     ]);
     for (const run of [two, three]) {
-      expect(run.text).toBe(one.text);
-      expect(run.log).toEqual(one.log);
-      expect(run.printed).toEqual(one.printed);
+      expectSame(run, one);
     }
   }, 120_000);
 
@@ -188,9 +192,7 @@ describe('cairn simulate --workers, where a send-rate limit binds', () => {
       expect.stringMatching(subsetSaid),
       'cairn simulate: their lines are 3 of 5: simulating the whole file again on one worker costs less',
     ]);
-    expect(two.text).toBe(one.text);
-    expect(two.log).toEqual(one.log);
-    expect(two.printed).toEqual(one.printed);
+    expectSame(two, one);
   }, 60_000);
 
   it('writes what one worker writes for generated files of customers asking two limited offers', async () => {
@@ -228,9 +230,7 @@ describe('cairn simulate --workers, where a send-rate limit binds', () => {
         await writeFile(events, `${text.join('\n')}\n`);
         const one = await simulate(folder, events, 1, options);
         const two = await simulate(folder, events, 2, options);
-        expect(two.text).toBe(one.text);
-        expect(two.log).toEqual(one.log);
-        expect(two.printed).toEqual(one.printed);
+        expectSame(two, one);
         const said = two.err.join('\n');
         if (subsetSaid.test(said) && !said.includes('whole file')) apart++;
       }),
