@@ -59,8 +59,9 @@ export type SubsetOptions = {
  * The file simulated on `workers` shares. Where a journey's send-rate limit bound across them
  * (core/simulate/subset.ts), the customers whose sends it queued are simulated again together on one more share,
  * and each share's of them alone beside it (to take their part out of the first pass), in one more pass over the
- * file; until the merge couples no other customer with them (another limit now over, or their paced sends
- * stopping the clock inside another customer's wait), each round adding those. Once they hold half the lines or
+ * file; until the merge couples no other customer with them (their sends, queued together, reaching a second
+ * another customer's send asked for, or stopping the clock inside another customer's wait), each round adding
+ * those. Once they hold half the lines or
  * more (every customer, at the end), the whole file is simulated again on one worker instead (cheaperApart).
  */
 export async function simulateShares(options: SubsetOptions): Promise<Simulated> {
@@ -84,46 +85,29 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
         }
       : {}),
   });
-  const merged = () => mergeParts(first.parts, options.catalog, options.declared);
   const bound = workers > 1 ? boundAskers(first.parts) : undefined;
-  if (!bound || bound.journeys.size === 0) return { merged: merged(), skipped: first.skipped, log };
+  if (!bound || bound.journeys.size === 0)
+    return {
+      merged: mergeParts(first.parts, options.catalog, options.declared),
+      skipped: first.skipped,
+      log,
+    };
   let subset = bound.customers;
   tell(
     `the send-rate limit of ${[...bound.journeys].join(', ')} bound (more of its sends in one second than it allows, all workers together); simulating the ${subset.size} customer(s) whose sends it queued again together, as one queue orders them`,
   );
   for (let round = 1; ; round++) {
-    const lines = { subset: 0, all: 0 };
-    for (const [customer, count] of linesOf) {
-      lines.all += count;
-      if (subset.has(customer)) lines.subset += count;
-    }
-    if (!cheaperApart(lines.subset, lines.all)) return wholeAgain(options, first, log, lines);
-    const dir = join(options.dir, `subset-${round}`);
-    await mkdir(dir);
-    const rerunLogDir = join(dir, 'log');
-    const rerunLog = options.logDir === undefined ? undefined : logTo(rerunLogDir);
-    const inSubset = subset;
-    const again = await run({
-      workers: workers + 1,
-      dir,
-      log: rerunLog,
-      waits: false,
-      again: true,
-      route: (userId) => (inSubset.has(userId) ? [partitionOf(userId, workers), workers] : []),
-      setupOf: (index) => ({ log: rerunLog !== undefined && index === workers }),
-    });
-    const together = again.parts[workers];
-    if (!together) throw new Error(`the subset's share ${workers} handed back no part`);
-    const passes: SubsetRun = { parallel: first.parts, shadow: again.parts.slice(0, workers), together };
-    const more = await coupledCustomers(passes, subset);
+    if (!cheaperApart(...linesIn(linesOf, subset))) return wholeAgain(options, first, log, linesOf, subset);
+    const rerun = await rerunSubset(options, first, subset, round);
+    const more = await coupledCustomers(rerun.passes, subset);
     if (more.size === 0)
       return {
-        merged: mergeSubset(passes, subset, options.user, options.catalog, options.declared),
+        merged: mergeSubset(rerun.passes, subset, options.user, options.catalog, options.declared),
         skipped: first.skipped,
         log:
           log &&
-          rerunLog &&
-          splicedLog({ log, dir: options.logDir ?? '' }, { log: rerunLog, dir: rerunLogDir }, subset),
+          rerun.log &&
+          splicedLog({ log, dir: options.logDir ?? '' }, { log: rerun.log, dir: rerun.logDir }, subset),
       };
     tell(
       `simulated together, they couple ${more.size} more customer(s) with them (a limit's queue reaching their sends, or a paced send inside their wait); again with those`,
@@ -132,15 +116,57 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
   }
 }
 
+/** The lines of the subset's customers, and of all. */
+function linesIn(linesOf: ReadonlyMap<string, number>, subset: ReadonlySet<string>): [number, number] {
+  let inSubset = 0;
+  let all = 0;
+  for (const [customer, count] of linesOf) {
+    all += count;
+    if (subset.has(customer)) inSubset += count;
+  }
+  return [inSubset, all];
+}
+
+/**
+ * One more pass over the file: the subset's customers together on share `workers`, and each share's of them alone
+ * on its own share (the shadow), in a folder of the round's; the outcome log of the one together.
+ */
+async function rerunSubset(
+  options: SubsetOptions,
+  first: SharesOutcome,
+  subset: ReadonlySet<string>,
+  round: number,
+): Promise<{ passes: SubsetRun; log: OutcomeFiles | undefined; logDir: string }> {
+  const { workers } = options;
+  const dir = join(options.dir, `subset-${round}`);
+  await mkdir(dir);
+  const logDir = join(dir, 'log');
+  const log = options.logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: 'simulate' });
+  const again = await options.run({
+    workers: workers + 1,
+    dir,
+    log,
+    waits: false,
+    again: true,
+    route: (userId) => (subset.has(userId) ? [partitionOf(userId, workers), workers] : []),
+    setupOf: (index) => ({ log: log !== undefined && index === workers }),
+  });
+  const together = again.parts[workers];
+  if (!together) throw new Error(`the subset's share ${workers} handed back no part`);
+  return { passes: { parallel: first.parts, shadow: again.parts.slice(0, workers), together }, log, logDir };
+}
+
 /** The whole file again on one worker, which orders every send as one queue does; its log replaces the first's. */
 async function wholeAgain(
   options: SubsetOptions,
   first: SharesOutcome,
   log: OutcomeFiles | undefined,
-  lines: { subset: number; all: number },
+  linesOf: ReadonlyMap<string, number>,
+  subset: ReadonlySet<string>,
 ): Promise<Simulated> {
+  const [inSubset, all] = linesIn(linesOf, subset).map((count) => count.toLocaleString('en-US'));
   options.tell(
-    `their lines are ${lines.subset.toLocaleString('en-US')} of ${lines.all.toLocaleString('en-US')}: simulating the whole file again on one worker costs less`,
+    `their lines are ${inSubset} of ${all}: simulating the whole file again on one worker costs less`,
   );
   // The first run's outcome records are replaced: a log's first write of a day replaces its file.
   await log?.flush().catch(() => {});
