@@ -38,6 +38,11 @@ export class OutcomeFiles implements OutcomeLog {
     if (this.buffer.length >= this.limit) this.writeBuffer();
   }
 
+  /** The days this run wrote, as `YYYY-MM-DD`: their files are this run's. */
+  days(): string[] {
+    return [...this.started];
+  }
+
   async flush(): Promise<void> {
     this.writeBuffer();
     await this.written;

@@ -55,16 +55,21 @@ export async function* mergeRuns<T>(
   files: readonly string[],
   schema: z.ZodType<T>,
   compare: (a: T, b: T) => number,
+  /** Whether a record of a file is read at all (a subset's rerun leaves some customers' records out). */
+  keep: (record: T, file: string) => boolean = () => true,
 ): AsyncGenerator<T> {
   type Head = { record: T; rest: AsyncIterator<string>; file: string };
   const heap = new MinHeap<Head>((a, b) => compare(a.record, b.record) < 0);
   const next = async (rest: AsyncIterator<string>, file: string) => {
-    const line = await rest.next();
-    if (line.done) return;
-    const parsed = schema.safeParse(JSON.parse(line.value));
-    if (!parsed.success)
-      throw new Error(`${file}: a record that does not fit its schema: ${parsed.error.message}`);
-    heap.push({ record: parsed.data, rest, file });
+    for (let line = await rest.next(); !line.done; line = await rest.next()) {
+      const parsed = schema.safeParse(JSON.parse(line.value));
+      if (!parsed.success)
+        throw new Error(`${file}: a record that does not fit its schema: ${parsed.error.message}`);
+      if (keep(parsed.data, file)) {
+        heap.push({ record: parsed.data, rest, file });
+        return;
+      }
+    }
   };
   for (const file of files)
     await next(createInterface({ input: createReadStream(file, 'utf8') })[Symbol.asyncIterator](), file);

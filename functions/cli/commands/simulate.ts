@@ -4,10 +4,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OutcomeFiles } from '../../adapters/files/outcome-files.ts';
 import { mergeRuns } from '../../adapters/files/sorted-runs.ts';
 import { maskText } from '../../core/diagnostics/mask.ts';
-import { boundLimit, type MergedParts, mergeParts } from '../../core/simulate/part.ts';
+import type { MergedParts } from '../../core/simulate/part.ts';
 import { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
 import { formatSummary } from '../../core/simulate/report.ts';
 import { compareEnrollments, compareMessages, type RunResult } from '../../core/simulate/result.ts';
@@ -18,6 +17,7 @@ import type { LoadedPolicies } from '../load-policies.ts';
 import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
 import { loadCallStubs } from '../simulate/call-stubs.ts';
 import { runShares } from '../simulate/run-shares.ts';
+import { type SharePass, type Simulated, simulateShares } from '../simulate/subset-rerun.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
 export const simulateUsage = `Usage: cairn simulate --events events.ndjson [--journeys journeys/] [--until ISO-time]
@@ -38,7 +38,7 @@ and a virtual clock, and prints what happened per journey and step.
               --out files are not masked)
   --workers   simulate on N worker threads, each with its share of the customers (default: one per core,
               here ${availableParallelism()}, for a file of 10 MB or more; one below); the result is the same whatever N. Where a journey's send-rate
-              limit binds (all its customers share it), the run is done again on one worker
+              limit binds (all its customers share it), the customers it couples are simulated again together
   --calls     a YAML or JSON list of call stubs that answer call steps, as in journey tests; without it
               every call fails ("no stub answers ...")
 ${policiesUsage}`;
@@ -84,10 +84,10 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   const dir = await mkdtemp(join(tmpdir(), 'cairn-simulate-'));
   try {
     let shown = 0;
-    const run = (count: number, log: OutcomeFiles | undefined) =>
+    const run = (pass: SharePass) =>
       runShares({
         events,
-        workers: count,
+        workers: pass.workers,
         setup: {
           journeys: values.journeys,
           timezone: values.timezone,
@@ -95,28 +95,45 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
           ...(values.env === undefined ? {} : { env: values.env }),
           ...(values.calls === undefined ? {} : { calls: values.calls }),
           ...(values.user === undefined ? {} : { user: values.user }),
-          log: log !== undefined,
-          dir,
+          log: pass.log !== undefined,
+          dir: pass.dir,
+          waits: pass.waits,
         },
+        ...(pass.route ? { route: pass.route } : {}),
+        ...(pass.setupOf ? { setupOf: pass.setupOf } : {}),
         config: setup.config,
         calls: stubs,
         until: setup.until,
         daysAfter: 30,
-        log,
+        log: pass.log,
         onSkipped: (line, reason) => {
-          if (++shown <= MAX_REPORTED_PROBLEMS) io.stderr(`${events}:${line}: ${quoted(reason)}`);
+          if (!pass.again && ++shown <= MAX_REPORTED_PROBLEMS)
+            io.stderr(`${events}:${line}: ${quoted(reason)}`);
         },
         onProgress: {
           every: PROGRESS_EVERY,
-          tell: (count, now) =>
-            io.stderr(
-              `... ${count.toLocaleString('en-US')} events, virtual time ${new Date(now).toISOString()}`,
-            ),
+          tell: (count, now) => {
+            if (!pass.again)
+              io.stderr(
+                `... ${count.toLocaleString('en-US')} events, virtual time ${new Date(now).toISOString()}`,
+              );
+          },
         },
       });
-    const ran = await runOnShares(events, workers, values.log, run, io);
+    const ran = await simulateOrSay(events, io, () =>
+      simulateShares({
+        workers,
+        dir,
+        logDir: values.log,
+        user: values.user,
+        catalog: setup.config.catalog,
+        declared: declaredOf(setup.config.catalog),
+        run,
+        tell: (text) => io.stderr(`cairn simulate: ${text}`),
+      }),
+    );
     if (typeof ran === 'number') return ran;
-    const merged = mergeParts(ran.parts, setup.config.catalog, declaredOf(setup.config.catalog));
+    const { merged } = ran;
     const rejected = report(
       merged,
       ran.skipped,
@@ -134,33 +151,14 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   }
 }
 
-type Ran = Awaited<ReturnType<typeof runShares>> & { log: OutcomeFiles | undefined };
-
-/**
- * Runs the shares; where a journey's send-rate limit bound across them (core/simulate/part.ts, boundLimit), once
- * more on one worker. The exit code when the file cannot be read.
- */
-async function runOnShares(
+/** The simulation, or the exit code after saying that the file cannot be read. */
+async function simulateOrSay(
   events: string,
-  workers: number,
-  logDir: string | undefined,
-  run: (count: number, log: OutcomeFiles | undefined) => ReturnType<typeof runShares>,
   io: CliIo,
-): Promise<Ran | number> {
-  const logTo = () =>
-    logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: 'simulate' });
+  simulate: () => Promise<Simulated>,
+): Promise<Simulated | number> {
   try {
-    const log = logTo();
-    const ran = await run(workers, log);
-    const bound = workers > 1 ? boundLimit(ran.parts) : undefined;
-    if (bound === undefined) return { ...ran, log };
-    io.stderr(
-      `cairn simulate: the send-rate limit of ${bound} bound (more of its sends in one second than it allows, all customers together); simulating again on one worker, which orders them as one queue does`,
-    );
-    // The first run's outcome records are replaced: a log's first write of a day replaces its file.
-    await log?.flush().catch(() => {});
-    const again = logTo();
-    return { ...(await run(1, again)), log: again };
+    return await simulate();
   } catch (error) {
     io.stderr(
       `cairn simulate: cannot read ${events}: ${error instanceof Error ? error.message : String(error)}`,
@@ -218,6 +216,9 @@ async function writeResult(
   skipped: RunResult['skipped'],
   policies: LoadedPolicies | null,
 ): Promise<void> {
+  const { leftOut } = merged;
+  const keep = (record: { userId: string }, from: string) =>
+    !(leftOut?.files.has(from) && leftOut.customers.has(record.userId));
   const out = createWriteStream(file);
   const failed = once(out, 'error').then(([error]) => {
     throw error;
@@ -227,8 +228,8 @@ async function writeResult(
     eventsIn: merged.eventsIn,
     skipped,
     policies: policies ? { file: policies.file, environment: policies.environment ?? null } : null,
-    messages: mergeRuns(merged.messages.files, MessageRecord, compareMessages),
-    enrollments: mergeRuns(merged.enrollments.files, EnrollmentRecord, compareEnrollments),
+    messages: mergeRuns(merged.messages.files, MessageRecord, compareMessages, keep),
+    enrollments: mergeRuns(merged.enrollments.files, EnrollmentRecord, compareEnrollments, keep),
     deadLetters: merged.deadLetters,
     journeys: merged.summary.journeys,
   });
@@ -238,7 +239,7 @@ async function writeResult(
 }
 
 /** Stores what the outcome log holds; false after saying why it could not. */
-async function flushLog(log: OutcomeFiles, dir: string, io: CliIo): Promise<boolean> {
+async function flushLog(log: NonNullable<Simulated['log']>, dir: string, io: CliIo): Promise<boolean> {
   try {
     await log.flush();
   } catch (error) {

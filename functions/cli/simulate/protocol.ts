@@ -21,6 +21,8 @@ export const ShareSetup = z.object({
   /** The folder the shares write their records' sorted runs to, and this share's number. */
   dir: z.string(),
   index: z.number(),
+  /** Whether the share writes its queue waits to a file (ShareOptions.waits). */
+  waits: z.boolean(),
 });
 export type ShareSetup = z.infer<typeof ShareSetup>;
 

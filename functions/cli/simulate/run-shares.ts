@@ -4,8 +4,9 @@ import { replayArrival } from '../../core/events/limits.ts';
 import type { OutcomeRecord } from '../../core/outcomes/record.ts';
 import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { userIdOf } from '../../core/simulate/customer.ts';
 import type { SimulationPart } from '../../core/simulate/part.ts';
-import { type OwnLine, partitionOf, userIdOf } from '../../core/simulate/partition.ts';
+import { type OwnLine, partitionOf } from '../../core/simulate/partition.ts';
 import type { RunResult } from '../../core/simulate/result.ts';
 import { streamEventLinesWithText } from '../event-stream.ts';
 import type { ShareSetup } from './protocol.ts';
@@ -23,6 +24,13 @@ export type SharesRun = {
   workers: number;
   /** What each worker loads (the same the command loaded into `config`), but for the share's number. */
   setup: Omit<ShareSetup, 'index'>;
+  /**
+   * The shares that put a customer's lines: by default the one of partitionOf. A subset's rerun
+   * (subset-rerun.ts) puts some customers' lines in two shares and others' in none.
+   */
+  route?: (userId: string) => readonly number[];
+  /** What differs for one share from `setup` (a subset's rerun logs outcomes from one share only). */
+  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits'>>;
   config: RuntimeConfig;
   calls: readonly CallStub[] | undefined;
   until: number | undefined;
@@ -63,6 +71,7 @@ export async function runShares(
           log: run.log,
           dir: run.setup.dir,
           index: 0,
+          waits: run.setup.waits,
         })
       : undefined;
   const append = (records: readonly OutcomeRecord[]) => run.log?.append(records);
@@ -70,7 +79,7 @@ export async function runShares(
   const workers = entry
     ? Array.from(
         { length: run.workers },
-        (_, index) => new WorkerShare(entry, { ...run.setup, index }, append),
+        (_, index) => new WorkerShare(entry, { ...run.setup, ...run.setupOf?.(index), index }, append),
       )
     : [];
   try {
@@ -110,19 +119,15 @@ async function dispatch(
   let events = 0;
   // The clock of one simulation, for progress only: each share runs its own to the same places.
   let clock = Number.NEGATIVE_INFINITY;
+  const route = run.route ?? ((userId: string) => [partitionOf(userId, run.workers)]);
   for await (const { line, text } of streamEventLinesWithText(run.events)) {
     if (line.kind === 'skipped') {
       skipped.push({ line: line.line, reason: line.reason });
       run.onSkipped(line.line, line.reason);
       continue;
     }
-    own[partitionOf(userIdOf(line.value), run.workers)]?.push({
-      index: ats.length,
-      line: line.line,
-      id: line.id,
-      value: line.value,
-      text,
-    });
+    const pending = { index: ats.length, line: line.line, id: line.id, value: line.value, text };
+    for (const share of route(userIdOf(line.value))) own[share]?.push(pending);
     ats.push(line.at ?? null);
     if (line.at !== undefined && Number.isFinite(line.at))
       clock = Number.isFinite(clock) ? Math.max(clock, replayArrival(line.at, clock, wallNow)) : line.at;

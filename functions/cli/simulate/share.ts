@@ -1,3 +1,5 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SortedRuns } from '../../adapters/files/sorted-runs.ts';
 import { SpillFile } from '../../adapters/files/spill-file.ts';
 import type { CallStub } from '../../core/calls/stubs.ts';
@@ -7,6 +9,7 @@ import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import { partOf, type SimulationPart } from '../../core/simulate/part.ts';
 import { type LineBatch, SimulationPartition } from '../../core/simulate/partition.ts';
+import type { QueueWait } from '../../core/simulate/queue-waits.ts';
 import type { EnrollmentRecord, MessageRecord } from '../../core/simulate/records.ts';
 import { formatTimelineEntry } from '../../core/simulate/report.ts';
 import { compareEnrollments, compareMessages } from '../../core/simulate/result.ts';
@@ -27,6 +30,8 @@ export type ShareOptions = {
   /** The folder the share's records are written to as sorted runs, and its number among the shares. */
   dir: string;
   index: number;
+  /** Whether the share writes its queue waits to a file (SimulationPart.waits), for the subset's checks. */
+  waits?: boolean;
 };
 
 /** A share run in the thread that calls it: what a worker thread runs, and `--workers 1` in the command's own. */
@@ -47,8 +52,12 @@ export function openShare(options: ShareOptions): Share {
   // The states, claims and pending timers on disk, not in the heap: they are what grows with the customers.
   const spill = (kind: string) => new SpillFile({ dir: options.dir, name: `share-${options.index}-${kind}` });
   const texts = { states: spill('states'), claims: spill('claims'), timers: spill('timers') };
+  const waits = options.waits
+    ? new WaitsFile(join(options.dir, `share-${options.index}-waits.txt`))
+    : undefined;
   const partition = new SimulationPartition({
     texts,
+    ...(waits ? { onWait: (wait: QueueWait) => waits.add(wait) } : {}),
     config: options.config,
     ...(observer ? { observer } : {}),
     ...(options.calls ? { calls: options.calls } : {}),
@@ -68,12 +77,45 @@ export function openShare(options: ShareOptions): Share {
     finish: async (requested, daysAfter) => {
       const until = partition.until(requested, daysAfter);
       await partition.simulation.finish(until);
-      const part = partOf(partition, until, timeline, {
-        messages: { files: messages.close(), count: messages.count, sent },
-        enrollments: { files: enrollments.close(), count: enrollments.count },
-      });
+      const part = partOf(
+        partition,
+        until,
+        timeline,
+        {
+          messages: { files: messages.close(), count: messages.count, sent },
+          enrollments: { files: enrollments.close(), count: enrollments.count },
+        },
+        waits?.close() ?? null,
+      );
       for (const file of Object.values(texts)) file.close();
       return part;
     },
   };
+}
+
+/** Characters of wait lines kept before they are appended to the file. */
+const WAITS_BUFFER = 1 << 16;
+
+/** A share's queue waits as lines `from to userId` in a file (read back by subset-rerun.ts, readWaits). */
+class WaitsFile {
+  private buffer = '';
+
+  constructor(private readonly path: string) {
+    writeFileSync(path, '');
+  }
+
+  add(wait: QueueWait): void {
+    this.buffer += `${wait.from} ${wait.to} ${wait.userId}\n`;
+    if (this.buffer.length >= WAITS_BUFFER) this.write();
+  }
+
+  close(): string {
+    this.write();
+    return this.path;
+  }
+
+  private write(): void {
+    if (this.buffer.length > 0) appendFileSync(this.path, this.buffer);
+    this.buffer = '';
+  }
 }

@@ -59,6 +59,7 @@ async function open(): Promise<Share> {
     log,
     dir: setup.dir,
     index: setup.index,
+    waits: setup.waits,
   });
   return {
     take: (batch) => share.take(batch),

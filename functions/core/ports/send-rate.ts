@@ -3,5 +3,6 @@
  * stored counter atomically and returns the second reserved (epoch seconds).
  */
 export interface SendRateCounters {
-  reserve(journeyId: string, fromSecond: number, perSecond: number): Promise<number>;
+  /** `customer`: whose send asks, which the simulator records to tell which customers a limit couples. */
+  reserve(journeyId: string, fromSecond: number, perSecond: number, customer: string): Promise<number>;
 }

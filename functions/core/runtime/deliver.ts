@@ -191,7 +191,12 @@ async function pace(
   const { intent } = queued;
   const perSecond = ports.sendRateOf?.(intent);
   if (perSecond === undefined || !ports.rates || queued.slot !== undefined) return undefined;
-  const second = await ports.rates.reserve(intent.journeyId, Math.floor(now / 1000), perSecond);
+  const second = await ports.rates.reserve(
+    intent.journeyId,
+    Math.floor(now / 1000),
+    perSecond,
+    intent.userId,
+  );
   if (second * 1000 <= now) return undefined;
   const decided: DecidedSend = {
     kind: 'send',

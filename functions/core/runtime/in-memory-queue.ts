@@ -1,7 +1,14 @@
 import { dueFirst, MinHeap } from '../collections/min-heap.ts';
 import type { Clock } from './clock.ts';
 
-export type QueueMessage<T> = { messageId: string; body: T; visibleAt: number; receiveCount: number };
+export type QueueMessage<T> = {
+  messageId: string;
+  body: T;
+  visibleAt: number;
+  receiveCount: number;
+  /** In a received message: when it had become visible (visibleAt is then when it is visible again). */
+  visibleSince?: number;
+};
 
 export type InMemoryQueueOptions<T> = {
   /** How long a received message stays invisible before it can be received again (SQS default: 30 s). */
@@ -60,10 +67,11 @@ export class InMemoryQueue<T> {
       const message = this.head();
       if (!message || message.visibleAt > now) break;
       this.order.pop();
+      const visibleSince = message.visibleAt;
       message.receiveCount++;
       message.visibleAt = now + this.visibilityTimeoutMs;
       this.place(message);
-      batch.push({ ...message });
+      batch.push({ ...message, visibleSince });
     }
     return batch;
   }

@@ -8,8 +8,13 @@ function sortedCounter(counter: Counter): Counter {
   return Object.fromEntries(Object.entries(counter).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function addCounter(into: Counter, from: Counter): void {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+/** Adds (`sign` 1) or takes away (-1) a counter's counts; a key counted down to nothing is dropped. */
+function addCounter(into: Counter, from: Counter, sign = 1): void {
+  for (const [key, count] of Object.entries(from)) {
+    const sum = (into[key] ?? 0) + sign * count;
+    if (sum === 0) delete into[key];
+    else into[key] = sum;
+  }
 }
 
 /** A step's counters before anything is counted. */
@@ -34,28 +39,37 @@ export const emptyJourney = (): JourneyCounters => ({
   steps: {},
 });
 
-/** Adds one partition's counters of a journey to the sum of the others'. */
-function addJourney(into: JourneyCounters, from: JourneyCounters): void {
-  into.entered += from.entered;
-  into.goalReached += from.goalReached;
+/** Adds one partition's counters of a journey to the sum of the others' (`sign` -1: takes them away). */
+function addJourney(into: JourneyCounters, from: JourneyCounters, sign: number): void {
+  into.entered += sign * from.entered;
+  into.goalReached += sign * from.goalReached;
   for (const key of ['outcomes', 'notes', 'held', 'notEntered', 'exited'] as const)
-    addCounter(into[key], from[key]);
+    addCounter(into[key], from[key], sign);
   for (const [group, counts] of Object.entries(from.goalByGroup)) {
     const sum: GoalGroup = into.goalByGroup[group] ?? { entered: 0, reached: 0 };
-    sum.entered += counts.entered;
-    sum.reached += counts.reached;
-    into.goalByGroup[group] = sum;
+    sum.entered += sign * counts.entered;
+    sum.reached += sign * counts.reached;
+    // A tally makes a group's counts with its first enrollment: counted down to none, it has none.
+    if (sum.entered === 0 && sum.reached === 0) delete into.goalByGroup[group];
+    else into.goalByGroup[group] = sum;
   }
   for (const [stepId, step] of Object.entries(from.steps)) {
     const sum = into.steps[stepId] ?? emptyStep();
-    sum.entered += step.entered;
-    sum.waiting += step.waiting;
-    addCounter(sum.outcomes, step.outcomes);
-    addCounter(sum.sentByChannel, step.sentByChannel);
-    addCounter(sum.withheld, step.withheld);
-    into.steps[stepId] = sum;
+    sum.entered += sign * step.entered;
+    sum.waiting += sign * step.waiting;
+    addCounter(sum.outcomes, step.outcomes, sign);
+    addCounter(sum.sentByChannel, step.sentByChannel, sign);
+    addCounter(sum.withheld, step.withheld, sign);
+    // Likewise a step's counters, made by the first thing counted at the step.
+    if (isEmptyStep(sum)) delete into.steps[stepId];
+    else into.steps[stepId] = sum;
   }
 }
+
+const isEmptyStep = (step: StepCounters) =>
+  step.entered === 0 &&
+  step.waiting === 0 &&
+  [step.outcomes, step.sentByChannel, step.withheld].every((counter) => Object.keys(counter).length === 0);
 
 /**
  * The journeys' counters in one order whatever order the customers came in, so that a run split across
@@ -113,45 +127,59 @@ export function canonicalJourneys(
   return result;
 }
 
-/** The sum of the partitions' counters (canonicalJourneys puts them in order). */
+/**
+ * The sum of the partitions' counters (canonicalJourneys puts them in order), less those of `less`: the counts a
+ * subset of the customers added to `parts` in an earlier pass (simulate/subset-merge.ts).
+ */
 export function sumJourneys(
   parts: readonly Record<string, JourneyCounters>[],
+  less: readonly Record<string, JourneyCounters>[] = [],
 ): Record<string, JourneyCounters> {
   const sum: Record<string, JourneyCounters> = {};
-  for (const part of parts)
+  const add = (part: Record<string, JourneyCounters>, sign: number) => {
     for (const [id, journey] of Object.entries(part)) {
       const into = sum[id] ?? emptyJourney();
-      addJourney(into, journey);
+      addJourney(into, journey, sign);
       sum[id] = into;
     }
+  };
+  for (const part of parts) add(part, 1);
+  for (const part of less) add(part, -1);
   return sum;
 }
 
 /**
  * The runs of scheduled journeys, each partition's share of a run added up: every partition runs each run over
- * its own customers, at the same minute and with the same run id. In the order of their journey and due time.
+ * its own customers, at the same minute and with the same run id; less the shares of `less` (see sumJourneys).
+ * In the order of their journey and due time.
  */
-export function sumRuns(parts: readonly (readonly RunTally[])[]): RunTally[] {
+export function sumRuns(
+  parts: readonly (readonly RunTally[])[],
+  less: readonly (readonly RunTally[])[] = [],
+): RunTally[] {
   const runs = new Map<string, RunTally>();
-  for (const part of parts)
-    for (const run of part) {
-      const key = `${run.journeyId}|${run.run}`;
-      const sum = runs.get(key);
-      if (!sum) {
-        runs.set(key, structuredClone(run));
-        continue;
-      }
-      sum.entered += run.entered;
-      addCounter(sum.notEntered, run.notEntered);
-      if (sum.record && run.record) {
-        const { record } = sum;
-        record.audience += run.record.audience;
-        record.entries += run.record.entries;
-        record.timers += run.record.timers;
-        record.attempts = Math.max(record.attempts, run.record.attempts);
-        addCounter(record.skipped, run.record.skipped);
-      } else sum.record ??= run.record;
+  const add = (run: RunTally, sign: number) => {
+    const key = `${run.journeyId}|${run.run}`;
+    const sum = runs.get(key);
+    if (!sum) {
+      // Every share runs every run: what is taken away was added first.
+      if (sign < 0) throw new Error(`run ${key} is taken away from a sum that does not have it`);
+      runs.set(key, structuredClone(run));
+      return;
     }
+    sum.entered += sign * run.entered;
+    addCounter(sum.notEntered, run.notEntered, sign);
+    if (sum.record && run.record) {
+      const { record } = sum;
+      record.audience += sign * run.record.audience;
+      record.entries += sign * run.record.entries;
+      record.timers += sign * run.record.timers;
+      record.attempts = Math.max(record.attempts, run.record.attempts);
+      addCounter(record.skipped, run.record.skipped, sign);
+    } else if (sign > 0) sum.record ??= run.record;
+  };
+  for (const part of parts) for (const run of part) add(run, 1);
+  for (const part of less) for (const run of part) add(run, -1);
   return [...runs.values()]
     .map((run) => ({
       ...run,

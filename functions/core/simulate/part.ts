@@ -33,8 +33,19 @@ export const SimulationPart = z.object({
   timeline: z.array(z.string()),
   /** The seconds the sends of journeys with a send-rate limit asked for (InMemorySendRateCounters.asked). */
   rateAsked: z.array(
-    z.object({ journeyId: z.string(), second: z.number(), count: z.number(), perSecond: z.number() }),
+    z.object({
+      journeyId: z.string(),
+      second: z.number(),
+      count: z.number(),
+      perSecond: z.number(),
+      /** Whose sends they were. */
+      customers: z.array(z.string()),
+    }),
   ),
+  /** The paced stops of the share's clock, ms (Simulation.pacedStops), in order. */
+  pacedStops: z.array(z.number()),
+  /** The file of the share's queue waits (Simulation's onWait), one `from to userId` line each, when kept. */
+  waits: z.string().nullable(),
 });
 export type SimulationPart = z.infer<typeof SimulationPart>;
 
@@ -47,6 +58,7 @@ export function partOf(
   until: number,
   timeline: string[],
   records: PartRecords,
+  waits: string | null,
 ): SimulationPart {
   const { simulation } = partition;
   const { tally } = simulation;
@@ -63,7 +75,12 @@ export function partOf(
     runs: [...tally.runs.values()],
     facts: tally.groupFacts.facts(),
     timeline,
-    rateAsked: [...simulation.rates.asked.values()],
+    rateAsked: [...simulation.rates.asked.values()].map((asked) => ({
+      ...asked,
+      customers: [...asked.customers].sort(),
+    })),
+    pacedStops: [...simulation.pacedStops].sort((a, b) => a - b),
+    waits,
   };
 }
 
@@ -88,6 +105,11 @@ export type MergedParts = {
   deadLetters: DeadLetterRecord[];
   summary: SimulationSummary;
   timeline: string[];
+  /**
+   * Records of these files whose customer is one of `customers` are not the result's: a subset of the customers
+   * was simulated again, and their records are those of the rerun's files (subset-merge.ts).
+   */
+  leftOut?: { files: ReadonlySet<string>; customers: ReadonlySet<string> };
 };
 
 const sum = (parts: readonly SimulationPart[], of: (part: SimulationPart) => number) =>
@@ -129,24 +151,4 @@ export function mergeParts(
     },
     timeline: parts.flatMap((p) => p.timeline),
   };
-}
-
-/**
- * The journey whose send-rate limit bound across the shares, if one did: a second more of its sends asked for,
- * all shares together, than it allows. Each share reserves seconds on its own counter; where no second was ever
- * asked for by more sends than the limit, every send got the second it asked for, in one simulation as in the
- * shares, and the split changed nothing. Where one was, the sends of all customers queue behind each other, as
- * they do on AWS: only one simulation of all of them can say in which order (`cairn simulate` runs it again on
- * one worker).
- */
-export function boundLimit(parts: readonly SimulationPart[]): string | undefined {
-  const asked = new Map<string, number>();
-  for (const part of parts)
-    for (const { journeyId, second, count, perSecond } of part.rateAsked) {
-      const key = `${journeyId}\u0000${second}`;
-      const total = (asked.get(key) ?? 0) + count;
-      if (total > perSecond) return journeyId;
-      asked.set(key, total);
-    }
-  return undefined;
 }

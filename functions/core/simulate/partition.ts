@@ -3,7 +3,7 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
-import { Simulation, type SimulationTexts } from './simulation.ts';
+import { Simulation, type SimulationOptions, type SimulationTexts } from './simulation.ts';
 import type { RetiredRecords } from './tally.ts';
 
 const DAY = 86_400_000;
@@ -33,6 +33,8 @@ export type PartitionOptions = {
   retire?: RetiredRecords;
   /** Where states, claims and timers keep their text (SimulationOptions.texts). */
   texts?: SimulationTexts;
+  /** Told of each queue wait (SimulationOptions.onWait). */
+  onWait?: SimulationOptions['onWait'];
 };
 
 /**
@@ -42,7 +44,7 @@ export type PartitionOptions = {
  * message or a late event is handled at the stop where it is first due. So every share is told every line's
  * arrival (`line`), its own customers' or not, and puts only its own: each customer then sees the same clock
  * stops, and the same decisions, as in one simulation. The one thing that couples customers, a journey's
- * send-rate limit, is shared by all of them: the merge checks that it never bound (part.ts, boundLimit).
+ * send-rate limit, is shared by all of them: where it binds, the customers it couples are simulated again together (subset.ts).
  */
 export class SimulationPartition {
   readonly simulation: Simulation;
@@ -59,6 +61,7 @@ export class SimulationPartition {
       ...(options.keepSent === undefined ? {} : { keepSent: options.keepSent }),
       ...(options.retire ? { retire: options.retire } : {}),
       ...(options.texts ? { texts: options.texts } : {}),
+      ...(options.onWait ? { onWait: options.onWait } : {}),
     });
   }
 
@@ -124,11 +127,4 @@ export function partitionOf(userId: string, count: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % count;
-}
-
-/** The customer an event line is about (`detail.userId`), or '' when it names none (ingest dead-letters it). */
-export function userIdOf(value: Record<string, unknown>): string {
-  const { detail } = value;
-  if (typeof detail !== 'object' || detail === null || !('userId' in detail)) return '';
-  return typeof detail.userId === 'string' ? detail.userId : '';
 }

@@ -3,7 +3,12 @@ import { type CustomerState, newCustomerState, type SendIntent } from '../engine
 import type { CustomerEvent } from '../events/index.ts';
 import { replayArrival } from '../events/limits.ts';
 import type { QueuedCall } from '../ports/call-queue.ts';
-import { type ChannelPort, channelRouter } from '../ports/channel.ts';
+import {
+  type ChannelPort,
+  type ChannelResult,
+  channelRouter,
+  type OutboundMessage,
+} from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observation, Observer } from '../ports/observer.ts';
@@ -32,6 +37,8 @@ import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../ru
 import { RecordingChannel } from '../runtime/recording-channel.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
 import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
+import { userIdOf } from './customer.ts';
+import { noteWaits, type QueueWait } from './queue-waits.ts';
 import { type RetiredRecords, Tally } from './tally.ts';
 
 /** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
@@ -74,6 +81,11 @@ export type SimulationOptions = {
    * the heap by default. `cairn simulate` passes spill files, so that a share's heap does not grow with them.
    */
   texts?: SimulationTexts;
+  /**
+   * Told of each queue message handled after it became visible, or at a paced stop of this simulation: the
+   * stops of the clock that decide when it is handled are shared with other customers (simulate/subset.ts).
+   */
+  onWait?: (wait: QueueWait) => void;
 };
 
 /** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
@@ -113,6 +125,8 @@ export class Simulation implements Machine {
   readonly runs = new InMemoryAudienceRunStore();
   private scheduled: ScheduledRuns | undefined;
   private readonly paced = new PacedTimes();
+  /** Every second a paced send was reserved for (ms): the clock stopped at each (Machine.nextPacedAt). */
+  readonly pacedStops = new Set<number>();
   private readonly runPorts: AudienceRunPorts;
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
@@ -135,10 +149,16 @@ export class Simulation implements Machine {
   constructor(private readonly options: SimulationOptions) {
     const { config, wrap = {} } = options;
     const keep = { keep: options.keepSent ?? true };
+    // Named by the message, not by how many a channel took before: a customer's ids are the same however the
+    // customers are split across workers (the outcome log carries them).
+    const accept = (message: OutboundMessage): ChannelResult => ({
+      ok: true,
+      providerMessageId: `recorded-${message.intent.messageId}`,
+    });
     this.channels = {
-      email: new RecordingChannel(undefined, keep),
-      sms: new RecordingChannel(undefined, keep),
-      push: new RecordingChannel(undefined, keep),
+      email: new RecordingChannel(accept, keep),
+      sms: new RecordingChannel(accept, keep),
+      push: new RecordingChannel(accept, keep),
     };
     this.tally = new Tally(config.catalog, options.retire);
     const now = () => this.clock.now();
@@ -175,7 +195,10 @@ export class Simulation implements Machine {
       enqueue: async (messages) => {
         for (const { send, delaySeconds } of messages) {
           this.sendQueue.send(send, delaySeconds);
-          if (send.slot !== undefined) this.paced.note(send.slot * 1000);
+          if (send.slot !== undefined) {
+            this.paced.note(send.slot * 1000);
+            this.pacedStops.add(send.slot * 1000);
+          }
         }
       },
     };
@@ -373,20 +396,32 @@ export class Simulation implements Machine {
   }
 
   private async runIngest(): Promise<boolean> {
-    return this.runBatch(this.ingestQueue, LOCAL_BATCH.ingest, this.catalogs.ingest, (message) =>
-      ingest(message.body, this.apply, message.messageId),
+    return this.runBatch(
+      this.ingestQueue,
+      LOCAL_BATCH.ingest,
+      this.catalogs.ingest,
+      (message) => ingest(message.body, this.apply, message.messageId),
+      userIdOf,
     );
   }
 
   private async runDeliver(): Promise<boolean> {
-    return this.runBatch(this.sendQueue, LOCAL_BATCH.deliver, this.catalogs.deliver, (message) =>
-      deliverSend(message.body, this.deliver, message.messageId),
+    return this.runBatch(
+      this.sendQueue,
+      LOCAL_BATCH.deliver,
+      this.catalogs.deliver,
+      (message) => deliverSend(message.body, this.deliver, message.messageId),
+      (body) => body.intent.userId,
     );
   }
 
   private async runCalls(): Promise<boolean> {
-    return this.runBatch(this.callQueue, LOCAL_BATCH.calls, this.catalogs.calls, (message) =>
-      performCall(message.body, this.call, message.messageId),
+    return this.runBatch(
+      this.callQueue,
+      LOCAL_BATCH.calls,
+      this.catalogs.calls,
+      (message) => performCall(message.body, this.call, message.messageId),
+      (body) => body.intent.userId,
     );
   }
 
@@ -396,9 +431,12 @@ export class Simulation implements Machine {
     size: number,
     catalog: CatalogSource,
     handle: (message: QueueMessage<T>) => Promise<unknown>,
+    customerOf: (body: T) => string,
   ): Promise<boolean> {
     const batch = queue.receive(size);
     if (batch.length === 0) return false;
+    const { onWait } = this.options;
+    if (onWait) noteWaits(batch, customerOf, this.now, this.pacedStops, onWait);
     // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
     await catalog.refreshIfStale?.();
     const failed = new Set<string>();

@@ -60,8 +60,8 @@ describe('a share of cairn simulate', () => {
       byId(kept.tally.enrollments.values(), (e) => e.enrollmentId),
     );
     const none = { messages: { files: [], count: 0, sent: 0 }, enrollments: { files: [], count: 0 } };
-    const keptPart = partOf(kept.partition, kept.until, [], none);
-    const streamedPart = partOf(streamed.partition, streamed.until, [], none);
+    const keptPart = partOf(kept.partition, kept.until, [], none, null);
+    const streamedPart = partOf(streamed.partition, streamed.until, [], none, null);
     expect(streamedPart.journeys).toEqual(keptPart.journeys);
     expect(resultsOfFacts(streamed.tally.declared, [streamedPart.facts])).toEqual(
       resultsOfFacts(kept.tally.declared, [keptPart.facts]),
