@@ -203,14 +203,32 @@ async function openStack(options: LocalStackOptions): Promise<StackBase> {
   const paced = new PacedTimes();
   const exits = localExits(queues, paced, deadLetters, keep, wrap);
   const setting: EngineSetting = {
-    ...{ table, config, now, exits, timers: timers ?? tableTimers, observer, wrap },
+    table,
+    config,
+    now,
+    exits,
+    timers: timers ?? tableTimers,
+    observer,
+    wrap,
     observability: (service) =>
       localObservability(service, tally, options.logLevel ?? 'SILENT', options.pii ?? 'masked'),
   };
   const stateLocation = dataDir ?? 'memory';
   return {
-    ...{ config, keep, tally, results, deadLetters, redriven, queues, dynamo, ses, tableName },
-    ...{ timers, paced, setting, stateLocation },
+    config,
+    keep,
+    tally,
+    results,
+    deadLetters,
+    redriven,
+    queues,
+    dynamo,
+    ses,
+    tableName,
+    timers,
+    paced,
+    setting,
+    stateLocation,
   };
 }
 
