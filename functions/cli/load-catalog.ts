@@ -7,8 +7,8 @@ import { withCampaigns } from '../core/campaigns/load.ts';
 import { formatProblem } from '../core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../core/engine/catalog.ts';
 import { loadJourneySet } from '../core/journeys/load.ts';
-import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../core/lifecycle/lifecycle-file.ts';
+import { compileLifecycle, type LifecycleModel } from '../core/lifecycle/lifecycle-model.ts';
 import { loadSegmentSet, unknownSegmentReferences } from '../core/segments/load.ts';
 import type { CliIo } from './io.ts';
 

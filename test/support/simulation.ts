@@ -1,11 +1,12 @@
 import { formatProblem } from '../../functions/core/diagnostics/problem.ts';
 import { JourneyCatalog } from '../../functions/core/engine/catalog.ts';
 import type { Journey } from '../../functions/core/journeys/schema.ts';
-import type { LifecycleModel } from '../../functions/core/lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../../functions/core/lifecycle/lifecycle-model.ts';
 import { noPolicies, type Policies } from '../../functions/core/policies/config.ts';
 import type { RuntimeConfig } from '../../functions/core/runtime/config.ts';
 import type { Segment } from '../../functions/core/segments/schema.ts';
-import { Simulation, type SimulationOptions } from '../../functions/core/simulate/simulation.ts';
+import { Simulation } from '../../functions/core/simulate/simulation.ts';
+import type { SimulationOptions } from '../../functions/core/simulate/simulation-options.ts';
 import type { LoadedTemplate } from '../../functions/core/templates/load.ts';
 import { loadTemplateSet } from '../../functions/core/templates/template-files.ts';
 

@@ -2,7 +2,7 @@ import { eachAtMost } from '../collections/at-most.ts';
 import type { CompiledJourney } from '../engine/catalog.ts';
 import type { CustomerState, EntryTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { AudienceRunStore } from '../ports/audience-run-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { TimerStore } from '../ports/timer-store.ts';

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../events/index.ts';
-import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
+import { lifecycleView } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { Profile } from '../profile/profile.ts';
 import { textLiquid } from '../templates/liquid.ts';
 import { eventVariables, withoutBlanks } from '../templates/variables.ts';

@@ -1,4 +1,5 @@
-import { type LifecycleModel, lifecycleView } from '../lifecycle/lifecycle.ts';
+import { lifecycleView } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { Profile } from '../profile/profile.ts';
 import type { History } from '../segments/history.ts';
 import type { ConditionSubject } from './conditions.ts';

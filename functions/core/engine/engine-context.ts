@@ -1,4 +1,4 @@
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { JourneyCatalog } from './catalog.ts';
 
 export type EngineContext = {

@@ -1,5 +1,7 @@
 import type { CustomerEvent } from '../events/index.ts';
-import { LifecycleClock, type LifecycleModel, purchaseOf, readsProfileView } from '../lifecycle/lifecycle.ts';
+import { LifecycleClock, readsProfileView } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
+import { purchaseOf } from '../lifecycle/purchase-events.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
 import { type KnownStage, nextStageBoundary } from '../lifecycle/stage-boundary.ts';
 import { matchesPattern } from '../patterns/index.ts';

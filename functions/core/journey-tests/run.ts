@@ -3,7 +3,7 @@ import type { Problem } from '../diagnostics/problem.ts';
 import { JourneyCatalog } from '../engine/catalog.ts';
 import { type CustomerEvent, parseCustomerEvent } from '../events/index.ts';
 import type { Journey } from '../journeys/schema.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import { noPolicies, type Policies } from '../policies/config.ts';
 import { applyEventToProfile, emptyProfile, type Profile } from '../profile/profile.ts';
 import type { Segment } from '../segments/schema.ts';

@@ -1,7 +1,8 @@
 // The instants the next-stage-boundary search (stage-boundary.ts) looks at: the candidates it evaluates the
 // stage at, and the changes, where a field that time moves crosses a number of the rules.
 import type { Profile } from '../profile/profile.ts';
-import type { DayMarks, LifecycleClock, LifecycleModel } from './lifecycle.ts';
+import type { LifecycleClock } from './lifecycle.ts';
+import type { DayMarks, LifecycleModel } from './lifecycle-model.ts';
 import { DAY_MS, type PurchaseSummary } from './purchases.ts';
 
 export const HORIZON_DAYS = 400;

@@ -4,7 +4,8 @@ import { type CustomerState, newCustomerState } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import type { LifecycleStage } from '../journeys/schema.ts';
 import type { BgNbdCustomer } from './bgnbd.ts';
-import { evaluateStage, type LifecycleModel, lifecycleView } from './lifecycle.ts';
+import { evaluateStage, lifecycleView } from './lifecycle.ts';
+import type { LifecycleModel } from './lifecycle-model.ts';
 import { purchaseDays } from './purchases.ts';
 
 export type Rfm = { r: number; f: number; m: number; score: string };

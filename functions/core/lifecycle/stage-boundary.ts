@@ -3,7 +3,8 @@
 import type { LifecycleStage } from '../journeys/schema.ts';
 import type { Profile } from '../profile/profile.ts';
 import { CandidatesNear, type ChangesAfter, orderedCandidates, timeChanges } from './boundary-instants.ts';
-import { LifecycleClock, type LifecycleModel, readsProfileView } from './lifecycle.ts';
+import { LifecycleClock, readsProfileView } from './lifecycle.ts';
+import type { LifecycleModel } from './lifecycle-model.ts';
 import { NO_PURCHASES, type PurchaseSummary } from './purchases.ts';
 
 const MINUTE = 60_000;

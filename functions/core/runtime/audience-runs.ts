@@ -8,7 +8,7 @@ import {
   runContext,
 } from '../audience-runs/steps.ts';
 import type { CompiledJourney } from '../engine/catalog.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { AudienceRunStore } from '../ports/audience-run-store.ts';
 import type { CustomerScan } from '../ports/customer-scan.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';

@@ -1,6 +1,6 @@
 import type { JourneyCatalog } from '../engine/catalog.ts';
 import type { EngineContext } from '../engine/engine-context.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { Policies } from '../policies/config.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
 

@@ -1,7 +1,7 @@
 import type { CompiledJourney, JourneyCatalog } from '../engine/catalog.ts';
 import type { Effect } from '../engine/effects.ts';
 import type { CustomerState } from '../engine/state.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import type { LoadedTemplate } from '../templates/load.ts';
 
 /**

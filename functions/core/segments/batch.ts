@@ -1,5 +1,5 @@
 import type { CustomerState } from '../engine/state.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import { asOf, membershipAt, type SegmentCatalog } from './evaluate.ts';
 
 /** One customer of a batch evaluation: the state folded from their events, and their segments at the time. */

@@ -2,7 +2,8 @@ import { cyclesOf, stronglyConnected } from '../collections/strongly-connected.t
 import { type CompiledCondition, compileCondition, holds } from '../engine/conditions.ts';
 import { CustomerSubject } from '../engine/customer-subject.ts';
 import type { CustomerState } from '../engine/state.ts';
-import { evaluateStage, type LifecycleModel } from '../lifecycle/lifecycle.ts';
+import { evaluateStage } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import { DAY_MS, NO_PURCHASES } from '../lifecycle/purchases.ts';
 import {
   type CompiledHistory,

@@ -1,7 +1,7 @@
 import type { Effect } from '../engine/effects.ts';
 import type { CustomerState, SegmentTimer } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
-import type { LifecycleModel } from '../lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../lifecycle/lifecycle-model.ts';
 import { membershipAt, nextSegmentBoundary, type SegmentCatalog } from './evaluate.ts';
 import { recordHistory } from './history.ts';
 import { SEGMENT_ENTERED, SEGMENT_EXITED, SEGMENT_SOURCE } from './schema.ts';

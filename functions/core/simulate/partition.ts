@@ -3,7 +3,8 @@ import type { JourneyRegistry } from '../ports/journey-registry.ts';
 import type { Observer } from '../ports/observer.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeadLetterRecord, deadLetterRecord } from './result.ts';
-import { Simulation, type SimulationOptions, type SimulationTexts } from './simulation.ts';
+import { Simulation } from './simulation.ts';
+import type { SimulationOptions, SimulationTexts } from './simulation-options.ts';
 import type { RetiredRecords } from './tally.ts';
 
 const DAY = 86_400_000;

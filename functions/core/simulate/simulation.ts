@@ -1,108 +1,39 @@
-import { type CallStub, StubCaller } from '../calls/stubs.ts';
+import { StubCaller } from '../calls/stubs.ts';
 import { type CustomerState, newCustomerState, type SendIntent } from '../engine/state.ts';
 import type { CustomerEvent } from '../events/index.ts';
 import { replayArrival } from '../events/limits.ts';
 import type { QueuedCall } from '../ports/call-queue.ts';
-import {
-  type ChannelPort,
-  type ChannelResult,
-  channelRouter,
-  type OutboundMessage,
-} from '../ports/channel.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
-import type { JourneyRegistry } from '../ports/journey-registry.ts';
-import type { Observation, Observer } from '../ports/observer.ts';
-import type { PortWrappers } from '../ports/port-wrappers.ts';
-import type { QueuedSend, SendQueue } from '../ports/send-queue.ts';
-import type { TextRecords } from '../ports/text-records.ts';
-import type { Profile } from '../profile/profile.ts';
+import type { QueuedSend } from '../ports/send-queue.ts';
 import { type AudienceRunPorts, ScheduledRuns } from '../runtime/audience-runs.ts';
 import { type CallPorts, performCall } from '../runtime/call.ts';
 import { VirtualClock } from '../runtime/clock.ts';
-import type { RuntimeConfig } from '../runtime/config.ts';
 import { type DeliverPorts, deliverSend } from '../runtime/deliver.ts';
-import { deliverPorts } from '../runtime/deliver-ports.ts';
 import { earliest, LOCAL_BATCH, type Machine, PacedTimes, runUntil } from '../runtime/drive.ts';
 import { type FeedbackPorts, type FeedbackReport, handleFeedback } from '../runtime/feedback.ts';
 import { InMemoryAudienceRunStore } from '../runtime/in-memory-audience-run-store.ts';
 import { InMemoryCallLedger } from '../runtime/in-memory-call-ledger.ts';
-import { InMemoryCallSlots } from '../runtime/in-memory-call-slots.ts';
 import { InMemoryCustomerStateStore } from '../runtime/in-memory-customer-state-store.ts';
 import { InMemoryPolicyStore } from '../runtime/in-memory-policy-store.ts';
 import { InMemoryQueue, type QueueMessage } from '../runtime/in-memory-queue.ts';
 import { InMemorySendRateCounters } from '../runtime/in-memory-send-rate.ts';
 import { InMemoryTimerStore } from '../runtime/in-memory-timer-store.ts';
 import { type ApplyPorts, applyInput, ingest } from '../runtime/ingest.ts';
-import { type CatalogSource, fixedCatalog, JourneyCatalogRefresher } from '../runtime/journey-catalog.ts';
-import { RecordingChannel } from '../runtime/recording-channel.ts';
+import type { CatalogSource } from '../runtime/journey-catalog.ts';
 import { fireDueTimers, SWEEP_LIMIT } from '../runtime/timers.ts';
-import { type ApplyAdapters, applyPorts, type RuntimeSetting } from '../runtime/use-case-ports.ts';
 import { userIdOf } from './customer.ts';
-import { noteWaits, type QueueWait } from './queue-waits.ts';
-import { type RetiredRecords, Tally } from './tally.ts';
-
-/** Where the stores that grow with a simulation's customers keep their text (SimulationOptions.texts). */
-export type SimulationTexts = { states: TextRecords; claims: TextRecords; timers: TextRecords };
-
-export type SimulationOptions = {
-  /** The journeys, lifecycle model, delivery policies and templates, as a function runs them. */
-  config: RuntimeConfig;
-  /** Profiles known before the first event, e.g. from a journey test. */
-  profiles?: ReadonlyMap<string, Profile>;
-  /** Told every observation after the tally, in virtual-time order (timelines, `cairn explain`). */
-  observer?: Observer;
-  /**
-   * Journey versions and statuses to follow, as a deployed function follows the table's: each function
-   * (ingest, timers, deliver) refreshes its catalog from it before it runs, at most once a virtual minute,
-   * so a journey paused here is paused within a minute, as on AWS. Without it, the journeys as loaded.
-   */
-  registry?: JourneyRegistry;
-  /**
-   * The real clock, for replays of event files: an event dated past both the replay's clock and the real
-   * clock by more than the future window arrives at once and is refused (events/limits.ts, replayArrival).
-   * Without it (journey tests, explain of a file's own timeline), every event arrives at its own time.
-   */
-  wallClock?: () => number;
-  /** How call steps' calls are answered (fixed answers, failures, timeouts); a call no stub answers fails. */
-  calls?: readonly CallStub[];
-  /** Decorators around the adapters (the chaos harness's faults, core/chaos/); none by default. */
-  wrap?: PortWrappers;
-  /**
-   * Whether the channels keep every message they are handed (`channels.*.sent`); true by default. A long run
-   * that watches the provider through `wrap.channel` keeps none, so that memory does not grow with messages.
-   */
-  keepSent?: boolean;
-  /** Wraps the ports of scheduled journeys' runs, for tests that inject faults into a run. */
-  wrapRunPorts?: (ports: AudienceRunPorts) => AudienceRunPorts;
-  /** Where the tally hands each record once it is final, instead of keeping it (Tally's `retire`). */
-  retire?: RetiredRecords;
-  /**
-   * Where the customer states, the send ledger's claims and the pending timers keep their JSON text: Maps in
-   * the heap by default. `cairn simulate` passes spill files, so that a share's heap does not grow with them.
-   */
-  texts?: SimulationTexts;
-  /**
-   * Told of each queue message handled after it became visible, or at a paced stop of this simulation: the
-   * stops of the clock that decide when it is handled are shared with other customers (simulate/subset.ts).
-   */
-  onWait?: (wait: QueueWait) => void;
-};
-
-/** The catalog of each function that runs the engine, as the local stack and AWS have one per function. */
-type Catalogs = {
-  ingest: CatalogSource;
-  timers: CatalogSource;
-  deliver: CatalogSource;
-  calls: CatalogSource;
-};
+import { runQueueBatch } from './queue-batch.ts';
+import type { SimulationOptions } from './simulation-options.ts';
+import {
+  type Catalogs,
+  recordingChannels,
+  type SimulationChannels,
+  simulationPorts,
+} from './simulation-ports.ts';
+import { Tally } from './tally.ts';
 
 /** A message a queue gave up on after its last receive, like an SQS redrive to a dead-letter queue. */
 export type Redriven = { queue: string; messageId: string; receiveCount: number; error: string };
-
-/** Links in simulated messages point here; nothing is served. */
-export const SIMULATED_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/';
-/** Simulated links are signed with a fixed key, so that a run is repeatable. */
-const SIMULATED_KEYS = { current: new Uint8Array(32) };
 
 /**
  * The runtime on this machine's memory: the same use cases as the Lambda handlers (ingest, deliver, the
@@ -131,7 +62,7 @@ export class Simulation implements Machine {
   /** The calls made, as the stubs were asked. */
   readonly caller: StubCaller;
   /** What each channel was handed, rendered. */
-  readonly channels: { email: RecordingChannel; sms: RecordingChannel; push: RecordingChannel };
+  readonly channels: SimulationChannels;
   eventsIn = 0;
   lateEvents = 0;
   private readonly ingestQueue: InMemoryQueue<unknown>;
@@ -147,21 +78,8 @@ export class Simulation implements Machine {
   private seeded = false;
 
   constructor(private readonly options: SimulationOptions) {
-    const { config, wrap = {} } = options;
-    const keep = { keep: options.keepSent ?? true };
-    // Named by the message, not by how many a channel took before: a customer's ids are the same however the
-    // customers are split across workers (the outcome log carries them).
-    const accept = (message: OutboundMessage): ChannelResult => ({
-      ok: true,
-      providerMessageId: `recorded-${message.intent.messageId}`,
-    });
-    this.channels = {
-      email: new RecordingChannel(accept, keep),
-      sms: new RecordingChannel(accept, keep),
-      push: new RecordingChannel(accept, keep),
-    };
-    this.tally = new Tally(config.catalog, options.retire);
-    const now = () => this.clock.now();
+    this.channels = recordingChannels(options.keepSent);
+    this.tally = new Tally(options.config.catalog, options.retire);
     const onDeadLetter = (message: QueueMessage<unknown>, queue: string) =>
       this.redriven.push({
         queue,
@@ -184,85 +102,34 @@ export class Simulation implements Machine {
       customers: this.states,
       ...(options.texts ? { texts: options.texts.claims } : {}),
     });
-    const observer: Observer = {
-      observe: (observation: Observation) => {
-        this.tally.observe(observation);
-        options.observer?.observe(observation);
-      },
-    };
-    this.catalogs = catalogsOf(options, now);
-    const sends: SendQueue = {
-      enqueue: async (messages) => {
-        for (const { send, delaySeconds } of messages) {
-          this.sendQueue.send(send, delaySeconds);
-          if (send.slot !== undefined) {
-            this.paced.note(send.slot * 1000);
-            this.pacedStops.add(send.slot * 1000);
-          }
-        }
-      },
-    };
-    const adapters: ApplyAdapters = {
-      states: wrap.states ? wrap.states(this.states) : this.states,
-      timers: this.timers,
-      sends: wrap.sends ? wrap.sends(sends) : sends,
-      events: {
-        publish: async (events) => {
-          for (const event of events) this.ingestQueue.send(event);
-        },
-      },
-      deadLetters: {
-        put: async (letter) => {
-          this.deadLetters.push(letter);
-        },
-      },
-      calls: {
-        enqueue: async (messages) => {
-          for (const { call, delaySeconds } of messages) this.callQueue.send(call, delaySeconds);
-        },
-      },
-      observer,
-    };
-    const settingOf = (catalogs: CatalogSource): RuntimeSetting => ({ config, catalogs, now });
-    // Virtual time: a write lost to a concurrent one (only ever an injected fault here) is retried at once.
-    const portsOf = (catalogs: CatalogSource): ApplyPorts => ({
-      ...applyPorts(adapters, settingOf(catalogs)),
-      retry: { sleep: async () => {} },
-    });
-    this.apply = portsOf(this.catalogs.ingest);
-    this.applyTimers = portsOf(this.catalogs.timers);
-    // As the feedback function: suppressions to the policy store, customer events onto the ingest queue.
-    this.feedbackPorts = { policyStore: this.policyStore, events: adapters.events, now };
-    const router: ChannelPort = channelRouter(this.channels);
-    this.deliver = deliverPorts(
-      portsOf(this.catalogs.deliver),
+    const ports = simulationPorts(
       {
-        policyStore: wrap.policyStore ? wrap.policyStore(this.policyStore) : this.policyStore,
-        channel: wrap.channel ? wrap.channel(router) : router,
-        unsubscribe: { baseUrl: SIMULATED_UNSUBSCRIBE_URL, keys: SIMULATED_KEYS },
+        clock: this.clock,
+        tally: this.tally,
+        states: this.states,
+        timers: this.timers,
+        policyStore: this.policyStore,
+        deadLetters: this.deadLetters,
+        callLedger: this.callLedger,
         rates: this.rates,
+        runs: this.runs,
+        caller: this.caller,
+        channels: this.channels,
+        ingestQueue: this.ingestQueue,
+        sendQueue: this.sendQueue,
+        callQueue: this.callQueue,
+        paced: this.paced,
+        pacedStops: this.pacedStops,
       },
-      settingOf(this.catalogs.deliver),
+      options,
     );
-    const runPorts: AudienceRunPorts = {
-      runs: this.runs,
-      customers: { pages: () => this.states.pages() },
-      events: adapters.events,
-      timers: this.timers,
-      catalogs: this.catalogs.timers,
-      lifecycle: config.lifecycle,
-      defaultTimezone: config.defaultTimezone,
-      now,
-      observer,
-    };
-    this.runPorts = options.wrapRunPorts ? options.wrapRunPorts(runPorts) : runPorts;
-    this.call = {
-      apply: portsOf(this.catalogs.calls),
-      ledger: this.callLedger,
-      caller: this.caller,
-      slots: new InMemoryCallSlots(),
-      now,
-    };
+    this.catalogs = ports.catalogs;
+    this.apply = ports.apply;
+    this.applyTimers = ports.applyTimers;
+    this.feedbackPorts = ports.feedbackPorts;
+    this.deliver = ports.deliver;
+    this.runPorts = ports.runPorts;
+    this.call = ports.call;
   }
 
   get now(): number {
@@ -433,23 +300,13 @@ export class Simulation implements Machine {
     handle: (message: QueueMessage<T>) => Promise<unknown>,
     customerOf: (body: T) => string,
   ): Promise<boolean> {
-    const batch = queue.receive(size);
-    if (batch.length === 0) return false;
-    const { onWait } = this.options;
-    if (onWait) noteWaits(batch, customerOf, this.now, this.pacedStops, onWait);
-    // As an invocation does before it handles its batch (handlers/shared/journey-catalog.ts, refreshing).
-    await catalog.refreshIfStale?.();
-    const failed = new Set<string>();
-    for (const message of batch) {
-      try {
-        await handle(message);
-      } catch (error) {
-        failed.add(message.messageId);
-        this.errors.set(message.messageId, error instanceof Error ? error.message : String(error));
-      }
-    }
-    queue.settle(batch, failed);
-    return true;
+    const { now, pacedStops, errors } = this;
+    return runQueueBatch(queue, size, catalog, handle, customerOf, {
+      now,
+      pacedStops,
+      onWait: this.options.onWait,
+      errors,
+    });
   }
 
   /** The profiles known before the first event become stored customers, as an import would make them. */
@@ -475,15 +332,4 @@ export class Simulation implements Machine {
   get runErrors(): readonly { journeyId: string; run: string; error: string }[] {
     return this.scheduled?.errors ?? [];
   }
-}
-
-/** A refresher per function over the registry when there is one; otherwise the journeys as loaded, for all. */
-function catalogsOf(options: SimulationOptions, now: () => number): Catalogs {
-  const { registry, config } = options;
-  if (!registry) {
-    const fixed = fixedCatalog(config.catalog);
-    return { ingest: fixed, timers: fixed, deliver: fixed, calls: fixed };
-  }
-  const refresher = () => new JourneyCatalogRefresher({ bundled: config.catalog, registry, clock: now });
-  return { ingest: refresher(), timers: refresher(), deliver: refresher(), calls: refresher() };
 }

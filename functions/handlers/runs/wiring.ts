@@ -9,7 +9,7 @@ import { tableCatalogRefresher, tableTimerStore } from '../../composition/apply.
 import { onTable, type TableAccess } from '../../composition/table.ts';
 import type { MemberExits } from '../../core/audience-runs/steps.ts';
 import type { CustomerState } from '../../core/engine/state.ts';
-import type { LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
+import type { LifecycleModel } from '../../core/lifecycle/lifecycle-model.ts';
 import type { AudienceRunStore } from '../../core/ports/audience-run-store.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { CatalogSource } from '../../core/runtime/journey-catalog.ts';

@@ -1,7 +1,7 @@
 import { formatPath, formatProblem, type PathSegment, type Problem } from '../../core/diagnostics/problem.ts';
 import type { SourceDocument } from '../../core/diagnostics/yaml-source.ts';
 import { JourneyCatalog } from '../../core/engine/catalog.ts';
-import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../core/lifecycle/lifecycle-model.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';
 import { readCompiledFile, trustedCompiled } from './compiled-file.ts';

@@ -1,4 +1,4 @@
-import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle.ts';
+import { compileLifecycle, type LifecycleModel } from '../../core/lifecycle/lifecycle-model.ts';
 import { SegmentCatalog } from '../../core/segments/evaluate.ts';
 import { readCompiledFile, trustedCompiled } from './compiled-file.ts';
 

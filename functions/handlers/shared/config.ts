@@ -7,7 +7,7 @@ import { readTemplateFiles } from '../../adapters/files/template-files.ts';
 import { withCampaigns } from '../../core/campaigns/load.ts';
 import type { PathSegment } from '../../core/diagnostics/problem.ts';
 import { loadJourneySet } from '../../core/journeys/load.ts';
-import { compileLifecycle } from '../../core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../core/lifecycle/lifecycle-model.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
 import { loadSegmentSet, unknownSegmentReferences } from '../../core/segments/load.ts';
 import type { LoadedTemplate } from '../../core/templates/load.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import { nextStageBoundary, scanStageBoundary } from '../../../functions/core/lifecycle/stage-boundary.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';
 import { generatedStages, lifecycleWith } from '../../support/lifecycle-rules.ts';

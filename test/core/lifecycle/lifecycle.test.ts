@@ -5,12 +5,9 @@ import { JourneyCatalog } from '../../../functions/core/engine/catalog.ts';
 import type { Effect } from '../../../functions/core/engine/effects.ts';
 import { processInput } from '../../../functions/core/engine/engine.ts';
 import { type CustomerState, newCustomerState, type Timer } from '../../../functions/core/engine/state.ts';
-import {
-  compileLifecycle,
-  evaluateStage,
-  lifecycleView,
-} from '../../../functions/core/lifecycle/lifecycle.ts';
+import { evaluateStage, lifecycleView } from '../../../functions/core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import { nextStageBoundary } from '../../../functions/core/lifecycle/stage-boundary.ts';
 import { customerEvent, DAY, journeyFromYaml } from '../../support/journeys.ts';
 

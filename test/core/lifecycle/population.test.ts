@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../../functions/core/diagnostics/problem.ts';
-import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import {
   Population,
   type ProfileRow,

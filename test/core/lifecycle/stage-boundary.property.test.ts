@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
-import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import { emptyPurchases, recordPurchase } from '../../../functions/core/lifecycle/purchases.ts';
 import { scanStageBoundary } from '../../../functions/core/lifecycle/stage-boundary.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';

@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleConfig } from '../../../functions/core/lifecycle/config.ts';
-import {
-  compileLifecycle,
-  evaluateStage,
-  lifecycleView,
-} from '../../../functions/core/lifecycle/lifecycle.ts';
+import { evaluateStage, lifecycleView } from '../../../functions/core/lifecycle/lifecycle.ts';
+import { compileLifecycle } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import { emptyPurchases, recordPurchase } from '../../../functions/core/lifecycle/purchases.ts';
 import { compilePattern, matchesPattern } from '../../../functions/core/patterns/index.ts';
 import type { Profile } from '../../../functions/core/profile/profile.ts';

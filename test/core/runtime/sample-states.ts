@@ -6,8 +6,8 @@ import type { CustomerState } from '../../../functions/core/engine/state.ts';
 import { type CustomerEvent, parseNdjsonEvents } from '../../../functions/core/events/index.ts';
 import { generateEvents } from '../../../functions/core/generate/index.ts';
 import { loadJourneySet } from '../../../functions/core/journeys/load.ts';
-import { compileLifecycle, type LifecycleModel } from '../../../functions/core/lifecycle/lifecycle.ts';
 import { loadLifecycleConfig } from '../../../functions/core/lifecycle/lifecycle-file.ts';
+import { compileLifecycle, type LifecycleModel } from '../../../functions/core/lifecycle/lifecycle-model.ts';
 import { Simulation } from '../../../functions/core/simulate/simulation.ts';
 import { sampleConfig } from '../../handlers/support.ts';
 
