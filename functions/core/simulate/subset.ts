@@ -1,3 +1,4 @@
+import { type RateCounter, reserveSecond } from '../policies/send-rate.ts';
 import type { SimulationPart } from './part.ts';
 import type { QueueWait } from './queue-waits.ts';
 
@@ -50,17 +51,17 @@ function queuedSeconds(seconds: Iterable<Second>): Second[] {
   }
   const queued: Second[] = [];
   for (const list of byJourney.values()) {
-    let counter: { second: number; count: number } | undefined;
+    let counter: RateCounter | undefined;
     for (const asked of list.sort((a, b) => a.second - b.second)) {
       const behind = counter !== undefined && counter.second >= asked.second;
-      if (behind || asked.count > asked.perSecond) queued.push(asked);
-      // The counter after this second's reservations, as reserveSecond leaves it after each of them.
-      const from = counter && behind ? counter : { second: asked.second, count: 0 };
-      const reserved = from.count + asked.count;
-      counter = {
-        second: from.second + Math.floor((reserved - 1) / asked.perSecond),
-        count: ((reserved - 1) % asked.perSecond) + 1,
-      };
+      // The limit's own decision, one reservation per send asked for this second.
+      let later = false;
+      for (let send = 0; send < asked.count; send++) {
+        const reserved = reserveSecond(counter, asked.second, asked.perSecond);
+        later ||= reserved.second > asked.second;
+        counter = reserved.counter;
+      }
+      if (behind || later) queued.push(asked);
     }
   }
   return queued;
