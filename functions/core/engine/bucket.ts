@@ -4,11 +4,19 @@
  * nearby keys (user-1, user-2, ...) evenly.
  */
 export function bucketOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), FNV_PRIME);
+  return spread(hash);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** FNV-1a's state after `~`, the character the second hash of shortHash and fingerprint puts before the key. */
+const TILDE_OFFSET = Math.imul(FNV_OFFSET ^ 0x7e, FNV_PRIME);
+
+/** The murmur3 finalizer over an FNV-1a state, as a number in [0, 1). */
+function spread(fnv: number): number {
+  let hash = fnv;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
@@ -35,7 +43,16 @@ export function shortHash(key: string): string {
  * of about 1 in 10^14.
  */
 export function fingerprint(key: string): number {
-  const high = Math.floor(bucketOf(key) * 0x20_0000);
-  const low = Math.floor(bucketOf(`~${key}`) * 0x1_0000_0000);
+  // bucketOf(key) and bucketOf(`~${key}`) in one walk of the key, without making the second string: every
+  // input is fingerprinted, and the joined string was flattened (copied) to be read.
+  let hash = FNV_OFFSET;
+  let tilde = TILDE_OFFSET;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    hash = Math.imul(hash ^ code, FNV_PRIME);
+    tilde = Math.imul(tilde ^ code, FNV_PRIME);
+  }
+  const high = Math.floor(spread(hash) * 0x20_0000);
+  const low = Math.floor(spread(tilde) * 0x1_0000_0000);
   return high * 0x1_0000_0000 + low;
 }

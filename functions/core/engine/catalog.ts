@@ -55,6 +55,7 @@ export class JourneyCatalog {
   private readonly byVersion = new Map<string, CompiledJourney>();
   private compiledSegments: SegmentCatalog | undefined;
   private triggers: FieldIndex<CompiledJourney> | undefined;
+  private added = 0;
 
   /** `segments`: the named segments (journeys/segments/), evaluated after every input (segments/evaluate.ts). */
   constructor(
@@ -76,6 +77,11 @@ export class JourneyCatalog {
     return this.compiledSegments;
   }
 
+  /** Counts the journeys added: what was derived from the latest journeys holds while it is the same. */
+  get revision(): number {
+    return this.added;
+  }
+
   /** Adds a journey; when its id is known, it becomes the latest version and the older ones stay available. */
   add(journey: Journey): CompiledJourney {
     const compiled = compileJourney(journey);
@@ -85,6 +91,7 @@ export class JourneyCatalog {
     this.latestById.set(entry.id, entry);
     this.compiledSegments = undefined;
     this.triggers = undefined;
+    this.added++;
     return entry;
   }
 

@@ -5,18 +5,19 @@ import { purchaseOf } from '../lifecycle/purchase-events.ts';
 import { recordPurchase } from '../lifecycle/purchases.ts';
 import { type KnownStage, nextStageBoundary } from '../lifecycle/stage-boundary.ts';
 import { matchesPattern } from '../patterns/index.ts';
-import { applyEventToProfile, LIFECYCLE_SOURCE, STAGE_CHANGED } from '../profile/profile.ts';
+import { applyEventToProfile, LIFECYCLE_SOURCE, type Profile, STAGE_CHANGED } from '../profile/profile.ts';
 import { recordHistory } from '../segments/history.ts';
 import { updateSegments } from '../segments/incremental.ts';
 import { SEGMENT_SOURCE } from '../segments/schema.ts';
 import { parseInstant } from '../time/instant.ts';
 import { zoneOr } from '../time/zoned.ts';
 import { planDate } from '../triggers/date.ts';
+import type { JourneyCatalog } from './catalog.ts';
 import { engagementAfter, engagementSeen } from './engagement.ts';
 import { EnrollmentWork } from './enrollment-work.ts';
 import { rememberEndings } from './order-window.ts';
 import type { SeenMemory } from './seen-memory.ts';
-import type { LifecycleTimer } from './state.ts';
+import type { CustomerState, LifecycleTimer } from './state.ts';
 
 /** What an event does (profile, lifecycle, segments, journeys' triggers) and the end of every input. */
 export abstract class EventWork extends EnrollmentWork {
@@ -146,12 +147,14 @@ export abstract class EventWork extends EnrollmentWork {
    * changed since it was set (triggers/date.ts). Draft and archived journeys keep what they had.
    */
   private scheduleDates(): void {
-    for (const journey of this.context.catalog.latest()) {
+    const { catalog } = this.context;
+    const { userId, profile } = this.state;
+    const zone = zoneOr(profile.timezone, this.context.defaultTimezone);
+    if (this.state.dates && datesKept(this.state.dates, catalog, profile.traits, zone)) return;
+    for (const journey of catalog.latest()) {
       const trigger = journey.journey.trigger.date;
       const { status } = journey.journey;
       if (!trigger || status === 'draft' || status === 'archived') continue;
-      const { userId, profile } = this.state;
-      const zone = zoneOr(profile.timezone, this.context.defaultTimezone);
       const previous = this.state.dates?.[journey.id];
       const dated = { id: journey.id, version: journey.version, trigger };
       const plan = planDate(dated, { userId, profile, zone }, this.now, previous);
@@ -167,6 +170,13 @@ export abstract class EventWork extends EnrollmentWork {
           reason: plan.refused,
         });
     }
+    if (this.state.dates)
+      datesPlanned.set(this.state.dates, {
+        catalog,
+        revision: catalog.revision,
+        traits: profile.traits,
+        zone,
+      });
   }
 
   /** Ends an input's work: `seen` is the fingerprints to keep with the input's own (engine/seen.ts). */
@@ -196,4 +206,32 @@ export abstract class EventWork extends EnrollmentWork {
       };
     }
   }
+}
+
+/** What a customer's date schedules were last planned from: the catalog as it was, the traits and the zone. */
+type DatesBasis = { catalog: JourneyCatalog; revision: number; traits: Profile['traits']; zone: string };
+
+/**
+ * The basis of each `dates` a date planning ended with. A schedule depends on its journey (in the catalog), the
+ * date (a trait: TraitPath), the zone and the schedule before; planning again from the same ones changes
+ * nothing (planDate answers undefined for each), so an input that kept the `dates`, the traits object (the
+ * profile keeps it when the event repeats the traits), the zone and the catalog skips the planning: one
+ * look-up per input where each date journey was asked. A state read back from text has new objects: planned.
+ */
+const datesPlanned = new WeakMap<NonNullable<CustomerState['dates']>, DatesBasis>();
+
+function datesKept(
+  dates: NonNullable<CustomerState['dates']>,
+  catalog: JourneyCatalog,
+  traits: Profile['traits'],
+  zone: string,
+): boolean {
+  const basis = datesPlanned.get(dates);
+  return (
+    basis !== undefined &&
+    basis.catalog === catalog &&
+    basis.revision === catalog.revision &&
+    basis.traits === traits &&
+    basis.zone === zone
+  );
 }
