@@ -215,9 +215,7 @@ describe('unsubscribe token claims', () => {
         // Act
         const made = (() => {
           try {
-            return {
-              token: createUnsubscribeToken(given as Parameters<typeof createUnsubscribeToken>[0], KEYS),
-            };
+            return { token: createUnsubscribeToken(given, KEYS) };
           } catch (error) {
             return { error };
           }
