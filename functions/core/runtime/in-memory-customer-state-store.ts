@@ -50,8 +50,8 @@ export type InMemoryCustomerStateStoreOptions = {
  * states' size is what a share's memory is bounded by. 512 states, whatever their size, until sim10: about a
  * third of the loads of the bench's first 50,000 events then parsed a state's text again (23,333 of 69,342),
  * and holding every state as objects took 0.91 and 0.93 of the CPU. 8 Mi characters (about 4,800 states of the
- * bench's 200,000 events, 2.3 KB each) cost 35 MiB of peak RSS on one worker and 51 MiB on two there, which
- * the 1,000,000-event run's 600 MB bound could not spare; 4 Mi is half of that (docs/benchmarks.md, "sim10").
+ * bench's 200,000 events, 2.3 KB each) cost 35 MiB of peak RSS on one worker and 51 MiB on two there, too near
+ * the 1,000,000-event run's 600 MB bound; 4 Mi took 0.95 of main's CPU there (docs/benchmarks.md, "sim10").
  */
 export const HOT_STATE_CHARS = 4 * 1024 * 1024;
 
