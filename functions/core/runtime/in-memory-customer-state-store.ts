@@ -27,9 +27,9 @@ export type InMemoryCustomerStateStoreOptions = {
    * - 'text': JSON text parsed on load without validating it again: the simulator's choice. The text is this
    *   store's own serialisation of a state the use cases made, and one-byte JSON text takes about 40% of the
    *   memory the state's objects do (docs/benchmarks.md, "A 1,000,000-event simulation"), which bounds a
-   *   simulation of many customers. The states of the HOT_STATES customers used last are also kept as objects,
-   *   deeply frozen, and handed out as they are: a customer's event, its sends and its timers load the state
-   *   again and again within moments, and parsing its text each time was most of what the store cost. What is
+   *   simulation of many customers. The states of the customers used last are also kept as objects, as many
+   *   as `hotChars` characters of their text stand for, deeply frozen, and handed out as they are: a
+   *   customer's event, its sends and its timers load the state again and again within moments, and parsing its text each time was most of what the store cost. What is
    *   kept is what its text reads back as (collections/frozen-json.ts, frozenJson: the saved state itself but
    *   for the parts JSON changes); the freeze makes any caller that changed a state it was given fail at once
    *   (the engine is pure). The parity
@@ -41,20 +41,31 @@ export type InMemoryCustomerStateStoreOptions = {
    * so that a share's heap holds each customer's version and addresses but not its state.
    */
   texts?: TextRecords;
+  /** 'text' only: how many characters of state text the states kept as objects may stand for (HOT_STATE_CHARS). */
+  hotChars?: number;
 };
 
 /**
- * How many states the 'text' keeping also holds as objects, the customers used last. Measured on the first
- * 50,000 generated events of the bench (10,000 customers): see the commit that set it.
+ * How much state text the 'text' keeping also holds as objects, the customers used last: a bound by size, as the
+ * states' size is what a share's memory is bounded by. 512 states, whatever their size, until sim10: about a
+ * third of the loads of the bench's first 50,000 events then parsed a state's text again (23,333 of 69,342),
+ * and holding every state as objects took 0.91 and 0.93 of the CPU. 8 Mi characters (about 4,800 states of the
+ * bench's 200,000 events, 2.3 KB each) cost 35 MiB of peak RSS on one worker and 51 MiB on two there, too near
+ * the 1,000,000-event run's 600 MB bound; 4 Mi took 0.95 of main's CPU there (docs/benchmarks.md, "sim10").
  */
-export const HOT_STATES = 512;
+export const HOT_STATE_CHARS = 4 * 1024 * 1024;
+
+/** A hot state, and the length of its text, which the hot states' budget counts. */
+type Hot = { state: CustomerState; chars: number };
 
 export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHolders, StateWithSuppressions {
   /** Each customer's version and addresses; the state's text is in `texts`, under the same key. */
   private readonly records = new Map<string, { version: number; addresses: string[] }>();
   private readonly texts: TextRecords;
   /** 'text' only: the states of the customers used last, frozen, the least recently used first. */
-  private readonly hot = new Map<string, CustomerState>();
+  private readonly hot = new Map<string, Hot>();
+  /** The characters of text the hot states stand for, against `hotChars`. */
+  private hotChars = 0;
 
   constructor(private readonly options: InMemoryCustomerStateStoreOptions = {}) {
     this.texts = options.texts ?? new Map();
@@ -73,8 +84,9 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
   /** Every stored state, a page at a time, as a Scan of the table reads them (ports/customer-scan.ts). */
   async *pages(pageSize = 1_000): AsyncGenerator<readonly CustomerState[]> {
     let page: CustomerState[] = [];
-    for (const [, json] of this.texts.entries()) {
-      page.push(this.parse(json));
+    for (const [userId, json] of this.texts.entries()) {
+      // A hot state is what its text reads back as (see `keep`), made already; a scan leaves the order as it is.
+      page.push(this.hot.get(userId)?.state ?? this.parse(json));
       if (page.length >= pageSize) {
         yield page;
         page = [];
@@ -111,14 +123,14 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
     // A state made from the hot one shares its profile when no input changed it (copy-on-write): that frozen
     // profile is the one the record's addresses were found in, so they stand (most saves; 0.7% of the CPU).
     const addresses =
-      record !== undefined && this.hot.get(state.userId)?.profile === state.profile
+      record !== undefined && this.hot.get(state.userId)?.state.profile === state.profile
         ? record.addresses
         : addressesOf(state.profile);
     this.records.set(state.userId, { version, addresses });
     // The state as its text reads back, frozen: itself, but for the objects holding what JSON changes.
     if (this.options.keep === 'text') {
       const kept = frozenJson(state);
-      this.remember(state.userId, kept === NOT_PLAIN ? deepFreeze(trustedState(text)) : kept);
+      this.remember(state.userId, kept === NOT_PLAIN ? deepFreeze(trustedState(text)) : kept, text.length);
     }
     return { ok: true, version };
   }
@@ -126,24 +138,35 @@ export class InMemoryCustomerStateStore implements CustomerStateStore, AddressHo
   private read(userId: string): CustomerState {
     const hot = this.hot.get(userId);
     if (hot) {
-      this.remember(userId, hot);
-      return hot;
+      this.remember(userId, hot.state, hot.chars);
+      return hot.state;
     }
     const json = this.texts.get(userId);
     if (json === undefined) throw new Error(`the state of ${userId} is missing from its text records`);
     if (this.options.keep !== 'text') return this.parse(json);
     const state = deepFreeze(trustedState(json));
-    this.remember(userId, state);
+    this.remember(userId, state, json.length);
     return state;
   }
 
-  /** Keeps `state` as the customer's hot one, used last; the customer used longest ago leaves past HOT_STATES. */
-  private remember(userId: string, state: CustomerState): void {
-    this.hot.delete(userId);
-    this.hot.set(userId, state);
-    if (this.hot.size <= HOT_STATES) return;
-    const oldest = this.hot.keys().next();
-    if (!oldest.done) this.hot.delete(oldest.value);
+  /**
+   * Keeps `state` (whose text is `chars` long) as the customer's hot one, used last; the customers used longest
+   * ago leave while the hot states stand for more than `hotChars` characters (the one used last stays).
+   */
+  private remember(userId: string, state: CustomerState, chars: number): void {
+    const before = this.hot.get(userId);
+    if (before) {
+      this.hot.delete(userId);
+      this.hotChars -= before.chars;
+    }
+    this.hot.set(userId, before?.state === state ? before : { state, chars });
+    this.hotChars += chars;
+    const budget = this.options.hotChars ?? HOT_STATE_CHARS;
+    for (const [oldest, { chars: leaving }] of this.hot) {
+      if (this.hotChars <= budget || oldest === userId) break;
+      this.hot.delete(oldest);
+      this.hotChars -= leaving;
+    }
   }
 
   private parse(json: string): CustomerState {

@@ -54,15 +54,42 @@ export function eventVariables(trigger: {
 /**
  * Drops `null`, `undefined` and empty strings from objects, recursively. The profile view says `null` for an
  * unknown stage or locale, and Liquid prints `null` as nothing; removed, such a value is missing, so strict
- * rendering refuses it (or `| default:` replaces it) instead of sending a blank.
+ * rendering refuses it (or `| default:` replaces it) instead of sending a blank. A plain object or an array
+ * with nothing to drop anywhere inside is handed back as it is (Liquid only reads it): copying every message's
+ * whole profile and event was most of what this cost. Any other object (a Date, a Map, a class) is copied to
+ * a plain one of its own fields, as before.
  */
 export function withoutBlanks(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutBlanks);
+  if (Array.isArray(value)) return arrayWithoutBlanks(value);
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (inner === null || inner === undefined || inner === '') continue;
-    setField(out, key, withoutBlanks(inner));
+  return objectWithoutBlanks(value);
+}
+
+function arrayWithoutBlanks(items: unknown[]): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const kept = withoutBlanks(item);
+    if (kept !== item && copy === undefined) copy = items.slice(0, index);
+    copy?.push(kept);
   }
-  return out;
+  return copy ?? items;
+}
+
+function objectWithoutBlanks(value: object): object {
+  const keys = Object.keys(value);
+  const fields = Object.values(value);
+  let copy: Record<string, unknown> | undefined =
+    Object.getPrototypeOf(value) === Object.prototype ? undefined : {};
+  for (let index = 0; index < keys.length; index++) {
+    const inner = fields[index];
+    const blank = inner === null || inner === undefined || inner === '';
+    const kept = blank ? undefined : withoutBlanks(inner);
+    if (copy === undefined && (blank || kept !== inner)) {
+      copy = {};
+      for (let before = 0; before < index; before++) setField(copy, keys[before] ?? '', fields[before]);
+    }
+    if (copy !== undefined && !blank) setField(copy, keys[index] ?? '', kept);
+  }
+  return copy ?? value;
 }
