@@ -105,7 +105,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
         pool,
         ...(pass.placeOn ? { placeOn: pass.placeOn } : {}),
         ...(pass.index ? { index: pass.index } : {}),
-        share: { log: pass.log !== undefined, dir: pass.dir, waits: pass.waits },
+        share: { log: pass.log !== undefined, dir: pass.dir, waits: pass.waits, records: true },
         ...(pass.route ? { route: pass.route } : {}),
         ...(pass.setupOf ? { setupOf: pass.setupOf } : {}),
         user: values.user,

@@ -31,6 +31,8 @@ export const ShareSetup = z.object({
   index: z.number(),
   /** Whether the share writes its queue waits to a file (ShareOptions.waits). */
   waits: z.boolean(),
+  /** Whether the share writes its records, or only counts them (ShareOptions.records). */
+  records: z.boolean(),
 });
 export type ShareSetup = z.infer<typeof ShareSetup>;
 

@@ -39,7 +39,7 @@ export type SharesRun = {
    */
   index?: { note?: EventIndex; replay?: EventIndex };
   /** What differs for one share from `share` (a subset's rerun logs outcomes from one share only). */
-  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits'>>;
+  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits' | 'records'>>;
   /** `--user`: the customer whose timeline the share in this thread keeps (a worker has it from its setup). */
   user: string | undefined;
   config: RuntimeConfig;

@@ -33,7 +33,7 @@ export type SharePass = {
   /** Whether the shares write their queue waits (ShareOptions.waits). */
   waits: boolean;
   route?: (userId: string) => readonly number[];
-  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits'>>;
+  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits' | 'records'>>;
   /** The event lines the first pass notes and a later one replays (run-shares.ts, SharesRun). */
   index?: { note?: EventIndex; replay?: EventIndex };
   /** A pass over the file again: the first told its skipped lines and progress. */
@@ -173,7 +173,8 @@ async function rerunSubset(
     waits: false,
     again: true,
     route: (userId) => (subset.has(userId) ? [partitionOf(userId, workers), workers] : []),
-    setupOf: (index) => ({ log: log !== undefined && index === workers }),
+    // The shadow's counts are taken out of the first pass; its records no result reads.
+    setupOf: (index) => ({ log: log !== undefined && index === workers, records: index === workers }),
   });
   const together = again.parts[workers];
   if (!together) throw new Error(`the subset's share ${workers} handed back no part`);

@@ -70,6 +70,7 @@ function open(loaded: Loaded, setups: readonly ShareSetup[]): Share[] {
       dir: setup.dir,
       index: setup.index,
       waits: setup.waits,
+      records: setup.records,
     }),
   );
 }
