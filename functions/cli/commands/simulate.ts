@@ -16,7 +16,8 @@ import type { CliIo } from '../io.ts';
 import type { LoadedPolicies } from '../load-policies.ts';
 import { describePolicies, policiesOptions, policiesUsage } from '../load-policies.ts';
 import { loadCallStubs } from '../simulate/call-stubs.ts';
-import { runShares } from '../simulate/run-shares.ts';
+import type { WorkerSetup } from '../simulate/protocol.ts';
+import { runShares, startWorkers } from '../simulate/run-shares.ts';
 import { type SharePass, type Simulated, simulateShares } from '../simulate/subset-rerun.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 
@@ -82,25 +83,20 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   // A problem may quote its line (a parse error does), and with it an address.
   const quoted = (text: string) => (values['show-pii'] ? text : maskText(text));
   const dir = await mkdtemp(join(tmpdir(), 'cairn-simulate-'));
+  const pool = workers > 1 ? await startWorkers(workerSetupOf(values), workers) : undefined;
   try {
     let shown = 0;
     const run = (pass: SharePass) =>
       runShares({
         events,
-        workers: pass.workers,
-        setup: {
-          journeys: values.journeys,
-          timezone: values.timezone,
-          ...(values.policies === undefined ? {} : { policies: values.policies }),
-          ...(values.env === undefined ? {} : { env: values.env }),
-          ...(values.calls === undefined ? {} : { calls: values.calls }),
-          ...(values.user === undefined ? {} : { user: values.user }),
-          log: pass.log !== undefined,
-          dir: pass.dir,
-          waits: pass.waits,
-        },
+        shares: pass.shares,
+        pool,
+        ...(pass.placeOn ? { placeOn: pass.placeOn } : {}),
+        ...(pass.index ? { index: pass.index } : {}),
+        share: { log: pass.log !== undefined, dir: pass.dir, waits: pass.waits, records: true },
         ...(pass.route ? { route: pass.route } : {}),
         ...(pass.setupOf ? { setupOf: pass.setupOf } : {}),
+        user: values.user,
         config: setup.config,
         calls: stubs,
         until: setup.until,
@@ -147,8 +143,28 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     if (ran.log && !(await flushLog(ran.log, values.log ?? '', io))) return 1;
     return rejected > 0 ? 1 : 0;
   } finally {
+    await pool?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What each worker thread loads: what the command loaded, from the same options. */
+function workerSetupOf(values: {
+  journeys: string;
+  timezone: string;
+  policies?: string | undefined;
+  env?: string | undefined;
+  calls?: string | undefined;
+  user?: string | undefined;
+}): WorkerSetup {
+  return {
+    journeys: values.journeys,
+    timezone: values.timezone,
+    ...(values.policies === undefined ? {} : { policies: values.policies }),
+    ...(values.env === undefined ? {} : { env: values.env }),
+    ...(values.calls === undefined ? {} : { calls: values.calls }),
+    ...(values.user === undefined ? {} : { user: values.user }),
+  };
 }
 
 /** The simulation, or the exit code after saying that the file cannot be read. */

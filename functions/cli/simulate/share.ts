@@ -32,6 +32,25 @@ export type ShareOptions = {
   index: number;
   /** Whether the share writes its queue waits to a file (SimulationPart.waits), for the subset's checks. */
   waits?: boolean;
+  /**
+   * Whether the share writes its records (true by default); without, it only counts them: a subset's shadow
+   * (subset-rerun.ts), whose records no result reads.
+   */
+  records?: boolean;
+};
+
+/** Where a share's records go: sorted runs on disk (SortedRuns), or only counted. */
+type RecordRuns<T> = { add(record: T): void; close(): string[]; readonly count: number };
+
+const countedOnly = <T>(): RecordRuns<T> => {
+  const runs = {
+    count: 0,
+    add: (_record: T) => {
+      runs.count++;
+    },
+    close: (): string[] => [],
+  };
+  return runs;
 };
 
 /** A share run in the thread that calls it: what a worker thread runs, and `--workers 1` in the command's own. */
@@ -43,11 +62,13 @@ export function openShare(options: ShareOptions): Share {
     : undefined;
   const observer = user || log ? observeAll(watch, log && outcomeObserver(log)) : undefined;
   const runs = (kind: string) => ({ dir: options.dir, prefix: `share-${options.index}-${kind}` });
-  const messages = new SortedRuns<MessageRecord>({ ...runs('messages'), compare: compareMessages });
-  const enrollments = new SortedRuns<EnrollmentRecord>({
-    ...runs('enrollments'),
-    compare: compareEnrollments,
-  });
+  const written = options.records ?? true;
+  const messages: RecordRuns<MessageRecord> = written
+    ? new SortedRuns<MessageRecord>({ ...runs('messages'), compare: compareMessages })
+    : countedOnly();
+  const enrollments: RecordRuns<EnrollmentRecord> = written
+    ? new SortedRuns<EnrollmentRecord>({ ...runs('enrollments'), compare: compareEnrollments })
+    : countedOnly();
   let sent = 0;
   // The states, claims and pending timers on disk, not in the heap: they are what grows with the customers.
   const spill = (kind: string) => new SpillFile({ dir: options.dir, name: `share-${options.index}-${kind}` });

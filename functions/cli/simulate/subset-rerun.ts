@@ -17,19 +17,25 @@ import {
   waitCoupled,
 } from '../../core/simulate/subset.ts';
 import { mergeSubset } from '../../core/simulate/subset-merge.ts';
+import { EventIndex } from './event-index.ts';
 import type { ShareSetup } from './protocol.ts';
 import { spliceOutcomeLog } from './subset-log.ts';
 
 /** One pass over the event file (run-shares.ts), as the command runs it. */
 export type SharePass = {
-  workers: number;
+  /** How many shares (run-shares.ts, SharesRun). */
+  shares: number;
+  /** The worker that holds each share, when not share i on worker i. */
+  placeOn?: (index: number) => number;
   /** The folder its shares write their records to. */
   dir: string;
   log: OutcomeLog | undefined;
   /** Whether the shares write their queue waits (ShareOptions.waits). */
   waits: boolean;
   route?: (userId: string) => readonly number[];
-  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits'>>;
+  setupOf?: (index: number) => Partial<Pick<ShareSetup, 'log' | 'waits' | 'records'>>;
+  /** The event lines the first pass notes and a later one replays (run-shares.ts, SharesRun). */
+  index?: { note?: EventIndex; replay?: EventIndex };
   /** A pass over the file again: the first told its skipped lines and progress. */
   again: boolean;
 };
@@ -70,11 +76,14 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
   const log = options.logDir === undefined ? undefined : logTo(options.logDir);
   // Each customer's lines: a subset holding half of them costs more apart than the whole file on one worker.
   const linesOf = new Map<string, number>();
+  const index = workers > 1 ? new EventIndex() : undefined;
   const first = await run({
-    workers,
+    // Read only where a limit bound (coupledCustomers): without a journey that has one, none can.
+    waits: workers > 1 && anyLimit(options.catalog),
+    ...(index ? { index: { note: index } } : {}),
+    shares: workers,
     dir: options.dir,
     log,
-    waits: workers > 1,
     again: false,
     ...(workers > 1
       ? {
@@ -97,8 +106,9 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
     `the send-rate limit of ${[...bound.journeys].join(', ')} bound (more of its sends in one second than it allows, all workers together); simulating the ${subset.size} customer(s) whose sends it queued again together, as one queue orders them`,
   );
   for (let round = 1; ; round++) {
-    if (!cheaperApart(...linesIn(linesOf, subset))) return wholeAgain(options, first, log, linesOf, subset);
-    const rerun = await rerunSubset(options, first, subset, round);
+    if (!cheaperApart(...linesIn(linesOf, subset)))
+      return wholeAgain(options, first, log, linesOf, subset, index);
+    const rerun = await rerunSubset(options, first, subset, round, index);
     const more = await coupledCustomers(rerun.passes, subset);
     if (more.size === 0)
       return {
@@ -114,6 +124,15 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
     );
     subset = new Set([...subset, ...more]);
   }
+}
+
+/**
+ * Whether a journey of the catalog has a send-rate limit. A send asks its journey's limit by the version it was
+ * made by (runtime/deliver-ports.ts); a simulation's catalog is the journeys it loaded, one version each.
+ */
+function anyLimit(catalog: JourneyCatalog): boolean {
+  for (const journey of catalog.latest()) if (journey.journey.sendRate) return true;
+  return false;
 }
 
 /** The lines of the subset's customers, and of all. */
@@ -136,6 +155,7 @@ async function rerunSubset(
   first: SharesOutcome,
   subset: ReadonlySet<string>,
   round: number,
+  index: EventIndex | undefined,
 ): Promise<{ passes: SubsetRun; log: OutcomeFiles | undefined; logDir: string }> {
   const { workers } = options;
   const dir = join(options.dir, `subset-${round}`);
@@ -143,13 +163,18 @@ async function rerunSubset(
   const logDir = join(dir, 'log');
   const log = options.logDir === undefined ? undefined : new OutcomeFiles({ dir: logDir, name: 'simulate' });
   const again = await options.run({
-    workers: workers + 1,
+    shares: workers + 1,
+    ...(index ? { index: { replay: index } } : {}),
+    // The subset together on the first worker, each share's of it alone on the others (all on the second of
+    // two): the two halves of the rerun, about as many lines each, on the workers the first pass warmed up.
+    placeOn: (index) => (index === workers ? 0 : 1 + (index % (workers - 1))),
     dir,
     log,
     waits: false,
     again: true,
     route: (userId) => (subset.has(userId) ? [partitionOf(userId, workers), workers] : []),
-    setupOf: (index) => ({ log: log !== undefined && index === workers }),
+    // The shadow's counts are taken out of the first pass; its records no result reads.
+    setupOf: (index) => ({ log: log !== undefined && index === workers, records: index === workers }),
   });
   const together = again.parts[workers];
   if (!together) throw new Error(`the subset's share ${workers} handed back no part`);
@@ -163,6 +188,7 @@ async function wholeAgain(
   log: OutcomeFiles | undefined,
   linesOf: ReadonlyMap<string, number>,
   subset: ReadonlySet<string>,
+  index: EventIndex | undefined,
 ): Promise<Simulated> {
   const [inSubset, all] = linesIn(linesOf, subset).map((count) => count.toLocaleString('en-US'));
   options.tell(
@@ -174,7 +200,14 @@ async function wholeAgain(
     options.logDir === undefined ? undefined : new OutcomeFiles({ dir: options.logDir, name: 'simulate' });
   const dir = join(options.dir, 'whole');
   await mkdir(dir);
-  const whole = await options.run({ workers: 1, dir, log: again, waits: false, again: true });
+  const whole = await options.run({
+    shares: 1,
+    ...(index ? { index: { replay: index } } : {}),
+    dir,
+    log: again,
+    waits: false,
+    again: true,
+  });
   return {
     merged: mergeParts(whole.parts, options.catalog, options.declared),
     skipped: first.skipped,

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { OutcomeRecord } from '../../core/outcomes/record.ts';
 import type { SimulationPart } from '../../core/simulate/part.ts';
-import { FromWorker, type ShareSetup, type TextBatch, type ToWorker } from './protocol.ts';
+import { FromWorker, type ShareSetup, type TextBatch, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 /** Batches a worker may have waiting at once: enough to keep it busy, few enough that memory stays flat. */
 const IN_FLIGHT = 4;
@@ -17,20 +17,24 @@ const IN_FLIGHT = 4;
 const YOUNG_GENERATION_MB = 8;
 
 /**
- * A share of `cairn simulate --workers N` run by a worker thread (worker-thread.ts): batches go in as the file
- * is read, at most IN_FLIGHT ahead of the worker; its part comes back at the end.
+ * A worker thread of `cairn simulate --workers N` (worker-thread.ts), which holds shares of the customers: it
+ * loads the runtime once and keeps it, warm, from one pass over the file to the next (a subset's rerun:
+ * subset-rerun.ts). In a pass, batches go in as the file is read, at most IN_FLIGHT ahead of the worker; the
+ * shares' parts come back at the end.
  */
-export class WorkerShare {
+export class ShareWorker {
+  /** Where the outcome records of the pass under way go (`--log`). */
+  onOutcomes: (records: readonly OutcomeRecord[]) => void = () => {};
   private readonly worker: Worker;
   private inFlight = 0;
   private waiting: (() => void) | undefined;
   private failure: Error | undefined;
-  private finished: ((part: SimulationPart) => void) | undefined;
+  private finished: ((parts: SimulationPart[]) => void) | undefined;
   private failed: ((error: Error) => void) | undefined;
   private stopping = false;
 
   /** `entry`: the worker's code (worker-bundle.ts, workerEntry). */
-  constructor(entry: URL, setup: ShareSetup, onOutcomes: (records: readonly OutcomeRecord[]) => void) {
+  constructor(entry: URL, setup: WorkerSetup) {
     this.worker = new Worker(entry, {
       workerData: setup,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -40,12 +44,18 @@ export class WorkerShare {
       if (message.type === 'taken') {
         this.inFlight--;
         this.wake();
-      } else if (message.type === 'outcomes') onOutcomes(message.records);
-      else if (message.type === 'part') this.finished?.(message.part);
+      } else if (message.type === 'outcomes') this.onOutcomes(message.records);
+      else if (message.type === 'parts') this.finished?.(message.parts);
       else this.fail(new Error(message.error));
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`a worker stopped (exit code ${code})`)));
+  }
+
+  /** Opens the shares of a pass (their batches' `own` lists in this order), once the last pass finished. */
+  open(shares: readonly ShareSetup[]): void {
+    if (this.failure) throw this.failure;
+    this.post({ type: 'open', shares: [...shares] });
   }
 
   /** Hands a batch on, after waiting while the worker has IN_FLIGHT batches it has not taken yet. */
@@ -59,22 +69,23 @@ export class WorkerShare {
     this.post(batch);
   }
 
-  /** The worker's part once its clock has run to the end; the worker stops after it. */
-  async finish(until: number | undefined, daysAfter: number): Promise<SimulationPart> {
+  /** The parts of the pass's shares, in the order opened, once their clocks have run to the end. */
+  async finish(until: number | undefined, daysAfter: number): Promise<SimulationPart[]> {
     if (this.failure) throw this.failure;
-    const part = new Promise<SimulationPart>((resolve, reject) => {
+    const parts = new Promise<SimulationPart[]>((resolve, reject) => {
       this.finished = resolve;
       this.failed = reject;
     });
     this.post({ type: 'finish', until: until ?? null, daysAfter });
     try {
-      return await part;
+      return await parts;
     } finally {
-      await this.stop();
+      this.finished = undefined;
+      this.failed = undefined;
     }
   }
 
-  /** Stops the worker, whatever it is doing (at the end, or after another share failed). */
+  /** Stops the worker, whatever it is doing (at the end, or after a share failed). */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.worker.terminate();
@@ -96,5 +107,18 @@ export class WorkerShare {
     this.failure ??= error;
     this.failed?.(this.failure);
     this.wake();
+  }
+}
+
+/** The worker threads of one `cairn simulate`, started once and used by every pass over the file. */
+export class WorkerPool {
+  readonly workers: readonly ShareWorker[];
+
+  constructor(entry: URL, setup: WorkerSetup, count: number) {
+    this.workers = Array.from({ length: count }, () => new ShareWorker(entry, setup));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()));
   }
 }

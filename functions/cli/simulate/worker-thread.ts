@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { CallStub } from '../../core/calls/stubs.ts';
 import { readEventLine } from '../../core/events/event-line.ts';
 import type { OutcomeRecord } from '../../core/outcomes/record.ts';
-import type { OwnLine } from '../../core/simulate/partition.ts';
+import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import type { LineBatch, OwnLine } from '../../core/simulate/partition.ts';
 import type { CliIo } from '../io.ts';
 import { loadSimulationSetup } from '../simulation-setup.ts';
 import { loadCallStubs } from './call-stubs.ts';
-import { type FromWorker, ShareSetup, type TextBatch, ToWorker } from './protocol.ts';
+import { type FromWorker, type ShareSetup, type TextBatch, ToWorker, WorkerSetup } from './protocol.ts';
 import { openShare, type Share } from './share.ts';
 
 /** Outcome records handed back per message, so that a worker keeps few of them. */
@@ -16,18 +18,21 @@ const port = parentPort;
 if (!port) throw new Error('worker-thread.ts runs as a worker thread of cairn simulate');
 const post = (message: FromWorker) => port.postMessage(message);
 
-/** The share's own lines parsed here, as the command parsed them to find their customer. */
-function parsedBatch(batch: TextBatch) {
-  const own: (OwnLine & { index: number })[] = [];
-  for (const { index, line, text } of batch.own) {
+/** A share's own lines parsed here, as the command parsed them to find their customer. */
+function parsedBatch(batch: TextBatch, own: TextBatch['own'][number]): LineBatch {
+  const lines: (OwnLine & { index: number })[] = [];
+  for (const { index, line, text } of own) {
     const read = readEventLine(text, line);
-    if (read?.kind === 'event') own.push({ index, line, id: read.id, value: read.value });
+    if (read?.kind === 'event') lines.push({ index, line, id: read.id, value: read.value });
   }
-  return { wallNow: batch.wallNow, ats: batch.ats, own };
+  return { wallNow: batch.wallNow, ats: batch.ats, own: lines };
 }
 
-async function open(): Promise<Share> {
-  const setup = ShareSetup.parse(workerData);
+type Loaded = { config: RuntimeConfig; calls: readonly CallStub[] | undefined; user: string | undefined };
+
+/** The journeys, policies and stubs, loaded once: every pass's shares run on them. */
+async function load(): Promise<Loaded> {
+  const setup = WorkerSetup.parse(workerData);
   const problems: string[] = [];
   const io: CliIo = {
     stdout: () => {},
@@ -38,51 +43,59 @@ async function open(): Promise<Share> {
   const calls = setup.calls === undefined ? undefined : await loadCallStubs(setup.calls, io);
   if (typeof loaded === 'number' || typeof calls === 'number')
     throw new Error(`the worker could not load what the command loaded: ${problems.join('; ')}`);
-  let buffer: OutcomeRecord[] = [];
-  const send = () => {
-    if (buffer.length > 0) post({ type: 'outcomes', records: buffer });
-    buffer = [];
-  };
-  const log = setup.log
-    ? {
-        append: (records: readonly OutcomeRecord[]) => {
-          buffer.push(...records);
-          if (buffer.length >= OUTCOMES_PER_MESSAGE) send();
-        },
-        flush: async () => send(),
-      }
-    : undefined;
-  const share = openShare({
-    config: loaded.config,
-    calls,
-    user: setup.user,
-    log,
-    dir: setup.dir,
-    index: setup.index,
-    waits: setup.waits,
-  });
-  return {
-    take: (batch) => share.take(batch),
-    finish: async (until, daysAfter) => {
-      const part = await share.finish(until, daysAfter);
-      await log?.flush();
-      return part;
-    },
-  };
+  return { config: loaded.config, calls, user: setup.user };
 }
 
-const opened = open();
+let buffer: OutcomeRecord[] = [];
+const sendOutcomes = () => {
+  if (buffer.length > 0) post({ type: 'outcomes', records: buffer });
+  buffer = [];
+};
+const log = {
+  append: (records: readonly OutcomeRecord[]) => {
+    buffer.push(...records);
+    if (buffer.length >= OUTCOMES_PER_MESSAGE) sendOutcomes();
+  },
+  flush: async () => sendOutcomes(),
+};
+
+/** The shares of one pass, opened on the loaded runtime. */
+function open(loaded: Loaded, setups: readonly ShareSetup[]): Share[] {
+  return setups.map((setup) =>
+    openShare({
+      config: loaded.config,
+      calls: loaded.calls,
+      user: loaded.user,
+      log: setup.log ? log : undefined,
+      dir: setup.dir,
+      index: setup.index,
+      waits: setup.waits,
+      records: setup.records,
+    }),
+  );
+}
+
+const loading = load();
+let shares: Share[] = [];
 // One message at a time, in the order sent: a share's lines must be taken in the file's order.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (raw: unknown) => {
   queue = queue
     .then(async () => {
-      const share = await opened;
       const message = ToWorker.parse(raw);
-      if (message.type === 'lines') {
-        await share.take(parsedBatch(message));
+      if (message.type === 'open') shares = open(await loading, message.shares);
+      else if (message.type === 'lines') {
+        for (const [at, share] of shares.entries())
+          await share.take(parsedBatch(message, message.own[at] ?? []));
         post({ type: 'taken' });
-      } else post({ type: 'part', part: await share.finish(message.until ?? undefined, message.daysAfter) });
+      } else {
+        const parts = [];
+        for (const share of shares)
+          parts.push(await share.finish(message.until ?? undefined, message.daysAfter));
+        shares = [];
+        await log.flush();
+        post({ type: 'parts', parts });
+      }
     })
     .catch((error: unknown) =>
       post({ type: 'failed', error: error instanceof Error ? error.message : String(error) }),
