@@ -215,7 +215,9 @@ describe('unsubscribe token claims', () => {
         // Act
         const made = (() => {
           try {
-            return { token: createUnsubscribeToken(given, KEYS) };
+            return {
+              token: createUnsubscribeToken(given as Parameters<typeof createUnsubscribeToken>[0], KEYS),
+            };
           } catch (error) {
             return { error };
           }
