@@ -33,6 +33,8 @@ export const ShareSetup = z.object({
   waits: z.boolean(),
   /** Whether the share writes its records, or only counts them (ShareOptions.records). */
   records: z.boolean(),
+  /** How much state text the share's store holds as objects: the process's budget split among its shares. */
+  hotStateChars: z.number().int().positive(),
 });
 export type ShareSetup = z.infer<typeof ShareSetup>;
 

@@ -3,6 +3,7 @@ import type { CallStub } from '../../core/calls/stubs.ts';
 import { replayArrival } from '../../core/events/limits.ts';
 import type { OutcomeLog } from '../../core/ports/outcome-log.ts';
 import type { RuntimeConfig } from '../../core/runtime/config.ts';
+import { HOT_STATE_CHARS } from '../../core/runtime/in-memory-customer-state-store.ts';
 import { userIdOf } from '../../core/simulate/customer.ts';
 import type { SimulationPart } from '../../core/simulate/part.ts';
 import { type OwnLine, partitionOf } from '../../core/simulate/partition.ts';
@@ -27,7 +28,7 @@ export type SharesRun = {
   /** The worker that holds share `index`: by default share i on worker i (of as many as there are). */
   placeOn?: (index: number) => number;
   /** What every share of the pass is set up with, but for its number. */
-  share: Omit<ShareSetup, 'index'>;
+  share: Omit<ShareSetup, 'index' | 'hotStateChars'>;
   /**
    * The shares that put a customer's lines: by default the one of partitionOf. A subset's rerun
    * (subset-rerun.ts) puts some customers' lines in two shares and others' in none.
@@ -87,7 +88,14 @@ export async function runShares(
   run: SharesRun,
 ): Promise<{ parts: SimulationPart[]; skipped: RunResult['skipped'] }> {
   limitHeapGrowth();
-  const setupOf = (index: number): ShareSetup => ({ ...run.share, ...run.setupOf?.(index), index });
+  // The shares' heaps add up in this one process: the hot states' budget of one simulation is split among them.
+  const hotStateChars = Math.floor(HOT_STATE_CHARS / run.shares);
+  const setupOf = (index: number): ShareSetup => ({
+    ...run.share,
+    ...run.setupOf?.(index),
+    index,
+    hotStateChars,
+  });
   if (!run.pool) {
     // A replayed line has no value: a share of this thread takes lines parsed here.
     if (run.shares !== 1 || run.index?.replay) throw new Error(`${run.shares} shares need worker threads`);

@@ -37,6 +37,8 @@ export type ShareOptions = {
    * (subset-rerun.ts), whose records no result reads.
    */
   records?: boolean;
+  /** How much state text the share's store holds as objects (SimulationOptions.hotStateChars). */
+  hotStateChars?: number;
 };
 
 /** Where a share's records go: sorted runs on disk (SortedRuns), or only counted. */
@@ -80,6 +82,7 @@ export function openShare(options: ShareOptions): Share {
     texts,
     ...(waits ? { onWait: (wait: QueueWait) => waits.add(wait) } : {}),
     config: options.config,
+    ...(options.hotStateChars === undefined ? {} : { hotStateChars: options.hotStateChars }),
     ...(observer ? { observer } : {}),
     ...(options.calls ? { calls: options.calls } : {}),
     // Nothing reads what the channels were handed: keeping every rendered message would grow with them.

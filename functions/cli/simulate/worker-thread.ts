@@ -71,6 +71,7 @@ function open(loaded: Loaded, setups: readonly ShareSetup[]): Share[] {
       index: setup.index,
       waits: setup.waits,
       records: setup.records,
+      hotStateChars: setup.hotStateChars,
     }),
   );
 }

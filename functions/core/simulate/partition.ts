@@ -34,6 +34,8 @@ export type PartitionOptions = {
   retire?: RetiredRecords;
   /** Where states, claims and timers keep their text (SimulationOptions.texts). */
   texts?: SimulationTexts;
+  /** How much state text the share's store holds as objects (SimulationOptions.hotStateChars). */
+  hotStateChars?: number;
   /** Told of each queue wait (SimulationOptions.onWait). */
   onWait?: SimulationOptions['onWait'];
 };
@@ -63,6 +65,7 @@ export class SimulationPartition {
       ...(options.retire ? { retire: options.retire } : {}),
       ...(options.texts ? { texts: options.texts } : {}),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(options.hotStateChars === undefined ? {} : { hotStateChars: options.hotStateChars }),
     });
   }
 

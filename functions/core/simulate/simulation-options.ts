@@ -50,6 +50,11 @@ export type SimulationOptions = {
    */
   texts?: SimulationTexts;
   /**
+   * How much state text the state store also holds as objects (InMemoryCustomerStateStoreOptions.hotChars):
+   * HOT_STATE_CHARS by default; `cairn simulate` splits it among the shares of one process, whose heaps add up.
+   */
+  hotStateChars?: number;
+  /**
    * Told of each queue message handled after it became visible, or at a paced stop of this simulation: the
    * stops of the clock that decide when it is handled are shared with other customers (simulate/subset.ts).
    */

@@ -95,6 +95,7 @@ export class Simulation implements Machine {
     this.states = new InMemoryCustomerStateStore({
       // As JSON text, as DynamoDB holds them: a share of many customers keeps less than their objects.
       keep: 'text',
+      ...(options.hotStateChars === undefined ? {} : { hotChars: options.hotStateChars }),
       suppressionsOf: (addresses) => this.policyStore.suppressed(addresses),
       ...(options.texts ? { texts: options.texts.states } : {}),
     });

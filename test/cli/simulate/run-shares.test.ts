@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runShares, type SharesRun, startWorkers } from '../../../functions/cli/simulate/run-shares.ts';
 import { loadSimulationSetup } from '../../../functions/cli/simulation-setup.ts';
+import { HOT_STATE_CHARS } from '../../../functions/core/runtime/in-memory-customer-state-store.ts';
 import { memoryIo, tempDir } from '../support.ts';
 
 const EVENTS = 'journeys/events/sample.ndjson';
@@ -14,6 +15,9 @@ describe('runShares on worker threads', () => {
     const setup = await loadSimulationSetup({ journeys: 'journeys', timezone: 'UTC' }, io, 'simulate');
     if (typeof setup === 'number') throw new Error('the sample journeys did not load');
     const pool = await startWorkers({ journeys: 'journeys', timezone: 'UTC' }, 1);
+    const [worker] = pool.workers;
+    if (!worker) throw new Error('no worker started');
+    const open = vi.spyOn(worker, 'open');
     const dir = await tempDir();
     const pass = (shares: number, folder: string, records: boolean): SharesRun => ({
       events: EVENTS,
@@ -52,6 +56,9 @@ describe('runShares on worker threads', () => {
       expect(first?.messages.files.length).toBeGreaterThan(0);
       expect(one.parts[0]?.messages.files).toEqual([]);
       expect(one.parts[0]?.enrollments.files).toEqual([]);
+      // The shares' heaps add up in the one process: each of two holds half the hot states one would.
+      const budgets = open.mock.calls.map(([setups]) => setups.map((setup) => setup.hotStateChars));
+      expect(budgets).toEqual([[HOT_STATE_CHARS / 2, HOT_STATE_CHARS / 2], [HOT_STATE_CHARS]]);
     } finally {
       await pool.close();
     }
