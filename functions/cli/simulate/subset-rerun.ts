@@ -76,10 +76,12 @@ export async function simulateShares(options: SubsetOptions): Promise<Simulated>
   const log = options.logDir === undefined ? undefined : logTo(options.logDir);
   // Each customer's lines: a subset holding half of them costs more apart than the whole file on one worker.
   const linesOf = new Map<string, number>();
-  const index = workers > 1 ? new EventIndex() : undefined;
+  // Only a send-rate limit couples the shares (coupledCustomers): without a journey that has one, no rerun can
+  // follow, so neither the queue waits nor the index of event lines it would replay are kept.
+  const coupled = workers > 1 && anyLimit(options.catalog);
+  const index = coupled ? new EventIndex() : undefined;
   const first = await run({
-    // Read only where a limit bound (coupledCustomers): without a journey that has one, none can.
-    waits: workers > 1 && anyLimit(options.catalog),
+    waits: coupled,
     ...(index ? { index: { note: index } } : {}),
     shares: workers,
     dir: options.dir,
