@@ -43,7 +43,12 @@ export const RUN_SCHEDULE_RETRY = { retryAttempts: 5, maxEventAge: Duration.hour
 /** Schedule names: letters, digits, `-`, `_`, `.`, at most 64. */
 const SCHEDULE_NAME_MAX = 64;
 
-export type AudienceRunsProps = TableWorkersProps & { ingestQueue: IQueue; scheduleGroup: IScheduleGroup };
+export type AudienceRunsProps = TableWorkersProps & {
+  /** The zone of members without one, where a run's local time is planned (audience-runs/plan.ts). */
+  defaultTimezone: string;
+  ingestQueue: IQueue;
+  scheduleGroup: IScheduleGroup;
+};
 
 /**
  * The runs of scheduled journeys and campaigns on AWS (docs/runtime.md, "Scheduled runs"): one EventBridge
@@ -72,6 +77,7 @@ export class AudienceRuns extends Construct {
       },
       props,
     );
+    this.worker.setting('CAIRN_DEFAULT_TIMEZONE', props.defaultTimezone);
     // GetItem, PutItem, Query: the run's record and the journey registry; Scan and DescribeTable: the audience;
     // PutItem: the members' timers. Entries due now go on the ingest queue.
     this.worker

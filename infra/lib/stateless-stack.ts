@@ -316,7 +316,6 @@ export class StatelessStack extends Stack {
       shipped: props.shipped,
       projectRoot: props.projectRoot,
       policyEnvironment: config.policyEnvironment,
-      defaultTimezone: config.defaultTimezone,
       metricsNamespace: namespace,
       logRetention: config.retention.logs,
       logRemovalPolicy: removalPolicy,
@@ -329,6 +328,7 @@ export class StatelessStack extends Stack {
     // Scheduled journeys and campaigns: a schedule per journey, a launcher and the run's Distributed Map.
     this.audienceRuns = new AudienceRuns(this, 'AudienceRuns', {
       ...tableWorkers,
+      defaultTimezone: config.defaultTimezone,
       ingestQueue: queues.ingest,
       scheduleGroup: stateful.scheduleGroup,
     });

@@ -18,7 +18,6 @@ export type TableWorkersProps = {
   projectRoot: string;
   /** The policy environment of policies.yaml and lifecycle.yaml the functions run with, if any. */
   policyEnvironment: string | undefined;
-  defaultTimezone: string;
   metricsNamespace: string;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
@@ -39,7 +38,7 @@ export const SEGMENTS_MAP = {
 /**
  * The worker of such a state machine: 1024 MB (decoding and evaluating states is CPU work, and Lambda gives CPU
  * in proportion to memory), 5 minutes for a Segment, the shipped configuration, its own log group
- * `/<prefix>/<name>`, the environment's default zone and policy environment. Its grants are the caller's.
+ * `/<prefix>/<name>`, the environment's policy environment (the runs worker adds the default zone: audience-runs.ts). Its grants are the caller's.
  */
 export function tableWorker(
   scope: Construct,
@@ -58,7 +57,6 @@ export function tableWorker(
     logRetention: props.logRetention,
     logRemovalPolicy: props.logRemovalPolicy,
   });
-  fn.setting('CAIRN_DEFAULT_TIMEZONE', props.defaultTimezone);
   if (props.policyEnvironment) fn.setting('CAIRN_ENVIRONMENT', props.policyEnvironment);
   return fn;
 }

@@ -15,7 +15,6 @@ export const SegmentScanEnvironment = z.lazy(() =>
     CAIRN_TABLE_NAME: true,
     CAIRN_CONFIG_DIR: true,
     CAIRN_ENVIRONMENT: true,
-    CAIRN_DEFAULT_TIMEZONE: true,
   }),
 );
 export type SegmentScanEnvironment = z.infer<typeof SegmentScanEnvironment>;

@@ -146,10 +146,10 @@ describe('the segment scan function', () => {
     await expect(handler({ Items: [] }, lambdaContext)).rejects.toThrow();
   });
 
-  it('reads the table and its configuration from its environment, and no queue', () => {
+  it('reads the table and its configuration from its environment, and no queue nor zone', () => {
+    // Memberships count elapsed days and UTC-day windows (core/segments/evaluate.ts): they read no zone.
     expect(Object.keys(SegmentScanEnvironment.unwrap().shape).sort()).toEqual([
       'CAIRN_CONFIG_DIR',
-      'CAIRN_DEFAULT_TIMEZONE',
       'CAIRN_ENVIRONMENT',
       'CAIRN_TABLE_NAME',
     ]);

@@ -162,7 +162,6 @@ describe.each(['dev', 'prod'])('the segment scan in %s', (env) => {
     ).toEqual(
       [
         'CAIRN_CONFIG_DIR',
-        'CAIRN_DEFAULT_TIMEZONE',
         'CAIRN_TABLE_NAME',
         ...(synthesized.config.policyEnvironment ? ['CAIRN_ENVIRONMENT'] : []),
       ].sort(),
