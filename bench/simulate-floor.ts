@@ -158,7 +158,7 @@ export async function simulateFloor(count: number, journeys = 'journeys'): Promi
   }
 }
 
-/** Prints the floor's figures per event, against the goal's budget (4 times the parse's wall time, 2 cores). */
+/** Prints the floor's figures per event, against the goal's budget (4 times the parse's time, on 2 cores). */
 export async function printSimulateFloor(
   count = Number(process.env.CAIRN_BENCH_FLOOR_EVENTS ?? 200_000),
 ): Promise<void> {
@@ -181,8 +181,9 @@ export async function printSimulateFloor(
     console.log(
       `floor: one share, ${name} pass: the lines read and put ${per(p.takeUs)}, the clock run on ${per(p.finishUs)}, together ${per(p.takeUs + p.finishUs)} (${fmt(p.enrollments)} enrollments, ${fmt(p.sent)} of ${fmt(p.messages)} messages sent)`,
     );
-  const budget = (4 * 2 * f.parse.wallMs * 1000) / f.events;
+  // The parse is one burst of one thread: idle, its wall time is its CPU time, which a loaded machine moves less.
+  const budget = (4 * 2 * f.parse.cpuUs) / f.events;
   console.log(
-    `floor: the goal's budget, 4 x the parse's wall time on 2 cores: ${fmt(budget, 2)} CPU µs an event; the warm pass takes ${fmt(pass / f.events / budget, 1)} x that, the engine step alone ${fmt(f.engineStepUs / f.events / budget, 2)} x`,
+    `floor: the goal's budget, 4 x the parse's time (its CPU) on 2 cores: ${fmt(budget, 2)} CPU µs an event; the warm pass takes ${fmt(pass / f.events / budget, 1)} x that, the engine step alone ${fmt(f.engineStepUs / f.events / budget, 2)} x`,
   );
 }
