@@ -16,6 +16,7 @@ import { writeMillionEvents } from './million-events.ts';
 import { reportOverMillionEvents } from './report.ts';
 import { reportPageParts } from './report-page.ts';
 import { segmentEvaluation } from './segments.ts';
+import { printSimulateFloor } from './simulate-floor.ts';
 import { simulateAgainstParse } from './simulate-vs-parse.ts';
 
 const fmt = (n: number, digits = 0) =>
@@ -82,7 +83,7 @@ async function millionEventSimulation(): Promise<void> {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
 );
-// `npm run bench -- engine|local|bundles|cost|simulate|import|segments|report|report-page|runs` runs only those figures.
+// `npm run bench -- engine|local|bundles|cost|simulate|import|segments|report|report-page|runs|floor` runs only those figures.
 const only = process.argv[2];
 if (only === undefined || only === 'engine') {
   await engineStep();
@@ -100,3 +101,5 @@ if (only === undefined || only === 'runs') {
   await audienceRunSegment();
 }
 if (only === undefined || only === 'report-page') await reportPageParts();
+// Not in the full run: what `cairn simulate` costs at best, per event (docs/benchmarks.md, "floor12").
+if (only === 'floor') await printSimulateFloor();
