@@ -45,10 +45,10 @@ export function countSend(
   }
   if (blocking.length > 0) return { ok: false, blocking };
   if (toCount.length === 0) return { ok: true, sends: live, changed: false };
-  const expiry = (windowMs: number) => at + windowMs;
   const existing = live.find((s) => s.m === messageId && s.t === at);
   const added = toCount.map((r) => r.ruleId);
-  const longest = Math.max(...toCount.map((r) => expiry(r.windowMs)));
+  // No named closure: tsx and the bundles wrap each one made in a `__name` call, and every capped send made one.
+  const longest = Math.max(...toCount.map((r) => at + r.windowMs));
   const next = existing
     ? live.map((s) => (s === existing ? { ...s, r: [...s.r, ...added], x: Math.max(s.x, longest) } : s))
     : [...live, { m: messageId, t: at, r: added, x: longest }];

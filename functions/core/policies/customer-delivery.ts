@@ -109,14 +109,28 @@ export function withSuppression(
 }
 
 function withCounted(state: CustomerState, counted: readonly CountedSend[]): CustomerState {
-  const { counted: _dropped, ...others } = state.delivery ?? {};
-  return withDelivery(state, counted.length > 0 ? { ...others, counted: [...counted] } : others);
+  const suppressed = state.delivery?.suppressed;
+  if (counted.length > 0)
+    return withDelivery(
+      state,
+      suppressed ? { suppressed, counted: [...counted] } : { counted: [...counted] },
+    );
+  return withDelivery(state, suppressed ? { suppressed } : {});
 }
 
-/** An empty `delivery` is left out: every byte of the state is written on every save. */
+/**
+ * An empty `delivery` is left out (undefined, which JSON leaves out): every byte of the state is written on
+ * every save. The state's other fields keep their order, so that the states a transition returns have the
+ * engine's one shape (engine/draft.ts): a state made by taking `delivery` out and putting it back last was
+ * a second shape, half the customers' after a send, and every read of the next input saw both.
+ */
 function withDelivery(state: CustomerState, delivery: CustomerDelivery): CustomerState {
-  const { delivery: _replaced, ...others } = state;
-  return Object.keys(delivery).length > 0 ? { ...others, delivery } : others;
+  return { ...state, delivery: isEmpty(delivery) ? undefined : delivery };
+}
+
+function isEmpty(delivery: CustomerDelivery): boolean {
+  for (const key in delivery) if (Object.hasOwn(delivery, key)) return false;
+  return true;
 }
 
 /** The addresses an event's traits set on the profile, normalised as the profile keeps them. */

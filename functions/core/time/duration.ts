@@ -30,10 +30,20 @@ export function parseDuration(text: string): DurationParse {
 }
 
 export function durationMs(text: string): number {
+  // Remembered: the engine asks on every wait step, entry check and capped send for the few durations the
+  // journeys and policies name, and the regular expression was most of a short wait's cost.
+  const known = durations.get(text);
+  if (known !== undefined) return known;
   const parsed = parseDuration(text);
   if (!parsed.ok) throw new Error(parsed.message);
+  if (durations.size >= MAX_REMEMBERED_DURATIONS) durations.clear();
+  durations.set(text, parsed.ms);
   return parsed.ms;
 }
+
+const durations = new Map<string, number>();
+/** Bounded, though durations come from the configuration, not from events. */
+const MAX_REMEMBERED_DURATIONS = 1_000;
 
 const UNIT_WORDS = ['week', 'day', 'hour', 'minute', 'second'] as const;
 

@@ -254,6 +254,23 @@ describe('processInput: cart abandonment, correlation and goals', () => {
     expect(of(effects, 'goal-reached').map((e) => [e.revenue, e.currency])).toEqual([[42.5, 'EUR']]);
   });
 
+  it('writes goal-reached and exited effects with their fields in one order, revenue last', () => {
+    // Prepare: the order is part of what a simulation writes out (cairn simulate --out).
+    const h = new Harness(catalog());
+    h.event(customerEvent('Product Added', 'u1', T0, { cartId: 'c1' }));
+
+    // Act
+    const effects = h.event(
+      customerEvent('Order Completed', 'u1', T0 + 10 * MINUTE, { cartId: 'c1', revenue: 7 }),
+    );
+
+    // Assess
+    const keys = (type: Effect['type']) => effects.filter((e) => e.type === type).map((e) => Object.keys(e));
+    const ofEnrollment = ['at', 'userId', 'journeyId', 'version', 'enrollmentId', 'type'];
+    expect(keys('goal-reached')).toEqual([[...ofEnrollment, 'eventId', 'holdout', 'variant', 'revenue']]);
+    expect(keys('exited')).toEqual([[...ofEnrollment, 'stepId', 'reason']]);
+  });
+
   it('ignores an order of another cart while waiting', () => {
     const h = new Harness(catalog());
     h.event(customerEvent('Product Added', 'u1', T0, { cartId: 'c1' }));

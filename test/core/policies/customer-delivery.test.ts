@@ -115,7 +115,24 @@ describe('the delivery part of the customer state', () => {
     // Assess
     expect(inWindow).toBe(state);
     expect(after.delivery).toBeUndefined();
-    expect('delivery' in after).toBe(false);
+    // What is written: an undefined field is left out of the state's JSON.
+    expect(JSON.stringify(after)).not.toContain('"delivery"');
+  });
+
+  it('keeps the order of the state fields when it counts a send and when it prunes', () => {
+    // Prepare: a state with every field, `delivery` among them, as the engine's draft makes it (engine/draft.ts).
+    const given = reachableState('ana');
+    const { delivery: _absent, ...rest } = given;
+    const drafted: CustomerState = { delivery: undefined, ...rest, runs: undefined };
+
+    // Act
+    const counted = decideInState(intent(), drafted, options, NOON_PARIS).state;
+    const pruned = pruneCounted(counted, NOON_PARIS + 7 * DAY);
+
+    // Assess
+    expect(counted.delivery?.counted).toHaveLength(1);
+    expect(Object.keys(counted)).toEqual(Object.keys(drafted));
+    expect(Object.keys(pruned)).toEqual(Object.keys(drafted));
   });
 
   it('adopts only the suppressions of addresses the profile holds', () => {
