@@ -25,16 +25,10 @@ export type ConsentTrait = z.infer<typeof ConsentTrait>;
 
 export function consentChangesFromTraits(raw: unknown, source: string, at: number): ConsentChange[] {
   if (raw === undefined) return [];
-  // What apps send reads as it is; anything else is parsed, and refused when it is not consent.
-  let consent: ConsentTrait;
-  if (isPlainConsent(raw)) consent = raw;
-  else {
-    const parsed = ConsentTrait.safeParse(raw);
-    if (!parsed.success) return [];
-    consent = parsed.data;
-  }
+  const parsed = ConsentTrait.safeParse(raw);
+  if (!parsed.success) return [];
   const changes: ConsentChange[] = [];
-  for (const [channel, value] of Object.entries(consent)) {
+  for (const [channel, value] of Object.entries(parsed.data)) {
     const entries =
       typeof value === 'boolean'
         ? [[channel, value] as const]
@@ -43,43 +37,6 @@ export function consentChangesFromTraits(raw: unknown, source: string, at: numbe
       changes.push({ key, record: { status: given ? 'opted_in' : 'opted_out', source, at } });
   }
   return changes;
-}
-
-/**
- * Whether `raw` is consent in the plainest form apps send (a plain object whose names are channels and whose
- * values are booleans or plain objects of booleans), which ConsentTrait accepts and gives back with the same
- * names in the same order: such a trait is read as it is, without the parse, which cost about as much as the
- * rest of the profile update on the events that carry one. Anything else is left to ConsentTrait.
- */
-function isPlainConsent(raw: unknown): raw is ConsentTrait {
-  if (!isPlainObject(raw)) return false;
-  for (const channel in raw) {
-    if (!Object.hasOwn(raw, channel)) return false;
-    if (!CHANNEL_NAMES.has(channel)) return false;
-    const value = raw[channel];
-    if (typeof value === 'boolean') continue;
-    if (!isPlainObject(value)) return false;
-    for (const topic in value)
-      if (!Object.hasOwn(value, topic) || typeof value[topic] !== 'boolean') return false;
-  }
-  return true;
-}
-
-const CHANNEL_NAMES: ReadonlySet<string> = new Set(Channel.options);
-
-/**
- * An object made by JSON.parse or a literal: Object's prototype and no symbol names (the parse reads those too,
- * and refuses them); names it skips (`__proto__`, names not enumerable) are refused by the loops above or not
- * seen by either.
- */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.getOwnPropertySymbols(value).length === 0
-  );
 }
 
 export function consentKey(channel: Channel, topic?: string): string {
