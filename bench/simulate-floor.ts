@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BATCH_LINES } from '../functions/cli/simulate/run-shares.ts';
 import { openShare } from '../functions/cli/simulate/share.ts';
 import { loadSimulationSetup } from '../functions/cli/simulation-setup.ts';
 import { type EventLine, readEventLine } from '../functions/core/events/event-line.ts';
@@ -12,9 +13,6 @@ import type { RuntimeConfig } from '../functions/core/runtime/config.ts';
 import type { LineBatch } from '../functions/core/simulate/partition.ts';
 import { benchEvents, engineStepRound } from './engine-step.ts';
 import { fmt } from './rounds.ts';
-
-/** Lines per batch handed to the share, as `cairn simulate` hands them (functions/cli/simulate/run-shares.ts). */
-const BATCH_LINES = 2_000;
 
 /** CPU microseconds (user and system, every thread) and wall milliseconds of `work`. */
 export async function measured<T>(

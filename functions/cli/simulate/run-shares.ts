@@ -16,7 +16,7 @@ import { workerEntry } from './worker-bundle.ts';
 import { WorkerPool } from './worker-share.ts';
 
 /** Lines per batch handed to the shares: each share is told every line's arrival (core/simulate/partition.ts). */
-const BATCH_LINES = 2_000;
+export const BATCH_LINES = 2_000;
 
 export type SharesRun = {
   /** The NDJSON event file. */
