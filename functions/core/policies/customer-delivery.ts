@@ -109,13 +109,9 @@ export function withSuppression(
 }
 
 function withCounted(state: CustomerState, counted: readonly CountedSend[]): CustomerState {
-  const suppressed = state.delivery?.suppressed;
-  if (counted.length > 0)
-    return withDelivery(
-      state,
-      suppressed ? { suppressed, counted: [...counted] } : { counted: [...counted] },
-    );
-  return withDelivery(state, suppressed ? { suppressed } : {});
+  // Whatever else `delivery` holds is kept as it is, counted last, as withSuppression keeps the counted sends.
+  const { counted: _dropped, ...others } = state.delivery ?? {};
+  return withDelivery(state, counted.length > 0 ? { ...others, counted: [...counted] } : others);
 }
 
 /**
